@@ -1,0 +1,143 @@
+package io.driftdeploy.aws;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The DynamoDB ledger: one table (partition key {@code pk}, sort key {@code sk}, TTL attribute
+ * {@code expiresAt}) holding idempotency claims, the audit trail, rate counters and the small
+ * amount of state decisions depend on. Every write that guards an action is conditional, so
+ * concurrent invocations cannot together step over a limit (no read-then-act).
+ */
+public final class Ledger {
+
+    public static final String PARTITION_KEY = "pk";
+    public static final String SORT_KEY = "sk";
+    public static final String EXPIRES_AT = "expiresAt";
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public Ledger(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+    }
+
+    /**
+     * Claims a key once: true for the first caller, false for every later or concurrent one.
+     * EventBridge delivers at least once; this is what makes one event cause one action.
+     */
+    public boolean claim(String pk, String sk, Map<String, AttributeValue> attributes, Instant expiresAt) {
+        Map<String, AttributeValue> item = item(pk, sk, attributes, expiresAt);
+        try {
+            dynamoDb.putItem(request -> request
+                    .tableName(table)
+                    .item(item)
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY)));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyClaimed) {
+            return false;
+        }
+    }
+
+    /** Removes a claim, so that an event whose handling failed before acting can be retried. */
+    public void release(String pk, String sk) {
+        dynamoDb.deleteItem(request -> request.tableName(table).key(key(pk, sk)));
+    }
+
+    /** Writes an item unconditionally (audit records, notes that need no guard). */
+    public void put(String pk, String sk, Map<String, AttributeValue> attributes, Instant expiresAt) {
+        Map<String, AttributeValue> item = item(pk, sk, attributes, expiresAt);
+        dynamoDb.putItem(request -> request.tableName(table).item(item));
+    }
+
+    /**
+     * Writes the item only if none exists yet or the stored {@code orderAttribute} is older than
+     * {@code order}; returns whether it was written. Used to keep the newest of out-of-order facts.
+     */
+    public boolean putIfNewer(String pk, String sk, String orderAttribute, Instant order,
+                              Map<String, AttributeValue> attributes, Instant expiresAt) {
+        Map<String, AttributeValue> values = new HashMap<>(attributes);
+        values.put(orderAttribute, number(order.toEpochMilli()));
+        Map<String, AttributeValue> item = item(pk, sk, values, expiresAt);
+        try {
+            dynamoDb.putItem(request -> request
+                    .tableName(table)
+                    .item(item)
+                    .conditionExpression("attribute_not_exists(#pk) OR #order < :order")
+                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#order", orderAttribute))
+                    .expressionAttributeValues(Map.of(":order", number(order.toEpochMilli()))));
+            return true;
+        } catch (ConditionalCheckFailedException notNewer) {
+            return false;
+        }
+    }
+
+    /**
+     * Adds one to a counter unless it already reached {@code limit}; returns whether it did. The
+     * condition is checked by DynamoDB, so N concurrent callers get at most {@code limit} trues.
+     */
+    public boolean incrementIfBelow(String pk, String sk, long limit, Instant expiresAt) {
+        try {
+            dynamoDb.updateItem(request -> request
+                    .tableName(table)
+                    .key(key(pk, sk))
+                    .updateExpression("ADD #count :one SET #expires = :expires")
+                    .conditionExpression("attribute_not_exists(#count) OR #count < :limit")
+                    .expressionAttributeNames(Map.of("#count", "count", "#expires", EXPIRES_AT))
+                    .expressionAttributeValues(Map.of(
+                            ":one", number(1),
+                            ":limit", number(limit),
+                            ":expires", number(expiresAt.getEpochSecond()))));
+            return true;
+        } catch (ConditionalCheckFailedException limitReached) {
+            return false;
+        }
+    }
+
+    /** Gives back one unit taken by {@link #incrementIfBelow} when the guarded action did not happen. */
+    public void decrement(String pk, String sk) {
+        dynamoDb.updateItem(request -> request
+                .tableName(table)
+                .key(key(pk, sk))
+                .updateExpression("ADD #count :minusOne")
+                .conditionExpression("#count > :zero")
+                .expressionAttributeNames(Map.of("#count", "count"))
+                .expressionAttributeValues(Map.of(":minusOne", number(-1), ":zero", number(0))));
+    }
+
+    public Optional<Map<String, AttributeValue>> get(String pk, String sk) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(request -> request
+                .tableName(table)
+                .key(key(pk, sk))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    public static AttributeValue text(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    public static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(PARTITION_KEY, text(pk), SORT_KEY, text(sk));
+    }
+
+    private static Map<String, AttributeValue> item(String pk, String sk, Map<String, AttributeValue> attributes,
+                                                    Instant expiresAt) {
+        Map<String, AttributeValue> item = new HashMap<>(attributes);
+        item.put(PARTITION_KEY, text(pk));
+        item.put(SORT_KEY, text(sk));
+        item.put(EXPIRES_AT, number(expiresAt.getEpochSecond()));
+        return item;
+    }
+}

@@ -1,0 +1,56 @@
+package io.driftdeploy.policy;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the team is told about one decision: a one-line summary, the facts behind it, and the
+ * attributes subscribers filter on. Rendering and delivery belong to the notifier adapter.
+ *
+ * @param kind     what happened: drift, storm, rollout, refresh, alarm, sweep, rejected
+ * @param severity how urgent: low, info, warning, high
+ * @param action   what drift-deploy did or would do: terminate, notify, skip, refresh, pending, ...
+ * @param facts    every fact, in a stable order (event id, account, region, rule, instance, group,
+ *                 image, decision, reason, mode, ...); never anything secret
+ */
+public record Notification(
+        String kind,
+        Severity severity,
+        String action,
+        Optional<String> app,
+        Optional<String> group,
+        String subject,
+        String summary,
+        Map<String, Object> facts) {
+
+    public static final int MAX_SUBJECT_LENGTH = 100;
+
+    public enum Severity {
+        LOW, INFO, WARNING, HIGH;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public Notification {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(severity, "severity");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(summary, "summary");
+        subject = shorten(Objects.requireNonNull(subject, "subject"));
+        facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
+    }
+
+    /** SNS rejects subjects over 100 characters or with line breaks. */
+    private static String shorten(String subject) {
+        String oneLine = subject.replaceAll("[\\r\\n]+", " ").strip();
+        if (oneLine.length() <= MAX_SUBJECT_LENGTH) {
+            return oneLine;
+        }
+        return oneLine.substring(0, MAX_SUBJECT_LENGTH - 1) + "\u2026";
+    }
+}

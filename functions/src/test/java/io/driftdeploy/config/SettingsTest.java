@@ -1,0 +1,106 @@
+package io.driftdeploy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    private static Map<String, String> minimal() {
+        Map<String, String> env = new HashMap<>();
+        env.put("DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy");
+        env.put("DRIFT_DEPLOY_TABLE", "drift-deploy-ledger");
+        return env;
+    }
+
+    @Test
+    void defaultsAreTheSafeOnes() {
+        Settings settings = Settings.from(minimal());
+
+        assertThat(settings.mode()).isEqualTo(Mode.DRY_RUN);
+        assertThat(settings.drift().minHealthyPercent()).isEqualTo(90);
+        assertThat(settings.drift().optInTag()).isEqualTo(new TagMatcher("drift-deploy:remediation", "terminate"));
+        assertThat(settings.drift().protectTag()).isEqualTo("drift-deploy:protect");
+        assertThat(settings.drift().rateWindow()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(settings.rollout().minHealthyPercent()).isEqualTo(90);
+        assertThat(settings.rollout().trustedAccountsFor("111122223333")).containsExactly("111122223333");
+    }
+
+    @Test
+    void driftRulesMatchByNameOrPrefix() {
+        Map<String, String> env = minimal();
+        env.put("DRIFT_DEPLOY_DRIFT_RULES", "ec2-managedinstance-inventory-blacklisted, approved-amis ");
+        env.put("DRIFT_DEPLOY_DRIFT_RULE_PREFIX", "drift-deploy-");
+        Settings.Drift drift = Settings.from(env).drift();
+
+        assertThat(drift.ruleNames()).containsExactly("ec2-managedinstance-inventory-blacklisted", "approved-amis");
+        assertThat(drift.isDriftRule("approved-amis")).isTrue();
+        assertThat(drift.isDriftRule("drift-deploy-imdsv2")).isTrue();
+        assertThat(drift.isDriftRule("s3-bucket-public-read")).isFalse();
+    }
+
+    @Test
+    void driftNeedsRules() {
+        assertThatThrownBy(() -> Settings.from(minimal()).drift().requireRules())
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("DRIFT_DEPLOY_DRIFT_RULES");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "DRIFT_DEPLOY_TOPIC_ARN|''|is required",
+            "DRIFT_DEPLOY_TABLE|'  '|is required",
+            "DRIFT_DEPLOY_MODE|terminate-all|expected enforce or dry-run",
+            "DRIFT_DEPLOY_MIN_HEALTHY_PERCENT|ninety|expected a whole number",
+            "DRIFT_DEPLOY_MIN_HEALTHY_PERCENT|101|between 0 and 100",
+            "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP|-1|between 0 and",
+            "DRIFT_DEPLOY_RATE_WINDOW_MINUTES|0|between 1 and",
+            "DRIFT_DEPLOY_TRUSTED_ACCOUNTS|12345|not a 12-digit AWS account id",
+            "DRIFT_DEPLOY_OPT_IN_TAG|=terminate|expected key=value or key",
+            "DRIFT_DEPLOY_OPT_IN_TAG|drift-deploy:remediation=|expected key=value or key",
+    })
+    void aBadSettingFailsNamingTheVariable(String variable, String value, String problem) {
+        Map<String, String> env = minimal();
+        env.put(variable, value);
+
+        assertThatThrownBy(() -> Settings.from(env))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining(variable)
+                .hasMessageContaining(problem)
+                .extracting(e -> ((SettingsException) e).variable()).isEqualTo(variable);
+    }
+
+    @Test
+    void modeParsesBothSpellingsAndForcingDryRunKeepsEverythingElse() {
+        Map<String, String> env = minimal();
+        env.put("DRIFT_DEPLOY_MODE", "Enforce");
+        Settings enforce = Settings.from(env);
+        Settings forced = enforce.withMode(Mode.DRY_RUN);
+
+        assertThat(enforce.mode()).isEqualTo(Mode.ENFORCE);
+        assertThat(forced.mode()).isEqualTo(Mode.DRY_RUN);
+        assertThat(forced.drift()).isEqualTo(enforce.drift());
+        assertThat(Mode.parse("dry-run")).contains(Mode.DRY_RUN);
+        assertThat(Mode.parse("dryrun")).isEmpty();
+    }
+
+    @Test
+    void tagMatcherWithoutValueMeansPresent() {
+        TagMatcher present = TagMatcher.parse("X", "drift-deploy:protect");
+        TagMatcher exact = TagMatcher.parse("X", "drift-deploy:remediation=terminate");
+
+        assertThat(present.matches(Map.of("drift-deploy:protect", "anything"))).isTrue();
+        assertThat(present.matches(Map.of("other", "x"))).isFalse();
+        assertThat(exact.matches(Map.of("drift-deploy:remediation", "terminate"))).isTrue();
+        assertThat(exact.matches(Map.of("drift-deploy:remediation", "notify"))).isFalse();
+        assertThat(List.of(present.toString(), exact.toString()))
+                .containsExactly("drift-deploy:protect", "drift-deploy:remediation=terminate");
+    }
+}

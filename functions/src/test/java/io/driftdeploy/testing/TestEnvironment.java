@@ -1,0 +1,193 @@
+package io.driftdeploy.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.InstanceType;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * One test's own slice of the emulator, under names no other test uses: a VPC with two subnets,
+ * the SNS topic with an SQS queue subscribed (so tests read what was really published), and the
+ * ledger table. Auto Scaling groups and standalone instances are added with {@link #group} and
+ * {@link #standaloneInstance}.
+ */
+public final class TestEnvironment {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public final AwsClients aws;
+    public final String prefix;
+    public final String vpcId;
+    public final List<String> subnetIds;
+    public final String topicArn;
+    public final String queueUrl;
+    public final String tableName;
+    public final String baseImageId;
+
+    private final List<ReceivedNotification> received = new ArrayList<>();
+
+    private TestEnvironment(AwsClients aws, String prefix) {
+        this.aws = aws;
+        this.prefix = prefix;
+        this.vpcId = aws.ec2().createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+        this.subnetIds = List.of(
+                aws.ec2().createSubnet(r -> r.vpcId(vpcId).cidrBlock("10.0.1.0/24").availabilityZone("us-east-1a")).subnet().subnetId(),
+                aws.ec2().createSubnet(r -> r.vpcId(vpcId).cidrBlock("10.0.2.0/24").availabilityZone("us-east-1b")).subnet().subnetId());
+        this.topicArn = aws.sns().createTopic(r -> r.name(prefix + "-notifications")).topicArn();
+        this.queueUrl = aws.sqs().createQueue(r -> r.queueName(prefix + "-inbox")).queueUrl();
+        String queueArn = aws.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        aws.sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+        this.tableName = prefix + "-ledger";
+        createLedgerTable(tableName);
+        this.baseImageId = anyAvailableImage();
+    }
+
+    /** A fresh environment with a unique name prefix. */
+    public static TestEnvironment create() {
+        return new TestEnvironment(Emulator.clients(), "dd-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** The environment variables the functions read, pointing at this environment, plus overrides. */
+    public Map<String, String> environment(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put(Settings.PREFIX + "TOPIC_ARN", topicArn);
+        env.put(Settings.PREFIX + "TABLE", tableName);
+        env.putAll(overrides);
+        return env;
+    }
+
+    public Settings settings(Map<String, String> overrides) {
+        return Settings.from(environment(overrides));
+    }
+
+    public TestGroup.Builder group(String name) {
+        return new TestGroup.Builder(this, prefix + "-" + name);
+    }
+
+    /** An instance that belongs to no Auto Scaling group: nothing would replace it. */
+    public String standaloneInstance(Map<String, String> tags) {
+        List<Tag> ec2Tags = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        return aws.ec2().runInstances(r -> {
+            r.imageId(baseImageId).instanceType(InstanceType.T3_MICRO).minCount(1).maxCount(1).subnetId(subnetIds.get(0));
+            if (!ec2Tags.isEmpty()) {
+                r.tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(ec2Tags).build());
+            }
+        }).instances().get(0).instanceId();
+    }
+
+    /**
+     * Waits until at least {@code count} notifications have arrived on the subscribed queue and
+     * returns every one received so far, oldest first.
+     */
+    public List<ReceivedNotification> awaitNotifications(int count, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (received.size() < count && Instant.now().isBefore(deadline)) {
+            for (Message message : aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                received.add(ReceivedNotification.fromSnsEnvelope(message.body()));
+                aws.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+            }
+        }
+        if (received.size() < count) {
+            throw new AssertionError("expected " + count + " notifications within " + timeout + ", got " + received.size() + ": " + received);
+        }
+        return List.copyOf(received);
+    }
+
+    /** Every notification that arrives within {@code quietPeriod} (for asserting that no more come). */
+    public List<ReceivedNotification> drainNotifications(Duration quietPeriod) {
+        Instant deadline = Instant.now().plus(quietPeriod);
+        while (Instant.now().isBefore(deadline)) {
+            for (Message message : aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                received.add(ReceivedNotification.fromSnsEnvelope(message.body()));
+                aws.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+            }
+        }
+        return List.copyOf(received);
+    }
+
+    public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for: " + what, e);
+            }
+        }
+    }
+
+    private void createLedgerTable(String name) {
+        aws.dynamoDb().createTable(r -> r
+                .tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName(Ledger.PARTITION_KEY).attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName(Ledger.SORT_KEY).attributeType(ScalarAttributeType.S).build())
+                .keySchema(
+                        KeySchemaElement.builder().attributeName(Ledger.PARTITION_KEY).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(Ledger.SORT_KEY).keyType(KeyType.RANGE).build()));
+        aws.dynamoDb().updateTimeToLive(r -> r.tableName(name)
+                .timeToLiveSpecification(t -> t.enabled(true).attributeName(Ledger.EXPIRES_AT)));
+    }
+
+    private String anyAvailableImage() {
+        return aws.ec2().describeImages(r -> r.owners("amazon")).images().stream()
+                .map(Image::imageId)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("the emulator lists no Amazon-owned image"));
+    }
+
+    /** A notification as SNS delivered it to the queue: subject, JSON body, message attributes. */
+    public record ReceivedNotification(String subject, JsonNode body, Map<String, String> attributes) {
+
+        static ReceivedNotification fromSnsEnvelope(String envelopeJson) {
+            try {
+                JsonNode envelope = JSON.readTree(envelopeJson);
+                Map<String, String> attributes = new LinkedHashMap<>();
+                JsonNode attributeNodes = envelope.path("MessageAttributes");
+                for (Iterator<Map.Entry<String, JsonNode>> it = attributeNodes.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> entry = it.next();
+                    attributes.put(entry.getKey(), entry.getValue().path("Value").asText());
+                }
+                return new ReceivedNotification(envelope.path("Subject").asText(null),
+                        JSON.readTree(envelope.path("Message").asText()), attributes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not an SNS envelope: " + envelopeJson, e);
+            }
+        }
+
+        public String kind() {
+            return attributes.get("kind");
+        }
+    }
+}
