@@ -1,0 +1,78 @@
+package io.driftdeploy.handler;
+
+import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.policy.Notification;
+import io.driftdeploy.policy.Report;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Says what a function decided, everywhere it must be said: one structured log line, the audit
+ * record, the notification and a metric. Used by every handler, so no decision goes unreported.
+ */
+public final class Reporter {
+
+    private final AuditTrail audit;
+    private final Notifier notifier;
+    private final Telemetry telemetry;
+    private final Clock clock;
+
+    public Reporter(AuditTrail audit, Notifier notifier, Telemetry telemetry, Clock clock) {
+        this.audit = audit;
+        this.notifier = notifier;
+        this.telemetry = telemetry;
+        this.clock = clock;
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
+    /** Audits, notifies and logs the report; returns it as the handler's JSON result. */
+    public Map<String, Object> report(Report report) {
+        audit.record(report, clock.instant());
+        Optional<String> messageId = report.notification().map(notifier::publish);
+        Map<String, Object> result = result(report);
+        messageId.ifPresent(id -> result.put("notificationId", id));
+        telemetry.decision("INFO", result);
+        return result;
+    }
+
+    /**
+     * Bad input: nothing is done, the problem is logged, counted and notified, and the handler
+     * returns normally so that Lambda does not retry an event that can never succeed.
+     */
+    public Map<String, Object> reject(String function, String field, String problem) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("function", function);
+        result.put("decision", "rejected");
+        result.put("reason", "invalid-event");
+        result.put("field", field);
+        result.put("error", problem);
+        result.put("actions", java.util.List.of());
+        telemetry.decision("ERROR", result);
+        telemetry.count(Map.of("RejectedEvents", 1), Map.of());
+        Notification notification = new Notification("rejected", Notification.Severity.WARNING, "none",
+                Optional.empty(), Optional.empty(),
+                "drift-deploy " + function + ": rejected an invalid event (" + field + ")",
+                "The " + function + " function rejected an event and took no action: " + problem,
+                Map.of("function", function, "field", field, "error", problem));
+        result.put("notificationId", notifier.publish(notification));
+        return result;
+    }
+
+    private static Map<String, Object> result(Report report) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("function", report.function());
+        result.put("eventId", report.eventId());
+        result.put("decision", report.decision());
+        result.put("reason", report.reason());
+        report.mode().ifPresent(mode -> result.put("mode", mode.label()));
+        result.putAll(report.facts());
+        result.put("actions", report.actions());
+        return result;
+    }
+}
