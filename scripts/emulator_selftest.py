@@ -233,6 +233,21 @@ def test_skip_matching(group: str, template: str, images: list[str]) -> None:
     )
 
 
+def test_protected_instances_are_left_alone(group: str, template: str, images: list[str]) -> None:
+    before = sorted(instance["InstanceId"] for instance in group_instances(group))
+    autoscaling.set_instance_protection(AutoScalingGroupName=group, InstanceIds=before[:1], ProtectedFromScaleIn=True)
+    refresh_id = start_refresh(group, template, "2")
+    done = wait_for(group, refresh_id, ("Successful", "Failed"))
+    after = sorted(instance["InstanceId"] for instance in group_instances(group))
+    autoscaling.set_instance_protection(AutoScalingGroupName=group, InstanceIds=before[:1], ProtectedFromScaleIn=False)
+    results.check(
+        "a refresh replaces all but the scale-in protected instance (ScaleInProtectedInstances Ignore)",
+        done["Status"] == "Successful" and before[0] in after and not set(before[1:]) & set(after),
+        (done, before, after),
+    )
+    results.check("and the group is still all on version 2", all_on(group, "2", images[1]))
+
+
 def test_cancel(group: str, template: str) -> None:
     results.raises(
         "cancel without an active refresh is refused",
@@ -430,6 +445,7 @@ def main() -> None:
     test_auto_rollback_validation(group, template)
     test_refresh_succeeds(group, template, images)
     test_skip_matching(group, template, images)
+    test_protected_instances_are_left_alone(group, template, images)
     test_cancel(group, template)
     test_manual_rollback(group, template, images)
     test_failure(group, template, images, auto_rollback=False)

@@ -257,10 +257,15 @@ class InstanceRefresh:
         self.status = IN_PROGRESS
         target = self.desired_spec or _group_launch_spec(self.group)
         skip_matching = bool(self.preferences.get("SkipMatching"))
+        # ScaleInProtectedInstances "Ignore" (the default) and "Wait" leave protected instances
+        # alone; only "Refresh" replaces them. Standby instances are never replaced (the
+        # default StandbyInstances "Ignore").
+        refresh_protected = self.preferences.get("ScaleInProtectedInstances") == "Refresh"
         self.to_replace = [
             state.instance.id
             for state in self.group.instance_states
             if state.lifecycle_state == "InService"
+            and (refresh_protected or not state.protected_from_scale_in)
             and not (skip_matching and target is not None and target.matches(_launched_from(state)))
         ]
         self.total_to_replace = len(self.to_replace)
