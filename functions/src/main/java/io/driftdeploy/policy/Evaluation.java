@@ -1,19 +1,16 @@
 package io.driftdeploy.policy;
 
+import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.ComplianceType;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * One AWS Config evaluation of one EC2 instance by one rule: what the drift path decides on,
  * whether it came from a compliance-change event or from a sweep of a rule's results.
  *
- * <p>Two resource types name an EC2 instance: {@code AWS::EC2::Instance}, and
- * {@code AWS::SSM::ManagedInstanceInventory} with an {@code i-} id, which is what the managed rule
- * EC2_MANAGEDINSTANCE_INVENTORY_BLACKLISTED evaluates. Config is re-read with the evaluated type
- * and id, so both are kept as given.
+ * <p>Two resource types name an EC2 instance (see {@link ComplianceChange}); Config is re-read
+ * with the evaluated type and id, so both are kept as given.
  *
  * @param eventId            de-duplication key: the EventBridge event id, or a sweep's own id
  * @param orderingTimestamp  when the evaluated configuration was captured; orders evaluations
@@ -28,12 +25,8 @@ public record Evaluation(
         ComplianceType compliance,
         Instant orderingTimestamp) {
 
-    public static final String EC2_INSTANCE = "AWS::EC2::Instance";
-    public static final String SSM_MANAGED_INSTANCE_INVENTORY = "AWS::SSM::ManagedInstanceInventory";
-    public static final Set<String> INSTANCE_RESOURCE_TYPES = Set.of(EC2_INSTANCE, SSM_MANAGED_INSTANCE_INVENTORY);
-
-    /** EC2 instance ids: {@code i-} and 8 or 17 hex digits (an SSM {@code mi-} id is no EC2 instance). */
-    public static final Pattern INSTANCE_ID = Pattern.compile("i-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+    public static final String EC2_INSTANCE = ComplianceChange.EC2_INSTANCE;
+    public static final String SSM_MANAGED_INSTANCE_INVENTORY = ComplianceChange.SSM_MANAGED_INSTANCE_INVENTORY;
 
     public Evaluation {
         Objects.requireNonNull(eventId, "eventId");
@@ -42,10 +35,10 @@ public record Evaluation(
         Objects.requireNonNull(ruleName, "ruleName");
         Objects.requireNonNull(compliance, "compliance");
         Objects.requireNonNull(orderingTimestamp, "orderingTimestamp");
-        if (!INSTANCE_RESOURCE_TYPES.contains(resourceType)) {
+        if (!ComplianceChange.INSTANCE_RESOURCE_TYPES.contains(resourceType)) {
             throw new IllegalArgumentException("resourceType " + resourceType + " is not an EC2 instance");
         }
-        if (resourceId == null || !INSTANCE_ID.matcher(resourceId).matches()) {
+        if (resourceId == null || !ComplianceChange.INSTANCE_ID.matcher(resourceId).matches()) {
             throw new IllegalArgumentException("resourceId " + resourceId + " is not an EC2 instance id (i-...)");
         }
     }
