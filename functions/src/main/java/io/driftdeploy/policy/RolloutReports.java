@@ -28,7 +28,7 @@ public final class RolloutReports {
         String summary = "Image " + subject + " is not rolled out (" + rejected.reason() + "): " + rejected.detail() + ".";
         Notification notification = new Notification(KIND, rejected.reason().severity(), GroupDecision.Outcome.SKIP.label(),
                 app, Optional.empty(), "drift-deploy: image " + subject + " not rolled out: " + rejected.reason(),
-                summary, withDecision(facts, GroupDecision.Outcome.SKIP.label(), rejected.reason(), mode));
+                summary, withDecision(facts, GroupDecision.Outcome.SKIP.label(), rejected.reason().label(), Optional.of(mode)));
         return new Report(trigger.function(), trigger.eventId(), subject, GroupDecision.Outcome.SKIP.label(),
                 rejected.reason().label(), Optional.of(mode), List.of(), facts, Optional.of(notification));
     }
@@ -58,7 +58,7 @@ public final class RolloutReports {
         Notification notification = new Notification(KIND, decision.reason().severity(), outcome, Optional.of(app),
                 Optional.of(group), "drift-deploy: " + app + " image " + image.imageId() + " on " + group + ": "
                         + outcome + (decision.mode() == Mode.DRY_RUN ? " (dry run)" : ""),
-                summary, withDecision(facts, outcome, decision.reason(), decision.mode()));
+                summary, withDecision(facts, outcome, decision.reason().label(), Optional.of(decision.mode())));
         return new Report(trigger.function(), trigger.eventId(), group, outcome, decision.reason().label(),
                 Optional.of(decision.mode()), actions, facts, Optional.of(notification));
     }
@@ -85,12 +85,13 @@ public final class RolloutReports {
         return facts;
     }
 
-    private static Map<String, Object> withDecision(Map<String, Object> facts, String decision, RolloutReason reason,
-                                                    Mode mode) {
+    /** The facts a notification carries: the report's facts plus its decision, reason and mode. */
+    static Map<String, Object> withDecision(Map<String, Object> facts, String decision, String reason,
+                                            Optional<Mode> mode) {
         Map<String, Object> all = new LinkedHashMap<>(facts);
         all.put("decision", decision);
-        all.put("reason", reason.label());
-        all.put("mode", mode.label());
+        all.put("reason", reason);
+        mode.ifPresent(known -> all.put("mode", known.label()));
         return all;
     }
 }
