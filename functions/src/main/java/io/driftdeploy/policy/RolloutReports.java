@@ -10,6 +10,8 @@ import java.util.Optional;
 public final class RolloutReports {
 
     public static final String KIND = "rollout";
+    /** The reason of a report about an event that was already handled. */
+    public static final String DUPLICATE_EVENT = "duplicate-event";
 
     private RolloutReports() {
     }
@@ -61,6 +63,12 @@ public final class RolloutReports {
                 summary, withDecision(facts, outcome, decision.reason().label(), Optional.of(decision.mode())));
         return new Report(trigger.function(), trigger.eventId(), group, outcome, decision.reason().label(),
                 Optional.of(decision.mode()), actions, facts, Optional.of(notification));
+    }
+
+    /** A redelivered event: already handled, nothing to do and nothing new to tell. */
+    public static Report duplicate(String function, String eventId, String subject, Mode mode) {
+        return new Report(function, eventId, subject, GroupDecision.Outcome.SKIP.label(), DUPLICATE_EVENT, Optional.of(mode),
+                List.of(), Map.of("eventId", eventId), Optional.empty());
     }
 
     private static String summary(GroupDecision decision) {

@@ -4,7 +4,10 @@ import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.policy.GroupDecision.Outcome;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -101,6 +104,18 @@ public final class RolloutRules {
                 yield Optional.empty();
             }
         };
+    }
+
+    /**
+     * The CloudWatch alarms that guard the group's refresh: the group's own list (a comma list in
+     * the guard alarms tag) replaces the global one, so a group can name alarms that fit it.
+     */
+    public static List<String> guardAlarms(Settings.Rollout rollout, Map<String, String> groupTags) {
+        String tagged = groupTags.get(rollout.guardAlarmsTag());
+        if (tagged == null || tagged.isBlank()) {
+            return rollout.guardAlarms();
+        }
+        return Arrays.stream(tagged.split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList();
     }
 
     private static String notNewer(ImageRef image, String relation, ImageRef other) {
