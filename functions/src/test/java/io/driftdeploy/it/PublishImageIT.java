@@ -86,7 +86,7 @@ class PublishImageIT {
         assertThat(receive(inbox, Duration.ofSeconds(3))).isEmpty();
     }
 
-    /** A rule on the default bus that sends this app's Golden Image Published events to a new queue. */
+    /** A rule on the default bus that sends this app's Golden Image Published events, whole, to a new queue. */
     private String queueReceivingGoldenImagesOf(String appName) throws IOException {
         String queueUrl = env.aws.sqs().createQueue(r -> r.queueName(env.prefix + "-golden")).queueUrl();
         String queueArn = env.aws.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
@@ -97,7 +97,10 @@ class PublishImageIT {
         pattern.putObject("detail").putArray("app").add(appName);
         String rule = env.prefix + "-golden-images";
         env.aws.eventBridge().putRule(r -> r.name(rule).eventPattern(pattern.toString()));
-        env.aws.eventBridge().putTargets(r -> r.rule(rule).targets(t -> t.id("inbox").arn(queueArn)));
+        // The whole event as the rule matched it (<aws.events.event.json>): moto's default SQS
+        // delivery drops the envelope's "account", which AWS always sends and the parser requires.
+        env.aws.eventBridge().putTargets(r -> r.rule(rule).targets(t -> t.id("inbox").arn(queueArn)
+                .inputTransformer(transform -> transform.inputTemplate("<aws.events.event.json>"))));
         return queueUrl;
     }
 

@@ -107,6 +107,16 @@ class RolloutIT {
     }
 
     @Test
+    void anImageBuilderImageWithoutAnAmiHereChangesNothing() {
+        TestGroup group = groupRunning(goldenImage("v1"));
+        String unknown = "arn:aws:imagebuilder:" + Emulator.REGION.id() + ":" + Emulator.ACCOUNT + ":image/" + env.prefix
+                + "-never-built/1.0.0/1";
+
+        assertRejected(images(enforce()).handle(sample("images/imagebuilder-available.json",
+                event -> event.putArray("resources").add(unknown))), "image-not-found", group);
+    }
+
+    @Test
     void anImageOlderThanTheRunningOneChangesNothing() {
         String older = goldenImage("v1");
         TestGroup group = groupRunning(goldenImage("v2"));
@@ -278,7 +288,9 @@ class RolloutIT {
             case IMAGE_BUILDER -> {
                 String arn = "arn:aws:imagebuilder:" + Emulator.REGION.id() + ":" + Emulator.ACCOUNT + ":image/" + env.prefix
                         + "-golden/1.0.0/1";
-                env.registerImageBuilderImage(arn, imageId);
+                // What Image Builder's distribution does to every AMI it makes; GetImage lists them.
+                env.aws.ec2().createTags(r -> r.resources(imageId).tags(
+                        t -> t.key("Ec2ImageBuilderArn").value(arn), t -> t.key("CreatedBy").value("EC2 Image Builder")));
                 yield sample("images/imagebuilder-available.json", event -> event.putArray("resources").add(arn));
             }
         };

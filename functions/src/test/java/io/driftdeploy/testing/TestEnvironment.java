@@ -7,9 +7,6 @@ import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,44 +123,6 @@ public final class TestEnvironment {
                     .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
         }
         return imageId;
-    }
-
-    /**
-     * Makes Image Builder's GetImage answer for {@code imageBuildVersionArn} with an AVAILABLE image
-     * that distributed {@code amiId} to this region and account, through the emulator's seeding
-     * route (scripts/EMULATOR.md, "Image Builder GetImage").
-     */
-    public void registerImageBuilderImage(String imageBuildVersionArn, String amiId) {
-        Map<String, Object> image = new LinkedHashMap<>();
-        image.put("arn", imageBuildVersionArn);
-        image.put("name", prefix + "-golden");
-        image.put("type", "AMI");
-        image.put("platform", "Linux");
-        image.put("state", Map.of("status", "AVAILABLE"));
-        image.put("dateCreated", Instant.now().toString());
-        image.put("outputResources", Map.of("amis", List.of(Map.of(
-                "region", Emulator.REGION.id(),
-                "image", amiId,
-                "name", prefix + "-golden",
-                "accountId", Emulator.ACCOUNT,
-                "state", Map.of("status", "AVAILABLE")))));
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                    Emulator.endpoint().resolve("/moto-api/static/imagebuilder/images"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(image)))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 201) {
-                throw new IllegalStateException("the emulator refused the Image Builder image: " + response.statusCode()
-                        + " " + response.body());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot register the Image Builder image", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while registering the Image Builder image", e);
-        }
     }
 
     /**
