@@ -100,6 +100,8 @@ public final class ExampleFleetStack extends Stack {
         alb.addListener("Http", BaseApplicationListenerProps.builder()
                 .port(80)
                 .protocol(ApplicationProtocol.HTTP)
+                // The security group above decides who may connect, not a 0.0.0.0/0 rule of the listener.
+                .open(false)
                 .defaultTargetGroups(List.of(targetGroup))
                 .build());
 

@@ -70,7 +70,7 @@ public final class FunctionsStack extends Stack {
             functions.put(kind, function);
         }
 
-        routeEvents(settings);
+        routeEvents(settings, driftRuleNames(settings, detection));
         grantFleetAccess(settings, instanceRoleArns);
         subscribeAlarmsToExistingTopics(settings);
         suppressWildcardsThatAreScopedByCondition();
@@ -85,14 +85,14 @@ public final class FunctionsStack extends Stack {
     }
 
     /** One rule per event kind, each with the narrowest pattern the function can work with. */
-    private void routeEvents(Settings settings) {
+    private void routeEvents(Settings settings, List<String> driftRuleNames) {
         functions.get(Kind.DRIFT).addEventRule("ConfigCompliance",
                 "AWS Config compliance changes of EC2 instances under drift-deploy's drift rules",
                 EventPattern.builder()
                         .source(List.of("aws.config"))
                         .detailType(List.of("Config Rules Compliance Change"))
                         .detail(Map.of(
-                                "configRuleName", driftRuleNameFilter(settings),
+                                "configRuleName", driftRuleNames,
                                 "resourceType", List.of("AWS::EC2::Instance"),
                                 // COMPLIANT too: a later COMPLIANT cancels an earlier NON_COMPLIANT.
                                 "newEvaluationResult", Map.of("complianceType", List.of("NON_COMPLIANT", "COMPLIANT"))))
@@ -123,20 +123,20 @@ public final class FunctionsStack extends Stack {
                         .detailType(Match.prefix("EC2 Auto Scaling Instance Refresh"))
                         .build());
 
-        functions.get(Kind.ALARMS).addEventRule("AlarmStateChange", "CloudWatch alarms that went into ALARM",
+        // Every state (ALARM, OK, INSUFFICIENT_DATA): guard alarms and the drift alarm are named by tags
+        // and context the rule cannot know, and the function reports recoveries too.
+        functions.get(Kind.ALARMS).addEventRule("AlarmStateChange", "CloudWatch alarm state changes",
                 EventPattern.builder()
                         .source(List.of("aws.cloudwatch"))
                         .detailType(List.of("CloudWatch Alarm State Change"))
-                        .detail(Map.of("state", Map.of("value", List.of("ALARM"))))
                         .build());
     }
 
-    /** Rules of this app by prefix, plus any existing rules the operator counts as drift. */
-    private static List<Object> driftRuleNameFilter(Settings settings) {
-        List<Object> filter = new ArrayList<>();
-        filter.add(Map.of("prefix", settings.driftRulePrefix()));
-        filter.addAll(settings.driftRuleNames());
-        return filter;
+    /** The Config rules this app creates, plus any existing rules the operator counts as drift. */
+    private static List<String> driftRuleNames(Settings settings, DriftDetectionStack detection) {
+        List<String> names = new ArrayList<>(detection.ruleNames());
+        names.addAll(settings.driftRuleNames());
+        return List.copyOf(names);
     }
 
     private void grantFleetAccess(Settings settings, List<String> instanceRoleArns) {
@@ -212,16 +212,12 @@ public final class FunctionsStack extends Stack {
     /** The settings table of COMMON.md, filled from context; optional ones are omitted when empty. */
     private static Map<String, String> environment(Settings settings, ITopic topic, Table ledger,
             DriftDetectionStack detection) {
-        List<String> driftRules = new ArrayList<>(detection.ruleNames());
-        driftRules.addAll(settings.driftRuleNames());
-
         Map<String, String> env = new LinkedHashMap<>();
         env.put("DRIFT_DEPLOY_TOPIC_ARN", topic.getTopicArn());
         env.put("DRIFT_DEPLOY_TABLE", ledger.getTableName());
         env.put("DRIFT_DEPLOY_MODE", settings.mode());
         env.put("DRIFT_DEPLOY_MODE_TAG", settings.modeTag());
-        env.put("DRIFT_DEPLOY_DRIFT_RULES", String.join(",", driftRules));
-        env.put("DRIFT_DEPLOY_DRIFT_RULE_PREFIX", settings.driftRulePrefix());
+        env.put("DRIFT_DEPLOY_DRIFT_RULES", String.join(",", driftRuleNames(settings, detection)));
         env.put("DRIFT_DEPLOY_OPT_IN_TAG", settings.optInTag().toString());
         env.put("DRIFT_DEPLOY_PROTECT_TAG", settings.protectTag());
         env.put("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", Integer.toString(settings.minHealthyPercent()));

@@ -92,7 +92,7 @@ public record Settings(
                 r.integer("maxTerminationsPerAccount", 10, 1, 100_000),
                 r.integer("rateWindowMinutes", 60, 1, 10_080),
                 r.integer("instanceWarmupSeconds", 300, 0, 86_400),
-                r.text("driftRulePrefix", "drift-deploy-"),
+                r.optionalText("driftRulePrefix"),
                 r.list("driftRuleNames"),
                 r.text("driftAlarmName", "drift-deploy-drift-detected"),
                 r.optionalText("driftAlarmPrefix"),
@@ -121,13 +121,16 @@ public record Settings(
         return s;
     }
 
-    /** Names of the AWS Config rules this app creates: the prefix keeps them recognisable as drift. */
+    /**
+     * Name of an AWS Config rule this app creates: the managed rule's usual name (the seed's, for its
+     * inventory rule), behind an optional prefix for accounts where such a name is taken.
+     */
     public String driftRuleName(String suffix) {
         return driftRulePrefix + suffix;
     }
 
     private void validateCombinations() {
-        if (!CONFIG_RULE_NAME.matcher(driftRulePrefix).matches()) {
+        if (!driftRulePrefix.isEmpty() && !CONFIG_RULE_NAME.matcher(driftRulePrefix).matches()) {
             throw new IllegalArgumentException("context 'driftRulePrefix' must be letters, digits, '-' or '_' "
                     + "(it prefixes AWS Config rule names), got '" + driftRulePrefix + "'");
         }
