@@ -1,6 +1,7 @@
 package io.driftdeploy.aws;
 
 import io.driftdeploy.policy.GroupState.LaunchSource;
+import io.driftdeploy.policy.GuardedRefresh;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,10 +10,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.DesiredConfiguration;
 import software.amazon.awssdk.services.autoscaling.model.Filter;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshInProgressException;
@@ -118,6 +121,53 @@ public final class RolloutFleet {
         }
     }
 
+    /**
+     * The running refreshes whose {@code Preferences.AlarmSpecification.Alarms} name the alarm, on
+     * the groups drift-deploy rolls out to (those carrying the application tag, whatever the
+     * application): autoscaling:DescribeAutoScalingGroups, then per group
+     * DescribeInstanceRefreshes. The image is left to the caller, who knows from the ledger what
+     * drift-deploy rolls out and can read any other refresh's with {@link #imageOf}.
+     */
+    public List<GuardedRefresh> refreshesGuardedBy(String alarmName, String appTag) {
+        Filter tagged = Filter.builder().name("tag-key").values(appTag).build();
+        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(tagged))
+                .autoScalingGroups().stream()
+                .flatMap(group -> activeRefreshOf(group.autoScalingGroupName())
+                        .filter(refresh -> guardAlarms(refresh).contains(alarmName))
+                        .map(refresh -> guarded(group, appTag, refresh))
+                        .stream())
+                .toList();
+    }
+
+    /** The ImageId a launch template version holds, as written (an AMI id or an SSM parameter alias). */
+    public Optional<String> imageOf(String launchTemplateId, String version) {
+        return ec2.describeLaunchTemplateVersions(request -> request.launchTemplateId(launchTemplateId).versions(version))
+                .launchTemplateVersions().stream()
+                .findFirst()
+                .map(LaunchTemplateVersion::launchTemplateData)
+                .map(data -> data.imageId());
+    }
+
+    private static List<String> guardAlarms(InstanceRefresh refresh) {
+        return refresh.preferences() == null || refresh.preferences().alarmSpecification() == null
+                ? List.of() : refresh.preferences().alarmSpecification().alarms();
+    }
+
+    private static GuardedRefresh guarded(AutoScalingGroup group, String appTag, InstanceRefresh refresh) {
+        Optional<LaunchTemplateSpecification> desired = Optional.ofNullable(refresh.desiredConfiguration())
+                .map(DesiredConfiguration::launchTemplate);
+        return new GuardedRefresh(
+                group.autoScalingGroupName(),
+                group.tags().stream().filter(tag -> tag.key().equals(appTag)).map(TagDescription::value).findFirst(),
+                refresh.instanceRefreshId(),
+                refresh.statusAsString(),
+                refresh.percentageComplete() == null ? OptionalInt.empty() : OptionalInt.of(refresh.percentageComplete()),
+                Optional.ofNullable(refresh.startTime()),
+                desired.map(LaunchTemplateSpecification::launchTemplateId),
+                desired.map(LaunchTemplateSpecification::version),
+                Optional.empty());
+    }
+
     private TargetGroup target(AutoScalingGroup group) {
         Map<String, String> tags = group.tags().stream()
                 .collect(Collectors.toMap(TagDescription::key, TagDescription::value, (first, second) -> second));
@@ -141,12 +191,16 @@ public final class RolloutFleet {
     }
 
     private Optional<RefreshInFlight> activeRefresh(String group) {
+        return activeRefreshOf(group)
+                .map(refresh -> new RefreshInFlight(refresh.instanceRefreshId(), refresh.statusAsString(), targetImage(refresh)));
+    }
+
+    private Optional<InstanceRefresh> activeRefreshOf(String group) {
         // Newest first; at most one refresh per group can be active.
         return autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(group).maxRecords(10))
                 .instanceRefreshes().stream()
                 .filter(refresh -> ACTIVE_REFRESH_STATUSES.contains(refresh.statusAsString()))
-                .findFirst()
-                .map(refresh -> new RefreshInFlight(refresh.instanceRefreshId(), refresh.statusAsString(), targetImage(refresh)));
+                .findFirst();
     }
 
     private Optional<String> targetImage(InstanceRefresh refresh) {
@@ -156,15 +210,6 @@ public final class RolloutFleet {
         LaunchTemplateSpecification desired = refresh.desiredConfiguration().launchTemplate();
         String version = desired.version() == null ? "$Default" : desired.version();
         return imageOf(desired.launchTemplateId(), version);
-    }
-
-    /** The ImageId a launch template version holds, as written (an AMI id or an SSM parameter alias). */
-    private Optional<String> imageOf(String launchTemplateId, String version) {
-        return ec2.describeLaunchTemplateVersions(request -> request.launchTemplateId(launchTemplateId).versions(version))
-                .launchTemplateVersions().stream()
-                .findFirst()
-                .map(LaunchTemplateVersion::launchTemplateData)
-                .map(data -> data.imageId());
     }
 
     private static String clientToken(TemplateVersion source, String imageId) {

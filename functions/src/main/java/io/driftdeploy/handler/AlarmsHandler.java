@@ -6,9 +6,10 @@ import io.driftdeploy.aws.AlarmDefinitions;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance;
-import io.driftdeploy.aws.GuardedRefreshes;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.aws.RolloutFleet;
+import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.AlarmState;
 import io.driftdeploy.event.AlarmStateChange;
@@ -18,6 +19,7 @@ import io.driftdeploy.policy.AlarmDefinition;
 import io.driftdeploy.policy.AlarmNotice;
 import io.driftdeploy.policy.GuardedRefresh;
 import io.driftdeploy.policy.Report;
+import io.driftdeploy.policy.StartedRefresh;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -36,13 +38,15 @@ public final class AlarmsHandler implements RequestStreamHandler {
 
     /** EventBridge retries for up to a day; a week covers replays by hand too. */
     static final Duration CLAIM_RETENTION = Duration.ofDays(7);
+    private static final String CLAIM = "claim";
 
     private final Settings settings;
     private final Clock clock;
     private final Ledger ledger;
     private final Reporter reporter;
     private final AlarmDefinitions alarmDefinitions;
-    private final GuardedRefreshes guardedRefreshes;
+    private final RolloutFleet rolloutFleet;
+    private final RolloutLedger rolloutLedger;
     private final DriftSweep sweep;
 
     /** Lambda's entry: settings from the environment, clients built once per container. */
@@ -58,7 +62,8 @@ public final class AlarmsHandler implements RequestStreamHandler {
         this.ledger = new Ledger(aws.dynamoDb(), settings.tableName());
         this.reporter = new Reporter(new AuditTrail(ledger), new Notifier(aws.sns(), settings.topicArn()), telemetry, clock);
         this.alarmDefinitions = new AlarmDefinitions(aws.cloudwatch());
-        this.guardedRefreshes = new GuardedRefreshes(aws.autoScaling(), aws.ec2());
+        this.rolloutFleet = new RolloutFleet(aws.autoScaling(), aws.ec2());
+        this.rolloutLedger = new RolloutLedger(ledger);
         this.sweep = new DriftSweep(settings, new Compliance(aws.config()),
                 new DriftRemediation(settings, aws, reporter, clock), telemetry);
     }
@@ -76,8 +81,9 @@ public final class AlarmsHandler implements RequestStreamHandler {
         } catch (InvalidEventException invalid) {
             return reporter.reject(AlarmNotice.FUNCTION, invalid.field(), invalid.problem());
         }
+        // The drift function's key layout: EVENT#<function>#<event id> / claim.
         String claimKey = "EVENT#" + AlarmNotice.FUNCTION + "#" + change.eventId();
-        if (!ledger.claim(claimKey, claimKey, Map.of("alarm", Ledger.text(change.alarmName())),
+        if (!ledger.claim(claimKey, CLAIM, Map.of("alarm", Ledger.text(change.alarmName())),
                 clock.instant().plus(CLAIM_RETENTION))) {
             return reporter.report(AlarmNotice.duplicate(change));
         }
@@ -86,7 +92,7 @@ public final class AlarmsHandler implements RequestStreamHandler {
         } catch (RuntimeException failed) {
             // Let Lambda's retry handle the event afresh. A sweep that failed part way is retried
             // whole: the instances it already decided on come back as duplicates, not twice.
-            ledger.release(claimKey, claimKey);
+            ledger.release(claimKey, CLAIM);
             throw failed;
         }
     }
@@ -97,11 +103,23 @@ public final class AlarmsHandler implements RequestStreamHandler {
             return sweep.sweep(change, definition);
         }
         if (change.newState() == AlarmState.ALARM) {
-            List<GuardedRefresh> refreshes = guardedRefreshes.guardedBy(change.alarmName(), settings.rollout().appTag());
+            List<GuardedRefresh> refreshes = rolloutFleet.refreshesGuardedBy(change.alarmName(), settings.rollout().appTag())
+                    .stream().map(this::withImage).toList();
             if (!refreshes.isEmpty()) {
                 return AlarmNotice.rolloutGuard(change, definition, refreshes);
             }
         }
         return AlarmNotice.stateChange(change, definition);
+    }
+
+    /**
+     * The image a guarded refresh rolls out: the AMI drift-deploy recorded when it started the
+     * refresh (the template's ImageId may be an SSM parameter alias), or else the one its desired
+     * launch template version names.
+     */
+    private GuardedRefresh withImage(GuardedRefresh refresh) {
+        return refresh.withImage(rolloutLedger.startedRefresh(refresh.refreshId()).map(StartedRefresh::imageId)
+                .or(() -> refresh.launchTemplate().flatMap(template -> refresh.launchTemplateVersion()
+                        .flatMap(version -> rolloutFleet.imageOf(template, version)))));
     }
 }

@@ -11,7 +11,7 @@ import java.util.OptionalInt;
  * rolls the group back.
  *
  * @param status             the refresh status as Auto Scaling spells it, e.g. {@code InProgress}
- * @param launchTemplate     id (or name) of the launch template the refresh rolls out
+ * @param launchTemplate     id of the launch template the refresh rolls out
  * @param launchTemplateVersion the explicit version it rolls out
  * @param imageId            the image that version launches
  */
@@ -30,5 +30,10 @@ public record GuardedRefresh(
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(refreshId, "refreshId");
         Objects.requireNonNull(status, "status");
+    }
+
+    public GuardedRefresh withImage(Optional<String> image) {
+        return new GuardedRefresh(group, app, refreshId, status, percentageComplete, startTime, launchTemplate,
+                launchTemplateVersion, image);
     }
 }

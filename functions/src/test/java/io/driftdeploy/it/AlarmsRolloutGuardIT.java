@@ -3,9 +3,12 @@ package io.driftdeploy.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.policy.StartedRefresh;
 import io.driftdeploy.testing.AlarmEvents;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
@@ -14,6 +17,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
@@ -39,13 +43,12 @@ class AlarmsRolloutGuardIT {
                 .instanceRefreshIds(refreshId)).instanceRefreshes().getFirst().status();
     }
 
-    @Test
-    void theNotificationNamesTheGroupTheRunningRefreshAndTheImageAndTheRefreshIsLeftToAws() {
-        // One instance replaced per emulator step (min healthy 100 %): the refresh runs ~20 s.
-        TestGroup group = env.group("shop").instances(20).tag("drift-deploy:app", "shop").create();
-        String newImage = env.otherImageId();
-        long version = group.newTemplateVersion(newImage);
-        String refreshId = env.aws.autoScaling().startInstanceRefresh(r -> r
+    /**
+     * Starts a refresh of the group to the template version, guarded by the alarm. One instance
+     * is replaced per emulator step (min healthy 100 %), so it runs about one second per instance.
+     */
+    private String startGuardedRefresh(TestGroup group, long version) {
+        return env.aws.autoScaling().startInstanceRefresh(r -> r
                 .autoScalingGroupName(group.name)
                 .strategy(RefreshStrategy.ROLLING)
                 .desiredConfiguration(d -> d.launchTemplate(lt -> lt.launchTemplateId(group.launchTemplateId)
@@ -53,9 +56,20 @@ class AlarmsRolloutGuardIT {
                 .preferences(p -> p.minHealthyPercentage(100).instanceWarmup(0).skipMatching(true).autoRollback(true)
                         .alarmSpecification(alarms -> alarms.alarms(guardAlarm))))
                 .instanceRefreshId();
+    }
 
-        Map<String, Object> result = handler()
-                .handle(AlarmEvents.fromSample("alarms/composite-alarm-state-alarm.json", guardAlarm).bytes());
+    private Map<String, Object> guardAlarmFires() {
+        return handler().handle(AlarmEvents.fromSample("alarms/composite-alarm-state-alarm.json", guardAlarm).bytes());
+    }
+
+    @Test
+    void theNotificationNamesTheGroupTheRunningRefreshAndTheImageAndTheRefreshIsLeftToAws() {
+        TestGroup group = env.group("shop").instances(20).tag("drift-deploy:app", "shop").create();
+        String newImage = env.otherImageId();
+        long version = group.newTemplateVersion(newImage);
+        String refreshId = startGuardedRefresh(group, version);
+
+        Map<String, Object> result = guardAlarmFires();
 
         assertThat(status(group, refreshId)).as("drift-deploy does not race AWS's rollback")
                 .isIn(InstanceRefreshStatus.PENDING, InstanceRefreshStatus.IN_PROGRESS);
@@ -79,11 +93,28 @@ class AlarmsRolloutGuardIT {
     }
 
     @Test
+    void theImageIsTheOneDriftDeployRecordedWhenItStartedTheRefresh() {
+        TestGroup group = env.group("shop").instances(10).tag("drift-deploy:app", "shop").create();
+        long version = group.newTemplateVersion(env.otherImageId());
+        String refreshId = startGuardedRefresh(group, version);
+        // The rollout records the AMI it rolls; the template may name it through an SSM parameter.
+        new RolloutLedger(new Ledger(env.aws.dynamoDb(), env.tableName)).recordStartedRefresh(
+                new StartedRefresh(refreshId, group.name, "ami-0recorded00000001", "shop", group.launchTemplateId, version),
+                Instant.now());
+
+        guardAlarmFires();
+
+        JsonNode refresh = env.awaitNotifications(1, Duration.ofSeconds(20)).getFirst().body().path("facts")
+                .path("refreshes").get(0);
+        assertThat(refresh.path("refreshId").asText()).isEqualTo(refreshId);
+        assertThat(refresh.path("image").asText()).isEqualTo("ami-0recorded00000001");
+    }
+
+    @Test
     void anAlarmNoRunningRefreshNamesIsAnOrdinaryAlarm() {
         TestGroup group = env.group("shop").instances(1).tag("drift-deploy:app", "shop").create();
 
-        Map<String, Object> result = handler()
-                .handle(AlarmEvents.fromSample("alarms/composite-alarm-state-alarm.json", guardAlarm).bytes());
+        Map<String, Object> result = guardAlarmFires();
 
         assertThat(result).containsEntry("reason", "alarm-state-change");
         assertThat(env.awaitNotifications(1, Duration.ofSeconds(20)).getFirst().attributes())
