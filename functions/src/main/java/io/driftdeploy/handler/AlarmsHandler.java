@@ -81,9 +81,10 @@ public final class AlarmsHandler implements RequestStreamHandler {
         } catch (InvalidEventException invalid) {
             return reporter.reject(AlarmNotice.FUNCTION, invalid.field(), invalid.problem());
         }
-        // The drift function's key layout: EVENT#<function>#<event id> / claim.
-        String claimKey = "EVENT#" + AlarmNotice.FUNCTION + "#" + change.eventId();
-        if (!ledger.claim(claimKey, CLAIM, Map.of("alarm", Ledger.text(change.alarmName())),
+        // The drift function's key layout, EVENT#<function>#<id> / claim, keyed by the state change
+        // rather than the delivery's id, so one change is acted on once however it arrives.
+        String claimKey = "EVENT#" + AlarmNotice.FUNCTION + "#" + AlarmNotice.stateChangeId(change);
+        if (!ledger.claim(claimKey, CLAIM, Map.of("eventId", Ledger.text(change.eventId())),
                 clock.instant().plus(CLAIM_RETENTION))) {
             return reporter.report(AlarmNotice.duplicate(change));
         }

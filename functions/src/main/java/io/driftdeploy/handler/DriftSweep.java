@@ -6,6 +6,7 @@ import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.AlarmStateChange;
 import io.driftdeploy.event.ComplianceType;
 import io.driftdeploy.policy.AlarmDefinition;
+import io.driftdeploy.policy.AlarmNotice;
 import io.driftdeploy.policy.DriftDecision;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.Report;
@@ -69,11 +70,11 @@ final class DriftSweep {
     }
 
     /**
-     * One id per alarm event, rule and instance: a retried sweep finds what it already decided
-     * as a duplicate instead of deciding it twice.
+     * One id per alarm state change, rule and instance: a retried sweep (whichever delivery
+     * brings the change again) finds what it already decided as a duplicate, not deciding it twice.
      */
     private static Evaluation evaluation(AlarmStateChange alarm, NonCompliantResource result) {
-        return new Evaluation(alarm.eventId() + "#sweep#" + result.ruleName() + "#" + result.resourceId(),
+        return new Evaluation(AlarmNotice.stateChangeId(alarm) + "#sweep#" + result.ruleName() + "#" + result.resourceId(),
                 alarm.account(), alarm.region(), result.ruleName(), result.resourceType(), result.resourceId(),
                 ComplianceType.NON_COMPLIANT, result.orderingTimestamp());
     }

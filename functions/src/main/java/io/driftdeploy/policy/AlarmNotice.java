@@ -70,7 +70,17 @@ public final class AlarmNotice {
         return report(change, NOTIFY, ROLLOUT_GUARD, facts, Optional.of(notification));
     }
 
-    /** The same event again (EventBridge and SNS deliver at least once): audited and logged, not re-sent. */
+    /**
+     * What makes two deliveries one state change: EventBridge and SNS each deliver at least once,
+     * and an alarm may reach the function both ways (an EventBridge rule and an SNS action). Both
+     * carry the alarm's state timestamp, so the change is acted on once whichever comes first.
+     */
+    public static String stateChangeId(AlarmStateChange change) {
+        return change.account() + ":" + change.region() + ":" + change.alarmName() + ":" + change.newState().name()
+                + "@" + change.stateChangeTime();
+    }
+
+    /** The same state change again: audited and logged, not told again. */
     public static Report duplicate(AlarmStateChange change) {
         return report(change, "skip", DUPLICATE_EVENT, facts(change, Optional.empty()), Optional.empty());
     }

@@ -34,6 +34,8 @@ class AlarmsNotificationsIT {
     private static final String CONSOLE =
             "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/";
 
+    // The samples name fixed alarms, so no test may start a refresh guarded by one of them:
+    // app-blue-rollout-guard would then be a rollout guard here, not a plain alarm.
     private final TestEnvironment env = TestEnvironment.create();
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private AlarmsHandler handler;
@@ -117,6 +119,17 @@ class AlarmsNotificationsIT {
         assertThat(again).containsEntry("decision", "skip").containsEntry("reason", "duplicate-event")
                 .doesNotContainKey("notificationId");
         assertThat(env.drainNotifications(Duration.ofSeconds(3))).hasSize(1);
+    }
+
+    @Test
+    void oneStateChangeDeliveredBothByEventBridgeAndBySnsIsToldOnce() {
+        handler.handle(sample("alarms/drift-alarm-state-alarm.json"));
+        Map<String, Object> viaSns = handler.handle(sample("alarms/sns-drift-alarm.json"));
+
+        assertThat(viaSns).containsEntry("decision", "skip").containsEntry("reason", "duplicate-event");
+        assertThat(env.drainNotifications(Duration.ofSeconds(3))).singleElement()
+                .satisfies(notification -> assertThat(notification.body().path("facts").path("delivery").asText())
+                        .isEqualTo("eventbridge"));
     }
 
     @Test

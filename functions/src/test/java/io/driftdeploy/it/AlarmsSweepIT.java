@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.Events;
 import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.DriftHandler;
 import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.policy.AlarmNotice;
 import io.driftdeploy.testing.AlarmEvents;
 import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.TestEnvironment;
@@ -71,8 +73,12 @@ class AlarmsSweepIT {
         return new Telemetry(function, new PrintStream(log, true, StandardCharsets.UTF_8), Clock.systemUTC());
     }
 
+    private AlarmEvents driftAlarmInAlarm() {
+        return AlarmEvents.fromSample("alarms/drift-alarm-state-alarm.json", driftAlarm);
+    }
+
     private Map<String, Object> driftAlarmFires(AlarmsHandler handler) {
-        return handler.handle(AlarmEvents.fromSample("alarms/drift-alarm-state-alarm.json", driftAlarm).bytes());
+        return handler.handle(driftAlarmInAlarm().bytes());
     }
 
     private TestGroup optedInGroup(String name, int instances) {
@@ -128,7 +134,9 @@ class AlarmsSweepIT {
         // A drift rule may evaluate other resource types; the sweep leaves them alone.
         env.putEvaluation(driftRule, "AWS::S3::Bucket", env.prefix + "-bucket", ComplianceType.NON_COMPLIANT, Instant.now());
 
-        Map<String, Object> result = driftAlarmFires(alarms(Map.of(Settings.PREFIX + "MAX_TERMINATIONS_PER_ACCOUNT", "2")));
+        AlarmEvents fired = driftAlarmInAlarm();
+        Map<String, Object> result = alarms(Map.of(Settings.PREFIX + "MAX_TERMINATIONS_PER_ACCOUNT", "2"))
+                .handle(fired.bytes());
 
         assertThat(result).containsEntry("function", "alarms").containsEntry("decision", "sweep")
                 .containsEntry("reason", "drift-alarm").containsEntry("found", 3).containsEntry("terminated", 2)
@@ -156,7 +164,8 @@ class AlarmsSweepIT {
         for (String instance : drifted) {
             assertThat(auditRecords(instance)).singleElement().satisfies(record -> {
                 assertThat(record.get("function").s()).isEqualTo("drift");
-                assertThat(record.get("eventId").s()).startsWith(result.get("eventId") + "#sweep#" + driftRule + "#");
+                assertThat(record.get("eventId").s()).isEqualTo(
+                        AlarmNotice.stateChangeId(Events.parseAlarm(fired.bytes())) + "#sweep#" + driftRule + "#" + instance);
             });
         }
         assertThat(auditRecords(driftAlarm)).singleElement()
@@ -191,6 +200,9 @@ class AlarmsSweepIT {
         TestGroup api = optedInGroup("api", 2);
         List<String> drifted = List.of(web.instanceIds().get(0), web.instanceIds().get(1), api.instanceIds().get(0));
         drifted.forEach(instance -> nonCompliant(EC2_INSTANCE, instance));
+        // A second drift rule flagging one of them: still one decision for that instance.
+        env.putEvaluation(env.configRule("drift-imdsv2"), EC2_INSTANCE, drifted.getFirst(), ComplianceType.NON_COMPLIANT,
+                Instant.now());
 
         Map<String, Object> result = driftAlarmFires(alarms(Map.of(Settings.PREFIX + "MODE", "dry-run")));
 

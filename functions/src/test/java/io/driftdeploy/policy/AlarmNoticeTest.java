@@ -171,6 +171,19 @@ class AlarmNoticeTest {
     }
 
     @Test
+    void aStateChangeIsTheSameWhicheverDeliveryBringsIt() {
+        AlarmStateChange viaEventBridge = eventBridge(AlarmState.OK, AlarmState.ALARM);
+        AlarmStateChange viaSns = new AlarmStateChange("3d2c1b0a", AlarmDelivery.SNS, viaEventBridge.account(),
+                viaEventBridge.region(), viaEventBridge.alarmName(), Optional.empty(), AlarmState.OK, AlarmState.ALARM,
+                "Threshold Crossed", AT, Optional.empty(), Optional.empty());
+
+        assertThat(AlarmNotice.stateChangeId(viaSns)).isEqualTo(AlarmNotice.stateChangeId(viaEventBridge))
+                .isEqualTo("123456789012:us-east-1:config-drift-detected:ALARM@2025-06-12T09:20:12.507Z");
+        assertThat(AlarmNotice.stateChangeId(eventBridge(AlarmState.ALARM, AlarmState.OK)))
+                .isNotEqualTo(AlarmNotice.stateChangeId(viaEventBridge));
+    }
+
+    @Test
     void aDuplicateIsAuditedButNotToldAgain() {
         Report report = AlarmNotice.duplicate(eventBridge(AlarmState.OK, AlarmState.ALARM));
 
