@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 "new golden images roll out by Auto Scaling instance refresh.",
                 "",
                 "Run a function on an event file, dry-run it, replay or redrive events, publish a golden image."},
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, PublishImageCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,52 @@
+package io.driftdeploy.handler;
+
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.Events;
+import io.driftdeploy.event.ImageAvailable;
+import io.driftdeploy.policy.RolloutTrigger;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The images function: an AMI became available (EC2), an Image Builder image became AVAILABLE, or
+ * a pipeline published a golden image. Validates the image and rolls it out to every group of its
+ * application by instance refresh.
+ */
+public final class ImagesHandler extends RolloutFunction<ImageAvailable> {
+
+    public static final String FUNCTION = "images";
+
+    /** Lambda's entry: settings and clients are built once, at init. */
+    public ImagesHandler() {
+        this(Settings.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(), Telemetry.toStdout(FUNCTION));
+    }
+
+    public ImagesHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
+        super(FUNCTION, settings, aws, clock, telemetry);
+    }
+
+    @Override
+    ImageAvailable parse(byte[] json) {
+        return Events.parseImage(json);
+    }
+
+    @Override
+    String eventId(ImageAvailable event) {
+        return event.eventId();
+    }
+
+    @Override
+    String subject(ImageAvailable event) {
+        return event.imageId().or(event::imageBuilderImageArn).orElse(event.eventId());
+    }
+
+    @Override
+    List<Rollouts.Reported> decide(ImageAvailable event) {
+        RolloutTrigger trigger = new RolloutTrigger(FUNCTION, event.eventId(), event.account(), event.region(),
+                event.source().source());
+        Rollouts.Announcement announcement = new Rollouts.Announcement(event.imageId(), event.imageBuilderImageArn(),
+                event.app(), event.reportedAvailable(), event.reportedState());
+        return rollouts.rollOut(trigger, announcement, group -> true);
+    }
+}
