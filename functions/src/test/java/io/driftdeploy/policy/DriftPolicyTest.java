@@ -197,20 +197,6 @@ class DriftPolicyTest {
         assertThat(DriftPolicy.rateWindowStart(Instant.parse(now), Duration.ofMinutes(minutes))).isEqualTo(Instant.parse(start));
     }
 
-    @ParameterizedTest(name = "global {0}, group tag {1} -> {2}")
-    @CsvSource(nullValues = "none", value = {
-            "ENFORCE, none, ENFORCE",
-            "DRY_RUN, none, DRY_RUN",
-            "DRY_RUN, enforce, ENFORCE",
-            "ENFORCE, dry-run, DRY_RUN",
-            "ENFORCE, Dry-Run, DRY_RUN",
-            "ENFORCE, enforced, DRY_RUN",  // a typo must not turn remediation on
-            "ENFORCE, '', DRY_RUN"})
-    void theGroupTagOverridesTheGlobalMode(Mode global, String tag, Mode expected) {
-        Map<String, String> tags = tag == null ? Map.of() : Map.of("drift-deploy:mode", tag);
-        assertThat(DriftPolicy.mode(global, "drift-deploy:mode", tags)).isEqualTo(expected);
-    }
-
     @Test
     void reasonLabelsAreUniqueAndKebabCase() {
         List<String> labels = Stream.of(DriftReason.values()).map(DriftReason::label).toList();
