@@ -1,0 +1,46 @@
+package io.driftdeploy.cli;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.handler.Telemetry;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The four functions by the names people type, each with the way to build its real handler. */
+final class Functions {
+
+    /** Builds a handler the way its Lambda entry point does, but from the CLI's settings and clients. */
+    @FunctionalInterface
+    interface HandlerFactory {
+        RequestStreamHandler create(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry);
+    }
+
+    static final List<String> NAMES = List.of("drift", "images", "refreshes", "alarms");
+
+    private static final Map<String, HandlerFactory> HANDLERS = handlers();
+
+    private Functions() {
+    }
+
+    private static Map<String, HandlerFactory> handlers() {
+        Map<String, HandlerFactory> handlers = new LinkedHashMap<>();
+        return handlers;
+    }
+
+    static Optional<HandlerFactory> handler(String name) {
+        return Optional.ofNullable(HANDLERS.get(name));
+    }
+
+    /** picocli's completion candidates and the list the usage help shows. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return NAMES.iterator();
+        }
+    }
+}
