@@ -108,10 +108,7 @@ public final class TestEnvironment {
     public List<ReceivedNotification> awaitNotifications(int count, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (received.size() < count && Instant.now().isBefore(deadline)) {
-            for (Message message : aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
-                received.add(ReceivedNotification.fromSnsEnvelope(message.body()));
-                aws.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
-            }
+            receiveOnce();
         }
         if (received.size() < count) {
             throw new AssertionError("expected " + count + " notifications within " + timeout + ", got " + received.size() + ": " + received);
@@ -123,12 +120,16 @@ public final class TestEnvironment {
     public List<ReceivedNotification> drainNotifications(Duration quietPeriod) {
         Instant deadline = Instant.now().plus(quietPeriod);
         while (Instant.now().isBefore(deadline)) {
-            for (Message message : aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
-                received.add(ReceivedNotification.fromSnsEnvelope(message.body()));
-                aws.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
-            }
+            receiveOnce();
         }
         return List.copyOf(received);
+    }
+
+    private void receiveOnce() {
+        for (Message message : aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+            received.add(ReceivedNotification.fromSnsEnvelope(message.body()));
+            aws.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+        }
     }
 
     public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {

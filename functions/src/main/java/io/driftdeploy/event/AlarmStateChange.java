@@ -1,0 +1,150 @@
+package io.driftdeploy.event;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * A CloudWatch alarm changed state, delivered by EventBridge or by SNS.
+ *
+ * @param eventId EventBridge event id, or the SNS MessageId
+ * @param delivery how it arrived
+ * @param account account of the alarm
+ * @param region region code of the alarm (from the alarm ARN for SNS, whose {@code Region} is a display name)
+ * @param alarmName the alarm
+ * @param alarmArn the alarm ARN, when the delivery carries it
+ * @param previousState state before the change
+ * @param newState state after the change
+ * @param reason CloudWatch's explanation of the new state
+ * @param stateChangeTime when the alarm changed state
+ * @param metric the watched metric, for a metric alarm on a single metric (empty for composite and
+ *     metric-math alarms)
+ * @param compositeRule the alarm rule, for a composite alarm
+ */
+public record AlarmStateChange(
+        String eventId,
+        AlarmDelivery delivery,
+        String account,
+        String region,
+        String alarmName,
+        Optional<String> alarmArn,
+        AlarmState previousState,
+        AlarmState newState,
+        String reason,
+        Instant stateChangeTime,
+        Optional<MetricTrigger> metric,
+        Optional<String> compositeRule) {
+
+    public static final String SOURCE = "aws.cloudwatch";
+    public static final String DETAIL_TYPE = "CloudWatch Alarm State Change";
+
+    /** The SNS-to-Lambda event's records field; its presence tells the two deliveries apart. */
+    static final String SNS_RECORDS = "Records";
+
+    static AlarmStateChange fromEventBridge(EventEnvelope envelope) {
+        envelope.requireSource(SOURCE);
+        envelope.requireDetailType(DETAIL_TYPE);
+        JsonField detail = envelope.detailField();
+        JsonField state = detail.object("state");
+        Optional<JsonField> configuration = detail.optionalObject("configuration");
+        return new AlarmStateChange(
+                envelope.id(),
+                AlarmDelivery.EVENTBRIDGE,
+                envelope.account(),
+                envelope.region(),
+                detail.text("alarmName"),
+                envelope.resources().stream().findFirst(),
+                detail.object("previousState").enumValue("value", AlarmState.class),
+                state.enumValue("value", AlarmState.class),
+                state.text("reason"),
+                state.instant("timestamp"),
+                configuration.flatMap(config -> eventBridgeMetric(config, state)),
+                configuration.flatMap(config -> config.optionalText("alarmRule")));
+    }
+
+    /**
+     * The metric whose data the alarm evaluates: the returned entry of {@code metrics} that is a
+     * plain metric. Metric math returns an expression instead, and has no single metric.
+     */
+    private static Optional<MetricTrigger> eventBridgeMetric(JsonField configuration, JsonField state) {
+        for (JsonField query : configuration.optionalArray("metrics").orElse(List.of())) {
+            Optional<JsonField> metricStat = query.optionalObject("metricStat");
+            if (metricStat.isPresent() && query.json().path("returnData").asBoolean(false)) {
+                JsonField stat = metricStat.get();
+                JsonField metric = stat.object("metric");
+                return Optional.of(new MetricTrigger(
+                        metric.text("namespace"),
+                        metric.text("name"),
+                        stat.optionalText("stat"),
+                        stat.optionalInt("period"),
+                        thresholdFromReasonData(state),
+                        Optional.empty(),
+                        metric.optionalObject("dimensions").map(AlarmStateChange::dimensionObject).orElse(Map.of())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The threshold is only in {@code reasonData}, a JSON document embedded as a string. */
+    private static OptionalDouble thresholdFromReasonData(JsonField state) {
+        return state.optionalText("reasonData")
+                .map(text -> JsonField.parseEmbedded(text, state.pathOf("reasonData")).optionalDouble("threshold"))
+                .orElse(OptionalDouble.empty());
+    }
+
+    private static Map<String, String> dimensionObject(JsonField dimensions) {
+        Map<String, String> byName = new HashMap<>();
+        dimensions.json().fieldNames().forEachRemaining(name -> byName.put(name, dimensions.text(name)));
+        return byName;
+    }
+
+    static AlarmStateChange fromSns(JsonField root) {
+        List<JsonField> records = root.array(SNS_RECORDS);
+        if (records.size() != 1) {
+            throw root.invalid(SNS_RECORDS, "expected exactly one record, got " + records.size());
+        }
+        JsonField record = records.getFirst();
+        record.expect("EventSource", "aws:sns");
+        JsonField sns = record.object("Sns");
+        JsonField message = JsonField.parseEmbedded(sns.text("Message"), sns.pathOf("Message"));
+        Optional<String> alarmArn = message.optionalText("AlarmArn");
+        String region = alarmArn.isPresent()
+                ? JsonField.regionOfArn(alarmArn.get(), message.pathOf("AlarmArn"))
+                : JsonField.regionOfArn(sns.text("TopicArn"), sns.pathOf("TopicArn"));
+        return new AlarmStateChange(
+                sns.text("MessageId"),
+                AlarmDelivery.SNS,
+                message.text("AWSAccountId"),
+                region,
+                message.text("AlarmName"),
+                alarmArn,
+                message.enumValue("OldStateValue", AlarmState.class),
+                message.enumValue("NewStateValue", AlarmState.class),
+                message.text("NewStateReason"),
+                message.instant("StateChangeTime"),
+                message.optionalObject("Trigger").flatMap(AlarmStateChange::snsMetric),
+                message.optionalText("AlarmRule"));
+    }
+
+    /** A metric-math alarm's trigger lists {@code Metrics} instead of one metric: no single metric then. */
+    private static Optional<MetricTrigger> snsMetric(JsonField trigger) {
+        if (!trigger.has("MetricName")) {
+            return Optional.empty();
+        }
+        Map<String, String> dimensions = new HashMap<>();
+        for (JsonField dimension : trigger.optionalArray("Dimensions").orElse(List.of())) {
+            dimensions.put(dimension.text("name"), dimension.text("value"));
+        }
+        return Optional.of(new MetricTrigger(
+                trigger.text("Namespace"),
+                trigger.text("MetricName"),
+                trigger.optionalText("Statistic").or(() -> trigger.optionalText("ExtendedStatistic")),
+                trigger.optionalInt("Period"),
+                trigger.optionalDouble("Threshold"),
+                trigger.optionalText("ComparisonOperator"),
+                dimensions));
+    }
+}

@@ -1,0 +1,82 @@
+package io.driftdeploy.event;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * An AWS Config rule's evaluation of one EC2 instance changed ({@code Config Rules Compliance
+ * Change}). Only EC2 instances are accepted: the drift path replaces instances and nothing else.
+ *
+ * @param eventId EventBridge event id
+ * @param account account of the event
+ * @param region region of the event
+ * @param configRuleName the rule that evaluated the instance
+ * @param resourceType always {@code AWS::EC2::Instance}
+ * @param resourceId the instance id
+ * @param complianceType the new evaluation
+ * @param orderingTimestamp when the evaluated configuration was captured; orders evaluations of
+ *     one rule and instance (a later COMPLIANT cancels an earlier NON_COMPLIANT)
+ * @param previousCompliance the evaluation before this one; empty on the first evaluation
+ * @param annotation the rule's explanation, when it gave one
+ * @param eventTime when the event was emitted
+ */
+public record ComplianceChange(
+        String eventId,
+        String account,
+        String region,
+        String configRuleName,
+        String resourceType,
+        String resourceId,
+        ComplianceType complianceType,
+        Instant orderingTimestamp,
+        Optional<ComplianceType> previousCompliance,
+        Optional<String> annotation,
+        Instant eventTime) {
+
+    public static final String SOURCE = "aws.config";
+    public static final String DETAIL_TYPE = "Config Rules Compliance Change";
+    public static final String EC2_INSTANCE = "AWS::EC2::Instance";
+
+    /** EC2 instance ids: {@code i-} and 8 or 17 hex digits. */
+    private static final Pattern INSTANCE_ID = Pattern.compile("i-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+
+    private static final String QUALIFIER = "evaluationResultIdentifier";
+
+    static ComplianceChange from(EventEnvelope envelope) {
+        envelope.requireSource(SOURCE);
+        envelope.requireDetailType(DETAIL_TYPE);
+        JsonField detail = envelope.detailField();
+        detail.expect("resourceType", EC2_INSTANCE);
+        String resourceId = detail.matching("resourceId", INSTANCE_ID, "an EC2 instance id (i-...)");
+        String ruleName = detail.text("configRuleName");
+
+        JsonField evaluation = detail.object("newEvaluationResult");
+        JsonField identifier = evaluation.object(QUALIFIER);
+        requireSameSubject(identifier.object("evaluationResultQualifier"), ruleName, resourceId);
+
+        return new ComplianceChange(
+                envelope.id(),
+                envelope.account(),
+                envelope.region(),
+                ruleName,
+                EC2_INSTANCE,
+                resourceId,
+                evaluation.enumValue("complianceType", ComplianceType.class),
+                identifier.instant("orderingTimestamp"),
+                detail.optionalObject("oldEvaluationResult")
+                        .map(old -> old.enumValue("complianceType", ComplianceType.class)),
+                evaluation.optionalText("annotation"),
+                envelope.time());
+    }
+
+    /**
+     * The evaluation must be about the rule and instance the notification names: acting on a
+     * mismatched pair would replace the wrong instance.
+     */
+    private static void requireSameSubject(JsonField qualifier, String ruleName, String resourceId) {
+        qualifier.expect("configRuleName", ruleName);
+        qualifier.expect("resourceType", EC2_INSTANCE);
+        qualifier.expect("resourceId", resourceId);
+    }
+}
