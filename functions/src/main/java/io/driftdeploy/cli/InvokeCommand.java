@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
 /** Runs one function's real handler in-process on an event, as Lambda would, and prints its result. */
 @Command(
         name = "invoke",
+        mixinStandardHelpOptions = true,
         description = {
                 "Run a function's real handler here, on an event file, against AWS (or --endpoint-url), and print its JSON result.",
                 "Settings come from the environment (DRIFT_DEPLOY_TOPIC_ARN, DRIFT_DEPLOY_TABLE, ...), exactly as in Lambda.",
@@ -68,9 +69,9 @@ final class InvokeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "unknown function '" + function + "': choose one of " + String.join(", ", Functions.NAMES));
         }
+        byte[] event = readEvent();
         Functions.HandlerFactory factory = Functions.handler(function).orElseThrow(() ->
                 new CliFailure("the " + function + " function is not in this build of drift-deploy"));
-        byte[] event = readEvent();
         Console console = main.console();
         Settings settings = Settings.from(console.environment());
         if (dryRun) {

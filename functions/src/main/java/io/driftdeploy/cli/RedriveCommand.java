@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 /** Delivers the events in an EventBridge dead-letter queue again, deleting each one only once AWS accepted it. */
 @Command(
         name = "redrive",
+        mixinStandardHelpOptions = true,
         description = {
                 "Deliver again the events an EventBridge rule failed to deliver, from the target's dead-letter queue.",
                 "Events from custom sources (e.g. drift-deploy.images) go back onto the bus of the rule that matched them;",

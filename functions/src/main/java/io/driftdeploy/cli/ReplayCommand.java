@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.eventbridge.model.ReplayState;
 /** Starts an EventBridge replay from an archive and follows it to its end. */
 @Command(
         name = "replay",
+        mixinStandardHelpOptions = true,
         description = {
                 "Replay what an EventBridge archive recorded between two times back onto the bus it came from,",
                 "to every rule or (--rule) only to one, and follow the replay to its end with progress.",
