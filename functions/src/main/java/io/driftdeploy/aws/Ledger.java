@@ -112,6 +112,24 @@ public final class Ledger {
                 .expressionAttributeValues(Map.of(":minusOne", number(-1), ":zero", number(0))));
     }
 
+    /**
+     * Deletes the item only while {@code attribute} still holds {@code expected}; returns whether
+     * it did. Clears a note without losing a newer one written meanwhile by a concurrent caller.
+     */
+    public boolean deleteIf(String pk, String sk, String attribute, AttributeValue expected) {
+        try {
+            dynamoDb.deleteItem(request -> request
+                    .tableName(table)
+                    .key(key(pk, sk))
+                    .conditionExpression("#attribute = :expected")
+                    .expressionAttributeNames(Map.of("#attribute", attribute))
+                    .expressionAttributeValues(Map.of(":expected", expected)));
+            return true;
+        } catch (ConditionalCheckFailedException changedOrGone) {
+            return false;
+        }
+    }
+
     public Optional<Map<String, AttributeValue>> get(String pk, String sk) {
         Map<String, AttributeValue> item = dynamoDb.getItem(request -> request
                 .tableName(table)

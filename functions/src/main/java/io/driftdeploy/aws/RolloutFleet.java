@@ -1,0 +1,179 @@
+package io.driftdeploy.aws;
+
+import io.driftdeploy.policy.GroupState.LaunchSource;
+import io.driftdeploy.policy.GroupState.TemplateVersion;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.Filter;
+import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
+import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshInProgressException;
+import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
+import software.amazon.awssdk.services.autoscaling.model.RefreshStrategy;
+import software.amazon.awssdk.services.autoscaling.model.TagDescription;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
+
+/**
+ * The Auto Scaling groups a golden image rolls out to, and the two calls that roll it out: a new
+ * launch template version and an instance refresh to it.
+ */
+public final class RolloutFleet {
+
+    /** Statuses of a refresh that has not ended: a new one cannot start on the group meanwhile. */
+    private static final Set<String> ACTIVE_REFRESH_STATUSES =
+            Set.of("Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking");
+
+    /**
+     * An Auto Scaling group as the rollout rules need it.
+     *
+     * @param template for launch template groups: the template and version the group names, with
+     *     the ImageId that version holds
+     */
+    public record TargetGroup(String name, Map<String, String> tags, LaunchSource launchSource,
+                              Optional<TemplateVersion> template, Optional<RefreshInFlight> activeRefresh) {
+    }
+
+    /** A refresh that has not ended, and the image its desired configuration rolls out, when known. */
+    public record RefreshInFlight(String refreshId, String status, Optional<String> targetImageId) {
+    }
+
+    /**
+     * What StartInstanceRefresh is asked for: rolling replacement to one explicit template version,
+     * skipping instances already on it, rolled back automatically on failure or a guard alarm.
+     */
+    public record RefreshRequest(String group, String launchTemplateId, long version, int minHealthyPercent,
+                                 int instanceWarmupSeconds, List<String> guardAlarms) {
+    }
+
+    private final AutoScalingClient autoScaling;
+    private final Ec2Client ec2;
+
+    public RolloutFleet(AutoScalingClient autoScaling, Ec2Client ec2) {
+        this.autoScaling = autoScaling;
+        this.ec2 = ec2;
+    }
+
+    /**
+     * autoscaling:DescribeAutoScalingGroups (filtered by the application tag), then per group
+     * autoscaling:DescribeInstanceRefreshes and ec2:DescribeLaunchTemplateVersions.
+     */
+    public List<TargetGroup> targets(String appTag, String app) {
+        Filter byApp = Filter.builder().name("tag:" + appTag).values(app).build();
+        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(byApp))
+                .autoScalingGroups().stream()
+                .map(this::target)
+                .toList();
+    }
+
+    /**
+     * ec2:CreateLaunchTemplateVersion from the group's version with only the ImageId changed;
+     * returns the new version number. The client token makes a retried call return the version the
+     * first call created instead of a second one.
+     */
+    public long createImageVersion(TemplateVersion source, String imageId) {
+        return ec2.createLaunchTemplateVersion(request -> request
+                        .launchTemplateId(source.launchTemplateId())
+                        .sourceVersion(source.version())
+                        .versionDescription("drift-deploy: golden image " + imageId)
+                        .clientToken(clientToken(source, imageId))
+                        .launchTemplateData(data -> data.imageId(imageId)))
+                .launchTemplateVersion().versionNumber();
+    }
+
+    /**
+     * autoscaling:StartInstanceRefresh; returns the refresh id, or empty when another refresh is
+     * already in progress on the group (AWS answers InstanceRefreshInProgress: the race with a
+     * refresh started since the group was described is lost, and the caller lets the image wait).
+     */
+    public Optional<String> startRefresh(RefreshRequest refresh) {
+        try {
+            return Optional.of(autoScaling.startInstanceRefresh(request -> request
+                    .autoScalingGroupName(refresh.group())
+                    .strategy(RefreshStrategy.ROLLING)
+                    // AutoRollback needs a desired configuration naming an explicit version.
+                    .desiredConfiguration(desired -> desired.launchTemplate(template -> template
+                            .launchTemplateId(refresh.launchTemplateId())
+                            .version(Long.toString(refresh.version()))))
+                    .preferences(preferences -> {
+                        preferences
+                                .minHealthyPercentage(refresh.minHealthyPercent())
+                                .instanceWarmup(refresh.instanceWarmupSeconds())
+                                .skipMatching(true)
+                                .autoRollback(true);
+                        if (!refresh.guardAlarms().isEmpty()) {
+                            preferences.alarmSpecification(alarms -> alarms.alarms(refresh.guardAlarms()));
+                        }
+                    })).instanceRefreshId());
+        } catch (InstanceRefreshInProgressException alreadyRunning) {
+            return Optional.empty();
+        }
+    }
+
+    private TargetGroup target(AutoScalingGroup group) {
+        Map<String, String> tags = group.tags().stream()
+                .collect(Collectors.toMap(TagDescription::key, TagDescription::value, (first, second) -> second));
+        LaunchSource source;
+        Optional<TemplateVersion> template = Optional.empty();
+        if (group.mixedInstancesPolicy() != null) {
+            source = LaunchSource.MIXED_INSTANCES_POLICY;
+        } else if (group.launchTemplate() != null) {
+            source = LaunchSource.LAUNCH_TEMPLATE;
+            template = Optional.of(templateVersion(group.launchTemplate()));
+        } else {
+            source = LaunchSource.LAUNCH_CONFIGURATION;
+        }
+        return new TargetGroup(group.autoScalingGroupName(), tags, source, template, activeRefresh(group.autoScalingGroupName()));
+    }
+
+    private TemplateVersion templateVersion(LaunchTemplateSpecification spec) {
+        // A group created without a version uses the template's default version.
+        String version = spec.version() == null ? "$Default" : spec.version();
+        return new TemplateVersion(spec.launchTemplateId(), version, imageOf(spec.launchTemplateId(), version));
+    }
+
+    private Optional<RefreshInFlight> activeRefresh(String group) {
+        // Newest first; at most one refresh per group can be active.
+        return autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(group).maxRecords(10))
+                .instanceRefreshes().stream()
+                .filter(refresh -> ACTIVE_REFRESH_STATUSES.contains(refresh.statusAsString()))
+                .findFirst()
+                .map(refresh -> new RefreshInFlight(refresh.instanceRefreshId(), refresh.statusAsString(), targetImage(refresh)));
+    }
+
+    private Optional<String> targetImage(InstanceRefresh refresh) {
+        if (refresh.desiredConfiguration() == null || refresh.desiredConfiguration().launchTemplate() == null) {
+            return Optional.empty();
+        }
+        LaunchTemplateSpecification desired = refresh.desiredConfiguration().launchTemplate();
+        String version = desired.version() == null ? "$Default" : desired.version();
+        return imageOf(desired.launchTemplateId(), version);
+    }
+
+    /** The ImageId a launch template version holds, as written (an AMI id or an SSM parameter alias). */
+    private Optional<String> imageOf(String launchTemplateId, String version) {
+        return ec2.describeLaunchTemplateVersions(request -> request.launchTemplateId(launchTemplateId).versions(version))
+                .launchTemplateVersions().stream()
+                .findFirst()
+                .map(LaunchTemplateVersion::launchTemplateData)
+                .map(data -> data.imageId());
+    }
+
+    private static String clientToken(TemplateVersion source, String imageId) {
+        String identity = source.launchTemplateId() + "|" + source.version() + "|" + imageId;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return "drift-deploy-" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.driftdeploy.aws;
+
+import static io.driftdeploy.aws.Ledger.number;
+import static io.driftdeploy.aws.Ledger.text;
+
+import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.ImageRef;
+import io.driftdeploy.policy.StartedRefresh;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rollout's state in the shared ledger table, and its key layout:
+ * <pre>
+ * EVENT#&lt;event id&gt;       &lt;function&gt;#&lt;mode&gt;  claim: one event is handled once per function and mode
+ * ROLLOUT#&lt;group&gt;        IMAGE#&lt;ami&gt;          claim: one (image, group) rollout is started once
+ * ROLLOUT#&lt;group&gt;        PENDING              the image waiting for the group's running refresh (newest wins)
+ * REFRESH#&lt;refresh id&gt;   STARTED              which image drift-deploy rolls out with that refresh
+ * IMAGE#&lt;ami&gt;            BAD                  the image failed a refresh: never rolled out again automatically
+ * </pre>
+ */
+public final class RolloutLedger {
+
+    /** EventBridge retries for up to 24 hours; a week covers any replay by hand soon after. */
+    static final Duration EVENT_CLAIM_RETENTION = Duration.ofDays(7);
+    /** Long enough that a replay of an old image event never starts the same rollout twice. */
+    static final Duration ROLLOUT_RETENTION = Duration.ofDays(400);
+    /** A refresh runs hours, not weeks; a pending image older than this has been superseded or forgotten. */
+    static final Duration PENDING_RETENTION = Duration.ofDays(30);
+    /** A bad image stays bad: the mark outlives any AMI's useful life. */
+    static final Duration BAD_IMAGE_RETENTION = Duration.ofDays(3650);
+
+    private static final String IMAGE_ID = "imageId";
+    private static final String IMAGE_CREATED = "imageCreated";
+
+    private final Ledger ledger;
+
+    public RolloutLedger(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    /** True the first time this function sees the event in this mode; false for every redelivery. */
+    public boolean claimEvent(String function, String eventId, Mode mode, Instant now) {
+        return ledger.claim(eventKey(eventId), function + "#" + mode.label(), Map.of("at", text(now.toString())),
+                now.plus(EVENT_CLAIM_RETENTION));
+    }
+
+    /** Gives the event back, when handling it failed before it was done, so that a retry can act. */
+    public void releaseEvent(String function, String eventId, Mode mode) {
+        ledger.release(eventKey(eventId), function + "#" + mode.label());
+    }
+
+    /** True for the first event that starts rolling this image out to this group. */
+    public boolean claimRollout(String group, String imageId, String eventId, Instant now) {
+        return ledger.claim(groupKey(group), "IMAGE#" + imageId,
+                Map.of("eventId", text(eventId), "at", text(now.toString())), now.plus(ROLLOUT_RETENTION));
+    }
+
+    /** Gives the (image, group) rollout back, when it did not start after all. */
+    public void releaseRollout(String group, String imageId) {
+        ledger.release(groupKey(group), "IMAGE#" + imageId);
+    }
+
+    /** Lets the image wait for the group's refresh, unless an image at least as new already waits. */
+    public boolean storePending(String group, ImageRef image, String eventId, Instant now) {
+        return ledger.putIfNewer(groupKey(group), "PENDING", IMAGE_CREATED, image.created(),
+                Map.of(IMAGE_ID, text(image.imageId()), "eventId", text(eventId), "at", text(now.toString())),
+                now.plus(PENDING_RETENTION));
+    }
+
+    public Optional<ImageRef> pending(String group) {
+        return ledger.get(groupKey(group), "PENDING").map(item -> new ImageRef(item.get(IMAGE_ID).s(),
+                Instant.ofEpochMilli(Long.parseLong(item.get(IMAGE_CREATED).n()))));
+    }
+
+    /** Clears the pending image, unless a newer one replaced it meanwhile. */
+    public void clearPending(String group, String imageId) {
+        ledger.deleteIf(groupKey(group), "PENDING", IMAGE_ID, text(imageId));
+    }
+
+    public void recordStartedRefresh(StartedRefresh refresh, Instant now) {
+        ledger.put(refreshKey(refresh.refreshId()), "STARTED", Map.of(
+                        "group", text(refresh.group()),
+                        IMAGE_ID, text(refresh.imageId()),
+                        "app", text(refresh.app()),
+                        "launchTemplateId", text(refresh.launchTemplateId()),
+                        "launchTemplateVersion", number(refresh.launchTemplateVersion()),
+                        "at", text(now.toString())),
+                now.plus(ROLLOUT_RETENTION));
+    }
+
+    public Optional<StartedRefresh> startedRefresh(String refreshId) {
+        return ledger.get(refreshKey(refreshId), "STARTED").map(item -> new StartedRefresh(refreshId,
+                item.get("group").s(), item.get(IMAGE_ID).s(), item.get("app").s(), item.get("launchTemplateId").s(),
+                Long.parseLong(item.get("launchTemplateVersion").n())));
+    }
+
+    public void markBad(StartedRefresh refresh, String status, Instant now) {
+        ledger.put(imageKey(refresh.imageId()), "BAD", Map.of(
+                        "refreshId", text(refresh.refreshId()),
+                        "group", text(refresh.group()),
+                        "status", text(status),
+                        "at", text(now.toString())),
+                now.plus(BAD_IMAGE_RETENTION));
+    }
+
+    public boolean isBad(String imageId) {
+        return ledger.get(imageKey(imageId), "BAD").isPresent();
+    }
+
+    private static String eventKey(String eventId) {
+        return "EVENT#" + eventId;
+    }
+
+    private static String groupKey(String group) {
+        return "ROLLOUT#" + group;
+    }
+
+    private static String refreshKey(String refreshId) {
+        return "REFRESH#" + refreshId;
+    }
+
+    private static String imageKey(String imageId) {
+        return "IMAGE#" + imageId;
+    }
+}

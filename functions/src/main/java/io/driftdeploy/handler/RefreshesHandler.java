@@ -1,0 +1,78 @@
+package io.driftdeploy.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.RolloutLedger;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.Events;
+import io.driftdeploy.event.InstanceRefreshEvent;
+import io.driftdeploy.event.InvalidEventException;
+import io.driftdeploy.policy.ImageRef;
+import io.driftdeploy.policy.RefreshOutcomes;
+import io.driftdeploy.policy.RolloutTrigger;
+import io.driftdeploy.policy.StartedRefresh;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The refreshes function: an Auto Scaling instance refresh changed status. Tells the team; marks
+ * the image of a failed or rolled-back refresh bad; when the refresh ended, starts the image that
+ * was waiting for the group.
+ */
+public final class RefreshesHandler implements RequestStreamHandler {
+
+    public static final String FUNCTION = RefreshOutcomes.FUNCTION;
+
+    private final Rollouts rollouts;
+
+    /** Lambda's entry: settings and clients are built once, at init. */
+    public RefreshesHandler() {
+        this(Settings.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(), Telemetry.toStdout(FUNCTION));
+    }
+
+    public RefreshesHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
+        this.rollouts = Rollouts.wire(settings, aws, clock, telemetry);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) {
+        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input)));
+    }
+
+    /** Handles one event and returns what was decided: the refresh outcome, then any pending rollout. */
+    public Map<String, Object> handle(byte[] json) {
+        InstanceRefreshEvent event;
+        try {
+            event = Events.parseRefresh(json);
+        } catch (InvalidEventException invalid) {
+            return rollouts.reporter().reject(FUNCTION, invalid.field(), invalid.problem());
+        }
+        return rollouts.once(FUNCTION, event.eventId(), event.groupName(), () -> outcome(event));
+    }
+
+    private List<Rollouts.Reported> outcome(InstanceRefreshEvent event) {
+        RolloutLedger ledger = rollouts.ledger();
+        RefreshOutcomes.Meaning meaning = RefreshOutcomes.meaning(event.kind());
+        Optional<StartedRefresh> ours = ledger.startedRefresh(event.instanceRefreshId());
+        List<String> actions = new ArrayList<>();
+        if (meaning.marksImageBad() && ours.isPresent()) {
+            ledger.markBad(ours.get(), event.kind().detailType(), rollouts.now());
+            actions.add("ledger:mark-bad " + ours.get().imageId());
+        }
+        Optional<ImageRef> pending = ledger.pending(event.groupName());
+        List<Rollouts.Reported> reported = new ArrayList<>();
+        reported.add(rollouts.report(RefreshOutcomes.report(event, ours, pending, actions)));
+        if (meaning.releasesPending() && pending.isPresent()) {
+            RolloutTrigger trigger = new RolloutTrigger(FUNCTION, event.eventId(), event.account(), event.region(),
+                    "pending after instance refresh " + event.instanceRefreshId() + " " + RefreshOutcomes.reason(event.kind()));
+            reported.addAll(rollouts.startPending(trigger, event.groupName(), pending.get()));
+        }
+        return reported;
+    }
+}

@@ -1,0 +1,257 @@
+package io.driftdeploy.handler;
+
+import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.ImageCatalog;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.aws.RolloutFleet;
+import io.driftdeploy.aws.RolloutFleet.RefreshRequest;
+import io.driftdeploy.aws.RolloutFleet.TargetGroup;
+import io.driftdeploy.aws.RolloutLedger;
+import io.driftdeploy.config.Mode;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.policy.DescribedImage;
+import io.driftdeploy.policy.GroupDecision;
+import io.driftdeploy.policy.GroupState;
+import io.driftdeploy.policy.GroupState.TemplateVersion;
+import io.driftdeploy.policy.ImageRef;
+import io.driftdeploy.policy.ImageRules;
+import io.driftdeploy.policy.ImageVerdict;
+import io.driftdeploy.policy.Report;
+import io.driftdeploy.policy.RolloutReason;
+import io.driftdeploy.policy.RolloutReports;
+import io.driftdeploy.policy.RolloutRules;
+import io.driftdeploy.policy.RolloutTrigger;
+import io.driftdeploy.policy.StartedRefresh;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The rollout path, shared by the images function (a new image) and the refreshes function (the
+ * image that waited for a refresh to end): gather the facts, let the policy decide, act, report.
+ */
+final class Rollouts {
+
+    /** Marks an image id as an AMI id rather than an SSM parameter alias, which has no creation time. */
+    private static final String AMI_PREFIX = "ami-";
+
+    /**
+     * An image as an event announces it.
+     *
+     * @param imageId the AMI id, when the event names it
+     * @param imageBuilderArn the Image Builder image build version, whose AMI GetImage names
+     * @param claimedApp the application the publisher names, if any
+     */
+    record Announcement(Optional<String> imageId, Optional<String> imageBuilderArn, Optional<String> claimedApp,
+                        boolean reportedAvailable, Optional<String> reportedState) {
+
+        /** An image drift-deploy already knew (the pending one): only EC2's word about it counts. */
+        static Announcement known(String imageId) {
+            return new Announcement(Optional.of(imageId), Optional.empty(), Optional.empty(), true, Optional.empty());
+        }
+    }
+
+    /** One decision as reported: its outcome, and the result the handler returns for it. */
+    record Reported(String decision, Map<String, Object> result) {
+    }
+
+    private final Settings settings;
+    private final ImageCatalog images;
+    private final RolloutFleet fleet;
+    private final RolloutLedger ledger;
+    private final Reporter reporter;
+    private final Clock clock;
+
+    Rollouts(Settings settings, ImageCatalog images, RolloutFleet fleet, RolloutLedger ledger, Reporter reporter, Clock clock) {
+        this.settings = settings;
+        this.images = images;
+        this.fleet = fleet;
+        this.ledger = ledger;
+        this.reporter = reporter;
+        this.clock = clock;
+    }
+
+    /** Builds the rollout path on real AWS clients; both handlers start from here. */
+    static Rollouts wire(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
+        Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
+        Reporter reporter = new Reporter(new AuditTrail(ledger), new Notifier(aws.sns(), settings.topicArn()), telemetry, clock);
+        return new Rollouts(settings, new ImageCatalog(aws.ec2(), aws.imageBuilder()),
+                new RolloutFleet(aws.autoScaling(), aws.ec2()), new RolloutLedger(ledger), reporter, clock);
+    }
+
+    RolloutLedger ledger() {
+        return ledger;
+    }
+
+    Reporter reporter() {
+        return reporter;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /**
+     * Handles an event once: a redelivered event is reported as a duplicate and does nothing. If
+     * handling fails, the claim is given back so that Lambda's retry can act.
+     */
+    Map<String, Object> once(String function, String eventId, String subject, Supplier<List<Reported>> work) {
+        Mode mode = settings.mode();
+        if (!ledger.claimEvent(function, eventId, mode, clock.instant())) {
+            return report(RolloutReports.duplicate(function, eventId, subject, mode)).result();
+        }
+        List<Reported> decisions;
+        try {
+            decisions = work.get();
+        } catch (RuntimeException e) {
+            ledger.releaseEvent(function, eventId, mode);
+            throw e;
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("function", function);
+        result.put("eventId", eventId);
+        result.put("decisions", decisions.stream().map(Reported::result).toList());
+        return result;
+    }
+
+    /** Validates the announced image and decides, acts and reports for every target group it matches. */
+    List<Reported> rollOut(RolloutTrigger trigger, Announcement announcement, Predicate<String> groupFilter) {
+        Optional<String> imageId = announcement.imageId();
+        if (announcement.reportedAvailable() && announcement.imageBuilderArn().isPresent()) {
+            imageId = images.imageBuilderAmi(announcement.imageBuilderArn().get(), trigger.region(), trigger.account());
+        }
+        Optional<DescribedImage> described = announcement.reportedAvailable()
+                ? imageId.flatMap(images::describe) : Optional.empty();
+        boolean markedBad = described.isPresent() && ledger.isBad(described.get().imageId());
+        ImageVerdict verdict = ImageRules.check(new ImageRules.Candidate(announcement.reportedAvailable(),
+                announcement.reportedState(), imageId, described, markedBad, announcement.claimedApp(),
+                settings.rollout().trustedAccountsFor(trigger.account()), settings.rollout().appTag()));
+        String subject = imageId.or(announcement::imageBuilderArn).orElse(trigger.eventId());
+        if (verdict instanceof ImageVerdict.Rejected rejected) {
+            return List.of(report(RolloutReports.imageRejected(trigger, subject,
+                    announcement.claimedApp().or(() -> described.flatMap(image -> image.tag(settings.rollout().appTag()))),
+                    rejected, settings.mode())));
+        }
+        ImageVerdict.Approved approved = (ImageVerdict.Approved) verdict;
+        List<TargetGroup> targets = fleet.targets(settings.rollout().appTag(), approved.app()).stream()
+                .filter(target -> groupFilter.test(target.name()))
+                .toList();
+        if (targets.isEmpty()) {
+            return List.of(report(RolloutReports.imageRejected(trigger, subject, Optional.of(approved.app()),
+                    new ImageVerdict.Rejected(RolloutReason.NO_TARGET_GROUPS, "no Auto Scaling group is tagged "
+                            + settings.rollout().appTag() + "=" + approved.app()), settings.mode())));
+        }
+        List<Reported> reported = new ArrayList<>();
+        for (TargetGroup target : targets) {
+            reported.add(act(trigger, RolloutRules.decide(approved, state(target), settings)));
+        }
+        return reported;
+    }
+
+    /**
+     * Starts the image that waited for the group's refresh, through the same rules as a new image
+     * (it is validated again: it may have been deregistered or marked bad meanwhile). It stays
+     * pending only if it has to wait again; otherwise it is cleared, whatever was decided.
+     */
+    List<Reported> startPending(RolloutTrigger trigger, String group, ImageRef pending) {
+        List<Reported> reported = rollOut(trigger, Announcement.known(pending.imageId()), group::equals);
+        if (reported.stream().noneMatch(done -> GroupDecision.Outcome.PENDING.label().equals(done.decision()))) {
+            ledger.clearPending(group, pending.imageId());
+        }
+        return reported;
+    }
+
+    Reported report(Report report) {
+        Map<String, Object> result = reporter.report(report);
+        reporter.telemetry().count(Map.of("Decisions", 1),
+                Map.of("Decision", report.decision(), "Reason", report.reason()));
+        return new Reported(report.decision(), result);
+    }
+
+    private GroupState state(TargetGroup target) {
+        Optional<String> runningImage = target.template().flatMap(TemplateVersion::imageId);
+        Optional<String> refreshingImage = target.activeRefresh().flatMap(RolloutFleet.RefreshInFlight::targetImageId);
+        Set<String> amis = new HashSet<>();
+        runningImage.filter(id -> id.startsWith(AMI_PREFIX)).ifPresent(amis::add);
+        refreshingImage.filter(id -> id.startsWith(AMI_PREFIX)).ifPresent(amis::add);
+        Map<String, ImageRef> created = images.created(amis);
+        return new GroupState(target.name(), target.tags(), target.launchSource(), target.template(),
+                runningImage.map(created::get),
+                target.activeRefresh().map(active -> new GroupState.ActiveRefresh(active.refreshId(), active.status(),
+                        refreshingImage.map(created::get))),
+                ledger.pending(target.name()));
+    }
+
+    private Reported act(RolloutTrigger trigger, GroupDecision decision) {
+        if (decision.mode() == Mode.DRY_RUN) {
+            return report(RolloutReports.group(trigger, decision, List.of(), Map.of()));
+        }
+        return switch (decision.outcome()) {
+            case REFRESH -> refresh(trigger, decision);
+            case PENDING -> pend(trigger, decision, new ArrayList<>(), new LinkedHashMap<>());
+            case NOTIFY, SKIP -> report(RolloutReports.group(trigger, decision, List.of(), Map.of()));
+        };
+    }
+
+    private Reported refresh(RolloutTrigger trigger, GroupDecision decision) {
+        String group = decision.group().name();
+        String imageId = decision.image().image().imageId();
+        if (!ledger.claimRollout(group, imageId, trigger.eventId(), clock.instant())) {
+            return report(RolloutReports.group(trigger, decision.alreadyStarted(), List.of(), Map.of()));
+        }
+        TemplateVersion source = decision.group().template().orElseThrow();
+        List<String> actions = new ArrayList<>();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        Optional<String> refreshId;
+        long version;
+        try {
+            version = fleet.createImageVersion(source, imageId);
+            actions.add("ec2:CreateLaunchTemplateVersion " + source.launchTemplateId() + " " + source.version() + " -> " + version);
+            facts.put("launchTemplateId", source.launchTemplateId());
+            facts.put("sourceVersion", source.version());
+            facts.put("newVersion", version);
+            List<String> alarms = RolloutRules.guardAlarms(settings.rollout(), decision.group().tags());
+            facts.put("guardAlarms", alarms);
+            refreshId = fleet.startRefresh(new RefreshRequest(group, source.launchTemplateId(), version,
+                    settings.rollout().minHealthyPercent(), settings.rollout().instanceWarmupSeconds(), alarms));
+            if (refreshId.isPresent()) {
+                ledger.recordStartedRefresh(new StartedRefresh(refreshId.get(), group, imageId, decision.image().app(),
+                        source.launchTemplateId(), version), clock.instant());
+            }
+        } catch (RuntimeException e) {
+            ledger.releaseRollout(group, imageId);
+            throw e;
+        }
+        if (refreshId.isEmpty()) {
+            // The template version stays unused; a later rollout of this image reuses it via the client token.
+            ledger.releaseRollout(group, imageId);
+            return pend(trigger, decision.raceLostToRefresh(), actions, facts);
+        }
+        actions.add("autoscaling:StartInstanceRefresh " + group + " -> " + refreshId.get());
+        facts.put("refreshId", refreshId.get());
+        if (decision.group().pending().map(ImageRef::imageId).filter(imageId::equals).isPresent()) {
+            ledger.clearPending(group, imageId);
+        }
+        return report(RolloutReports.group(trigger, decision, actions, facts));
+    }
+
+    private Reported pend(RolloutTrigger trigger, GroupDecision decision, List<String> actions, Map<String, Object> facts) {
+        ImageRef image = decision.image().image().ref();
+        boolean stored = ledger.storePending(decision.group().name(), image, trigger.eventId(), clock.instant());
+        if (stored) {
+            actions.add("ledger:pending " + decision.group().name() + " -> " + image.imageId());
+        }
+        facts.put("pendingStored", stored);
+        return report(RolloutReports.group(trigger, decision, actions, facts));
+    }
+}

@@ -1,0 +1,60 @@
+package io.driftdeploy.policy;
+
+import io.driftdeploy.config.Mode;
+import java.util.Objects;
+
+/**
+ * What to do with one target group for one approved image.
+ *
+ * @param mode enforce, or dry-run (report what enforce would do, change nothing)
+ * @param detail why, for people
+ */
+public record GroupDecision(ImageVerdict.Approved image, GroupState group, Outcome outcome, RolloutReason reason,
+                            Mode mode, String detail) {
+
+    public enum Outcome {
+        /** New launch template version and instance refresh. */
+        REFRESH("refresh"),
+        /** Wait for the running refresh to end; the refreshes function starts it then. */
+        PENDING("pending"),
+        /** Tell the team, change nothing (manual strategy). */
+        NOTIFY("notify"),
+        /** Nothing to do for this group. */
+        SKIP("skip");
+
+        private final String label;
+
+        Outcome(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    public GroupDecision {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(detail, "detail");
+    }
+
+    /**
+     * The refresh could not start because another one started in between (StartInstanceRefresh
+     * answered InstanceRefreshInProgress): the image waits instead, as if that refresh had been seen.
+     */
+    public GroupDecision raceLostToRefresh() {
+        return new GroupDecision(image, group, Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS, mode,
+                "an instance refresh started on " + group.name() + " meanwhile; image " + image.image().imageId()
+                        + " waits until it ends");
+    }
+
+    /** Another event already started this (image, group) rollout. */
+    public GroupDecision alreadyStarted() {
+        return new GroupDecision(image, group, Outcome.SKIP, RolloutReason.ALREADY_STARTED, mode,
+                "the rollout of image " + image.image().imageId() + " on " + group.name() + " was already started");
+    }
+}

@@ -1,0 +1,81 @@
+package io.driftdeploy.policy;
+
+import io.driftdeploy.policy.Notification.Severity;
+
+/**
+ * Why a golden image was or was not rolled out onto a group: the name of the rollout safety rule
+ * (DESIGN.md, "Safety rules — rollout") that decided. The label is what reports, audit records,
+ * notifications and metrics carry.
+ */
+public enum RolloutReason {
+    // The image itself (rule 1).
+    /** No AMI with that id (or no AMI in this region for an Image Builder image). */
+    IMAGE_NOT_FOUND("image-not-found", Severity.WARNING),
+    /** The AMI (or the event announcing it) is not in state available. */
+    IMAGE_NOT_AVAILABLE("image-not-available", Severity.WARNING),
+    /** The AMI's owner is not a trusted account. */
+    UNTRUSTED_OWNER("untrusted-owner", Severity.HIGH),
+    /** The AMI carries no application tag, so it cannot be matched to any group. */
+    MISSING_APP_TAG("missing-app-tag", Severity.WARNING),
+    /** The publisher named another application than the AMI's own tag: the tag wins, nothing moves. */
+    APP_MISMATCH("app-mismatch", Severity.HIGH),
+    /** A refresh with this image failed or rolled back before; it is never rolled out again automatically. */
+    IMAGE_MARKED_BAD("image-marked-bad", Severity.WARNING),
+    /** No Auto Scaling group carries the image's application tag (rule 3). */
+    NO_TARGET_GROUPS("no-target-groups", Severity.WARNING),
+
+    // One target group.
+    /** The group runs an image at least as new (rule 2: replays never roll a fleet back). */
+    OLDER_THAN_RUNNING("older-than-running", Severity.LOW),
+    /** The refresh in progress on the group rolls out an image at least as new (rule 2). */
+    OLDER_THAN_REFRESHING("older-than-refreshing", Severity.LOW),
+    /** The group already has an image at least as new waiting (rule 2). */
+    OLDER_THAN_PENDING("older-than-pending", Severity.LOW),
+    /** The group's rollout strategy tag names a strategy drift-deploy does not implement. */
+    UNSUPPORTED_STRATEGY("unsupported-strategy", Severity.WARNING),
+    /** The group's strategy is manual: the team is told, nothing is changed (rule 3). */
+    MANUAL_STRATEGY("manual-strategy", Severity.INFO),
+    /** The group launches from a launch configuration: there is no launch template to version. */
+    NO_LAUNCH_TEMPLATE("no-launch-template", Severity.WARNING),
+    /** The group uses a mixed instances policy, whose template overrides drift-deploy does not rewrite. */
+    MIXED_INSTANCES_POLICY("mixed-instances-policy", Severity.WARNING),
+    /**
+     * The group uses {@code $Latest} or {@code $Default}: AWS refuses AutoRollback then, and with
+     * {@code $Latest} a new template version would reach the group before any refresh guards it.
+     */
+    UNPINNED_LAUNCH_TEMPLATE("unpinned-launch-template", Severity.WARNING),
+    /** The group's template takes its AMI from an SSM parameter: AWS refuses AutoRollback then. */
+    SSM_IMAGE_ALIAS("ssm-image-alias", Severity.WARNING),
+    /** A refresh is running on the group: the image waits as pending (rule 5). */
+    REFRESH_IN_PROGRESS("refresh-in-progress", Severity.INFO),
+    /** Every rule holds: a new template version and an instance refresh (rule 4). */
+    NEWER_IMAGE("newer-image", Severity.INFO),
+    /** The same (image, group) rollout was already started by an earlier event. */
+    ALREADY_STARTED("already-started", Severity.LOW);
+
+    private final String label;
+    private final Severity severity;
+
+    RolloutReason(String label, Severity severity) {
+        this.label = label;
+        this.severity = severity;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /**
+     * How urgently the team hears of it: an untrusted or mislabelled image is someone trying to
+     * roll an AMI they should not; a group drift-deploy cannot roll out needs a fix; ordering
+     * skips are routine (replays, late events).
+     */
+    public Severity severity() {
+        return severity;
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

@@ -1,0 +1,135 @@
+package io.driftdeploy.policy;
+
+import io.driftdeploy.config.Mode;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.policy.GroupDecision.Outcome;
+import io.driftdeploy.policy.GroupState.TemplateVersion;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rollout safety rules 2 to 5 for one target group of an approved image, checked in this order:
+ * a strategy drift-deploy implements; ordering (never roll back: the image must be newer than
+ * what the group runs, is refreshing to, or has pending); manual strategy means notify only; a
+ * launch template AWS can auto-roll back from; a running refresh makes the image wait; otherwise
+ * refresh.
+ */
+public final class RolloutRules {
+
+    /** The group tag values of {@link Settings.Rollout#strategyTag()}; an absent tag means refresh. */
+    public enum Strategy {
+        REFRESH, MANUAL;
+
+        static Optional<Strategy> of(Optional<String> tagValue) {
+            if (tagValue.isEmpty()) {
+                return Optional.of(REFRESH);
+            }
+            return switch (tagValue.get().strip().toLowerCase(Locale.ROOT)) {
+                case "refresh" -> Optional.of(REFRESH);
+                case "manual" -> Optional.of(MANUAL);
+                default -> Optional.empty();
+            };
+        }
+    }
+
+    private RolloutRules() {
+    }
+
+    public static GroupDecision decide(ImageVerdict.Approved approved, GroupState group, Settings settings) {
+        Mode mode = GroupModes.effective(settings.mode(), settings.modeTag(), group.tags());
+        Decider decide = new Decider(approved, group, mode);
+        ImageRef image = approved.image().ref();
+        String strategyTag = settings.rollout().strategyTag();
+
+        Optional<String> strategyValue = Optional.ofNullable(group.tags().get(strategyTag));
+        Optional<Strategy> strategy = Strategy.of(strategyValue);
+        if (strategy.isEmpty()) {
+            return decide.skip(RolloutReason.UNSUPPORTED_STRATEGY, "group tag " + strategyTag + "="
+                    + strategyValue.orElseThrow() + " names no strategy drift-deploy implements (refresh, manual)");
+        }
+        Optional<ImageRef> running = group.running();
+        if (running.isPresent() && !image.newerThan(running.get())) {
+            return decide.skip(RolloutReason.OLDER_THAN_RUNNING, notNewer(image, "runs", running.get()));
+        }
+        Optional<ImageRef> refreshing = group.activeRefresh().flatMap(GroupState.ActiveRefresh::target);
+        if (refreshing.isPresent() && !image.newerThan(refreshing.get())) {
+            return decide.skip(RolloutReason.OLDER_THAN_REFRESHING, notNewer(image, "is refreshing to", refreshing.get()));
+        }
+        // The pending image itself, started again when the blocking refresh ends, is not behind itself.
+        Optional<ImageRef> pending = group.pending().filter(waiting -> !waiting.imageId().equals(image.imageId()));
+        if (pending.isPresent() && !image.newerThan(pending.get())) {
+            return decide.skip(RolloutReason.OLDER_THAN_PENDING, notNewer(image, "has pending", pending.get()));
+        }
+        if (strategy.get() == Strategy.MANUAL) {
+            return decide.of(Outcome.NOTIFY, RolloutReason.MANUAL_STRATEGY, "group " + group.name()
+                    + " rolls out manually (" + strategyTag + "=manual): image " + image.imageId() + " is ready for it");
+        }
+        Optional<GroupDecision> unsupported = unsupportedLaunchSource(decide, group);
+        if (unsupported.isPresent()) {
+            return unsupported.get();
+        }
+        if (group.activeRefresh().isPresent()) {
+            GroupState.ActiveRefresh active = group.activeRefresh().get();
+            return decide.of(Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS, "instance refresh "
+                    + active.refreshId() + " is " + active.status() + " on " + group.name() + "; image "
+                    + image.imageId() + " waits until it ends");
+        }
+        return decide.of(Outcome.REFRESH, RolloutReason.NEWER_IMAGE, "image " + image.imageId()
+                + " is newer than what " + group.name() + " runs" + running.map(r -> " (" + r.imageId() + ")").orElse(""));
+    }
+
+    /** Rule 4 needs AutoRollback, which AWS grants only from a pinned, AMI-based launch template version. */
+    private static Optional<GroupDecision> unsupportedLaunchSource(Decider decide, GroupState group) {
+        return switch (group.launchSource()) {
+            case LAUNCH_CONFIGURATION -> Optional.of(decide.skip(RolloutReason.NO_LAUNCH_TEMPLATE, "group "
+                    + group.name() + " launches from a launch configuration; move it to a launch template"));
+            case MIXED_INSTANCES_POLICY -> Optional.of(decide.skip(RolloutReason.MIXED_INSTANCES_POLICY, "group "
+                    + group.name() + " uses a mixed instances policy, which drift-deploy does not roll out"));
+            case LAUNCH_TEMPLATE -> {
+                TemplateVersion template = group.template().orElseThrow(() -> new IllegalArgumentException(
+                        "group " + group.name() + " launches from a launch template but none is given"));
+                if (!template.pinned()) {
+                    yield Optional.of(decide.skip(RolloutReason.UNPINNED_LAUNCH_TEMPLATE, "group " + group.name()
+                            + " uses launch template version " + template.version()
+                            + "; pin it to a version number (AWS refuses AutoRollback otherwise)"));
+                }
+                if (template.usesSsmAlias()) {
+                    yield Optional.of(decide.skip(RolloutReason.SSM_IMAGE_ALIAS, "group " + group.name()
+                            + " takes its AMI from " + template.imageId().orElseThrow()
+                            + " (AWS refuses AutoRollback to a template with an SSM parameter image)"));
+                }
+                yield Optional.empty();
+            }
+        };
+    }
+
+    /**
+     * The CloudWatch alarms that guard the group's refresh: the group's own list (a comma list in
+     * the guard alarms tag) replaces the global one, so a group can name alarms that fit it.
+     */
+    public static List<String> guardAlarms(Settings.Rollout rollout, Map<String, String> groupTags) {
+        String tagged = groupTags.get(rollout.guardAlarmsTag());
+        if (tagged == null || tagged.isBlank()) {
+            return rollout.guardAlarms();
+        }
+        return Arrays.stream(tagged.split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList();
+    }
+
+    private static String notNewer(ImageRef image, String relation, ImageRef other) {
+        return "image " + image.imageId() + " (created " + image.created() + ") is not newer than " + other.imageId()
+                + " (created " + other.created() + ") that the group " + relation;
+    }
+
+    private record Decider(ImageVerdict.Approved image, GroupState group, Mode mode) {
+        GroupDecision of(Outcome outcome, RolloutReason reason, String detail) {
+            return new GroupDecision(image, group, outcome, reason, mode, detail);
+        }
+
+        GroupDecision skip(RolloutReason reason, String detail) {
+            return of(Outcome.SKIP, reason, detail);
+        }
+    }
+}

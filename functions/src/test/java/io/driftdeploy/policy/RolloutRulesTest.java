@@ -1,0 +1,156 @@
+package io.driftdeploy.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftdeploy.config.Mode;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.policy.GroupDecision.Outcome;
+import io.driftdeploy.policy.GroupState.ActiveRefresh;
+import io.driftdeploy.policy.GroupState.LaunchSource;
+import io.driftdeploy.policy.GroupState.TemplateVersion;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RolloutRulesTest {
+
+    private static final Instant NEW_CREATED = Instant.parse("2025-06-12T07:40:00Z");
+    private static final ImageVerdict.Approved NEW_IMAGE = new ImageVerdict.Approved(
+            new DescribedImage("ami-0000000000000000b", "available", "123456789012", NEW_CREATED,
+                    Map.of("drift-deploy:app", "shop")), "shop");
+    private static final ImageRef OLDER = new ImageRef("ami-0000000000000000a", NEW_CREATED.minusSeconds(86_400));
+    private static final ImageRef NEWER = new ImageRef("ami-0000000000000000c", NEW_CREATED.plusSeconds(60));
+    private static final ImageRef SAME_TIME = new ImageRef("ami-0000000000000000d", NEW_CREATED);
+    private static final ImageRef ITSELF = new ImageRef("ami-0000000000000000b", NEW_CREATED);
+    private static final Settings ENFORCE = Settings.from(Map.of(
+            "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t",
+            "DRIFT_DEPLOY_TABLE", "ledger",
+            "DRIFT_DEPLOY_MODE", "enforce"));
+
+    /** A healthy target: pinned launch template version 3 running an older image, nothing in flight. */
+    private static GroupState group(Map<String, String> tags) {
+        return new GroupState("shop-blue", tags, LaunchSource.LAUNCH_TEMPLATE,
+                Optional.of(new TemplateVersion("lt-0123", "3", Optional.of(OLDER.imageId()))),
+                Optional.of(OLDER), Optional.empty(), Optional.empty());
+    }
+
+    private static GroupState healthy() {
+        return group(Map.of("drift-deploy:app", "shop"));
+    }
+
+    private static GroupState tagged(String key, String value) {
+        Map<String, String> tags = new HashMap<>(healthy().tags());
+        tags.put(key, value);
+        return group(tags);
+    }
+
+    private static GroupState running(Optional<ImageRef> image) {
+        GroupState g = healthy();
+        return new GroupState(g.name(), g.tags(), g.launchSource(), g.template(), image, g.activeRefresh(), g.pending());
+    }
+
+    private static GroupState refreshing(Optional<ImageRef> target) {
+        GroupState g = healthy();
+        return new GroupState(g.name(), g.tags(), g.launchSource(), g.template(), g.running(),
+                Optional.of(new ActiveRefresh("r-1", "InProgress", target)), g.pending());
+    }
+
+    private static GroupState pending(ImageRef waiting) {
+        GroupState g = healthy();
+        return new GroupState(g.name(), g.tags(), g.launchSource(), g.template(), g.running(), g.activeRefresh(),
+                Optional.of(waiting));
+    }
+
+    private static GroupState launchingFrom(LaunchSource source, Optional<TemplateVersion> template) {
+        GroupState g = healthy();
+        return new GroupState(g.name(), g.tags(), source, template, g.running(), g.activeRefresh(), g.pending());
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("newer image, nothing in flight", healthy(), Outcome.REFRESH, RolloutReason.NEWER_IMAGE),
+                Arguments.of("strategy tag refresh", tagged("drift-deploy:rollout", "Refresh"), Outcome.REFRESH, RolloutReason.NEWER_IMAGE),
+                Arguments.of("running image no longer described", running(Optional.empty()), Outcome.REFRESH, RolloutReason.NEWER_IMAGE),
+                Arguments.of("unknown strategy", tagged("drift-deploy:rollout", "blue-green"), Outcome.SKIP, RolloutReason.UNSUPPORTED_STRATEGY),
+                Arguments.of("runs a newer image", running(Optional.of(NEWER)), Outcome.SKIP, RolloutReason.OLDER_THAN_RUNNING),
+                Arguments.of("runs one created at the same time", running(Optional.of(SAME_TIME)), Outcome.SKIP, RolloutReason.OLDER_THAN_RUNNING),
+                Arguments.of("already runs it (replay)", running(Optional.of(ITSELF)), Outcome.SKIP, RolloutReason.OLDER_THAN_RUNNING),
+                Arguments.of("refreshing to a newer image", refreshing(Optional.of(NEWER)), Outcome.SKIP, RolloutReason.OLDER_THAN_REFRESHING),
+                Arguments.of("refreshing to it already", refreshing(Optional.of(ITSELF)), Outcome.SKIP, RolloutReason.OLDER_THAN_REFRESHING),
+                Arguments.of("newer image pending", pending(NEWER), Outcome.SKIP, RolloutReason.OLDER_THAN_PENDING),
+                Arguments.of("it is the pending image itself", pending(ITSELF), Outcome.REFRESH, RolloutReason.NEWER_IMAGE),
+                Arguments.of("older image pending", pending(OLDER), Outcome.REFRESH, RolloutReason.NEWER_IMAGE),
+                Arguments.of("manual strategy", tagged("drift-deploy:rollout", "manual"), Outcome.NOTIFY, RolloutReason.MANUAL_STRATEGY),
+                Arguments.of("launch configuration", launchingFrom(LaunchSource.LAUNCH_CONFIGURATION, Optional.empty()),
+                        Outcome.SKIP, RolloutReason.NO_LAUNCH_TEMPLATE),
+                Arguments.of("mixed instances policy", launchingFrom(LaunchSource.MIXED_INSTANCES_POLICY, Optional.empty()),
+                        Outcome.SKIP, RolloutReason.MIXED_INSTANCES_POLICY),
+                Arguments.of("$Latest", launchingFrom(LaunchSource.LAUNCH_TEMPLATE,
+                        Optional.of(new TemplateVersion("lt-0123", "$Latest", Optional.of(OLDER.imageId())))),
+                        Outcome.SKIP, RolloutReason.UNPINNED_LAUNCH_TEMPLATE),
+                Arguments.of("$Default", launchingFrom(LaunchSource.LAUNCH_TEMPLATE,
+                        Optional.of(new TemplateVersion("lt-0123", "$Default", Optional.of(OLDER.imageId())))),
+                        Outcome.SKIP, RolloutReason.UNPINNED_LAUNCH_TEMPLATE),
+                Arguments.of("SSM parameter image", launchingFrom(LaunchSource.LAUNCH_TEMPLATE,
+                        Optional.of(new TemplateVersion("lt-0123", "3", Optional.of("resolve:ssm:/golden/shop")))),
+                        Outcome.SKIP, RolloutReason.SSM_IMAGE_ALIAS),
+                Arguments.of("refresh in progress to an older image", refreshing(Optional.of(OLDER)), Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS),
+                Arguments.of("refresh in progress, target unknown", refreshing(Optional.empty()), Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS));
+    }
+
+    @ParameterizedTest(name = "{0} -> {2} ({3})")
+    @MethodSource("cases")
+    void decidesByTheFirstRuleThatApplies(String variant, GroupState group, Outcome outcome, RolloutReason reason) {
+        GroupDecision decision = RolloutRules.decide(NEW_IMAGE, group, ENFORCE);
+
+        assertThat(decision.outcome()).isEqualTo(outcome);
+        assertThat(decision.reason()).isEqualTo(reason);
+        assertThat(decision.mode()).isEqualTo(Mode.ENFORCE);
+        assertThat(decision.detail()).isNotBlank();
+    }
+
+    @Test
+    void orderingIsCheckedBeforeTheManualStrategySoReplaysStaySilentlyRoutine() {
+        Map<String, String> tags = Map.of("drift-deploy:app", "shop", "drift-deploy:rollout", "manual");
+        GroupState manualRunningNewer = new GroupState("shop-blue", tags, LaunchSource.LAUNCH_TEMPLATE,
+                healthy().template(), Optional.of(NEWER), Optional.empty(), Optional.empty());
+
+        assertThat(RolloutRules.decide(NEW_IMAGE, manualRunningNewer, ENFORCE).reason()).isEqualTo(RolloutReason.OLDER_THAN_RUNNING);
+    }
+
+    @Test
+    void theGroupModeTagOverridesTheGlobalMode() {
+        assertThat(RolloutRules.decide(NEW_IMAGE, tagged("drift-deploy:mode", "dry-run"), ENFORCE).mode()).isEqualTo(Mode.DRY_RUN);
+        assertThat(RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE.withMode(Mode.DRY_RUN)).mode()).isEqualTo(Mode.DRY_RUN);
+        assertThat(RolloutRules.decide(NEW_IMAGE, tagged("drift-deploy:mode", "enforce"), ENFORCE.withMode(Mode.DRY_RUN)).mode())
+                .isEqualTo(Mode.ENFORCE);
+    }
+
+    @Test
+    void aMistypedModeTagMeansDryRun() {
+        assertThat(GroupModes.effective(Mode.ENFORCE, "drift-deploy:mode", Map.of("drift-deploy:mode", "enforced")))
+                .isEqualTo(Mode.DRY_RUN);
+    }
+
+    @Test
+    void aLostRaceTurnsTheRefreshIntoPending() {
+        GroupDecision lost = RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE).raceLostToRefresh();
+
+        assertThat(lost.outcome()).isEqualTo(Outcome.PENDING);
+        assertThat(lost.reason()).isEqualTo(RolloutReason.REFRESH_IN_PROGRESS);
+    }
+
+    @Test
+    void everyReasonHasASeverityAndAKebabLabel() {
+        for (RolloutReason reason : RolloutReason.values()) {
+            assertThat(reason.label()).matches("[a-z]+(-[a-z]+)*");
+            assertThat(reason.severity()).isNotNull();
+        }
+    }
+}
