@@ -37,9 +37,11 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         }
         if (failure instanceof AwsServiceException refused) {
             AwsErrorDetails details = refused.awsErrorDetails();
-            return details == null
-                    ? "AWS refused the request: " + refused.getMessage()
-                    : "AWS " + details.serviceName() + " refused the request: " + details.errorCode() + ": " + details.errorMessage();
+            if (details == null || details.errorCode() == null) {
+                String service = details == null ? "" : " " + details.serviceName();
+                return "AWS" + service + " refused the request (HTTP " + refused.statusCode() + "): " + refused.getMessage();
+            }
+            return "AWS " + details.serviceName() + " refused the request: " + details.errorCode() + ": " + details.errorMessage();
         }
         if (failure instanceof SdkClientException unreachable) {
             return "could not call AWS: " + unreachable.getMessage();

@@ -3,6 +3,8 @@ package io.driftdeploy.cli;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.handler.ImagesHandler;
+import io.driftdeploy.handler.RefreshesHandler;
 import io.driftdeploy.handler.Telemetry;
 import java.time.Clock;
 import java.util.Iterator;
@@ -29,6 +31,8 @@ final class Functions {
 
     private static Map<String, HandlerFactory> handlers() {
         Map<String, HandlerFactory> handlers = new LinkedHashMap<>();
+        handlers.put("images", ImagesHandler::new);
+        handlers.put("refreshes", RefreshesHandler::new);
         return handlers;
     }
 
