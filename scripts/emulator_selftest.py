@@ -1,0 +1,460 @@
+"""Self-test of the drift-deploy emulator's extensions against a running emulator.
+
+    scripts/emulator start
+    .venv/emulator/bin/python scripts/emulator_selftest.py
+
+Talks to AWS_ENDPOINT_URL, or else to the emulator recorded in .emulator/. Every resource
+gets a unique name, so the test can run against an emulator that other tests use too.
+Expects the default refresh step (EMULATOR_REFRESH_STEP_SECONDS of at most a few seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REFRESH_TIMEOUT_SECONDS = 60
+MISSING_IMAGE_ID = "ami-00000000000000bad"
+
+
+def endpoint() -> str:
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        return os.environ["AWS_ENDPOINT_URL"]
+    port_file = REPO_ROOT / ".emulator" / "server.port"
+    if not port_file.exists():
+        sys.exit("no AWS_ENDPOINT_URL and no running emulator: run scripts/emulator start")
+    return f"http://127.0.0.1:{port_file.read_text().strip()}"
+
+
+def client(service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=endpoint(),
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+class Results:
+    def __init__(self) -> None:
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name: str, condition: bool, detail: Any = "") -> None:
+        if condition:
+            self.passed += 1
+            print(f"ok    {name}")
+        else:
+            self.failed += 1
+            print(f"FAIL  {name} {detail}")
+
+    def raises(self, name: str, code: str, call: Callable[[], Any]) -> None:
+        try:
+            call()
+        except ClientError as error:
+            actual = error.response["Error"]["Code"]
+            self.check(name, actual == code, f"expected {code}, got {actual}: {error}")
+        else:
+            self.check(name, False, f"expected {code}, the call succeeded")
+
+
+ec2 = client("ec2")
+autoscaling = client("autoscaling")
+cloudwatch = client("cloudwatch")
+config = client("config")
+results = Results()
+suffix = uuid.uuid4().hex[:8]
+
+
+def fleet() -> tuple[str, str, list[str]]:
+    """A launch template with versions 1-3 (three distinct images, v3's missing) and a group of 3 on v1."""
+    images = [image["ImageId"] for image in ec2.describe_images(Owners=["amazon"])["Images"]][:2]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{index}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+        for index, zone in enumerate(("us-east-1a", "us-east-1b"))
+    ]
+    template = ec2.create_launch_template(
+        LaunchTemplateName=f"selftest-{suffix}",
+        LaunchTemplateData={"ImageId": images[0], "InstanceType": "t3.micro"},
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    ec2.create_launch_template_version(
+        LaunchTemplateId=template, SourceVersion="1", LaunchTemplateData={"ImageId": images[1]}
+    )
+    ec2.create_launch_template_version(
+        LaunchTemplateId=template, SourceVersion="1", LaunchTemplateData={"ImageId": MISSING_IMAGE_ID}
+    )
+    group = f"selftest-{suffix}"
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName=group,
+        LaunchTemplate={"LaunchTemplateId": template, "Version": "1"},
+        MinSize=3,
+        MaxSize=6,
+        DesiredCapacity=3,
+        VPCZoneIdentifier=",".join(subnets),
+    )
+    return group, template, images
+
+
+def start_refresh(group: str, template: str, version: str, preferences: dict[str, Any] | None = None) -> str:
+    return autoscaling.start_instance_refresh(
+        AutoScalingGroupName=group,
+        DesiredConfiguration={"LaunchTemplate": {"LaunchTemplateId": template, "Version": version}},
+        Preferences=preferences or {},
+    )["InstanceRefreshId"]
+
+
+def refresh(group: str, refresh_id: str) -> dict[str, Any]:
+    answer = autoscaling.describe_instance_refreshes(AutoScalingGroupName=group, InstanceRefreshIds=[refresh_id])
+    return answer["InstanceRefreshes"][0]
+
+
+def wait_for(group: str, refresh_id: str, statuses: tuple[str, ...]) -> dict[str, Any]:
+    deadline = time.monotonic() + REFRESH_TIMEOUT_SECONDS
+    while True:
+        current = refresh(group, refresh_id)
+        if current["Status"] in statuses or time.monotonic() > deadline:
+            return current
+        time.sleep(0.25)
+
+
+def group_instances(group: str) -> list[dict[str, Any]]:
+    return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]
+
+
+def ec2_instances(instance_ids: list[str]) -> list[dict[str, Any]]:
+    reservations = ec2.describe_instances(InstanceIds=instance_ids)["Reservations"]
+    return [instance for reservation in reservations for instance in reservation["Instances"]]
+
+
+def all_on(group: str, version: str, image: str) -> bool:
+    instances = group_instances(group)
+    described = ec2_instances([instance["InstanceId"] for instance in instances])
+    return (
+        len(instances) == 3
+        and all(instance["LaunchTemplate"]["Version"] == version for instance in instances)
+        and all(instance["ImageId"] == image and instance["State"]["Name"] == "running" for instance in described)
+        and all(
+            {"Key": "aws:ec2launchtemplate:version", "Value": version} in instance["Tags"] for instance in described
+        )
+    )
+
+
+def test_refresh_succeeds(group: str, template: str, images: list[str]) -> None:
+    original = [instance["InstanceId"] for instance in group_instances(group)]
+    preferences = {
+        "MinHealthyPercentage": 90,
+        "InstanceWarmup": 0,
+        "AutoRollback": True,
+        "CheckpointPercentages": [50, 100],
+        "CheckpointDelay": 60,
+    }
+    refresh_id = start_refresh(group, template, "2", preferences)
+    started = refresh(group, refresh_id)
+    results.check("a new refresh is Pending", started["Status"] == "Pending", started["Status"])
+    results.check(
+        "preferences are echoed with AWS defaults",
+        all(started["Preferences"].get(key) == value for key, value in preferences.items())
+        and started["Preferences"]["SkipMatching"] is False,
+        started["Preferences"],
+    )
+    results.check(
+        "desired configuration is echoed",
+        started["DesiredConfiguration"]["LaunchTemplate"] == {"LaunchTemplateId": template, "Version": "2"},
+        started.get("DesiredConfiguration"),
+    )
+    results.raises(
+        "a second start while one is active is refused",
+        "InstanceRefreshInProgress",
+        lambda: autoscaling.start_instance_refresh(AutoScalingGroupName=group),
+    )
+    in_progress = wait_for(group, refresh_id, ("InProgress",))
+    results.check(
+        "the refresh goes InProgress with 3 instances to update",
+        in_progress["Status"] == "InProgress" and in_progress["InstancesToUpdate"] == 3,
+        in_progress,
+    )
+    done = wait_for(group, refresh_id, ("Successful", "Failed", "Cancelled", "RollbackSuccessful"))
+    results.check(
+        "the refresh ends Successful at 100 %",
+        done["Status"] == "Successful" and done["PercentageComplete"] == 100 and done["InstancesToUpdate"] == 0,
+        done,
+    )
+    results.check("a finished refresh has an EndTime", done.get("EndTime") is not None, done)
+    group_description = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]
+    results.check(
+        "the group now uses the desired version",
+        group_description["LaunchTemplate"]["Version"] == "2",
+        group_description["LaunchTemplate"],
+    )
+    results.check("every instance runs version 2 and its image", all_on(group, "2", images[1]), group_instances(group))
+    terminated = ec2_instances(original)
+    results.check(
+        "the old instances are terminated",
+        all(instance["State"]["Name"] == "terminated" for instance in terminated),
+        [instance["State"] for instance in terminated],
+    )
+
+
+def test_auto_rollback_validation(group: str, template: str) -> None:
+    for version in ("$Latest", "$Default"):
+        results.raises(
+            f"AutoRollback with desired version {version} is refused",
+            "ValidationError",
+            lambda version=version: start_refresh(group, template, version, {"AutoRollback": True}),
+        )
+    results.raises(
+        "AutoRollback without a desired configuration is refused",
+        "ValidationError",
+        lambda: autoscaling.start_instance_refresh(AutoScalingGroupName=group, Preferences={"AutoRollback": True}),
+    )
+
+
+def test_skip_matching(group: str, template: str, images: list[str]) -> None:
+    before = sorted(instance["InstanceId"] for instance in group_instances(group))
+    refresh_id = start_refresh(group, template, "2", {"SkipMatching": True})
+    done = wait_for(group, refresh_id, ("Successful", "Failed"))
+    after = sorted(instance["InstanceId"] for instance in group_instances(group))
+    results.check(
+        "SkipMatching leaves instances already on the desired version alone",
+        done["Status"] == "Successful" and before == after,
+        (done, before, after),
+    )
+
+
+def test_protected_instances_are_left_alone(group: str, template: str, images: list[str]) -> None:
+    before = sorted(instance["InstanceId"] for instance in group_instances(group))
+    autoscaling.set_instance_protection(AutoScalingGroupName=group, InstanceIds=before[:1], ProtectedFromScaleIn=True)
+    refresh_id = start_refresh(group, template, "2")
+    done = wait_for(group, refresh_id, ("Successful", "Failed"))
+    after = sorted(instance["InstanceId"] for instance in group_instances(group))
+    autoscaling.set_instance_protection(AutoScalingGroupName=group, InstanceIds=before[:1], ProtectedFromScaleIn=False)
+    results.check(
+        "a refresh replaces all but the scale-in protected instance (ScaleInProtectedInstances Ignore)",
+        done["Status"] == "Successful" and before[0] in after and not set(before[1:]) & set(after),
+        (done, before, after),
+    )
+    results.check("and the group is still all on version 2", all_on(group, "2", images[1]))
+
+
+def test_cancel(group: str, template: str) -> None:
+    results.raises(
+        "cancel without an active refresh is refused",
+        "ActiveInstanceRefreshNotFound",
+        lambda: autoscaling.cancel_instance_refresh(AutoScalingGroupName=group),
+    )
+    refresh_id = start_refresh(group, template, "1")
+    cancelled_id = autoscaling.cancel_instance_refresh(AutoScalingGroupName=group)["InstanceRefreshId"]
+    results.check("cancel answers the refresh id", cancelled_id == refresh_id)
+    cancelling = refresh(group, refresh_id)
+    results.check("a cancelled refresh is Cancelling first", cancelling["Status"] == "Cancelling", cancelling)
+    done = wait_for(group, refresh_id, ("Cancelled",))
+    results.check("then Cancelled", done["Status"] == "Cancelled" and done.get("EndTime") is not None, done)
+    group_description = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]
+    results.check(
+        "a cancelled refresh does not apply its desired configuration",
+        group_description["LaunchTemplate"]["Version"] == "2",
+        group_description["LaunchTemplate"],
+    )
+
+
+def test_manual_rollback(group: str, template: str, images: list[str]) -> None:
+    results.raises(
+        "rollback without an active refresh is refused",
+        "ActiveInstanceRefreshNotFound",
+        lambda: autoscaling.rollback_instance_refresh(AutoScalingGroupName=group),
+    )
+    refresh_id = start_refresh(group, template, "1", {"MinHealthyPercentage": 90})
+    partway: dict[str, Any] = {}
+    deadline = time.monotonic() + REFRESH_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        partway = refresh(group, refresh_id)
+        if partway["Status"] == "InProgress" and partway["InstancesToUpdate"] < 3:
+            break
+        time.sleep(0.1)
+    results.check("the refresh replaced some instances", partway["InstancesToUpdate"] < 3, partway)
+    rolled_id = autoscaling.rollback_instance_refresh(AutoScalingGroupName=group)["InstanceRefreshId"]
+    results.check("rollback answers the refresh id", rolled_id == refresh_id)
+    rolling = refresh(group, refresh_id)
+    results.check(
+        "a rolled back refresh is RollbackInProgress with RollbackDetails",
+        rolling["Status"] == "RollbackInProgress" and "RollbackStartTime" in rolling.get("RollbackDetails", {}),
+        rolling,
+    )
+    done = wait_for(group, refresh_id, ("RollbackSuccessful", "RollbackFailed"))
+    results.check("then RollbackSuccessful", done["Status"] == "RollbackSuccessful", done)
+    results.check("every instance is back on version 2", all_on(group, "2", images[1]), group_instances(group))
+
+
+def test_failure(group: str, template: str, images: list[str], auto_rollback: bool) -> None:
+    refresh_id = start_refresh(group, template, "3", {"AutoRollback": auto_rollback})
+    expected = "RollbackSuccessful" if auto_rollback else "Failed"
+    done = wait_for(group, refresh_id, ("Successful", "Failed", "RollbackSuccessful", "RollbackFailed"))
+    label = "with" if auto_rollback else "without"
+    results.check(
+        f"a refresh to a missing image ends {expected} {label} AutoRollback",
+        done["Status"] == expected and MISSING_IMAGE_ID in (done.get("StatusReason") or ""),
+        done,
+    )
+    if auto_rollback:
+        results.check(
+            "its RollbackDetails give the failure as the reason",
+            MISSING_IMAGE_ID in done.get("RollbackDetails", {}).get("RollbackReason", ""),
+            done.get("RollbackDetails"),
+        )
+    results.check(f"the group stays on version 2 ({label} AutoRollback)", all_on(group, "2", images[1]))
+
+
+def test_alarm_failure(group: str, template: str, images: list[str]) -> None:
+    alarm = f"selftest-guard-{suffix}"
+    cloudwatch.put_metric_alarm(
+        AlarmName=alarm,
+        MetricName="HTTPCode_Target_5XX_Count",
+        Namespace="AWS/ApplicationELB",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+    )
+    cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="selftest")
+    refresh_id = start_refresh(group, template, "1", {"AutoRollback": True, "AlarmSpecification": {"Alarms": [alarm]}})
+    done = wait_for(group, refresh_id, ("Successful", "Failed", "RollbackSuccessful", "RollbackFailed"))
+    results.check(
+        "a guard alarm in ALARM rolls the refresh back",
+        done["Status"] == "RollbackSuccessful" and alarm in done["RollbackDetails"]["RollbackReason"],
+        done,
+    )
+    results.check("the group stays on version 2 after the alarm", all_on(group, "2", images[1]))
+
+
+def test_config() -> None:
+    rule = f"selftest-drift-{suffix}"
+    config.put_config_rule(
+        ConfigRule={
+            "ConfigRuleName": rule,
+            "Source": {"Owner": "AWS", "SourceIdentifier": "REQUIRED_TAGS"},
+            "InputParameters": '{"tag1Key": "app"}',
+            "Scope": {"ComplianceResourceTypes": ["AWS::EC2::Instance"]},
+        }
+    )
+    now = datetime.now(tz=timezone.utc)
+
+    def evaluation(resource: str, compliance: str, at: datetime, annotation: str | None = None) -> dict[str, Any]:
+        described = {
+            "ComplianceResourceType": "AWS::EC2::Instance",
+            "ComplianceResourceId": resource,
+            "ComplianceType": compliance,
+            "OrderingTimestamp": at,
+        }
+        if annotation:
+            described["Annotation"] = annotation
+        return described
+
+    instances = [f"i-selftest{suffix}{index}" for index in range(5)]
+    config.put_evaluations(
+        ResultToken=rule,
+        Evaluations=[evaluation(instance, "COMPLIANT", now - timedelta(minutes=5)) for instance in instances],
+    )
+    config.put_evaluations(
+        ResultToken=rule,
+        Evaluations=[
+            evaluation(instances[0], "NON_COMPLIANT", now, "tag app missing"),
+            evaluation(instances[1], "NON_COMPLIANT", now),
+            evaluation(instances[2], "NON_COMPLIANT", now - timedelta(minutes=10)),  # older: ignored
+        ],
+    )
+    config.put_evaluations(
+        ResultToken=rule, TestMode=True, Evaluations=[evaluation(instances[3], "NON_COMPLIANT", now)]
+    )
+    non_compliant = config.get_compliance_details_by_config_rule(ConfigRuleName=rule, ComplianceTypes=["NON_COMPLIANT"])
+    ids = sorted(
+        result["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"]
+        for result in non_compliant["EvaluationResults"]
+    )
+    results.check(
+        "by rule: newer evaluations replace older ones, older and test-mode ones do not",
+        ids == sorted(instances[:2]),
+        ids,
+    )
+    first = next(
+        result
+        for result in non_compliant["EvaluationResults"]
+        if result["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceId"] == instances[0]
+    )
+    results.check(
+        "by rule: a result has AWS's fields",
+        first["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ConfigRuleName"] == rule
+        and first["EvaluationResultIdentifier"]["EvaluationResultQualifier"]["ResourceType"] == "AWS::EC2::Instance"
+        and first["Annotation"] == "tag app missing"
+        and isinstance(first["ResultRecordedTime"], datetime)
+        and isinstance(first["ConfigRuleInvokedTime"], datetime)
+        and abs((first["EvaluationResultIdentifier"]["OrderingTimestamp"] - now).total_seconds()) < 1,
+        first,
+    )
+    pages, token = [], None
+    while True:
+        page = config.get_compliance_details_by_config_rule(
+            ConfigRuleName=rule, Limit=2, **({"NextToken": token} if token else {})
+        )
+        pages.append(len(page["EvaluationResults"]))
+        token = page.get("NextToken")
+        if not token:
+            break
+    results.check("by rule: Limit and NextToken page through all 5 results", pages == [2, 2, 1], pages)
+    by_resource = config.get_compliance_details_by_resource(
+        ResourceType="AWS::EC2::Instance", ResourceId=instances[0]
+    )["EvaluationResults"]
+    results.check(
+        "by resource: answers the resource's result",
+        [result["ComplianceType"] for result in by_resource] == ["NON_COMPLIANT"],
+        by_resource,
+    )
+    compliant_only = config.get_compliance_details_by_resource(
+        ResourceType="AWS::EC2::Instance", ResourceId=instances[0], ComplianceTypes=["COMPLIANT"]
+    )["EvaluationResults"]
+    results.check("by resource: the compliance filter applies", compliant_only == [], compliant_only)
+    results.raises(
+        "by rule: an unknown rule is NoSuchConfigRuleException",
+        "NoSuchConfigRuleException",
+        lambda: config.get_compliance_details_by_config_rule(ConfigRuleName=f"missing-{suffix}"),
+    )
+    results.raises(
+        "put: a token that names no rule is NoSuchConfigRuleException",
+        "NoSuchConfigRuleException",
+        lambda: config.put_evaluations(
+            ResultToken=f"missing-{suffix}", Evaluations=[evaluation(instances[0], "COMPLIANT", now)]
+        ),
+    )
+
+
+def main() -> None:
+    print(f"emulator self-test against {endpoint()}")
+    group, template, images = fleet()
+    test_auto_rollback_validation(group, template)
+    test_refresh_succeeds(group, template, images)
+    test_skip_matching(group, template, images)
+    test_protected_instances_are_left_alone(group, template, images)
+    test_cancel(group, template)
+    test_manual_rollback(group, template, images)
+    test_failure(group, template, images, auto_rollback=False)
+    test_failure(group, template, images, auto_rollback=True)
+    test_alarm_failure(group, template, images)
+    test_config()
+    print(f"{results.passed} passed, {results.failed} failed")
+    sys.exit(1 if results.failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""moto server with drift-deploy's extensions; started in the background by scripts/emulator.
+
+Usage: emulator_server.py --port-file FILE [--host 127.0.0.1] [--port 0]
+
+Binds first (port 0 = any free port), then writes the bound port to FILE, so the caller
+learns a port that is already listening and no other process can take it in between.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
+
+from emulator_ext import config_evaluations, instance_refresh
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def _advancing_refreshes(app: WsgiApp) -> WsgiApp:
+    """Lets instance refreshes catch up with the clock before each request is answered."""
+
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        instance_refresh.advance_all()
+        return app(environ, start_response)
+
+    return serve
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--port-file", required=True)
+    args = parser.parse_args(argv)
+
+    instance_refresh.install()
+    config_evaluations.install()
+
+    app = _advancing_refreshes(DomainDispatcherApplication(create_backend_app))
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    port = server.server_port
+    # moto tells code it runs on its behalf (Lambda, Batch) to call back on MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(port)
+    temporary = f"{args.port_file}.tmp"
+    with open(temporary, "w") as port_file:
+        port_file.write(f"{port}\n")
+    os.replace(temporary, args.port_file)
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(f"drift-deploy emulator (moto server) listening on http://{args.host}:{port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
