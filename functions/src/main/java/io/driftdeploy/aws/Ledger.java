@@ -1,5 +1,6 @@
 package io.driftdeploy.aws;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -101,7 +102,42 @@ public final class Ledger {
         }
     }
 
-    /** Gives back one unit taken by {@link #incrementIfBelow} when the guarded action did not happen. */
+    /**
+     * Adds one to a counter that empties itself: units are held until {@code holdFor} after the
+     * last one was taken, then the next caller starts afresh. Returns whether a unit was taken;
+     * N concurrent callers get at most {@code limit} trues while the hold lasts. Unlike
+     * {@link #incrementIfBelow} this needs no time bucket in the key, so no boundary between
+     * buckets can let a burst through twice.
+     */
+    public boolean holdIfBelow(String pk, String sk, long limit, Instant now, Duration holdFor) {
+        if (limit <= 0) {
+            return false;
+        }
+        Instant until = now.plus(holdFor);
+        Map<String, String> names = Map.of("#count", "count", "#until", "heldUntil", "#expires", EXPIRES_AT);
+        Map<String, AttributeValue> values = Map.of(
+                ":one", number(1),
+                ":now", number(now.toEpochMilli()),
+                ":until", number(until.toEpochMilli()),
+                ":expires", number(until.getEpochSecond()));
+        Map<String, AttributeValue> joinValues = new HashMap<>(values);
+        joinValues.put(":limit", number(limit));
+        // Two rounds: a caller that loses the race to start a fresh hold joins it on the second.
+        for (int round = 0; round < 2; round++) {
+            if (updateIf(pk, sk, "ADD #count :one SET #until = :until, #expires = :expires",
+                    "#count < :limit AND #until > :now", names, joinValues)) {
+                return true;
+            }
+            // Full, lapsed or absent: start afresh unless a live hold exists (then it is full, or just started).
+            if (updateIf(pk, sk, "SET #count = :one, #until = :until, #expires = :expires",
+                    "attribute_not_exists(#count) OR #until <= :now", names, values)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Gives back one unit taken by {@link #incrementIfBelow} or {@link #holdIfBelow} when the guarded action did not happen. */
     public void decrement(String pk, String sk) {
         dynamoDb.updateItem(request -> request
                 .tableName(table)
@@ -136,6 +172,22 @@ public final class Ledger {
                 .key(key(pk, sk))
                 .consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    private boolean updateIf(String pk, String sk, String update, String condition, Map<String, String> names,
+                             Map<String, AttributeValue> values) {
+        try {
+            dynamoDb.updateItem(request -> request
+                    .tableName(table)
+                    .key(key(pk, sk))
+                    .updateExpression(update)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException conditionFailed) {
+            return false;
+        }
     }
 
     public static AttributeValue text(String value) {

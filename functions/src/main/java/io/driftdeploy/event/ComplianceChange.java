@@ -2,17 +2,21 @@ package io.driftdeploy.event;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * An AWS Config rule's evaluation of one EC2 instance changed ({@code Config Rules Compliance
  * Change}). Only EC2 instances are accepted: the drift path replaces instances and nothing else.
+ * Config names an EC2 instance under two resource types: {@code AWS::EC2::Instance}, and
+ * {@code AWS::SSM::ManagedInstanceInventory} with an {@code i-} id, which is what the managed rule
+ * EC2_MANAGEDINSTANCE_INVENTORY_BLACKLISTED evaluates (an {@code mi-} id is an on-premises server).
  *
  * @param eventId EventBridge event id
  * @param account account of the event
  * @param region region of the event
  * @param configRuleName the rule that evaluated the instance
- * @param resourceType always {@code AWS::EC2::Instance}
+ * @param resourceType the type Config evaluated: one of {@link #INSTANCE_RESOURCE_TYPES}
  * @param resourceId the instance id
  * @param complianceType the new evaluation
  * @param orderingTimestamp when the evaluated configuration was captured; orders evaluations of
@@ -37,9 +41,11 @@ public record ComplianceChange(
     public static final String SOURCE = "aws.config";
     public static final String DETAIL_TYPE = "Config Rules Compliance Change";
     public static final String EC2_INSTANCE = "AWS::EC2::Instance";
+    public static final String SSM_MANAGED_INSTANCE_INVENTORY = "AWS::SSM::ManagedInstanceInventory";
+    public static final Set<String> INSTANCE_RESOURCE_TYPES = Set.of(EC2_INSTANCE, SSM_MANAGED_INSTANCE_INVENTORY);
 
     /** EC2 instance ids: {@code i-} and 8 or 17 hex digits. */
-    private static final Pattern INSTANCE_ID = Pattern.compile("i-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+    public static final Pattern INSTANCE_ID = Pattern.compile("i-(?:[0-9a-f]{8}|[0-9a-f]{17})");
 
     private static final String QUALIFIER = "evaluationResultIdentifier";
 
@@ -47,20 +53,24 @@ public record ComplianceChange(
         envelope.requireSource(SOURCE);
         envelope.requireDetailType(DETAIL_TYPE);
         JsonField detail = envelope.detailField();
-        detail.expect("resourceType", EC2_INSTANCE);
+        String resourceType = detail.text("resourceType");
+        if (!INSTANCE_RESOURCE_TYPES.contains(resourceType)) {
+            throw detail.invalid("resourceType",
+                    "expected " + EC2_INSTANCE + " or " + SSM_MANAGED_INSTANCE_INVENTORY + ", got " + resourceType);
+        }
         String resourceId = detail.matching("resourceId", INSTANCE_ID, "an EC2 instance id (i-...)");
         String ruleName = detail.text("configRuleName");
 
         JsonField evaluation = detail.object("newEvaluationResult");
         JsonField identifier = evaluation.object(QUALIFIER);
-        requireSameSubject(identifier.object("evaluationResultQualifier"), ruleName, resourceId);
+        requireSameSubject(identifier.object("evaluationResultQualifier"), ruleName, resourceType, resourceId);
 
         return new ComplianceChange(
                 envelope.id(),
                 envelope.account(),
                 envelope.region(),
                 ruleName,
-                EC2_INSTANCE,
+                resourceType,
                 resourceId,
                 evaluation.enumValue("complianceType", ComplianceType.class),
                 identifier.instant("orderingTimestamp"),
@@ -74,9 +84,9 @@ public record ComplianceChange(
      * The evaluation must be about the rule and instance the notification names: acting on a
      * mismatched pair would replace the wrong instance.
      */
-    private static void requireSameSubject(JsonField qualifier, String ruleName, String resourceId) {
+    private static void requireSameSubject(JsonField qualifier, String ruleName, String resourceType, String resourceId) {
         qualifier.expect("configRuleName", ruleName);
-        qualifier.expect("resourceType", EC2_INSTANCE);
+        qualifier.expect("resourceType", resourceType);
         qualifier.expect("resourceId", resourceId);
     }
 }

@@ -3,6 +3,7 @@ package io.driftdeploy.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,32 @@ class ComplianceChangeTest {
     void otherResourceTypeIsRejectedWithBothTypesInTheMessage() {
         assertThatThrownBy(() -> parse("drift/config-noncompliant-s3-bucket.json"))
                 .isInstanceOf(InvalidEventException.class)
-                .hasMessage("invalid event: detail.resourceType: expected AWS::EC2::Instance, got AWS::S3::Bucket");
+                .hasMessage("invalid event: detail.resourceType: expected AWS::EC2::Instance or "
+                        + "AWS::SSM::ManagedInstanceInventory, got AWS::S3::Bucket");
+    }
+
+    @Test
+    void theInventoryRulesEvaluationOfAnEc2InstanceKeepsItsResourceType() {
+        ComplianceChange change = parse("drift/config-noncompliant-ssm-inventory.json");
+        assertThat(change.resourceType()).isEqualTo(ComplianceChange.SSM_MANAGED_INSTANCE_INVENTORY);
+        assertThat(change.resourceId()).isEqualTo("i-0abc1234def567890");
+        assertThat(change.complianceType()).isEqualTo(ComplianceType.NON_COMPLIANT);
+    }
+
+    @Test
+    void anOnPremisesManagedInstanceIsRejected() {
+        String onPremises = new String(EventSamples.bytes("drift/config-noncompliant-ssm-inventory.json"), StandardCharsets.UTF_8)
+                .replace("i-0abc1234def567890", "mi-0abc1234def567890");
+        assertThatThrownBy(() -> Events.parseCompliance(onPremises.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("detail.resourceId"));
+    }
+
+    @Test
+    void aQualifierOfAnotherResourceTypeIsRejected() {
+        String mixed = new String(EventSamples.bytes("drift/config-noncompliant-ssm-inventory.json"), StandardCharsets.UTF_8)
+                .replaceFirst("\"resourceType\": \"AWS::SSM::ManagedInstanceInventory\"", "\"resourceType\": \"AWS::EC2::Instance\"");
+        assertThatThrownBy(() -> Events.parseCompliance(mixed.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> assertThat(e.field()).isEqualTo("detail.newEvaluationResult.evaluationResultIdentifier.evaluationResultQualifier.resourceType"));
     }
 }

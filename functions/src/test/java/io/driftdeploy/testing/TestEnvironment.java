@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.services.config.model.ComplianceType;
+import software.amazon.awssdk.services.config.model.Evaluation;
+import software.amazon.awssdk.services.config.model.Owner;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -99,6 +102,39 @@ public final class TestEnvironment {
                 r.tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(ec2Tags).build());
             }
         }).instances().get(0).instanceId();
+    }
+
+    /** Adds tags to an EC2 instance (e.g. the protect tag). */
+    public void tagInstance(String instanceId, String key, String value) {
+        aws.ec2().createTags(r -> r.resources(instanceId).tags(Tag.builder().key(key).value(value).build()));
+    }
+
+    /**
+     * Creates an AWS Config rule of this environment evaluating EC2 instances, so evaluations
+     * can be stored for it with {@link #putEvaluation}. Returns its name.
+     */
+    public String configRule(String name) {
+        String ruleName = prefix + "-" + name;
+        aws.config().putConfigRule(r -> r.configRule(rule -> rule
+                .configRuleName(ruleName)
+                .source(source -> source.owner(Owner.AWS).sourceIdentifier("REQUIRED_TAGS"))
+                .inputParameters("{\"tag1Key\": \"app\"}")
+                .scope(scope -> scope.complianceResourceTypes("AWS::EC2::Instance"))));
+        return ruleName;
+    }
+
+    /**
+     * Stores an evaluation as the rule's own function would (PutEvaluations); the emulator takes
+     * the rule name as the result token, since it runs no rule functions to hand one out.
+     */
+    public void putEvaluation(String ruleName, String resourceType, String resourceId, ComplianceType compliance,
+                              Instant orderingTimestamp) {
+        aws.config().putEvaluations(r -> r.resultToken(ruleName).evaluations(Evaluation.builder()
+                .complianceResourceType(resourceType)
+                .complianceResourceId(resourceId)
+                .complianceType(compliance)
+                .orderingTimestamp(orderingTimestamp)
+                .build()));
     }
 
     /**

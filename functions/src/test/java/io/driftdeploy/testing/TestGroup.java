@@ -37,6 +37,17 @@ public final class TestGroup {
                 .toList();
     }
 
+    public void protectFromScaleIn(String instanceId) {
+        env.aws.autoScaling().setInstanceProtection(r -> r.autoScalingGroupName(name).instanceIds(instanceId)
+                .protectedFromScaleIn(true));
+    }
+
+    /** Moves the instance to Standby without launching a replacement for it. */
+    public void enterStandby(String instanceId) {
+        env.aws.autoScaling().enterStandby(r -> r.autoScalingGroupName(name).instanceIds(instanceId)
+                .shouldDecrementDesiredCapacity(true));
+    }
+
     /** Adds a launch template version with only the image changed; returns its version number. */
     public long newTemplateVersion(String imageId) {
         return env.aws.ec2().createLaunchTemplateVersion(r -> r

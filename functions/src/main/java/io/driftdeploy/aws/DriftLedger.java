@@ -1,0 +1,168 @@
+package io.driftdeploy.aws;
+
+import static io.driftdeploy.aws.Ledger.text;
+
+import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.RateScope;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The drift function's keys in the ledger and the guards built on them. Every guard is one
+ * conditional write, so concurrent invocations cannot together pass a limit:
+ *
+ * <ul>
+ *   <li>{@code EVENT#drift#<event id>}: the event's claim (one event, one action);</li>
+ *   <li>{@code EVALUATION#<instance>} / {@code <rule>}: the newest evaluation seen, by orderingTimestamp;</li>
+ *   <li>{@code TERMINATION#<instance>}: the one decision that terminates the instance;</li>
+ *   <li>{@code RATE#<scope>#<name>} / {@code <window start>}: terminations in the window;</li>
+ *   <li>{@code STORM#<scope>#<name>} / {@code <window start>}: the window's one storm alert;</li>
+ *   <li>{@code CAPACITY#<group>}: terminations in flight, held briefly (see {@link #CAPACITY_HOLD}).</li>
+ * </ul>
+ */
+public final class DriftLedger {
+
+    /** EventBridge retries for up to 24 hours and Lambda's async retries for 6: a week covers both. */
+    static final Duration EVENT_CLAIM_TTL = Duration.ofDays(7);
+    /** Config delivers evaluations within hours; a month outlives any late delivery. */
+    static final Duration EVALUATION_TTL = Duration.ofDays(30);
+    /** A terminated instance is gone long before this; a failed termination releases its claim. */
+    static final Duration TERMINATION_CLAIM_TTL = Duration.ofDays(1);
+    /**
+     * How long a termination counts as in flight for the capacity guard. It only has to cover the
+     * moment between a decision's DescribeAutoScalingGroups and its instance leaving InService
+     * (seconds); while it lasts, the instance also counts as missing from InService, so the guard
+     * errs on the safe side.
+     */
+    public static final Duration CAPACITY_HOLD = Duration.ofMinutes(2);
+
+    /**
+     * An open circuit pins the window's counter far above any limit, so units given back after
+     * the storm cannot reopen remediation before the window ends.
+     */
+    private static final long CIRCUIT_OPEN = 1_000_000_000L;
+
+    private static final String CLAIM = "claim";
+
+    private final Ledger ledger;
+
+    public DriftLedger(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    public boolean claimEvent(Evaluation evaluation, Instant now) {
+        return ledger.claim(eventKey(evaluation.eventId()), CLAIM,
+                Map.of("instance", text(evaluation.instanceId()), "claimedAt", text(now.toString())),
+                now.plus(EVENT_CLAIM_TTL));
+    }
+
+    /** Frees the event for a retry after handling failed before anything was done. */
+    public void releaseEvent(Evaluation evaluation) {
+        ledger.release(eventKey(evaluation.eventId()), CLAIM);
+    }
+
+    /**
+     * Records the evaluation if it is the newest for its rule and instance; returns whether it is.
+     * A retry of an event whose first attempt recorded it (and then failed) is still the newest.
+     */
+    public boolean recordEvaluation(Evaluation evaluation, Instant now) {
+        String pk = "EVALUATION#" + evaluation.instanceId();
+        boolean newest = ledger.putIfNewer(pk, evaluation.ruleName(), "orderingTimestamp", evaluation.orderingTimestamp(),
+                Map.of("compliance", text(evaluation.compliance().name()),
+                        "eventId", text(evaluation.eventId()),
+                        "recordedAt", text(now.toString())),
+                now.plus(EVALUATION_TTL));
+        return newest || ledger.get(pk, evaluation.ruleName())
+                .map(recorded -> recorded.get("eventId"))
+                .map(recordedBy -> recordedBy.s().equals(evaluation.eventId()))
+                .orElse(false);
+    }
+
+    public boolean claimTermination(String instanceId, String eventId, Instant now) {
+        return ledger.claim(terminationKey(instanceId), CLAIM, Map.of("eventId", text(eventId)), now.plus(TERMINATION_CLAIM_TTL));
+    }
+
+    public boolean terminationClaimed(String instanceId) {
+        return ledger.get(terminationKey(instanceId), CLAIM).isPresent();
+    }
+
+    public void releaseTermination(String instanceId) {
+        ledger.release(terminationKey(instanceId), CLAIM);
+    }
+
+    public boolean takeRateUnit(RateScope scope, String name, int limit, Instant windowStart, Duration window) {
+        return ledger.incrementIfBelow(rateKey(scope, name), windowStart.toString(), limit, windowExpiry(windowStart, window));
+    }
+
+    /** Read only, for dry-run: whether a unit could be taken now. */
+    public boolean rateBelowLimit(RateScope scope, String name, int limit, Instant windowStart) {
+        return count(rateKey(scope, name), windowStart.toString()) < limit;
+    }
+
+    public void giveBackRateUnit(RateScope scope, String name, Instant windowStart) {
+        giveBack(rateKey(scope, name), windowStart.toString());
+    }
+
+    /** Pauses remediation in the scope until the window ends. */
+    public void openCircuit(RateScope scope, String name, Instant windowStart, Duration window) {
+        ledger.put(rateKey(scope, name), windowStart.toString(),
+                Map.of("count", Ledger.number(CIRCUIT_OPEN), "circuit", text("open")), windowExpiry(windowStart, window));
+    }
+
+    /** True for exactly one caller per scope and window: the one that sends the storm alert. */
+    public boolean claimStormAlert(RateScope scope, String name, Instant windowStart, Duration window, String eventId) {
+        return ledger.claim("STORM#" + scope.label() + "#" + name, windowStart.toString(),
+                Map.of("eventId", text(eventId)), windowExpiry(windowStart, window));
+    }
+
+    public boolean holdCapacity(String group, int allowance, Instant now) {
+        return ledger.holdIfBelow(capacityKey(group), CLAIM, allowance, now, CAPACITY_HOLD);
+    }
+
+    /** Read only, for dry-run: whether a termination would fit the allowance now. */
+    public boolean capacityAvailable(String group, int allowance, Instant now) {
+        return ledger.get(capacityKey(group), CLAIM)
+                .filter(hold -> Long.parseLong(hold.get("heldUntil").n()) > now.toEpochMilli())
+                .map(hold -> Long.parseLong(hold.get("count").n()))
+                .orElse(0L) < allowance;
+    }
+
+    public void releaseCapacity(String group) {
+        giveBack(capacityKey(group), CLAIM);
+    }
+
+    private void giveBack(String pk, String sk) {
+        try {
+            ledger.decrement(pk, sk);
+        } catch (ConditionalCheckFailedException nothingHeld) {
+            // The hold lapsed and restarted at zero meanwhile: there is nothing left to give back.
+        }
+    }
+
+    private long count(String pk, String sk) {
+        return ledger.get(pk, sk).map(item -> Long.parseLong(item.get("count").n())).orElse(0L);
+    }
+
+    private static Instant windowExpiry(Instant windowStart, Duration window) {
+        // Kept one window past its end, so an incident review can still see what tripped.
+        return windowStart.plus(window).plus(window);
+    }
+
+    private static String eventKey(String eventId) {
+        return "EVENT#drift#" + eventId;
+    }
+
+    private static String terminationKey(String instanceId) {
+        return "TERMINATION#" + instanceId;
+    }
+
+    private static String rateKey(RateScope scope, String name) {
+        return "RATE#" + scope.label() + "#" + name;
+    }
+
+    private static String capacityKey(String group) {
+        return "CAPACITY#" + group;
+    }
+}

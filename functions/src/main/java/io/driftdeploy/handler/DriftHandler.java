@@ -1,0 +1,60 @@
+package io.driftdeploy.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.ComplianceChange;
+import io.driftdeploy.event.Events;
+import io.driftdeploy.event.InvalidEventException;
+import io.driftdeploy.policy.DriftReports;
+import io.driftdeploy.policy.Evaluation;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The drift function: an AWS Config "Config Rules Compliance Change" event in, the decision on
+ * the evaluated instance out (decision, reason, instance, group, mode, actions). An event that
+ * cannot be acted on is rejected naming the field, takes no action and returns normally, so
+ * Lambda does not retry it.
+ */
+public final class DriftHandler implements RequestStreamHandler {
+
+    private final Reporter reporter;
+    private final DriftRemediation remediation;
+
+    /** Lambda's entry: settings and clients are built once, at init; a bad setting fails init naming it. */
+    public DriftHandler() {
+        this(Settings.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(), Telemetry.toStdout(DriftReports.FUNCTION));
+    }
+
+    /** For tests and the CLI: the settings, endpoint, clock and log stream given. */
+    public DriftHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
+        this.reporter = new Reporter(new AuditTrail(new Ledger(aws.dynamoDb(), settings.tableName())),
+                new Notifier(aws.sns(), settings.topicArn()), telemetry, clock);
+        this.remediation = new DriftRemediation(settings, aws, reporter, clock);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) {
+        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input)));
+    }
+
+    /** Decides on one raw event and returns the result the handler writes. */
+    public Map<String, Object> handle(byte[] event) {
+        ComplianceChange change;
+        try {
+            change = Events.parseCompliance(event);
+        } catch (InvalidEventException invalid) {
+            return reporter.reject(DriftReports.FUNCTION, invalid.field(), invalid.problem());
+        }
+        return remediation.remediate(new Evaluation(change.eventId(), change.account(), change.region(),
+                change.configRuleName(), change.resourceType(), change.resourceId(), change.complianceType(),
+                change.orderingTimestamp()));
+    }
+}

@@ -1,0 +1,160 @@
+package io.driftdeploy.policy;
+
+import io.driftdeploy.config.Mode;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.config.TagMatcher;
+import io.driftdeploy.event.ComplianceType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The safety rules of DESIGN.md "Safety rules — drift", one method per check, each named after
+ * its rule. Every check is pure: it judges facts the caller gathered and returns the reason that
+ * stops a termination, or empty when the rule holds. The caller applies them in rule order and
+ * gathers each fact only when the earlier rules held, so a decision costs as few AWS calls as
+ * possible; the checks that guard against concurrent invocations (rules 2, 6, 7) judge the
+ * outcome of conditional ledger writes, never a value read earlier.
+ */
+public final class DriftPolicy {
+
+    private DriftPolicy() {
+    }
+
+    // Rule 1: a NON_COMPLIANT evaluation of an EC2 instance by a drift rule.
+
+    public static Optional<DriftReason> driftRule(Evaluation evaluation, Settings.Drift drift) {
+        return drift.isDriftRule(evaluation.ruleName()) ? Optional.empty() : Optional.of(DriftReason.NOT_A_DRIFT_RULE);
+    }
+
+    public static Optional<DriftReason> nonCompliant(Evaluation evaluation) {
+        return switch (evaluation.compliance()) {
+            case NON_COMPLIANT -> Optional.empty();
+            case COMPLIANT -> Optional.of(DriftReason.COMPLIANT);
+            case NOT_APPLICABLE, INSUFFICIENT_DATA -> Optional.of(DriftReason.NO_VERDICT);
+        };
+    }
+
+    // Rule 2: one event causes at most one action.
+
+    /** @param firstClaim whether this invocation won the conditional claim of the event id */
+    public static Optional<DriftReason> notDuplicate(boolean firstClaim) {
+        return firstClaim ? Optional.empty() : Optional.of(DriftReason.DUPLICATE_EVENT);
+    }
+
+    // Rule 3: fresh and still true.
+
+    /** @param newest whether the evaluation is the newest recorded for its rule and instance */
+    public static Optional<DriftReason> newestEvaluation(boolean newest) {
+        return newest ? Optional.empty() : Optional.of(DriftReason.STALE_EVALUATION);
+    }
+
+    public static Optional<DriftReason> instanceLive(Optional<InstanceFacts> instance) {
+        if (instance.isEmpty() || instance.get().state().isGone()) {
+            return Optional.of(DriftReason.INSTANCE_GONE);
+        }
+        return instance.get().state().isLive() ? Optional.empty() : Optional.of(DriftReason.INSTANCE_NOT_RUNNING);
+    }
+
+    /** @param firstClaim whether this decision won the conditional claim to terminate the instance */
+    public static Optional<DriftReason> notAlreadyTerminating(boolean firstClaim) {
+        return firstClaim ? Optional.empty() : Optional.of(DriftReason.ALREADY_TERMINATING);
+    }
+
+    /**
+     * Config's remediation works from snapshots and can act on resources that are compliant
+     * again; we must not. NON_COMPLIANT, INSUFFICIENT_DATA or no result at all: the event stands.
+     */
+    public static Optional<DriftReason> stillNonCompliant(Optional<ComplianceType> current) {
+        return current.filter(now -> now == ComplianceType.COMPLIANT || now == ComplianceType.NOT_APPLICABLE)
+                .map(now -> DriftReason.NO_LONGER_NON_COMPLIANT);
+    }
+
+    // Rule 4: it belongs to an Auto Scaling group that opted in.
+
+    public static Optional<DriftReason> optedInGroup(InstanceFacts instance, TagMatcher optInTag) {
+        if (instance.group().isEmpty()) {
+            return Optional.of(DriftReason.STANDALONE_INSTANCE);
+        }
+        return optInTag.matches(instance.group().get().tags()) ? Optional.empty() : Optional.of(DriftReason.GROUP_NOT_OPTED_IN);
+    }
+
+    // Rule 5: not protected.
+
+    public static Optional<DriftReason> notProtected(InstanceFacts instance, GroupFacts group, String protectTag) {
+        if (instance.tags().containsKey(protectTag) || group.tags().containsKey(protectTag)) {
+            return Optional.of(DriftReason.PROTECT_TAG);
+        }
+        if (group.memberScaleInProtected()) {
+            return Optional.of(DriftReason.SCALE_IN_PROTECTION);
+        }
+        return GroupFacts.IN_SERVICE.equals(group.memberLifecycleState())
+                ? Optional.empty() : Optional.of(DriftReason.NOT_IN_SERVICE);
+    }
+
+    // Rule 6: capacity guard.
+
+    /** A refresh replaces the instance anyway, and a termination now would eat into its capacity. */
+    public static Optional<DriftReason> noRefreshInProgress(boolean refreshInProgress) {
+        return refreshInProgress ? Optional.of(DriftReason.REFRESH_IN_PROGRESS) : Optional.empty();
+    }
+
+    /**
+     * How many instances may be out of service at once: healthy InService instances above the
+     * floor of MinHealthyPercentage of the desired capacity (rounded up, so the floor is never
+     * undercut). Zero or less: the group is at its floor.
+     */
+    public static int capacityAllowance(GroupFacts group, int minHealthyPercent) {
+        int floor = (group.desiredCapacity() * minHealthyPercent + 99) / 100;
+        return group.healthyInService() - floor;
+    }
+
+    /**
+     * @param withinAllowance whether this termination fits the allowance, counting the
+     *                        terminations concurrent decisions hold on the same group
+     */
+    public static Optional<DriftReason> capacityGuard(boolean withinAllowance) {
+        return withinAllowance ? Optional.empty() : Optional.of(DriftReason.CAPACITY_GUARD);
+    }
+
+    // Rule 7: rate guard.
+
+    /**
+     * The fixed window {@code now} falls in: windows are aligned to the epoch so every
+     * invocation, whatever its start, counts in the same one.
+     */
+    public static Instant rateWindowStart(Instant now, Duration window) {
+        long size = window.toMillis();
+        return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), size) * size);
+    }
+
+    /** Which limit a termination would break; the group's is checked first, being the narrower. */
+    public static Optional<DriftReason> rateGuard(boolean groupBelowLimit, boolean accountBelowLimit) {
+        if (!groupBelowLimit) {
+            return Optional.of(DriftReason.GROUP_RATE_LIMIT);
+        }
+        return accountBelowLimit ? Optional.empty() : Optional.of(DriftReason.ACCOUNT_RATE_LIMIT);
+    }
+
+    // Rule 8: mode.
+
+    /**
+     * The group's mode tag overrides the global mode, both ways (DESIGN.md: "globally and per
+     * group (tag override)"), so one group can be enforced while the rest of the account is
+     * observed. A tag value that is neither enforce nor dry-run is treated as dry-run: a typo must
+     * not turn remediation on.
+     */
+    public static Mode mode(Mode global, String modeTag, Map<String, String> groupTags) {
+        String tagged = groupTags.get(modeTag);
+        if (tagged == null) {
+            return global;
+        }
+        return Mode.parse(tagged).orElse(Mode.DRY_RUN);
+    }
+
+    /** Every other rule holds: what the mode makes of it. */
+    public static DriftReason allRulesHold(Mode mode) {
+        return mode == Mode.ENFORCE ? DriftReason.DRIFT_CONFIRMED : DriftReason.DRY_RUN;
+    }
+}

@@ -1,0 +1,80 @@
+package io.driftdeploy.policy;
+
+import static io.driftdeploy.policy.DriftDecision.NOTIFY;
+import static io.driftdeploy.policy.DriftDecision.SKIP;
+import static io.driftdeploy.policy.DriftDecision.TERMINATE;
+
+/**
+ * Why a drift decision came out as it did: every reason names the safety rule that decided and
+ * fixes the decision, so a reason can never be paired with the wrong action.
+ */
+public enum DriftReason {
+    NOT_A_DRIFT_RULE(DriftRule.DRIFT_EVALUATION, SKIP, "not-a-drift-rule",
+            "the Config rule is not one of the configured drift rules"),
+    COMPLIANT(DriftRule.DRIFT_EVALUATION, SKIP, "compliant",
+            "the evaluation is COMPLIANT; it was recorded and cancels any older NON_COMPLIANT one"),
+    NO_VERDICT(DriftRule.DRIFT_EVALUATION, SKIP, "no-verdict",
+            "the evaluation is NOT_APPLICABLE or INSUFFICIENT_DATA, which is no evidence of drift"),
+    DUPLICATE_EVENT(DriftRule.NOT_DUPLICATE, SKIP, "duplicate-event",
+            "this event was already handled (EventBridge delivers at least once)"),
+    STALE_EVALUATION(DriftRule.FRESH_AND_STILL_TRUE, SKIP, "stale-evaluation",
+            "a newer evaluation of this rule and instance was already recorded"),
+    INSTANCE_GONE(DriftRule.FRESH_AND_STILL_TRUE, SKIP, "instance-gone",
+            "the instance no longer exists or is already shutting down"),
+    INSTANCE_NOT_RUNNING(DriftRule.FRESH_AND_STILL_TRUE, NOTIFY, "instance-not-running",
+            "the instance is stopping or stopped, not pending or running"),
+    ALREADY_TERMINATING(DriftRule.FRESH_AND_STILL_TRUE, SKIP, "already-terminating",
+            "another decision is already terminating this instance"),
+    NO_LONGER_NON_COMPLIANT(DriftRule.FRESH_AND_STILL_TRUE, SKIP, "no-longer-non-compliant",
+            "AWS Config now reports the instance COMPLIANT or NOT_APPLICABLE for this rule"),
+    STANDALONE_INSTANCE(DriftRule.OPTED_IN_GROUP, NOTIFY, "standalone-instance",
+            "the instance is in no Auto Scaling group, so nothing would replace it"),
+    GROUP_NOT_OPTED_IN(DriftRule.OPTED_IN_GROUP, NOTIFY, "group-not-opted-in",
+            "the instance's Auto Scaling group has not opted in to remediation"),
+    PROTECT_TAG(DriftRule.NOT_PROTECTED, NOTIFY, "protect-tag",
+            "the instance or its group carries the protect tag"),
+    SCALE_IN_PROTECTION(DriftRule.NOT_PROTECTED, NOTIFY, "scale-in-protection",
+            "the instance is protected from scale in"),
+    NOT_IN_SERVICE(DriftRule.NOT_PROTECTED, NOTIFY, "not-in-service",
+            "the instance is not InService in its group (e.g. Standby, Pending, Terminating)"),
+    REFRESH_IN_PROGRESS(DriftRule.CAPACITY_GUARD, NOTIFY, "refresh-in-progress",
+            "an instance refresh is in progress on the group and replaces the instance anyway"),
+    CAPACITY_GUARD(DriftRule.CAPACITY_GUARD, NOTIFY, "capacity-guard",
+            "terminating it would leave the group below its minimum healthy share"),
+    GROUP_RATE_LIMIT(DriftRule.RATE_GUARD, NOTIFY, "group-rate-limit",
+            "the group reached its termination limit for this window (drift storm: remediation paused)"),
+    ACCOUNT_RATE_LIMIT(DriftRule.RATE_GUARD, NOTIFY, "account-rate-limit",
+            "the account reached its termination limit for this window (drift storm: remediation paused)"),
+    DRY_RUN(DriftRule.MODE, NOTIFY, "dry-run",
+            "every safety rule holds and enforce mode would terminate it, but the mode is dry-run"),
+    DRIFT_CONFIRMED(DriftRule.MODE, TERMINATE, "drift-confirmed",
+            "every safety rule holds: terminated so that the group replaces it from its launch template");
+
+    private final DriftRule rule;
+    private final DriftDecision decision;
+    private final String label;
+    private final String explanation;
+
+    DriftReason(DriftRule rule, DriftDecision decision, String label, String explanation) {
+        this.rule = rule;
+        this.decision = decision;
+        this.label = label;
+        this.explanation = explanation;
+    }
+
+    public DriftRule rule() {
+        return rule;
+    }
+
+    public DriftDecision decision() {
+        return decision;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public String explanation() {
+        return explanation;
+    }
+}

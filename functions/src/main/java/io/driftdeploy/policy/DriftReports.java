@@ -1,0 +1,133 @@
+package io.driftdeploy.policy;
+
+import io.driftdeploy.config.Mode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a drift decision, or a drift storm, into the one {@link Report} its result, audit record,
+ * log line and notification are written from.
+ */
+public final class DriftReports {
+
+    public static final String FUNCTION = "drift";
+    public static final String DRIFT_KIND = "drift";
+    public static final String STORM_KIND = "storm";
+    public static final String STORM_DECISION = "pause";
+
+    private DriftReports() {
+    }
+
+    /**
+     * @param details facts only this outcome has (e.g. the Auto Scaling activity id), appended
+     *                after the case's facts
+     */
+    public static Report decision(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details) {
+        Evaluation evaluation = drift.evaluation();
+        Map<String, Object> facts = caseFacts(drift);
+        facts.put("safetyRule", reason.rule().number() + " " + reason.rule().label());
+        facts.put("explanation", reason.explanation());
+        if (drift.mode() == Mode.DRY_RUN) {
+            // Dry run reports exactly what enforce would do.
+            facts.put("enforceWouldDo", reason == DriftReason.DRY_RUN ? DriftDecision.TERMINATE.label() : reason.decision().label());
+        }
+        facts.putAll(details);
+        String decision = reason.decision().label();
+        Optional<Notification> notification = reason == DriftReason.DUPLICATE_EVENT
+                // The first delivery already told the team; a duplicate is audited and logged only.
+                ? Optional.empty()
+                : Optional.of(new Notification(DRIFT_KIND, severity(reason), decision, drift.app(), drift.group(),
+                        subject(drift, reason), summary(drift, reason),
+                        notificationFacts(evaluation.eventId(), decision, reason.label(), drift.mode(), facts)));
+        return new Report(FUNCTION, evaluation.eventId(), evaluation.instanceId(), decision, reason.label(),
+                Optional.of(drift.mode()), actions, facts, notification);
+    }
+
+    /**
+     * The one alert of a drift storm: the rate guard tripped, remediation in {@code scopeName}
+     * pauses until the window ends. A storm usually means a bad rule or baseline, not that many
+     * bad servers, so it is high severity.
+     */
+    public static Report storm(DriftCase drift, RateScope scope, String scopeName, int limit,
+                               Instant windowStart, Instant windowEnd) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("scope", scope.label());
+        facts.put(scope.label(), scopeName);
+        facts.put("limit", limit);
+        facts.put("windowStart", windowStart.toString());
+        facts.put("windowEnd", windowEnd.toString());
+        facts.put("trippedBy", caseFacts(drift));
+        String subject = "drift-deploy: drift storm in " + scope.label() + " " + scopeName + ", remediation paused";
+        String summary = "Drift storm: more than " + limit + " drifted instances in " + scope.label() + " " + scopeName
+                + " would be terminated within one window; remediation is paused until " + windowEnd
+                + ". A storm usually means a bad rule or baseline, not that many bad servers: check the drift rules.";
+        Evaluation evaluation = drift.evaluation();
+        Notification notification = new Notification(STORM_KIND, Notification.Severity.HIGH, STORM_DECISION, drift.app(),
+                scope == RateScope.GROUP ? Optional.of(scopeName) : Optional.empty(), subject, summary,
+                notificationFacts(evaluation.eventId(), STORM_DECISION, scope.reason().label(), drift.mode(), facts));
+        return new Report(FUNCTION, evaluation.eventId(), scope.label() + ":" + scopeName, STORM_DECISION,
+                scope.reason().label(), Optional.of(drift.mode()), List.of(), facts, Optional.of(notification));
+    }
+
+    private static Map<String, Object> caseFacts(DriftCase drift) {
+        Evaluation evaluation = drift.evaluation();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("account", evaluation.account());
+        facts.put("region", evaluation.region());
+        facts.put("rule", evaluation.ruleName());
+        facts.put("resourceType", evaluation.resourceType());
+        facts.put("instance", evaluation.instanceId());
+        drift.group().ifPresent(group -> facts.put("group", group));
+        drift.app().ifPresent(app -> facts.put("app", app));
+        facts.put("compliance", evaluation.compliance().name());
+        facts.put("orderingTimestamp", evaluation.orderingTimestamp().toString());
+        return facts;
+    }
+
+    /** The notification carries every fact, including those the report keeps in its own fields. */
+    private static Map<String, Object> notificationFacts(String eventId, String decision, String reason, Mode mode,
+                                                        Map<String, Object> facts) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("eventId", eventId);
+        all.putAll(facts);
+        all.put("decision", decision);
+        all.put("reason", reason);
+        all.put("mode", mode.label());
+        return all;
+    }
+
+    private static Notification.Severity severity(DriftReason reason) {
+        return switch (reason.decision()) {
+            case TERMINATE -> Notification.Severity.WARNING;
+            // Dry run is the expected outcome while observing; every other unremediated drift needs a person.
+            case NOTIFY -> reason == DriftReason.DRY_RUN ? Notification.Severity.INFO : Notification.Severity.WARNING;
+            case SKIP -> Notification.Severity.LOW;
+        };
+    }
+
+    private static String subject(DriftCase drift, DriftReason reason) {
+        String where = drift.instanceId() + drift.group().map(group -> " in " + group).orElse("");
+        return switch (reason.decision()) {
+            case TERMINATE -> "drift-deploy: terminated drifted " + where;
+            case NOTIFY -> reason == DriftReason.DRY_RUN
+                    ? "drift-deploy: dry-run, would terminate drifted " + where
+                    : "drift-deploy: drift on " + where + " not remediated (" + reason.label() + ")";
+            case SKIP -> "drift-deploy: skipped " + where + " (" + reason.label() + ")";
+        };
+    }
+
+    private static String summary(DriftCase drift, DriftReason reason) {
+        Evaluation evaluation = drift.evaluation();
+        String lead = switch (reason.decision()) {
+            case TERMINATE -> "Terminated ";
+            case NOTIFY -> reason == DriftReason.DRY_RUN ? "Dry run: would terminate " : "Did not remediate ";
+            case SKIP -> "Skipped ";
+        };
+        return lead + evaluation.instanceId() + drift.group().map(group -> " (group " + group + ")").orElse("")
+                + ": AWS Config rule " + evaluation.ruleName() + " evaluated it " + evaluation.compliance().name()
+                + "; " + reason.explanation() + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "].";
+    }
+}

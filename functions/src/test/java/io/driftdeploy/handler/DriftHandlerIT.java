@@ -1,0 +1,462 @@
+package io.driftdeploy.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.testing.ComplianceEvents;
+import io.driftdeploy.testing.TestEnvironment;
+import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
+import io.driftdeploy.testing.TestGroup;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.config.model.ComplianceType;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+
+/** The drift function end to end on the emulator: every decision, its notification and audit record. */
+class DriftHandlerIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OPT_IN_KEY = "drift-deploy:remediation";
+    private static final Duration NOTIFIED = Duration.ofSeconds(20);
+
+    private final TestEnvironment env = TestEnvironment.create();
+    private final String driftRule = env.prefix + "-drift-golden-ami";
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private final ExecutorService pool = Executors.newFixedThreadPool(10);
+
+    @AfterEach
+    void stopThreads() {
+        pool.shutdownNow();
+    }
+
+    /** Enforce mode, drift rules by this environment's prefix, min healthy 50 % so a group of 2 may lose one. */
+    private DriftHandler handler(Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("DRIFT_DEPLOY_DRIFT_RULE_PREFIX", env.prefix + "-drift-");
+        settings.put("DRIFT_DEPLOY_MODE", "enforce");
+        settings.put("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "50");
+        settings.putAll(overrides);
+        return new DriftHandler(env.settings(settings), env.aws, Clock.systemUTC(),
+                new Telemetry("drift", new PrintStream(log, true, StandardCharsets.UTF_8), Clock.systemUTC()));
+    }
+
+    private DriftHandler handler() {
+        return handler(Map.of());
+    }
+
+    private static JsonNode invoke(DriftHandler handler, byte[] event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), out, null);
+        try {
+            return JSON.readTree(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode invoke(DriftHandler handler, ComplianceEvents event) {
+        return invoke(handler, event.bytes());
+    }
+
+    private TestGroup optedInGroup(String name, int instances) {
+        return env.group(name).instances(instances).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:app", "shop").create();
+    }
+
+    private InstanceStateName state(String instanceId) {
+        return env.aws.ec2().describeInstances(r -> r.instanceIds(instanceId)).reservations().get(0).instances().get(0).state().name();
+    }
+
+    private List<Map<String, AttributeValue>> auditRecords(String subject) {
+        return env.aws.dynamoDb().query(r -> r.tableName(env.tableName)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", Ledger.PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("AUDIT#" + subject)))).items();
+    }
+
+    private List<ReceivedNotification> notificationsOfKind(String kind, Duration quiet) {
+        return env.drainNotifications(quiet).stream().filter(n -> kind.equals(n.kind())).toList();
+    }
+
+    /** Decided without acting: the decision and reason, no action, the team told and the decision audited. */
+    private void assertDecidedWithoutAction(JsonNode result, String decision, String reason, String instanceId) {
+        assertThat(result.path("decision").asText()).as("decision in %s", result).isEqualTo(decision);
+        assertThat(result.path("reason").asText()).as("reason in %s", result).isEqualTo(reason);
+        assertThat(result.path("instance").asText()).isEqualTo(instanceId);
+        assertThat(result.path("actions")).isEmpty();
+        ReceivedNotification notification = env.awaitNotifications(1, NOTIFIED).get(0);
+        assertThat(notification.attributes()).containsEntry("kind", "drift").containsEntry("action", decision);
+        assertThat(notification.body().path("facts").path("reason").asText()).isEqualTo(reason);
+        assertThat(auditRecords(instanceId)).hasSize(1)
+                .allSatisfy(record -> assertThat(record.get("reason").s()).isEqualTo(reason));
+    }
+
+    /** As {@link #assertDecidedWithoutAction}, and the instance still runs. */
+    private void assertNotTerminated(JsonNode result, String decision, String reason, String instanceId) {
+        assertDecidedWithoutAction(result, decision, reason, instanceId);
+        assertThat(state(instanceId)).isIn(InstanceStateName.RUNNING, InstanceStateName.PENDING);
+    }
+
+    @Test
+    void enforceTerminatesADriftedInstanceOfAnOptedInGroupAndTheGroupReplacesIt() {
+        TestGroup group = optedInGroup("web", 2);
+        String victim = group.instanceIds().get(0);
+
+        JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(driftRule, victim));
+
+        assertThat(result.path("decision").asText()).isEqualTo("terminate");
+        assertThat(result.path("reason").asText()).isEqualTo("drift-confirmed");
+        assertThat(result.path("instance").asText()).isEqualTo(victim);
+        assertThat(result.path("group").asText()).isEqualTo(group.name);
+        assertThat(result.path("mode").asText()).isEqualTo("enforce");
+        assertThat(result.path("actions").get(0).asText()).isEqualTo("TerminateInstanceInAutoScalingGroup " + victim);
+        assertThat(result.path("activityId").asText()).isNotBlank();
+        TestEnvironment.awaitTrue("a replacement joins the group", Duration.ofSeconds(30),
+                () -> group.instanceIds().size() == 2 && !group.instanceIds().contains(victim));
+        assertThat(group.describe().desiredCapacity()).isEqualTo(2);
+        assertThat(state(victim)).isIn(InstanceStateName.SHUTTING_DOWN, InstanceStateName.TERMINATED);
+
+        ReceivedNotification notification = env.awaitNotifications(1, NOTIFIED).get(0);
+        assertThat(notification.attributes()).containsEntry("kind", "drift").containsEntry("action", "terminate")
+                .containsEntry("severity", "warning").containsEntry("group", group.name).containsEntry("app", "shop");
+        assertThat(notification.subject()).hasSizeLessThanOrEqualTo(100).contains(victim);
+        assertThat(notification.body().path("schemaVersion").asText()).isEqualTo("1");
+        assertThat(notification.body().path("facts").path("instance").asText()).isEqualTo(victim);
+        assertThat(notification.body().path("facts").path("decision").asText()).isEqualTo("terminate");
+
+        List<Map<String, AttributeValue>> audit = auditRecords(victim);
+        assertThat(audit).hasSize(1);
+        assertThat(audit.get(0).get("decision").s()).isEqualTo("terminate");
+        assertThat(audit.get(0).get("actions").l()).extracting(AttributeValue::s)
+                .containsExactly("TerminateInstanceInAutoScalingGroup " + victim);
+        assertThat(audit.get(0).get(Ledger.EXPIRES_AT).n()).isNotBlank();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("\"Terminated\":1").contains("\"DriftDetected\":1");
+    }
+
+    @Test
+    void theSeedsInventoryRuleEvaluationOfAnEc2InstanceIsRemediatedAndReReadUnderItsOwnType() {
+        TestGroup group = optedInGroup("web", 2);
+        String victim = group.instanceIds().get(0);
+        String rule = env.configRule("drift-inventory");
+        env.putEvaluation(rule, "AWS::SSM::ManagedInstanceInventory", victim, ComplianceType.NON_COMPLIANT, Instant.now());
+
+        JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(rule, victim).resourceType("AWS::SSM::ManagedInstanceInventory"));
+
+        assertThat(result.path("decision").asText()).isEqualTo("terminate");
+        assertThat(result.path("resourceType").asText()).isEqualTo("AWS::SSM::ManagedInstanceInventory");
+    }
+
+    @Test
+    void aStandaloneInstanceIsNeverTerminated() {
+        String instance = env.standaloneInstance(Map.of());
+        assertNotTerminated(invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance)), "notify", "standalone-instance", instance);
+    }
+
+    @Test
+    void aGroupThatDidNotOptInIsOnlyNotified() {
+        TestGroup group = env.group("web").instances(2).create();
+        String instance = group.instanceIds().get(0);
+        JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance));
+        assertNotTerminated(result, "notify", "group-not-opted-in", instance);
+        assertThat(result.path("group").asText()).isEqualTo(group.name);
+    }
+
+    @Test
+    void anInstanceWithTheProtectTagIsNotTerminated() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+        env.tagInstance(instance, "drift-deploy:protect", "incident-1234");
+        assertNotTerminated(invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance)), "notify", "protect-tag", instance);
+    }
+
+    @Test
+    void anInstanceProtectedFromScaleInIsNotTerminated() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+        group.protectFromScaleIn(instance);
+        assertNotTerminated(invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance)), "notify", "scale-in-protection", instance);
+    }
+
+    @Test
+    void anInstanceInStandbyIsNotTerminated() {
+        TestGroup group = optedInGroup("web", 3);
+        String instance = group.instanceIds().get(0);
+        group.enterStandby(instance);
+        assertNotTerminated(invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance)), "notify", "not-in-service", instance);
+    }
+
+    @Test
+    void aGroupAtItsMinimumHealthyShareKeepsItsInstance() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+        JsonNode result = invoke(handler(Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "90")), ComplianceEvents.nonCompliant(driftRule, instance));
+        assertNotTerminated(result, "notify", "capacity-guard", instance);
+        assertThat(group.instanceIds()).contains(instance);
+    }
+
+    /**
+     * The emulator's refresh replaces one instance per second here (10 instances, min healthy 90 %),
+     * in the group's order, so the last instance is still untouched while the event is handled.
+     */
+    @Test
+    void anInstanceRefreshInProgressReplacesTheInstanceInstead() {
+        TestGroup group = optedInGroup("web", 10);
+        List<String> instances = group.instanceIds();
+        String instance = instances.get(instances.size() - 1);
+        env.aws.autoScaling().startInstanceRefresh(r -> r.autoScalingGroupName(group.name)
+                .preferences(p -> p.minHealthyPercentage(90)));
+        assertDecidedWithoutAction(invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance)),
+                "notify", "refresh-in-progress", instance);
+    }
+
+    @Test
+    void aRuleThatIsNotADriftRuleIsSkipped() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+        assertNotTerminated(invoke(handler(), ComplianceEvents.nonCompliant(env.prefix + "-required-tags", instance)),
+                "skip", "not-a-drift-rule", instance);
+    }
+
+    @Test
+    void aCompliantEvaluationIsRecordedNotActedOn() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+        assertNotTerminated(invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance).compliance("COMPLIANT")),
+                "skip", "compliant", instance);
+    }
+
+    @Test
+    void anInstanceAlreadyGoneIsSkipped() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+        env.aws.ec2().terminateInstances(r -> r.instanceIds(instance));
+        assertDecidedWithoutAction(invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance)), "skip", "instance-gone", instance);
+    }
+
+    @Test
+    void aNewerCompliantEvaluationAlreadyRecordedCancelsAnOlderNonCompliantOne() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+        Instant captured = Instant.now();
+        DriftHandler handler = handler();
+        invoke(handler, ComplianceEvents.nonCompliant(driftRule, instance).compliance("COMPLIANT").orderedAt(captured));
+
+        JsonNode result = invoke(handler, ComplianceEvents.nonCompliant(driftRule, instance).orderedAt(captured.minusSeconds(60)));
+
+        assertThat(result.path("decision").asText()).isEqualTo("skip");
+        assertThat(result.path("reason").asText()).isEqualTo("stale-evaluation");
+        assertThat(state(instance)).isIn(InstanceStateName.RUNNING, InstanceStateName.PENDING);
+        assertThat(auditRecords(instance)).extracting(record -> record.get("reason").s())
+                .containsExactlyInAnyOrder("compliant", "stale-evaluation");
+    }
+
+    @Test
+    void configSayingCompliantNowStopsTheTermination() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+        String rule = env.configRule("drift-golden-ami");
+        env.putEvaluation(rule, "AWS::EC2::Instance", instance, ComplianceType.COMPLIANT, Instant.now());
+
+        JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(rule, instance).orderedAt(Instant.now().minusSeconds(30)));
+
+        assertNotTerminated(result, "skip", "no-longer-non-compliant", instance);
+        assertThat(rateCounters()).as("the unit taken for it was given back").allSatisfy(count -> assertThat(count).isZero());
+    }
+
+    @Test
+    void dryRunTerminatesNothingAndSaysWhatEnforceWouldHaveDone() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+
+        JsonNode result = invoke(handler(Map.of("DRIFT_DEPLOY_MODE", "dry-run")), ComplianceEvents.nonCompliant(driftRule, instance));
+
+        assertNotTerminated(result, "notify", "dry-run", instance);
+        assertThat(result.path("mode").asText()).isEqualTo("dry-run");
+        assertThat(result.path("enforceWouldDo").asText()).isEqualTo("terminate");
+        ReceivedNotification notification = env.awaitNotifications(1, NOTIFIED).get(0);
+        assertThat(notification.subject()).contains("would terminate");
+        assertThat(notification.body().path("facts").path("enforceWouldDo").asText()).isEqualTo("terminate");
+        assertThat(rateCounters()).as("a dry run uses up no rate-guard capacity").isEmpty();
+        assertThat(group.instanceIds()).contains(instance);
+    }
+
+    @Test
+    void theGroupModeTagOverridesTheGlobalModeBothWays() {
+        TestGroup observed = env.group("observed").instances(2).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:mode", "dry-run").create();
+        TestGroup enforced = env.group("enforced").instances(2).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:mode", "enforce").create();
+
+        JsonNode dryRun = invoke(handler(), ComplianceEvents.nonCompliant(driftRule, observed.instanceIds().get(0)));
+        JsonNode enforce = invoke(handler(Map.of("DRIFT_DEPLOY_MODE", "dry-run")),
+                ComplianceEvents.nonCompliant(driftRule, enforced.instanceIds().get(0)));
+
+        assertThat(dryRun.path("reason").asText()).isEqualTo("dry-run");
+        assertThat(dryRun.path("mode").asText()).isEqualTo("dry-run");
+        assertThat(enforce.path("decision").asText()).isEqualTo("terminate");
+        assertThat(enforce.path("mode").asText()).isEqualTo("enforce");
+    }
+
+    @Test
+    void theSameEventDeliveredTwiceActsOnce() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+        ComplianceEvents event = ComplianceEvents.nonCompliant(driftRule, instance);
+        DriftHandler handler = handler();
+
+        JsonNode first = invoke(handler, event);
+        JsonNode second = invoke(handler, event);
+
+        assertThat(first.path("decision").asText()).isEqualTo("terminate");
+        assertThat(second.path("decision").asText()).isEqualTo("skip");
+        assertThat(second.path("reason").asText()).isEqualTo("duplicate-event");
+        assertThat(notificationsOfKind("drift", Duration.ofSeconds(3))).as("a duplicate is not notified").hasSize(1);
+        assertThat(auditRecords(instance)).extracting(record -> record.get("reason").s())
+                .containsExactlyInAnyOrder("drift-confirmed", "duplicate-event");
+    }
+
+    @Test
+    void twentyConcurrentCopiesOfOneEventTerminateOnce() throws Exception {
+        TestGroup group = optedInGroup("web", 4);
+        String instance = group.instanceIds().get(0);
+        byte[] event = ComplianceEvents.nonCompliant(driftRule, instance).bytes();
+        DriftHandler handler = handler();
+
+        List<JsonNode> results = concurrently(java.util.Collections.nCopies(20, () -> invoke(handler, event)));
+
+        Map<String, Long> reasons = results.stream().collect(Collectors.groupingBy(r -> r.path("reason").asText(), Collectors.counting()));
+        assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of("drift-confirmed", 1L, "duplicate-event", 19L));
+        assertThat(notificationsOfKind("drift", Duration.ofSeconds(3))).hasSize(1);
+    }
+
+    /**
+     * A drift storm: 30 different events (3 drift rules x 10 instances) at once on a group of 10.
+     * Min healthy 70 % lets 3 be out at once, more than the rate limit of 2, so the rate guard is
+     * what stops the storm (the capacity guard under concurrency has its own test below).
+     */
+    @Test
+    void aDriftStormIsStoppedByTheRateGuardWithOneAlert() throws Exception {
+        TestGroup group = optedInGroup("web", 10);
+        DriftHandler handler = handler(Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "70", "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "2"));
+        List<Callable<JsonNode>> events = new ArrayList<>();
+        for (String rule : List.of("a", "b", "c")) {
+            for (String instance : group.instanceIds()) {
+                byte[] event = ComplianceEvents.nonCompliant(env.prefix + "-drift-" + rule, instance).bytes();
+                events.add(() -> invoke(handler, event));
+            }
+        }
+
+        Watch watch = watchInService(group);
+        List<JsonNode> results = concurrently(events);
+        int lowest = watch.stop();
+
+        long terminated = results.stream().filter(r -> r.path("decision").asText().equals("terminate")).count();
+        assertThat(terminated).as("terminations never exceed the rate limit: %s", results).isEqualTo(2);
+        assertThat(lowest).as("InService never below the min healthy share").isGreaterThanOrEqualTo(7);
+        assertThat(results).extracting(r -> r.path("reason").asText())
+                .contains("group-rate-limit")
+                .allMatch(reason -> List.of("drift-confirmed", "group-rate-limit", "capacity-guard", "already-terminating",
+                        "instance-gone", "not-in-service").contains(reason));
+        assertThat(notificationsOfKind("storm", Duration.ofSeconds(5))).as("one storm alert").hasSize(1)
+                .allSatisfy(alert -> assertThat(alert.attributes()).containsEntry("severity", "high").containsEntry("group", group.name));
+
+        JsonNode later = invoke(handler, ComplianceEvents.nonCompliant(env.prefix + "-drift-d", group.inServiceInstanceIds().get(0)));
+        assertThat(later.path("reason").asText()).as("the circuit stays open for the rest of the window").isEqualTo("group-rate-limit");
+        assertThat(notificationsOfKind("storm", Duration.ofSeconds(3))).as("still one storm alert").hasSize(1);
+    }
+
+    @Test
+    void concurrentDriftOnAGroupNeverTakesItBelowItsMinimumHealthyShare() throws Exception {
+        TestGroup group = optedInGroup("web", 10);
+        DriftHandler handler = handler(Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "90", "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "10"));
+        List<Callable<JsonNode>> events = group.instanceIds().stream()
+                .map(instance -> ComplianceEvents.nonCompliant(driftRule, instance).bytes())
+                .<Callable<JsonNode>>map(event -> () -> invoke(handler, event))
+                .toList();
+
+        Watch watch = watchInService(group);
+        List<JsonNode> results = concurrently(events);
+        int lowest = watch.stop();
+
+        Map<String, Long> reasons = results.stream().collect(Collectors.groupingBy(r -> r.path("reason").asText(), Collectors.counting()));
+        assertThat(reasons).as("90 %% of 10 allows exactly one out at a time").containsEntry("drift-confirmed", 1L)
+                .containsEntry("capacity-guard", 9L);
+        assertThat(lowest).isGreaterThanOrEqualTo(9);
+    }
+
+    @Test
+    void malformedInputIsRejectedNamingTheFieldAndNothingIsDone() {
+        DriftHandler handler = handler();
+
+        JsonNode notJson = invoke(handler, "not json".getBytes(StandardCharsets.UTF_8));
+        assertThat(notJson.path("decision").asText()).isEqualTo("rejected");
+        assertThat(notJson.path("field").asText()).isEqualTo("$");
+
+        JsonNode bucket = invoke(handler, ComplianceEvents.nonCompliant(driftRule, "i-0abc1234def567890")
+                .resourceType("AWS::S3::Bucket").bytes());
+        assertThat(bucket.path("decision").asText()).isEqualTo("rejected");
+        assertThat(bucket.path("field").asText()).isEqualTo("detail.resourceType");
+        assertThat(bucket.path("error").asText()).contains("AWS::S3::Bucket");
+
+        assertThat(notificationsOfKind("rejected", Duration.ofSeconds(3))).hasSize(2);
+    }
+
+    private List<JsonNode> concurrently(List<Callable<JsonNode>> calls) throws Exception {
+        List<Future<JsonNode>> futures = pool.invokeAll(calls, 5, TimeUnit.MINUTES);
+        List<JsonNode> results = new ArrayList<>();
+        for (Future<JsonNode> future : futures) {
+            results.add(future.get());
+        }
+        return results;
+    }
+
+    /** The lowest InService count seen while events are being handled. */
+    private record Watch(AtomicBoolean running, AtomicInteger lowest, Thread thread) {
+        int stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+            return lowest.get();
+        }
+    }
+
+    private static Watch watchInService(TestGroup group) {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger lowest = new AtomicInteger(Integer.MAX_VALUE);
+        Thread thread = new Thread(() -> {
+            while (running.get()) {
+                lowest.accumulateAndGet(group.inServiceInstanceIds().size(), Math::min);
+            }
+        }, "in-service-watch");
+        thread.start();
+        return new Watch(running, lowest, thread);
+    }
+
+    /** Every rate-guard counter in the ledger, by key. */
+    private List<Long> rateCounters() {
+        return env.aws.dynamoDb().scan(r -> r.tableName(env.tableName)).items().stream()
+                .filter(item -> item.get(Ledger.PARTITION_KEY).s().startsWith("RATE#"))
+                .map(item -> Long.parseLong(item.get("count").n()))
+                .toList();
+    }
+}

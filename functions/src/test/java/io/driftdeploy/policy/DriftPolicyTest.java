@@ -1,0 +1,218 @@
+package io.driftdeploy.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftdeploy.config.Mode;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.ComplianceType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every safety rule of DESIGN.md "Safety rules — drift", table-driven; every reason reachable. */
+class DriftPolicyTest {
+
+    private static final String PROTECT = "drift-deploy:protect";
+    private static final Settings SETTINGS = Settings.from(Map.of(
+            "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy",
+            "DRIFT_DEPLOY_TABLE", "ledger",
+            "DRIFT_DEPLOY_DRIFT_RULES", "golden-ami-only",
+            "DRIFT_DEPLOY_DRIFT_RULE_PREFIX", "drift-"));
+    private static final Settings.Drift DRIFT = SETTINGS.drift();
+    private static final Map<String, String> OPTED_IN = Map.of("drift-deploy:remediation", "terminate");
+
+    static Evaluation evaluation(String rule, ComplianceType compliance) {
+        return new Evaluation("event-1", "123456789012", "us-east-1", rule, Evaluation.EC2_INSTANCE,
+                "i-0abc1234def567890", compliance, Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    static GroupFacts group(Map<String, String> tags, int desired, int healthyInService, String lifecycle, boolean scaleInProtected) {
+        return new GroupFacts("web", tags, desired, healthyInService, lifecycle, scaleInProtected);
+    }
+
+    static GroupFacts optedInGroup() {
+        return group(OPTED_IN, 10, 10, GroupFacts.IN_SERVICE, false);
+    }
+
+    static InstanceFacts instance(InstanceState state, Map<String, String> tags, Optional<GroupFacts> group) {
+        return new InstanceFacts("i-0abc1234def567890", state, tags, group);
+    }
+
+    static InstanceFacts member(GroupFacts group) {
+        return instance(InstanceState.RUNNING, Map.of(), Optional.of(group));
+    }
+
+    /** One row per outcome of every check: description, the check, the reason it must give (null: the rule holds). */
+    static Stream<Arguments> rules() {
+        return Stream.of(
+                // Rule 1
+                row("listed drift rule", () -> DriftPolicy.driftRule(evaluation("golden-ami-only", ComplianceType.NON_COMPLIANT), DRIFT), null),
+                row("drift rule by prefix", () -> DriftPolicy.driftRule(evaluation("drift-ssh-config", ComplianceType.NON_COMPLIANT), DRIFT), null),
+                row("other rule", () -> DriftPolicy.driftRule(evaluation("s3-bucket-versioning", ComplianceType.NON_COMPLIANT), DRIFT),
+                        DriftReason.NOT_A_DRIFT_RULE),
+                row("NON_COMPLIANT", () -> DriftPolicy.nonCompliant(evaluation("drift-x", ComplianceType.NON_COMPLIANT)), null),
+                row("COMPLIANT", () -> DriftPolicy.nonCompliant(evaluation("drift-x", ComplianceType.COMPLIANT)), DriftReason.COMPLIANT),
+                row("NOT_APPLICABLE", () -> DriftPolicy.nonCompliant(evaluation("drift-x", ComplianceType.NOT_APPLICABLE)), DriftReason.NO_VERDICT),
+                row("INSUFFICIENT_DATA", () -> DriftPolicy.nonCompliant(evaluation("drift-x", ComplianceType.INSUFFICIENT_DATA)), DriftReason.NO_VERDICT),
+                // Rule 2
+                row("first delivery", () -> DriftPolicy.notDuplicate(true), null),
+                row("repeated delivery", () -> DriftPolicy.notDuplicate(false), DriftReason.DUPLICATE_EVENT),
+                // Rule 3
+                row("newest evaluation", () -> DriftPolicy.newestEvaluation(true), null),
+                row("newer one recorded", () -> DriftPolicy.newestEvaluation(false), DriftReason.STALE_EVALUATION),
+                row("running", () -> DriftPolicy.instanceLive(Optional.of(instance(InstanceState.RUNNING, Map.of(), Optional.empty()))), null),
+                row("pending", () -> DriftPolicy.instanceLive(Optional.of(instance(InstanceState.PENDING, Map.of(), Optional.empty()))), null),
+                row("not found", () -> DriftPolicy.instanceLive(Optional.empty()), DriftReason.INSTANCE_GONE),
+                row("terminated", () -> DriftPolicy.instanceLive(Optional.of(instance(InstanceState.TERMINATED, Map.of(), Optional.empty()))),
+                        DriftReason.INSTANCE_GONE),
+                row("shutting down", () -> DriftPolicy.instanceLive(Optional.of(instance(InstanceState.SHUTTING_DOWN, Map.of(), Optional.empty()))),
+                        DriftReason.INSTANCE_GONE),
+                row("stopped", () -> DriftPolicy.instanceLive(Optional.of(instance(InstanceState.STOPPED, Map.of(), Optional.empty()))),
+                        DriftReason.INSTANCE_NOT_RUNNING),
+                row("stopping", () -> DriftPolicy.instanceLive(Optional.of(instance(InstanceState.STOPPING, Map.of(), Optional.empty()))),
+                        DriftReason.INSTANCE_NOT_RUNNING),
+                row("first to terminate it", () -> DriftPolicy.notAlreadyTerminating(true), null),
+                row("another decision terminates it", () -> DriftPolicy.notAlreadyTerminating(false), DriftReason.ALREADY_TERMINATING),
+                row("Config still NON_COMPLIANT", () -> DriftPolicy.stillNonCompliant(Optional.of(ComplianceType.NON_COMPLIANT)), null),
+                row("Config has no result", () -> DriftPolicy.stillNonCompliant(Optional.empty()), null),
+                row("Config has insufficient data", () -> DriftPolicy.stillNonCompliant(Optional.of(ComplianceType.INSUFFICIENT_DATA)), null),
+                row("Config now COMPLIANT", () -> DriftPolicy.stillNonCompliant(Optional.of(ComplianceType.COMPLIANT)),
+                        DriftReason.NO_LONGER_NON_COMPLIANT),
+                row("Config now NOT_APPLICABLE", () -> DriftPolicy.stillNonCompliant(Optional.of(ComplianceType.NOT_APPLICABLE)),
+                        DriftReason.NO_LONGER_NON_COMPLIANT),
+                // Rule 4
+                row("opted-in group", () -> DriftPolicy.optedInGroup(member(optedInGroup()), DRIFT.optInTag()), null),
+                row("standalone", () -> DriftPolicy.optedInGroup(instance(InstanceState.RUNNING, Map.of(), Optional.empty()), DRIFT.optInTag()),
+                        DriftReason.STANDALONE_INSTANCE),
+                row("group without the tag", () -> DriftPolicy.optedInGroup(member(group(Map.of(), 10, 10, "InService", false)), DRIFT.optInTag()),
+                        DriftReason.GROUP_NOT_OPTED_IN),
+                row("group with another value", () -> DriftPolicy.optedInGroup(
+                        member(group(Map.of("drift-deploy:remediation", "notify"), 10, 10, "InService", false)), DRIFT.optInTag()),
+                        DriftReason.GROUP_NOT_OPTED_IN),
+                // Rule 5
+                row("unprotected InService", () -> DriftPolicy.notProtected(member(optedInGroup()), optedInGroup(), PROTECT), null),
+                row("instance protect tag", () -> DriftPolicy.notProtected(
+                        instance(InstanceState.RUNNING, Map.of(PROTECT, ""), Optional.of(optedInGroup())), optedInGroup(), PROTECT),
+                        DriftReason.PROTECT_TAG),
+                row("group protect tag", () -> {
+                    GroupFacts protectedGroup = group(Map.of("drift-deploy:remediation", "terminate", PROTECT, "yes"), 10, 10, "InService", false);
+                    return DriftPolicy.notProtected(member(protectedGroup), protectedGroup, PROTECT);
+                }, DriftReason.PROTECT_TAG),
+                row("scale-in protection", () -> {
+                    GroupFacts scaleInProtected = group(OPTED_IN, 10, 10, "InService", true);
+                    return DriftPolicy.notProtected(member(scaleInProtected), scaleInProtected, PROTECT);
+                }, DriftReason.SCALE_IN_PROTECTION),
+                row("Standby", () -> {
+                    GroupFacts standby = group(OPTED_IN, 10, 9, "Standby", false);
+                    return DriftPolicy.notProtected(member(standby), standby, PROTECT);
+                }, DriftReason.NOT_IN_SERVICE),
+                row("Pending:Wait", () -> {
+                    GroupFacts pending = group(OPTED_IN, 10, 9, "Pending:Wait", false);
+                    return DriftPolicy.notProtected(member(pending), pending, PROTECT);
+                }, DriftReason.NOT_IN_SERVICE),
+                // Rule 6
+                row("no refresh", () -> DriftPolicy.noRefreshInProgress(false), null),
+                row("refresh in progress", () -> DriftPolicy.noRefreshInProgress(true), DriftReason.REFRESH_IN_PROGRESS),
+                row("within allowance", () -> DriftPolicy.capacityGuard(true), null),
+                row("beyond allowance", () -> DriftPolicy.capacityGuard(false), DriftReason.CAPACITY_GUARD),
+                // Rule 7
+                row("below both limits", () -> DriftPolicy.rateGuard(true, true), null),
+                row("group limit reached", () -> DriftPolicy.rateGuard(false, true), DriftReason.GROUP_RATE_LIMIT),
+                row("both limits reached: the group's is named", () -> DriftPolicy.rateGuard(false, false), DriftReason.GROUP_RATE_LIMIT),
+                row("account limit reached", () -> DriftPolicy.rateGuard(true, false), DriftReason.ACCOUNT_RATE_LIMIT),
+                // Rule 8
+                row("enforce", () -> Optional.of(DriftPolicy.allRulesHold(Mode.ENFORCE)), DriftReason.DRIFT_CONFIRMED),
+                row("dry-run", () -> Optional.of(DriftPolicy.allRulesHold(Mode.DRY_RUN)), DriftReason.DRY_RUN));
+    }
+
+    private static Arguments row(String description, Supplier<Optional<DriftReason>> check, DriftReason expected) {
+        return Arguments.of(description, check, expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rules")
+    void eachCheckGivesItsReason(String description, Supplier<Optional<DriftReason>> check, DriftReason expected) {
+        assertThat(check.get()).isEqualTo(Optional.ofNullable(expected));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyReasonIsReachable() {
+        Set<DriftReason> reached = rules()
+                .map(arguments -> ((Supplier<Optional<DriftReason>>) arguments.get()[1]).get())
+                .flatMap(Optional::stream)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(DriftReason.class)));
+        assertThat(reached).containsExactlyInAnyOrderElementsOf(EnumSet.allOf(DriftReason.class));
+    }
+
+    @Test
+    void everyRuleHasAReason() {
+        assertThat(Stream.of(DriftReason.values()).map(DriftReason::rule).distinct())
+                .containsExactlyInAnyOrder(DriftRule.values());
+    }
+
+    @Test
+    void onlyAConfirmedDriftTerminates() {
+        assertThat(Stream.of(DriftReason.values()).filter(reason -> reason.decision() == DriftDecision.TERMINATE))
+                .containsExactly(DriftReason.DRIFT_CONFIRMED);
+    }
+
+    @ParameterizedTest(name = "desired {0}, healthy InService {1}, min healthy {2}% -> allowance {3}")
+    @CsvSource({
+            "10, 10, 90, 1",
+            "10,  9, 90, 0",
+            "2,   2, 90, 0",   // a small group at 90 % is always at its floor: ceil(1.8) = 2
+            "2,   2, 50, 1",
+            "20, 20, 90, 2",
+            "3,   3, 0,  3",
+            "10, 10, 100, 0",
+            "4,   3, 50, 1",
+            "5,   5, 91, 0"})  // ceil(4.55) = 5: the floor rounds up, never under the share
+    void capacityAllowanceKeepsTheMinimumHealthyShare(int desired, int healthy, int percent, int allowance) {
+        GroupFacts facts = group(OPTED_IN, desired, healthy, "InService", false);
+        assertThat(DriftPolicy.capacityAllowance(facts, percent)).isEqualTo(allowance);
+    }
+
+    @ParameterizedTest(name = "{0} in a {1}-minute window starts at {2}")
+    @CsvSource({
+            "2026-03-01T10:17:42Z, 60, 2026-03-01T10:00:00Z",
+            "2026-03-01T10:00:00Z, 60, 2026-03-01T10:00:00Z",
+            "2026-03-01T10:59:59.999Z, 60, 2026-03-01T10:00:00Z",
+            "2026-03-01T10:17:42Z, 15, 2026-03-01T10:15:00Z",
+            "2026-03-01T10:17:42Z, 1440, 2026-03-01T00:00:00Z"})
+    void rateWindowsAreAlignedToTheEpoch(String now, int minutes, String start) {
+        assertThat(DriftPolicy.rateWindowStart(Instant.parse(now), Duration.ofMinutes(minutes))).isEqualTo(Instant.parse(start));
+    }
+
+    @ParameterizedTest(name = "global {0}, group tag {1} -> {2}")
+    @CsvSource(nullValues = "none", value = {
+            "ENFORCE, none, ENFORCE",
+            "DRY_RUN, none, DRY_RUN",
+            "DRY_RUN, enforce, ENFORCE",
+            "ENFORCE, dry-run, DRY_RUN",
+            "ENFORCE, Dry-Run, DRY_RUN",
+            "ENFORCE, enforced, DRY_RUN",  // a typo must not turn remediation on
+            "ENFORCE, '', DRY_RUN"})
+    void theGroupTagOverridesTheGlobalMode(Mode global, String tag, Mode expected) {
+        Map<String, String> tags = tag == null ? Map.of() : Map.of("drift-deploy:mode", tag);
+        assertThat(DriftPolicy.mode(global, "drift-deploy:mode", tags)).isEqualTo(expected);
+    }
+
+    @Test
+    void reasonLabelsAreUniqueAndKebabCase() {
+        List<String> labels = Stream.of(DriftReason.values()).map(DriftReason::label).toList();
+        assertThat(labels).doesNotHaveDuplicates().allMatch(label -> label.matches("[a-z]+(-[a-z]+)*"));
+    }
+}

@@ -1,0 +1,115 @@
+package io.driftdeploy.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftdeploy.config.Mode;
+import io.driftdeploy.event.ComplianceType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+class DriftReportsTest {
+
+    private static final Evaluation EVALUATION = new Evaluation("5f1c2a7e-3b9d-4c1e-8f20-6a7b8c9d0e11", "123456789012",
+            "us-east-1", "ec2-managedinstance-inventory-blacklisted", Evaluation.EC2_INSTANCE, "i-0abc1234def567890",
+            ComplianceType.NON_COMPLIANT, Instant.parse("2025-06-12T09:13:41.118Z"));
+    private static final String LONG_GROUP = "a-group-whose-name-is-long-enough-to-push-any-subject-over-the-limit-of-sns-subjects";
+    private static final DriftCase IN_GROUP = DriftCase.of(EVALUATION, Mode.DRY_RUN)
+            .inGroup(LONG_GROUP, Optional.of("shop"), Mode.ENFORCE);
+
+    @Test
+    void aTerminationReportsEveryFactAndTheActionTaken() {
+        Report report = DriftReports.decision(IN_GROUP, DriftReason.DRIFT_CONFIRMED,
+                List.of("TerminateInstanceInAutoScalingGroup i-0abc1234def567890"), Map.of("activityId", "act-1"));
+
+        assertThat(report.function()).isEqualTo("drift");
+        assertThat(report.subject()).isEqualTo("i-0abc1234def567890");
+        assertThat(report.decision()).isEqualTo("terminate");
+        assertThat(report.reason()).isEqualTo("drift-confirmed");
+        assertThat(report.mode()).contains(Mode.ENFORCE);
+        assertThat(report.facts()).containsEntry("instance", "i-0abc1234def567890").containsEntry("group", LONG_GROUP)
+                .containsEntry("app", "shop").containsEntry("rule", EVALUATION.ruleName())
+                .containsEntry("safetyRule", "8 mode").containsEntry("activityId", "act-1")
+                .doesNotContainKey("enforceWouldDo");
+        Notification notification = report.notification().orElseThrow();
+        assertThat(notification.kind()).isEqualTo("drift");
+        assertThat(notification.action()).isEqualTo("terminate");
+        assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
+        assertThat(notification.group()).contains(LONG_GROUP);
+        assertThat(notification.app()).contains("shop");
+        assertThat(notification.facts()).containsEntry("eventId", EVALUATION.eventId()).containsEntry("decision", "terminate")
+                .containsEntry("reason", "drift-confirmed").containsEntry("mode", "enforce");
+        assertThat(notification.summary()).contains("Terminated i-0abc1234def567890").contains(EVALUATION.ruleName());
+    }
+
+    @ParameterizedTest
+    @EnumSource(DriftReason.class)
+    void everySubjectFitsSnsAndNamesTheInstance(DriftReason reason) {
+        Report report = DriftReports.decision(IN_GROUP, reason, List.of(), Map.of());
+        report.notification().ifPresent(notification -> {
+            assertThat(notification.subject()).hasSizeLessThanOrEqualTo(Notification.MAX_SUBJECT_LENGTH)
+                    .contains("i-0abc1234def567890");
+            assertThat(notification.action()).isEqualTo(reason.decision().label());
+        });
+        assertThat(report.reason()).isEqualTo(reason.label());
+        assertThat(report.facts()).containsEntry("safetyRule", reason.rule().number() + " " + reason.rule().label());
+    }
+
+    @Test
+    void aDryRunSaysWhatEnforceWouldHaveDone() {
+        DriftCase dryRun = DriftCase.of(EVALUATION, Mode.DRY_RUN).inGroup("web", Optional.empty(), Mode.DRY_RUN);
+
+        Report wouldTerminate = DriftReports.decision(dryRun, DriftReason.DRY_RUN, List.of(), Map.of());
+        assertThat(wouldTerminate.decision()).isEqualTo("notify");
+        assertThat(wouldTerminate.actions()).isEmpty();
+        assertThat(wouldTerminate.facts()).containsEntry("enforceWouldDo", "terminate");
+        assertThat(wouldTerminate.notification().orElseThrow().subject()).contains("would terminate");
+        assertThat(wouldTerminate.notification().orElseThrow().severity()).isEqualTo(Notification.Severity.INFO);
+
+        Report wouldBeStopped = DriftReports.decision(dryRun, DriftReason.CAPACITY_GUARD, List.of(), Map.of());
+        assertThat(wouldBeStopped.facts()).containsEntry("enforceWouldDo", "notify");
+        assertThat(wouldBeStopped.mode()).contains(Mode.DRY_RUN);
+    }
+
+    @Test
+    void aDuplicateIsReportedButNotNotified() {
+        Report duplicate = DriftReports.decision(DriftCase.of(EVALUATION, Mode.ENFORCE), DriftReason.DUPLICATE_EVENT, List.of(), Map.of());
+        assertThat(duplicate.decision()).isEqualTo("skip");
+        assertThat(duplicate.notification()).isEmpty();
+        assertThat(duplicate.facts()).doesNotContainKey("group");
+    }
+
+    @Test
+    void unremediatedDriftWarnsAndSkipsAreLow() {
+        assertThat(DriftReports.decision(IN_GROUP, DriftReason.PROTECT_TAG, List.of(), Map.of()).notification().orElseThrow().severity())
+                .isEqualTo(Notification.Severity.WARNING);
+        assertThat(DriftReports.decision(IN_GROUP, DriftReason.COMPLIANT, List.of(), Map.of()).notification().orElseThrow().severity())
+                .isEqualTo(Notification.Severity.LOW);
+    }
+
+    @Test
+    void aStormIsOneHighSeverityAlertForItsScope() {
+        Report storm = DriftReports.storm(IN_GROUP, RateScope.GROUP, LONG_GROUP, 2,
+                Instant.parse("2026-03-01T10:00:00Z"), Instant.parse("2026-03-01T11:00:00Z"));
+
+        assertThat(storm.subject()).isEqualTo("group:" + LONG_GROUP);
+        assertThat(storm.decision()).isEqualTo("pause");
+        assertThat(storm.reason()).isEqualTo("group-rate-limit");
+        assertThat(storm.facts()).containsEntry("limit", 2).containsEntry("windowEnd", "2026-03-01T11:00:00Z");
+        Notification alert = storm.notification().orElseThrow();
+        assertThat(alert.kind()).isEqualTo("storm");
+        assertThat(alert.severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(alert.group()).contains(LONG_GROUP);
+        assertThat(alert.subject()).hasSizeLessThanOrEqualTo(Notification.MAX_SUBJECT_LENGTH).startsWith("drift-deploy: drift storm");
+        assertThat(alert.summary()).contains("paused until 2026-03-01T11:00:00Z");
+
+        Report accountStorm = DriftReports.storm(IN_GROUP, RateScope.ACCOUNT, "123456789012", 10,
+                Instant.parse("2026-03-01T10:00:00Z"), Instant.parse("2026-03-01T11:00:00Z"));
+        assertThat(accountStorm.reason()).isEqualTo("account-rate-limit");
+        assertThat(accountStorm.notification().orElseThrow().group()).isEmpty();
+    }
+}
