@@ -11,6 +11,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -38,6 +39,7 @@ public final class AwsClients {
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> configure(SqsClient.builder()).build());
     private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> configure(DynamoDbClient.builder()).build());
     private final Lazy<ConfigClient> config = new Lazy<>(() -> configure(ConfigClient.builder()).build());
+    private final Lazy<CloudWatchClient> cloudWatch = new Lazy<>(() -> configure(CloudWatchClient.builder()).build());
     private final Lazy<ImagebuilderClient> imageBuilder = new Lazy<>(() -> configure(ImagebuilderClient.builder()).build());
     private final Lazy<EventBridgeClient> eventBridge = new Lazy<>(() -> configure(EventBridgeClient.builder()).build());
     private final Lazy<LambdaClient> lambda = new Lazy<>(() -> configure(LambdaClient.builder()).build());
@@ -83,6 +85,10 @@ public final class AwsClients {
 
     public ConfigClient config() {
         return config.get();
+    }
+
+    public CloudWatchClient cloudwatch() {
+        return cloudWatch.get();
     }
 
     public ImagebuilderClient imageBuilder() {
