@@ -3,6 +3,8 @@ package io.driftdeploy.cli;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.handler.AlarmsHandler;
+import io.driftdeploy.handler.DriftHandler;
 import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.RefreshesHandler;
 import io.driftdeploy.handler.Telemetry;
@@ -11,7 +13,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** The four functions by the names people type, each with the way to build its real handler. */
 final class Functions {
@@ -22,22 +23,25 @@ final class Functions {
         RequestStreamHandler create(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry);
     }
 
-    static final List<String> NAMES = List.of("drift", "images", "refreshes", "alarms");
-
     private static final Map<String, HandlerFactory> HANDLERS = handlers();
+
+    static final List<String> NAMES = List.copyOf(HANDLERS.keySet());
 
     private Functions() {
     }
 
     private static Map<String, HandlerFactory> handlers() {
         Map<String, HandlerFactory> handlers = new LinkedHashMap<>();
+        handlers.put("drift", DriftHandler::new);
         handlers.put("images", ImagesHandler::new);
         handlers.put("refreshes", RefreshesHandler::new);
+        handlers.put("alarms", AlarmsHandler::new);
         return handlers;
     }
 
-    static Optional<HandlerFactory> handler(String name) {
-        return Optional.ofNullable(HANDLERS.get(name));
+    /** The factory of a function in {@link #NAMES}. */
+    static HandlerFactory handler(String name) {
+        return HANDLERS.get(name);
     }
 
     /** picocli's completion candidates and the list the usage help shows. */

@@ -70,8 +70,7 @@ final class InvokeCommand implements Callable<Integer> {
                     "unknown function '" + function + "': choose one of " + String.join(", ", Functions.NAMES));
         }
         byte[] event = readEvent();
-        Functions.HandlerFactory factory = Functions.handler(function).orElseThrow(() ->
-                new CliFailure("the " + function + " function is not in this build of drift-deploy"));
+        Functions.HandlerFactory factory = Functions.handler(function);
         Console console = main.console();
         Settings settings = Settings.from(console.environment());
         if (dryRun) {
