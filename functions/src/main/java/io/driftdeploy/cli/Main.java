@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
                 "",
                 "Start here:  drift-deploy demo        (plays the whole story on a local emulator; no AWS account needed)",
                 "Help on one command:  drift-deploy help COMMAND"},
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, InvokeCommand.class, ReplayCommand.class, RedriveCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, InvokeCommand.class, ReplayCommand.class, RedriveCommand.class,
+                PublishImageCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,23 +1,17 @@
 package io.driftdeploy.handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.Events;
 import io.driftdeploy.event.InstanceRefreshEvent;
-import io.driftdeploy.event.InvalidEventException;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.RefreshOutcomes;
 import io.driftdeploy.policy.RolloutTrigger;
 import io.driftdeploy.policy.StartedRefresh;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,11 +19,9 @@ import java.util.Optional;
  * the image of a failed or rolled-back refresh bad; when the refresh ended, starts the image that
  * was waiting for the group.
  */
-public final class RefreshesHandler implements RequestStreamHandler {
+public final class RefreshesHandler extends RolloutFunction<InstanceRefreshEvent> {
 
     public static final String FUNCTION = RefreshOutcomes.FUNCTION;
-
-    private final Rollouts rollouts;
 
     /** Lambda's entry: settings and clients are built once, at init. */
     public RefreshesHandler() {
@@ -37,26 +29,27 @@ public final class RefreshesHandler implements RequestStreamHandler {
     }
 
     public RefreshesHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
-        this.rollouts = Rollouts.wire(settings, aws, clock, telemetry);
+        super(FUNCTION, settings, aws, clock, telemetry);
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) {
-        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input)));
+    InstanceRefreshEvent parse(byte[] json) {
+        return Events.parseRefresh(json);
     }
 
-    /** Handles one event and returns what was decided: the refresh outcome, then any pending rollout. */
-    public Map<String, Object> handle(byte[] json) {
-        InstanceRefreshEvent event;
-        try {
-            event = Events.parseRefresh(json);
-        } catch (InvalidEventException invalid) {
-            return rollouts.reporter().reject(FUNCTION, invalid.field(), invalid.problem());
-        }
-        return rollouts.once(FUNCTION, event.eventId(), event.groupName(), () -> outcome(event));
+    @Override
+    String eventId(InstanceRefreshEvent event) {
+        return event.eventId();
     }
 
-    private List<Rollouts.Reported> outcome(InstanceRefreshEvent event) {
+    @Override
+    String subject(InstanceRefreshEvent event) {
+        return event.groupName();
+    }
+
+    /** The refresh outcome first, then the pending rollout it released, if any. */
+    @Override
+    List<Rollouts.Reported> decide(InstanceRefreshEvent event) {
         RolloutLedger ledger = rollouts.ledger();
         RefreshOutcomes.Meaning meaning = RefreshOutcomes.meaning(event.kind());
         Optional<StartedRefresh> ours = ledger.startedRefresh(event.instanceRefreshId());

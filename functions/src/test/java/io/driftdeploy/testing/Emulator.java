@@ -22,6 +22,8 @@ import software.amazon.awssdk.regions.Region;
 public final class Emulator {
 
     public static final Region REGION = Region.US_EAST_1;
+    /** The account moto acts as; the samples in events/ use it too, so they replay as they are. */
+    public static final String ACCOUNT = "123456789012";
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);

@@ -52,6 +52,8 @@ public final class TestEnvironment {
     public final String tableName;
     public final String baseImageId;
 
+    private static long lastImageSecond;
+
     private final List<ReceivedNotification> received = new ArrayList<>();
 
     private TestEnvironment(AwsClients aws, String prefix) {
@@ -135,6 +137,28 @@ public final class TestEnvironment {
                 .complianceType(compliance)
                 .orderingTimestamp(orderingTimestamp)
                 .build()));
+    }
+
+    /**
+     * Registers an AMI owned by this account, tagged as given. EC2 reports creation times to the
+     * second, so images are registered at least a second apart: their order is then their age.
+     */
+    public String registerImage(String name, Map<String, String> tags) {
+        synchronized (TestEnvironment.class) {
+            long previous = lastImageSecond;
+            awaitTrue("the next second, so that images differ in age", Duration.ofSeconds(3),
+                    () -> Instant.now().getEpochSecond() > previous);
+            lastImageSecond = Instant.now().getEpochSecond();
+        }
+        String imageId = aws.ec2().registerImage(r -> r.name(prefix + "-" + name)
+                .rootDeviceName("/dev/xvda")
+                .architecture("x86_64")
+                .virtualizationType("hvm")).imageId();
+        if (!tags.isEmpty()) {
+            aws.ec2().createTags(r -> r.resources(imageId).tags(tags.entrySet().stream()
+                    .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+        }
+        return imageId;
     }
 
     /**

@@ -1,0 +1,54 @@
+package io.driftdeploy.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.InvalidEventException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the images and refreshes functions share: parse the event (a bad one is rejected and
+ * nothing is done), handle it once per event id, and return every decision as JSON.
+ *
+ * @param <E> the parsed event
+ */
+public abstract class RolloutFunction<E> implements RequestStreamHandler {
+
+    private final String function;
+    final Rollouts rollouts;
+
+    RolloutFunction(String function, Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
+        this.function = function;
+        this.rollouts = Rollouts.wire(settings, aws, clock, telemetry);
+    }
+
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) {
+        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input)));
+    }
+
+    /** Handles one event and returns what was decided. */
+    public final Map<String, Object> handle(byte[] json) {
+        E event;
+        try {
+            event = parse(json);
+        } catch (InvalidEventException invalid) {
+            return rollouts.reporter().reject(function, invalid.field(), invalid.problem());
+        }
+        return rollouts.once(function, eventId(event), subject(event), () -> decide(event));
+    }
+
+    abstract E parse(byte[] json);
+
+    abstract String eventId(E event);
+
+    /** What a duplicate's audit record is filed under. */
+    abstract String subject(E event);
+
+    abstract List<Rollouts.Reported> decide(E event);
+}
