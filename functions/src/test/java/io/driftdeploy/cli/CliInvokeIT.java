@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * invoke runs the real handler on every sample in events/, with and without --dry-run: a valid
  * sample is handled (exit 0, the handler's JSON result on standard output), a sample the catalog
  * marks invalid is rejected on the catalogued field (exit 1, the rejection still printed).
- * The emulator has no EC2 Image Builder (moto lacks it), so an Image Builder image that needs
- * GetImage fails there with one clear line naming the service (exit 1) instead.
+ * moto has no EC2 Image Builder: where the emulator does not answer GetImage, the Image Builder
+ * sample that needs it fails with one clear line naming the service (exit 1) instead.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliInvokeIT {
@@ -62,8 +62,7 @@ class CliInvokeIT {
 
         CliRun run = CliRun.of(environment(), args.toArray(String[]::new));
 
-        if (needsImageBuilder(sample)) {
-            assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        if (needsImageBuilder(sample) && run.exitCode() == 1) {
             assertThat(run.err()).as(run.toString()).contains("AWS Imagebuilder refused the request");
             return;
         }
