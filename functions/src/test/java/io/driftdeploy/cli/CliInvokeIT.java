@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.TestEnvironment;
+import io.driftdeploy.testing.ComplianceEvents;
+import io.driftdeploy.testing.TestGroup;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.config.model.ComplianceType;
 
 /**
  * invoke runs the real handler on every sample in events/, with and without --dry-run: a valid
@@ -93,6 +98,28 @@ class CliInvokeIT {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(JSON.readTree(run.out()).path("function").asText()).isEqualTo("refreshes");
+    }
+
+    @Test
+    void dryRunWinsOverAGroupTaggedToEnforce() throws IOException {
+        String rule = env.configRule("hardening");
+        TestGroup group = env.group("enforced").instances(4)
+                .tag("drift-deploy:remediation", "terminate").tag("drift-deploy:mode", "enforce").create();
+        String instance = group.instanceIds().get(0);
+        ComplianceEvents event = ComplianceEvents.nonCompliant(rule, instance);
+        env.putEvaluation(rule, "AWS::EC2::Instance", instance, ComplianceType.NON_COMPLIANT, Instant.now());
+        Map<String, String> environment = new HashMap<>(environment());
+        environment.put("DRIFT_DEPLOY_DRIFT_RULES", rule);
+        environment.put("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "50");
+
+        CliRun run = CliRun.withInput(environment, new String(event.bytes(), StandardCharsets.UTF_8),
+                "invoke", "drift", "-", "--endpoint-url", Emulator.endpoint().toString(), "--dry-run");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode result = JSON.readTree(run.out());
+        assertThat(result.path("reason").asText()).as(run.toString()).isEqualTo("dry-run");
+        assertThat(result.path("mode").asText()).isEqualTo("dry-run");
+        assertThat(group.instanceIds()).contains(instance);
     }
 
     /** A function decides once per event, or once per target group (images, refreshes). */
