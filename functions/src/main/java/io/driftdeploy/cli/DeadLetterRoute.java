@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  * Packer pipeline) goes back onto the bus of the rule that matched it, so the rules match it
  * again. An event from an AWS service (source aws.*) cannot: PutEvents refuses reserved sources
  * (NotAuthorizedForSourceException), so it goes to the Lambda target it failed to reach, with the
- * asynchronous invoke EventBridge itself makes. Anything else stays in the queue with a reason.
+ * asynchronous invoke EventBridge itself makes. The same queue also receives Lambda's own
+ * on-failure records (an invocation record wrapping the event after the function's retries ran
+ * out): their event goes back to the function that failed it. Anything else stays in the queue
+ * with a reason.
  */
 sealed interface DeadLetterRoute {
 
@@ -59,6 +62,9 @@ sealed interface DeadLetterRoute {
         } catch (IOException e) {
             return new Unroutable("the message body is not JSON");
         }
+        if (event.path("requestContext").has("functionArn") && event.path("requestPayload").isObject()) {
+            return retryInvocation(event);
+        }
         String source = event.path("source").asText("");
         String detailType = event.path("detail-type").asText("");
         if (source.isEmpty() || detailType.isEmpty() || !event.path("detail").isObject()) {
@@ -70,6 +76,18 @@ sealed interface DeadLetterRoute {
             return toTarget(letter, description);
         }
         return toBus(letter, event, source, detailType, description);
+    }
+
+    /** A Lambda on-failure record: requestContext names the function, requestPayload is the event it failed on. */
+    private static DeadLetterRoute retryInvocation(JsonNode record) {
+        JsonNode payload = record.path("requestPayload");
+        String function = record.path("requestContext").path("functionArn").asText();
+        String description = payload.path("source").asText("?") + " \"" + payload.path("detail-type").asText("?") + "\" (event "
+                + payload.path("id").asText("?") + ", " + record.path("requestContext").path("condition").asText("failed") + ")";
+        if (!LAMBDA_ARN.matcher(function).matches()) {
+            return new Unroutable(description + ": the record's functionArn " + function + " is not a Lambda function ARN");
+        }
+        return new ToTarget(function, payload.toString(), description);
     }
 
     private static DeadLetterRoute toTarget(DeadLetter letter, String description) {

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
         description = {
                 "Deliver again the events an EventBridge rule failed to deliver, from the target's dead-letter queue.",
                 "Events from custom sources (e.g. drift-deploy.images) go back onto the bus of the rule that matched them;",
-                "events from AWS services (aws.*), which PutEvents refuses, go to the Lambda target they missed (asynchronous invoke).",
+                "events from AWS services (aws.*), which PutEvents refuses, go to the Lambda target they missed (asynchronous invoke);",
+                "Lambda's on-failure records (the function's own retries ran out) go back to that function.",
                 "A message is deleted only after AWS accepted its event; the others stay in the queue, each with the reason."},
         footer = {
                 "",

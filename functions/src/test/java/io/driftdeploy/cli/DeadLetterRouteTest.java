@@ -47,6 +47,24 @@ class DeadLetterRouteTest {
     }
 
     @Test
+    void aLambdaOnFailureRecordGoesBackToTheFunctionThatFailedIt() {
+        String record = """
+                {"version":"1.0","timestamp":"2025-06-12T09:20:00.000Z",
+                 "requestContext":{"requestId":"r-1","functionArn":"%s:live","condition":"RetriesExhausted","approximateInvokeCount":3},
+                 "requestPayload":%s,
+                 "responseContext":{"statusCode":200,"executedVersion":"7","functionError":"Unhandled"},
+                 "responsePayload":{"errorMessage":"boom"}}""".formatted(FUNCTION, CUSTOM_EVENT);
+
+        DeadLetterRoute route = DeadLetterRoute.of(letter(record, null, null));
+
+        assertThat(route).isInstanceOfSatisfying(DeadLetterRoute.ToTarget.class, target -> {
+            assertThat(target.functionArn()).isEqualTo(FUNCTION + ":live");
+            assertThat(target.eventJson()).contains("\"imageId\":\"ami-1\"").doesNotContain("requestContext");
+            assertThat(target.description()).contains("drift-deploy.images").contains("RetriesExhausted");
+        });
+    }
+
+    @Test
     void whatCannotBeDeliveredAgainSaysWhy() {
         assertThat(DeadLetterRoute.of(letter("not json", null, null)))
                 .isEqualTo(new DeadLetterRoute.Unroutable("the message body is not JSON"));
