@@ -47,11 +47,11 @@ final class ReplayCommand implements Callable<Integer> {
     private String archiveName;
 
     @Option(names = "--from", required = true, paramLabel = "TIME", converter = TimeArgument.class,
-            description = "Replay events that happened at or after this time.")
+            description = "Replay the events recorded from this time ...")
     private Instant from;
 
     @Option(names = "--to", required = true, paramLabel = "TIME", converter = TimeArgument.class,
-            description = "Replay events that happened before this time.")
+            description = "... until this time.")
     private Instant to;
 
     @Option(names = "--rule", paramLabel = "NAME",
