@@ -10,6 +10,7 @@ Expects the default refresh step (EMULATOR_REFRESH_STEP_SECONDS of at most a few
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -439,6 +440,57 @@ def test_config() -> None:
     )
 
 
+def test_source_version() -> None:
+    template = ec2.create_launch_template(
+        LaunchTemplateName=f"selftest-source-{uuid.uuid4().hex[:8]}",
+        LaunchTemplateData={"ImageId": "ami-source1", "InstanceType": "t3.small", "UserData": "ZWNobw=="},
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    inherited = ec2.create_launch_template_version(
+        LaunchTemplateId=template, SourceVersion="1", LaunchTemplateData={"ImageId": "ami-source2"}
+    )["LaunchTemplateVersion"]["LaunchTemplateData"]
+    results.check(
+        "SourceVersion: the new version inherits everything but what it changes",
+        inherited == {"ImageId": "ami-source2", "InstanceType": "t3.small", "UserData": "ZWNobw=="},
+        inherited,
+    )
+    results.raises(
+        "SourceVersion: an unknown source version is refused",
+        "InvalidLaunchTemplateId.VersionNotFound",
+        lambda: ec2.create_launch_template_version(
+            LaunchTemplateId=template, SourceVersion="9", LaunchTemplateData={"ImageId": "ami-source2"}
+        ),
+    )
+
+
+def test_event_pattern() -> None:
+    events = client("events")
+    event = {
+        "id": "1", "account": "123456789012", "source": "aws.autoscaling", "time": "2026-01-01T00:00:00Z",
+        "region": "us-east-1", "resources": [], "detail-type": "EC2 Auto Scaling Instance Refresh Succeeded",
+        "detail": {"AutoScalingGroupName": "web"},
+    }
+    prefix = {"source": ["aws.autoscaling"], "detail-type": [{"prefix": "EC2 Auto Scaling Instance Refresh"}]}
+    results.check(
+        "TestEventPattern: a matching prefix pattern answers true",
+        events.test_event_pattern(EventPattern=json.dumps(prefix), Event=json.dumps(event))["Result"] is True,
+    )
+    results.check(
+        "TestEventPattern: another source answers false",
+        events.test_event_pattern(EventPattern=json.dumps({"source": ["aws.config"]}), Event=json.dumps(event))["Result"]
+        is False,
+    )
+    results.raises(
+        "TestEventPattern: a pattern that is not JSON is refused",
+        "InvalidEventPatternException",
+        lambda: events.test_event_pattern(EventPattern="{not json", Event=json.dumps(event)),
+    )
+    results.raises(
+        "TestEventPattern: an event without its envelope fields is refused",
+        "ValidationException",
+        lambda: events.test_event_pattern(EventPattern=json.dumps(prefix), Event=json.dumps({"source": "x"})),
+    )
+
+
 def main() -> None:
     print(f"emulator self-test against {endpoint()}")
     group, template, images = fleet()
@@ -452,6 +504,8 @@ def main() -> None:
     test_failure(group, template, images, auto_rollback=True)
     test_alarm_failure(group, template, images)
     test_config()
+    test_source_version()
+    test_event_pattern()
     print(f"{results.passed} passed, {results.failed} failed")
     sys.exit(1 if results.failed else 0)
 

@@ -12,13 +12,14 @@ import argparse
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from emulator_ext import config_evaluations, instance_refresh
+from emulator_ext import config_evaluations, event_pattern, instance_refresh, launch_template_source_version
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -33,6 +34,25 @@ def _advancing_refreshes(app: WsgiApp) -> WsgiApp:
     return serve
 
 
+def _atomic_dynamodb(app: WsgiApp) -> WsgiApp:
+    """Answers DynamoDB requests one at a time.
+
+    DynamoDB evaluates a condition and applies the write atomically, which is what makes
+    conditional writes safe under concurrent callers; moto checks and writes in separate steps
+    on a threaded server, so two racing conditional updates can both pass. Serialising DynamoDB
+    requests (and only those) restores the documented atomicity.
+    """
+    lock = threading.Lock()
+
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            return app(environ, start_response)
+        with lock:
+            return list(app(environ, start_response))
+
+    return serve
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
@@ -42,8 +62,10 @@ def main(argv: list[str]) -> None:
 
     instance_refresh.install()
     config_evaluations.install()
+    event_pattern.install()
+    launch_template_source_version.install()
 
-    app = _advancing_refreshes(DomainDispatcherApplication(create_backend_app))
+    app = _atomic_dynamodb(_advancing_refreshes(DomainDispatcherApplication(create_backend_app)))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     port = server.server_port
     # moto tells code it runs on its behalf (Lambda, Batch) to call back on MOTO_PORT.

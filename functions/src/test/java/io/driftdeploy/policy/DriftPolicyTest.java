@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.ComplianceType;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ class DriftPolicyTest {
     private static final Map<String, String> OPTED_IN = Map.of("drift-deploy:remediation", "terminate");
 
     static Evaluation evaluation(String rule, ComplianceType compliance) {
-        return new Evaluation("event-1", "123456789012", "us-east-1", rule, Evaluation.EC2_INSTANCE,
+        return new Evaluation("event-1", "123456789012", "us-east-1", rule, ComplianceChange.EC2_INSTANCE,
                 "i-0abc1234def567890", compliance, Instant.parse("2026-01-01T00:00:00Z"));
     }
 

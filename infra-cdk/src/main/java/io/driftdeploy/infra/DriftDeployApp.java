@@ -1,0 +1,56 @@
+package io.driftdeploy.infra;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+
+/**
+ * The CDK app: {@code cdk synth} / {@code cdk deploy} in infra-cdk/ run {@link #main}.
+ *
+ * <p>Every stack is environment-agnostic and makes no lookups, so synth needs no AWS credentials
+ * and gives the same templates on every machine.
+ */
+public final class DriftDeployApp {
+
+    private DriftDeployApp() {
+    }
+
+    public static void main(String[] args) {
+        App app = new App();
+        define(app);
+        app.synth();
+    }
+
+    /** Adds every stack the context asks for to {@code app}, checked by cdk-nag's AwsSolutions pack. */
+    public static Stacks define(App app) {
+        Settings settings = Settings.from(app.getNode()::tryGetContext);
+        String prefix = settings.stackPrefix();
+        StackProps props = StackProps.builder().description("drift-deploy: immutable infrastructure enforcement").build();
+
+        NotificationsStack notifications = new NotificationsStack(app, prefix + "-Notifications", props, settings);
+        DriftDetectionStack detection = new DriftDetectionStack(app, prefix + "-DriftDetection", props, settings,
+                notifications.topic());
+
+        List<String> instanceRoleArns = new ArrayList<>(settings.instanceRoleArns());
+        ExampleFleetStack fleet = null;
+        if (settings.exampleFleet()) {
+            fleet = new ExampleFleetStack(app, prefix + "-ExampleFleet", props, settings);
+            instanceRoleArns.add(fleet.instanceRole().getRoleArn());
+        }
+        FunctionsStack functions = new FunctionsStack(app, prefix + "-Functions", props, settings, notifications,
+                detection, instanceRoleArns);
+
+        Tags.of(app).add("drift-deploy:component", "drift-deploy");
+        Aspects.of(app).add(new AwsSolutionsChecks());
+        return new Stacks(notifications, detection, functions, fleet);
+    }
+
+    /** The stacks of one app; {@code fleet} is null unless context {@code exampleFleet} is true. */
+    public record Stacks(NotificationsStack notifications, DriftDetectionStack detection, FunctionsStack functions,
+            ExampleFleetStack fleet) {
+    }
+}

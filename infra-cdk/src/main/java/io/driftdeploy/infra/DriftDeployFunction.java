@@ -1,0 +1,175 @@
+package io.driftdeploy.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.events.Archive;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * One drift-deploy function with everything around it: its own role (no managed policies), its
+ * log group with retention, SnapStart on published versions behind the {@code live} alias, and one
+ * encrypted dead-letter queue that catches both undeliverable events (EventBridge) and invocations
+ * that failed after Lambda's retries, with an alarm as soon as it holds a message.
+ */
+public final class DriftDeployFunction extends Construct {
+
+    public static final String ALIAS_NAME = "live";
+
+    /** The four handlers in the shaded jar (RequestStreamHandler, so the method is handleRequest). */
+    public enum Kind {
+        DRIFT("Drift", "DriftHandler"),
+        IMAGES("Images", "ImagesHandler"),
+        REFRESHES("Refreshes", "RefreshesHandler"),
+        ALARMS("Alarms", "AlarmsHandler");
+
+        private final String id;
+        private final String handlerClass;
+
+        Kind(String id, String handlerClass) {
+            this.id = id;
+            this.handlerClass = handlerClass;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public String handler() {
+            return "io.driftdeploy.handler." + handlerClass + "::handleRequest";
+        }
+    }
+
+    private final Settings settings;
+    private final IEventBus bus;
+    private final Role role;
+    private final Alias alias;
+    private final Queue deadLetterQueue;
+
+    public DriftDeployFunction(Construct scope, Kind kind, Code code, Map<String, String> environment,
+            Settings settings, ITopic topic, IEventBus bus) {
+        super(scope, kind.id());
+        this.settings = settings;
+        this.bus = bus;
+
+        LogGroup logGroup = LogGroup.Builder.create(this, "Logs")
+                .retention(settings.logRetention())
+                .build();
+        role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("drift-deploy " + kind.id() + " function")
+                .build();
+        logGroup.grantWrite(role);
+
+        Function function = Function.Builder.create(this, "Function")
+                .description("drift-deploy " + kind.id().toLowerCase(java.util.Locale.ROOT))
+                .runtime(Runtime.JAVA_21)
+                .architecture(Architecture.ARM_64)
+                .handler(kind.handler())
+                .code(code)
+                .memorySize(settings.functionMemoryMb())
+                .timeout(Duration.seconds(settings.functionTimeoutSeconds()))
+                .environment(environment)
+                .role(role)
+                .logGroup(logGroup)
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .build();
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "every deploy publishes a version: the live alias below points at currentVersion");
+        NagSuppressions.addResourceSuppressions(function, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-L1")
+                .reason("The functions are built as Java 21 bytecode (project-wide release 21) and java21 is a "
+                        + "supported LTS runtime with SnapStart; moving to a newer runtime is a deliberate upgrade "
+                        + "of the whole build, not a deploy-time default")
+                .build()));
+
+        deadLetterQueue = Queue.Builder.create(this, "DeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        NagSuppressions.addResourceSuppressions(deadLetterQueue, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SQS3")
+                .reason("This queue is itself the dead-letter queue of the EventBridge targets and of the "
+                        + "function's asynchronous invocations; a DLQ of a DLQ would only hide failures")
+                .build()));
+
+        // EventBridge invokes asynchronously: after Lambda's own retries, failed events land in the DLQ.
+        alias = Alias.Builder.create(this, "Alias")
+                .aliasName(ALIAS_NAME)
+                .version(function.getCurrentVersion())
+                .retryAttempts(2)
+                .maxEventAge(Duration.minutes(Math.min(settings.targetMaxEventAgeMinutes(), 360)))
+                .onFailure(new SqsDestination(deadLetterQueue))
+                .build();
+
+        Alarm alarm = Alarm.Builder.create(this, "DeadLettersAlarm")
+                .alarmDescription("drift-deploy " + kind.id() + ": events failed and wait in the dead-letter queue")
+                .metric(deadLetterQueue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .statistic("Maximum")
+                        .period(Duration.minutes(5))
+                        .build()))
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .threshold(0)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        alarm.addAlarmAction(new SnsAction(topic));
+    }
+
+    /**
+     * Routes one kind of event to this function: a rule on the default bus whose target retries and
+     * dead-letters, and an archive with the same pattern so the events can be replayed.
+     */
+    public void addEventRule(String id, String description, EventPattern pattern) {
+        Rule rule = Rule.Builder.create(this, id + "Rule")
+                .description(description)
+                .eventBus(bus)
+                .eventPattern(pattern)
+                .build();
+        rule.addTarget(LambdaFunction.Builder.create(alias)
+                .deadLetterQueue(deadLetterQueue)
+                .retryAttempts(settings.targetRetryAttempts())
+                .maxEventAge(Duration.minutes(settings.targetMaxEventAgeMinutes()))
+                .build());
+        Archive.Builder.create(this, id + "Archive")
+                .description("Replayable copy of: " + description)
+                .sourceEventBus(bus)
+                .eventPattern(pattern)
+                .retention(Duration.days(settings.archiveRetentionDays()))
+                .build();
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public Alias alias() {
+        return alias;
+    }
+}

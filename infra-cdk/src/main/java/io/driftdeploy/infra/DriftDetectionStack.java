@@ -1,0 +1,186 @@
+package io.driftdeploy.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.config.CfnConfigurationRecorder;
+import software.amazon.awscdk.services.config.CfnDeliveryChannel;
+import software.amazon.awscdk.services.config.ManagedRule;
+import software.amazon.awscdk.services.config.ResourceType;
+import software.amazon.awscdk.services.config.RuleScope;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.constructs.Construct;
+
+/**
+ * What "drift" means: the AWS Config rules whose NON_COMPLIANT evaluations of EC2 instances the
+ * drift function acts on, and the drift alarm that makes the alarms function sweep for missed events.
+ */
+public final class DriftDetectionStack extends Stack {
+
+    /**
+     * drift-deploy's own metric (embedded metric format, from the drift function and the sweep).
+     * AWS Config publishes no per-rule compliance count to CloudWatch, so the seed's
+     * AWS/Config NonCompliantResourceCount alarm would never fire; see README "Drift alarm".
+     */
+    public static final String DRIFT_METRIC_NAMESPACE = "DriftDeploy";
+    public static final String DRIFT_METRIC_NAME = "NonCompliantInstances";
+
+    /** The Config-recorded types these rules evaluate; a recorder this app creates records only them. */
+    static final List<String> RECORDED_RESOURCE_TYPES =
+            List.of("AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory");
+
+    private final List<String> ruleNames = new ArrayList<>();
+    private final Alarm driftAlarm;
+
+    public DriftDetectionStack(Construct scope, String id, StackProps props, Settings settings, ITopic topic) {
+        super(scope, id, props);
+
+        List<ManagedRule> rules = List.of(
+                // The seed's rule: instances whose SSM inventory collects blacklisted types.
+                ManagedRule.Builder.create(this, "InventoryBlacklisted")
+                        .configRuleName(register(settings.driftRuleName("ec2-managedinstance-inventory-blacklisted")))
+                        .identifier("EC2_MANAGEDINSTANCE_INVENTORY_BLACKLISTED")
+                        .inputParameters(Map.of("inventoryNames", settings.blacklistedInventoryNames()))
+                        .description("Drift: instance collects blacklisted Systems Manager inventory types")
+                        .build(),
+                ManagedRule.Builder.create(this, "ApprovedAmisByTag")
+                        .configRuleName(register(settings.driftRuleName("approved-amis-by-tag")))
+                        .identifier("APPROVED_AMIS_BY_TAG")
+                        .inputParameters(Map.of("amisByTagKeyAndValue",
+                                settings.goldenImageTag().key() + ":" + settings.goldenImageTag().value()))
+                        .ruleScope(RuleScope.fromResources(List.of(ResourceType.EC2_INSTANCE)))
+                        .description("Drift: instance runs an AMI without the golden-image tag")
+                        .build(),
+                ManagedRule.Builder.create(this, "ManagedBySsm")
+                        .configRuleName(register(settings.driftRuleName("ec2-instance-managed-by-ssm")))
+                        .identifier("EC2_INSTANCE_MANAGED_BY_SSM")
+                        .ruleScope(RuleScope.fromResources(List.of(ResourceType.EC2_INSTANCE)))
+                        .description("Drift: instance is not managed by Systems Manager")
+                        .build(),
+                ManagedRule.Builder.create(this, "Imdsv2Required")
+                        .configRuleName(register(settings.driftRuleName("ec2-imdsv2-check")))
+                        .identifier("EC2_IMDSV2_CHECK")
+                        .ruleScope(RuleScope.fromResources(List.of(ResourceType.EC2_INSTANCE)))
+                        .description("Drift: instance allows IMDSv1")
+                        .build());
+
+        if (settings.createConfigRecorder()) {
+            Construct recorder = configurationRecorder();
+            // A rule can only be created once the region has a recorder.
+            rules.forEach(rule -> rule.getNode().addDependency(recorder));
+        }
+
+        driftAlarm = Alarm.Builder.create(this, "DriftAlarm")
+                .alarmName(settings.driftAlarmName())
+                .alarmDescription("Instances are non-compliant with a drift rule: drift-deploy sweeps them "
+                        + "through the drift path (events can be missed)")
+                .metric(Metric.Builder.create()
+                        .namespace(DRIFT_METRIC_NAMESPACE)
+                        .metricName(DRIFT_METRIC_NAME)
+                        .statistic("Maximum")
+                        .period(Duration.minutes(5))
+                        .build())
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .threshold(0)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        driftAlarm.addAlarmAction(new SnsAction(topic));
+    }
+
+    /** The names of the Config rules that count as drift (DRIFT_DEPLOY_DRIFT_RULES). */
+    public List<String> ruleNames() {
+        return List.copyOf(ruleNames);
+    }
+
+    public Alarm driftAlarm() {
+        return driftAlarm;
+    }
+
+    private String register(String ruleName) {
+        ruleNames.add(ruleName);
+        return ruleName;
+    }
+
+    /**
+     * A recorder limited to the types the drift rules evaluate, with its delivery channel. Only on
+     * request: an account has at most one customer-managed recorder per region.
+     */
+    private Construct configurationRecorder() {
+        Bucket bucket = Bucket.Builder.create(this, "ConfigDeliveryBucket")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .versioned(true)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        Map<String, Object> fromThisAccount = Map.of("StringEquals", Map.of("AWS:SourceAccount", Aws.ACCOUNT_ID));
+        ServicePrincipal config = new ServicePrincipal("config.amazonaws.com");
+        bucket.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("ConfigReadsBucketAcl")
+                .principals(List.of(config))
+                .actions(List.of("s3:GetBucketAcl", "s3:ListBucket"))
+                .resources(List.of(bucket.getBucketArn()))
+                .conditions(fromThisAccount)
+                .build());
+        bucket.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("ConfigDeliversSnapshots")
+                .principals(List.of(config))
+                .actions(List.of("s3:PutObject"))
+                .resources(List.of(bucket.arnForObjects("AWSLogs/" + Aws.ACCOUNT_ID + "/Config/*")))
+                .conditions(Map.of("StringEquals", Map.of(
+                        "AWS:SourceAccount", Aws.ACCOUNT_ID,
+                        "s3:x-amz-acl", "bucket-owner-full-control")))
+                .build());
+        NagSuppressions.addResourceSuppressions(bucket, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-S1")
+                .reason("Only AWS Config writes this bucket (bucket policy above); every delivery is already "
+                        + "recorded by CloudTrail, so server access logs would add a second, unlogged bucket "
+                        + "without adding an audit trail")
+                .build()));
+
+        Role role = Role.Builder.create(this, "ConfigRecorderRole")
+                .assumedBy(config)
+                .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("service-role/AWS_ConfigRole")))
+                .build();
+        NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM4")
+                .reason("AWS_ConfigRole is AWS's documented policy for a configuration recorder: read-only "
+                        + "Describe/List/Get across services, kept current by AWS as Config adds resource types")
+                .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole"))
+                .build()));
+
+        CfnConfigurationRecorder recorder = CfnConfigurationRecorder.Builder.create(this, "ConfigurationRecorder")
+                .roleArn(role.getRoleArn())
+                .recordingGroup(CfnConfigurationRecorder.RecordingGroupProperty.builder()
+                        .allSupported(false)
+                        .includeGlobalResourceTypes(false)
+                        .resourceTypes(RECORDED_RESOURCE_TYPES)
+                        .build())
+                .build();
+        CfnDeliveryChannel channel = CfnDeliveryChannel.Builder.create(this, "ConfigDeliveryChannel")
+                .s3BucketName(bucket.getBucketName())
+                .build();
+        channel.getNode().addDependency(recorder, bucket);
+        return channel;
+    }
+}

@@ -1,0 +1,127 @@
+package io.driftdeploy.infra;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+
+/**
+ * The IAM statements the functions need beyond their table, topic and logs, written by hand where a
+ * call mutates the fleet so that each one carries the tag condition that confines it.
+ *
+ * <p>Describe and Get calls on EC2, Auto Scaling, Config and CloudWatch do not support
+ * resource-level permissions, so they are granted on {@code *}; nothing that changes anything is.
+ */
+final class FunctionPermissions {
+
+    private final Settings settings;
+    private final List<String> instanceRoleArns;
+
+    /** {@code instanceRoleArns}: the roles the fleet's launch templates hand to EC2 (iam:PassRole). */
+    FunctionPermissions(Settings settings, List<String> instanceRoleArns) {
+        this.settings = settings;
+        this.instanceRoleArns = List.copyOf(instanceRoleArns);
+    }
+
+    /** Read-only calls that only accept {@code Resource: *}. */
+    void readOnly(IRole role, String... actions) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("ReadOnlyDescribe")
+                .actions(List.of(actions))
+                .resources(List.of("*"))
+                .build());
+    }
+
+    /** Drift remediation: terminate through the group, only in groups that opted in by tag. */
+    void terminateInOptedInGroups(IRole role) {
+        Settings.TagPair optIn = settings.optInTag();
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("TerminateOnlyInOptedInGroups")
+                .actions(List.of("autoscaling:TerminateInstanceInAutoScalingGroup"))
+                .resources(List.of(autoScalingGroups()))
+                .conditions(Map.of("StringEquals", Map.of("autoscaling:ResourceTag/" + optIn.key(), optIn.value())))
+                .build());
+    }
+
+    /**
+     * Rollout: a new launch template version and an instance refresh with that version as its
+     * desired configuration, only for templates and groups tagged with an application.
+     *
+     * <p>Passing a launch template to Auto Scaling (StartInstanceRefresh with DesiredConfiguration,
+     * like CreateAutoScalingGroup) is authorised as the caller's ec2:RunInstances on that template;
+     * ec2:CreateTags when it tags on launch; iam:PassRole when it names an instance profile
+     * ("Amazon EC2 Auto Scaling API permissions" and "Launch template support", AWS docs).
+     */
+    void rollOutToAppGroups(IRole role) {
+        String appTag = settings.appTag();
+        String launchTemplates = ec2Arn("launch-template/*");
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("NewVersionsOnlyOfAppTemplates")
+                .actions(List.of("ec2:CreateLaunchTemplateVersion"))
+                .resources(List.of(launchTemplates))
+                .conditions(tagPresent("aws:ResourceTag/" + appTag))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("RefreshOnlyAppGroups")
+                .actions(List.of("autoscaling:StartInstanceRefresh"))
+                .resources(List.of(autoScalingGroups()))
+                .conditions(tagPresent("autoscaling:ResourceTag/" + appTag))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("UseOnlyAppTemplates")
+                .actions(List.of("ec2:RunInstances"))
+                .resources(List.of(launchTemplates))
+                .conditions(tagPresent("aws:ResourceTag/" + appTag))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("LaunchOnlyFromTemplates")
+                .actions(List.of("ec2:RunInstances"))
+                .resources(List.of(
+                        ec2Arn("instance/*"),
+                        ec2Arn("volume/*"),
+                        ec2Arn("network-interface/*"),
+                        ec2Arn("subnet/*"),
+                        ec2Arn("security-group/*"),
+                        ec2Arn("key-pair/*"),
+                        "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + "::image/*"))
+                .conditions(Map.of("ArnLike", Map.of("ec2:LaunchTemplate", launchTemplates)))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("TagOnlyOnLaunch")
+                .actions(List.of("ec2:CreateTags"))
+                .resources(List.of(ec2Arn("instance/*"), ec2Arn("volume/*"), ec2Arn("network-interface/*")))
+                .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances")))
+                .build());
+        if (!instanceRoleArns.isEmpty()) {
+            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("PassOnlyInstanceRolesToEc2")
+                    .actions(List.of("iam:PassRole"))
+                    .resources(instanceRoleArns)
+                    .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
+                    .build());
+        }
+    }
+
+    /** Image Builder images of any account may be golden (trust is checked by the function). */
+    void readImageBuilderImages(IRole role) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("ReadImageBuilderImages")
+                .actions(List.of("imagebuilder:GetImage"))
+                .resources(List.of("arn:" + Aws.PARTITION + ":imagebuilder:" + Aws.REGION + ":*:image/*"))
+                .build());
+    }
+
+    private static Map<String, Object> tagPresent(String conditionKey) {
+        return Map.of("Null", Map.of(conditionKey, "false"));
+    }
+
+    private static String autoScalingGroups() {
+        return "arn:" + Aws.PARTITION + ":autoscaling:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
+                + ":autoScalingGroup:*:autoScalingGroupName/*";
+    }
+
+    private static String ec2Arn(String resource) {
+        return "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":" + resource;
+    }
+}

@@ -1,0 +1,148 @@
+package io.driftdeploy.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftdeploy.infra.DriftDeployFunction.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** Least privilege, checked on every identity policy of every stack (with every optional part on). */
+class IamPolicyTest {
+
+    private static final SynthesizedApp APP = SynthesizedApp.everything();
+    private final Template functions = APP.template(APP.stacks.functions());
+
+    @Test
+    void noActionIsAWildcard() {
+        for (Map<String, Object> statement : identityStatements()) {
+            assertThat(list(statement.get("Action"))).as("statement %s", statement)
+                    .noneMatch(action -> action.toString().contains("*"));
+        }
+    }
+
+    @Test
+    void nothingMutatesEverythingWithoutACondition() {
+        for (Map<String, Object> statement : identityStatements()) {
+            boolean onEverything = list(statement.get("Resource")).contains("*");
+            if (onEverything && !statement.containsKey("Condition")) {
+                assertThat(list(statement.get("Action"))).as("unconditioned statement on * %s", statement)
+                        .allMatch(action -> action.toString().matches("[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*"));
+            }
+        }
+    }
+
+    @Test
+    void driftTerminatesOnlyInGroupsCarryingTheOptInTag() {
+        for (Kind kind : List.of(Kind.DRIFT, Kind.ALARMS)) {
+            hasStatement(kind, Map.of(
+                    "Action", "autoscaling:TerminateInstanceInAutoScalingGroup",
+                    "Condition", Map.of("StringEquals",
+                            Map.of("autoscaling:ResourceTag/drift-deploy:remediation", "terminate"))));
+        }
+        for (Kind kind : List.of(Kind.IMAGES, Kind.REFRESHES)) {
+            assertThat(actionsOf(kind)).doesNotContain("autoscaling:TerminateInstanceInAutoScalingGroup");
+        }
+    }
+
+    @Test
+    void rolloutsTouchOnlyGroupsAndTemplatesCarryingTheAppTag() {
+        for (Kind kind : List.of(Kind.IMAGES, Kind.REFRESHES)) {
+            hasStatement(kind, Map.of("Action", "autoscaling:StartInstanceRefresh",
+                    "Condition", Map.of("Null", Map.of("autoscaling:ResourceTag/drift-deploy:app", "false"))));
+            hasStatement(kind, Map.of("Action", "ec2:CreateLaunchTemplateVersion",
+                    "Condition", Map.of("Null", Map.of("aws:ResourceTag/drift-deploy:app", "false"))));
+            // StartInstanceRefresh with a DesiredConfiguration is authorised as RunInstances on the template.
+            hasStatement(kind, Map.of("Sid", "UseOnlyAppTemplates", "Action", "ec2:RunInstances",
+                    "Condition", Map.of("Null", Map.of("aws:ResourceTag/drift-deploy:app", "false"))));
+            hasStatement(kind, Map.of("Sid", "LaunchOnlyFromTemplates", "Action", "ec2:RunInstances",
+                    "Condition", Map.of("ArnLike", Map.of("ec2:LaunchTemplate", Match.anyValue()))));
+            hasStatement(kind, Map.of("Action", "ec2:CreateTags",
+                    "Condition", Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances"))));
+            hasStatement(kind, Map.of("Action", "iam:PassRole",
+                    "Resource", List.of("arn:aws:iam::111111111111:role/app-instance",
+                            Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*InstanceRole.*"))),
+                    "Condition", Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))));
+        }
+        for (Kind kind : List.of(Kind.DRIFT, Kind.ALARMS)) {
+            assertThat(actionsOf(kind)).doesNotContain("autoscaling:StartInstanceRefresh",
+                    "ec2:CreateLaunchTemplateVersion", "ec2:RunInstances", "iam:PassRole");
+        }
+    }
+
+    @Test
+    void ledgerTopicAndKeyAreGrantedOnTheirOwnArnsOnly() {
+        for (Kind kind : Kind.values()) {
+            hasStatement(kind, Map.of("Action", "sns:Publish",
+                    "Resource", Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*Topic.*"))));
+            hasStatement(kind, Map.of("Action", List.of("kms:GenerateDataKey", "kms:Decrypt"),
+                    "Resource", Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*TopicKey.*"))));
+            hasStatement(kind, Map.of("Action", Match.arrayWith(List.of("dynamodb:Query", "dynamodb:PutItem")),
+                    "Resource", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))));
+        }
+        hasStatement(Kind.ALARMS, Map.of("Action", Match.arrayWith(List.of("cloudwatch:DescribeAlarms")),
+                "Resource", "*"));
+        hasStatement(Kind.IMAGES, Map.of("Action", "imagebuilder:GetImage"));
+    }
+
+    @Test
+    void functionRolesCarryNoManagedPolicies() {
+        functions.allResourcesProperties("AWS::IAM::Role",
+                Match.not(Match.objectLike(Map.of("ManagedPolicyArns", Match.anyValue()))));
+    }
+
+    private void hasStatement(Kind kind, Map<String, Object> statement) {
+        functions.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp(kind.id() + "Role.*"))),
+                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(statement))))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> actionsOf(Kind kind) {
+        return functions.findResources("AWS::IAM::Policy").values().stream()
+                .map(resource -> (Map<String, Object>) resource.get("Properties"))
+                .filter(properties -> properties.get("Roles").toString().contains(kind.id() + "Role"))
+                .flatMap(properties -> statements(properties).stream())
+                .flatMap(statement -> list(statement.get("Action")).stream())
+                .toList();
+    }
+
+    /** Every statement of every AWS::IAM::Policy and inline role policy, in every stack. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> identityStatements() {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        for (Stack stack : Stream.of(APP.stacks.notifications(), APP.stacks.detection(), APP.stacks.functions(),
+                APP.stacks.fleet()).toList()) {
+            Template template = APP.template(stack);
+            template.findResources("AWS::IAM::Policy").values().forEach(resource ->
+                    statements.addAll(statements((Map<String, Object>) resource.get("Properties"))));
+            template.findResources("AWS::IAM::Role").values().forEach(resource -> {
+                Map<String, Object> properties = (Map<String, Object>) resource.get("Properties");
+                for (Object policy : list(properties.get("Policies"))) {
+                    statements.addAll(statements((Map<String, Object>) policy));
+                }
+            });
+        }
+        assertThat(statements).isNotEmpty();
+        return statements;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(Map<String, Object> policyProperties) {
+        Map<String, Object> document = (Map<String, Object>) policyProperties.get("PolicyDocument");
+        return (List<Map<String, Object>>) document.get("Statement");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        return value instanceof List<?> values ? (List<Object>) values : List.of(value);
+    }
+}

@@ -1,0 +1,58 @@
+package io.driftdeploy.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+class SettingsTest {
+
+    private static Settings read(Map<String, Object> context) {
+        return Settings.from(context::get);
+    }
+
+    @Test
+    void defaultsAreSafeForAFreshDeploy() {
+        Settings settings = read(Map.of());
+        assertThat(settings.mode()).isEqualTo("dry-run");
+        assertThat(settings.exampleFleet()).isFalse();
+        assertThat(settings.createConfigRecorder()).isFalse();
+        assertThat(settings.optInTag()).isEqualTo(new Settings.TagPair("drift-deploy:remediation", "terminate"));
+        assertThat(settings.minHealthyPercent()).isEqualTo(90);
+        assertThat(settings.logRetention()).isEqualTo(RetentionDays.THREE_MONTHS);
+        assertThat(settings.driftRuleName("ec2-imdsv2-check")).isEqualTo("ec2-imdsv2-check");
+    }
+
+    @Test
+    void listsComeAsJsonArraysOrCommaSeparatedStrings() {
+        assertThat(read(Map.of("guardAlarms", " a, b ,,c")).guardAlarms()).containsExactly("a", "b", "c");
+        assertThat(read(Map.of("guardAlarms", List.of("a", "b"))).guardAlarms()).containsExactly("a", "b");
+    }
+
+    @Test
+    void numbersAndBooleansComeAsStringsFromTheCommandLineOrJsonValues() {
+        Settings settings = read(Map.of("functionMemoryMb", 2048, "exampleFleet", "TRUE", "fleetMaxSize", "6"));
+        assertThat(settings.functionMemoryMb()).isEqualTo(2048);
+        assertThat(settings.exampleFleet()).isTrue();
+        assertThat(settings.fleetMaxSize()).isEqualTo(6);
+    }
+
+    @Test
+    void badValuesFailNamingTheContextKey() {
+        assertThatThrownBy(() -> read(Map.of("mode", "on"))).hasMessageContaining("'mode'").hasMessageContaining("enforce");
+        assertThatThrownBy(() -> read(Map.of("minHealthyPercent", "120"))).hasMessageContaining("'minHealthyPercent'");
+        assertThatThrownBy(() -> read(Map.of("functionTimeoutSeconds", "ten"))).hasMessageContaining("'functionTimeoutSeconds'");
+        assertThatThrownBy(() -> read(Map.of("optInTag", "terminate"))).hasMessageContaining("'optInTag'");
+        assertThatThrownBy(() -> read(Map.of("exampleFleet", "yes"))).hasMessageContaining("'exampleFleet'");
+        assertThatThrownBy(() -> read(Map.of("logRetention", "FOREVER"))).hasMessageContaining("'logRetention'");
+        assertThatThrownBy(() -> read(Map.of("appTag", ""))).hasMessageContaining("'appTag'");
+        assertThatThrownBy(() -> read(Map.of("goldenImageTag", "golden:image=true"))).hasMessageContaining("'goldenImageTag'");
+        assertThatThrownBy(() -> read(Map.of("goldenAmiId", "my-ami"))).hasMessageContaining("'goldenAmiId'");
+        assertThatThrownBy(() -> read(Map.of("driftRulePrefix", "bad prefix"))).hasMessageContaining("'driftRulePrefix'");
+        assertThatThrownBy(() -> read(Map.of("fleetMinSize", "3", "fleetDesiredCapacity", "2")))
+                .hasMessageContaining("fleetMinSize");
+    }
+}

@@ -1,0 +1,93 @@
+package io.driftdeploy.infra;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The app synthesized once per context for the whole test run: each synth spawns jsii work that
+ * costs seconds, so test classes share these instead of building their own.
+ */
+final class SynthesizedApp {
+
+    static final Path REPO_ROOT = repoRoot();
+    static final Path FUNCTIONS_JAR = REPO_ROOT.resolve("functions/target/drift-deploy-functions.jar");
+
+    /** What a fresh deploy gets: cdk.json plus no context at all. */
+    private static SynthesizedApp defaults;
+    /** Every optional part switched on, with non-default values where a default would hide a bug. */
+    private static SynthesizedApp everything;
+
+    final DriftDeployApp.Stacks stacks;
+    private final Map<Stack, Template> templates = new HashMap<>();
+
+    private SynthesizedApp(Map<String, Object> context) {
+        App app = new App(AppProps.builder().context(context(context)).build());
+        stacks = DriftDeployApp.define(app);
+    }
+
+    static synchronized SynthesizedApp defaults() {
+        if (defaults == null) {
+            defaults = new SynthesizedApp(Map.of());
+        }
+        return defaults;
+    }
+
+    static synchronized SynthesizedApp everything() {
+        if (everything == null) {
+            everything = new SynthesizedApp(Map.of(
+                    "exampleFleet", "true",
+                    "createConfigRecorder", "true",
+                    "notificationEmails", "ops@example.com,oncall@example.com",
+                    "alarmTopicArns", "arn:aws:sns:us-east-1:111111111111:existing-alarms",
+                    "instanceRoleArns", "arn:aws:iam::111111111111:role/app-instance",
+                    "driftRuleNames", "org-ec2-baseline",
+                    "trustedAccounts", "111111111111,222222222222",
+                    "guardAlarms", "app-5xx",
+                    "mode", "enforce"));
+        }
+        return everything;
+    }
+
+    synchronized Template template(Stack stack) {
+        return templates.computeIfAbsent(stack, Template::fromStack);
+    }
+
+    /** cdk.json's context (what `cdk synth` sees), the real functions jar, then the test's overrides. */
+    static Map<String, Object> context(Map<String, Object> overrides) {
+        if (!Files.isRegularFile(FUNCTIONS_JAR)) {
+            throw new IllegalStateException("infra tests synthesize the real functions jar " + FUNCTIONS_JAR
+                    + "; build it first: mvn -B -pl functions -am package -DskipTests (mvn verify from the root "
+                    + "does this in order)");
+        }
+        Map<String, Object> context = new HashMap<>(cdkJsonContext());
+        context.put("functionsJar", FUNCTIONS_JAR.toString());
+        context.putAll(overrides);
+        return context;
+    }
+
+    /** Maven's project directory is the root from the root, but infra-cdk/ when run inside it. */
+    private static Path repoRoot() {
+        Path dir = Path.of(System.getProperty("driftdeploy.repoRoot", "..")).toAbsolutePath().normalize();
+        return Files.isRegularFile(dir.resolve("infra-cdk/cdk.json")) ? dir : dir.getParent();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cdkJsonContext() {
+        try {
+            Map<String, Object> cdkJson = new ObjectMapper().readValue(
+                    REPO_ROOT.resolve("infra-cdk/cdk.json").toFile(), Map.class);
+            return (Map<String, Object>) cdkJson.getOrDefault("context", Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
