@@ -462,6 +462,35 @@ def test_source_version() -> None:
     )
 
 
+def test_image_builder() -> None:
+    imagebuilder = client("imagebuilder")
+    name = f"selftest-{uuid.uuid4().hex[:8]}"
+    arn = f"arn:aws:imagebuilder:us-east-1:123456789012:image/{name}/1.2.0/3"
+    ami = ec2.register_image(Name=name, RootDeviceName="/dev/xvda")["ImageId"]
+    ec2.create_tags(Resources=[ami], Tags=[{"Key": "Ec2ImageBuilderArn", "Value": arn},
+                                          {"Key": "CreatedBy", "Value": "EC2 Image Builder"}])
+    image = imagebuilder.get_image(imageBuildVersionArn=arn)["image"]
+    results.check(
+        "GetImage: an AMI tagged with the build version ARN is that image's output",
+        image["arn"] == arn and image["state"]["status"] == "AVAILABLE" and image["version"] == "1.2.0/3"
+        and [(a["region"], a["image"], a["accountId"]) for a in image["outputResources"]["amis"]]
+        == [("us-east-1", ami, "123456789012")],
+        image,
+    )
+    wildcard = imagebuilder.get_image(imageBuildVersionArn=arn.replace("1.2.0/3", "1.x.x"))["image"]
+    results.check("GetImage: a wildcard version resolves to the build version", wildcard["arn"] == arn, wildcard["arn"])
+    results.raises(
+        "GetImage: an ARN no AMI carries is not found",
+        "ResourceNotFoundException",
+        lambda: imagebuilder.get_image(imageBuildVersionArn=arn.replace("/3", "/4")),
+    )
+    results.raises(
+        "GetImage: a malformed ARN is refused",
+        "InvalidParameterValueException",
+        lambda: imagebuilder.get_image(imageBuildVersionArn="arn:aws:imagebuilder:us-east-1:123456789012:image/Bad"),
+    )
+
+
 def test_event_pattern() -> None:
     events = client("events")
     event = {
@@ -506,6 +535,7 @@ def main() -> None:
     test_config()
     test_source_version()
     test_event_pattern()
+    test_image_builder()
     print(f"{results.passed} passed, {results.failed} failed")
     sys.exit(1 if results.failed else 0)
 

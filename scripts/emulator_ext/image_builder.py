@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
+from moto.backend_index import backend_url_patterns
 from moto.ec2.models import ec2_backends
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -44,6 +45,12 @@ IMAGE_ARN = re.compile(
     r"(?:(?:([0-9]+|x)\.([0-9]+|x)\.([0-9]+|x))|(?:[0-9]+\.[0-9]+\.[0-9]+/[0-9]+))$"
 )
 BUILD_VERSION = re.compile(r"^(?P<base>.+:image/[a-z0-9-_]+)/(?P<version>[0-9]+\.[0-9]+\.[0-9]+)/(?P<build>[0-9]+)$")
+
+
+def install() -> None:
+    """Refuses to start once moto has an Image Builder service of its own: then drop this module."""
+    if any(service == "imagebuilder" for service, _ in backend_url_patterns):
+        raise SystemExit("moto already implements Image Builder; remove the emulator's image_builder extension")
 
 
 def serve(app: WsgiApp) -> WsgiApp:

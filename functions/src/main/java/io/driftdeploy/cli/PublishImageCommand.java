@@ -27,10 +27,9 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 @Command(
         name = "publish-image",
         mixinStandardHelpOptions = true,
-        description = {
-                "Publish a golden image built by Packer: reads the manifest post-processor's file, picks the",
-                "last run's build (or --build NAME), takes its AMI in this region and puts a",
-                "'Golden Image Published' event (source drift-deploy.images) on EventBridge."})
+        description = "Publish a golden image built by Packer: reads the manifest post-processor's file, picks the"
+                + " last run's build (or --build NAME), takes its AMI in this region and puts a 'Golden Image Published'"
+                + " event (source drift-deploy.images) on EventBridge. Exit 2: bad input; 1: EventBridge refused it.")
 final class PublishImageCommand implements Callable<Integer> {
 
     static final int EXIT_BAD_INPUT = 2;
