@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AlarmDefinitions;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.GuardedRefreshes;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
@@ -42,6 +43,7 @@ public final class AlarmsHandler implements RequestStreamHandler {
     private final Reporter reporter;
     private final AlarmDefinitions alarmDefinitions;
     private final GuardedRefreshes guardedRefreshes;
+    private final DriftSweep sweep;
 
     /** Lambda's entry: settings from the environment, clients built once per container. */
     public AlarmsHandler() {
@@ -57,6 +59,8 @@ public final class AlarmsHandler implements RequestStreamHandler {
         this.reporter = new Reporter(new AuditTrail(ledger), new Notifier(aws.sns(), settings.topicArn()), telemetry, clock);
         this.alarmDefinitions = new AlarmDefinitions(aws.cloudwatch());
         this.guardedRefreshes = new GuardedRefreshes(aws.autoScaling(), aws.ec2());
+        this.sweep = new DriftSweep(settings, new Compliance(aws.config()),
+                new DriftRemediation(settings, aws, reporter, clock), telemetry);
     }
 
     @Override
@@ -80,7 +84,8 @@ public final class AlarmsHandler implements RequestStreamHandler {
         try {
             return reporter.report(decide(change));
         } catch (RuntimeException failed) {
-            // Nothing was said about this event yet: let Lambda's retry handle it afresh.
+            // Let Lambda's retry handle the event afresh. A sweep that failed part way is retried
+            // whole: the instances it already decided on come back as duplicates, not twice.
             ledger.release(claimKey, claimKey);
             throw failed;
         }
@@ -88,6 +93,9 @@ public final class AlarmsHandler implements RequestStreamHandler {
 
     private Report decide(AlarmStateChange change) {
         Optional<AlarmDefinition> definition = alarmDefinitions.find(change.alarmName());
+        if (change.newState() == AlarmState.ALARM && settings.alarms().isDriftAlarm(change.alarmName())) {
+            return sweep.sweep(change, definition);
+        }
         if (change.newState() == AlarmState.ALARM) {
             List<GuardedRefresh> refreshes = guardedRefreshes.guardedBy(change.alarmName(), settings.rollout().appTag());
             if (!refreshes.isEmpty()) {

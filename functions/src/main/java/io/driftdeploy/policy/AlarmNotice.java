@@ -38,7 +38,7 @@ public final class AlarmNotice {
         String summary = headline(change) + " " + condition(change, definition).map(text -> "Watches " + text + ". ").orElse("")
                 + "Reason: " + change.reason() + " Console: " + ConsoleLink.alarm(change.region(), change.alarmName());
         Notification notification = new Notification(ALARM_KIND, severity(change.newState()), NOTIFY,
-                Optional.empty(), Optional.empty(), subject(change), summary, notificationFacts(change, STATE_CHANGE, facts));
+                Optional.empty(), Optional.empty(), subject(change), summary, notificationFacts(change, NOTIFY, STATE_CHANGE, facts));
         return report(change, NOTIFY, STATE_CHANGE, facts, Optional.of(notification));
     }
 
@@ -66,7 +66,7 @@ public final class AlarmNotice {
                 + "drift-deploy does not act. Reason: " + change.reason()
                 + " Console: " + ConsoleLink.alarm(change.region(), change.alarmName());
         Notification notification = new Notification(ALARM_KIND, Notification.Severity.HIGH, NOTIFY, app, group,
-                subject, summary, notificationFacts(change, ROLLOUT_GUARD, facts));
+                subject, summary, notificationFacts(change, NOTIFY, ROLLOUT_GUARD, facts));
         return report(change, NOTIFY, ROLLOUT_GUARD, facts, Optional.of(notification));
     }
 
@@ -220,11 +220,13 @@ public final class AlarmNotice {
                         + " version " + version + ")").orElse("");
     }
 
-    private static Map<String, Object> notificationFacts(AlarmStateChange change, String reason, Map<String, Object> facts) {
+    /** The notification carries every fact, including those the report keeps in its own fields. */
+    static Map<String, Object> notificationFacts(AlarmStateChange change, String decision, String reason,
+                                                 Map<String, Object> facts) {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("eventId", change.eventId());
         all.putAll(facts);
-        all.put("decision", NOTIFY);
+        all.put("decision", decision);
         all.put("reason", reason);
         return all;
     }
