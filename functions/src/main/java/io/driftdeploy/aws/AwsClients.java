@@ -11,11 +11,13 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -37,8 +39,10 @@ public final class AwsClients {
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> configure(SqsClient.builder()).build());
     private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> configure(DynamoDbClient.builder()).build());
     private final Lazy<ConfigClient> config = new Lazy<>(() -> configure(ConfigClient.builder()).build());
+    private final Lazy<CloudWatchClient> cloudWatch = new Lazy<>(() -> configure(CloudWatchClient.builder()).build());
     private final Lazy<ImagebuilderClient> imageBuilder = new Lazy<>(() -> configure(ImagebuilderClient.builder()).build());
     private final Lazy<EventBridgeClient> eventBridge = new Lazy<>(() -> configure(EventBridgeClient.builder()).build());
+    private final Lazy<LambdaClient> lambda = new Lazy<>(() -> configure(LambdaClient.builder()).build());
 
     public AwsClients(Region region, Optional<URI> endpoint) {
         this.region = region;
@@ -83,12 +87,20 @@ public final class AwsClients {
         return config.get();
     }
 
+    public CloudWatchClient cloudwatch() {
+        return cloudWatch.get();
+    }
+
     public ImagebuilderClient imageBuilder() {
         return imageBuilder.get();
     }
 
     public EventBridgeClient eventBridge() {
         return eventBridge.get();
+    }
+
+    public LambdaClient lambda() {
+        return lambda.get();
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {

@@ -45,6 +45,8 @@ public final class DriftLedger {
     private static final long CIRCUIT_OPEN = 1_000_000_000L;
 
     private static final String CLAIM = "claim";
+    private static final String ORDERING_TIMESTAMP = "orderingTimestamp";
+    private static final String COMPLIANCE = "compliance";
 
     private final Ledger ledger;
 
@@ -65,19 +67,21 @@ public final class DriftLedger {
 
     /**
      * Records the evaluation if it is the newest for its rule and instance; returns whether it is.
-     * A retry of an event whose first attempt recorded it (and then failed) is still the newest.
+     * The very evaluation recorded before (same orderingTimestamp and compliance) is still the
+     * newest: a retry of an event whose first attempt recorded it and then failed, or the alarms
+     * function's sweep re-reading from Config an evaluation whose event was held back by a guard.
      */
     public boolean recordEvaluation(Evaluation evaluation, Instant now) {
         String pk = "EVALUATION#" + evaluation.instanceId();
-        boolean newest = ledger.putIfNewer(pk, evaluation.ruleName(), "orderingTimestamp", evaluation.orderingTimestamp(),
-                Map.of("compliance", text(evaluation.compliance().name()),
+        boolean newest = ledger.putIfNewer(pk, evaluation.ruleName(), ORDERING_TIMESTAMP, evaluation.orderingTimestamp(),
+                Map.of(COMPLIANCE, text(evaluation.compliance().name()),
                         "eventId", text(evaluation.eventId()),
                         "recordedAt", text(now.toString())),
                 now.plus(EVALUATION_TTL));
         return newest || ledger.get(pk, evaluation.ruleName())
-                .map(recorded -> recorded.get("eventId"))
-                .map(recordedBy -> recordedBy.s().equals(evaluation.eventId()))
-                .orElse(false);
+                .filter(recorded -> Long.parseLong(recorded.get(ORDERING_TIMESTAMP).n()) == evaluation.orderingTimestamp().toEpochMilli()
+                        && recorded.get(COMPLIANCE).s().equals(evaluation.compliance().name()))
+                .isPresent();
     }
 
     public boolean claimTermination(String instanceId, String eventId, Instant now) {

@@ -8,6 +8,7 @@ import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.policy.DriftCase;
+import io.driftdeploy.policy.DriftDecision;
 import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.policy.GroupModes;
 import io.driftdeploy.policy.DriftReason;
@@ -16,6 +17,7 @@ import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.GroupFacts;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.RateScope;
+import io.driftdeploy.policy.Report;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +37,25 @@ import java.util.Optional;
  * Config once each and terminates once.
  */
 public final class DriftRemediation {
+
+    /** Which decisions are announced one by one; every decision is audited and logged regardless. */
+    public enum Announce {
+        /** The drift function: each event's decision is news. */
+        EVERY_DECISION,
+        /**
+         * The alarms function's sweep: only terminations. Its summary tells the rest, so a drift
+         * alarm firing again does not re-announce every instance still left alone. Storm alerts
+         * are sent either way.
+         */
+        TERMINATIONS;
+
+        boolean announces(DriftReason reason) {
+            return this == EVERY_DECISION || reason.decision() == DriftDecision.TERMINATE;
+        }
+    }
+
+    /** Account-wide count of non-compliant instances (EMF), which the drift alarm watches. */
+    public static final String NON_COMPLIANT_INSTANCES = "NonCompliantInstances";
 
     private final Settings settings;
     private final DriftLedger ledger;
@@ -60,14 +81,19 @@ public final class DriftRemediation {
      * instance was terminated, which a retry sees as a duplicate.
      */
     public Map<String, Object> remediate(Evaluation evaluation) {
+        return remediate(evaluation, Announce.EVERY_DECISION);
+    }
+
+    /** As {@link #remediate(Evaluation)}, announcing only the decisions {@code announce} names. */
+    public Map<String, Object> remediate(Evaluation evaluation, Announce announce) {
         Instant now = clock.instant();
         DriftCase drift = DriftCase.of(evaluation, settings.mode());
         Optional<DriftReason> stopped = DriftPolicy.driftRule(evaluation, settings.drift())
                 .or(() -> DriftPolicy.notDuplicate(ledger.claimEvent(evaluation, now)));
         if (stopped.isPresent()) {
-            return report(drift, stopped.get(), List.of(), Map.of());
+            return report(drift, stopped.get(), List.of(), Map.of(), announce);
         }
-        Attempt attempt = new Attempt(evaluation, now);
+        Attempt attempt = new Attempt(evaluation, now, announce);
         try {
             return attempt.decide(drift);
         } catch (RuntimeException failure) {
@@ -81,14 +107,16 @@ public final class DriftRemediation {
         private final Evaluation evaluation;
         private final Instant now;
         private final Instant windowStart;
+        private final Announce announce;
         /** Set once the instance's group is known; until then nothing is reserved. */
         private Optional<TerminationGuards> guards = Optional.empty();
         private boolean terminated;
 
-        Attempt(Evaluation evaluation, Instant now) {
+        Attempt(Evaluation evaluation, Instant now, Announce announce) {
             this.evaluation = evaluation;
             this.now = now;
             this.windowStart = DriftPolicy.rateWindowStart(now, settings.drift().rateWindow());
+            this.announce = announce;
         }
 
         Map<String, Object> decide(DriftCase unplaced) {
@@ -96,21 +124,23 @@ public final class DriftRemediation {
             Optional<DriftReason> stopped = DriftPolicy.nonCompliant(evaluation)
                     .or(() -> DriftPolicy.newestEvaluation(newest));
             if (stopped.isPresent()) {
-                return report(unplaced, stopped.get(), List.of(), Map.of());
+                return report(unplaced, stopped.get(), List.of(), Map.of(), announce);
             }
             reporter.telemetry().count(Map.of("DriftDetected", 1), Map.of());
+            // One drifted instance known now; the drift alarm watches this (docs/alarms.md).
+            reporter.telemetry().accountWide(NON_COMPLIANT_INSTANCES, 1);
 
             Optional<InstanceFacts> described = fleet.describe(evaluation.instanceId());
             stopped = DriftPolicy.instanceLive(described);
             if (stopped.isPresent()) {
-                return report(unplaced, stopped.get(), List.of(), Map.of());
+                return report(unplaced, stopped.get(), List.of(), Map.of(), announce);
             }
             InstanceFacts instance = described.orElseThrow();
             DriftCase drift = instance.group().map(group -> place(unplaced, group)).orElse(unplaced);
             Settings.Drift rules = settings.drift();
             stopped = DriftPolicy.optedInGroup(instance, rules.optInTag());
             if (stopped.isPresent()) {
-                return report(drift, stopped.get(), List.of(), Map.of());
+                return report(drift, stopped.get(), List.of(), Map.of(), announce);
             }
             GroupFacts group = instance.group().orElseThrow();
             int allowance = DriftPolicy.capacityAllowance(group, rules.minHealthyPercent());
@@ -133,12 +163,12 @@ public final class DriftRemediation {
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
             if (reason != DriftReason.DRIFT_CONFIRMED) {
                 guards.giveBack();
-                return report(placed, reason, List.of(), Map.of());
+                return report(placed, reason, List.of(), Map.of(), announce);
             }
             String activityId = fleet.terminate(evaluation.instanceId());
             terminated = true;
             return report(placed, reason, List.of("TerminateInstanceInAutoScalingGroup " + evaluation.instanceId()),
-                    Map.of("activityId", activityId));
+                    Map.of("activityId", activityId), announce);
         }
 
         /**
@@ -192,8 +222,10 @@ public final class DriftRemediation {
         return drift.inGroup(group.name(), app, GroupModes.effective(settings, group.tags()));
     }
 
-    private Map<String, Object> report(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details) {
-        Map<String, Object> result = reporter.report(DriftReports.decision(drift, reason, actions, details));
+    private Map<String, Object> report(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details,
+                                       Announce announce) {
+        Report report = DriftReports.decision(drift, reason, actions, details);
+        Map<String, Object> result = reporter.report(announce.announces(reason) ? report : report.withoutNotification());
         if (reason == DriftReason.DRIFT_CONFIRMED) {
             reporter.telemetry().count(Map.of("Terminated", 1), Map.of());
         } else {

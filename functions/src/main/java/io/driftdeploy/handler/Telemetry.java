@@ -69,6 +69,25 @@ public final class Telemetry {
         print(line);
     }
 
+    /**
+     * Emits one value that several functions report on the same thing (e.g. NonCompliantInstances
+     * from the drift function and the alarms function's sweep): to the series of this function,
+     * and to one series with no dimensions that adds them up for an alarm to watch. An empty
+     * dimension set is valid EMF and publishes the metric without dimensions.
+     */
+    public void accountWide(String name, long value) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("_aws", Map.of(
+                "Timestamp", clock.millis(),
+                "CloudWatchMetrics", List.of(Map.of(
+                        "Namespace", NAMESPACE,
+                        "Dimensions", List.of(List.of("Function"), List.of()),
+                        "Metrics", List.of(Map.of("Name", name, "Unit", "Count"))))));
+        line.put("Function", function);
+        line.put(name, value);
+        print(line);
+    }
+
     private void print(Map<String, Object> line) {
         try {
             out.println(JSON.writeValueAsString(line));

@@ -40,6 +40,15 @@ public record Evaluation(
         }
     }
 
+    /**
+     * Whether a resource type and id as Config evaluated them name an EC2 instance the drift path
+     * can decide on (the sweep meets every resource type a drift rule evaluates).
+     */
+    public static boolean namesAnInstance(String resourceType, String resourceId) {
+        return ComplianceChange.INSTANCE_RESOURCE_TYPES.contains(resourceType)
+                && resourceId != null && ComplianceChange.INSTANCE_ID.matcher(resourceId).matches();
+    }
+
     /** The EC2 instance evaluated (for both resource types, the resource id). */
     public String instanceId() {
         return resourceId;

@@ -38,4 +38,9 @@ public record Report(
         actions = List.copyOf(actions);
         facts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(facts));
     }
+
+    /** The same report, audited and logged but not announced (someone else tells the team). */
+    public Report withoutNotification() {
+        return new Report(function, eventId, subject, decision, reason, mode, actions, facts, Optional.empty());
+    }
 }

@@ -55,6 +55,19 @@ class TelemetryTest {
     }
 
     @Test
+    void anAccountWideValueGoesToTheFunctionsSeriesAndToOneWithoutDimensions() throws Exception {
+        telemetry.accountWide("NonCompliantInstances", 3);
+
+        JsonNode line = onlyLine();
+        JsonNode directive = line.path("_aws").path("CloudWatchMetrics").get(0);
+        assertThat(directive.path("Namespace").asText()).isEqualTo("DriftDeploy");
+        assertThat(directive.path("Dimensions").toString()).isEqualTo("[[\"Function\"],[]]");
+        assertThat(directive.path("Metrics").get(0).path("Name").asText()).isEqualTo("NonCompliantInstances");
+        assertThat(line.path("Function").asText()).isEqualTo("drift");
+        assertThat(line.path("NonCompliantInstances").asLong()).isEqualTo(3);
+    }
+
+    @Test
     void noCountsWriteNothing() {
         telemetry.count(Map.of(), Map.of());
 

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
 import software.amazon.awssdk.services.autoscaling.model.RefreshStrategy;
-import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 
 /** Proves the harness and the emulator behave as the functions' tests rely on. */
@@ -68,8 +67,7 @@ class EmulatorFoundationIT {
     @Test
     void anInstanceRefreshToANewTemplateVersionEndsWithEveryInstanceOnIt() {
         TestGroup group = env.group("web").instances(3).create();
-        String newImage = env.aws.ec2().describeImages(r -> r.owners("amazon")).images().stream()
-                .map(Image::imageId).filter(id -> !id.equals(env.baseImageId)).findFirst().orElseThrow();
+        String newImage = env.otherImageId();
         long version = group.newTemplateVersion(newImage);
 
         String refreshId = env.aws.autoScaling().startInstanceRefresh(r -> r

@@ -221,6 +221,15 @@ public final class TestEnvironment {
                 .timeToLiveSpecification(t -> t.enabled(true).attributeName(Ledger.EXPIRES_AT)));
     }
 
+    /** An available image other than {@link #baseImageId}, to roll out as a new golden image. */
+    public String otherImageId() {
+        return aws.ec2().describeImages(r -> r.owners("amazon")).images().stream()
+                .map(Image::imageId)
+                .filter(id -> !id.equals(baseImageId))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("the emulator lists only one Amazon-owned image"));
+    }
+
     private String anyAvailableImage() {
         return aws.ec2().describeImages(r -> r.owners("amazon")).images().stream()
                 .map(Image::imageId)

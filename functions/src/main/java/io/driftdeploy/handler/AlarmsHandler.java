@@ -1,0 +1,107 @@
+package io.driftdeploy.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.driftdeploy.aws.AlarmDefinitions;
+import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.Compliance;
+import io.driftdeploy.aws.GuardedRefreshes;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.AlarmState;
+import io.driftdeploy.event.AlarmStateChange;
+import io.driftdeploy.event.Events;
+import io.driftdeploy.event.InvalidEventException;
+import io.driftdeploy.policy.AlarmDefinition;
+import io.driftdeploy.policy.AlarmNotice;
+import io.driftdeploy.policy.GuardedRefresh;
+import io.driftdeploy.policy.Report;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The alarms function: a CloudWatch alarm state change, from EventBridge or from the alarm's SNS
+ * action, becomes a notification with the context to act on it. The drift alarm going to ALARM
+ * sweeps every non-compliant instance through the drift path (events can be missed); a rollout
+ * guard alarm going to ALARM names the refresh and image it stops.
+ */
+public final class AlarmsHandler implements RequestStreamHandler {
+
+    /** EventBridge retries for up to a day; a week covers replays by hand too. */
+    static final Duration CLAIM_RETENTION = Duration.ofDays(7);
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Ledger ledger;
+    private final Reporter reporter;
+    private final AlarmDefinitions alarmDefinitions;
+    private final GuardedRefreshes guardedRefreshes;
+    private final DriftSweep sweep;
+
+    /** Lambda's entry: settings from the environment, clients built once per container. */
+    public AlarmsHandler() {
+        this(Settings.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(),
+                Telemetry.toStdout(AlarmNotice.FUNCTION));
+    }
+
+    public AlarmsHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
+        settings.drift().requireRules();
+        this.settings = settings;
+        this.clock = clock;
+        this.ledger = new Ledger(aws.dynamoDb(), settings.tableName());
+        this.reporter = new Reporter(new AuditTrail(ledger), new Notifier(aws.sns(), settings.topicArn()), telemetry, clock);
+        this.alarmDefinitions = new AlarmDefinitions(aws.cloudwatch());
+        this.guardedRefreshes = new GuardedRefreshes(aws.autoScaling(), aws.ec2());
+        this.sweep = new DriftSweep(settings, new Compliance(aws.config()),
+                new DriftRemediation(settings, aws, reporter, clock), telemetry);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) {
+        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input)));
+    }
+
+    /** Handles one raw event and returns the JSON result (the CLI and tests call this directly). */
+    public Map<String, Object> handle(byte[] event) {
+        AlarmStateChange change;
+        try {
+            change = Events.parseAlarm(event);
+        } catch (InvalidEventException invalid) {
+            return reporter.reject(AlarmNotice.FUNCTION, invalid.field(), invalid.problem());
+        }
+        String claimKey = "EVENT#" + AlarmNotice.FUNCTION + "#" + change.eventId();
+        if (!ledger.claim(claimKey, claimKey, Map.of("alarm", Ledger.text(change.alarmName())),
+                clock.instant().plus(CLAIM_RETENTION))) {
+            return reporter.report(AlarmNotice.duplicate(change));
+        }
+        try {
+            return reporter.report(decide(change));
+        } catch (RuntimeException failed) {
+            // Let Lambda's retry handle the event afresh. A sweep that failed part way is retried
+            // whole: the instances it already decided on come back as duplicates, not twice.
+            ledger.release(claimKey, claimKey);
+            throw failed;
+        }
+    }
+
+    private Report decide(AlarmStateChange change) {
+        Optional<AlarmDefinition> definition = alarmDefinitions.find(change.alarmName());
+        if (change.newState() == AlarmState.ALARM && settings.alarms().isDriftAlarm(change.alarmName())) {
+            return sweep.sweep(change, definition);
+        }
+        if (change.newState() == AlarmState.ALARM) {
+            List<GuardedRefresh> refreshes = guardedRefreshes.guardedBy(change.alarmName(), settings.rollout().appTag());
+            if (!refreshes.isEmpty()) {
+                return AlarmNotice.rolloutGuard(change, definition, refreshes);
+            }
+        }
+        return AlarmNotice.stateChange(change, definition);
+    }
+}

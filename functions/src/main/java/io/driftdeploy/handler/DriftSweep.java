@@ -1,0 +1,104 @@
+package io.driftdeploy.handler;
+
+import io.driftdeploy.aws.Compliance;
+import io.driftdeploy.aws.Compliance.NonCompliantResource;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.AlarmStateChange;
+import io.driftdeploy.event.ComplianceType;
+import io.driftdeploy.policy.AlarmDefinition;
+import io.driftdeploy.policy.DriftDecision;
+import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.Report;
+import io.driftdeploy.policy.SweepReports;
+import io.driftdeploy.policy.SweepReports.SweptInstance;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The drift alarm's sweep. Events can be missed, so every NON_COMPLIANT instance of every drift
+ * rule is read from AWS Config and sent through the drift function's own decision path, one
+ * evaluation at a time. The guards that span decisions live in the ledger, so the rate limits,
+ * the storm circuit and the capacity held by terminations in flight bound the sweep as a whole,
+ * exactly as they bound a burst of events.
+ */
+final class DriftSweep {
+
+    private final Settings settings;
+    private final Compliance compliance;
+    private final DriftRemediation remediation;
+    private final Telemetry telemetry;
+
+    DriftSweep(Settings settings, Compliance compliance, DriftRemediation remediation, Telemetry telemetry) {
+        this.settings = settings;
+        this.compliance = compliance;
+        this.remediation = remediation;
+        this.telemetry = telemetry;
+    }
+
+    Report sweep(AlarmStateChange alarm, Optional<AlarmDefinition> definition) {
+        Settings.Drift drift = settings.drift();
+        Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
+        drift.rulePrefix().ifPresent(prefix -> rules.addAll(compliance.ruleNamesStartingWith(prefix)));
+
+        List<String> swept = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        Map<String, List<Evaluation>> byInstance = new LinkedHashMap<>();
+        for (String rule : rules) {
+            Optional<List<NonCompliantResource>> results = compliance.nonCompliant(rule);
+            if (results.isEmpty()) {
+                missing.add(rule);
+                continue;
+            }
+            swept.add(rule);
+            for (NonCompliantResource result : results.get()) {
+                // A drift rule may evaluate other resource types too; only instances are replaced.
+                if (Evaluation.namesAnInstance(result.resourceType(), result.resourceId())) {
+                    byInstance.computeIfAbsent(result.resourceId(), instance -> new ArrayList<>())
+                            .add(evaluation(alarm, result));
+                }
+            }
+        }
+        telemetry.accountWide(DriftRemediation.NON_COMPLIANT_INSTANCES, byInstance.size());
+        List<SweptInstance> outcomes = byInstance.values().stream().map(this::decide).toList();
+        return SweepReports.summary(alarm, definition, settings.mode(), swept, missing, outcomes);
+    }
+
+    /**
+     * One id per alarm event, rule and instance: a retried sweep finds what it already decided
+     * as a duplicate instead of deciding it twice.
+     */
+    private static Evaluation evaluation(AlarmStateChange alarm, NonCompliantResource result) {
+        return new Evaluation(alarm.eventId() + "#sweep#" + result.ruleName() + "#" + result.resourceId(),
+                alarm.account(), alarm.region(), result.ruleName(), result.resourceType(), result.resourceId(),
+                ComplianceType.NON_COMPLIANT, result.orderingTimestamp());
+    }
+
+    /**
+     * An instance several drift rules flag is decided on once: its evaluations are tried in turn
+     * only while the drift path skips them, since a skip can be about one rule's evaluation (stale,
+     * compliant again) while terminate and notify are about the instance and its group.
+     */
+    private SweptInstance decide(List<Evaluation> evaluations) {
+        Evaluation decided = evaluations.getFirst();
+        Map<String, Object> result = Map.of();
+        for (Evaluation evaluation : evaluations) {
+            decided = evaluation;
+            result = remediation.remediate(evaluation, DriftRemediation.Announce.TERMINATIONS);
+            if (!DriftDecision.SKIP.label().equals(result.get("decision"))) {
+                break;
+            }
+        }
+        return new SweptInstance(decided.instanceId(), Optional.ofNullable((String) result.get("group")),
+                decided.ruleName(), (String) result.get("decision"), (String) result.get("reason"), actions(result));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> actions(Map<String, Object> result) {
+        return (List<String>) result.getOrDefault("actions", List.of());
+    }
+}
