@@ -14,11 +14,6 @@ import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.config.model.Evaluation;
 import software.amazon.awssdk.services.config.model.Owner;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.InstanceType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -90,7 +85,7 @@ final class DemoFleet {
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         aws.sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(inboxArn));
         this.tableName = "drift-deploy-demo-ledger-" + suffix;
-        createLedgerTable();
+        Ledger.createTable(aws.dynamoDb(), tableName);
         this.configRule = "ec2-hardening-baseline-" + suffix;
         aws.config().putConfigRule(r -> r.configRule(rule -> rule
                 .configRuleName(configRule)
@@ -153,19 +148,5 @@ final class DemoFleet {
 
     private static software.amazon.awssdk.services.autoscaling.model.Tag groupTag(String key, String value) {
         return software.amazon.awssdk.services.autoscaling.model.Tag.builder().key(key).value(value).propagateAtLaunch(false).build();
-    }
-
-    private void createLedgerTable() {
-        aws.dynamoDb().createTable(r -> r
-                .tableName(tableName)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName(Ledger.PARTITION_KEY).attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName(Ledger.SORT_KEY).attributeType(ScalarAttributeType.S).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName(Ledger.PARTITION_KEY).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(Ledger.SORT_KEY).keyType(KeyType.RANGE).build()));
-        aws.dynamoDb().updateTimeToLive(r -> r.tableName(tableName)
-                .timeToLiveSpecification(t -> t.enabled(true).attributeName(Ledger.EXPIRES_AT)));
     }
 }

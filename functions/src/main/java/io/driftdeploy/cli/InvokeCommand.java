@@ -3,7 +3,6 @@ package io.driftdeploy.cli;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.Telemetry;
 import java.io.ByteArrayInputStream;
@@ -41,7 +40,6 @@ import picocli.CommandLine.Parameters;
 final class InvokeCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String NO_GROUP_MODE_TAG = "aws:drift-deploy:no-group-mode-override";
 
     @CommandLine.ParentCommand
     private Main main;
@@ -75,7 +73,7 @@ final class InvokeCommand implements Callable<Integer> {
         Console console = main.console();
         Settings settings = Settings.from(console.environment());
         if (dryRun) {
-            settings = forcedDryRun(settings);
+            settings = settings.forceDryRun();
         }
         Clock clock = Clock.systemUTC();
         RequestStreamHandler handler = factory.create(settings, aws.clients(console.environment()), clock,
@@ -89,18 +87,6 @@ final class InvokeCommand implements Callable<Integer> {
         console.out().println(result.toString(StandardCharsets.UTF_8).strip());
         console.out().flush();
         return rejection(result.toByteArray());
-    }
-
-    /**
-     * Dry run whatever the settings say, the groups' mode tags included: a group tagged
-     * drift-deploy:mode=enforce would otherwise still be acted on (the tag overrides the global
-     * mode). Reading the override from a tag key no group can carry turns it off: AWS reserves
-     * the aws: prefix, users cannot create tags with it.
-     */
-    static Settings forcedDryRun(Settings settings) {
-        Settings global = settings.withMode(Mode.DRY_RUN);
-        return new Settings(global.topicArn(), global.tableName(), global.mode(), NO_GROUP_MODE_TAG,
-                global.drift(), global.rollout(), global.alarms());
     }
 
     /** A rejected event is a failure for the person who typed the command: exit 1 with the field that was wrong. */
