@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -41,6 +42,7 @@ public final class AwsClients {
     private final Lazy<CloudWatchClient> cloudWatch = new Lazy<>(() -> configure(CloudWatchClient.builder()).build());
     private final Lazy<ImagebuilderClient> imageBuilder = new Lazy<>(() -> configure(ImagebuilderClient.builder()).build());
     private final Lazy<EventBridgeClient> eventBridge = new Lazy<>(() -> configure(EventBridgeClient.builder()).build());
+    private final Lazy<LambdaClient> lambda = new Lazy<>(() -> configure(LambdaClient.builder()).build());
 
     public AwsClients(Region region, Optional<URI> endpoint) {
         this.region = region;
@@ -95,6 +97,10 @@ public final class AwsClients {
 
     public EventBridgeClient eventBridge() {
         return eventBridge.get();
+    }
+
+    public LambdaClient lambda() {
+        return lambda.get();
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {

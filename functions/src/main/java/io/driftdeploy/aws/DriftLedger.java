@@ -25,18 +25,18 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 public final class DriftLedger {
 
     /** EventBridge retries for up to 24 hours and Lambda's async retries for 6: a week covers both. */
-    static final Duration EVENT_CLAIM_TTL = Duration.ofDays(7);
+    private static final Duration EVENT_CLAIM_TTL = Duration.ofDays(7);
     /** Config delivers evaluations within hours; a month outlives any late delivery. */
-    static final Duration EVALUATION_TTL = Duration.ofDays(30);
+    private static final Duration EVALUATION_TTL = Duration.ofDays(30);
     /** A terminated instance is gone long before this; a failed termination releases its claim. */
-    static final Duration TERMINATION_CLAIM_TTL = Duration.ofDays(1);
+    private static final Duration TERMINATION_CLAIM_TTL = Duration.ofDays(1);
     /**
      * How long a termination counts as in flight for the capacity guard. It only has to cover the
      * moment between a decision's DescribeAutoScalingGroups and its instance leaving InService
      * (seconds); while it lasts, the instance also counts as missing from InService, so the guard
      * errs on the safe side.
      */
-    public static final Duration CAPACITY_HOLD = Duration.ofMinutes(2);
+    private static final Duration CAPACITY_HOLD = Duration.ofMinutes(2);
 
     /**
      * An open circuit pins the window's counter far above any limit, so units given back after

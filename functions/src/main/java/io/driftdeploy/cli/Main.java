@@ -1,5 +1,7 @@
 package io.driftdeploy.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,11 +15,22 @@ import picocli.CommandLine.Command;
                 "new golden images roll out by Auto Scaling instance refresh.",
                 "",
                 "Run a function on an event file, dry-run it, replay or redrive events, publish a golden image."},
-        subcommands = {CommandLine.HelpCommand.class, PublishImageCommand.class})
+        footer = {
+                "",
+                "Start here:  drift-deploy demo        (plays the whole story on a local emulator; no AWS account needed)",
+                "Help on one command:  drift-deploy help COMMAND"},
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, InvokeCommand.class, ReplayCommand.class, RedriveCommand.class,
+                PublishImageCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    private final Console console;
+
+    private Main(Console console) {
+        this.console = console;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -25,7 +38,20 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return run(Console.system(), args);
+    }
+
+    /** Runs the CLI with the given environment and streams instead of the process's own. */
+    public static int run(Console console, String... args) {
+        CommandLine cli = new CommandLine(new Main(console));
+        cli.setOut(new PrintWriter(console.out(), true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(console.err(), true, StandardCharsets.UTF_8));
+        cli.setExecutionExceptionHandler(new Failures());
+        return cli.execute(args);
+    }
+
+    Console console() {
+        return console;
     }
 
     @Override

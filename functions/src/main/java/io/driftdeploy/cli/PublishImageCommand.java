@@ -6,7 +6,6 @@ import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.ImagePublisher;
 import io.driftdeploy.event.ImageSource;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,8 +15,6 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * What a CI pipeline runs after {@code packer build}: reads the Packer manifest and puts the
@@ -29,7 +26,13 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
         mixinStandardHelpOptions = true,
         description = "Publish a golden image built by Packer: reads the manifest post-processor's file, picks the"
                 + " last run's build (or --build NAME), takes its AMI in this region and puts a 'Golden Image Published'"
-                + " event (source drift-deploy.images) on EventBridge. Exit 2: bad input; 1: EventBridge refused it.")
+                + " event (source drift-deploy.images) on EventBridge; the images function validates and rolls it out.",
+        footer = {
+                "",
+                "Example (in CI, right after packer build):",
+                "  drift-deploy publish-image --manifest manifest.json --app shop",
+                "",
+                "Exit status: 0 the event was accepted; 1 EventBridge refused it; 2 bad input (the message names the field)."})
 final class PublishImageCommand implements Callable<Integer> {
 
     static final int EXIT_BAD_INPUT = 2;
@@ -58,13 +61,12 @@ final class PublishImageCommand implements Callable<Integer> {
             description = "Event bus name or ARN (default: the account's default bus).")
     private String eventBus;
 
-    @Option(names = "--region", paramLabel = "REGION",
-            description = "AWS region to publish in, whose AMI is taken from the manifest (default: the AWS SDK's region chain).")
-    private String region;
+    @CommandLine.ParentCommand
+    private Main main;
 
-    @Option(names = "--endpoint-url", paramLabel = "URL",
-            description = "AWS endpoint, e.g. a local emulator (default: AWS_ENDPOINT_URL, else AWS).")
-    private URI endpointUrl;
+    /** The region also picks the AMI out of a multi-region manifest. */
+    @CommandLine.Mixin
+    private AwsOptions awsOptions;
 
     @Override
     public Integer call() {
@@ -74,9 +76,7 @@ final class PublishImageCommand implements Callable<Integer> {
             err.println("publish-image: --app: '" + app + "' is not an application name (letters, digits and ._:/+=@-)");
             return EXIT_BAD_INPUT;
         }
-        AwsClients aws = new AwsClients(
-                region != null ? Region.of(region) : DefaultAwsRegionProviderChain.builder().build().getRegion(),
-                Optional.ofNullable(endpointUrl).or(AwsClients::endpointFromEnvironment));
+        AwsClients aws = awsOptions.clients(main.console().environment());
         PackerManifest.Build chosen;
         try {
             chosen = PackerManifest.select(manifest, Optional.ofNullable(build), aws.region().id());

@@ -9,11 +9,16 @@ import java.util.Optional;
 /**
  * Every setting drift-deploy reads, parsed and validated once at init from the environment.
  * A missing or malformed value fails with a {@link SettingsException} naming the variable.
+ *
+ * @param mode           the global mode; a group's mode tag overrides it
+ * @param dryRunForced   a person asked for a dry run (the CLI's --dry-run): no group tag can
+ *                       turn that back into enforce
  */
 public record Settings(
         String topicArn,
         String tableName,
         Mode mode,
+        boolean dryRunForced,
         String modeTag,
         Drift drift,
         Rollout rollout,
@@ -99,15 +104,16 @@ public record Settings(
                 read.required("TOPIC_ARN"),
                 read.required("TABLE"),
                 read.mode("MODE", Mode.DRY_RUN),
+                false,
                 read.text("MODE_TAG", "drift-deploy:mode"),
                 drift,
                 rollout,
                 alarms);
     }
 
-    /** The same settings with the global mode forced, as {@code --dry-run} does. */
-    public Settings withMode(Mode forced) {
-        return new Settings(topicArn, tableName, forced, modeTag, drift, rollout, alarms);
+    /** The same settings in a dry run that no group's mode tag overrides, as {@code --dry-run} asks. */
+    public Settings forceDryRun() {
+        return new Settings(topicArn, tableName, Mode.DRY_RUN, true, modeTag, drift, rollout, alarms);
     }
 
     private record Reader(Map<String, String> env) {

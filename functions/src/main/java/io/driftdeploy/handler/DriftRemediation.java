@@ -10,6 +10,7 @@ import io.driftdeploy.config.Settings;
 import io.driftdeploy.policy.DriftCase;
 import io.driftdeploy.policy.DriftDecision;
 import io.driftdeploy.policy.DriftPolicy;
+import io.driftdeploy.policy.GroupModes;
 import io.driftdeploy.policy.DriftReason;
 import io.driftdeploy.policy.DriftReports;
 import io.driftdeploy.policy.Evaluation;
@@ -218,7 +219,7 @@ public final class DriftRemediation {
 
     private DriftCase place(DriftCase drift, GroupFacts group) {
         Optional<String> app = Optional.ofNullable(group.tags().get(settings.rollout().appTag()));
-        return drift.inGroup(group.name(), app, DriftPolicy.mode(settings.mode(), settings.modeTag(), group.tags()));
+        return drift.inGroup(group.name(), app, GroupModes.effective(settings, group.tags()));
     }
 
     private Map<String, Object> report(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details,

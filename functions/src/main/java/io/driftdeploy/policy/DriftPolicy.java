@@ -6,7 +6,6 @@ import io.driftdeploy.config.TagMatcher;
 import io.driftdeploy.event.ComplianceType;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -137,21 +136,7 @@ public final class DriftPolicy {
         return accountBelowLimit ? Optional.empty() : Optional.of(DriftReason.ACCOUNT_RATE_LIMIT);
     }
 
-    // Rule 8: mode.
-
-    /**
-     * The group's mode tag overrides the global mode, both ways (DESIGN.md: "globally and per
-     * group (tag override)"), so one group can be enforced while the rest of the account is
-     * observed. A tag value that is neither enforce nor dry-run is treated as dry-run: a typo must
-     * not turn remediation on.
-     */
-    public static Mode mode(Mode global, String modeTag, Map<String, String> groupTags) {
-        String tagged = groupTags.get(modeTag);
-        if (tagged == null) {
-            return global;
-        }
-        return Mode.parse(tagged).orElse(Mode.DRY_RUN);
-    }
+    // Rule 8: mode — GroupModes.effective, shared with rollouts.
 
     /** Every other rule holds: what the mode makes of it. */
     public static DriftReason allRulesHold(Mode mode) {

@@ -25,9 +25,6 @@ public record Evaluation(
         ComplianceType compliance,
         Instant orderingTimestamp) {
 
-    public static final String EC2_INSTANCE = ComplianceChange.EC2_INSTANCE;
-    public static final String SSM_MANAGED_INSTANCE_INVENTORY = ComplianceChange.SSM_MANAGED_INSTANCE_INVENTORY;
-
     public Evaluation {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(account, "account");

@@ -1,22 +1,28 @@
 package io.driftdeploy.policy;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.config.Settings;
 import java.util.Map;
 
-/** Safety rule "mode": the global mode, overridden per group by the mode tag. */
+/** Safety rule 8, mode: the global mode, overridden per group by the mode tag, for drift and rollout alike. */
 public final class GroupModes {
 
     private GroupModes() {
     }
 
     /**
-     * The group's mode tag wins over the global mode. A tag with any other value than enforce or
-     * dry-run falls back to dry-run: a typo must never make a group act.
+     * The group's mode tag overrides the global mode both ways (DESIGN.md: "globally and per group
+     * (tag override)"), so one group can be enforced while the rest of the account is observed. A
+     * tag value that is neither enforce nor dry-run means dry-run: a typo must never make a group
+     * act. A forced dry run (a person's --dry-run) beats every tag.
      */
-    public static Mode effective(Mode global, String modeTag, Map<String, String> groupTags) {
-        String value = groupTags.get(modeTag);
+    public static Mode effective(Settings settings, Map<String, String> groupTags) {
+        if (settings.dryRunForced()) {
+            return Mode.DRY_RUN;
+        }
+        String value = groupTags.get(settings.modeTag());
         if (value == null) {
-            return global;
+            return settings.mode();
         }
         return Mode.parse(value).orElse(Mode.DRY_RUN);
     }

@@ -39,7 +39,7 @@ public final class RolloutRules {
     }
 
     public static GroupDecision decide(ImageVerdict.Approved approved, GroupState group, Settings settings) {
-        Mode mode = GroupModes.effective(settings.mode(), settings.modeTag(), group.tags());
+        Mode mode = GroupModes.effective(settings, group.tags());
         Decider decide = new Decider(approved, group, mode);
         ImageRef image = approved.image().ref();
         String strategyTag = settings.rollout().strategyTag();

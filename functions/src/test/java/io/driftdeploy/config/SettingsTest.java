@@ -82,10 +82,12 @@ class SettingsTest {
         Map<String, String> env = minimal();
         env.put("DRIFT_DEPLOY_MODE", "Enforce");
         Settings enforce = Settings.from(env);
-        Settings forced = enforce.withMode(Mode.DRY_RUN);
+        Settings forced = enforce.forceDryRun();
 
         assertThat(enforce.mode()).isEqualTo(Mode.ENFORCE);
+        assertThat(enforce.dryRunForced()).isFalse();
         assertThat(forced.mode()).isEqualTo(Mode.DRY_RUN);
+        assertThat(forced.dryRunForced()).isTrue();
         assertThat(forced.drift()).isEqualTo(enforce.drift());
         assertThat(Mode.parse("dry-run")).contains(Mode.DRY_RUN);
         assertThat(Mode.parse("dryrun")).isEmpty();

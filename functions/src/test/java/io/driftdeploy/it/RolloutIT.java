@@ -28,7 +28,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
-import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
 
@@ -86,8 +85,7 @@ class RolloutIT {
     @Test
     void anImageOwnedByAnUntrustedAccountChangesNothing() {
         TestGroup group = groupRunning(goldenImage("v1"));
-        String foreign = env.aws.ec2().describeImages(r -> r.owners("amazon")).images().stream()
-                .map(Image::imageId).filter(id -> !id.equals(env.baseImageId)).findFirst().orElseThrow();
+        String foreign = env.otherImageId();
         env.aws.ec2().createTags(r -> r.resources(foreign).tags(t -> t.key(APP_TAG).value(app)));
 
         assertRejected(images(enforce()).handle(amiAvailable(foreign)), "untrusted-owner", group);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.ComplianceType;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ class DriftPolicyTest {
     private static final Map<String, String> OPTED_IN = Map.of("drift-deploy:remediation", "terminate");
 
     static Evaluation evaluation(String rule, ComplianceType compliance) {
-        return new Evaluation("event-1", "123456789012", "us-east-1", rule, Evaluation.EC2_INSTANCE,
+        return new Evaluation("event-1", "123456789012", "us-east-1", rule, ComplianceChange.EC2_INSTANCE,
                 "i-0abc1234def567890", compliance, Instant.parse("2026-01-01T00:00:00Z"));
     }
 
@@ -194,20 +195,6 @@ class DriftPolicyTest {
             "2026-03-01T10:17:42Z, 1440, 2026-03-01T00:00:00Z"})
     void rateWindowsAreAlignedToTheEpoch(String now, int minutes, String start) {
         assertThat(DriftPolicy.rateWindowStart(Instant.parse(now), Duration.ofMinutes(minutes))).isEqualTo(Instant.parse(start));
-    }
-
-    @ParameterizedTest(name = "global {0}, group tag {1} -> {2}")
-    @CsvSource(nullValues = "none", value = {
-            "ENFORCE, none, ENFORCE",
-            "DRY_RUN, none, DRY_RUN",
-            "DRY_RUN, enforce, ENFORCE",
-            "ENFORCE, dry-run, DRY_RUN",
-            "ENFORCE, Dry-Run, DRY_RUN",
-            "ENFORCE, enforced, DRY_RUN",  // a typo must not turn remediation on
-            "ENFORCE, '', DRY_RUN"})
-    void theGroupTagOverridesTheGlobalMode(Mode global, String tag, Mode expected) {
-        Map<String, String> tags = tag == null ? Map.of() : Map.of("drift-deploy:mode", tag);
-        assertThat(DriftPolicy.mode(global, "drift-deploy:mode", tags)).isEqualTo(expected);
     }
 
     @Test

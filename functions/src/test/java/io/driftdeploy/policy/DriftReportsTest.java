@@ -3,6 +3,7 @@ package io.driftdeploy.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.ComplianceType;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class DriftReportsTest {
 
     private static final Evaluation EVALUATION = new Evaluation("5f1c2a7e-3b9d-4c1e-8f20-6a7b8c9d0e11", "123456789012",
-            "us-east-1", "ec2-managedinstance-inventory-blacklisted", Evaluation.EC2_INSTANCE, "i-0abc1234def567890",
+            "us-east-1", "ec2-managedinstance-inventory-blacklisted", ComplianceChange.EC2_INSTANCE, "i-0abc1234def567890",
             ComplianceType.NON_COMPLIANT, Instant.parse("2025-06-12T09:13:41.118Z"));
     private static final String LONG_GROUP = "a-group-whose-name-is-long-enough-to-push-any-subject-over-the-limit-of-sns-subjects";
     private static final DriftCase IN_GROUP = DriftCase.of(EVALUATION, Mode.DRY_RUN)

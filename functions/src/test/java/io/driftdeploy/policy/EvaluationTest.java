@@ -3,6 +3,7 @@ package io.driftdeploy.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.ComplianceType;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class EvaluationTest {
 
     @Test
     void anOnPremisesManagedInstanceIsNoEc2Instance() {
-        assertThatThrownBy(() -> of(Evaluation.SSM_MANAGED_INSTANCE_INVENTORY, "mi-0abc1234def567890"))
+        assertThatThrownBy(() -> of(ComplianceChange.SSM_MANAGED_INSTANCE_INVENTORY, "mi-0abc1234def567890"))
                 .hasMessageContaining("resourceId").hasMessageContaining("mi-0abc1234def567890");
     }
 

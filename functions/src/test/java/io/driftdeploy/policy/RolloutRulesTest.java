@@ -127,14 +127,12 @@ class RolloutRulesTest {
     @Test
     void theGroupModeTagOverridesTheGlobalMode() {
         assertThat(RolloutRules.decide(NEW_IMAGE, tagged("drift-deploy:mode", "dry-run"), ENFORCE).mode()).isEqualTo(Mode.DRY_RUN);
-        assertThat(RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE.withMode(Mode.DRY_RUN)).mode()).isEqualTo(Mode.DRY_RUN);
-        assertThat(RolloutRules.decide(NEW_IMAGE, tagged("drift-deploy:mode", "enforce"), ENFORCE.withMode(Mode.DRY_RUN)).mode())
-                .isEqualTo(Mode.ENFORCE);
+        assertThat(RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE.forceDryRun()).mode()).isEqualTo(Mode.DRY_RUN);
     }
 
     @Test
-    void aMistypedModeTagMeansDryRun() {
-        assertThat(GroupModes.effective(Mode.ENFORCE, "drift-deploy:mode", Map.of("drift-deploy:mode", "enforced")))
+    void aForcedDryRunBeatsAGroupTaggedEnforce() {
+        assertThat(RolloutRules.decide(NEW_IMAGE, tagged("drift-deploy:mode", "enforce"), ENFORCE.forceDryRun()).mode())
                 .isEqualTo(Mode.DRY_RUN);
     }
 

@@ -20,11 +20,6 @@ import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.config.model.Evaluation;
 import software.amazon.awssdk.services.config.model.Owner;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.InstanceType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -69,7 +64,7 @@ public final class TestEnvironment {
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         aws.sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
         this.tableName = prefix + "-ledger";
-        createLedgerTable(tableName);
+        Ledger.createTable(aws.dynamoDb(), tableName);
         this.baseImageId = anyAvailableImage();
     }
 
@@ -207,31 +202,22 @@ public final class TestEnvironment {
         }
     }
 
-    private void createLedgerTable(String name) {
-        aws.dynamoDb().createTable(r -> r
-                .tableName(name)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName(Ledger.PARTITION_KEY).attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName(Ledger.SORT_KEY).attributeType(ScalarAttributeType.S).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName(Ledger.PARTITION_KEY).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(Ledger.SORT_KEY).keyType(KeyType.RANGE).build()));
-        aws.dynamoDb().updateTimeToLive(r -> r.tableName(name)
-                .timeToLiveSpecification(t -> t.enabled(true).attributeName(Ledger.EXPIRES_AT)));
-    }
-
     /** An available image other than {@link #baseImageId}, to roll out as a new golden image. */
     public String otherImageId() {
-        return aws.ec2().describeImages(r -> r.owners("amazon")).images().stream()
+        return amazonImages().stream()
                 .map(Image::imageId)
                 .filter(id -> !id.equals(baseImageId))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("the emulator lists only one Amazon-owned image"));
     }
 
+    /** A few of the emulator's Amazon images: listing all of them (about 1,300) costs seconds per test. */
+    private List<Image> amazonImages() {
+        return aws.ec2().describeImages(r -> r.owners("amazon").filters(f -> f.name("name").values("amzn2-ami-hvm-*"))).images();
+    }
+
     private String anyAvailableImage() {
-        return aws.ec2().describeImages(r -> r.owners("amazon")).images().stream()
+        return amazonImages().stream()
                 .map(Image::imageId)
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("the emulator lists no Amazon-owned image"));

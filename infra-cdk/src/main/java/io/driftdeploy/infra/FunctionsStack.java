@@ -93,7 +93,10 @@ public final class FunctionsStack extends Stack {
                         .detailType(List.of("Config Rules Compliance Change"))
                         .detail(Map.of(
                                 "configRuleName", driftRuleNames,
-                                "resourceType", List.of("AWS::EC2::Instance"),
+                                // The seed's inventory rule evaluates SSM inventory, keyed by the instance id;
+                                // on-premises managed instances (mi-...) have nothing to replace.
+                                "resourceType", List.of("AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory"),
+                                "resourceId", List.of(Map.of("prefix", "i-")),
                                 // COMPLIANT too: a later COMPLIANT cancels an earlier NON_COMPLIANT.
                                 "newEvaluationResult", Map.of("complianceType", List.of("NON_COMPLIANT", "COMPLIANT"))))
                         .build());

@@ -5,20 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.infra.DriftDeployFunction.Kind;
+import io.driftdeploy.testing.Emulator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.TestEventPatternResponse;
 import software.amazon.awscdk.assertions.Template;
@@ -31,7 +27,6 @@ import software.amazon.awscdk.assertions.Template;
 class EventPatternTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmulatorEndpoint emulator;
     private static EventBridgeClient eventBridge;
     private static List<SynthesizedRule> rules;
 
@@ -48,25 +43,9 @@ class EventPatternTest {
     }
 
     @BeforeAll
-    static void startEmulatorAndReadRules() {
+    static void readRulesAndConnectToTheEmulator() {
         rules = synthesizedRules();
-        emulator = EmulatorEndpoint.open();
-        eventBridge = EventBridgeClient.builder()
-                .endpointOverride(emulator.uri())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        if (eventBridge != null) {
-            eventBridge.close();
-        }
-        if (emulator != null) {
-            emulator.close();
-        }
+        eventBridge = Emulator.clients().eventBridge();
     }
 
     static Stream<Sample> eventBridgeSamples() throws IOException {

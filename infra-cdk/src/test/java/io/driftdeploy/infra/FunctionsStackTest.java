@@ -88,7 +88,8 @@ class FunctionsStackTest {
                 "detail-type", List.of("Config Rules Compliance Change"),
                 "detail", Map.of(
                         "configRuleName", DRIFT_RULES,
-                        "resourceType", List.of("AWS::EC2::Instance"),
+                        "resourceType", List.of("AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory"),
+                        "resourceId", List.of(Map.of("prefix", "i-")),
                         "newEvaluationResult", Map.of("complianceType", List.of("NON_COMPLIANT", "COMPLIANT")))));
     }
 

@@ -1,0 +1,123 @@
+package io.driftdeploy.cli;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.handler.Telemetry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Runs one function's real handler in-process on an event, as Lambda would, and prints its result. */
+@Command(
+        name = "invoke",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Run a function's real handler here, on an event file, against AWS (or --endpoint-url), and print its JSON result.",
+                "Settings come from the environment (DRIFT_DEPLOY_TOPIC_ARN, DRIFT_DEPLOY_TABLE, ...), exactly as in Lambda.",
+                "Use it to replay an event by hand or, with --dry-run, to see what a function would do without letting it act."},
+        footer = {
+                "",
+                "Examples:",
+                "  drift-deploy invoke drift events/drift/config-noncompliant-ec2.json --dry-run",
+                "  cat events/images/ami-available.json | drift-deploy invoke images - --endpoint-url http://127.0.0.1:5000",
+                "",
+                "Exit status: 0 handled; 1 the function rejected the event (its result says which field) or AWS/settings failed;",
+                "2 usage error."})
+final class InvokeCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @CommandLine.ParentCommand
+    private Main main;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    private AwsOptions aws;
+
+    @Parameters(index = "0", paramLabel = "FUNCTION", completionCandidates = Functions.Names.class,
+            description = "The function: ${COMPLETION-CANDIDATES}.")
+    private String function;
+
+    @Parameters(index = "1", paramLabel = "EVENT_FILE",
+            description = "The event as JSON (e.g. a file under events/); - reads it from standard input.")
+    private String eventFile;
+
+    @Option(names = "--dry-run",
+            description = "Force dry-run mode whatever DRIFT_DEPLOY_MODE and the groups' mode tags say: report what would be done, do nothing.")
+    private boolean dryRun;
+
+    @Override
+    public Integer call() {
+        if (!Functions.NAMES.contains(function)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown function '" + function + "': choose one of " + String.join(", ", Functions.NAMES));
+        }
+        byte[] event = readEvent();
+        Functions.HandlerFactory factory = Functions.handler(function);
+        Console console = main.console();
+        Settings settings = Settings.from(console.environment());
+        if (dryRun) {
+            settings = settings.forceDryRun();
+        }
+        Clock clock = Clock.systemUTC();
+        RequestStreamHandler handler = factory.create(settings, aws.clients(console.environment()), clock,
+                new Telemetry(function, console.err(), clock));
+        ByteArrayOutputStream result = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(event), result, new LocalContext(function, clock, console.err()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the " + function + " function could not read the event or write its result", e);
+        }
+        console.out().println(result.toString(StandardCharsets.UTF_8).strip());
+        console.out().flush();
+        return rejection(result.toByteArray());
+    }
+
+    /** A rejected event is a failure for the person who typed the command: exit 1 with the field that was wrong. */
+    private int rejection(byte[] result) {
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(result);
+        } catch (IOException e) {
+            throw new CliFailure("the " + function + " function returned something that is not JSON");
+        }
+        if (!"rejected".equals(parsed.path("decision").asText())) {
+            return 0;
+        }
+        throw new CliFailure("the " + function + " function rejected the event (" + parsed.path("field").asText("?")
+                + "): " + parsed.path("error").asText("no reason given"));
+    }
+
+    private byte[] readEvent() {
+        if (eventFile.equals("-")) {
+            try {
+                return main.console().in().readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read the event from standard input", e);
+            }
+        }
+        try {
+            return Files.readAllBytes(Path.of(eventFile));
+        } catch (NoSuchFileException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "EVENT_FILE " + eventFile + " does not exist");
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "cannot read EVENT_FILE " + eventFile + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.driftdeploy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** Every command explains itself with an example, and bad arguments get a usage error, never a stack trace. */
+class CliUsageTest {
+
+    static List<String> commands() {
+        return Arrays.stream(Main.class.getAnnotation(CommandLine.Command.class).subcommands())
+                .map(type -> type.getAnnotation(CommandLine.Command.class).name())
+                .filter(name -> !name.equals("help"))
+                .toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("commands")
+    void helpSaysWhatTheCommandDoesWithAnExample(String command) {
+        CliRun run = CliRun.of(Map.of(), command, "--help");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Usage: drift-deploy " + command).contains("Example").contains("drift-deploy " + command + " ");
+    }
+
+    @Test
+    void theRootHelpPointsAtTheDemo() {
+        CliRun run = CliRun.of(Map.of(), "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("drift-deploy demo").contains("invoke").contains("replay").contains("redrive");
+    }
+
+    static List<List<String>> badArguments() {
+        return List.of(
+                List.of(),
+                List.of("no-such-command"),
+                List.of("invoke"),
+                List.of("invoke", "drift"),
+                List.of("invoke", "teleport", "events/drift/config-noncompliant-ec2.json"),
+                List.of("invoke", "drift", "/no/such/event.json"),
+                List.of("invoke", "drift", "event.json", "--no-such-option"),
+                List.of("replay", "--archive", "a"),
+                List.of("replay", "--archive", "a", "--from", "yesterday", "--to", "now"),
+                List.of("replay", "--archive", "a", "--from", "now", "--to", "-1h"),
+                List.of("redrive"),
+                List.of("redrive", "--dlq", "q", "--max", "0"),
+                List.of("redrive", "--dlq", "q", "--max", "many"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badArguments")
+    void badArgumentsGiveAUsageErrorAndNoStackTrace(List<String> args) {
+        CliRun run = CliRun.of(Map.of(), args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).as(run.toString()).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.err()).as("picocli shows the usage, or the command it thinks was meant")
+                .containsAnyOf("Usage:", "Did you mean");
+    }
+
+    @Test
+    void aMissingSettingIsOneLineNamingTheVariable() {
+        CliRun run = CliRun.of(Map.of(), "invoke", "drift", "-", "--region", "us-east-1");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err()).contains("DRIFT_DEPLOY_TOPIC_ARN").doesNotContain("\tat ");
+    }
+}
