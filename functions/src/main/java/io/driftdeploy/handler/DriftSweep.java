@@ -66,7 +66,7 @@ final class DriftSweep {
         }
         telemetry.accountWide(DriftRemediation.NON_COMPLIANT_INSTANCES, byInstance.size());
         List<SweptInstance> outcomes = byInstance.values().stream().map(this::decide).toList();
-        return SweepReports.summary(alarm, definition, settings.mode(), swept, missing, outcomes);
+        return SweepReports.summary(alarm, definition, settings.mode(), settings.dryRunForced(), swept, missing, outcomes);
     }
 
     /**

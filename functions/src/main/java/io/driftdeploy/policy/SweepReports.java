@@ -56,18 +56,24 @@ public final class SweepReports {
     }
 
     /**
+     * @param mode         the global mode
+     * @param modeForced   whether a person forced it (a dry run no group tag overrides)
      * @param rules        the drift rules swept
      * @param missingRules configured drift rules AWS Config does not know in this region
      * @param swept        one entry per distinct non-compliant instance, in the order swept
      */
     public static Report summary(AlarmStateChange change, Optional<AlarmDefinition> definition, Mode mode,
-                                 List<String> rules, List<String> missingRules, List<SweptInstance> swept) {
+                                 boolean modeForced, List<String> rules, List<String> missingRules,
+                                 List<SweptInstance> swept) {
         List<SweptInstance> terminated = swept.stream().filter(SweptInstance::terminated).toList();
         Map<String, List<SweptInstance>> notTerminated = swept.stream().filter(instance -> !instance.terminated())
                 .collect(Collectors.groupingBy(SweptInstance::reason, LinkedHashMap::new, Collectors.toList()));
 
         Map<String, Object> facts = AlarmNotice.facts(change, definition);
         facts.put("mode", mode.label());
+        if (modeForced) {
+            facts.put("modeForced", true);
+        }
         facts.put("rules", rules);
         if (!missingRules.isEmpty()) {
             facts.put("missingRules", missingRules);
@@ -92,7 +98,8 @@ public final class SweepReports {
             notTerminated.forEach((reason, instances) -> summary.append(", ").append(instances.size())
                     .append(" not terminated (").append(reason).append(')').append(list(instances)));
         }
-        summary.append(". Mode ").append(mode.label()).append(" (a group's mode tag overrides it).");
+        summary.append(". Mode ").append(mode.label())
+                .append(modeForced ? " (forced: no group's mode tag overrides it)." : " (a group's mode tag overrides it).");
         if (!missingRules.isEmpty()) {
             summary.append(" Configured drift rules AWS Config does not know here: ").append(String.join(", ", missingRules))
                     .append('.');

@@ -32,7 +32,7 @@ class AlarmSweepReportsTest {
 
     @Test
     void countsFoundTerminatedAndNotTerminatedByTheRuleThatStoppedEach() {
-        Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, List.of("golden-ami"), List.of(), List.of(
+        Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, false, List.of("golden-ami"), List.of(), List.of(
                 terminated("i-0aaaaaaaaaaaaaaa1", "web"),
                 left("i-0aaaaaaaaaaaaaaa2", "web", "notify", "group-rate-limit"),
                 terminated("i-0bbbbbbbbbbbbbbb1", "api"),
@@ -79,7 +79,7 @@ class AlarmSweepReportsTest {
             "notify, standalone-instance, warning",
     })
     void onlyDriftLeftForAPersonMakesItAWarning(String decision, String reason, String severity) {
-        Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, List.of("golden-ami"), List.of(),
+        Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, false, List.of("golden-ami"), List.of(),
                 List.of(left("i-0aaaaaaaaaaaaaaa1", "web", decision, reason)));
 
         assertThat(report.notification().orElseThrow().severity().label()).isEqualTo(severity);
@@ -87,17 +87,17 @@ class AlarmSweepReportsTest {
 
     @Test
     void nothingFoundIsToldAtInfo() {
-        Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.DRY_RUN, List.of("a", "b"), List.of(), List.of());
+        Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.DRY_RUN, true, List.of("a", "b"), List.of(), List.of());
 
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.severity()).isEqualTo(Notification.Severity.INFO);
-        assertThat(notification.summary()).contains("the sweep of AWS Config rules a, b found 0 non-compliant instances. Mode dry-run");
+        assertThat(notification.summary()).contains("the sweep of AWS Config rules a, b found 0 non-compliant instances. Mode dry-run (forced: no group's mode tag overrides it).");
         assertThat(report.facts()).containsEntry("found", 0).containsEntry("notTerminated", Map.of());
     }
 
     @Test
     void aConfiguredRuleConfigDoesNotKnowIsAWarningNamingIt() {
-        Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, List.of(), List.of("golden-amii"), List.of());
+        Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, false, List.of(), List.of("golden-amii"), List.of());
 
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
