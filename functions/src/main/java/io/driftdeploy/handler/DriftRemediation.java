@@ -127,7 +127,7 @@ public final class DriftRemediation {
                 return report(unplaced, stopped.get(), List.of(), Map.of(), announce);
             }
             reporter.telemetry().count(Map.of("DriftDetected", 1), Map.of());
-            // One drifted instance known now; the drift alarm watches this (docs/alarms.md).
+            // One drifted instance known now; the drift alarm watches this (README, "Which metric the drift alarm watches").
             reporter.telemetry().accountWide(NON_COMPLIANT_INSTANCES, 1);
 
             Optional<InstanceFacts> described = fleet.describe(evaluation.instanceId());

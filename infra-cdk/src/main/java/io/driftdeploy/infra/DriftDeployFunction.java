@@ -93,7 +93,9 @@ public final class DriftDeployFunction extends Construct {
                 .handler(kind.handler())
                 .code(code)
                 .memorySize(settings.functionMemoryMb())
-                .timeout(Duration.seconds(settings.functionTimeoutSeconds()))
+                .timeout(Duration.seconds(kind == Kind.ALARMS
+                        // The drift alarm's sweep decides every non-compliant instance in turn.
+                        ? settings.sweepTimeoutSeconds() : settings.functionTimeoutSeconds()))
                 .environment(environment)
                 .role(role)
                 .logGroup(logGroup)

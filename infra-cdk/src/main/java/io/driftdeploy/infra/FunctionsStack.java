@@ -158,12 +158,15 @@ public final class FunctionsStack extends Stack {
         var alarms = functions.get(Kind.ALARMS).role();
         permissions.readOnly(alarms,
                 "cloudwatch:DescribeAlarms",
+                "config:DescribeConfigRules",
                 "config:GetComplianceDetailsByConfigRule",
                 "config:GetComplianceDetailsByResource",
                 "ec2:DescribeInstances",
                 "autoscaling:DescribeAutoScalingGroups",
                 "autoscaling:DescribeAutoScalingInstances",
-                "autoscaling:DescribeInstanceRefreshes");
+                "autoscaling:DescribeInstanceRefreshes",
+                // A guard alarm's notification names the image its refresh rolls out.
+                "ec2:DescribeLaunchTemplateVersions");
         permissions.terminateInOptedInGroups(alarms);
 
         var images = functions.get(Kind.IMAGES).role();

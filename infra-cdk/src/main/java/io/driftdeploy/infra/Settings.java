@@ -10,7 +10,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
  * Every deploy-time setting of the app, read once from CDK context ({@code -c key=value} or
- * {@code cdk.json}), with the documented defaults (infra-cdk/README.md lists them all).
+ * {@code cdk.json}), with the documented defaults (the README's "Context settings" lists them all).
  *
  * <p>Reading is strict: a value that does not parse or is out of range fails synth with a message
  * that names the context key, so a typo never deploys a default silently.
@@ -46,6 +46,7 @@ public record Settings(
         // functions and their plumbing
         int functionMemoryMb,
         int functionTimeoutSeconds,
+        int sweepTimeoutSeconds,
         String javaToolOptions,
         RetentionDays logRetention,
         int targetRetryAttempts,
@@ -101,6 +102,7 @@ public record Settings(
                 r.bool("createConfigRecorder", false),
                 r.integer("functionMemoryMb", 1024, 128, 10_240),
                 r.integer("functionTimeoutSeconds", 120, 1, 900),
+                r.integer("sweepTimeoutSeconds", 900, 1, 900),
                 r.text("javaToolOptions", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"),
                 r.retention("logRetention", RetentionDays.THREE_MONTHS),
                 r.integer("targetRetryAttempts", 8, 0, 185),

@@ -30,7 +30,7 @@ class FunctionsStackTest {
                 "Architectures", List.of("arm64"),
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
                 "MemorySize", 1024,
-                "Timeout", 120,
+                "Timeout", kind == Kind.ALARMS ? 900 : 120,
                 "Code", Map.of("S3Key", Match.stringLikeRegexp("[0-9a-f]{64}\\.jar")),
                 "LoggingConfig", Map.of("LogGroup", Map.of("Ref", Match.stringLikeRegexp(kind.id() + "Logs.*")))));
     }

@@ -85,7 +85,8 @@ class IamPolicyTest {
             hasStatement(kind, Map.of("Action", Match.arrayWith(List.of("dynamodb:Query", "dynamodb:PutItem")),
                     "Resource", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))));
         }
-        hasStatement(Kind.ALARMS, Map.of("Action", Match.arrayWith(List.of("cloudwatch:DescribeAlarms")),
+        hasStatement(Kind.ALARMS, Map.of("Action", Match.arrayWith(List.of("cloudwatch:DescribeAlarms",
+                        "config:DescribeConfigRules", "ec2:DescribeLaunchTemplateVersions")),
                 "Resource", "*"));
         hasStatement(Kind.IMAGES, Map.of("Action", "imagebuilder:GetImage"));
     }
