@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.autoscaling.model.RefreshStrategy;
 import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
+import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * The Auto Scaling groups a golden image rolls out to, and the two calls that roll it out: a new
@@ -187,7 +188,15 @@ public final class RolloutFleet {
     private TemplateVersion templateVersion(LaunchTemplateSpecification spec) {
         // A group created without a version uses the template's default version.
         String version = spec.version() == null ? "$Default" : spec.version();
-        return new TemplateVersion(spec.launchTemplateId(), version, imageOf(spec.launchTemplateId(), version));
+        return new TemplateVersion(spec.launchTemplateId(), version, imageOf(spec.launchTemplateId(), version),
+                templateTags(spec.launchTemplateId()));
+    }
+
+    /** The template's own tags: IAM lets drift-deploy version only templates tagged with the application. */
+    private Map<String, String> templateTags(String launchTemplateId) {
+        return ec2.describeLaunchTemplates(request -> request.launchTemplateIds(launchTemplateId)).launchTemplates().stream()
+                .flatMap(template -> template.tags().stream())
+                .collect(Collectors.toMap(Tag::key, Tag::value, (first, second) -> second));
     }
 
     private Optional<RefreshInFlight> activeRefresh(String group) {

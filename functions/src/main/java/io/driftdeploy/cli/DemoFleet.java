@@ -64,7 +64,10 @@ final class DemoFleet {
         progress.accept("launch template and Auto Scaling group of " + GROUP_SIZE);
         this.launchTemplateId = aws.ec2().createLaunchTemplate(r -> r
                         .launchTemplateName("shop-blue-" + suffix)
-                        .launchTemplateData(d -> d.imageId(currentImage).instanceType(InstanceType.T3_MICRO)))
+                        .launchTemplateData(d -> d.imageId(currentImage).instanceType(InstanceType.T3_MICRO))
+                        // drift-deploy only versions the launch templates of the application.
+                        .tagSpecifications(spec -> spec.resourceType(ResourceType.LAUNCH_TEMPLATE)
+                                .tags(Tag.builder().key("drift-deploy:app").value(APP).build())))
                 .launchTemplate().launchTemplateId();
         this.groupName = "shop-blue-" + suffix;
         aws.autoScaling().createAutoScalingGroup(r -> r

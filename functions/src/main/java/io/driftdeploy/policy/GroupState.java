@@ -43,8 +43,10 @@ public record GroupState(
      * @param version a version number, or {@code $Latest} / {@code $Default}
      * @param imageId the ImageId that version holds as written: an AMI id, an SSM parameter alias
      *     ({@code resolve:ssm:...}), or empty when the template leaves the image to the launch request
+     * @param templateTags the tags of the launch template itself (not of the version)
      */
-    public record TemplateVersion(String launchTemplateId, String version, Optional<String> imageId) {
+    public record TemplateVersion(String launchTemplateId, String version, Optional<String> imageId,
+                                  Map<String, String> templateTags) {
 
         public static final String SSM_ALIAS_PREFIX = "resolve:ssm:";
 
@@ -52,6 +54,7 @@ public record GroupState(
             Objects.requireNonNull(launchTemplateId, "launchTemplateId");
             Objects.requireNonNull(version, "version");
             Objects.requireNonNull(imageId, "imageId");
+            templateTags = Map.copyOf(templateTags);
         }
 
         /** A numbered version; {@code $Latest} and {@code $Default} move under the group's feet. */

@@ -46,6 +46,11 @@ public enum RolloutReason {
     UNPINNED_LAUNCH_TEMPLATE("unpinned-launch-template", Severity.WARNING),
     /** The group's template takes its AMI from an SSM parameter: AWS refuses AutoRollback then. */
     SSM_IMAGE_ALIAS("ssm-image-alias", Severity.WARNING),
+    /**
+     * The group's launch template does not carry the image's application tag: drift-deploy may only
+     * version the templates of that application (its IAM policy says so), so it says what to tag.
+     */
+    TEMPLATE_NOT_APP_TAGGED("template-not-app-tagged", Severity.WARNING),
     /** A refresh is running on the group: the image waits as pending (rule 5). */
     REFRESH_IN_PROGRESS("refresh-in-progress", Severity.INFO),
     /** Every rule holds: a new template version and an instance refresh (rule 4). */

@@ -67,7 +67,7 @@ public final class RolloutRules {
             return decide.of(Outcome.NOTIFY, RolloutReason.MANUAL_STRATEGY, "group " + group.name()
                     + " rolls out manually (" + strategyTag + "=manual): image " + image.imageId() + " is ready for it");
         }
-        Optional<GroupDecision> unsupported = unsupportedLaunchSource(decide, group);
+        Optional<GroupDecision> unsupported = unsupportedLaunchSource(decide, group, settings.rollout().appTag(), approved.app());
         if (unsupported.isPresent()) {
             return unsupported.get();
         }
@@ -82,7 +82,7 @@ public final class RolloutRules {
     }
 
     /** Rule 4 needs AutoRollback, which AWS grants only from a pinned, AMI-based launch template version. */
-    private static Optional<GroupDecision> unsupportedLaunchSource(Decider decide, GroupState group) {
+    private static Optional<GroupDecision> unsupportedLaunchSource(Decider decide, GroupState group, String appTag, String app) {
         return switch (group.launchSource()) {
             case LAUNCH_CONFIGURATION -> Optional.of(decide.skip(RolloutReason.NO_LAUNCH_TEMPLATE, "group "
                     + group.name() + " launches from a launch configuration; move it to a launch template"));
@@ -100,6 +100,11 @@ public final class RolloutRules {
                     yield Optional.of(decide.skip(RolloutReason.SSM_IMAGE_ALIAS, "group " + group.name()
                             + " takes its AMI from " + template.imageId().orElseThrow()
                             + " (AWS refuses AutoRollback to a template with an SSM parameter image)"));
+                }
+                if (!app.equals(template.templateTags().get(appTag))) {
+                    yield Optional.of(decide.skip(RolloutReason.TEMPLATE_NOT_APP_TAGGED, "launch template "
+                            + template.launchTemplateId() + " of group " + group.name() + " does not carry " + appTag + "="
+                            + app + "; drift-deploy only versions the launch templates of the application: tag it"));
                 }
                 yield Optional.empty();
             }

@@ -242,6 +242,16 @@ class RolloutIT {
     }
 
     @Test
+    void aGroupWhoseLaunchTemplateLacksTheAppTagIsToldWhatToTagAndNotChanged() {
+        TestGroup group = env.group("blue").instances(1).tag(APP_TAG, app).untaggedTemplate()
+                .image(goldenImage("v1")).create();
+
+        assertRejected(images(enforce()).handle(amiAvailable(goldenImage("v2"))), "template-not-app-tagged", group);
+        assertThat(notification("template-not-app-tagged").body().path("summary").asText())
+                .contains(group.launchTemplateId).contains(APP_TAG + "=" + app);
+    }
+
+    @Test
     void aMalformedEventIsRejectedNamingTheFieldAndChangesNothing() {
         TestGroup group = groupRunning(goldenImage("v1"));
         byte[] noImage = sample("images/golden-image-published.json", event -> detail(event).remove("imageId"));

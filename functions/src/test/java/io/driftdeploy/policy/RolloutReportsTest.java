@@ -17,7 +17,7 @@ class RolloutReportsTest {
     private static final ImageVerdict.Approved IMAGE = new ImageVerdict.Approved(new DescribedImage("ami-0000000000000000b",
             "available", "123456789012", Instant.parse("2025-06-12T07:40:00Z"), Map.of("drift-deploy:app", "shop")), "shop");
     private static final GroupState GROUP = new GroupState("shop-blue", Map.of(), LaunchSource.LAUNCH_TEMPLATE,
-            Optional.of(new TemplateVersion("lt-0123", "3", Optional.of("ami-0000000000000000a"))),
+            Optional.of(new TemplateVersion("lt-0123", "3", Optional.of("ami-0000000000000000a"), Map.of("drift-deploy:app", "shop"))),
             Optional.of(new ImageRef("ami-0000000000000000a", Instant.parse("2025-05-01T00:00:00Z"))),
             Optional.empty(), Optional.empty());
 

@@ -28,6 +28,7 @@ class RolloutRulesTest {
     private static final ImageRef NEWER = new ImageRef("ami-0000000000000000c", NEW_CREATED.plusSeconds(60));
     private static final ImageRef SAME_TIME = new ImageRef("ami-0000000000000000d", NEW_CREATED);
     private static final ImageRef ITSELF = new ImageRef("ami-0000000000000000b", NEW_CREATED);
+    private static final Map<String, String> APP_TAGGED = Map.of("drift-deploy:app", "shop");
     private static final Settings ENFORCE = Settings.from(Map.of(
             "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t",
             "DRIFT_DEPLOY_TABLE", "ledger",
@@ -36,7 +37,7 @@ class RolloutRulesTest {
     /** A healthy target: pinned launch template version 3 running an older image, nothing in flight. */
     private static GroupState group(Map<String, String> tags) {
         return new GroupState("shop-blue", tags, LaunchSource.LAUNCH_TEMPLATE,
-                Optional.of(new TemplateVersion("lt-0123", "3", Optional.of(OLDER.imageId()))),
+                Optional.of(new TemplateVersion("lt-0123", "3", Optional.of(OLDER.imageId()), APP_TAGGED)),
                 Optional.of(OLDER), Optional.empty(), Optional.empty());
     }
 
@@ -92,14 +93,20 @@ class RolloutRulesTest {
                 Arguments.of("mixed instances policy", launchingFrom(LaunchSource.MIXED_INSTANCES_POLICY, Optional.empty()),
                         Outcome.SKIP, RolloutReason.MIXED_INSTANCES_POLICY),
                 Arguments.of("$Latest", launchingFrom(LaunchSource.LAUNCH_TEMPLATE,
-                        Optional.of(new TemplateVersion("lt-0123", "$Latest", Optional.of(OLDER.imageId())))),
+                        Optional.of(new TemplateVersion("lt-0123", "$Latest", Optional.of(OLDER.imageId()), APP_TAGGED))),
                         Outcome.SKIP, RolloutReason.UNPINNED_LAUNCH_TEMPLATE),
                 Arguments.of("$Default", launchingFrom(LaunchSource.LAUNCH_TEMPLATE,
-                        Optional.of(new TemplateVersion("lt-0123", "$Default", Optional.of(OLDER.imageId())))),
+                        Optional.of(new TemplateVersion("lt-0123", "$Default", Optional.of(OLDER.imageId()), APP_TAGGED))),
                         Outcome.SKIP, RolloutReason.UNPINNED_LAUNCH_TEMPLATE),
                 Arguments.of("SSM parameter image", launchingFrom(LaunchSource.LAUNCH_TEMPLATE,
-                        Optional.of(new TemplateVersion("lt-0123", "3", Optional.of("resolve:ssm:/golden/shop")))),
+                        Optional.of(new TemplateVersion("lt-0123", "3", Optional.of("resolve:ssm:/golden/shop"), APP_TAGGED))),
                         Outcome.SKIP, RolloutReason.SSM_IMAGE_ALIAS),
+                Arguments.of("launch template without the app tag", launchingFrom(LaunchSource.LAUNCH_TEMPLATE,
+                        Optional.of(new TemplateVersion("lt-0123", "3", Optional.of(OLDER.imageId()), Map.of()))),
+                        Outcome.SKIP, RolloutReason.TEMPLATE_NOT_APP_TAGGED),
+                Arguments.of("launch template of another app", launchingFrom(LaunchSource.LAUNCH_TEMPLATE,
+                        Optional.of(new TemplateVersion("lt-0123", "3", Optional.of(OLDER.imageId()), Map.of("drift-deploy:app", "billing")))),
+                        Outcome.SKIP, RolloutReason.TEMPLATE_NOT_APP_TAGGED),
                 Arguments.of("refresh in progress to an older image", refreshing(Optional.of(OLDER)), Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS),
                 Arguments.of("refresh in progress, target unknown", refreshing(Optional.empty()), Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS));
     }

@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.autoscaling.model.Instance;
 import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
 import software.amazon.awssdk.services.autoscaling.model.Tag;
 import software.amazon.awssdk.services.ec2.model.InstanceType;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 /** An Auto Scaling group seeded for a test, launched from its own launch template. */
 public final class TestGroup {
@@ -64,6 +65,7 @@ public final class TestGroup {
         private Integer maxSize;
         private String imageId;
         private final Map<String, String> tags = new LinkedHashMap<>();
+        private boolean tagTemplate = true;
 
         Builder(TestEnvironment env, String name) {
             this.env = env;
@@ -96,12 +98,25 @@ public final class TestGroup {
             return this;
         }
 
+        /** By default the launch template carries the group's tags, as the CDK example fleet tags both. */
+        public Builder untaggedTemplate() {
+            this.tagTemplate = false;
+            return this;
+        }
+
         public TestGroup create() {
             String image = imageId != null ? imageId : env.baseImageId;
-            String templateId = env.aws.ec2().createLaunchTemplate(r -> r
-                    .launchTemplateName(name + "-lt")
-                    .launchTemplateData(d -> d.imageId(image).instanceType(InstanceType.T3_MICRO)))
-                    .launchTemplate().launchTemplateId();
+            List<software.amazon.awssdk.services.ec2.model.Tag> templateTags = tagTemplate
+                    ? tags.entrySet().stream().map(e -> software.amazon.awssdk.services.ec2.model.Tag.builder()
+                            .key(e.getKey()).value(e.getValue()).build()).toList()
+                    : List.of();
+            String templateId = env.aws.ec2().createLaunchTemplate(r -> {
+                r.launchTemplateName(name + "-lt")
+                        .launchTemplateData(d -> d.imageId(image).instanceType(InstanceType.T3_MICRO));
+                if (!templateTags.isEmpty()) {
+                    r.tagSpecifications(spec -> spec.resourceType(ResourceType.LAUNCH_TEMPLATE).tags(templateTags));
+                }
+            }).launchTemplate().launchTemplateId();
             List<Tag> groupTags = tags.entrySet().stream()
                     .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).propagateAtLaunch(false).build())
                     .toList();
