@@ -5,6 +5,7 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -147,9 +148,10 @@ public final class DriftDetectionStack extends Stack {
                 .principals(List.of(config))
                 .actions(List.of("s3:PutObject"))
                 .resources(List.of(bucket.arnForObjects("AWSLogs/" + Aws.ACCOUNT_ID + "/Config/*")))
-                .conditions(Map.of("StringEquals", Map.of(
+                // Sorted: Map.of's order changes from JVM to JVM, and cdk synth must be deterministic.
+                .conditions(Map.of("StringEquals", new TreeMap<>(Map.of(
                         "AWS:SourceAccount", Aws.ACCOUNT_ID,
-                        "s3:x-amz-acl", "bucket-owner-full-control")))
+                        "s3:x-amz-acl", "bucket-owner-full-control"))))
                 .build());
         NagSuppressions.addResourceSuppressions(bucket, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-S1")

@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -91,14 +92,14 @@ public final class FunctionsStack extends Stack {
                 EventPattern.builder()
                         .source(List.of("aws.config"))
                         .detailType(List.of("Config Rules Compliance Change"))
-                        .detail(Map.of(
+                        .detail(sorted(Map.of(
                                 "configRuleName", driftRuleNames,
                                 // The seed's inventory rule evaluates SSM inventory, keyed by the instance id;
                                 // on-premises managed instances (mi-...) have nothing to replace.
                                 "resourceType", List.of("AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory"),
                                 "resourceId", List.of(Map.of("prefix", "i-")),
                                 // COMPLIANT too: a later COMPLIANT cancels an earlier NON_COMPLIANT.
-                                "newEvaluationResult", Map.of("complianceType", List.of("NON_COMPLIANT", "COMPLIANT"))))
+                                "newEvaluationResult", Map.of("complianceType", List.of("NON_COMPLIANT", "COMPLIANT")))))
                         .build());
 
         DriftDeployFunction images = functions.get(Kind.IMAGES);
@@ -256,5 +257,10 @@ public final class FunctionsStack extends Stack {
                     + "'functionsJar' at it.");
         }
         return jar;
+    }
+
+    /** Map.of iterates in a different order in every JVM; a template must not, so cdk synth is deterministic. */
+    private static Map<String, Object> sorted(Map<String, Object> entries) {
+        return new TreeMap<>(entries);
     }
 }
