@@ -11,11 +11,11 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The local AWS emulator the demo runs on: the one at AWS_ENDPOINT_URL (which must be on this
- * machine, so the demo can never touch a real account), or else the checkout's own
- * {@code scripts/emulator}, started for the demo and stopped after it unless it was already running.
+ * The local AWS emulator the demo (and the project's tests) run on: the one at AWS_ENDPOINT_URL
+ * (which must be on this machine, so they can never touch a real account), or else the checkout's
+ * own {@code scripts/emulator}, started here and stopped on close unless it was already running.
  */
-final class LocalEmulator implements AutoCloseable {
+public final class LocalEmulator implements AutoCloseable {
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
     private static final long SCRIPT_TIMEOUT_MINUTES = 10;
@@ -32,12 +32,12 @@ final class LocalEmulator implements AutoCloseable {
         this.progress = progress;
     }
 
-    static LocalEmulator open(String configuredEndpoint, Path repoRoot, PrintStream progress) {
+    public static LocalEmulator open(String configuredEndpoint, Path repoRoot, PrintStream progress) {
         if (configuredEndpoint != null && !configuredEndpoint.isBlank()) {
             URI endpoint = URI.create(configuredEndpoint.trim());
             if (endpoint.getHost() == null || !LOOPBACK.contains(endpoint.getHost())) {
-                throw new CliFailure("the demo only runs on a local emulator, and AWS_ENDPOINT_URL is " + endpoint
-                        + "; unset it to let the demo start scripts/emulator");
+                throw new CliFailure("the demo (like the tests) only runs on a local emulator, and AWS_ENDPOINT_URL is "
+                        + endpoint + "; unset it to start scripts/emulator");
             }
             progress.println("Using the emulator at " + endpoint + " (AWS_ENDPOINT_URL).");
             return new LocalEmulator(endpoint, null, false, progress);
@@ -60,7 +60,7 @@ final class LocalEmulator implements AutoCloseable {
         return new LocalEmulator(endpoint, script, !alreadyRunning, progress);
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 

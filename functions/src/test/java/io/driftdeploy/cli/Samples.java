@@ -1,18 +1,19 @@
 package io.driftdeploy.cli;
 
+import io.driftdeploy.testing.Checkout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The sample events of {@code events/} (Maven passes the repository root as driftdeploy.repoRoot). */
+/** The sample events of {@code events/}. */
 final class Samples {
 
     private Samples() {
     }
 
     static Path path(String file) {
-        return Path.of(System.getProperty("driftdeploy.repoRoot", "..")).resolve("events").resolve(file).toAbsolutePath().normalize();
+        return Checkout.root().resolve("events").resolve(file);
     }
 
     static String text(String file) {

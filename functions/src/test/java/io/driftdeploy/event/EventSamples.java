@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.driftdeploy.testing.Checkout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,18 +42,8 @@ final class EventSamples {
     private EventSamples() {
     }
 
-    /** Maven passes {@code driftdeploy.repoRoot}; an IDE run falls back to walking up from the working directory. */
     static Path eventsDir() {
-        String configured = System.getProperty("driftdeploy.repoRoot");
-        if (configured != null && Files.isRegularFile(Path.of(configured, "events", "catalog.json"))) {
-            return Path.of(configured, "events");
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("events").resolve("catalog.json"))) {
-                return dir.resolve("events");
-            }
-        }
-        throw new IllegalStateException("events/catalog.json not found above " + Path.of("").toAbsolutePath());
+        return Checkout.root().resolve("events");
     }
 
     static List<Entry> catalog() {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.Telemetry;
-import io.driftdeploy.testing.Emulator;
+import io.driftdeploy.testing.Checkout;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
 import java.io.ByteArrayOutputStream;
@@ -59,7 +59,7 @@ class AlarmsNotificationsIT {
 
     static byte[] sample(String file) {
         try {
-            return Files.readAllBytes(Emulator.repoRoot().resolve("events").resolve(file));
+            return Files.readAllBytes(Checkout.root().resolve("events").resolve(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

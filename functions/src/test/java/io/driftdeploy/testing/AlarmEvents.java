@@ -27,7 +27,7 @@ public final class AlarmEvents {
     public static AlarmEvents fromSample(String sample, String alarmName) {
         String path = "events/" + sample;
         try {
-            ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(Emulator.repoRoot().resolve(path)));
+            ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(Checkout.root().resolve(path)));
             event.put("id", UUID.randomUUID().toString());
             ((ObjectNode) event.get("detail")).put("alarmName", alarmName);
             ArrayNode resources = (ArrayNode) event.get("resources");

@@ -28,7 +28,7 @@ public final class ComplianceEvents {
     /** A NON_COMPLIANT evaluation of the instance by the rule, with a fresh event id, captured now. */
     public static ComplianceEvents nonCompliant(String ruleName, String instanceId) {
         try {
-            ObjectNode sample = (ObjectNode) JSON.readTree(Files.readString(Emulator.repoRoot().resolve(SAMPLE)));
+            ObjectNode sample = (ObjectNode) JSON.readTree(Files.readString(Checkout.root().resolve(SAMPLE)));
             return new ComplianceEvents(sample).id(UUID.randomUUID().toString()).rule(ruleName).instance(instanceId)
                     .orderedAt(Instant.now());
         } catch (IOException e) {

@@ -22,7 +22,7 @@ public final class EventSamples {
      */
     public static byte[] sample(String path, Consumer<ObjectNode> edit) {
         try {
-            ObjectNode event = (ObjectNode) JSON.readTree(Emulator.repoRoot().resolve("events").resolve(Path.of(path)).toFile());
+            ObjectNode event = (ObjectNode) JSON.readTree(Checkout.root().resolve("events").resolve(Path.of(path)).toFile());
             event.put("id", UUID.randomUUID().toString());
             edit.accept(event);
             return JSON.writeValueAsBytes(event);

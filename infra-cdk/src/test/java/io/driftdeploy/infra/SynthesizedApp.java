@@ -1,6 +1,7 @@
 package io.driftdeploy.infra;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.testing.Checkout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import software.amazon.awscdk.assertions.Template;
  */
 final class SynthesizedApp {
 
-    static final Path REPO_ROOT = repoRoot();
+    static final Path REPO_ROOT = Checkout.root();
     static final Path FUNCTIONS_JAR = REPO_ROOT.resolve("functions/target/drift-deploy-functions.jar");
 
     /** What a fresh deploy gets: cdk.json plus no context at all. */
@@ -72,12 +73,6 @@ final class SynthesizedApp {
         context.put("functionsJar", FUNCTIONS_JAR.toString());
         context.putAll(overrides);
         return context;
-    }
-
-    /** Maven's project directory is the root from the root, but infra-cdk/ when run inside it. */
-    private static Path repoRoot() {
-        Path dir = Path.of(System.getProperty("driftdeploy.repoRoot", "..")).toAbsolutePath().normalize();
-        return Files.isRegularFile(dir.resolve("infra-cdk/cdk.json")) ? dir : dir.getParent();
     }
 
     @SuppressWarnings("unchecked")
