@@ -1,7 +1,9 @@
 package io.driftdeploy.config;
 
+import io.driftdeploy.settings.InvalidSettingException;
+import io.driftdeploy.settings.Setting;
+import io.driftdeploy.settings.SettingReader;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +26,7 @@ public record Settings(
         Rollout rollout,
         Alarms alarms) {
 
-    public static final String PREFIX = "DRIFT_DEPLOY_";
+    public static final String PREFIX = Setting.ENVIRONMENT_PREFIX;
 
     /** Which Config rules count as drift, and the guards a termination must pass. */
     public record Drift(
@@ -79,101 +81,55 @@ public record Settings(
         return from(System.getenv());
     }
 
+    /**
+     * Reads every setting by its one definition ({@link Setting}: default, type, range), which the
+     * CDK app reads its context by too; a malformed value is a {@link SettingsException} naming the variable.
+     */
     public static Settings from(Map<String, String> env) {
-        Reader read = new Reader(env);
-        int minHealthy = read.integer("MIN_HEALTHY_PERCENT", 90, 0, 100);
+        try {
+            return read(SettingReader.environment(env::get));
+        } catch (InvalidSettingException e) {
+            throw new SettingsException(e.name(), e.problem());
+        }
+    }
+
+    private static Settings read(SettingReader read) {
+        int minHealthy = read.integer(Setting.MIN_HEALTHY_PERCENT);
         Drift drift = new Drift(
-                read.list("DRIFT_RULES"),
-                read.optional("DRIFT_RULE_PREFIX"),
-                TagMatcher.parse(PREFIX + "OPT_IN_TAG", read.text("OPT_IN_TAG", "drift-deploy:remediation=terminate")),
-                read.text("PROTECT_TAG", "drift-deploy:protect"),
+                read.list(Setting.DRIFT_RULES),
+                read.optionalText(Setting.DRIFT_RULE_PREFIX),
+                tag(read, Setting.OPT_IN_TAG),
+                read.text(Setting.PROTECT_TAG),
                 minHealthy,
-                read.integer("MAX_TERMINATIONS_PER_GROUP", 2, 0, 10_000),
-                read.integer("MAX_TERMINATIONS_PER_ACCOUNT", 10, 0, 100_000),
-                Duration.ofMinutes(read.integer("RATE_WINDOW_MINUTES", 60, 1, 7 * 24 * 60)));
+                read.integer(Setting.MAX_TERMINATIONS_PER_GROUP),
+                read.integer(Setting.MAX_TERMINATIONS_PER_ACCOUNT),
+                Duration.ofMinutes(read.integer(Setting.RATE_WINDOW_MINUTES)));
         Rollout rollout = new Rollout(
-                read.text("APP_TAG", "drift-deploy:app"),
-                read.text("STRATEGY_TAG", "drift-deploy:rollout"),
-                read.accountList("TRUSTED_ACCOUNTS"),
-                read.text("GUARD_ALARMS_TAG", "drift-deploy:guard-alarms"),
-                read.list("GUARD_ALARMS"),
+                read.text(Setting.APP_TAG),
+                read.text(Setting.STRATEGY_TAG),
+                read.list(Setting.TRUSTED_ACCOUNTS),
+                read.text(Setting.GUARD_ALARMS_TAG),
+                read.list(Setting.GUARD_ALARMS),
                 minHealthy,
-                read.integer("INSTANCE_WARMUP_SECONDS", 300, 0, 3600));
-        Alarms alarms = new Alarms(read.list("DRIFT_ALARMS"), read.optional("DRIFT_ALARM_PREFIX"));
+                read.integer(Setting.INSTANCE_WARMUP_SECONDS));
+        Alarms alarms = new Alarms(read.list(Setting.DRIFT_ALARMS), read.optionalText(Setting.DRIFT_ALARM_PREFIX));
         return new Settings(
-                read.required("TOPIC_ARN"),
-                read.required("TABLE"),
-                read.mode("MODE", Mode.DRY_RUN),
+                read.text(Setting.TOPIC_ARN),
+                read.text(Setting.TABLE),
+                Mode.parse(read.text(Setting.MODE)).orElseThrow(),
                 false,
-                read.text("MODE_TAG", "drift-deploy:mode"),
+                read.text(Setting.MODE_TAG),
                 drift,
                 rollout,
                 alarms);
     }
 
+    private static TagMatcher tag(SettingReader read, Setting setting) {
+        return TagMatcher.parse(setting.environmentVariable().orElseThrow(), read.text(setting));
+    }
+
     /** The same settings in a dry run that no group's mode tag overrides, as {@code --dry-run} asks. */
     public Settings forceDryRun() {
         return new Settings(topicArn, tableName, Mode.DRY_RUN, true, modeTag, drift, rollout, alarms);
-    }
-
-    private record Reader(Map<String, String> env) {
-
-        Optional<String> optional(String name) {
-            String value = env.get(PREFIX + name);
-            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
-        }
-
-        String required(String name) {
-            return optional(name).orElseThrow(() -> new SettingsException(PREFIX + name, "is required but not set"));
-        }
-
-        String text(String name, String fallback) {
-            return optional(name).orElse(fallback);
-        }
-
-        List<String> list(String name) {
-            return optional(name)
-                    .map(value -> Arrays.stream(value.split(","))
-                            .map(String::trim)
-                            .filter(item -> !item.isEmpty())
-                            .toList())
-                    .orElse(List.of());
-        }
-
-        List<String> accountList(String name) {
-            List<String> accounts = list(name);
-            for (String account : accounts) {
-                if (!account.matches("\\d{12}")) {
-                    throw new SettingsException(PREFIX + name, "'" + account + "' is not a 12-digit AWS account id");
-                }
-            }
-            return accounts;
-        }
-
-        int integer(String name, int fallback, int min, int max) {
-            Optional<String> raw = optional(name);
-            if (raw.isEmpty()) {
-                return fallback;
-            }
-            int value;
-            try {
-                value = Integer.parseInt(raw.get());
-            } catch (NumberFormatException e) {
-                throw new SettingsException(PREFIX + name, "expected a whole number, got '" + raw.get() + "'");
-            }
-            if (value < min || value > max) {
-                throw new SettingsException(PREFIX + name, "must be between " + min + " and " + max + ", got " + value);
-            }
-            return value;
-        }
-
-        Mode mode(String name, Mode fallback) {
-            Optional<String> raw = optional(name);
-            if (raw.isEmpty()) {
-                return fallback;
-            }
-            return Mode.parse(raw.get()).orElseThrow(() ->
-                    new SettingsException(PREFIX + name, "expected enforce or dry-run, got '" + raw.get() + "'"));
-        }
     }
 }

@@ -57,14 +57,14 @@ class SettingsTest {
     @CsvSource(delimiter = '|', value = {
             "DRIFT_DEPLOY_TOPIC_ARN|''|is required",
             "DRIFT_DEPLOY_TABLE|'  '|is required",
-            "DRIFT_DEPLOY_MODE|terminate-all|expected enforce or dry-run",
-            "DRIFT_DEPLOY_MIN_HEALTHY_PERCENT|ninety|expected a whole number",
+            "DRIFT_DEPLOY_MODE|terminate-all|must be one of [dry-run, enforce]",
+            "DRIFT_DEPLOY_MIN_HEALTHY_PERCENT|ninety|must be a whole number",
             "DRIFT_DEPLOY_MIN_HEALTHY_PERCENT|101|between 0 and 100",
             "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP|-1|between 0 and",
             "DRIFT_DEPLOY_RATE_WINDOW_MINUTES|0|between 1 and",
             "DRIFT_DEPLOY_TRUSTED_ACCOUNTS|12345|not a 12-digit AWS account id",
-            "DRIFT_DEPLOY_OPT_IN_TAG|=terminate|expected key=value or key",
-            "DRIFT_DEPLOY_OPT_IN_TAG|drift-deploy:remediation=|expected key=value or key",
+            "DRIFT_DEPLOY_OPT_IN_TAG|=terminate|must be key=value",
+            "DRIFT_DEPLOY_OPT_IN_TAG|drift-deploy:remediation=|must be key=value",
     })
     void aBadSettingFailsNamingTheVariable(String variable, String value, String problem) {
         Map<String, String> env = minimal();

@@ -1,13 +1,13 @@
 package io.driftdeploy.infra;
 
 import io.driftdeploy.infra.DriftDeployFunction.Kind;
+import io.driftdeploy.settings.Setting;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -216,37 +216,23 @@ public final class FunctionsStack extends Stack {
         }
     }
 
-    /** The settings table of COMMON.md, filled from context; optional ones are omitted when empty. */
+    /**
+     * Every function setting from context (docs/settings.md), plus what only the stack knows: the
+     * topic, the table, the drift rules and alarm it created.
+     */
     private static Map<String, String> environment(Settings settings, ITopic topic, Table ledger,
             DriftDetectionStack detection) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("DRIFT_DEPLOY_TOPIC_ARN", topic.getTopicArn());
-        env.put("DRIFT_DEPLOY_TABLE", ledger.getTableName());
-        env.put("DRIFT_DEPLOY_MODE", settings.mode());
-        env.put("DRIFT_DEPLOY_MODE_TAG", settings.modeTag());
-        env.put("DRIFT_DEPLOY_DRIFT_RULES", String.join(",", driftRuleNames(settings, detection)));
-        env.put("DRIFT_DEPLOY_OPT_IN_TAG", settings.optInTag().toString());
-        env.put("DRIFT_DEPLOY_PROTECT_TAG", settings.protectTag());
-        env.put("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", Integer.toString(settings.minHealthyPercent()));
-        env.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", Integer.toString(settings.maxTerminationsPerGroup()));
-        env.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ACCOUNT", Integer.toString(settings.maxTerminationsPerAccount()));
-        env.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", Integer.toString(settings.rateWindowMinutes()));
-        env.put("DRIFT_DEPLOY_DRIFT_ALARMS", detection.driftAlarm().getAlarmName());
-        putIfPresent(env, "DRIFT_DEPLOY_DRIFT_ALARM_PREFIX", settings.driftAlarmPrefix());
-        env.put("DRIFT_DEPLOY_APP_TAG", settings.appTag());
-        env.put("DRIFT_DEPLOY_STRATEGY_TAG", settings.strategyTag());
-        putIfPresent(env, "DRIFT_DEPLOY_TRUSTED_ACCOUNTS", String.join(",", settings.trustedAccounts()));
-        env.put("DRIFT_DEPLOY_GUARD_ALARMS_TAG", settings.guardAlarmsTag());
-        putIfPresent(env, "DRIFT_DEPLOY_GUARD_ALARMS", String.join(",", settings.guardAlarms()));
-        env.put("DRIFT_DEPLOY_INSTANCE_WARMUP_SECONDS", Integer.toString(settings.instanceWarmupSeconds()));
+        Map<String, String> env = new TreeMap<>(settings.functionEnvironment());
+        env.put(variable(Setting.TOPIC_ARN), topic.getTopicArn());
+        env.put(variable(Setting.TABLE), ledger.getTableName());
+        env.put(variable(Setting.DRIFT_RULES), String.join(",", driftRuleNames(settings, detection)));
+        env.put(variable(Setting.DRIFT_ALARMS), detection.driftAlarm().getAlarmName());
         env.put("JAVA_TOOL_OPTIONS", settings.javaToolOptions());
         return env;
     }
 
-    private static void putIfPresent(Map<String, String> env, String name, String value) {
-        if (!value.isEmpty()) {
-            env.put(name, value);
-        }
+    private static String variable(Setting setting) {
+        return setting.environmentVariable().orElseThrow();
     }
 
     private static Path functionsJar(Settings settings) {

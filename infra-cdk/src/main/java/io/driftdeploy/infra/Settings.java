@@ -1,16 +1,21 @@
 package io.driftdeploy.infra;
 
+import io.driftdeploy.settings.InvalidSettingException;
+import io.driftdeploy.settings.Setting;
+import io.driftdeploy.settings.SettingReader;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
  * Every deploy-time setting of the app, read once from CDK context ({@code -c key=value} or
- * {@code cdk.json}), with the documented defaults (the README's "Context settings" lists them all).
+ * {@code cdk.json}), by the definitions in {@link Setting} (docs/settings.md lists them all).
  *
  * <p>Reading is strict: a value that does not parse or is out of range fails synth with a message
  * that names the context key, so a typo never deploys a default silently.
@@ -20,7 +25,7 @@ public record Settings(
         String functionsJar,
         List<String> notificationEmails,
         List<String> alarmTopicArns,
-        // settings the functions read (COMMON.md table), passed as environment variables
+        // function settings the stack itself uses (IAM conditions, event patterns)
         String mode,
         String modeTag,
         TagPair optInTag,
@@ -63,64 +68,93 @@ public record Settings(
         boolean fleetBlueActive,
         int fleetMinSize,
         int fleetDesiredCapacity,
-        int fleetMaxSize) {
-
-    public static final String DRY_RUN = "dry-run";
-    public static final String ENFORCE = "enforce";
+        int fleetMaxSize,
+        // every function setting from context, under the variable the functions read it from
+        Map<String, String> functionEnvironment) {
 
     private static final Pattern CONFIG_RULE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern AMI_ID = Pattern.compile("ami-[0-9a-f]{8,17}");
 
-    /** Reads and validates all settings; {@code context} answers a key with its raw value or null. */
+    /**
+     * Reads and validates all settings by their one definition ({@link Setting}: default, type,
+     * range), the same the functions read their environment by; {@code context} answers a key with
+     * its raw value or null.
+     */
     public static Settings from(Function<String, Object> context) {
-        Reader r = new Reader(context);
+        try {
+            return read(SettingReader.context(context));
+        } catch (InvalidSettingException e) {
+            throw new IllegalArgumentException("context '" + e.name() + "' " + e.problem(), e);
+        }
+    }
+
+    private static Settings read(SettingReader r) {
         Settings s = new Settings(
-                r.text("stackPrefix", "DriftDeploy"),
-                r.text("functionsJar", "../functions/target/drift-deploy-functions.jar"),
-                r.list("notificationEmails"),
-                r.list("alarmTopicArns"),
-                r.oneOf("mode", DRY_RUN, Set.of(DRY_RUN, ENFORCE)),
-                r.text("modeTag", "drift-deploy:mode"),
-                r.tagPair("optInTag", "drift-deploy:remediation=terminate"),
-                r.text("protectTag", "drift-deploy:protect"),
-                r.text("appTag", "drift-deploy:app"),
-                r.text("strategyTag", "drift-deploy:rollout"),
-                r.text("guardAlarmsTag", "drift-deploy:guard-alarms"),
-                r.list("guardAlarms"),
-                r.list("trustedAccounts"),
-                r.integer("minHealthyPercent", 90, 0, 100),
-                r.integer("maxTerminationsPerGroup", 2, 1, 10_000),
-                r.integer("maxTerminationsPerAccount", 10, 1, 100_000),
-                r.integer("rateWindowMinutes", 60, 1, 10_080),
-                r.integer("instanceWarmupSeconds", 300, 0, 86_400),
-                r.optionalText("driftRulePrefix"),
-                r.list("driftRuleNames"),
-                r.text("driftAlarmName", "drift-deploy-drift-detected"),
-                r.optionalText("driftAlarmPrefix"),
-                r.tagPair("goldenImageTag", "drift-deploy-golden=true"),
-                r.text("blacklistedInventoryNames", "AWS:Application"),
-                r.bool("createConfigRecorder", false),
-                r.integer("functionMemoryMb", 1024, 128, 10_240),
-                r.integer("functionTimeoutSeconds", 120, 1, 900),
-                r.integer("sweepTimeoutSeconds", 900, 1, 900),
-                r.text("javaToolOptions", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"),
-                r.retention("logRetention", RetentionDays.THREE_MONTHS),
-                r.integer("targetRetryAttempts", 8, 0, 185),
-                r.integer("targetMaxEventAgeMinutes", 120, 1, 1_440),
-                r.integer("archiveRetentionDays", 30, 0, 36_500),
-                r.text("goldenImageEventSource", "drift-deploy.images"),
-                r.list("instanceRoleArns"),
-                r.bool("exampleFleet", false),
-                r.text("fleetAppName", "app"),
-                r.optionalText("goldenAmiId"),
-                r.text("goldenAmiParameter", "/drift-deploy/golden-ami-id"),
-                r.text("fleetInstanceType", "t3.medium"),
-                r.bool("fleetBlueActive", true),
-                r.integer("fleetMinSize", 2, 0, 1_000),
-                r.integer("fleetDesiredCapacity", 2, 0, 1_000),
-                r.integer("fleetMaxSize", 4, 1, 1_000));
+                r.text(Setting.STACK_PREFIX),
+                r.text(Setting.FUNCTIONS_JAR),
+                r.list(Setting.NOTIFICATION_EMAILS),
+                r.list(Setting.ALARM_TOPIC_ARNS),
+                r.text(Setting.MODE),
+                r.text(Setting.MODE_TAG),
+                TagPair.parse(r.text(Setting.OPT_IN_TAG)),
+                r.text(Setting.PROTECT_TAG),
+                r.text(Setting.APP_TAG),
+                r.text(Setting.STRATEGY_TAG),
+                r.text(Setting.GUARD_ALARMS_TAG),
+                r.list(Setting.GUARD_ALARMS),
+                r.list(Setting.TRUSTED_ACCOUNTS),
+                r.integer(Setting.MIN_HEALTHY_PERCENT),
+                r.integer(Setting.MAX_TERMINATIONS_PER_GROUP),
+                r.integer(Setting.MAX_TERMINATIONS_PER_ACCOUNT),
+                r.integer(Setting.RATE_WINDOW_MINUTES),
+                r.integer(Setting.INSTANCE_WARMUP_SECONDS),
+                r.optionalText(Setting.DRIFT_RULE_NAME_PREFIX).orElse(""),
+                r.list(Setting.DRIFT_RULE_NAMES),
+                r.text(Setting.DRIFT_ALARM_NAME),
+                r.optionalText(Setting.DRIFT_ALARM_PREFIX).orElse(""),
+                TagPair.parse(r.text(Setting.GOLDEN_IMAGE_TAG)),
+                r.text(Setting.BLACKLISTED_INVENTORY_NAMES),
+                r.bool(Setting.CREATE_CONFIG_RECORDER),
+                r.integer(Setting.FUNCTION_MEMORY_MB),
+                r.integer(Setting.FUNCTION_TIMEOUT_SECONDS),
+                r.integer(Setting.SWEEP_TIMEOUT_SECONDS),
+                r.text(Setting.JAVA_TOOL_OPTIONS),
+                retention(r.text(Setting.LOG_RETENTION)),
+                r.integer(Setting.TARGET_RETRY_ATTEMPTS),
+                r.integer(Setting.TARGET_MAX_EVENT_AGE_MINUTES),
+                r.integer(Setting.ARCHIVE_RETENTION_DAYS),
+                r.text(Setting.GOLDEN_IMAGE_EVENT_SOURCE),
+                r.list(Setting.INSTANCE_ROLE_ARNS),
+                r.bool(Setting.EXAMPLE_FLEET),
+                r.text(Setting.FLEET_APP_NAME),
+                r.optionalText(Setting.GOLDEN_AMI_ID).orElse(""),
+                r.text(Setting.GOLDEN_AMI_PARAMETER),
+                r.text(Setting.FLEET_INSTANCE_TYPE),
+                r.bool(Setting.FLEET_BLUE_ACTIVE),
+                r.integer(Setting.FLEET_MIN_SIZE),
+                r.integer(Setting.FLEET_DESIRED_CAPACITY),
+                r.integer(Setting.FLEET_MAX_SIZE),
+                functionEnvironment(r));
         s.validateCombinations();
         return s;
+    }
+
+    /** Sorted, so that the synthesized template is the same on every run. */
+    private static Map<String, String> functionEnvironment(SettingReader r) {
+        Map<String, String> env = new TreeMap<>();
+        for (Setting setting : Setting.passedFromContext()) {
+            r.asEnvironmentValue(setting).ifPresent(value -> env.put(setting.environmentVariable().orElseThrow(), value));
+        }
+        return Collections.unmodifiableMap(env);
+    }
+
+    private static RetentionDays retention(String name) {
+        try {
+            return RetentionDays.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(Setting.LOG_RETENTION.contextKey().orElseThrow(), "must be one of "
+                    + Arrays.toString(RetentionDays.values()) + ", got '" + name + "'");
+        }
     }
 
     /**
@@ -153,112 +187,15 @@ public record Settings(
 
     /** A tag key and value written {@code key=value}, as the functions read DRIFT_DEPLOY_OPT_IN_TAG. */
     public record TagPair(String key, String value) {
-        static TagPair parse(String contextKey, String raw) {
+        /** {@code raw} is a value the settings reader accepted as a tag, so it has a key and a value. */
+        static TagPair parse(String raw) {
             int eq = raw.indexOf('=');
-            if (eq <= 0 || eq == raw.length() - 1) {
-                throw new IllegalArgumentException(
-                        "context '" + contextKey + "' must be key=value, got '" + raw + "'");
-            }
-            return new TagPair(raw.substring(0, eq), raw.substring(eq + 1));
+            return new TagPair(raw.substring(0, eq).trim(), raw.substring(eq + 1).trim());
         }
 
         @Override
         public String toString() {
             return key + "=" + value;
-        }
-    }
-
-    /** Turns raw context values (strings from {@code -c}, JSON values from cdk.json) into typed settings. */
-    private record Reader(Function<String, Object> context) {
-
-        private String raw(String key) {
-            Object value = context.apply(key);
-            return value == null ? null : value.toString().trim();
-        }
-
-        String optionalText(String key) {
-            String value = raw(key);
-            return value == null ? "" : value;
-        }
-
-        String text(String key, String defaultValue) {
-            String value = raw(key);
-            if (value == null) {
-                return defaultValue;
-            }
-            if (value.isEmpty()) {
-                throw new IllegalArgumentException("context '" + key + "' must not be empty");
-            }
-            return value;
-        }
-
-        String oneOf(String key, String defaultValue, Set<String> allowed) {
-            String value = text(key, defaultValue);
-            if (!allowed.contains(value)) {
-                throw new IllegalArgumentException(
-                        "context '" + key + "' must be one of " + allowed.stream().sorted().toList() + ", got '" + value + "'");
-            }
-            return value;
-        }
-
-        TagPair tagPair(String key, String defaultValue) {
-            return TagPair.parse(key, text(key, defaultValue));
-        }
-
-        /** A list is a JSON array in cdk.json or a comma-separated string on the command line. */
-        List<String> list(String key) {
-            Object value = context.apply(key);
-            if (value == null) {
-                return List.of();
-            }
-            List<String> items = value instanceof List<?> values
-                    ? values.stream().map(String::valueOf).toList()
-                    : Arrays.asList(value.toString().split(","));
-            return items.stream().map(String::trim).filter(item -> !item.isEmpty()).toList();
-        }
-
-        int integer(String key, int defaultValue, int min, int max) {
-            String value = raw(key);
-            if (value == null) {
-                return defaultValue;
-            }
-            int parsed;
-            try {
-                parsed = Integer.parseInt(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("context '" + key + "' must be a whole number, got '" + value + "'", e);
-            }
-            if (parsed < min || parsed > max) {
-                throw new IllegalArgumentException(
-                        "context '" + key + "' must be between " + min + " and " + max + ", got " + parsed);
-            }
-            return parsed;
-        }
-
-        boolean bool(String key, boolean defaultValue) {
-            String value = raw(key);
-            if (value == null) {
-                return defaultValue;
-            }
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new IllegalArgumentException(
-                        "context '" + key + "' must be true or false, got '" + value + "'");
-            };
-        }
-
-        RetentionDays retention(String key, RetentionDays defaultValue) {
-            String value = raw(key);
-            if (value == null) {
-                return defaultValue;
-            }
-            try {
-                return RetentionDays.valueOf(value.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("context '" + key + "' must be one of "
-                        + Arrays.toString(RetentionDays.values()) + ", got '" + value + "'", e);
-            }
         }
     }
 }

@@ -1,0 +1,205 @@
+package io.driftdeploy.settings;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of drift-deploy, defined once: its CDK context key, the environment variable the
+ * functions read, its default and what values it allows.
+ *
+ * <p>The functions read their environment through this definition, the CDK app reads its context
+ * through it and passes each function setting on under its variable, and {@code docs/settings.md}
+ * is rendered from it (a test fails when the document and this enum disagree). So a value the CDK
+ * accepts is a value every function accepts at init, and the other way round.
+ */
+public enum Setting {
+
+    // --- Set by the stack from the resources it creates (no context key) ---
+    TOPIC_ARN(null, Variable.SET_BY_STACK, Type.TEXT, null,
+            "the SNS topic every notification goes to"),
+    TABLE(null, Variable.SET_BY_STACK, Type.TEXT, null,
+            "the DynamoDB ledger table"),
+    DRIFT_RULES(null, Variable.SET_BY_STACK, Type.LIST, null,
+            "the AWS Config rules that count as drift: the rules the stack creates plus `driftRuleNames`"),
+    DRIFT_ALARMS(null, Variable.SET_BY_STACK, Type.LIST, null,
+            "the drift alarms whose ALARM starts a sweep: the stack's drift alarm (`driftAlarmName`)"),
+
+    // --- Function settings: a context key, passed on as DRIFT_DEPLOY_<NAME> ---
+    MODE("mode", Variable.FROM_CONTEXT, Type.choice("dry-run", "enforce"), "dry-run",
+            "`enforce` acts; `dry-run` only reports what it would do (a group's mode tag overrides it, the CLI's "
+                    + "`--dry-run` overrides both)"),
+    MODE_TAG("modeTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:mode",
+            "tag key by which a group sets its own mode"),
+    OPT_IN_TAG("optInTag", Variable.FROM_CONTEXT, Type.TAG, "drift-deploy:remediation=terminate",
+            "tag a group must carry before any instance of it is terminated; also the IAM condition on termination"),
+    PROTECT_TAG("protectTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:protect",
+            "tag key that protects an instance or group from termination"),
+    MIN_HEALTHY_PERCENT("minHealthyPercent", Variable.FROM_CONTEXT, Type.INTEGER, "90", 0, 100,
+            "share of desired capacity kept healthy and InService by the capacity guard and by instance refreshes"),
+    MIN_HEALTHY_TAG("minHealthyTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:min-healthy-percent",
+            "tag key by which a group overrides `minHealthyPercent` (a whole number 0-100)"),
+    MAX_TERMINATIONS_PER_GROUP("maxTerminationsPerGroup", Variable.FROM_CONTEXT, Type.INTEGER, "2", 0, 10_000,
+            "drift terminations per group per rate window (0: none)"),
+    MAX_TERMINATIONS_PER_ACCOUNT("maxTerminationsPerAccount", Variable.FROM_CONTEXT, Type.INTEGER, "10", 0, 100_000,
+            "drift terminations per account per rate window (0: none)"),
+    RATE_WINDOW_MINUTES("rateWindowMinutes", Variable.FROM_CONTEXT, Type.INTEGER, "60", 1, 10_080,
+            "length of the rate window, in minutes (at most a week)"),
+    DRIFT_RULE_PREFIX(null, Variable.FROM_ENVIRONMENT_ONLY, Type.OPTIONAL_TEXT, null,
+            "Config rules whose name starts with this also count as drift (for local runs and the CLI; the CDK "
+                    + "app names its rules in `DRIFT_RULES`)"),
+    DRIFT_ALARM_PREFIX("driftAlarmPrefix", Variable.FROM_CONTEXT, Type.OPTIONAL_TEXT, null,
+            "alarms whose name starts with this also count as drift alarms"),
+    APP_TAG("appTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:app",
+            "tag key naming a group's (and an image's) application; also the IAM condition on rollouts"),
+    STRATEGY_TAG("strategyTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:rollout",
+            "tag key by which a group chooses its rollout strategy"),
+    GOLDEN_IMAGE_TAG("goldenImageTag", Variable.FROM_CONTEXT, Type.TAG, "drift-deploy-golden=true",
+            "tag every golden image carries: AWS Config's approved-AMIs rule checks it and only images with it are "
+                    + "rolled out (the key must not contain `:`)"),
+    TRUSTED_ACCOUNTS("trustedAccounts", Variable.FROM_CONTEXT, Type.ACCOUNTS, null,
+            "accounts whose images may be rolled out (12-digit ids); empty: the account the event came from"),
+    GUARD_ALARMS_TAG("guardAlarmsTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:guard-alarms",
+            "tag key listing a group's own guard alarms"),
+    GUARD_ALARMS("guardAlarms", Variable.FROM_CONTEXT, Type.LIST, null,
+            "alarms that stop every rollout (instance refresh alarm specification)"),
+    INSTANCE_WARMUP_SECONDS("instanceWarmupSeconds", Variable.FROM_CONTEXT, Type.INTEGER, "300", 0, 86_400,
+            "instance refresh warmup, in seconds (AWS documents only a minimum of 0: RefreshPreferences, "
+                    + "Amazon EC2 Auto Scaling API Reference; a day is drift-deploy's bound)"),
+
+    // --- Deploy settings: context only ---
+    STACK_PREFIX("stackPrefix", Variable.NONE, Type.TEXT, "DriftDeploy",
+            "stack names are `<prefix>-Notifications`, `-DriftDetection`, `-Functions`, `-ExampleFleet`"),
+    FUNCTIONS_JAR("functionsJar", Variable.NONE, Type.TEXT, "../functions/target/drift-deploy-functions.jar",
+            "the shaded jar, relative to infra-cdk/"),
+    NOTIFICATION_EMAILS("notificationEmails", Variable.NONE, Type.LIST, null,
+            "e-mail addresses subscribed to the topic"),
+    ALARM_TOPIC_ARNS("alarmTopicArns", Variable.NONE, Type.LIST, null,
+            "existing alarm topics the alarms function subscribes to"),
+    DRIFT_RULE_NAME_PREFIX("driftRulePrefix", Variable.NONE, Type.OPTIONAL_TEXT, null,
+            "prefix for the names of the Config rules this app creates (for accounts where a name is taken)"),
+    DRIFT_RULE_NAMES("driftRuleNames", Variable.NONE, Type.LIST, null,
+            "existing Config rules that also count as drift (added to `DRIFT_RULES` and the drift rule's filter)"),
+    DRIFT_ALARM_NAME("driftAlarmName", Variable.NONE, Type.TEXT, "drift-deploy-drift-detected",
+            "name of the drift alarm (passed on as `DRIFT_DEPLOY_DRIFT_ALARMS`)"),
+    BLACKLISTED_INVENTORY_NAMES("blacklistedInventoryNames", Variable.NONE, Type.TEXT, "AWS:Application",
+            "the inventory rule's `inventoryNames`"),
+    CREATE_CONFIG_RECORDER("createConfigRecorder", Variable.NONE, Type.BOOLEAN, "false",
+            "create a Config recorder (EC2 instances and SSM inventory only); an account has at most one per region"),
+    FUNCTION_MEMORY_MB("functionMemoryMb", Variable.NONE, Type.INTEGER, "1024", 128, 10_240,
+            "memory of each function, in MB"),
+    FUNCTION_TIMEOUT_SECONDS("functionTimeoutSeconds", Variable.NONE, Type.INTEGER, "120", 1, 900,
+            "timeout of the drift, images and refreshes functions"),
+    SWEEP_TIMEOUT_SECONDS("sweepTimeoutSeconds", Variable.NONE, Type.INTEGER, "900", 1, 900,
+            "timeout of the alarms function, whose drift sweep decides every non-compliant instance in turn"),
+    JAVA_TOOL_OPTIONS("javaToolOptions", Variable.NONE, Type.TEXT, "-XX:+TieredCompilation -XX:TieredStopAtLevel=1",
+            "`JAVA_TOOL_OPTIONS` of the functions (faster start)"),
+    LOG_RETENTION("logRetention", Variable.NONE, Type.TEXT, "THREE_MONTHS",
+            "log group retention, a CDK `RetentionDays` name"),
+    TARGET_RETRY_ATTEMPTS("targetRetryAttempts", Variable.NONE, Type.INTEGER, "8", 0, 185,
+            "EventBridge retries per event before the dead-letter queue"),
+    TARGET_MAX_EVENT_AGE_MINUTES("targetMaxEventAgeMinutes", Variable.NONE, Type.INTEGER, "120", 1, 1_440,
+            "EventBridge event age limit (Lambda's asynchronous limit is at most 360 of it)"),
+    ARCHIVE_RETENTION_DAYS("archiveRetentionDays", Variable.NONE, Type.INTEGER, "30", 0, 36_500,
+            "archive retention in days (0: forever)"),
+    GOLDEN_IMAGE_EVENT_SOURCE("goldenImageEventSource", Variable.NONE, Type.TEXT, "drift-deploy.images",
+            "source of the custom `Golden Image Published` event"),
+    INSTANCE_ROLE_ARNS("instanceRoleArns", Variable.NONE, Type.LIST, null,
+            "instance roles the fleet's launch templates pass to EC2 (drift-deploy gets `iam:PassRole` on them)"),
+    EXAMPLE_FLEET("exampleFleet", Variable.NONE, Type.BOOLEAN, "false",
+            "deploy the example fleet"),
+    FLEET_APP_NAME("fleetAppName", Variable.NONE, Type.TEXT, "app",
+            "value of the app tag on the example fleet"),
+    GOLDEN_AMI_ID("goldenAmiId", Variable.NONE, Type.OPTIONAL_TEXT, null,
+            "the example fleet's AMI; when empty, the SSM parameter `goldenAmiParameter`, resolved at deploy time"),
+    GOLDEN_AMI_PARAMETER("goldenAmiParameter", Variable.NONE, Type.TEXT, "/drift-deploy/golden-ami-id",
+            "SSM parameter holding the example fleet's golden AMI id"),
+    FLEET_INSTANCE_TYPE("fleetInstanceType", Variable.NONE, Type.TEXT, "t3.medium",
+            "the example fleet's instance type"),
+    FLEET_BLUE_ACTIVE("fleetBlueActive", Variable.NONE, Type.BOOLEAN, "true",
+            "which colour of the example fleet has the capacity"),
+    FLEET_MIN_SIZE("fleetMinSize", Variable.NONE, Type.INTEGER, "2", 0, 1_000,
+            "the active colour's minimum size (the other has 0)"),
+    FLEET_DESIRED_CAPACITY("fleetDesiredCapacity", Variable.NONE, Type.INTEGER, "2", 0, 1_000,
+            "the active colour's desired capacity"),
+    FLEET_MAX_SIZE("fleetMaxSize", Variable.NONE, Type.INTEGER, "4", 1, 1_000,
+            "the active colour's maximum size");
+
+    /** The prefix of every environment variable the functions read. */
+    public static final String ENVIRONMENT_PREFIX = "DRIFT_DEPLOY_";
+
+    /** Whether the functions read the setting from the environment, and who sets it there. */
+    public enum Variable {
+        /** A deploy-time setting only. */
+        NONE,
+        /** The CDK app passes the context value on. */
+        FROM_CONTEXT,
+        /** The CDK app sets it from the resources it creates. */
+        SET_BY_STACK,
+        /** Only for runs outside the stack (the CLI, local runs); the CDK app does not set it. */
+        FROM_ENVIRONMENT_ONLY
+    }
+
+    private final String contextKey;
+    private final Variable variable;
+    private final Type type;
+    private final String defaultValue;
+    private final int min;
+    private final int max;
+    private final String meaning;
+
+    Setting(String contextKey, Variable variable, Type type, String defaultValue, String meaning) {
+        this(contextKey, variable, type, defaultValue, 0, 0, meaning);
+    }
+
+    Setting(String contextKey, Variable variable, Type type, String defaultValue, int min, int max, String meaning) {
+        this.contextKey = contextKey;
+        this.variable = variable;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.min = min;
+        this.max = max;
+        this.meaning = meaning;
+    }
+
+    /** The CDK context key ({@code -c key=value}), if the setting has one. */
+    public Optional<String> contextKey() {
+        return Optional.ofNullable(contextKey);
+    }
+
+    /** The environment variable the functions read it from, if they read it. */
+    public Optional<String> environmentVariable() {
+        return variable == Variable.NONE ? Optional.empty() : Optional.of(ENVIRONMENT_PREFIX + name());
+    }
+
+    public Variable variable() {
+        return variable;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    /** The value used when the setting is absent; empty when absent means "none". */
+    public Optional<String> defaultValue() {
+        return Optional.ofNullable(defaultValue);
+    }
+
+    /** Smallest allowed value of an {@link Type#INTEGER} setting. */
+    public int min() {
+        return min;
+    }
+
+    /** Largest allowed value of an {@link Type#INTEGER} setting. */
+    public int max() {
+        return max;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+
+    /** The settings the CDK app hands to the functions from its context. */
+    public static List<Setting> passedFromContext() {
+        return java.util.Arrays.stream(values()).filter(setting -> setting.variable == Variable.FROM_CONTEXT).toList();
+    }
+}
