@@ -12,6 +12,7 @@ import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.Archive;
+import software.amazon.awscdk.services.events.CfnArchive;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
@@ -159,12 +160,17 @@ public final class DriftDeployFunction extends Construct {
                 .retryAttempts(settings.targetRetryAttempts())
                 .maxEventAge(Duration.minutes(settings.targetMaxEventAgeMinutes()))
                 .build());
-        Archive.Builder.create(this, id + "Archive")
+        Archive archive = Archive.Builder.create(this, id + "Archive")
                 .description("Replayable copy of: " + description)
                 .sourceEventBus(bus)
                 .eventPattern(pattern)
                 .retention(Duration.days(settings.archiveRetentionDays()))
                 .build();
+        // CDK writes KmsKeyIdentifier: "" for an archive without a customer key, which is not a valid
+        // identifier and fails deploys in some regions (aws/aws-cdk#37847, fix in PR #37865 "omit
+        // KmsKeyIdentifier from Archive when no KMS key is configured"). Without the property the
+        // archive falls back to the default AWS owned key.
+        ((CfnArchive) archive.getNode().getDefaultChild()).addPropertyDeletionOverride("KmsKeyIdentifier");
     }
 
     public Role role() {

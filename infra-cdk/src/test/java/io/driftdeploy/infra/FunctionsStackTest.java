@@ -132,6 +132,14 @@ class FunctionsStackTest {
     }
 
     @Test
+    void archivesCarryNoEmptyKmsKeyIdentifier() {
+        // An empty KmsKeyIdentifier fails the deploy; absent, the archive uses an AWS owned key.
+        defaults.resourceCountIs("AWS::Events::Archive", 6);
+        defaults.allResourcesProperties("AWS::Events::Archive",
+                Match.not(Match.objectLike(Map.of("KmsKeyIdentifier", Match.anyValue()))));
+    }
+
+    @Test
     void deadLetterQueuesAreEncryptedTlsOnlyAndAlarmedWhenTheyHoldAMessage() {
         defaults.resourceCountIs("AWS::SQS::Queue", 4);
         defaults.allResourcesProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true,
