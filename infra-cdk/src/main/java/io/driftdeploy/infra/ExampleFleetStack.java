@@ -112,7 +112,9 @@ public final class ExampleFleetStack extends Stack {
         instanceSecurityGroup.addIngressRule(albSecurityGroup, Port.tcp(80), "HTTP from the ALB");
 
         // Systems Manager management is one of the drift rules, so the instances must be able to register.
+        // Under instanceRolePath: drift-deploy may pass the roles there to EC2 when it starts a refresh.
         instanceRole = Role.Builder.create(this, "InstanceRole")
+                .path(settings.instanceRolePath())
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
                 .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore")))
                 .build();

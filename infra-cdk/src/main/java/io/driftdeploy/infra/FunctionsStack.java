@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -41,10 +42,12 @@ public final class FunctionsStack extends Stack {
     private final Map<Kind, DriftDeployFunction> functions = new EnumMap<>(Kind.class);
     private final Table ledger;
 
+    /** {@code ownDriftRules}: the Config rules the DriftDetection stack creates (names, not references). */
     public FunctionsStack(Construct scope, String id, StackProps props, Settings settings,
-            NotificationsStack notifications, DriftDetectionStack detection, List<String> instanceRoleArns) {
+            List<String> ownDriftRules) {
         super(scope, id, props);
-        ITopic topic = notifications.topic();
+        ITopic topic = Topic.fromTopicArn(this, "NotificationsTopic", NotificationsStack.topicArn(this, settings));
+        List<String> driftRuleNames = driftRuleNames(settings, ownDriftRules);
 
         ledger = Table.Builder.create(this, "Ledger")
                 .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
@@ -61,20 +64,21 @@ public final class FunctionsStack extends Stack {
                 .build();
 
         Code code = Code.fromAsset(functionsJar(settings).toString());
-        Map<String, String> environment = environment(settings, topic, ledger, detection);
+        Map<String, String> environment = environment(settings, topic, ledger, driftRuleNames);
         IEventBus defaultBus = EventBus.fromEventBusName(this, "DefaultBus", "default");
         for (Kind kind : Kind.values()) {
             DriftDeployFunction function = new DriftDeployFunction(this, kind, code, environment, settings, topic,
                     defaultBus);
             ledger.grantReadWriteData(function.role());
-            notifications.grantPublish(function.role());
+            NotificationsStack.grantPublish(function.role(), this, settings);
             functions.put(kind, function);
         }
 
-        routeEvents(settings, driftRuleNames(settings, detection));
-        grantFleetAccess(settings, instanceRoleArns);
+        routeEvents(settings, driftRuleNames);
+        grantFleetAccess(settings);
         subscribeAlarmsToExistingTopics(settings);
         suppressWildcardsThatAreScopedByCondition();
+        outputs();
     }
 
     public DriftDeployFunction function(Kind kind) {
@@ -127,24 +131,61 @@ public final class FunctionsStack extends Stack {
                         .detailType(Match.prefix("EC2 Auto Scaling Instance Refresh"))
                         .build());
 
-        // Every state (ALARM, OK, INSUFFICIENT_DATA): guard alarms and the drift alarm are named by tags
-        // and context the rule cannot know, and the function reports recoveries too.
-        functions.get(Kind.ALARMS).addEventRule("AlarmStateChange", "CloudWatch alarm state changes",
+        // Every state (ALARM, OK, INSUFFICIENT_DATA: the function reports recoveries too), but only of
+        // the alarms drift-deploy acts on, by name, with EventBridge content filtering (exact values
+        // and prefix matching, "Content filtering in Amazon EventBridge event patterns"). Guard alarms
+        // that only group tags name must carry the alarmNamePrefix to be heard.
+        List<AlarmName> alarmNames = alarmsTheFunctionHears(settings);
+        functions.get(Kind.ALARMS).addEventRule("AlarmStateChange",
+                "CloudWatch alarm state changes of the drift and rollout guard alarms",
                 EventPattern.builder()
                         .source(List.of("aws.cloudwatch"))
                         .detailType(List.of("CloudWatch Alarm State Change"))
+                        .detail(Map.of("alarmName", alarmNames.stream().map(AlarmName::filter).toList()))
                         .build());
+        // The dead-letter alarms go to the topic directly; the rule must not deliver them a second time.
+        for (DriftDeployFunction function : functions.values()) {
+            String name = function.deadLetterAlarmName();
+            if (alarmNames.stream().anyMatch(alarmName -> alarmName.matches(name))) {
+                throw new IllegalArgumentException("the alarms function's rule would also match the dead-letter alarm "
+                        + name + ", which notifies the topic directly: choose an alarmNamePrefix / driftAlarmPrefix "
+                        + "that does not start it");
+            }
+        }
+    }
+
+    /** One entry of the alarms rule's alarmName filter: an exact name or a prefix. */
+    record AlarmName(String value, boolean prefix) {
+        Object filter() {
+            return prefix ? Map.of("prefix", value) : value;
+        }
+
+        boolean matches(String name) {
+            return prefix ? name.startsWith(value) : name.equals(value);
+        }
+    }
+
+    /** The drift alarm(s), the configured guard alarms, and every alarm named with the opt-in prefix. */
+    static List<AlarmName> alarmsTheFunctionHears(Settings settings) {
+        List<AlarmName> names = new ArrayList<>();
+        names.add(new AlarmName(settings.driftAlarmName(), false));
+        settings.guardAlarms().forEach(name -> names.add(new AlarmName(name, false)));
+        if (!settings.driftAlarmPrefix().isEmpty()) {
+            names.add(new AlarmName(settings.driftAlarmPrefix(), true));
+        }
+        names.add(new AlarmName(settings.alarmNamePrefix(), true));
+        return List.copyOf(names);
     }
 
     /** The Config rules this app creates, plus any existing rules the operator counts as drift. */
-    private static List<String> driftRuleNames(Settings settings, DriftDetectionStack detection) {
-        List<String> names = new ArrayList<>(detection.ruleNames());
+    private static List<String> driftRuleNames(Settings settings, List<String> ownDriftRules) {
+        List<String> names = new ArrayList<>(ownDriftRules);
         names.addAll(settings.driftRuleNames());
         return List.copyOf(names);
     }
 
-    private void grantFleetAccess(Settings settings, List<String> instanceRoleArns) {
-        FunctionPermissions permissions = new FunctionPermissions(settings, instanceRoleArns);
+    private void grantFleetAccess(Settings settings) {
+        FunctionPermissions permissions = new FunctionPermissions(settings);
 
         var drift = functions.get(Kind.DRIFT).role();
         permissions.readOnly(drift,
@@ -216,22 +257,45 @@ public final class FunctionsStack extends Stack {
         }
     }
 
-    /** The settings table of COMMON.md, filled from context; optional ones are omitted when empty. */
+    /**
+     * What an operator needs to find and invoke the deployed pieces (README "Invoking the deployed
+     * functions"). Plain outputs, no exportName: an export would pin the value for other stacks.
+     */
+    private void outputs() {
+        output("LedgerTableName", ledger.getTableName(), "The DynamoDB ledger (audit trail of every decision)");
+        functions.forEach((kind, function) -> {
+            String id = kind.id();
+            output(id + "FunctionName", function.function().getFunctionName(),
+                    "The " + id.toLowerCase(java.util.Locale.ROOT) + " function");
+            output(id + "LiveAliasArn", function.alias().getFunctionArn(), "Invoke this: the live alias");
+            output(id + "DeadLetterQueueName", function.deadLetterQueue().getQueueName(),
+                    "Events the " + id.toLowerCase(java.util.Locale.ROOT) + " function could not take");
+            output(id + "DeadLetterQueueUrl", function.deadLetterQueue().getQueueUrl(), "The same queue's URL");
+            function.archives().forEach((ruleId, archive) ->
+                    output(ruleId + "ArchiveName", archive.getArchiveName(), "EventBridge archive for replay"));
+        });
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
+    }
+
+    /** The settings table, filled from context; optional ones are omitted when empty. */
     private static Map<String, String> environment(Settings settings, ITopic topic, Table ledger,
-            DriftDetectionStack detection) {
+            List<String> driftRuleNames) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("DRIFT_DEPLOY_TOPIC_ARN", topic.getTopicArn());
         env.put("DRIFT_DEPLOY_TABLE", ledger.getTableName());
         env.put("DRIFT_DEPLOY_MODE", settings.mode());
         env.put("DRIFT_DEPLOY_MODE_TAG", settings.modeTag());
-        env.put("DRIFT_DEPLOY_DRIFT_RULES", String.join(",", driftRuleNames(settings, detection)));
+        env.put("DRIFT_DEPLOY_DRIFT_RULES", String.join(",", driftRuleNames));
         env.put("DRIFT_DEPLOY_OPT_IN_TAG", settings.optInTag().toString());
         env.put("DRIFT_DEPLOY_PROTECT_TAG", settings.protectTag());
         env.put("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", Integer.toString(settings.minHealthyPercent()));
         env.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", Integer.toString(settings.maxTerminationsPerGroup()));
         env.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ACCOUNT", Integer.toString(settings.maxTerminationsPerAccount()));
         env.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", Integer.toString(settings.rateWindowMinutes()));
-        env.put("DRIFT_DEPLOY_DRIFT_ALARMS", detection.driftAlarm().getAlarmName());
+        env.put("DRIFT_DEPLOY_DRIFT_ALARMS", settings.driftAlarmName());
         putIfPresent(env, "DRIFT_DEPLOY_DRIFT_ALARM_PREFIX", settings.driftAlarmPrefix());
         env.put("DRIFT_DEPLOY_APP_TAG", settings.appTag());
         env.put("DRIFT_DEPLOY_STRATEGY_TAG", settings.strategyTag());

@@ -20,7 +20,7 @@ public record Settings(
         String functionsJar,
         List<String> notificationEmails,
         List<String> alarmTopicArns,
-        // settings the functions read (COMMON.md table), passed as environment variables
+        // settings the functions read, passed as environment variables
         String mode,
         String modeTag,
         TagPair optInTag,
@@ -40,6 +40,7 @@ public record Settings(
         List<String> driftRuleNames,
         String driftAlarmName,
         String driftAlarmPrefix,
+        String alarmNamePrefix,
         TagPair goldenImageTag,
         String blacklistedInventoryNames,
         boolean createConfigRecorder,
@@ -54,6 +55,7 @@ public record Settings(
         int archiveRetentionDays,
         String goldenImageEventSource,
         List<String> instanceRoleArns,
+        String instanceRolePath,
         // example fleet
         boolean exampleFleet,
         String fleetAppName,
@@ -70,12 +72,18 @@ public record Settings(
 
     private static final Pattern CONFIG_RULE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern AMI_ID = Pattern.compile("ami-[0-9a-f]{8,17}");
+    /** What CloudFormation accepts as a stack name; the prefix also starts topic, rule and alarm names. */
+    private static final Pattern STACK_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,63}");
+    /** An IAM path: starts and ends with '/' (IAM identifiers, "Friendly names and paths"). */
+    private static final Pattern IAM_PATH = Pattern.compile("/([A-Za-z0-9+=,.@_-]+/)+");
 
     /** Reads and validates all settings; {@code context} answers a key with its raw value or null. */
     public static Settings from(Function<String, Object> context) {
         Reader r = new Reader(context);
+        // Names an account can hold only once derive from the prefix, so two installs never collide.
+        String stackPrefix = r.text("stackPrefix", "DriftDeploy");
         Settings s = new Settings(
-                r.text("stackPrefix", "DriftDeploy"),
+                stackPrefix,
                 r.text("functionsJar", "../functions/target/drift-deploy-functions.jar"),
                 r.list("notificationEmails"),
                 r.list("alarmTopicArns"),
@@ -93,10 +101,11 @@ public record Settings(
                 r.integer("maxTerminationsPerAccount", 10, 1, 100_000),
                 r.integer("rateWindowMinutes", 60, 1, 10_080),
                 r.integer("instanceWarmupSeconds", 300, 0, 86_400),
-                r.optionalText("driftRulePrefix"),
+                r.textOrEmpty("driftRulePrefix", stackPrefix + "-"),
                 r.list("driftRuleNames"),
-                r.text("driftAlarmName", "drift-deploy-drift-detected"),
+                r.text("driftAlarmName", stackPrefix + "-drift-detected"),
                 r.optionalText("driftAlarmPrefix"),
+                r.text("alarmNamePrefix", stackPrefix + "-guard-"),
                 r.tagPair("goldenImageTag", "drift-deploy-golden=true"),
                 r.text("blacklistedInventoryNames", "AWS:Application"),
                 r.bool("createConfigRecorder", false),
@@ -110,6 +119,7 @@ public record Settings(
                 r.integer("archiveRetentionDays", 30, 0, 36_500),
                 r.text("goldenImageEventSource", "drift-deploy.images"),
                 r.list("instanceRoleArns"),
+                r.text("instanceRolePath", "/drift-deploy/"),
                 r.bool("exampleFleet", false),
                 r.text("fleetAppName", "app"),
                 r.optionalText("goldenAmiId"),
@@ -125,13 +135,32 @@ public record Settings(
 
     /**
      * Name of an AWS Config rule this app creates: the managed rule's usual name (the seed's, for its
-     * inventory rule), behind an optional prefix for accounts where such a name is taken.
+     * inventory rule) behind a prefix, by default {@code <stackPrefix>-}; an empty prefix gives the
+     * seed's names.
      */
     public String driftRuleName(String suffix) {
         return driftRulePrefix + suffix;
     }
 
+    /** The notifications topic's name; its ARN follows from it, so no stack imports it. */
+    public String topicName() {
+        return stackPrefix + "-notifications";
+    }
+
+    /** The topic key's alias; the functions' key grant is conditioned on it (kms:ResourceAliases). */
+    public String topicKeyAlias() {
+        return "alias/" + stackPrefix + "-notifications";
+    }
+
     private void validateCombinations() {
+        if (!STACK_PREFIX.matcher(stackPrefix).matches()) {
+            throw new IllegalArgumentException("context 'stackPrefix' must start with a letter and hold only letters, "
+                    + "digits and '-' (at most 64), as CloudFormation stack names do, got '" + stackPrefix + "'");
+        }
+        if (!IAM_PATH.matcher(instanceRolePath).matches()) {
+            throw new IllegalArgumentException("context 'instanceRolePath' must be an IAM path such as /drift-deploy/ "
+                    + "(starts and ends with '/'), got '" + instanceRolePath + "'");
+        }
         if (!driftRulePrefix.isEmpty() && !CONFIG_RULE_NAME.matcher(driftRulePrefix).matches()) {
             throw new IllegalArgumentException("context 'driftRulePrefix' must be letters, digits, '-' or '_' "
                     + "(it prefixes AWS Config rule names), got '" + driftRulePrefix + "'");
@@ -177,8 +206,13 @@ public record Settings(
         }
 
         String optionalText(String key) {
+            return textOrEmpty(key, "");
+        }
+
+        /** Like {@link #text} but an empty value is kept: it switches a derived default off. */
+        String textOrEmpty(String key, String defaultValue) {
             String value = raw(key);
-            return value == null ? "" : value;
+            return value == null ? defaultValue : value;
         }
 
         String text(String key, String defaultValue) {
