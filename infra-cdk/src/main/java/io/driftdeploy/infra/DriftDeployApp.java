@@ -39,8 +39,8 @@ public final class DriftDeployApp {
                 : null;
         FunctionsStack functions = new FunctionsStack(app, prefix + "-Functions", props, settings,
                 detection.ruleNames());
-        functions.addDependency(notifications, "the functions publish to the topic");
-        functions.addDependency(detection, "the functions act on the drift rules and the drift alarm");
+        functions.addStackDependency(notifications, "the functions publish to the topic");
+        functions.addStackDependency(detection, "the functions act on the drift rules and the drift alarm");
 
         Tags.of(app).add("drift-deploy:component", "drift-deploy");
         Aspects.of(app).add(new AwsSolutionsChecks());

@@ -6,6 +6,7 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Match;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
@@ -69,7 +72,7 @@ public final class FunctionsStack extends Stack {
         for (Kind kind : Kind.values()) {
             DriftDeployFunction function = new DriftDeployFunction(this, kind, code, environment, settings, topic,
                     defaultBus);
-            ledger.grantReadWriteData(function.role());
+            grantLedgerCalls(function.role());
             NotificationsStack.grantPublish(function.role(), this, settings);
             functions.put(kind, function);
         }
@@ -77,7 +80,7 @@ public final class FunctionsStack extends Stack {
         routeEvents(settings, driftRuleNames);
         grantFleetAccess(settings);
         subscribeAlarmsToExistingTopics(settings);
-        suppressWildcardsThatAreScopedByCondition();
+        suppressWildcardsThatAreScopedByCondition(settings);
         outputs();
     }
 
@@ -244,16 +247,64 @@ public final class FunctionsStack extends Stack {
         }
     }
 
-    private void suppressWildcardsThatAreScopedByCondition() {
+    /**
+     * The DynamoDB calls the functions make on the ledger (io.driftdeploy.aws.Ledger, the only code
+     * that touches it: conditional puts and updates, deletes, one consistent get), on the table only.
+     * grantReadWriteData would add Query, Scan, the batch calls and the indexes, which nothing uses.
+     */
+    static final List<String> LEDGER_ACTIONS =
+            List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+
+    private void grantLedgerCalls(IRole role) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("LedgerItems")
+                .actions(LEDGER_ACTIONS)
+                .resources(List.of(ledger.getTableArn()))
+                .build());
+    }
+
+    /**
+     * The wildcard resources of the function roles, each justified; cdk-nag's IAM5 finding is
+     * suppressed for exactly these ({@code appliesTo}), so any other wildcard fails the nag check.
+     */
+    static Map<String, String> justifiedWildcards(Settings settings) {
+        String region = "arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:";
+        Map<String, String> wildcards = new LinkedHashMap<>();
+        wildcards.put("Resource::*", "Describe/Get calls of EC2, Auto Scaling, Config and CloudWatch that support "
+                + "no resource-level permissions (read-only; IamPolicyTest checks nothing else is on *)");
+        wildcards.put("Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:"
+                + "autoScalingGroupName/*", "groups are not known at deploy time; termination is conditioned on the "
+                + "opt-in tag, StartInstanceRefresh on the app tag");
+        wildcards.put("Resource::" + region + "launch-template/*", "templates are not known at deploy time; "
+                + "CreateLaunchTemplateVersion and RunInstances on them are conditioned on the app tag");
+        for (String launched : List.of("instance/*", "volume/*", "network-interface/*", "subnet/*",
+                "security-group/*", "key-pair/*")) {
+            wildcards.put("Resource::" + region + launched, "what a refresh launches from an app-tagged template: "
+                    + "RunInstances only under the ec2:LaunchTemplate condition, CreateTags only with ec2:CreateAction "
+                    + "= RunInstances");
+        }
+        wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::image/*", "the golden AMI a refresh "
+                + "launches, under the ec2:LaunchTemplate condition (its trust is checked by the function)");
+        wildcards.put("Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role"
+                + settings.instanceRolePath() + "*", "instance roles "
+                + "under instanceRolePath, passed only to ec2.amazonaws.com (iam:PassedToService)");
+        wildcards.put("Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:*:image/*", "Image Builder images "
+                + "of any account may be golden; GetImage is read-only and the function checks trust");
+        wildcards.put("Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*", "the topic key, "
+                + "named through its alias: kms:ResourceAliases confines the grant to that one key");
+        return Collections.unmodifiableMap(wildcards);
+    }
+
+    private void suppressWildcardsThatAreScopedByCondition(Settings settings) {
+        Map<String, String> justified = justifiedWildcards(settings);
         for (DriftDeployFunction function : functions.values()) {
-            NagSuppressions.addResourceSuppressions(function.role(), List.of(NagPackSuppression.builder()
+            List<NagPackSuppression> suppressions = new ArrayList<>();
+            justified.forEach((wildcard, reason) -> suppressions.add(NagPackSuppression.builder()
                     .id("AwsSolutions-IAM5")
-                    .reason("Wildcards are of three kinds only: Describe/Get calls that support no resource-level "
-                            + "permissions (read-only); log streams of the function's own log group; and fleet "
-                            + "resources (groups, launch templates, instances) whose names are not known at deploy "
-                            + "time, where every mutating statement carries a tag condition (opt-in tag, app tag) "
-                            + "or ec2:LaunchTemplate/ec2:CreateAction condition that confines it")
-                    .build()), true);
+                    .reason("Justified wildcard: " + reason)
+                    .appliesTo(List.of(wildcard))
+                    .build()));
+            NagSuppressions.addResourceSuppressions(function.role(), suppressions, true);
         }
     }
 

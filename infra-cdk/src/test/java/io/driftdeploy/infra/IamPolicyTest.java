@@ -87,13 +87,35 @@ class IamPolicyTest {
                             "AWS::AccountId", ":key/*"),
                     "Condition", Map.of("ForAnyValue:StringEquals",
                             Map.of("kms:ResourceAliases", "alias/DriftDeploy-notifications"))));
-            hasStatement(kind, Map.of("Action", Match.arrayWith(List.of("dynamodb:Query", "dynamodb:PutItem")),
-                    "Resource", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))));
+            // Exactly the calls io.driftdeploy.aws.Ledger makes, on the table only (no Query, Scan, batch, index).
+            hasStatement(kind, Map.of("Action", List.of("dynamodb:GetItem", "dynamodb:PutItem",
+                            "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+                    "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn"))));
+            assertThat(actionsOf(kind)).filteredOn(action -> action.toString().startsWith("dynamodb:"))
+                    .containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                            "dynamodb:DeleteItem");
         }
         hasStatement(Kind.ALARMS, Map.of("Action", Match.arrayWith(List.of("cloudwatch:DescribeAlarms",
                         "config:DescribeConfigRules", "ec2:DescribeLaunchTemplateVersions")),
                 "Resource", "*"));
         hasStatement(Kind.IMAGES, Map.of("Action", "imagebuilder:GetImage"));
+    }
+
+    @Test
+    void passRoleIsGrantedByDefaultOnTheInstanceRolePathToEc2Only() {
+        // A refresh with a desired configuration checks iam:PassRole whenever the template has an
+        // instance profile, so a fresh deploy without instanceRoleArns needs it too.
+        SynthesizedApp app = SynthesizedApp.defaults();
+        Template defaults = app.template(app.stacks.functions());
+        for (Kind kind : List.of(Kind.IMAGES, Kind.REFRESHES)) {
+            defaults.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                    "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp(kind.id() + "Role.*"))),
+                    "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                            "Action", "iam:PassRole",
+                            "Resource", SynthesizedApp.joined("arn:", "AWS::Partition", ":iam::", "AWS::AccountId",
+                                    ":role/drift-deploy/*"),
+                            "Condition", Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))))))));
+        }
     }
 
     @Test
