@@ -1,8 +1,6 @@
 package io.driftdeploy.infra;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
-import java.util.ArrayList;
-import java.util.List;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.StackProps;
@@ -31,18 +29,18 @@ public final class DriftDeployApp {
         String prefix = settings.stackPrefix();
         StackProps props = StackProps.builder().description("drift-deploy: immutable infrastructure enforcement").build();
 
+        // No stack refers to another's resources (no Fn::ImportValue, no export, which would block
+        // renames and replacements): names and ARNs derive from the settings; dependencies only order
+        // the deploy.
         NotificationsStack notifications = new NotificationsStack(app, prefix + "-Notifications", props, settings);
-        DriftDetectionStack detection = new DriftDetectionStack(app, prefix + "-DriftDetection", props, settings,
-                notifications.topic());
-
-        List<String> instanceRoleArns = new ArrayList<>(settings.instanceRoleArns());
-        ExampleFleetStack fleet = null;
-        if (settings.exampleFleet()) {
-            fleet = new ExampleFleetStack(app, prefix + "-ExampleFleet", props, settings);
-            instanceRoleArns.add(fleet.instanceRole().getRoleArn());
-        }
-        FunctionsStack functions = new FunctionsStack(app, prefix + "-Functions", props, settings, notifications,
-                detection, instanceRoleArns);
+        DriftDetectionStack detection = new DriftDetectionStack(app, prefix + "-DriftDetection", props, settings);
+        ExampleFleetStack fleet = settings.exampleFleet()
+                ? new ExampleFleetStack(app, prefix + "-ExampleFleet", props, settings)
+                : null;
+        FunctionsStack functions = new FunctionsStack(app, prefix + "-Functions", props, settings,
+                detection.ruleNames());
+        functions.addStackDependency(notifications, "the functions publish to the topic");
+        functions.addStackDependency(detection, "the functions act on the drift rules and the drift alarm");
 
         Tags.of(app).add("drift-deploy:component", "drift-deploy");
         Aspects.of(app).add(new AwsSolutionsChecks());

@@ -2,6 +2,8 @@ package io.driftdeploy.infra;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
@@ -12,6 +14,7 @@ import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.Archive;
+import software.amazon.awscdk.services.events.CfnArchive;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
@@ -68,8 +71,11 @@ public final class DriftDeployFunction extends Construct {
     private final Settings settings;
     private final IEventBus bus;
     private final Role role;
+    private final Function function;
     private final Alias alias;
     private final Queue deadLetterQueue;
+    private final Map<String, Archive> archives = new LinkedHashMap<>();
+    private final String deadLetterAlarmName;
 
     public DriftDeployFunction(Construct scope, Kind kind, Code code, Map<String, String> environment,
             Settings settings, ITopic topic, IEventBus bus) {
@@ -86,7 +92,7 @@ public final class DriftDeployFunction extends Construct {
                 .build();
         logGroup.grantWrite(role);
 
-        Function function = Function.Builder.create(this, "Function")
+        function = Function.Builder.create(this, "Function")
                 .description("drift-deploy " + kind.id().toLowerCase(java.util.Locale.ROOT))
                 .runtime(Runtime.JAVA_21)
                 .architecture(Architecture.ARM_64)
@@ -130,7 +136,11 @@ public final class DriftDeployFunction extends Construct {
                 .onFailure(new SqsDestination(deadLetterQueue))
                 .build();
 
+        // Named, so the alarms function's rule can be checked not to match it (see FunctionsStack).
+        deadLetterAlarmName = settings.stackPrefix() + "-" + kind.id().toLowerCase(java.util.Locale.ROOT)
+                + "-dead-letters";
         Alarm alarm = Alarm.Builder.create(this, "DeadLettersAlarm")
+                .alarmName(deadLetterAlarmName)
                 .alarmDescription("drift-deploy " + kind.id() + ": events failed and wait in the dead-letter queue")
                 .metric(deadLetterQueue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
                         .statistic("Maximum")
@@ -141,6 +151,8 @@ public final class DriftDeployFunction extends Construct {
                 .evaluationPeriods(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
+        // Straight to the topic, not through the alarms function: this alarm says functions are
+        // failing, and a report that needs a working function to be told would fail with them.
         alarm.addAlarmAction(new SnsAction(topic));
     }
 
@@ -159,12 +171,18 @@ public final class DriftDeployFunction extends Construct {
                 .retryAttempts(settings.targetRetryAttempts())
                 .maxEventAge(Duration.minutes(settings.targetMaxEventAgeMinutes()))
                 .build());
-        Archive.Builder.create(this, id + "Archive")
+        Archive archive = Archive.Builder.create(this, id + "Archive")
                 .description("Replayable copy of: " + description)
                 .sourceEventBus(bus)
                 .eventPattern(pattern)
                 .retention(Duration.days(settings.archiveRetentionDays()))
                 .build();
+        // CDK writes KmsKeyIdentifier: "" for an archive without a customer key, which is not a valid
+        // identifier and fails deploys in some regions (aws/aws-cdk#37847, fix in PR #37865 "omit
+        // KmsKeyIdentifier from Archive when no KMS key is configured"). Without the property the
+        // archive falls back to the default AWS owned key.
+        ((CfnArchive) archive.getNode().getDefaultChild()).addPropertyDeletionOverride("KmsKeyIdentifier");
+        archives.put(id, archive);
     }
 
     public Role role() {
@@ -173,5 +191,22 @@ public final class DriftDeployFunction extends Construct {
 
     public Alias alias() {
         return alias;
+    }
+
+    public Function function() {
+        return function;
+    }
+
+    public Queue deadLetterQueue() {
+        return deadLetterQueue;
+    }
+
+    public String deadLetterAlarmName() {
+        return deadLetterAlarmName;
+    }
+
+    /** The archive of each rule added with {@link #addEventRule}, by the rule's id. */
+    public Map<String, Archive> archives() {
+        return Collections.unmodifiableMap(archives);
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -15,7 +16,6 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
-import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.config.CfnConfigurationRecorder;
 import software.amazon.awscdk.services.config.CfnDeliveryChannel;
 import software.amazon.awscdk.services.config.ManagedRule;
@@ -28,7 +28,6 @@ import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
-import software.amazon.awscdk.services.sns.ITopic;
 import software.constructs.Construct;
 
 /**
@@ -52,7 +51,7 @@ public final class DriftDetectionStack extends Stack {
     private final List<String> ruleNames = new ArrayList<>();
     private final Alarm driftAlarm;
 
-    public DriftDetectionStack(Construct scope, String id, StackProps props, Settings settings, ITopic topic) {
+    public DriftDetectionStack(Construct scope, String id, StackProps props, Settings settings) {
         super(scope, id, props);
 
         List<ManagedRule> rules = List.of(
@@ -105,7 +104,14 @@ public final class DriftDetectionStack extends Stack {
                 .evaluationPeriods(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
-        driftAlarm.addAlarmAction(new SnsAction(topic));
+        // No alarm action: the state change reaches people through the alarms function only (its
+        // EventBridge rule matches this alarm's name), which sweeps and tells what it did, with the
+        // topic's message attributes. An SNS action too would deliver every change twice, once raw.
+
+        CfnOutput.Builder.create(this, "DriftAlarmName").value(settings.driftAlarmName())
+                .description("The drift alarm; its state changes reach the alarms function").build();
+        CfnOutput.Builder.create(this, "DriftRuleNames").value(String.join(",", ruleNames))
+                .description("The AWS Config rules whose non-compliance is drift").build();
     }
 
     /** The names of the Config rules that count as drift (DRIFT_DEPLOY_DRIFT_RULES). */

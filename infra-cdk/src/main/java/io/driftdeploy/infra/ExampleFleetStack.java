@@ -4,14 +4,18 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.autoscaling.AdditionalHealthCheckType;
 import software.amazon.awscdk.services.autoscaling.AdditionalHealthChecksOptions;
 import software.amazon.awscdk.services.autoscaling.AutoScalingGroup;
 import software.amazon.awscdk.services.autoscaling.HealthChecks;
+import software.amazon.awscdk.services.autoscaling.RollingUpdateOptions;
+import software.amazon.awscdk.services.autoscaling.UpdatePolicy;
 import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
@@ -51,8 +55,14 @@ import software.constructs.Construct;
  */
 public final class ExampleFleetStack extends Stack {
 
-    /** The seed's instance refresh preference, as the groups' instance maintenance policy. */
-    static final int MIN_HEALTHY_PERCENTAGE = 90;
+    /**
+     * How much of a group must stay healthy while instances are replaced, one number for every path
+     * that replaces them: drift-deploy's capacity guard (the group's min-healthy tag), the instance
+     * maintenance policy (instance refreshes, health replacements) and CloudFormation's rolling
+     * update. At the seed's 90 % a 2-instance group could never lose one, so drift-deploy refused
+     * every termination; at 50 % it replaces one of two at a time.
+     */
+    static final int MIN_HEALTHY_PERCENTAGE = 50;
     static final int MAX_HEALTHY_PERCENTAGE = 100;
 
     /** Literal so security-group rules stay checkable (a CIDR token defeats cdk-nag's EC23). */
@@ -112,7 +122,9 @@ public final class ExampleFleetStack extends Stack {
         instanceSecurityGroup.addIngressRule(albSecurityGroup, Port.tcp(80), "HTTP from the ALB");
 
         // Systems Manager management is one of the drift rules, so the instances must be able to register.
+        // Under instanceRolePath: drift-deploy may pass the roles there to EC2 when it starts a refresh.
         instanceRole = Role.Builder.create(this, "InstanceRole")
+                .path(settings.instanceRolePath())
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
                 .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore")))
                 .build();
@@ -157,12 +169,28 @@ public final class ExampleFleetStack extends Stack {
                     .maxCapacity(settings.fleetMaxSize())
                     .minHealthyPercentage(MIN_HEALTHY_PERCENTAGE)
                     .maxHealthyPercentage(MAX_HEALTHY_PERCENTAGE)
+                    // Who owns the launch template version (README "The example fleet and who owns its
+                    // launch template version"): CloudFormation updates a resource property only when its
+                    // template value changes ("Understand update behaviors of stack resources"), so the
+                    // version drift-deploy's refresh set survives stack updates that leave the template
+                    // alone. When the stack does change the template, CloudFormation makes a new version
+                    // and moves the group to it; AutoScalingRollingUpdate then replaces the instances in
+                    // batches of one, keeping MIN_HEALTHY_PERCENTAGE in service ("UpdatePolicy
+                    // attribute"), instead of leaving old instances beside a silently switched version.
+                    // CloudFormation has no instance-refresh update policy (aws-cloudformation/
+                    // cloudformation-coverage-roadmap#2119, open), so a rolling update is the safe choice.
+                    .updatePolicy(UpdatePolicy.rollingUpdate(RollingUpdateOptions.builder()
+                            .maxBatchSize(1)
+                            .minInstancesInService(color.desired() * MIN_HEALTHY_PERCENTAGE / 100)
+                            .build()))
                     .healthChecks(HealthChecks.withAdditionalChecks(AdditionalHealthChecksOptions.builder()
                             .additionalTypes(List.of(AdditionalHealthCheckType.ELB))
                             .gracePeriod(Duration.minutes(5))
                             .build()))
                     .build();
             group.attachToApplicationTargetGroup(targetGroup);
+            CfnOutput.Builder.create(this, color.id() + "GroupName").value(group.getAutoScalingGroupName())
+                    .description("The " + color.name() + " Auto Scaling group").build();
             // Resetting the size on every deploy is the point: it is how fleetBlueActive switches colours.
             Annotations.of(group).acknowledgeWarning("@aws-cdk/aws-autoscaling:desiredCapacitySet",
                     "desired capacity follows the blue/green switch on purpose");
@@ -170,6 +198,9 @@ public final class ExampleFleetStack extends Stack {
             Tags.of(group).add(settings.appTag(), settings.fleetAppName());
             Tags.of(group).add(settings.strategyTag(), "refresh");
             Tags.of(group).add(settings.optInTag().key(), settings.optInTag().value());
+            // drift-deploy's capacity guard reads the group's own floor from this tag.
+            Tags.of(group).add(settings.minHealthyTag(), Integer.toString(MIN_HEALTHY_PERCENTAGE),
+                    TagProps.builder().applyToLaunchedInstances(false).build());
             NagSuppressions.addResourceSuppressions(group, List.of(NagPackSuppression.builder()
                     .id("AwsSolutions-AS3")
                     .reason("Scaling and refresh events reach drift-deploy through EventBridge, and its functions "
@@ -186,7 +217,12 @@ public final class ExampleFleetStack extends Stack {
     private record Color(String id, String name, int min, int desired) {
     }
 
-    /** A fixed AMI from context, or the golden AMI parameter the image pipeline maintains. */
+    /**
+     * A fixed AMI from context, or the golden AMI parameter the image pipeline maintains. The
+     * parameter must exist before the first deploy (README "Deploy": aws ssm put-parameter); synth
+     * cannot check it, as the app makes no lookups, and CloudFormation fails the deploy without it.
+     * The pipeline keeps it at the image it rolls out, so a later stack update never goes back.
+     */
     private static IMachineImage goldenImage(Settings settings) {
         if (settings.goldenAmiId().isEmpty()) {
             return MachineImage.fromSsmParameter(settings.goldenAmiParameter());

@@ -1,5 +1,6 @@
 package io.driftdeploy.infra;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
@@ -16,12 +17,9 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 final class FunctionPermissions {
 
     private final Settings settings;
-    private final List<String> instanceRoleArns;
 
-    /** {@code instanceRoleArns}: the roles the fleet's launch templates hand to EC2 (iam:PassRole). */
-    FunctionPermissions(Settings settings, List<String> instanceRoleArns) {
+    FunctionPermissions(Settings settings) {
         this.settings = settings;
-        this.instanceRoleArns = List.copyOf(instanceRoleArns);
     }
 
     /** Read-only calls that only accept {@code Resource: *}. */
@@ -93,14 +91,32 @@ final class FunctionPermissions {
                 .resources(List.of(ec2Arn("instance/*"), ec2Arn("volume/*"), ec2Arn("network-interface/*")))
                 .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances")))
                 .build());
-        if (!instanceRoleArns.isEmpty()) {
-            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                    .sid("PassOnlyInstanceRolesToEc2")
-                    .actions(List.of("iam:PassRole"))
-                    .resources(instanceRoleArns)
-                    .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
-                    .build());
-        }
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("PassOnlyInstanceRolesToEc2")
+                .actions(List.of("iam:PassRole"))
+                .resources(instanceRoles())
+                .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))
+                .build());
+    }
+
+    /**
+     * The instance roles a launch template may hand to EC2: every role under {@code instanceRolePath}
+     * plus the roles listed in {@code instanceRoleArns}. StartInstanceRefresh with a desired
+     * configuration checks iam:PassRole whenever the template names an instance profile, so this is
+     * granted by default, not only when roles are listed.
+     *
+     * <p>By path, not by tag: iam:PassRole's documented condition keys are iam:PassedToService and
+     * iam:AssociatedResourceArn ("IAM and AWS STS condition context keys"; "Grant a user permissions
+     * to pass a role to an AWS service", IAM User Guide), and a role tag condition on PassRole is
+     * reported not to take effect, so roles are scoped by ARN. A role's path is part of its ARN and
+     * fixed at creation, and a policy can name every role under one ("IAM identifiers", Friendly
+     * names and paths), so instance roles opt in by being created under the path.
+     */
+    private List<String> instanceRoles() {
+        List<String> roles = new ArrayList<>();
+        roles.add("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role" + settings.instanceRolePath() + "*");
+        roles.addAll(settings.instanceRoleArns());
+        return List.copyOf(roles);
     }
 
     /** Image Builder images of any account may be golden (trust is checked by the function). */

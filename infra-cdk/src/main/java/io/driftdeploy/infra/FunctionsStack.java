@@ -7,10 +7,13 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -24,6 +27,8 @@ import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Match;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
@@ -41,10 +46,12 @@ public final class FunctionsStack extends Stack {
     private final Map<Kind, DriftDeployFunction> functions = new EnumMap<>(Kind.class);
     private final Table ledger;
 
+    /** {@code ownDriftRules}: the Config rules the DriftDetection stack creates (names, not references). */
     public FunctionsStack(Construct scope, String id, StackProps props, Settings settings,
-            NotificationsStack notifications, DriftDetectionStack detection, List<String> instanceRoleArns) {
+            List<String> ownDriftRules) {
         super(scope, id, props);
-        ITopic topic = notifications.topic();
+        ITopic topic = Topic.fromTopicArn(this, "NotificationsTopic", NotificationsStack.topicArn(this, settings));
+        List<String> driftRuleNames = driftRuleNames(settings, ownDriftRules);
 
         ledger = Table.Builder.create(this, "Ledger")
                 .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
@@ -61,20 +68,21 @@ public final class FunctionsStack extends Stack {
                 .build();
 
         Code code = Code.fromAsset(functionsJar(settings).toString());
-        Map<String, String> environment = environment(settings, topic, ledger, detection);
+        Map<String, String> environment = environment(settings, topic, ledger, driftRuleNames);
         IEventBus defaultBus = EventBus.fromEventBusName(this, "DefaultBus", "default");
         for (Kind kind : Kind.values()) {
             DriftDeployFunction function = new DriftDeployFunction(this, kind, code, environment, settings, topic,
                     defaultBus);
-            ledger.grantReadWriteData(function.role());
-            notifications.grantPublish(function.role());
+            grantLedgerCalls(function.role());
+            NotificationsStack.grantPublish(function.role(), this, settings);
             functions.put(kind, function);
         }
 
-        routeEvents(settings, driftRuleNames(settings, detection));
-        grantFleetAccess(settings, instanceRoleArns);
+        routeEvents(settings, driftRuleNames);
+        grantFleetAccess(settings);
         subscribeAlarmsToExistingTopics(settings);
-        suppressWildcardsThatAreScopedByCondition();
+        suppressWildcardsThatAreScopedByCondition(settings);
+        outputs();
     }
 
     public DriftDeployFunction function(Kind kind) {
@@ -127,24 +135,61 @@ public final class FunctionsStack extends Stack {
                         .detailType(Match.prefix("EC2 Auto Scaling Instance Refresh"))
                         .build());
 
-        // Every state (ALARM, OK, INSUFFICIENT_DATA): guard alarms and the drift alarm are named by tags
-        // and context the rule cannot know, and the function reports recoveries too.
-        functions.get(Kind.ALARMS).addEventRule("AlarmStateChange", "CloudWatch alarm state changes",
+        // Every state (ALARM, OK, INSUFFICIENT_DATA: the function reports recoveries too), but only of
+        // the alarms drift-deploy acts on, by name, with EventBridge content filtering (exact values
+        // and prefix matching, "Content filtering in Amazon EventBridge event patterns"). Guard alarms
+        // that only group tags name must carry the alarmNamePrefix to be heard.
+        List<AlarmName> alarmNames = alarmsTheFunctionHears(settings);
+        functions.get(Kind.ALARMS).addEventRule("AlarmStateChange",
+                "CloudWatch alarm state changes of the drift and rollout guard alarms",
                 EventPattern.builder()
                         .source(List.of("aws.cloudwatch"))
                         .detailType(List.of("CloudWatch Alarm State Change"))
+                        .detail(Map.of("alarmName", alarmNames.stream().map(AlarmName::filter).toList()))
                         .build());
+        // The dead-letter alarms go to the topic directly; the rule must not deliver them a second time.
+        for (DriftDeployFunction function : functions.values()) {
+            String name = function.deadLetterAlarmName();
+            if (alarmNames.stream().anyMatch(alarmName -> alarmName.matches(name))) {
+                throw new IllegalArgumentException("the alarms function's rule would also match the dead-letter alarm "
+                        + name + ", which notifies the topic directly: choose an alarmNamePrefix / driftAlarmPrefix "
+                        + "that does not start it");
+            }
+        }
+    }
+
+    /** One entry of the alarms rule's alarmName filter: an exact name or a prefix. */
+    record AlarmName(String value, boolean prefix) {
+        Object filter() {
+            return prefix ? Map.of("prefix", value) : value;
+        }
+
+        boolean matches(String name) {
+            return prefix ? name.startsWith(value) : name.equals(value);
+        }
+    }
+
+    /** The drift alarm(s), the configured guard alarms, and every alarm named with the opt-in prefix. */
+    static List<AlarmName> alarmsTheFunctionHears(Settings settings) {
+        List<AlarmName> names = new ArrayList<>();
+        names.add(new AlarmName(settings.driftAlarmName(), false));
+        settings.guardAlarms().forEach(name -> names.add(new AlarmName(name, false)));
+        if (!settings.driftAlarmPrefix().isEmpty()) {
+            names.add(new AlarmName(settings.driftAlarmPrefix(), true));
+        }
+        names.add(new AlarmName(settings.alarmNamePrefix(), true));
+        return List.copyOf(names);
     }
 
     /** The Config rules this app creates, plus any existing rules the operator counts as drift. */
-    private static List<String> driftRuleNames(Settings settings, DriftDetectionStack detection) {
-        List<String> names = new ArrayList<>(detection.ruleNames());
+    private static List<String> driftRuleNames(Settings settings, List<String> ownDriftRules) {
+        List<String> names = new ArrayList<>(ownDriftRules);
         names.addAll(settings.driftRuleNames());
         return List.copyOf(names);
     }
 
-    private void grantFleetAccess(Settings settings, List<String> instanceRoleArns) {
-        FunctionPermissions permissions = new FunctionPermissions(settings, instanceRoleArns);
+    private void grantFleetAccess(Settings settings) {
+        FunctionPermissions permissions = new FunctionPermissions(settings);
 
         var drift = functions.get(Kind.DRIFT).role();
         permissions.readOnly(drift,
@@ -203,17 +248,88 @@ public final class FunctionsStack extends Stack {
         }
     }
 
-    private void suppressWildcardsThatAreScopedByCondition() {
-        for (DriftDeployFunction function : functions.values()) {
-            NagSuppressions.addResourceSuppressions(function.role(), List.of(NagPackSuppression.builder()
-                    .id("AwsSolutions-IAM5")
-                    .reason("Wildcards are of three kinds only: Describe/Get calls that support no resource-level "
-                            + "permissions (read-only); log streams of the function's own log group; and fleet "
-                            + "resources (groups, launch templates, instances) whose names are not known at deploy "
-                            + "time, where every mutating statement carries a tag condition (opt-in tag, app tag) "
-                            + "or ec2:LaunchTemplate/ec2:CreateAction condition that confines it")
-                    .build()), true);
+    /**
+     * The DynamoDB calls the functions make on the ledger (io.driftdeploy.aws.Ledger, the only code
+     * that touches it: conditional puts and updates, deletes, one consistent get), on the table only.
+     * grantReadWriteData would add Query, Scan, the batch calls and the indexes, which nothing uses.
+     */
+    static final List<String> LEDGER_ACTIONS =
+            List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+
+    private void grantLedgerCalls(IRole role) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("LedgerItems")
+                .actions(LEDGER_ACTIONS)
+                .resources(List.of(ledger.getTableArn()))
+                .build());
+    }
+
+    /**
+     * The wildcard resources of the function roles, each justified; cdk-nag's IAM5 finding is
+     * suppressed for exactly these ({@code appliesTo}), so any other wildcard fails the nag check.
+     */
+    static Map<String, String> justifiedWildcards(Settings settings) {
+        String region = "arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:";
+        Map<String, String> wildcards = new LinkedHashMap<>();
+        wildcards.put("Resource::*", "Describe/Get calls of EC2, Auto Scaling, Config and CloudWatch that support "
+                + "no resource-level permissions (read-only; IamPolicyTest checks nothing else is on *)");
+        wildcards.put("Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:"
+                + "autoScalingGroupName/*", "groups are not known at deploy time; termination is conditioned on the "
+                + "opt-in tag, StartInstanceRefresh on the app tag");
+        wildcards.put("Resource::" + region + "launch-template/*", "templates are not known at deploy time; "
+                + "CreateLaunchTemplateVersion and RunInstances on them are conditioned on the app tag");
+        for (String launched : List.of("instance/*", "volume/*", "network-interface/*", "subnet/*",
+                "security-group/*", "key-pair/*")) {
+            wildcards.put("Resource::" + region + launched, "what a refresh launches from an app-tagged template: "
+                    + "RunInstances only under the ec2:LaunchTemplate condition, CreateTags only with ec2:CreateAction "
+                    + "= RunInstances");
         }
+        wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::image/*", "the golden AMI a refresh "
+                + "launches, under the ec2:LaunchTemplate condition (its trust is checked by the function)");
+        wildcards.put("Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role"
+                + settings.instanceRolePath() + "*", "instance roles "
+                + "under instanceRolePath, passed only to ec2.amazonaws.com (iam:PassedToService)");
+        wildcards.put("Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:*:image/*", "Image Builder images "
+                + "of any account may be golden; GetImage is read-only and the function checks trust");
+        wildcards.put("Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*", "the topic key, "
+                + "named through its alias: kms:ResourceAliases confines the grant to that one key");
+        return Collections.unmodifiableMap(wildcards);
+    }
+
+    private void suppressWildcardsThatAreScopedByCondition(Settings settings) {
+        Map<String, String> justified = justifiedWildcards(settings);
+        for (DriftDeployFunction function : functions.values()) {
+            List<NagPackSuppression> suppressions = new ArrayList<>();
+            justified.forEach((wildcard, reason) -> suppressions.add(NagPackSuppression.builder()
+                    .id("AwsSolutions-IAM5")
+                    .reason("Justified wildcard: " + reason)
+                    .appliesTo(List.of(wildcard))
+                    .build()));
+            NagSuppressions.addResourceSuppressions(function.role(), suppressions, true);
+        }
+    }
+
+    /**
+     * What an operator needs to find and invoke the deployed pieces (README "Invoking the deployed
+     * functions"). Plain outputs, no exportName: an export would pin the value for other stacks.
+     */
+    private void outputs() {
+        output("LedgerTableName", ledger.getTableName(), "The DynamoDB ledger (audit trail of every decision)");
+        functions.forEach((kind, function) -> {
+            String id = kind.id();
+            output(id + "FunctionName", function.function().getFunctionName(),
+                    "The " + id.toLowerCase(java.util.Locale.ROOT) + " function");
+            output(id + "LiveAliasArn", function.alias().getFunctionArn(), "Invoke this: the live alias");
+            output(id + "DeadLetterQueueName", function.deadLetterQueue().getQueueName(),
+                    "Events the " + id.toLowerCase(java.util.Locale.ROOT) + " function could not take");
+            output(id + "DeadLetterQueueUrl", function.deadLetterQueue().getQueueUrl(), "The same queue's URL");
+            function.archives().forEach((ruleId, archive) ->
+                    output(ruleId + "ArchiveName", archive.getArchiveName(), "EventBridge archive for replay"));
+        });
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
     }
 
     /**
@@ -221,12 +337,12 @@ public final class FunctionsStack extends Stack {
      * topic, the table, the drift rules and alarm it created.
      */
     private static Map<String, String> environment(Settings settings, ITopic topic, Table ledger,
-            DriftDetectionStack detection) {
+            List<String> driftRuleNames) {
         Map<String, String> env = new TreeMap<>(settings.functionEnvironment());
         env.put(variable(Setting.TOPIC_ARN), topic.getTopicArn());
         env.put(variable(Setting.TABLE), ledger.getTableName());
-        env.put(variable(Setting.DRIFT_RULES), String.join(",", driftRuleNames(settings, detection)));
-        env.put(variable(Setting.DRIFT_ALARMS), detection.driftAlarm().getAlarmName());
+        env.put(variable(Setting.DRIFT_RULES), String.join(",", driftRuleNames));
+        env.put(variable(Setting.DRIFT_ALARMS), settings.driftAlarmName());
         env.put("JAVA_TOOL_OPTIONS", settings.javaToolOptions());
         return env;
     }

@@ -2,7 +2,10 @@ package io.driftdeploy.infra;
 
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.iam.Effect;
@@ -36,6 +39,7 @@ public final class NotificationsStack extends Stack {
         topicKey = Key.Builder.create(this, "TopicKey")
                 .description("Encrypts the drift-deploy notifications topic")
                 .enableKeyRotation(true)
+                .alias(settings.topicKeyAlias())
                 .build();
         // Alarms and rules publish through the service principals, which need the key to encrypt.
         topicKey.addToResourcePolicy(PolicyStatement.Builder.create()
@@ -48,6 +52,7 @@ public final class NotificationsStack extends Stack {
                 .build());
 
         topic = Topic.Builder.create(this, "Topic")
+                .topicName(settings.topicName())
                 .displayName("drift-deploy")
                 .masterKey(topicKey)
                 .enforceSsl(true)
@@ -64,6 +69,11 @@ public final class NotificationsStack extends Stack {
         for (String email : settings.notificationEmails()) {
             topic.addSubscription(new EmailSubscription(email));
         }
+
+        CfnOutput.Builder.create(this, "TopicArn").value(topic.getTopicArn())
+                .description("The notifications topic: subscribe here").build();
+        CfnOutput.Builder.create(this, "TopicKeyAlias").value(settings.topicKeyAlias())
+                .description("Alias of the KMS key that encrypts the topic").build();
     }
 
     public Topic topic() {
@@ -74,17 +84,46 @@ public final class NotificationsStack extends Stack {
         return topicKey;
     }
 
-    /** Lets {@code role} publish to the topic: sns:Publish on it and the key calls SNS makes for it. */
-    public void grantPublish(IRole role) {
+    /**
+     * The topic's ARN as seen from {@code stack} (same account and region), built from its name:
+     * another stack that used {@code topic().getTopicArn()} would get a CloudFormation export and an
+     * Fn::ImportValue, and an export blocks every later rename or replacement of the topic.
+     */
+    public static String topicArn(Stack stack, Settings settings) {
+        return stack.formatArn(ArnComponents.builder()
+                .service("sns")
+                .resource(settings.topicName())
+                .arnFormat(ArnFormat.NO_RESOURCE_NAME)
+                .build());
+    }
+
+    /**
+     * Lets {@code role} publish to the topic: sns:Publish on it and the key calls SNS makes for it.
+     * The key is named by its alias, not its ARN (which would be a cross-stack import): the grant
+     * is on the account's keys under the condition kms:ResourceAliases = the topic key's alias
+     * ("Use aliases to control access to KMS keys", AWS KMS Developer Guide). The key's default
+     * policy delegates to IAM, so this identity policy is enough.
+     */
+    public static void grantPublish(IRole role, Stack stack, Settings settings) {
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("PublishNotifications")
                 .actions(List.of("sns:Publish"))
-                .resources(List.of(topic.getTopicArn()))
+                .resources(List.of(topicArn(stack, settings)))
                 .build());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("EncryptNotifications")
                 .actions(PUBLISH_KEY_ACTIONS)
-                .resources(List.of(topicKey.getKeyArn()))
+                .resources(List.of(topicKeys(stack)))
+                .conditions(Map.of("ForAnyValue:StringEquals", Map.of("kms:ResourceAliases", settings.topicKeyAlias())))
+                .build());
+    }
+
+    /** Every KMS key of the stack's account and region; narrowed by the alias condition above. */
+    static String topicKeys(Stack stack) {
+        return stack.formatArn(ArnComponents.builder()
+                .service("kms")
+                .resource("key")
+                .resourceName("*")
                 .build());
     }
 

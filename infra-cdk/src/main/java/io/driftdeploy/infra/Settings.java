@@ -25,7 +25,7 @@ public record Settings(
         String functionsJar,
         List<String> notificationEmails,
         List<String> alarmTopicArns,
-        // function settings the stack itself uses (IAM conditions, event patterns)
+        // function settings the stack itself uses too (IAM conditions, event patterns, tags)
         String mode,
         String modeTag,
         TagPair optInTag,
@@ -33,6 +33,7 @@ public record Settings(
         String appTag,
         String strategyTag,
         String guardAlarmsTag,
+        String minHealthyTag,
         List<String> guardAlarms,
         List<String> trustedAccounts,
         int minHealthyPercent,
@@ -45,6 +46,7 @@ public record Settings(
         List<String> driftRuleNames,
         String driftAlarmName,
         String driftAlarmPrefix,
+        String alarmNamePrefix,
         TagPair goldenImageTag,
         String blacklistedInventoryNames,
         boolean createConfigRecorder,
@@ -59,6 +61,7 @@ public record Settings(
         int archiveRetentionDays,
         String goldenImageEventSource,
         List<String> instanceRoleArns,
+        String instanceRolePath,
         // example fleet
         boolean exampleFleet,
         String fleetAppName,
@@ -74,6 +77,10 @@ public record Settings(
 
     private static final Pattern CONFIG_RULE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern AMI_ID = Pattern.compile("ami-[0-9a-f]{8,17}");
+    /** What CloudFormation accepts as a stack name; the prefix also starts topic, rule and alarm names. */
+    private static final Pattern STACK_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,63}");
+    /** An IAM path: starts and ends with '/' (IAM identifiers, "Friendly names and paths"). */
+    private static final Pattern IAM_PATH = Pattern.compile("/([A-Za-z0-9+=,.@_-]+/)+");
 
     /**
      * Reads and validates all settings by their one definition ({@link Setting}: default, type,
@@ -89,8 +96,11 @@ public record Settings(
     }
 
     private static Settings read(SettingReader r) {
+        // Names an account can hold only once derive from the prefix, so two installs never collide.
+        String stackPrefix = r.text(Setting.STACK_PREFIX);
+        Function<Setting, String> derived = setting -> r.text(setting).replace(Setting.STACK_PREFIX_PLACEHOLDER, stackPrefix);
         Settings s = new Settings(
-                r.text(Setting.STACK_PREFIX),
+                stackPrefix,
                 r.text(Setting.FUNCTIONS_JAR),
                 r.list(Setting.NOTIFICATION_EMAILS),
                 r.list(Setting.ALARM_TOPIC_ARNS),
@@ -101,6 +111,7 @@ public record Settings(
                 r.text(Setting.APP_TAG),
                 r.text(Setting.STRATEGY_TAG),
                 r.text(Setting.GUARD_ALARMS_TAG),
+                r.text(Setting.MIN_HEALTHY_TAG),
                 r.list(Setting.GUARD_ALARMS),
                 r.list(Setting.TRUSTED_ACCOUNTS),
                 r.integer(Setting.MIN_HEALTHY_PERCENT),
@@ -108,10 +119,12 @@ public record Settings(
                 r.integer(Setting.MAX_TERMINATIONS_PER_ACCOUNT),
                 r.integer(Setting.RATE_WINDOW_MINUTES),
                 r.integer(Setting.INSTANCE_WARMUP_SECONDS),
-                r.optionalText(Setting.DRIFT_RULE_NAME_PREFIX).orElse(""),
+                r.optionalText(Setting.DRIFT_RULE_NAME_PREFIX)
+                        .map(prefix -> prefix.replace(Setting.STACK_PREFIX_PLACEHOLDER, stackPrefix)).orElse(""),
                 r.list(Setting.DRIFT_RULE_NAMES),
-                r.text(Setting.DRIFT_ALARM_NAME),
+                derived.apply(Setting.DRIFT_ALARM_NAME),
                 r.optionalText(Setting.DRIFT_ALARM_PREFIX).orElse(""),
+                derived.apply(Setting.ALARM_NAME_PREFIX),
                 TagPair.parse(r.text(Setting.GOLDEN_IMAGE_TAG)),
                 r.text(Setting.BLACKLISTED_INVENTORY_NAMES),
                 r.bool(Setting.CREATE_CONFIG_RECORDER),
@@ -125,6 +138,7 @@ public record Settings(
                 r.integer(Setting.ARCHIVE_RETENTION_DAYS),
                 r.text(Setting.GOLDEN_IMAGE_EVENT_SOURCE),
                 r.list(Setting.INSTANCE_ROLE_ARNS),
+                r.text(Setting.INSTANCE_ROLE_PATH),
                 r.bool(Setting.EXAMPLE_FLEET),
                 r.text(Setting.FLEET_APP_NAME),
                 r.optionalText(Setting.GOLDEN_AMI_ID).orElse(""),
@@ -159,13 +173,32 @@ public record Settings(
 
     /**
      * Name of an AWS Config rule this app creates: the managed rule's usual name (the seed's, for its
-     * inventory rule), behind an optional prefix for accounts where such a name is taken.
+     * inventory rule) behind a prefix, by default {@code <stackPrefix>-}; an empty prefix gives the
+     * seed's names.
      */
     public String driftRuleName(String suffix) {
         return driftRulePrefix + suffix;
     }
 
+    /** The notifications topic's name; its ARN follows from it, so no stack imports it. */
+    public String topicName() {
+        return stackPrefix + "-notifications";
+    }
+
+    /** The topic key's alias; the functions' key grant is conditioned on it (kms:ResourceAliases). */
+    public String topicKeyAlias() {
+        return "alias/" + stackPrefix + "-notifications";
+    }
+
     private void validateCombinations() {
+        if (!STACK_PREFIX.matcher(stackPrefix).matches()) {
+            throw new IllegalArgumentException("context 'stackPrefix' must start with a letter and hold only letters, "
+                    + "digits and '-' (at most 64), as CloudFormation stack names do, got '" + stackPrefix + "'");
+        }
+        if (!IAM_PATH.matcher(instanceRolePath).matches()) {
+            throw new IllegalArgumentException("context 'instanceRolePath' must be an IAM path such as /drift-deploy/ "
+                    + "(starts and ends with '/'), got '" + instanceRolePath + "'");
+        }
         if (!driftRulePrefix.isEmpty() && !CONFIG_RULE_NAME.matcher(driftRulePrefix).matches()) {
             throw new IllegalArgumentException("context 'driftRulePrefix' must be letters, digits, '-' or '_' "
                     + "(it prefixes AWS Config rule names), got '" + driftRulePrefix + "'");

@@ -15,7 +15,7 @@ class DriftDetectionStackTest {
     @Test
     void theSeedsInventoryRuleWithItsParameters() {
         defaults.hasResourceProperties("AWS::Config::ConfigRule", Map.of(
-                "ConfigRuleName", "ec2-managedinstance-inventory-blacklisted",
+                "ConfigRuleName", "DriftDeploy-ec2-managedinstance-inventory-blacklisted",
                 "Source", Map.of("Owner", "AWS", "SourceIdentifier", "EC2_MANAGEDINSTANCE_INVENTORY_BLACKLISTED"),
                 "InputParameters", Map.of("inventoryNames", "AWS:Application")));
     }
@@ -23,7 +23,7 @@ class DriftDetectionStackTest {
     @Test
     void approvedAmisByTheGoldenImageTag() {
         defaults.hasResourceProperties("AWS::Config::ConfigRule", Map.of(
-                "ConfigRuleName", "approved-amis-by-tag",
+                "ConfigRuleName", "DriftDeploy-approved-amis-by-tag",
                 "Source", Map.of("Owner", "AWS", "SourceIdentifier", "APPROVED_AMIS_BY_TAG"),
                 "InputParameters", Map.of("amisByTagKeyAndValue", "drift-deploy-golden:true"),
                 "Scope", Map.of("ComplianceResourceTypes", List.of("AWS::EC2::Instance"))));
@@ -32,20 +32,20 @@ class DriftDetectionStackTest {
     @Test
     void instancesManagedBySsmAndImdsv2Required() {
         defaults.hasResourceProperties("AWS::Config::ConfigRule", Map.of(
-                "ConfigRuleName", "ec2-instance-managed-by-ssm",
+                "ConfigRuleName", "DriftDeploy-ec2-instance-managed-by-ssm",
                 "Source", Map.of("Owner", "AWS", "SourceIdentifier", "EC2_INSTANCE_MANAGED_BY_SSM"),
                 "Scope", Map.of("ComplianceResourceTypes", List.of("AWS::EC2::Instance"))));
         defaults.hasResourceProperties("AWS::Config::ConfigRule", Map.of(
-                "ConfigRuleName", "ec2-imdsv2-check",
+                "ConfigRuleName", "DriftDeploy-ec2-imdsv2-check",
                 "Source", Map.of("Owner", "AWS", "SourceIdentifier", "EC2_IMDSV2_CHECK"),
                 "Scope", Map.of("ComplianceResourceTypes", List.of("AWS::EC2::Instance"))));
         defaults.resourceCountIs("AWS::Config::ConfigRule", 4);
     }
 
     @Test
-    void driftAlarmWatchesDriftDeploysOwnMetricAndNotifiesTheTopic() {
+    void driftAlarmWatchesDriftDeploysOwnMetricAndReachesPeopleOnlyThroughTheAlarmsFunction() {
         defaults.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
-                "AlarmName", "drift-deploy-drift-detected",
+                "AlarmName", "DriftDeploy-drift-detected",
                 "Namespace", "DriftDeploy",
                 "MetricName", "NonCompliantInstances",
                 "Statistic", "Maximum",
@@ -54,8 +54,16 @@ class DriftDetectionStackTest {
                 "Threshold", 0,
                 "ComparisonOperator", "GreaterThanThreshold",
                 "TreatMissingData", "notBreaching",
-                "AlarmActions", List.of(Map.of("Fn::ImportValue", Match.stringLikeRegexp("DriftDeploy-Notifications:.*Topic.*")))));
+                // No SNS action: a raw copy without message attributes would arrive beside the alarms
+                // function's own notification.
+                "AlarmActions", Match.absent()));
         defaults.hasResourceProperties("AWS::CloudWatch::Alarm", Match.not(Match.objectLike(Map.of("Dimensions", Match.anyValue()))));
+    }
+
+    @Test
+    void outputsNameTheDriftAlarmAndRules() {
+        defaults.hasOutput("DriftAlarmName", Map.of("Value", "DriftDeploy-drift-detected"));
+        defaults.hasOutput("DriftRuleNames", Map.of("Value", Match.stringLikeRegexp("DriftDeploy-ec2-managedinstance.*")));
     }
 
     @Test

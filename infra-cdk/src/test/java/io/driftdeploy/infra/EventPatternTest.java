@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftdeploy.infra.DriftDeployFunction.Kind;
 import io.driftdeploy.testing.Emulator;
 import java.io.IOException;
@@ -22,7 +23,9 @@ import software.amazon.awscdk.assertions.Template;
 /**
  * Each rule's pattern, exactly as synthesized, against every EventBridge sample in events/ through
  * the TestEventPattern API: a sample is matched by exactly one rule of the kind the catalog names
- * (one delivery, not two) and by no rule when the catalog says none.
+ * (one delivery, not two) and by no rule when the catalog says none. The samples carry the seed's
+ * names (its Config rules, its drift alarm, guard alarms app-blue-*), so the app is synthesized with
+ * those names; the default names are tested on the alarms rule below.
  */
 class EventPatternTest {
 
@@ -44,7 +47,7 @@ class EventPatternTest {
 
     @BeforeAll
     static void readRulesAndConnectToTheEmulator() {
-        rules = synthesizedRules();
+        rules = synthesizedRules(SynthesizedApp.seedNames());
         eventBridge = Emulator.clients().eventBridge();
     }
 
@@ -77,9 +80,41 @@ class EventPatternTest {
         assertThat(matchedKinds).as("kinds of the rules matching %s", sample.file()).isEqualTo(expected);
     }
 
+    /** An alarm name and whether the default app's alarms rule must deliver its state changes. */
+    record AlarmCase(String alarmName, boolean heard) {
+        @Override
+        public String toString() {
+            return alarmName + (heard ? " is heard" : " is not heard");
+        }
+    }
+
+    static Stream<AlarmCase> alarmNames() {
+        return Stream.of(
+                new AlarmCase("DriftDeploy-drift-detected", true),
+                new AlarmCase("DriftDeploy-guard-app-blue-5xx", true),
+                // Every other alarm in the account: not this app's business.
+                new AlarmCase("billing-estimated-charges", false),
+                new AlarmCase("drift-deploy-drift-detected", false),
+                // The dead-letter alarms notify the topic themselves: one route, not two.
+                new AlarmCase("DriftDeploy-drift-dead-letters", false),
+                new AlarmCase("DriftDeploy-alarms-dead-letters", false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("alarmNames")
+    void alarmsRuleHearsOnlyTheDriftAlarmAndGuardAlarms(AlarmCase alarm) throws IOException {
+        ObjectNode event = (ObjectNode) JSON.readTree(
+                SynthesizedApp.REPO_ROOT.resolve("events/alarms/drift-alarm-state-alarm.json").toFile());
+        ((ObjectNode) event.path("detail")).put("alarmName", alarm.alarmName());
+        SynthesizedRule alarmsRule = synthesizedRules(SynthesizedApp.defaults()).stream()
+                .filter(rule -> rule.kind().equals("alarms")).findFirst().orElseThrow();
+        TestEventPatternResponse response = eventBridge.testEventPattern(b -> b
+                .eventPattern(alarmsRule.pattern()).event(event.toString()));
+        assertThat(response.result()).as("alarms rule on %s", alarm.alarmName()).isEqualTo(alarm.heard());
+    }
+
     @SuppressWarnings("unchecked")
-    private static List<SynthesizedRule> synthesizedRules() {
-        SynthesizedApp app = SynthesizedApp.defaults();
+    private static List<SynthesizedRule> synthesizedRules(SynthesizedApp app) {
         Template template = app.template(app.stacks.functions());
         Map<String, Map<String, Object>> aliases = template.findResources("AWS::Lambda::Alias");
         Map<String, Map<String, Object>> functions = template.findResources("AWS::Lambda::Function");

@@ -50,9 +50,39 @@ class ExampleFleetStackTest {
     }
 
     @Test
-    void rollingReplacementKeepsNinetyPercentHealthy() {
+    void everyReplacementPathKeepsHalfOfTheGroupSoTwoInstancesCanBeReplacedOneAtATime() {
+        // At 90 % drift-deploy's capacity guard refused every termination in a 2-instance group.
         blueActive.allResourcesProperties("AWS::AutoScaling::AutoScalingGroup", Map.of(
-                "InstanceMaintenancePolicy", Map.of("MinHealthyPercentage", 90, "MaxHealthyPercentage", 100)));
+                "InstanceMaintenancePolicy", Map.of("MinHealthyPercentage", 50, "MaxHealthyPercentage", 100),
+                "Tags", Match.arrayWith(List.of(
+                        Map.of("Key", "drift-deploy:min-healthy-percent", "Value", "50", "PropagateAtLaunch", false)))));
+    }
+
+    @Test
+    void aStackUpdateThatChangesTheTemplateRollsTheInstancesInsteadOfSwitchingTheVersionUnderThem() {
+        // CloudFormation has no instance-refresh update policy; a rolling update, one at a time, keeps half.
+        blueActive.hasResource("AWS::AutoScaling::AutoScalingGroup", Map.of(
+                "Properties", Map.of("Tags", Match.arrayWith(List.of(Map.of("Key", "Name", "Value", "app-blue",
+                        "PropagateAtLaunch", true)))),
+                "UpdatePolicy", Map.of("AutoScalingRollingUpdate", Map.of(
+                        "MaxBatchSize", 1, "MinInstancesInService", 1))));
+        blueActive.hasResource("AWS::AutoScaling::AutoScalingGroup", Map.of(
+                "Properties", Map.of("Tags", Match.arrayWith(List.of(Map.of("Key", "Name", "Value", "app-green",
+                        "PropagateAtLaunch", true)))),
+                "UpdatePolicy", Map.of("AutoScalingRollingUpdate", Map.of(
+                        "MaxBatchSize", 1, "MinInstancesInService", 0))));
+        // The group pins an explicit version (drift-deploy refuses $Latest/$Default groups).
+        blueActive.allResourcesProperties("AWS::AutoScaling::AutoScalingGroup", Map.of("LaunchTemplate", Map.of(
+                "LaunchTemplateId", Match.anyValue(),
+                "Version", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp(".*LaunchTemplate.*"), "LatestVersionNumber")))));
+    }
+
+    @Test
+    void instanceRoleLivesUnderTheInstanceRolePathDriftDeployMayPass() {
+        blueActive.hasResourceProperties("AWS::IAM::Role", Map.of("Path", "/drift-deploy/",
+                "AssumeRolePolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
+                        "Principal", Map.of("Service", "ec2.amazonaws.com"))))))));
+        blueActive.hasOutput("BlueGroupName", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp("BlueGroup.*"))));
     }
 
     @Test

@@ -18,8 +18,11 @@ class FunctionsStackTest {
     private final Template everything =
             SynthesizedApp.everything().template(SynthesizedApp.everything().stacks.functions());
 
-    private static final List<String> DRIFT_RULES = List.of("ec2-managedinstance-inventory-blacklisted",
-            "approved-amis-by-tag", "ec2-instance-managed-by-ssm", "ec2-imdsv2-check");
+    private static final List<String> DRIFT_RULES = List.of("DriftDeploy-ec2-managedinstance-inventory-blacklisted",
+            "DriftDeploy-approved-amis-by-tag", "DriftDeploy-ec2-instance-managed-by-ssm", "DriftDeploy-ec2-imdsv2-check");
+    /** The topic's ARN from its name: no Fn::ImportValue of the Notifications stack's export. */
+    static final Map<String, Object> TOPIC_ARN = SynthesizedApp.joined(
+            "arn:", "AWS::Partition", ":sns:", "AWS::Region", ":", "AWS::AccountId", ":DriftDeploy-notifications");
 
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -53,7 +56,7 @@ class FunctionsStackTest {
     @Test
     void environmentCarriesEverySettingWithItsDefaultAndDryRunByDefault() {
         Map<String, Object> expected = new LinkedHashMap<>();
-        expected.put("DRIFT_DEPLOY_TOPIC_ARN", Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*Topic.*")));
+        expected.put("DRIFT_DEPLOY_TOPIC_ARN", TOPIC_ARN);
         expected.put("DRIFT_DEPLOY_TABLE", Map.of("Ref", Match.stringLikeRegexp("Ledger.*")));
         expected.put("DRIFT_DEPLOY_MODE", "dry-run");
         expected.put("DRIFT_DEPLOY_MODE_TAG", "drift-deploy:mode");
@@ -66,7 +69,7 @@ class FunctionsStackTest {
         expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "2");
         expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ACCOUNT", "10");
         expected.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", "60");
-        expected.put("DRIFT_DEPLOY_DRIFT_ALARMS", Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*DriftAlarm.*")));
+        expected.put("DRIFT_DEPLOY_DRIFT_ALARMS", "DriftDeploy-drift-detected");
         expected.put("DRIFT_DEPLOY_APP_TAG", "drift-deploy:app");
         expected.put("DRIFT_DEPLOY_STRATEGY_TAG", "drift-deploy:rollout");
         expected.put("DRIFT_DEPLOY_GUARD_ALARMS_TAG", "drift-deploy:guard-alarms");
@@ -115,9 +118,17 @@ class FunctionsStackTest {
         assertRule("Refreshes", Map.of(
                 "source", List.of("aws.autoscaling"),
                 "detail-type", List.of(Map.of("prefix", "EC2 Auto Scaling Instance Refresh"))));
+        // Only the alarms drift-deploy acts on: the drift alarm by name, guard alarms by the opt-in prefix.
         assertRule("Alarms", Map.of(
                 "source", List.of("aws.cloudwatch"),
-                "detail-type", List.of("CloudWatch Alarm State Change")));
+                "detail-type", List.of("CloudWatch Alarm State Change"),
+                "detail", Map.of("alarmName", List.of("DriftDeploy-drift-detected",
+                        Map.of("prefix", "DriftDeploy-guard-")))));
+        // Configured guard alarms by name too.
+        everything.hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of(
+                "source", List.of("aws.cloudwatch"),
+                "detail", Map.of("alarmName", List.of("DriftDeploy-drift-detected", "app-5xx",
+                        Map.of("prefix", "DriftDeploy-guard-"))))));
         defaults.resourceCountIs("AWS::Events::Rule", 6);
     }
 
@@ -131,6 +142,14 @@ class FunctionsStackTest {
         assertThat(archivePatterns).containsExactlyInAnyOrderElementsOf(rulePatterns);
         defaults.allResourcesProperties("AWS::Events::Archive", Map.of("RetentionDays", 30,
                 "SourceArn", Match.anyValue()));
+    }
+
+    @Test
+    void archivesCarryNoEmptyKmsKeyIdentifier() {
+        // An empty KmsKeyIdentifier fails the deploy; absent, the archive uses an AWS owned key.
+        defaults.resourceCountIs("AWS::Events::Archive", 6);
+        defaults.allResourcesProperties("AWS::Events::Archive",
+                Match.not(Match.objectLike(Map.of("KmsKeyIdentifier", Match.anyValue()))));
     }
 
     @Test
@@ -154,8 +173,37 @@ class FunctionsStackTest {
                         "MetricName", "ApproximateNumberOfMessagesVisible",
                         "Threshold", 0,
                         "ComparisonOperator", "GreaterThanThreshold",
-                        "AlarmActions", List.of(Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*Topic.*"))))));
+                        // Straight to the topic: these say the functions fail, so no function relays them.
+                        "AlarmActions", List.of(TOPIC_ARN))));
         assertThat(dlqAlarms).hasSize(4);
+        for (Kind kind : Kind.values()) {
+            defaults.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName",
+                    "DriftDeploy-" + kind.id().toLowerCase(java.util.Locale.ROOT) + "-dead-letters"));
+        }
+    }
+
+    @Test
+    void synthFailsWhenTheAlarmsRuleWouldAlsoDeliverTheDeadLetterAlarms() {
+        // Each change of a dead-letter alarm would arrive twice: from its SNS action and via the function.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DriftDeployApp.define(new software.amazon.awscdk.App(
+                        software.amazon.awscdk.AppProps.builder().context(SynthesizedApp.context(
+                                Map.of("alarmNamePrefix", "DriftDeploy-"))).build())))
+                .hasMessageContaining("dead-letter alarm DriftDeploy-drift-dead-letters");
+    }
+
+    @Test
+    void outputsNameWhatAnOperatorInvokesAndInspectsWithoutExports() {
+        for (Kind kind : Kind.values()) {
+            defaults.hasOutput(kind.id() + "FunctionName", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp(kind.id() + "Function.*"))));
+            defaults.hasOutput(kind.id() + "LiveAliasArn", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp(kind.id() + "Alias.*"))));
+            defaults.hasOutput(kind.id() + "DeadLetterQueueName", Map.of("Value", Match.anyValue()));
+            defaults.hasOutput(kind.id() + "DeadLetterQueueUrl", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp(kind.id() + "DeadLetters.*"))));
+        }
+        defaults.hasOutput("LedgerTableName", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp("Ledger.*"))));
+        for (String rule : List.of("ConfigCompliance", "AmiAvailable", "ImageBuilderAvailable", "GoldenImagePublished",
+                "InstanceRefresh", "AlarmStateChange")) {
+            defaults.hasOutput(rule + "ArchiveName", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp(".*" + rule + "Archive.*"))));
+        }
     }
 
     @Test

@@ -64,9 +64,11 @@ class IamPolicyTest {
                     "Condition", Map.of("ArnLike", Map.of("ec2:LaunchTemplate", Match.anyValue()))));
             hasStatement(kind, Map.of("Action", "ec2:CreateTags",
                     "Condition", Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances"))));
+            // Roles under the instance role path (the example fleet's is one) and the listed roles, to EC2 only.
             hasStatement(kind, Map.of("Action", "iam:PassRole",
-                    "Resource", List.of("arn:aws:iam::111111111111:role/app-instance",
-                            Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*InstanceRole.*"))),
+                    "Resource", List.of(SynthesizedApp.joined("arn:", "AWS::Partition", ":iam::", "AWS::AccountId",
+                                    ":role/drift-deploy/*"),
+                            "arn:aws:iam::111111111111:role/app-instance"),
                     "Condition", Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))));
         }
         for (Kind kind : List.of(Kind.DRIFT, Kind.ALARMS)) {
@@ -78,17 +80,42 @@ class IamPolicyTest {
     @Test
     void ledgerTopicAndKeyAreGrantedOnTheirOwnArnsOnly() {
         for (Kind kind : Kind.values()) {
-            hasStatement(kind, Map.of("Action", "sns:Publish",
-                    "Resource", Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*Topic.*"))));
+            hasStatement(kind, Map.of("Action", "sns:Publish", "Resource", FunctionsStackTest.TOPIC_ARN));
+            // The topic key through its alias: no import of the key's ARN from the Notifications stack.
             hasStatement(kind, Map.of("Action", List.of("kms:GenerateDataKey", "kms:Decrypt"),
-                    "Resource", Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*TopicKey.*"))));
-            hasStatement(kind, Map.of("Action", Match.arrayWith(List.of("dynamodb:Query", "dynamodb:PutItem")),
-                    "Resource", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))));
+                    "Resource", SynthesizedApp.joined("arn:", "AWS::Partition", ":kms:", "AWS::Region", ":",
+                            "AWS::AccountId", ":key/*"),
+                    "Condition", Map.of("ForAnyValue:StringEquals",
+                            Map.of("kms:ResourceAliases", "alias/DriftDeploy-notifications"))));
+            // Exactly the calls io.driftdeploy.aws.Ledger makes, on the table only (no Query, Scan, batch, index).
+            hasStatement(kind, Map.of("Action", List.of("dynamodb:GetItem", "dynamodb:PutItem",
+                            "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+                    "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn"))));
+            assertThat(actionsOf(kind)).filteredOn(action -> action.toString().startsWith("dynamodb:"))
+                    .containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                            "dynamodb:DeleteItem");
         }
         hasStatement(Kind.ALARMS, Map.of("Action", Match.arrayWith(List.of("cloudwatch:DescribeAlarms",
                         "config:DescribeConfigRules", "ec2:DescribeLaunchTemplateVersions")),
                 "Resource", "*"));
         hasStatement(Kind.IMAGES, Map.of("Action", "imagebuilder:GetImage"));
+    }
+
+    @Test
+    void passRoleIsGrantedByDefaultOnTheInstanceRolePathToEc2Only() {
+        // A refresh with a desired configuration checks iam:PassRole whenever the template has an
+        // instance profile, so a fresh deploy without instanceRoleArns needs it too.
+        SynthesizedApp app = SynthesizedApp.defaults();
+        Template defaults = app.template(app.stacks.functions());
+        for (Kind kind : List.of(Kind.IMAGES, Kind.REFRESHES)) {
+            defaults.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                    "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp(kind.id() + "Role.*"))),
+                    "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                            "Action", "iam:PassRole",
+                            "Resource", SynthesizedApp.joined("arn:", "AWS::Partition", ":iam::", "AWS::AccountId",
+                                    ":role/drift-deploy/*"),
+                            "Condition", Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")))))))));
+        }
     }
 
     @Test

@@ -23,7 +23,32 @@ class SettingsTest {
         assertThat(settings.optInTag()).isEqualTo(new Settings.TagPair("drift-deploy:remediation", "terminate"));
         assertThat(settings.minHealthyPercent()).isEqualTo(90);
         assertThat(settings.logRetention()).isEqualTo(RetentionDays.THREE_MONTHS);
+        assertThat(settings.driftRuleName("ec2-imdsv2-check")).isEqualTo("DriftDeploy-ec2-imdsv2-check");
+        assertThat(settings.driftAlarmName()).isEqualTo("DriftDeploy-drift-detected");
+        assertThat(settings.alarmNamePrefix()).isEqualTo("DriftDeploy-guard-");
+        assertThat(settings.instanceRolePath()).isEqualTo("/drift-deploy/");
+    }
+
+    @Test
+    void namesAnAccountHoldsOnceDeriveFromTheStackPrefixSoTwoInstallsDoNotCollide() {
+        Settings first = read(Map.of());
+        Settings second = read(Map.of("stackPrefix", "Staging"));
+        assertThat(second.driftRuleName("ec2-imdsv2-check")).isEqualTo("Staging-ec2-imdsv2-check");
+        assertThat(second.driftAlarmName()).isEqualTo("Staging-drift-detected");
+        assertThat(second.alarmNamePrefix()).isEqualTo("Staging-guard-");
+        assertThat(second.topicName()).isEqualTo("Staging-notifications");
+        assertThat(second.topicKeyAlias()).isEqualTo("alias/Staging-notifications");
+        assertThat(List.of(second.driftRuleName("x"), second.driftAlarmName(), second.topicName()))
+                .doesNotContainAnyElementsOf(List.of(first.driftRuleName("x"), first.driftAlarmName(), first.topicName()));
+    }
+
+    @Test
+    void contextOverridesTheDerivedNamesAndAnEmptyRulePrefixGivesTheSeedsNames() {
+        Settings settings = read(Map.of("driftRulePrefix", "", "driftAlarmName", "config-drift-detected",
+                "alarmNamePrefix", "app-"));
         assertThat(settings.driftRuleName("ec2-imdsv2-check")).isEqualTo("ec2-imdsv2-check");
+        assertThat(settings.driftAlarmName()).isEqualTo("config-drift-detected");
+        assertThat(settings.alarmNamePrefix()).isEqualTo("app-");
     }
 
     @Test
@@ -52,6 +77,9 @@ class SettingsTest {
         assertThatThrownBy(() -> read(Map.of("goldenImageTag", "golden:image=true"))).hasMessageContaining("'goldenImageTag'");
         assertThatThrownBy(() -> read(Map.of("goldenAmiId", "my-ami"))).hasMessageContaining("'goldenAmiId'");
         assertThatThrownBy(() -> read(Map.of("driftRulePrefix", "bad prefix"))).hasMessageContaining("'driftRulePrefix'");
+        assertThatThrownBy(() -> read(Map.of("stackPrefix", "1-bad"))).hasMessageContaining("'stackPrefix'");
+        assertThatThrownBy(() -> read(Map.of("instanceRolePath", "drift-deploy"))).hasMessageContaining("'instanceRolePath'");
+        assertThatThrownBy(() -> read(Map.of("alarmNamePrefix", ""))).hasMessageContaining("'alarmNamePrefix'");
         assertThatThrownBy(() -> read(Map.of("fleetMinSize", "3", "fleetDesiredCapacity", "2")))
                 .hasMessageContaining("fleetMinSize");
     }

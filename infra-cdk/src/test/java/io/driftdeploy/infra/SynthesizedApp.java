@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
@@ -26,6 +28,8 @@ final class SynthesizedApp {
     private static SynthesizedApp defaults;
     /** Every optional part switched on, with non-default values where a default would hide a bug. */
     private static SynthesizedApp everything;
+    /** The seed's names (rules without prefix, its drift alarm, guard alarms app-blue-*), as events/ uses them. */
+    private static SynthesizedApp seedNames;
 
     final DriftDeployApp.Stacks stacks;
     private final Map<Stack, Template> templates = new HashMap<>();
@@ -56,6 +60,29 @@ final class SynthesizedApp {
                     "mode", "enforce"));
         }
         return everything;
+    }
+
+    static synchronized SynthesizedApp seedNames() {
+        if (seedNames == null) {
+            seedNames = new SynthesizedApp(Map.of(
+                    "driftRulePrefix", "",
+                    "driftAlarmName", "config-drift-detected",
+                    "alarmNamePrefix", "app-blue-"));
+        }
+        return seedNames;
+    }
+
+    /**
+     * An ARN as CDK synthesizes a string built from pseudo parameters: Fn::Join of literal parts and
+     * {@code Ref}s, where {@code "AWS::Partition"}, {@code "AWS::Region"} and {@code "AWS::AccountId"}
+     * stand for the references.
+     */
+    static Map<String, Object> joined(String... parts) {
+        List<Object> items = new ArrayList<>();
+        for (String part : parts) {
+            items.add(part.startsWith("AWS::") ? Map.of("Ref", part) : part);
+        }
+        return Map.of("Fn::Join", List.of("", items));
     }
 
     synchronized Template template(Stack stack) {

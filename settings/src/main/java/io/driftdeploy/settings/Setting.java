@@ -37,7 +37,7 @@ public enum Setting {
     MIN_HEALTHY_PERCENT("minHealthyPercent", Variable.FROM_CONTEXT, Type.INTEGER, "90", 0, 100,
             "share of desired capacity kept healthy and InService by the capacity guard and by instance refreshes"),
     MIN_HEALTHY_TAG("minHealthyTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:min-healthy-percent",
-            "tag key by which a group overrides `minHealthyPercent` (a whole number 0-100)"),
+            "tag key by which a group overrides `minHealthyPercent` (a whole number 0-100; the example fleet sets 50)"),
     MAX_TERMINATIONS_PER_GROUP("maxTerminationsPerGroup", Variable.FROM_CONTEXT, Type.INTEGER, "2", 0, 10_000,
             "drift terminations per group per rate window (0: none)"),
     MAX_TERMINATIONS_PER_ACCOUNT("maxTerminationsPerAccount", Variable.FROM_CONTEXT, Type.INTEGER, "10", 0, 100_000,
@@ -68,19 +68,24 @@ public enum Setting {
 
     // --- Deploy settings: context only ---
     STACK_PREFIX("stackPrefix", Variable.NONE, Type.TEXT, "DriftDeploy",
-            "stack names are `<prefix>-Notifications`, `-DriftDetection`, `-Functions`, `-ExampleFleet`"),
+            "stack names are `<prefix>-Notifications`, `-DriftDetection`, `-Functions`, `-ExampleFleet`; it also "
+                    + "starts the topic, Config rule and alarm names (a letter, then letters, digits or `-`, at most 64)"),
     FUNCTIONS_JAR("functionsJar", Variable.NONE, Type.TEXT, "../functions/target/drift-deploy-functions.jar",
             "the shaded jar, relative to infra-cdk/"),
     NOTIFICATION_EMAILS("notificationEmails", Variable.NONE, Type.LIST, null,
             "e-mail addresses subscribed to the topic"),
     ALARM_TOPIC_ARNS("alarmTopicArns", Variable.NONE, Type.LIST, null,
             "existing alarm topics the alarms function subscribes to"),
-    DRIFT_RULE_NAME_PREFIX("driftRulePrefix", Variable.NONE, Type.OPTIONAL_TEXT, null,
-            "prefix for the names of the Config rules this app creates (for accounts where a name is taken)"),
+    DRIFT_RULE_NAME_PREFIX("driftRulePrefix", Variable.NONE, Type.OPTIONAL_TEXT, "<stackPrefix>-",
+            "prefix for the names of the Config rules this app creates, so two installs never collide; empty: the "
+                    + "managed rules' usual names"),
     DRIFT_RULE_NAMES("driftRuleNames", Variable.NONE, Type.LIST, null,
             "existing Config rules that also count as drift (added to `DRIFT_RULES` and the drift rule's filter)"),
-    DRIFT_ALARM_NAME("driftAlarmName", Variable.NONE, Type.TEXT, "drift-deploy-drift-detected",
+    DRIFT_ALARM_NAME("driftAlarmName", Variable.NONE, Type.TEXT, "<stackPrefix>-drift-detected",
             "name of the drift alarm (passed on as `DRIFT_DEPLOY_DRIFT_ALARMS`)"),
+    ALARM_NAME_PREFIX("alarmNamePrefix", Variable.NONE, Type.TEXT, "<stackPrefix>-guard-",
+            "alarms whose name starts with this reach the alarms function (name guard alarms so); the drift "
+                    + "alarms and `guardAlarms` always do; must not start the dead-letter alarms' names"),
     BLACKLISTED_INVENTORY_NAMES("blacklistedInventoryNames", Variable.NONE, Type.TEXT, "AWS:Application",
             "the inventory rule's `inventoryNames`"),
     CREATE_CONFIG_RECORDER("createConfigRecorder", Variable.NONE, Type.BOOLEAN, "false",
@@ -104,7 +109,11 @@ public enum Setting {
     GOLDEN_IMAGE_EVENT_SOURCE("goldenImageEventSource", Variable.NONE, Type.TEXT, "drift-deploy.images",
             "source of the custom `Golden Image Published` event"),
     INSTANCE_ROLE_ARNS("instanceRoleArns", Variable.NONE, Type.LIST, null,
-            "instance roles the fleet's launch templates pass to EC2 (drift-deploy gets `iam:PassRole` on them)"),
+            "further instance roles, outside `instanceRolePath`, that launch templates pass to EC2 (drift-deploy "
+                    + "gets `iam:PassRole` on them too)"),
+    INSTANCE_ROLE_PATH("instanceRolePath", Variable.NONE, Type.TEXT, "/drift-deploy/",
+            "IAM path of the instance roles the images and refreshes functions may pass to EC2 (`iam:PassRole`, "
+                    + "only to ec2.amazonaws.com); put fleet instance roles under it"),
     EXAMPLE_FLEET("exampleFleet", Variable.NONE, Type.BOOLEAN, "false",
             "deploy the example fleet"),
     FLEET_APP_NAME("fleetAppName", Variable.NONE, Type.TEXT, "app",
@@ -123,6 +132,9 @@ public enum Setting {
             "the active colour's desired capacity"),
     FLEET_MAX_SIZE("fleetMaxSize", Variable.NONE, Type.INTEGER, "4", 1, 1_000,
             "the active colour's maximum size");
+
+    /** Stands for the stack prefix in a default that derives from it. */
+    public static final String STACK_PREFIX_PLACEHOLDER = "<stackPrefix>";
 
     /** The prefix of every environment variable the functions read. */
     public static final String ENVIRONMENT_PREFIX = "DRIFT_DEPLOY_";
