@@ -82,7 +82,8 @@ class IamPolicyTest {
                     "Resource", Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*Topic.*"))));
             hasStatement(kind, Map.of("Action", List.of("kms:GenerateDataKey", "kms:Decrypt"),
                     "Resource", Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*TopicKey.*"))));
-            hasStatement(kind, Map.of("Action", Match.arrayWith(List.of("dynamodb:Query", "dynamodb:PutItem")),
+            hasStatement(kind, Map.of("Action", Match.arrayWith(List.of("dynamodb:GetItem", "dynamodb:PutItem",
+                            "dynamodb:DeleteItem")),
                     "Resource", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))));
         }
         hasStatement(Kind.ALARMS, Map.of("Action", Match.arrayWith(List.of("cloudwatch:DescribeAlarms",
