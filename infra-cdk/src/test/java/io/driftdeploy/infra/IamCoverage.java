@@ -36,12 +36,25 @@ final class IamCoverage {
 
     /** Each problem as one line naming the function, the action and (for a missing one) the call path. */
     static List<String> problems(String function, Map<String, Need> needs, Collection<String> granted) {
+        List<String> problems = new ArrayList<>(missing(function, needs, granted));
+        problems.addAll(unneeded(function, needs, granted));
+        return problems;
+    }
+
+    /** Needed actions no granted action allows. */
+    static List<String> missing(String function, Map<String, Need> needs, Collection<String> granted) {
         List<String> problems = new ArrayList<>();
         for (Need need : needs.values()) {
             if (granted.stream().noneMatch(pattern -> matches(pattern, need.action()))) {
                 problems.add(function + ": role lacks " + need.action() + ", needed via " + need.pathText());
             }
         }
+        return problems;
+    }
+
+    /** Granted actions that change something (not Describe/Get/List, not the runtime's) and that nothing needs. */
+    static List<String> unneeded(String function, Map<String, Need> needs, Collection<String> granted) {
+        List<String> problems = new ArrayList<>();
         for (String pattern : granted) {
             if (READ_ONLY.matcher(pattern).matches() || RUNTIME_ACTIONS.containsKey(pattern)) {
                 continue;

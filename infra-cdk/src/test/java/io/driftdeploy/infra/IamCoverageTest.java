@@ -79,6 +79,22 @@ class IamCoverageTest {
     }
 
     /**
+     * The default deployment names no instance roles, so its rollout roles cannot pass one
+     * (iam:PassRole is granted only on instanceRoleArns): what it grants is checked one way, for
+     * nothing mutating that the code does not need.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void defaultRoleGrantsNothingMutatingBeyondWhatItsHandlerCanCall(Kind kind) {
+        SynthesizedApp defaults = SynthesizedApp.defaults();
+        Stack stack = defaults.stacks.functions();
+        Map<String, Object> template = json(defaults.template(stack).toJSON());
+        assertThat(IamCoverage.unneeded(kind.id(), GRAPH.needsOfHandler(handlerClass(kind)),
+                grantedActions(template, roleLogicalId(stack, kind)))).as("%s role of the default deployment", kind)
+                .isEmpty();
+    }
+
+    /**
      * The walk goes where the code goes: through RolloutFunction's abstract decide to the images and
      * refreshes handlers' own, through lambdas (Rollouts.once runs decide in a Supplier) and
      * constructors, and not into the other functions' paths.
@@ -149,16 +165,22 @@ class IamCoverageTest {
     }
 
     private static String roleLogicalId(Kind kind) {
-        Stack stack = APP.stacks.functions();
-        CfnElement role = (CfnElement) APP.stacks.functions().function(kind).role().getNode().getDefaultChild();
+        return roleLogicalId(APP.stacks.functions(), kind);
+    }
+
+    private static String roleLogicalId(Stack stack, Kind kind) {
+        CfnElement role = (CfnElement) ((FunctionsStack) stack).function(kind).role().getNode().getDefaultChild();
         return stack.resolve(stack.getLogicalId(role)).toString();
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> templateJson() {
-        // A fresh deep copy each time, so a test that mutates it changes nothing shared.
-        ObjectMapper json = new ObjectMapper();
-        return json.convertValue(APP.template(APP.stacks.functions()).toJSON(), Map.class);
+        return json(APP.template(APP.stacks.functions()).toJSON());
+    }
+
+    /** A fresh deep copy each time, so a test that mutates it changes nothing shared. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(Object template) {
+        return new ObjectMapper().convertValue(template, Map.class);
     }
 
     /**
