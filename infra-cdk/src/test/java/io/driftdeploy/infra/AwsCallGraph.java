@@ -114,6 +114,18 @@ final class AwsCallGraph {
      * breadth first, so the shortest).
      */
     Map<String, Need> needsOfHandler(String handlerClassName) {
+        return walkHandler(handlerClassName).needs();
+    }
+
+    /** The code a handler can reach, as {@code Class.method} (nested classes as {@code Outer$Inner}). */
+    Set<String> reachableFromHandler(String handlerClassName) {
+        return walkHandler(handlerClassName).reached();
+    }
+
+    private record Walk(Map<String, Need> needs, Set<String> reached) {
+    }
+
+    private Walk walkHandler(String handlerClassName) {
         JavaClass root = classes.get(handlerClassName);
         List<JavaCodeUnit> roots = new ArrayList<>();
         root.getConstructors().stream()
@@ -123,7 +135,7 @@ final class AwsCallGraph {
         if (roots.size() < 2) {
             throw new IllegalStateException(handlerClassName + " has no public no-argument constructor and handleRequest");
         }
-        return needs(roots, root, false);
+        return walk(roots, root, false);
     }
 
     /**
@@ -131,7 +143,7 @@ final class AwsCallGraph {
      * class (private helpers, lambdas, other methods of the class), as its annotation must declare.
      */
     Map<String, Need> sdkNeedsWithinClass(JavaCodeUnit method) {
-        return needs(List.of(method), null, true);
+        return walk(List.of(method), null, true).needs();
     }
 
     /** Whether the method itself, or code of its class it reaches, calls an AWS SDK client. */
@@ -163,7 +175,7 @@ final class AwsCallGraph {
      * Breadth first from the roots. {@code withinClass}: only the roots' own class (and its nested
      * classes), and only SDK calls count (the annotation being checked is not evidence of itself).
      */
-    private Map<String, Need> needs(List<JavaCodeUnit> roots, JavaClass rootHandler, boolean withinClass) {
+    private Walk walk(List<JavaCodeUnit> roots, JavaClass rootHandler, boolean withinClass) {
         Map<JavaCodeUnit, JavaCodeUnit> parent = new LinkedHashMap<>();
         Deque<JavaCodeUnit> queue = new ArrayDeque<>();
         Set<JavaClass> initialised = new LinkedHashSet<>();
@@ -209,7 +221,9 @@ final class AwsCallGraph {
                 }
             }
         }
-        return needs;
+        Set<String> reached = new TreeSet<>();
+        parent.keySet().forEach(codeUnit -> reached.add(describe(codeUnit)));
+        return new Walk(needs, reached);
     }
 
     private static Set<JavaAccess<?>> edges(JavaCodeUnit codeUnit) {

@@ -96,8 +96,8 @@ class IamCoverageTest {
 
     /**
      * The walk goes where the code goes: through RolloutFunction's abstract decide to the images and
-     * refreshes handlers' own, through lambdas (Rollouts.once runs decide in a Supplier) and
-     * constructors, and not into the other functions' paths.
+     * refreshes handlers' own, through lambdas (Rollouts.once runs decide in a Supplier), interfaces
+     * and constructors, and not into the other functions' paths.
      */
     @Test
     void theCallGraphFollowsTheCodeOfEachHandlerOnly() {
@@ -111,6 +111,11 @@ class IamCoverageTest {
         Map<String, Need> refreshes = GRAPH.needsOfHandler(handlerClass(Kind.REFRESHES));
         assertThat(refreshes.get("autoscaling:StartInstanceRefresh").pathText()).contains("RefreshesHandler.decide");
         assertThat(refreshes.get("autoscaling:StartInstanceRefresh").pathText()).doesNotContain("ImagesHandler");
+
+        // Through a sealed interface to its implementations (the drift path's termination guards).
+        assertThat(GRAPH.reachableFromHandler(handlerClass(Kind.DRIFT)))
+                .contains("TerminationGuards$Reserving.takeRateUnit", "TerminationGuards$Peeking.takeRateUnit",
+                        "DriftLedger.takeRateUnit");
 
         Map<String, Need> drift = GRAPH.needsOfHandler(handlerClass(Kind.DRIFT));
         assertThat(drift.get("autoscaling:TerminateInstanceInAutoScalingGroup").pathText())
