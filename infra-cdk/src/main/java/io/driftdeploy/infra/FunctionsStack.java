@@ -230,7 +230,7 @@ public final class FunctionsStack extends Stack {
         }
     }
 
-    /** The settings table of COMMON.md, filled from context; optional ones are omitted when empty. */
+    /** The functions' DRIFT_DEPLOY_* settings, filled from context; optional ones are omitted when empty. */
     private static Map<String, String> environment(Settings settings, ITopic topic, Table ledger,
             DriftDetectionStack detection) {
         Map<String, String> env = new LinkedHashMap<>();
