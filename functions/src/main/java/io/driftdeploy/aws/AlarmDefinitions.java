@@ -20,6 +20,7 @@ public final class AlarmDefinitions {
     }
 
     /** The alarm as it is defined now; empty when it no longer exists. */
+    @RequiresIam("cloudwatch:DescribeAlarms")
     public Optional<AlarmDefinition> find(String alarmName) {
         DescribeAlarmsResponse response = cloudWatch.describeAlarms(request -> request
                 .alarmNames(alarmName)

@@ -34,6 +34,7 @@ public final class Compliance {
      * Every NON_COMPLIANT result of the rule (GetComplianceDetailsByConfigRule, all pages); empty
      * when the rule does not exist in this account and region.
      */
+    @RequiresIam("config:GetComplianceDetailsByConfigRule")
     public Optional<List<NonCompliantResource>> nonCompliant(String ruleName) {
         try {
             return Optional.of(config.getComplianceDetailsByConfigRulePaginator(request -> request
@@ -54,6 +55,7 @@ public final class Compliance {
     }
 
     /** The names of the Config rules that start with the prefix (DescribeConfigRules, all pages). */
+    @RequiresIam("config:DescribeConfigRules")
     public List<String> ruleNamesStartingWith(String prefix) {
         return config.describeConfigRulesPaginator(request -> { })
                 .configRules().stream()
@@ -67,6 +69,7 @@ public final class Compliance {
      * evaluated them), narrowed to one rule. Empty when Config holds no result for that rule, or
      * one this SDK cannot name.
      */
+    @RequiresIam("config:GetComplianceDetailsByResource")
     public Optional<ComplianceType> current(String ruleName, String resourceType, String resourceId) {
         return config.getComplianceDetailsByResourcePaginator(request -> request
                         .resourceType(resourceType)

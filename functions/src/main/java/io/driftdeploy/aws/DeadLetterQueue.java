@@ -31,6 +31,7 @@ public final class DeadLetterQueue {
     }
 
     /** The queue by its URL, or by its name (looked up in the client's account and region). */
+    @RequiresIam("sqs:GetQueueUrl")
     public static DeadLetterQueue named(SqsClient sqs, String nameOrUrl) {
         String url = nameOrUrl.startsWith("https://") || nameOrUrl.startsWith("http://")
                 ? nameOrUrl
@@ -43,6 +44,7 @@ public final class DeadLetterQueue {
     }
 
     /** Up to {@code max} (at most 10) messages; empty when the queue has nothing more to give. */
+    @RequiresIam("sqs:ReceiveMessage")
     public List<DeadLetter> receive(int max) {
         return sqs.receiveMessage(r -> r
                         .queueUrl(queueUrl)
@@ -55,11 +57,13 @@ public final class DeadLetterQueue {
                 .toList();
     }
 
+    @RequiresIam("sqs:DeleteMessage")
     public void delete(DeadLetter letter) {
         sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(letter.receiptHandle()));
     }
 
     /** Makes a message that stays in the queue visible again at once, for the next redrive. */
+    @RequiresIam("sqs:ChangeMessageVisibility")
     public void release(DeadLetter letter) {
         sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(letter.receiptHandle()).visibilityTimeout(0));
     }

@@ -33,6 +33,7 @@ public final class EventRedelivery {
     }
 
     /** Puts the event on the bus; empty when accepted, else the bus's reason. */
+    @RequiresIam("events:PutEvents")
     public Optional<String> putOnBus(String busArn, BusEvent event) {
         try {
             PutEventsResultEntry entry = events.putEvents(r -> r.entries(e -> {
@@ -47,6 +48,7 @@ public final class EventRedelivery {
     }
 
     /** Invokes the function asynchronously with the event as its payload; empty when accepted, else why not. */
+    @RequiresIam("lambda:InvokeFunction")
     public Optional<String> invokeAsync(String functionArn, String eventJson) {
         try {
             int status = lambda.invoke(r -> r.functionName(functionArn).invocationType(InvocationType.EVENT)

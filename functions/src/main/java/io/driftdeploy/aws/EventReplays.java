@@ -27,6 +27,7 @@ public final class EventReplays {
         }
     }
 
+    @RequiresIam("events:DescribeArchive")
     public Archive archive(String name) {
         DescribeArchiveResponse archive = events.describeArchive(r -> r.archiveName(name));
         return new Archive(archive.archiveName(), archive.archiveArn(), archive.eventSourceArn(), archive.stateAsString(),
@@ -34,11 +35,13 @@ public final class EventReplays {
     }
 
     /** The ARN of a rule on the archive's bus, for the replay's filter (StartReplay takes ARNs, people type names). */
+    @RequiresIam("events:DescribeRule")
     public String ruleArn(String ruleName, String busArn) {
         return events.describeRule(r -> r.name(ruleName).eventBusName(busArn)).arn();
     }
 
     /** Replays the archive's events of [from, to) to the bus they came from, to every rule or only to ruleArn. */
+    @RequiresIam("events:StartReplay")
     public void start(String replayName, Archive archive, Instant from, Instant to, Optional<String> ruleArn) {
         events.startReplay(r -> r
                 .replayName(replayName)
@@ -51,6 +54,7 @@ public final class EventReplays {
                 }));
     }
 
+    @RequiresIam("events:DescribeReplay")
     public Progress progress(String replayName) {
         DescribeReplayResponse replay = events.describeReplay(r -> r.replayName(replayName));
         return new Progress(replay.state(), Optional.ofNullable(replay.stateReason()).filter(reason -> !reason.isBlank()),

@@ -44,6 +44,7 @@ public final class Fleet {
      * instance carries a group's name. Empty when EC2 no longer knows the instance. The group is
      * left out when it no longer lists the instance (detached): nothing would replace it.
      */
+    @RequiresIam({"ec2:DescribeInstances", "autoscaling:DescribeAutoScalingGroups"})
     public Optional<InstanceFacts> describe(String instanceId) {
         Optional<Instance> found;
         try {
@@ -66,6 +67,7 @@ public final class Fleet {
     }
 
     /** DescribeInstanceRefreshes: whether a refresh is under way (or rolling back) on the group. */
+    @RequiresIam("autoscaling:DescribeInstanceRefreshes")
     public boolean refreshInProgress(String groupName) {
         return autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(groupName))
                 .instanceRefreshes().stream()
@@ -76,6 +78,7 @@ public final class Fleet {
      * TerminateInstanceInAutoScalingGroup without decrementing the desired capacity, so the group
      * launches a replacement from its launch template. Returns the scaling activity id.
      */
+    @RequiresIam("autoscaling:TerminateInstanceInAutoScalingGroup")
     public String terminate(String instanceId) {
         return autoScaling.terminateInstanceInAutoScalingGroup(request -> request
                 .instanceId(instanceId)

@@ -34,11 +34,13 @@ public final class ImageCatalog {
     }
 
     /** ec2:DescribeImages for one AMI; empty when EC2 knows no such image. */
+    @RequiresIam("ec2:DescribeImages")
     public Optional<DescribedImage> describe(String imageId) {
         return images(List.of(imageId)).stream().findFirst().map(ImageCatalog::described);
     }
 
     /** ec2:DescribeImages for several AMIs at once: the creation time of each one EC2 still knows. */
+    @RequiresIam("ec2:DescribeImages")
     public Map<String, ImageRef> created(Collection<String> imageIds) {
         if (imageIds.isEmpty()) {
             return Map.of();
@@ -52,6 +54,7 @@ public final class ImageCatalog {
      * imagebuilder:GetImage: the AMI an Image Builder image build version distributed to this
      * region and account. Empty when Image Builder knows no such image or it has no AMI here.
      */
+    @RequiresIam("imagebuilder:GetImage")
     public Optional<String> imageBuilderAmi(String imageBuildVersionArn, String region, String account) {
         List<Ami> amis;
         try {

@@ -31,6 +31,7 @@ public final class ImagePublisher {
      * @param eventBus bus name or ARN; empty for the account's default bus
      * @param detailJson the event's detail, a JSON object
      */
+    @RequiresIam("events:PutEvents")
     public String put(Optional<String> eventBus, String source, String detailType, String detailJson) {
         PutEventsRequestEntry.Builder entry = PutEventsRequestEntry.builder()
                 .source(source)

@@ -38,6 +38,7 @@ public final class Ledger {
      * Claims a key once: true for the first caller, false for every later or concurrent one.
      * EventBridge delivers at least once; this is what makes one event cause one action.
      */
+    @RequiresIam("dynamodb:PutItem")
     public boolean claim(String pk, String sk, Map<String, AttributeValue> attributes, Instant expiresAt) {
         Map<String, AttributeValue> item = item(pk, sk, attributes, expiresAt);
         try {
@@ -53,11 +54,13 @@ public final class Ledger {
     }
 
     /** Removes a claim, so that an event whose handling failed before acting can be retried. */
+    @RequiresIam("dynamodb:DeleteItem")
     public void release(String pk, String sk) {
         dynamoDb.deleteItem(request -> request.tableName(table).key(key(pk, sk)));
     }
 
     /** Writes an item unconditionally (audit records, notes that need no guard). */
+    @RequiresIam("dynamodb:PutItem")
     public void put(String pk, String sk, Map<String, AttributeValue> attributes, Instant expiresAt) {
         Map<String, AttributeValue> item = item(pk, sk, attributes, expiresAt);
         dynamoDb.putItem(request -> request.tableName(table).item(item));
@@ -67,6 +70,7 @@ public final class Ledger {
      * Writes the item only if none exists yet or the stored {@code orderAttribute} is older than
      * {@code order}; returns whether it was written. Used to keep the newest of out-of-order facts.
      */
+    @RequiresIam("dynamodb:PutItem")
     public boolean putIfNewer(String pk, String sk, String orderAttribute, Instant order,
                               Map<String, AttributeValue> attributes, Instant expiresAt) {
         Map<String, AttributeValue> values = new HashMap<>(attributes);
@@ -89,6 +93,7 @@ public final class Ledger {
      * Adds one to a counter unless it already reached {@code limit}; returns whether it did. The
      * condition is checked by DynamoDB, so N concurrent callers get at most {@code limit} trues.
      */
+    @RequiresIam("dynamodb:UpdateItem")
     public boolean incrementIfBelow(String pk, String sk, long limit, Instant expiresAt) {
         try {
             dynamoDb.updateItem(request -> request
@@ -114,6 +119,7 @@ public final class Ledger {
      * {@link #incrementIfBelow} this needs no time bucket in the key, so no boundary between
      * buckets can let a burst through twice.
      */
+    @RequiresIam("dynamodb:UpdateItem")
     public boolean holdIfBelow(String pk, String sk, long limit, Instant now, Duration holdFor) {
         if (limit <= 0) {
             return false;
@@ -143,6 +149,7 @@ public final class Ledger {
     }
 
     /** Gives back one unit taken by {@link #incrementIfBelow} or {@link #holdIfBelow} when the guarded action did not happen. */
+    @RequiresIam("dynamodb:UpdateItem")
     public void decrement(String pk, String sk) {
         dynamoDb.updateItem(request -> request
                 .tableName(table)
@@ -157,6 +164,7 @@ public final class Ledger {
      * Deletes the item only while {@code attribute} still holds {@code expected}; returns whether
      * it did. Clears a note without losing a newer one written meanwhile by a concurrent caller.
      */
+    @RequiresIam("dynamodb:DeleteItem")
     public boolean deleteIf(String pk, String sk, String attribute, AttributeValue expected) {
         try {
             dynamoDb.deleteItem(request -> request
@@ -175,6 +183,7 @@ public final class Ledger {
      * Creates a ledger table with the key schema and TTL above, for the demo and the tests; a
      * deployed ledger comes from the CDK stack, which declares the same schema.
      */
+    @RequiresIam({"dynamodb:CreateTable", "dynamodb:UpdateTimeToLive"})
     public static void createTable(DynamoDbClient dynamoDb, String table) {
         dynamoDb.createTable(request -> request
                 .tableName(table)
@@ -189,6 +198,7 @@ public final class Ledger {
                 .timeToLiveSpecification(ttl -> ttl.enabled(true).attributeName(EXPIRES_AT)));
     }
 
+    @RequiresIam("dynamodb:GetItem")
     public Optional<Map<String, AttributeValue>> get(String pk, String sk) {
         Map<String, AttributeValue> item = dynamoDb.getItem(request -> request
                 .tableName(table)

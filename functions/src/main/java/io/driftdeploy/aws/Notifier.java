@@ -26,7 +26,16 @@ public final class Notifier {
         this.topicArn = topicArn;
     }
 
-    /** Publishes and returns the SNS message id. */
+    /**
+     * Publishes and returns the SNS message id.
+     *
+     * <p>The topic is encrypted at rest with a customer managed KMS key, so SNS uses the key on the
+     * publisher's behalf: a publisher needs kms:GenerateDataKey and kms:Decrypt on it as well as
+     * sns:Publish (Amazon SNS Developer Guide, "Encryption at rest" / key management,
+     * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html: "publishers have the
+     * kms:GenerateDataKey* and kms:Decrypt permissions for the AWS KMS key").
+     */
+    @RequiresIam({"sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"})
     public String publish(Notification notification) {
         return sns.publish(request -> request
                         .topicArn(topicArn)

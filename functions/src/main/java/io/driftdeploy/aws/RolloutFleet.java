@@ -70,6 +70,11 @@ public final class RolloutFleet {
      * autoscaling:DescribeAutoScalingGroups (filtered by the application tag), then per group
      * autoscaling:DescribeInstanceRefreshes and ec2:DescribeLaunchTemplateVersions.
      */
+    @RequiresIam({
+            "autoscaling:DescribeAutoScalingGroups",
+            "autoscaling:DescribeInstanceRefreshes",
+            "ec2:DescribeLaunchTemplateVersions",
+            "ec2:DescribeLaunchTemplates"})
     public List<TargetGroup> targets(String appTag, String app) {
         Filter byApp = Filter.builder().name("tag:" + appTag).values(app).build();
         return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(byApp))
@@ -83,6 +88,7 @@ public final class RolloutFleet {
      * returns the new version number. The client token makes a retried call return the version the
      * first call created instead of a second one.
      */
+    @RequiresIam("ec2:CreateLaunchTemplateVersion")
     public long createImageVersion(TemplateVersion source, String imageId) {
         return ec2.createLaunchTemplateVersion(request -> request
                         .launchTemplateId(source.launchTemplateId())
@@ -97,7 +103,16 @@ public final class RolloutFleet {
      * autoscaling:StartInstanceRefresh; returns the refresh id, or empty when another refresh is
      * already in progress on the group (AWS answers InstanceRefreshInProgress: the race with a
      * refresh started since the group was described is lost, and the caller lets the image wait).
+     *
+     * <p>A DesiredConfiguration naming a launch template is authorised as the caller's use of that
+     * template, as for CreateAutoScalingGroup/UpdateAutoScalingGroup: ec2:RunInstances on the
+     * template and the resources it launches, ec2:CreateTags when it tags on launch, and
+     * iam:PassRole when it names an instance profile ("Control Amazon EC2 launch template usage in
+     * Auto Scaling groups", https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html,
+     * and "Amazon EC2 Auto Scaling API permissions",
+     * https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-api-permissions.html).
      */
+    @RequiresIam({"autoscaling:StartInstanceRefresh", "ec2:RunInstances", "ec2:CreateTags", "iam:PassRole"})
     public Optional<String> startRefresh(RefreshRequest refresh) {
         try {
             return Optional.of(autoScaling.startInstanceRefresh(request -> request
@@ -129,6 +144,7 @@ public final class RolloutFleet {
      * DescribeInstanceRefreshes. The image is left to the caller, who knows from the ledger what
      * drift-deploy rolls out and can read any other refresh's with {@link #imageOf}.
      */
+    @RequiresIam({"autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeInstanceRefreshes"})
     public List<GuardedRefresh> refreshesGuardedBy(String alarmName, String appTag) {
         Filter tagged = Filter.builder().name("tag-key").values(appTag).build();
         return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(tagged))
@@ -141,6 +157,7 @@ public final class RolloutFleet {
     }
 
     /** The ImageId a launch template version holds, as written (an AMI id or an SSM parameter alias). */
+    @RequiresIam("ec2:DescribeLaunchTemplateVersions")
     public Optional<String> imageOf(String launchTemplateId, String version) {
         return ec2.describeLaunchTemplateVersions(request -> request.launchTemplateId(launchTemplateId).versions(version))
                 .launchTemplateVersions().stream()

