@@ -96,11 +96,18 @@ public record AlarmStateChange(
     }
 
     private static Map<String, String> dimensionObject(JsonField dimensions) {
+        requireDimensionCount(dimensions.json().size(), dimensions.path());
         Map<String, String> byName = new HashMap<>();
         dimensions.json().fieldNames().forEachRemaining(name -> byName.put(
                 FieldLimits.DIMENSION_NAME.check(name, dimensions.path()),
                 dimensions.text(name, FieldLimits.DIMENSION_VALUE)));
         return byName;
+    }
+
+    private static void requireDimensionCount(int count, String path) {
+        if (count > FieldLimits.MAX_DIMENSIONS) {
+            throw new InvalidEventException(path, "expected at most " + FieldLimits.MAX_DIMENSIONS + " dimensions, got " + count);
+        }
     }
 
     static AlarmStateChange fromSns(JsonField root) {
@@ -137,7 +144,9 @@ public record AlarmStateChange(
             return Optional.empty();
         }
         Map<String, String> dimensions = new HashMap<>();
-        for (JsonField dimension : trigger.optionalArray("Dimensions").orElse(List.of())) {
+        List<JsonField> listed = trigger.optionalArray("Dimensions").orElse(List.of());
+        requireDimensionCount(listed.size(), trigger.pathOf("Dimensions"));
+        for (JsonField dimension : listed) {
             dimensions.put(dimension.text("name", FieldLimits.DIMENSION_NAME), dimension.text("value", FieldLimits.DIMENSION_VALUE));
         }
         return Optional.of(new MetricTrigger(

@@ -109,6 +109,8 @@ public final class FieldLimits {
     /** Auto Scaling's checkpoint share (percent) and delay (at most 172,800 seconds, two days). */
     static final int MAX_CHECKPOINT_PERCENTAGE = 100;
     static final int MAX_CHECKPOINT_DELAY_SECONDS = 172_800;
+    /** A metric has at most 30 dimensions (AWS::CloudWatch::Alarm Metric, Dimensions: maximum 30). */
+    static final int MAX_DIMENSIONS = 30;
     /** An alarm evaluates at most 7 days of data, so no period is longer. */
     static final int MAX_PERIOD_SECONDS = 7 * 24 * 3600;
 

@@ -87,6 +87,10 @@ class FieldBoundsTest {
                 new Case("huge dimension name", "alarms",
                         change(tree(ALARM), METRIC + ".metric.dimensions", MAPPER.createObjectNode().put("d".repeat(300), "v")),
                         METRIC + ".metric.dimensions"),
+                new Case("31 dimensions", "alarms", change(tree(ALARM), METRIC + ".metric.dimensions", dimensions(31)),
+                        METRIC + ".metric.dimensions"),
+                new Case("31 SNS dimensions", "alarms", withMessageField(SNS, "Trigger.Dimensions", snsDimensions(31)),
+                        MESSAGE + ".Trigger.Dimensions"),
                 new Case("huge alarm rule", "alarms", with(COMPOSITE, "detail.configuration.alarmRule", "A".repeat(10_241)),
                         "detail.configuration.alarmRule"),
                 new Case("huge SNS alarm name", "alarms", withMessageField(SNS, "AlarmName", TextNode.valueOf("a".repeat(256))),
@@ -200,6 +204,7 @@ class FieldBoundsTest {
                 new Case("alarm name of 255", "alarms", with(ALARM, "detail.alarmName", "a".repeat(255)), ""),
                 new Case("alarm name with Unicode", "alarms", with(ALARM, "detail.alarmName", "Drift \u00e9t\u00e9 \ud83d\udea8"), ""),
                 new Case("state reason of 1023", "alarms", with(ALARM, "detail.state.reason", "r".repeat(1023)), ""),
+                new Case("30 dimensions", "alarms", change(tree(ALARM), METRIC + ".metric.dimensions", dimensions(30)), ""),
                 new Case("alarm rule of 10240", "alarms", with(COMPOSITE, "detail.configuration.alarmRule", "A".repeat(10_240)), ""),
                 new Case("rule name of 128", "drift", ruleNamed("r".repeat(128)), ""),
                 new Case("annotation of 256", "drift", with(DRIFT, "detail.newEvaluationResult.annotation", "a".repeat(256)), ""),
@@ -232,6 +237,22 @@ class FieldBoundsTest {
         assertThat(FieldLimits.echo("a\nb\u0000c")).isEqualTo("a?b?c");
         assertThat(FieldLimits.echo("x".repeat(65))).isEqualTo("x".repeat(64) + "\u2026 (65 characters)");
         assertThat(FieldLimits.abbreviate("ab\ud83d\udea8", 3)).as("no half surrogate pair").isEqualTo("ab\u2026 (4 characters)");
+    }
+
+    private static ObjectNode dimensions(int count) {
+        ObjectNode dimensions = MAPPER.createObjectNode();
+        for (int i = 0; i < count; i++) {
+            dimensions.put("Dimension" + i, "value");
+        }
+        return dimensions;
+    }
+
+    private static JsonNode snsDimensions(int count) {
+        var dimensions = MAPPER.createArrayNode();
+        for (int i = 0; i < count; i++) {
+            dimensions.addObject().put("name", "Dimension" + i).put("value", "value");
+        }
+        return dimensions;
     }
 
     private static byte[] ruleNamed(String name) {
