@@ -2,8 +2,7 @@ package io.driftdeploy.aws;
 
 import static io.driftdeploy.aws.Ledger.text;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.event.FieldLimits;
 import io.driftdeploy.policy.Report;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +19,13 @@ public final class AuditTrail {
     /** Long enough to answer "why was this replaced" well after an incident review. */
     public static final Duration RETENTION = Duration.ofDays(400);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A DynamoDB item is at most 400 KB, attribute names and values together; the keys are at most
+     * 3 KB (see {@link Ledger}) and a decision takes a handful of actions, each naming an AWS call
+     * and its subject; the facts are kept to 300 KB of JSON.
+     */
+    static final int MAX_FACTS_BYTES = 300 * 1024;
+    static final int MAX_ACTION_LENGTH = 1024;
 
     private final Ledger ledger;
 
@@ -28,8 +33,9 @@ public final class AuditTrail {
         this.ledger = ledger;
     }
 
+    /** The audit trail's partition key for {@code subject}, as stored (a subject too long for a key is hashed). */
     public static String partitionKey(String subject) {
-        return "AUDIT#" + subject;
+        return Ledger.partitionKey("AUDIT#" + subject);
     }
 
     public void record(Report report, Instant at) {
@@ -41,18 +47,11 @@ public final class AuditTrail {
         attributes.put("at", text(at.toString()));
         report.mode().ifPresent(mode -> attributes.put("mode", text(mode.label())));
         if (!report.actions().isEmpty()) {
-            attributes.put("actions", AttributeValue.fromL(report.actions().stream().map(Ledger::text).toList()));
+            attributes.put("actions", AttributeValue.fromL(report.actions().stream()
+                    .map(action -> text(FieldLimits.abbreviate(action, MAX_ACTION_LENGTH))).toList()));
         }
-        attributes.put("facts", text(json(report.facts())));
+        attributes.put("facts", text(BoundedJson.write(report.facts(), MAX_FACTS_BYTES)));
         ledger.put(partitionKey(report.subject()), at + "#" + report.function() + "#" + report.eventId(),
                 attributes, at.plus(RETENTION));
-    }
-
-    private static String json(Map<String, Object> facts) {
-        try {
-            return JSON.writeValueAsString(facts);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("report facts are not serialisable: " + e.getOriginalMessage(), e);
-        }
     }
 }

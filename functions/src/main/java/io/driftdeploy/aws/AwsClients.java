@@ -1,6 +1,9 @@
 package io.driftdeploy.aws;
 
+import io.driftdeploy.config.SettingsException;
+import io.driftdeploy.event.FieldLimits;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -27,6 +30,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * every client at an AWS-compatible emulator.
  */
 public final class AwsClients {
+
+    /** The standard variable that points every AWS SDK at another endpoint. */
+    public static final String ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL";
 
     private final Region region;
     private final Optional<URI> endpoint;
@@ -55,8 +61,39 @@ public final class AwsClients {
     }
 
     public static Optional<URI> endpointFromEnvironment() {
-        String url = System.getenv("AWS_ENDPOINT_URL");
-        return url == null || url.isBlank() ? Optional.empty() : Optional.of(URI.create(url.trim()));
+        return endpoint(ENDPOINT_VARIABLE, System.getenv(ENDPOINT_VARIABLE));
+    }
+
+    /**
+     * The endpoint {@code value} names, empty when it is unset or blank. Anything but an http or
+     * https URL with a host (a missing scheme, {@code http://[::1}) is a {@link SettingsException}
+     * naming {@code setting}, so that Lambda's init and the CLI say in one line what is wrong,
+     * where the SDK would fail later with a stack trace.
+     */
+    public static Optional<URI> endpoint(String setting, String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        String url = value.strip();
+        URI endpoint;
+        try {
+            endpoint = new URI(url);
+        } catch (URISyntaxException e) {
+            throw badEndpoint(setting, url, e.getReason());
+        }
+        if (endpoint.getScheme() == null || !(endpoint.getScheme().equalsIgnoreCase("http")
+                || endpoint.getScheme().equalsIgnoreCase("https"))) {
+            throw badEndpoint(setting, url, "it has no http:// or https:// scheme");
+        }
+        if (endpoint.getHost() == null) {
+            throw badEndpoint(setting, url, "it names no host");
+        }
+        return Optional.of(endpoint);
+    }
+
+    private static SettingsException badEndpoint(String setting, String url, String why) {
+        return new SettingsException(setting, "expected a URL such as http://127.0.0.1:5000, got '"
+                + FieldLimits.echo(url) + "': " + why);
     }
 
     public Region region() {

@@ -1,8 +1,12 @@
 package io.driftdeploy.aws;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -25,6 +29,16 @@ public final class Ledger {
     public static final String PARTITION_KEY = "pk";
     public static final String SORT_KEY = "sk";
     public static final String EXPIRES_AT = "expiresAt";
+
+    /**
+     * DynamoDB allows a partition key value of 1 to 2,048 bytes and a sort key value of 1 to 1,024
+     * bytes (Constraints in Amazon DynamoDB, "Partition keys and sort keys",
+     * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html).
+     */
+    public static final int MAX_PARTITION_KEY_BYTES = 2_048;
+    public static final int MAX_SORT_KEY_BYTES = 1_024;
+    private static final String HASH_MARKER = "#sha256=";
+    private static final int HASH_HEX_LENGTH = 64;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -231,15 +245,61 @@ public final class Ledger {
         return AttributeValue.fromN(Long.toString(value));
     }
 
+    /** The partition key as stored: {@code pk} itself, unless it is too long for DynamoDB (see {@link #boundedKey}). */
+    public static String partitionKey(String pk) {
+        return boundedKey(pk, MAX_PARTITION_KEY_BYTES);
+    }
+
+    /** The sort key as stored: {@code sk} itself, unless it is too long for DynamoDB (see {@link #boundedKey}). */
+    public static String sortKey(String sk) {
+        return boundedKey(sk, MAX_SORT_KEY_BYTES);
+    }
+
+    /**
+     * {@code key} when it fits in {@code maxBytes} of UTF-8, which every key built from a parsed
+     * event does (the names in it are bounded when the event is parsed). Otherwise, defensively:
+     * its longest prefix that leaves room for {@code #sha256=} and the SHA-256 of the whole key in
+     * hex. A hash rather than a cut, because two long names that share a prefix must stay two
+     * keys (two groups must not share a rate counter); stable, because the same name must give the
+     * same key in every invocation for claims, counters and the audit trail to meet; and the
+     * prefix keeps the key readable in the console.
+     */
+    static String boundedKey(String key, int maxBytes) {
+        if (BoundedJson.utf8Length(key) <= maxBytes) {
+            return key;
+        }
+        int prefixBytes = maxBytes - HASH_MARKER.length() - HASH_HEX_LENGTH;
+        StringBuilder prefix = new StringBuilder();
+        int used = 0;
+        for (int offset = 0; offset < key.length(); ) {
+            int codePoint = key.codePointAt(offset);
+            int size = BoundedJson.utf8Length(Character.toString(codePoint));
+            if (used + size > prefixBytes) {
+                break;
+            }
+            prefix.appendCodePoint(codePoint);
+            used += size;
+            offset += Character.charCount(codePoint);
+        }
+        return prefix + HASH_MARKER + sha256Hex(key);
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+
     private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(PARTITION_KEY, text(pk), SORT_KEY, text(sk));
+        return Map.of(PARTITION_KEY, text(partitionKey(pk)), SORT_KEY, text(sortKey(sk)));
     }
 
     private static Map<String, AttributeValue> item(String pk, String sk, Map<String, AttributeValue> attributes,
                                                     Instant expiresAt) {
         Map<String, AttributeValue> item = new HashMap<>(attributes);
-        item.put(PARTITION_KEY, text(pk));
-        item.put(SORT_KEY, text(sk));
+        item.putAll(key(pk, sk));
         item.put(EXPIRES_AT, number(expiresAt.getEpochSecond()));
         return item;
     }

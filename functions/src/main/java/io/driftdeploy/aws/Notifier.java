@@ -1,7 +1,6 @@
 package io.driftdeploy.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.event.FieldLimits;
 import io.driftdeploy.policy.Notification;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +15,15 @@ public final class Notifier {
 
     public static final String SCHEMA_VERSION = "1";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * SNS Publish takes at most 256 KB (262,144 bytes), message attributes and subject included
+     * (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html); the body keeps well under it
+     * so that the subject (under 100 characters) and the attributes always fit beside it.
+     */
+    static final int MAX_MESSAGE_BYTES = 262_144;
+    static final int MAX_BODY_BYTES = 200 * 1024;
+    /** An app tag value is at most 256 characters and a group name 255: nothing real is cut. */
+    static final int MAX_ATTRIBUTE_LENGTH = 256;
 
     private final SnsClient sns;
     private final String topicArn;
@@ -45,6 +52,7 @@ public final class Notifier {
                 .messageId();
     }
 
+    /** The JSON body, within {@link #MAX_BODY_BYTES} whatever the notification holds. */
     static String body(Notification notification) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("schemaVersion", SCHEMA_VERSION);
@@ -55,25 +63,28 @@ public final class Notifier {
         notification.app().ifPresent(app -> body.put("app", app));
         notification.group().ifPresent(group -> body.put("group", group));
         body.put("facts", notification.facts());
-        try {
-            return JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("notification facts are not serialisable: " + e.getOriginalMessage(), e);
-        }
+        return BoundedJson.write(body, MAX_BODY_BYTES);
     }
 
-    private static Map<String, MessageAttributeValue> attributes(Notification notification) {
+    /**
+     * kind, severity and action always; app and group when known. SNS refuses empty attribute
+     * values, so an absent or blank one is left out; a long one is cut, since attributes count
+     * towards the message size and only serve filtering.
+     */
+    static Map<String, MessageAttributeValue> attributes(Notification notification) {
         Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
-        attributes.put("kind", text(notification.kind()));
-        attributes.put("severity", text(notification.severity().label()));
-        attributes.put("action", text(notification.action()));
-        // SNS refuses empty attribute values, so absent ones are left out rather than blank.
-        notification.app().ifPresent(app -> attributes.put("app", text(app)));
-        notification.group().ifPresent(group -> attributes.put("group", text(group)));
+        putText(attributes, "kind", notification.kind());
+        putText(attributes, "severity", notification.severity().label());
+        putText(attributes, "action", notification.action());
+        notification.app().ifPresent(app -> putText(attributes, "app", app));
+        notification.group().ifPresent(group -> putText(attributes, "group", group));
         return attributes;
     }
 
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    private static void putText(Map<String, MessageAttributeValue> attributes, String name, String value) {
+        String bounded = FieldLimits.abbreviate(value.strip(), MAX_ATTRIBUTE_LENGTH);
+        if (!bounded.isEmpty()) {
+            attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(bounded).build());
+        }
     }
 }

@@ -14,7 +14,7 @@ final class AwsOptions {
 
     @Option(names = "--endpoint-url", paramLabel = "URL",
             description = "Send every AWS call to this AWS-compatible endpoint (e.g. the local emulator). Default: AWS_ENDPOINT_URL, else AWS itself.")
-    URI endpoint;
+    String endpoint;
 
     @Option(names = "--region", paramLabel = "REGION",
             description = "AWS region. Default: the standard chain (AWS_REGION, AWS_DEFAULT_REGION, profile).")
@@ -26,10 +26,9 @@ final class AwsOptions {
 
     private Optional<URI> endpoint(Map<String, String> environment) {
         if (endpoint != null) {
-            return Optional.of(endpoint);
+            return AwsClients.endpoint("--endpoint-url", endpoint);
         }
-        String fromEnvironment = environment.get("AWS_ENDPOINT_URL");
-        return fromEnvironment == null || fromEnvironment.isBlank() ? Optional.empty() : Optional.of(URI.create(fromEnvironment.trim()));
+        return AwsClients.endpoint(AwsClients.ENDPOINT_VARIABLE, environment.get(AwsClients.ENDPOINT_VARIABLE));
     }
 
     private Region region() {

@@ -1,5 +1,6 @@
 package io.driftdeploy.cli;
 
+import io.driftdeploy.aws.AwsClients;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -33,9 +35,10 @@ public final class LocalEmulator implements AutoCloseable {
     }
 
     public static LocalEmulator open(String configuredEndpoint, Path repoRoot, PrintStream progress) {
-        if (configuredEndpoint != null && !configuredEndpoint.isBlank()) {
-            URI endpoint = URI.create(configuredEndpoint.trim());
-            if (endpoint.getHost() == null || !LOOPBACK.contains(endpoint.getHost())) {
+        Optional<URI> configured = AwsClients.endpoint(AwsClients.ENDPOINT_VARIABLE, configuredEndpoint);
+        if (configured.isPresent()) {
+            URI endpoint = configured.get();
+            if (!LOOPBACK.contains(endpoint.getHost())) {
                 throw new CliFailure("the demo (like the tests) only runs on a local emulator, and AWS_ENDPOINT_URL is "
                         + endpoint + "; unset it to start scripts/emulator");
             }

@@ -55,14 +55,14 @@ public record AlarmStateChange(
                 AlarmDelivery.EVENTBRIDGE,
                 envelope.account(),
                 envelope.region(),
-                detail.text("alarmName"),
+                detail.text("alarmName", FieldLimits.ALARM_NAME),
                 envelope.resources().stream().findFirst(),
                 detail.object("previousState").enumValue("value", AlarmState.class),
                 state.enumValue("value", AlarmState.class),
-                state.text("reason"),
+                state.text("reason", FieldLimits.STATE_REASON),
                 state.instant("timestamp"),
                 configuration.flatMap(config -> eventBridgeMetric(config, state)),
-                configuration.flatMap(config -> config.optionalText("alarmRule")));
+                configuration.flatMap(config -> config.optionalText("alarmRule", FieldLimits.ALARM_RULE)));
     }
 
     /**
@@ -76,10 +76,10 @@ public record AlarmStateChange(
                 JsonField stat = metricStat.get();
                 JsonField metric = stat.object("metric");
                 return Optional.of(new MetricTrigger(
-                        metric.text("namespace"),
-                        metric.text("name"),
-                        stat.optionalText("stat"),
-                        stat.optionalInt("period"),
+                        metric.text("namespace", FieldLimits.NAMESPACE),
+                        metric.text("name", FieldLimits.METRIC_NAME),
+                        stat.optionalText("stat", FieldLimits.STATISTIC),
+                        stat.optionalInt("period", 1, FieldLimits.MAX_PERIOD_SECONDS),
                         thresholdFromReasonData(state),
                         Optional.empty(),
                         metric.optionalObject("dimensions").map(AlarmStateChange::dimensionObject).orElse(Map.of())));
@@ -90,15 +90,24 @@ public record AlarmStateChange(
 
     /** The threshold is only in {@code reasonData}, a JSON document embedded as a string. */
     private static OptionalDouble thresholdFromReasonData(JsonField state) {
-        return state.optionalText("reasonData")
+        return state.optionalText("reasonData", FieldLimits.STATE_REASON_DATA)
                 .map(text -> JsonField.parseEmbedded(text, state.pathOf("reasonData")).optionalDouble("threshold"))
                 .orElse(OptionalDouble.empty());
     }
 
     private static Map<String, String> dimensionObject(JsonField dimensions) {
+        requireDimensionCount(dimensions.json().size(), dimensions.path());
         Map<String, String> byName = new HashMap<>();
-        dimensions.json().fieldNames().forEachRemaining(name -> byName.put(name, dimensions.text(name)));
+        dimensions.json().fieldNames().forEachRemaining(name -> byName.put(
+                FieldLimits.DIMENSION_NAME.check(name, dimensions.path()),
+                dimensions.text(name, FieldLimits.DIMENSION_VALUE)));
         return byName;
+    }
+
+    private static void requireDimensionCount(int count, String path) {
+        if (count > FieldLimits.MAX_DIMENSIONS) {
+            throw new InvalidEventException(path, "expected at most " + FieldLimits.MAX_DIMENSIONS + " dimensions, got " + count);
+        }
     }
 
     static AlarmStateChange fromSns(JsonField root) {
@@ -109,24 +118,24 @@ public record AlarmStateChange(
         JsonField record = records.getFirst();
         record.expect("EventSource", "aws:sns");
         JsonField sns = record.object("Sns");
-        JsonField message = JsonField.parseEmbedded(sns.text("Message"), sns.pathOf("Message"));
-        Optional<String> alarmArn = message.optionalText("AlarmArn");
+        JsonField message = JsonField.parseEmbedded(sns.text("Message", FieldLimits.SNS_MESSAGE), sns.pathOf("Message"));
+        Optional<String> alarmArn = message.optionalText("AlarmArn", FieldLimits.ARN);
         String region = alarmArn.isPresent()
                 ? JsonField.regionOfArn(alarmArn.get(), message.pathOf("AlarmArn"))
-                : JsonField.regionOfArn(sns.text("TopicArn"), sns.pathOf("TopicArn"));
+                : JsonField.regionOfArn(sns.text("TopicArn", FieldLimits.ARN), sns.pathOf("TopicArn"));
         return new AlarmStateChange(
-                sns.text("MessageId"),
+                sns.text("MessageId", FieldLimits.EVENT_ID),
                 AlarmDelivery.SNS,
-                message.text("AWSAccountId"),
+                message.text("AWSAccountId", FieldLimits.ACCOUNT),
                 region,
-                message.text("AlarmName"),
+                message.text("AlarmName", FieldLimits.ALARM_NAME),
                 alarmArn,
                 message.enumValue("OldStateValue", AlarmState.class),
                 message.enumValue("NewStateValue", AlarmState.class),
-                message.text("NewStateReason"),
+                message.text("NewStateReason", FieldLimits.STATE_REASON),
                 message.instant("StateChangeTime"),
                 message.optionalObject("Trigger").flatMap(AlarmStateChange::snsMetric),
-                message.optionalText("AlarmRule"));
+                message.optionalText("AlarmRule", FieldLimits.ALARM_RULE));
     }
 
     /** A metric-math alarm's trigger lists {@code Metrics} instead of one metric: no single metric then. */
@@ -135,16 +144,19 @@ public record AlarmStateChange(
             return Optional.empty();
         }
         Map<String, String> dimensions = new HashMap<>();
-        for (JsonField dimension : trigger.optionalArray("Dimensions").orElse(List.of())) {
-            dimensions.put(dimension.text("name"), dimension.text("value"));
+        List<JsonField> listed = trigger.optionalArray("Dimensions").orElse(List.of());
+        requireDimensionCount(listed.size(), trigger.pathOf("Dimensions"));
+        for (JsonField dimension : listed) {
+            dimensions.put(dimension.text("name", FieldLimits.DIMENSION_NAME), dimension.text("value", FieldLimits.DIMENSION_VALUE));
         }
         return Optional.of(new MetricTrigger(
-                trigger.text("Namespace"),
-                trigger.text("MetricName"),
-                trigger.optionalText("Statistic").or(() -> trigger.optionalText("ExtendedStatistic")),
-                trigger.optionalInt("Period"),
+                trigger.text("Namespace", FieldLimits.NAMESPACE),
+                trigger.text("MetricName", FieldLimits.METRIC_NAME),
+                trigger.optionalText("Statistic", FieldLimits.STATISTIC)
+                        .or(() -> trigger.optionalText("ExtendedStatistic", FieldLimits.STATISTIC)),
+                trigger.optionalInt("Period", 1, FieldLimits.MAX_PERIOD_SECONDS),
                 trigger.optionalDouble("Threshold"),
-                trigger.optionalText("ComparisonOperator"),
+                trigger.optionalText("ComparisonOperator", FieldLimits.COMPARISON_OPERATOR),
                 dimensions));
     }
 }

@@ -45,7 +45,7 @@ public record ComplianceChange(
     public static final Set<String> INSTANCE_RESOURCE_TYPES = Set.of(EC2_INSTANCE, SSM_MANAGED_INSTANCE_INVENTORY);
 
     /** EC2 instance ids: {@code i-} and 8 or 17 hex digits. */
-    public static final Pattern INSTANCE_ID = Pattern.compile("i-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+    public static final Pattern INSTANCE_ID = FieldLimits.INSTANCE_ID.format().orElseThrow();
 
     private static final String QUALIFIER = "evaluationResultIdentifier";
 
@@ -53,13 +53,13 @@ public record ComplianceChange(
         envelope.requireSource(SOURCE);
         envelope.requireDetailType(DETAIL_TYPE);
         JsonField detail = envelope.detailField();
-        String resourceType = detail.text("resourceType");
+        String resourceType = detail.text("resourceType", FieldLimits.CONFIG_RESOURCE_TYPE);
         if (!INSTANCE_RESOURCE_TYPES.contains(resourceType)) {
-            throw detail.invalid("resourceType",
-                    "expected " + EC2_INSTANCE + " or " + SSM_MANAGED_INSTANCE_INVENTORY + ", got " + resourceType);
+            throw detail.invalid("resourceType", "expected " + EC2_INSTANCE + " or " + SSM_MANAGED_INSTANCE_INVENTORY
+                    + ", got " + FieldLimits.echo(resourceType));
         }
-        String resourceId = detail.matching("resourceId", INSTANCE_ID, "an EC2 instance id (i-...)");
-        String ruleName = detail.text("configRuleName");
+        String resourceId = detail.text("resourceId", FieldLimits.INSTANCE_ID);
+        String ruleName = detail.text("configRuleName", FieldLimits.CONFIG_RULE_NAME);
 
         JsonField evaluation = detail.object("newEvaluationResult");
         JsonField identifier = evaluation.object(QUALIFIER);
@@ -76,7 +76,7 @@ public record ComplianceChange(
                 identifier.instant("orderingTimestamp"),
                 detail.optionalObject("oldEvaluationResult")
                         .map(old -> old.enumValue("complianceType", ComplianceType.class)),
-                evaluation.optionalText("annotation"),
+                evaluation.optionalText("annotation", FieldLimits.CONFIG_ANNOTATION),
                 envelope.time());
     }
 

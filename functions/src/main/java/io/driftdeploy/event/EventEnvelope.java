@@ -40,13 +40,14 @@ public record EventEnvelope(
     /** Reads and validates the envelope of a whole event document. */
     static EventEnvelope parse(JsonField root) {
         return new EventEnvelope(
-                root.text("id"),
+                root.text("id", FieldLimits.EVENT_ID),
                 root.text("source"),
                 root.text("detail-type"),
-                root.text("account"),
-                root.text("region"),
+                root.text("account", FieldLimits.ACCOUNT),
+                root.text("region", FieldLimits.REGION),
                 root.instant("time"),
-                root.optionalArray("resources").orElse(List.of()).stream().map(JsonField::asText).toList(),
+                root.optionalArray("resources").orElse(List.of()).stream()
+                        .map(resource -> resource.asText(FieldLimits.ARN)).toList(),
                 root.object("detail").json());
     }
 
@@ -58,14 +59,14 @@ public record EventEnvelope(
     /** Rejects an event from another source than {@code expected}. */
     void requireSource(String expected) {
         if (!source.equals(expected)) {
-            throw new InvalidEventException("source", "expected " + expected + ", got " + source);
+            throw new InvalidEventException("source", "expected " + expected + ", got " + FieldLimits.echo(source));
         }
     }
 
     /** Rejects an event whose detail-type is not {@code expected}. */
     void requireDetailType(String expected) {
         if (!detailType.equals(expected)) {
-            throw new InvalidEventException("detail-type", "expected " + expected + ", got " + detailType);
+            throw new InvalidEventException("detail-type", "expected " + expected + ", got " + FieldLimits.echo(detailType));
         }
     }
 }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A new image was announced, from any of the three {@link ImageSource}s.
@@ -37,14 +36,6 @@ public record ImageAvailable(
         Optional<String> app,
         Optional<String> reportedState) {
 
-    /** AMI ids: {@code ami-} and 8 or 17 hex digits. */
-    private static final Pattern AMI_ID = Pattern.compile("ami-(?:[0-9a-f]{8}|[0-9a-f]{17})");
-    private static final String AMI_ID_DESCRIPTION = "an AMI id (ami-...)";
-
-    /** The image build version ARN Image Builder puts first in {@code resources}. */
-    private static final Pattern IMAGE_BUILDER_ARN =
-            Pattern.compile("arn:[a-z-]+:imagebuilder:[a-z0-9-]+:\\d{12}:image/.+");
-
     /**
      * Whether the event itself says the image can be used. A Golden Image Published event is by
      * definition an announcement of a finished image; the AWS adapter verifies every image
@@ -64,21 +55,21 @@ public record ImageAvailable(
         return switch (source) {
             case AMI_STATE_CHANGE -> new ImageAvailable(
                     envelope.id(), envelope.account(), envelope.region(), envelope.time(), source,
-                    Optional.of(detail.matching("ImageId", AMI_ID, AMI_ID_DESCRIPTION)),
+                    Optional.of(detail.text("ImageId", FieldLimits.AMI_ID)),
                     Optional.empty(),
                     Optional.empty(),
-                    Optional.of(detail.text("State")));
+                    Optional.of(detail.text("State", FieldLimits.IMAGE_STATE)));
             case IMAGE_BUILDER -> new ImageAvailable(
                     envelope.id(), envelope.account(), envelope.region(), envelope.time(), source,
                     Optional.empty(),
                     Optional.of(imageBuilderArn(envelope)),
                     Optional.empty(),
-                    Optional.of(detail.object("state").text("status")));
+                    Optional.of(detail.object("state").text("status", FieldLimits.IMAGE_STATE)));
             case GOLDEN_IMAGE_PUBLISHED -> new ImageAvailable(
                     envelope.id(), envelope.account(), envelope.region(), envelope.time(), source,
-                    Optional.of(detail.matching("imageId", AMI_ID, AMI_ID_DESCRIPTION)),
+                    Optional.of(detail.text("imageId", FieldLimits.AMI_ID)),
                     Optional.empty(),
-                    Optional.of(detail.text("app")),
+                    Optional.of(detail.text("app", FieldLimits.TAG_VALUE)),
                     Optional.empty());
         };
     }
@@ -89,20 +80,20 @@ public record ImageAvailable(
                 .findFirst()
                 .orElseThrow(() -> new InvalidEventException("source", "expected one of "
                         + Arrays.stream(ImageSource.values()).map(ImageSource::source).toList()
-                        + ", got " + envelope.source()));
+                        + ", got " + FieldLimits.echo(envelope.source())));
         envelope.requireDetailType(source.detailType());
         return source;
     }
 
+    /**
+     * The image build version ARN Image Builder puts first in {@code resources}, parsed whole: it is
+     * passed to GetImage, so no {@code ..}, no extra path segment and no trailing text gets through.
+     */
     private static String imageBuilderArn(EventEnvelope envelope) {
         List<String> resources = envelope.resources();
         if (resources.isEmpty()) {
             throw new InvalidEventException("resources", "expected the image build version ARN, got none");
         }
-        String arn = resources.getFirst();
-        if (!IMAGE_BUILDER_ARN.matcher(arn).matches()) {
-            throw new InvalidEventException("resources[0]", "expected an Image Builder image ARN, got " + arn);
-        }
-        return arn;
+        return FieldLimits.IMAGE_BUILDER_ARN.check(resources.getFirst(), "resources[0]");
     }
 }

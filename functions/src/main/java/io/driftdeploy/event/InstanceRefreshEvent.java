@@ -37,18 +37,18 @@ public record InstanceRefreshEvent(
                 .findFirst()
                 .orElseThrow(() -> new InvalidEventException("detail-type",
                         "expected an instance refresh event (" + RefreshKind.STARTED.detailType()
-                                + ", ...), got " + envelope.detailType()));
+                                + ", ...), got " + FieldLimits.echo(envelope.detailType())));
         JsonField detail = envelope.detailField();
-        OptionalInt delaySeconds = detail.optionalInt("CheckpointDelay");
+        OptionalInt delaySeconds = detail.optionalInt("CheckpointDelay", 0, FieldLimits.MAX_CHECKPOINT_DELAY_SECONDS);
         return new InstanceRefreshEvent(
                 envelope.id(),
                 envelope.account(),
                 envelope.region(),
                 envelope.time(),
                 kind,
-                detail.text("AutoScalingGroupName"),
-                detail.text("InstanceRefreshId"),
-                detail.optionalInt("CheckpointPercentage"),
+                detail.text("AutoScalingGroupName", FieldLimits.GROUP_NAME),
+                detail.text("InstanceRefreshId", FieldLimits.INSTANCE_REFRESH_ID),
+                detail.optionalInt("CheckpointPercentage", 0, FieldLimits.MAX_CHECKPOINT_PERCENTAGE),
                 delaySeconds.isPresent() ? Optional.of(Duration.ofSeconds(delaySeconds.getAsInt())) : Optional.empty());
     }
 }

@@ -7,6 +7,12 @@ package io.driftdeploy.event;
 public final class InvalidEventException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
+    /**
+     * Field paths contain the event's own keys (a dimension name) and problems parser messages:
+     * both are echoed in the rejection's notification and log line, so both stay short and on one line.
+     */
+    private static final int MAX_FIELD_LENGTH = 256;
+    private static final int MAX_PROBLEM_LENGTH = 1024;
 
     private final String field;
     private final String problem;
@@ -17,9 +23,10 @@ public final class InvalidEventException extends RuntimeException {
      * @param problem what is wrong with it, e.g. {@code expected AWS::EC2::Instance, got AWS::S3::Bucket}
      */
     public InvalidEventException(String field, String problem) {
-        super("invalid event: " + field + ": " + problem);
-        this.field = field;
-        this.problem = problem;
+        super("invalid event: " + FieldLimits.oneLine(field, MAX_FIELD_LENGTH) + ": "
+                + FieldLimits.oneLine(problem, MAX_PROBLEM_LENGTH));
+        this.field = FieldLimits.oneLine(field, MAX_FIELD_LENGTH);
+        this.problem = FieldLimits.oneLine(problem, MAX_PROBLEM_LENGTH);
     }
 
     /** JSON path of the offending field; {@code $} for the whole document. */

@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import java.util.regex.Pattern;
 
 /**
  * A JSON value together with its path in the event, so that every validation error names the
@@ -45,6 +44,10 @@ record JsonField(JsonNode json, String path) {
 
     /** Parses a whole event document; errors name {@code $}. */
     static JsonField parseDocument(byte[] bytes) {
+        if (bytes != null && bytes.length > FieldLimits.DOCUMENT_BYTES) {
+            throw new InvalidEventException("$", "expected an event of at most " + FieldLimits.DOCUMENT_BYTES
+                    + " bytes, got " + bytes.length);
+        }
         return parse(bytes == null ? new byte[0] : bytes, "");
     }
 
@@ -59,7 +62,7 @@ record JsonField(JsonNode json, String path) {
         try {
             json = MAPPER.readTree(bytes);
         } catch (JacksonException e) {
-            throw new InvalidEventException(where, "not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidEventException(where, "not valid JSON: " + FieldLimits.oneLine(e.getOriginalMessage(), 300));
         } catch (IOException e) {
             throw new InvalidEventException(where, "unreadable: " + e.getMessage());
         }
@@ -120,23 +123,33 @@ record JsonField(JsonNode json, String path) {
         return Optional.of(elements);
     }
 
-    /** This value as non-blank text (for array elements, whose path is already this field's). */
-    String asText() {
+    /** This value as non-blank text within {@code limit} (for array elements, whose path is already this field's). */
+    String asText(FieldLimit limit) {
         if (!json.isTextual()) {
             throw new InvalidEventException(path, "expected a string, got " + kind(json));
         }
         if (json.asText().isBlank()) {
             throw new InvalidEventException(path, "must not be blank");
         }
-        return json.asText();
+        return limit.check(json.asText(), path);
     }
 
+    /** Required free text, within the bound every text field has ({@link FieldLimits#ANY_TEXT_LENGTH}). */
     String text(String name) {
-        return optionalText(name).orElseThrow(() -> invalid(name, "required field is missing or blank"));
+        return text(name, FieldLimits.ANY_TEXT);
+    }
+
+    /** Required text within {@code limit}: its length and, for an identifier, its format. */
+    String text(String name, FieldLimit limit) {
+        return optionalText(name, limit).orElseThrow(() -> invalid(name, "required field is missing or blank"));
     }
 
     /** Absent, null and blank all mean "not given". */
     Optional<String> optionalText(String name) {
+        return optionalText(name, FieldLimits.ANY_TEXT);
+    }
+
+    Optional<String> optionalText(String name, FieldLimit limit) {
         JsonNode child = json.get(name);
         if (!present(child)) {
             return Optional.empty();
@@ -144,24 +157,15 @@ record JsonField(JsonNode json, String path) {
         if (!child.isTextual()) {
             throw invalid(name, "expected a string, got " + kind(child));
         }
-        return child.asText().isBlank() ? Optional.empty() : Optional.of(child.asText());
+        return child.asText().isBlank() ? Optional.empty() : Optional.of(limit.check(child.asText(), pathOf(name)));
     }
 
     /** Required text that must be exactly {@code expected}. */
     void expect(String name, String expected) {
         String actual = text(name);
         if (!actual.equals(expected)) {
-            throw invalid(name, "expected " + expected + ", got " + actual);
+            throw invalid(name, "expected " + expected + ", got " + FieldLimits.echo(actual));
         }
-    }
-
-    /** Required text matching {@code format}, described as {@code what} in the error. */
-    String matching(String name, Pattern format, String what) {
-        String value = text(name);
-        if (!format.matcher(value).matches()) {
-            throw invalid(name, "expected " + what + ", got " + value);
-        }
-        return value;
     }
 
     <E extends Enum<E>> E enumValue(String name, Class<E> type) {
@@ -178,55 +182,75 @@ record JsonField(JsonNode json, String path) {
                 return constant;
             }
         }
-        throw invalid(name, "expected one of " + Arrays.toString(type.getEnumConstants()) + ", got " + value);
+        throw invalid(name, "expected one of " + Arrays.toString(type.getEnumConstants()) + ", got " + FieldLimits.echo(value));
     }
 
+    /** A timestamp between {@link FieldLimits#EARLIEST} and {@link FieldLimits#LATEST}, so no later arithmetic overflows. */
     Instant instant(String name) {
-        String value = text(name);
+        String value = text(name, FieldLimits.TIMESTAMP);
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value, TIMESTAMP).toInstant();
+            instant = OffsetDateTime.parse(value, TIMESTAMP).toInstant();
         } catch (DateTimeException e) {
-            throw invalid(name, "expected an ISO-8601 timestamp with offset, got " + value);
+            throw invalid(name, "expected an ISO-8601 timestamp with offset, got " + FieldLimits.echo(value));
         }
+        if (instant.isBefore(FieldLimits.EARLIEST) || !instant.isBefore(FieldLimits.LATEST)) {
+            throw invalid(name, "expected a time from " + FieldLimits.EARLIEST + " to before " + FieldLimits.LATEST
+                    + ", got " + FieldLimits.echo(value));
+        }
+        return instant;
     }
 
-    /** An integer given as a JSON number or, as Auto Scaling writes it, as a string of digits. */
-    OptionalInt optionalInt(String name) {
+    /**
+     * An integer from {@code min} to {@code max}, given as a JSON number or, as Auto Scaling writes
+     * it, as a string of digits.
+     */
+    OptionalInt optionalInt(String name, int min, int max) {
         JsonNode child = json.get(name);
         if (!present(child)) {
             return OptionalInt.empty();
         }
+        OptionalInt value = OptionalInt.empty();
         if (child.canConvertToExactIntegral() && child.canConvertToInt()) {
-            return OptionalInt.of(child.intValue());
-        }
-        if (child.isTextual()) {
+            value = OptionalInt.of(child.intValue());
+        } else if (child.isTextual() && child.asText().strip().matches("[+-]?[0-9]{1,10}")) {
             try {
-                return OptionalInt.of(Integer.parseInt(child.asText().strip()));
-            } catch (NumberFormatException e) {
+                value = OptionalInt.of(Integer.parseInt(child.asText().strip()));
+            } catch (NumberFormatException outOfIntRange) {
                 // reported below with the value
             }
         }
-        throw invalid(name, "expected an integer, got " + child);
+        if (value.isEmpty() || value.getAsInt() < min || value.getAsInt() > max) {
+            throw invalid(name, "expected an integer from " + min + " to " + max + ", got " + echo(child));
+        }
+        return value;
     }
 
+    /** A finite number: a threshold of 1e400 reads as infinity, which no alarm can have. */
     OptionalDouble optionalDouble(String name) {
         JsonNode child = json.get(name);
         if (!present(child)) {
             return OptionalDouble.empty();
         }
-        if (!child.isNumber()) {
-            throw invalid(name, "expected a number, got " + child);
+        if (!child.isNumber() || !Double.isFinite(child.doubleValue())) {
+            throw invalid(name, "expected a finite number, got " + echo(child));
         }
         return OptionalDouble.of(child.doubleValue());
     }
 
-    /** The region of an ARN ({@code arn:partition:service:region:account:resource}). */
+    /** The region of an ARN ({@code arn:partition:service:region:account:resource}), both within their limits. */
     static String regionOfArn(String arn, String path) {
+        FieldLimits.ARN.check(arn, path);
         String[] parts = arn.split(":", 6);
-        if (parts.length < 6 || !parts[0].equals("arn") || parts[3].isEmpty()) {
-            throw new InvalidEventException(path, "expected an ARN with a region, got " + arn);
+        if (parts.length < 6 || parts[3].isEmpty()) {
+            throw new InvalidEventException(path, "expected an ARN with a region, got " + FieldLimits.echo(arn));
         }
-        return parts[3];
+        return FieldLimits.REGION.check(parts[3], path);
+    }
+
+    /** A JSON value as an error repeats it: its text, or its JSON when it is not text, shortened. */
+    private static String echo(JsonNode node) {
+        return FieldLimits.echo(node.isTextual() ? node.asText() : node.toString());
     }
 
     private static boolean present(JsonNode node) {

@@ -26,7 +26,13 @@ public record Notification(
         String summary,
         Map<String, Object> facts) {
 
-    public static final int MAX_SUBJECT_LENGTH = 100;
+    /**
+     * SNS Publish: "Subjects must be UTF-8 text with no line breaks or control characters, and less
+     * than 100 characters long" (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
+     */
+    public static final int MAX_SUBJECT_LENGTH = 99;
+    /** What a subject that holds nothing printable becomes: SNS refuses an empty one. */
+    static final String FALLBACK_SUBJECT = "drift-deploy";
 
     public enum Severity {
         LOW, INFO, WARNING, HIGH;
@@ -45,12 +51,19 @@ public record Notification(
         facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
     }
 
-    /** SNS rejects subjects over 100 characters or with line breaks. */
+    /** One line, no control characters, under SNS's length limit, never empty. */
     private static String shorten(String subject) {
-        String oneLine = subject.replaceAll("[\\r\\n]+", " ").strip();
+        String oneLine = subject.replaceAll("\\p{Cntrl}+", " ").strip();
+        if (oneLine.isEmpty()) {
+            return FALLBACK_SUBJECT;
+        }
         if (oneLine.length() <= MAX_SUBJECT_LENGTH) {
             return oneLine;
         }
-        return oneLine.substring(0, MAX_SUBJECT_LENGTH - 1) + "\u2026";
+        int end = MAX_SUBJECT_LENGTH - 1;
+        if (Character.isHighSurrogate(oneLine.charAt(end - 1))) {
+            end--;
+        }
+        return oneLine.substring(0, end) + "\u2026";
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -71,5 +72,37 @@ class CliUsageTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("DRIFT_DEPLOY_TOPIC_ARN").doesNotContain("\tat ");
+    }
+
+    static Stream<String> malformedEndpoints() {
+        return Stream.of("http://[::1", "127.0.0.1:5062", "localhost:5062", "ftp://127.0.0.1:5062", "http://", "http:// x",
+                "http:///path-only");
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformedEndpoints")
+    void aMalformedEndpointIsOneLineNamingAwsEndpointUrl(String endpoint) {
+        Map<String, String> environment = Map.of("AWS_ENDPOINT_URL", endpoint,
+                "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy", "DRIFT_DEPLOY_TABLE", "ledger");
+
+        CliRun run = CliRun.withInput(environment, "{}", "invoke", "drift", "-", "--region", "us-east-1");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err().strip()).as(run.toString()).doesNotContain("\n", "\tat ", "bug")
+                .startsWith("drift-deploy invoke: setting AWS_ENDPOINT_URL: ");
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformedEndpoints")
+    void aMalformedEndpointOptionIsOneLineNamingTheOption(String endpoint) {
+        Map<String, String> environment = Map.of(
+                "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy", "DRIFT_DEPLOY_TABLE", "ledger");
+
+        CliRun run = CliRun.withInput(environment, "{}", "invoke", "drift", "-", "--region", "us-east-1",
+                "--endpoint-url", endpoint);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err().strip()).as(run.toString()).doesNotContain("\n", "\tat ", "bug")
+                .startsWith("drift-deploy invoke: setting --endpoint-url: ");
     }
 }

@@ -19,6 +19,20 @@ final class EventSamples {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Samples the tests break, one or two per function and delivery. */
+    static final String DRIFT = "drift/config-noncompliant-ec2.json";
+    static final String AMI = "images/ami-available.json";
+    static final String IMAGE_BUILDER = "images/imagebuilder-available.json";
+    static final String GOLDEN = "images/golden-image-published.json";
+    static final String REFRESH = "refreshes/refresh-started.json";
+    static final String CHECKPOINT = "refreshes/refresh-checkpoint-reached.json";
+    static final String ALARM = "alarms/drift-alarm-state-alarm.json";
+    static final String COMPOSITE = "alarms/composite-alarm-state-alarm.json";
+    static final String SNS = "alarms/sns-drift-alarm.json";
+    /** Paths the tests name often: the evaluation's identifier, and the alarm message inside the SNS record. */
+    static final String QUALIFIER = "detail.newEvaluationResult.evaluationResultIdentifier";
+    static final String MESSAGE = "Records[0].Sns.Message";
+
     /** One row of {@code events/catalog.json}. */
     record Entry(String file, String function, String delivery, String rule, String description,
                  Optional<String> invalidField) {

@@ -1,6 +1,16 @@
 package io.driftdeploy.event;
 
+import static io.driftdeploy.event.EventSamples.ALARM;
+import static io.driftdeploy.event.EventSamples.AMI;
+import static io.driftdeploy.event.EventSamples.CHECKPOINT;
+import static io.driftdeploy.event.EventSamples.DRIFT;
+import static io.driftdeploy.event.EventSamples.GOLDEN;
+import static io.driftdeploy.event.EventSamples.IMAGE_BUILDER;
 import static io.driftdeploy.event.EventSamples.MAPPER;
+import static io.driftdeploy.event.EventSamples.MESSAGE;
+import static io.driftdeploy.event.EventSamples.QUALIFIER;
+import static io.driftdeploy.event.EventSamples.REFRESH;
+import static io.driftdeploy.event.EventSamples.SNS;
 import static io.driftdeploy.event.EventSamples.change;
 import static io.driftdeploy.event.EventSamples.tree;
 import static io.driftdeploy.event.EventSamples.with;
@@ -19,17 +29,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad input gives an {@link InvalidEventException} that names the offending field. */
 class MalformedEventTest {
-
-    private static final String DRIFT = "drift/config-noncompliant-ec2.json";
-    private static final String AMI = "images/ami-available.json";
-    private static final String IMAGE_BUILDER = "images/imagebuilder-available.json";
-    private static final String GOLDEN = "images/golden-image-published.json";
-    private static final String REFRESH = "refreshes/refresh-started.json";
-    private static final String CHECKPOINT = "refreshes/refresh-checkpoint-reached.json";
-    private static final String ALARM = "alarms/drift-alarm-state-alarm.json";
-    private static final String SNS = "alarms/sns-drift-alarm.json";
-    private static final String QUALIFIER = "detail.newEvaluationResult.evaluationResultIdentifier";
-    private static final String MESSAGE = "Records[0].Sns.Message";
 
     /** One bad input: what it is, for which function, and the field the error must name. */
     record Case(String label, String function, byte[] event, String field) {

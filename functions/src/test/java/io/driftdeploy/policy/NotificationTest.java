@@ -26,6 +26,23 @@ class NotificationTest {
     }
 
     @Test
+    void subjectHasNoControlCharacters() {
+        assertThat(withSubject("drift\u0000on\ti-0123\u007f").subject()).isEqualTo("drift on i-0123");
+    }
+
+    @Test
+    void subjectOfNothingPrintableIsNotEmpty() {
+        assertThat(withSubject(" \r\n\u0007 ").subject()).isEqualTo(Notification.FALLBACK_SUBJECT);
+    }
+
+    @Test
+    void cutSubjectKeepsSurrogatePairsWhole() {
+        String subject = withSubject("x".repeat(Notification.MAX_SUBJECT_LENGTH - 2) + "\ud83d\udea8 and more").subject();
+
+        assertThat(subject).hasSizeLessThanOrEqualTo(Notification.MAX_SUBJECT_LENGTH).doesNotContain("\ud83d\u2026");
+    }
+
+    @Test
     void shortSubjectIsKept() {
         assertThat(withSubject("drift-deploy: i-0123 replaced").subject()).isEqualTo("drift-deploy: i-0123 replaced");
     }
