@@ -25,6 +25,10 @@ public record Settings(
         Alarms alarms) {
 
     public static final String PREFIX = "DRIFT_DEPLOY_";
+    /** The golden-image tag by default: the CDK app's {@code goldenImageTag} default, which the drift rule checks. */
+    public static final String DEFAULT_GOLDEN_IMAGE_TAG = "drift-deploy-golden=true";
+    /** The group tag that overrides the minimum healthy percentage, by default. */
+    public static final String DEFAULT_MIN_HEALTHY_TAG = "drift-deploy:min-healthy-percent";
 
     /** Which Config rules count as drift, and the guards a termination must pass. */
     public record Drift(
@@ -33,6 +37,7 @@ public record Settings(
             TagMatcher optInTag,
             String protectTag,
             int minHealthyPercent,
+            String minHealthyTag,
             int maxTerminationsPerGroup,
             int maxTerminationsPerAccount,
             Duration rateWindow) {
@@ -51,7 +56,15 @@ public record Settings(
         }
     }
 
-    /** How golden images are validated and rolled out. */
+    /**
+     * How golden images are validated and rolled out.
+     *
+     * @param goldenImageTag the tag a golden image must carry to be rolled out: the same tag the
+     *     drift rule (AWS Config APPROVED_AMIS_BY_TAG) requires of every instance's AMI, so that an
+     *     image rolled out never makes its own instances drift
+     * @param minHealthyTag the group tag whose value (0 to 100) replaces {@code minHealthyPercent}
+     *     for that group
+     */
     public record Rollout(
             String appTag,
             String strategyTag,
@@ -59,7 +72,9 @@ public record Settings(
             String guardAlarmsTag,
             List<String> guardAlarms,
             int minHealthyPercent,
-            int instanceWarmupSeconds) {
+            String minHealthyTag,
+            int instanceWarmupSeconds,
+            TagMatcher goldenImageTag) {
 
         /** Trusted image owners: the configured list, or else the account the event came from. */
         public List<String> trustedAccountsFor(String eventAccount) {
@@ -82,12 +97,14 @@ public record Settings(
     public static Settings from(Map<String, String> env) {
         Reader read = new Reader(env);
         int minHealthy = read.integer("MIN_HEALTHY_PERCENT", 90, 0, 100);
+        String minHealthyTag = read.text("MIN_HEALTHY_TAG", DEFAULT_MIN_HEALTHY_TAG);
         Drift drift = new Drift(
                 read.list("DRIFT_RULES"),
                 read.optional("DRIFT_RULE_PREFIX"),
                 TagMatcher.parse(PREFIX + "OPT_IN_TAG", read.text("OPT_IN_TAG", "drift-deploy:remediation=terminate")),
                 read.text("PROTECT_TAG", "drift-deploy:protect"),
                 minHealthy,
+                minHealthyTag,
                 read.integer("MAX_TERMINATIONS_PER_GROUP", 2, 0, 10_000),
                 read.integer("MAX_TERMINATIONS_PER_ACCOUNT", 10, 0, 100_000),
                 Duration.ofMinutes(read.integer("RATE_WINDOW_MINUTES", 60, 1, 7 * 24 * 60)));
@@ -98,7 +115,9 @@ public record Settings(
                 read.text("GUARD_ALARMS_TAG", "drift-deploy:guard-alarms"),
                 read.list("GUARD_ALARMS"),
                 minHealthy,
-                read.integer("INSTANCE_WARMUP_SECONDS", 300, 0, 3600));
+                minHealthyTag,
+                read.integer("INSTANCE_WARMUP_SECONDS", 300, 0, 3600),
+                goldenImageTag(env));
         Alarms alarms = new Alarms(read.list("DRIFT_ALARMS"), read.optional("DRIFT_ALARM_PREFIX"));
         return new Settings(
                 read.required("TOPIC_ARN"),
@@ -109,6 +128,21 @@ public record Settings(
                 drift,
                 rollout,
                 alarms);
+    }
+
+    /**
+     * {@code DRIFT_DEPLOY_GOLDEN_IMAGE_TAG}: {@code key=value}, default {@value #DEFAULT_GOLDEN_IMAGE_TAG}.
+     * A value is required, unlike the opt-in tag's: publish-image writes this tag onto the AMI, and
+     * the drift rule is configured with the same pair. Also read by the CLI, which has no topic or table.
+     */
+    public static TagMatcher goldenImageTag(Map<String, String> env) {
+        String name = PREFIX + "GOLDEN_IMAGE_TAG";
+        TagMatcher tag = TagMatcher.parse(name, new Reader(env).text("GOLDEN_IMAGE_TAG", DEFAULT_GOLDEN_IMAGE_TAG));
+        if (tag.value() == null) {
+            throw new SettingsException(name, "expected key=value (the tag publish-image sets on a golden image), got '"
+                    + tag.key() + "'");
+        }
+        return tag;
     }
 
     /** The same settings in a dry run that no group's mode tag overrides, as {@code --dry-run} asks. */

@@ -19,6 +19,11 @@ public enum RolloutReason {
     MISSING_APP_TAG("missing-app-tag", Severity.WARNING),
     /** The publisher named another application than the AMI's own tag: the tag wins, nothing moves. */
     APP_MISMATCH("app-mismatch", Severity.HIGH),
+    /**
+     * The AMI lacks the golden-image tag that the drift rule (AWS Config APPROVED_AMIS_BY_TAG)
+     * requires: every instance launched from it would drift and be replaced from it again, forever.
+     */
+    NOT_GOLDEN_IMAGE("not-golden-image", Severity.WARNING),
     /** A refresh with this image failed or rolled back before; it is never rolled out again automatically. */
     IMAGE_MARKED_BAD("image-marked-bad", Severity.WARNING),
     /** No Auto Scaling group carries the image's application tag (rule 3). */

@@ -239,6 +239,7 @@ public final class FunctionsStack extends Stack {
         env.put("DRIFT_DEPLOY_GUARD_ALARMS_TAG", settings.guardAlarmsTag());
         putIfPresent(env, "DRIFT_DEPLOY_GUARD_ALARMS", String.join(",", settings.guardAlarms()));
         env.put("DRIFT_DEPLOY_INSTANCE_WARMUP_SECONDS", Integer.toString(settings.instanceWarmupSeconds()));
+        env.put("DRIFT_DEPLOY_GOLDEN_IMAGE_TAG", settings.goldenImageTag().toString());
         env.put("JAVA_TOOL_OPTIONS", settings.javaToolOptions());
         return env;
     }
