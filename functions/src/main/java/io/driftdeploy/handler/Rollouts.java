@@ -18,6 +18,7 @@ import io.driftdeploy.policy.GroupState.TemplateVersion;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ImageRules;
 import io.driftdeploy.policy.ImageVerdict;
+import io.driftdeploy.policy.MinHealthy;
 import io.driftdeploy.policy.Report;
 import io.driftdeploy.policy.RolloutReason;
 import io.driftdeploy.policy.RolloutReports;
@@ -223,8 +224,11 @@ final class Rollouts {
             facts.put("newVersion", version);
             List<String> alarms = RolloutRules.guardAlarms(settings.rollout(), decision.group().tags());
             facts.put("guardAlarms", alarms);
+            // The rules refused a malformed tag, so a refresh decision always has a percentage.
+            MinHealthy.Percent minHealthy = (MinHealthy.Percent) RolloutRules.minHealthy(settings.rollout(), decision.group().tags());
+            facts.putAll(minHealthy.facts());
             refreshId = fleet.startRefresh(new RefreshRequest(group, source.launchTemplateId(), version,
-                    settings.rollout().minHealthyPercent(), settings.rollout().instanceWarmupSeconds(), alarms));
+                    minHealthy.value(), settings.rollout().instanceWarmupSeconds(), alarms));
             if (refreshId.isPresent()) {
                 ledger.recordStartedRefresh(new StartedRefresh(refreshId.get(), group, imageId, decision.image().app(),
                         source.launchTemplateId(), version), clock.instant());

@@ -56,6 +56,11 @@ public enum RolloutReason {
      * version the templates of that application (its IAM policy says so), so it says what to tag.
      */
     TEMPLATE_NOT_APP_TAGGED("template-not-app-tagged", Severity.WARNING),
+    /**
+     * The group's minimum healthy percentage tag is not a whole number from 0 to 100: no refresh is
+     * started with a guessed percentage (fail closed); the message names the tag and its value.
+     */
+    INVALID_GROUP_TAG("invalid-group-tag", Severity.WARNING),
     /** A refresh is running on the group: the image waits as pending (rule 5). */
     REFRESH_IN_PROGRESS("refresh-in-progress", Severity.INFO),
     /** Every rule holds: a new template version and an instance refresh (rule 4). */

@@ -37,6 +37,7 @@ class RolloutIT {
     private static final String APP_TAG = "drift-deploy:app";
     /** The default DRIFT_DEPLOY_GOLDEN_IMAGE_TAG, which the drift rule checks too. */
     private static final String GOLDEN_TAG = "drift-deploy-golden";
+    private static final String MIN_HEALTHY_TAG = "drift-deploy:min-healthy-percent";
     private static final Duration REFRESH_TIMEOUT = Duration.ofSeconds(90);
 
     private final TestEnvironment env = TestEnvironment.create();
@@ -112,6 +113,27 @@ class RolloutIT {
         ReceivedNotification told = notification("not-golden-image");
         assertThat(told.attributes()).containsEntry("severity", "warning").containsEntry("app", app);
         assertThat(told.body().path("facts").path("detail").asText()).contains("golden-image tag drift-deploy-golden=true");
+    }
+
+    @Test
+    void theGroupsMinHealthyTagIsTheRefreshsMinimumHealthyPercentage() {
+        TestGroup group = env.group("blue").instances(2).tag(APP_TAG, app).tag(MIN_HEALTHY_TAG, "50").image(goldenImage("v1")).create();
+        String golden = goldenImage("v2");
+
+        Map<String, Object> decision = single(images(enforce()).handle(amiAvailable(golden)));
+
+        assertThat(decision).containsEntry("decision", "refresh").containsEntry("minHealthyPercent", 50)
+                .containsEntry("minHealthyFrom", "group tag " + MIN_HEALTHY_TAG);
+        assertThat(refresh(group, (String) decision.get("refreshId")).preferences().minHealthyPercentage()).isEqualTo(50);
+    }
+
+    @Test
+    void aMalformedMinHealthyTagStartsNoRefreshAndNamesTheTagAndItsValue() {
+        TestGroup group = env.group("blue").instances(2).tag(APP_TAG, app).tag(MIN_HEALTHY_TAG, "ninety").image(goldenImage("v1")).create();
+
+        assertRejected(images(enforce()).handle(amiAvailable(goldenImage("v2"))), "invalid-group-tag", group);
+        assertThat(notification("invalid-group-tag").body().path("facts").path("detail").asText())
+                .contains(MIN_HEALTHY_TAG + "='ninety'");
     }
 
     @Test

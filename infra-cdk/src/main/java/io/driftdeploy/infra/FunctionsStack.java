@@ -228,6 +228,7 @@ public final class FunctionsStack extends Stack {
         env.put("DRIFT_DEPLOY_OPT_IN_TAG", settings.optInTag().toString());
         env.put("DRIFT_DEPLOY_PROTECT_TAG", settings.protectTag());
         env.put("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", Integer.toString(settings.minHealthyPercent()));
+        env.put("DRIFT_DEPLOY_MIN_HEALTHY_TAG", settings.minHealthyTag());
         env.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", Integer.toString(settings.maxTerminationsPerGroup()));
         env.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ACCOUNT", Integer.toString(settings.maxTerminationsPerAccount()));
         env.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", Integer.toString(settings.rateWindowMinutes()));

@@ -61,6 +61,7 @@ class FunctionsStackTest {
         expected.put("DRIFT_DEPLOY_OPT_IN_TAG", "drift-deploy:remediation=terminate");
         expected.put("DRIFT_DEPLOY_PROTECT_TAG", "drift-deploy:protect");
         expected.put("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "90");
+        expected.put("DRIFT_DEPLOY_MIN_HEALTHY_TAG", "drift-deploy:min-healthy-percent");
         expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "2");
         expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ACCOUNT", "10");
         expected.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", "60");
