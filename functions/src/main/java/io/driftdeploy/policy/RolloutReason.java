@@ -66,7 +66,14 @@ public enum RolloutReason {
     /** Every rule holds: a new template version and an instance refresh (rule 4). */
     NEWER_IMAGE("newer-image", Severity.INFO),
     /** The same (image, group) rollout was already started by an earlier event. */
-    ALREADY_STARTED("already-started", Severity.LOW);
+    ALREADY_STARTED("already-started", Severity.LOW),
+    /**
+     * Every rule held and the launch template version was created, but AWS refused
+     * StartInstanceRefresh (e.g. AccessDenied for iam:PassRole) or never answered and no refresh
+     * to that version exists: the group still runs its old version. The report names the template
+     * and the version left unused; publishing the image again reuses that version.
+     */
+    REFRESH_NOT_STARTED("refresh-not-started", Severity.HIGH);
 
     private final String label;
     private final Severity severity;
