@@ -462,6 +462,23 @@ def test_source_version() -> None:
     )
 
 
+def test_client_token() -> None:
+    template = ec2.create_launch_template(
+        LaunchTemplateName=f"selftest-token-{uuid.uuid4().hex[:8]}", LaunchTemplateData={"ImageId": "ami-token1"}
+    )["LaunchTemplate"]["LaunchTemplateId"]
+
+    def create(image: str, token: str) -> int:
+        return ec2.create_launch_template_version(
+            LaunchTemplateId=template, SourceVersion="1", ClientToken=token, LaunchTemplateData={"ImageId": image}
+        )["LaunchTemplateVersion"]["VersionNumber"]
+
+    first, again, other = create("ami-token2", "t-1"), create("ami-token2", "t-1"), create("ami-token2", "t-2")
+    results.check("ClientToken: a repeated token returns the version it created", (first, again, other) == (2, 2, 3),
+                  (first, again, other))
+    results.raises("ClientToken: the same token with other parameters is refused", "IdempotentParameterMismatch",
+                   lambda: create("ami-token3", "t-1"))
+
+
 def test_image_builder() -> None:
     imagebuilder = client("imagebuilder")
     name = f"selftest-{uuid.uuid4().hex[:8]}"
@@ -534,6 +551,7 @@ def main() -> None:
     test_alarm_failure(group, template, images)
     test_config()
     test_source_version()
+    test_client_token()
     test_event_pattern()
     test_image_builder()
     print(f"{results.passed} passed, {results.failed} failed")

@@ -2,12 +2,17 @@ package io.driftdeploy.aws;
 
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
-/** Puts one custom event on an EventBridge bus (the Golden Image Published event of a pipeline). */
+/**
+ * What publishing a golden image does in AWS: marks the AMI golden (the tag the drift rule checks)
+ * and puts the Golden Image Published event on an EventBridge bus.
+ */
 public final class ImagePublisher {
 
     /** EventBridge refused the entry; PutEvents itself succeeds when single entries fail. */
@@ -20,9 +25,25 @@ public final class ImagePublisher {
     }
 
     private final EventBridgeClient eventBridge;
+    private final Ec2Client ec2;
 
-    public ImagePublisher(EventBridgeClient eventBridge) {
+    public ImagePublisher(EventBridgeClient eventBridge, Ec2Client ec2) {
         this.eventBridge = eventBridge;
+        this.ec2 = ec2;
+    }
+
+    /**
+     * ec2:CreateTags on the AMI: sets the golden-image tag. Idempotent: tagging an image that
+     * already carries the tag with that value changes nothing, and another value is overwritten.
+     */
+    @RequiresIam("ec2:CreateTags")
+    public void tagImage(String imageId, String key, String value) {
+        try {
+            ec2.createTags(request -> request.resources(imageId).tags(tag -> tag.key(key).value(value)));
+        } catch (Ec2Exception refused) {
+            throw new PublishFailedException("EC2 refused to tag image " + imageId + " " + key + "=" + value + ": "
+                    + refused.awsErrorDetails().errorCode() + ": " + refused.awsErrorDetails().errorMessage());
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import io.driftdeploy.policy.GroupState.TemplateVersion;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.DesiredConfiguration;
@@ -99,10 +102,36 @@ public final class RolloutFleet {
                 .launchTemplateVersion().versionNumber();
     }
 
+    /** What became of a StartInstanceRefresh call. */
+    public sealed interface RefreshStart {
+
+        /** AWS started the refresh (or, after {@link #refreshTo}, it was found to have started). */
+        record Started(String refreshId) implements RefreshStart {
+        }
+
+        /**
+         * AWS answered InstanceRefreshInProgress: another refresh runs on the group (the race with
+         * a refresh started since the group was described is lost) — or, after a retry inside the
+         * SDK, ours, which {@link #refreshTo} tells apart.
+         */
+        record Busy() implements RefreshStart {
+        }
+
+        /** AWS answered with an error (AccessDenied, ValidationError, Throttling ...): nothing started. */
+        record Refused(String errorCode, String message) implements RefreshStart {
+        }
+
+        /**
+         * No answer came (timeout, connection lost) or a server error: the refresh may have started.
+         * Only {@link #refreshTo} can tell.
+         */
+        record Unknown(String problem) implements RefreshStart {
+        }
+    }
+
     /**
-     * autoscaling:StartInstanceRefresh; returns the refresh id, or empty when another refresh is
-     * already in progress on the group (AWS answers InstanceRefreshInProgress: the race with a
-     * refresh started since the group was described is lost, and the caller lets the image wait).
+     * autoscaling:StartInstanceRefresh. Never throws for what AWS does with the request: the
+     * answer, or the lack of one, is the result.
      *
      * <p>A DesiredConfiguration naming a launch template is authorised as the caller's use of that
      * template, as for CreateAutoScalingGroup/UpdateAutoScalingGroup: ec2:RunInstances on the
@@ -113,9 +142,9 @@ public final class RolloutFleet {
      * https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-api-permissions.html).
      */
     @RequiresIam({"autoscaling:StartInstanceRefresh", "ec2:RunInstances", "ec2:CreateTags", "iam:PassRole"})
-    public Optional<String> startRefresh(RefreshRequest refresh) {
+    public RefreshStart startRefresh(RefreshRequest refresh) {
         try {
-            return Optional.of(autoScaling.startInstanceRefresh(request -> request
+            return new RefreshStart.Started(autoScaling.startInstanceRefresh(request -> request
                     .autoScalingGroupName(refresh.group())
                     .strategy(RefreshStrategy.ROLLING)
                     // AutoRollback needs a desired configuration naming an explicit version.
@@ -133,8 +162,36 @@ public final class RolloutFleet {
                         }
                     })).instanceRefreshId());
         } catch (InstanceRefreshInProgressException alreadyRunning) {
-            return Optional.empty();
+            return new RefreshStart.Busy();
+        } catch (AwsServiceException error) {
+            String code = error.awsErrorDetails() == null ? null : error.awsErrorDetails().errorCode();
+            String message = error.awsErrorDetails() == null ? error.getMessage() : error.awsErrorDetails().errorMessage();
+            // A 5xx may come after the work was done; a 4xx is a refusal.
+            return error.statusCode() >= 500
+                    ? new RefreshStart.Unknown("HTTP " + error.statusCode() + " " + code + ": " + message)
+                    : new RefreshStart.Refused(code == null ? "HTTP " + error.statusCode() : code, message);
+        } catch (SdkClientException noAnswer) {
+            return new RefreshStart.Unknown(noAnswer.getMessage());
         }
+    }
+
+    /**
+     * autoscaling:DescribeInstanceRefreshes: the refresh on the group whose desired configuration is
+     * this launch template version, if one is running or started at or after {@code notBefore} —
+     * how a start whose answer was lost is told from one that never happened.
+     */
+    @RequiresIam("autoscaling:DescribeInstanceRefreshes")
+    public Optional<String> refreshTo(String group, String launchTemplateId, long version, Instant notBefore) {
+        String wanted = Long.toString(version);
+        return autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(group).maxRecords(10))
+                .instanceRefreshes().stream()
+                .filter(refresh -> refresh.desiredConfiguration() != null && refresh.desiredConfiguration().launchTemplate() != null)
+                .filter(refresh -> launchTemplateId.equals(refresh.desiredConfiguration().launchTemplate().launchTemplateId())
+                        && wanted.equals(refresh.desiredConfiguration().launchTemplate().version()))
+                .filter(refresh -> ACTIVE_REFRESH_STATUSES.contains(refresh.statusAsString())
+                        || refresh.startTime() != null && !refresh.startTime().isBefore(notBefore))
+                .map(InstanceRefresh::instanceRefreshId)
+                .findFirst();
     }
 
     /**

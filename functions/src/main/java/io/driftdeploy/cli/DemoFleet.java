@@ -2,6 +2,8 @@ package io.driftdeploy.cli;
 
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.config.TagMatcher;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -32,6 +34,8 @@ final class DemoFleet {
 
     static final String APP = "shop";
     static final int GROUP_SIZE = 6;
+    /** The demo runs with the default golden-image tag. */
+    static final TagMatcher GOLDEN_TAG = Settings.goldenImageTag(Map.of());
 
     private final AwsClients aws;
     final String suffix;
@@ -99,7 +103,7 @@ final class DemoFleet {
 
     /**
      * A golden image of the app, as a Packer build leaves it: an AMI made from a builder instance,
-     * owned by this account and tagged with its application. Returns its id.
+     * owned by this account and tagged with its application and as golden. Returns its id.
      */
     String bakeGoldenImage(String version) {
         String builder = aws.ec2().runInstances(r -> r.imageId(baseImage).instanceType(InstanceType.T3_MICRO)
@@ -107,6 +111,9 @@ final class DemoFleet {
         String image = aws.ec2().createImage(r -> r.instanceId(builder).name("shop-golden-" + version + "-" + suffix)
                 .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.IMAGE)
                         .tags(Tag.builder().key("drift-deploy:app").value(APP).build(),
+                                // What publish-image sets: the tag the drift rule checks (the default
+                                // DRIFT_DEPLOY_GOLDEN_IMAGE_TAG), without which the images function refuses it.
+                                Tag.builder().key(GOLDEN_TAG.key()).value(GOLDEN_TAG.value()).build(),
                                 Tag.builder().key("version").value(version).build()).build()))
                 .imageId();
         aws.ec2().terminateInstances(r -> r.instanceIds(builder));

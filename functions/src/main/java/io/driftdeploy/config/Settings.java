@@ -27,6 +27,8 @@ public record Settings(
         Alarms alarms) {
 
     public static final String PREFIX = Setting.ENVIRONMENT_PREFIX;
+    /** The golden-image tag by default: the CDK app's {@code goldenImageTag} default, which the drift rule checks. */
+    public static final String DEFAULT_GOLDEN_IMAGE_TAG = Setting.GOLDEN_IMAGE_TAG_DEFAULT;
 
     /** Which Config rules count as drift, and the guards a termination must pass. */
     public record Drift(
@@ -35,6 +37,7 @@ public record Settings(
             TagMatcher optInTag,
             String protectTag,
             int minHealthyPercent,
+            String minHealthyTag,
             int maxTerminationsPerGroup,
             int maxTerminationsPerAccount,
             Duration rateWindow) {
@@ -53,7 +56,15 @@ public record Settings(
         }
     }
 
-    /** How golden images are validated and rolled out. */
+    /**
+     * How golden images are validated and rolled out.
+     *
+     * @param goldenImageTag the tag a golden image must carry to be rolled out: the same tag the
+     *     drift rule (AWS Config APPROVED_AMIS_BY_TAG) requires of every instance's AMI, so that an
+     *     image rolled out never makes its own instances drift
+     * @param minHealthyTag the group tag whose value (0 to 100) replaces {@code minHealthyPercent}
+     *     for that group
+     */
     public record Rollout(
             String appTag,
             String strategyTag,
@@ -61,7 +72,9 @@ public record Settings(
             String guardAlarmsTag,
             List<String> guardAlarms,
             int minHealthyPercent,
-            int instanceWarmupSeconds) {
+            String minHealthyTag,
+            int instanceWarmupSeconds,
+            TagMatcher goldenImageTag) {
 
         /** Trusted image owners: the configured list, or else the account the event came from. */
         public List<String> trustedAccountsFor(String eventAccount) {
@@ -95,12 +108,14 @@ public record Settings(
 
     private static Settings read(SettingReader read) {
         int minHealthy = read.integer(Setting.MIN_HEALTHY_PERCENT);
+        String minHealthyTag = read.text(Setting.MIN_HEALTHY_TAG);
         Drift drift = new Drift(
                 read.list(Setting.DRIFT_RULES),
                 read.optionalText(Setting.DRIFT_RULE_PREFIX),
                 tag(read, Setting.OPT_IN_TAG),
                 read.text(Setting.PROTECT_TAG),
                 minHealthy,
+                minHealthyTag,
                 read.integer(Setting.MAX_TERMINATIONS_PER_GROUP),
                 read.integer(Setting.MAX_TERMINATIONS_PER_ACCOUNT),
                 Duration.ofMinutes(read.integer(Setting.RATE_WINDOW_MINUTES)));
@@ -111,7 +126,9 @@ public record Settings(
                 read.text(Setting.GUARD_ALARMS_TAG),
                 read.list(Setting.GUARD_ALARMS),
                 minHealthy,
-                read.integer(Setting.INSTANCE_WARMUP_SECONDS));
+                minHealthyTag,
+                read.integer(Setting.INSTANCE_WARMUP_SECONDS),
+                tag(read, Setting.GOLDEN_IMAGE_TAG));
         Alarms alarms = new Alarms(read.list(Setting.DRIFT_ALARMS), read.optionalText(Setting.DRIFT_ALARM_PREFIX));
         return new Settings(
                 read.text(Setting.TOPIC_ARN),
@@ -122,6 +139,19 @@ public record Settings(
                 drift,
                 rollout,
                 alarms);
+    }
+
+    /**
+     * {@code DRIFT_DEPLOY_GOLDEN_IMAGE_TAG} alone ({@code key=value}): publish-image writes this tag onto
+     * the AMI, and the drift rule is configured with the same pair. Read by the CLI too, which has no
+     * topic or table.
+     */
+    public static TagMatcher goldenImageTag(Map<String, String> env) {
+        try {
+            return tag(SettingReader.environment(env::get), Setting.GOLDEN_IMAGE_TAG);
+        } catch (InvalidSettingException e) {
+            throw new SettingsException(e.name(), e.problem());
+        }
     }
 
     private static TagMatcher tag(SettingReader read, Setting setting) {

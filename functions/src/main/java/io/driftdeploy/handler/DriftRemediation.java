@@ -16,6 +16,7 @@ import io.driftdeploy.policy.DriftReports;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.GroupFacts;
 import io.driftdeploy.policy.InstanceFacts;
+import io.driftdeploy.policy.MinHealthy;
 import io.driftdeploy.policy.RateScope;
 import io.driftdeploy.policy.Report;
 import java.time.Clock;
@@ -143,7 +144,8 @@ public final class DriftRemediation {
                 return report(drift, stopped.get(), List.of(), Map.of(), announce);
             }
             GroupFacts group = instance.group().orElseThrow();
-            int allowance = DriftPolicy.capacityAllowance(group, rules.minHealthyPercent());
+            MinHealthy minHealthy = DriftPolicy.minHealthy(group, rules);
+            int allowance = DriftPolicy.capacityAllowance(group, minHealthy);
             TerminationGuards guards = drift.mode() == Mode.ENFORCE
                     ? TerminationGuards.reserving(ledger, evaluation.instanceId(), evaluation.eventId(), now, windowStart,
                             rules.rateWindow())
@@ -152,6 +154,7 @@ public final class DriftRemediation {
             DriftCase placed = drift;
             stopped = DriftPolicy.notProtected(instance, group, rules.protectTag())
                     .or(() -> DriftPolicy.noRefreshInProgress(fleet.refreshInProgress(group.name())))
+                    .or(() -> DriftPolicy.validGroupTag(minHealthy))
                     // At its floor already: refused before anything is written to the ledger.
                     .or(() -> DriftPolicy.capacityGuard(allowance > 0))
                     .or(() -> DriftPolicy.notAlreadyTerminating(guards.claimTermination()))
@@ -163,7 +166,8 @@ public final class DriftRemediation {
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
             if (reason != DriftReason.DRIFT_CONFIRMED) {
                 guards.giveBack();
-                return report(placed, reason, List.of(), Map.of(), announce);
+                boolean aboutTheFloor = reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.INVALID_GROUP_TAG;
+                return report(placed, reason, List.of(), aboutTheFloor ? minHealthy.facts() : Map.of(), announce);
             }
             String activityId = fleet.terminate(evaluation.instanceId());
             terminated = true;

@@ -7,6 +7,7 @@ import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.aws.RolloutFleet;
 import io.driftdeploy.aws.RolloutFleet.RefreshRequest;
+import io.driftdeploy.aws.RolloutFleet.RefreshStart;
 import io.driftdeploy.aws.RolloutFleet.TargetGroup;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Mode;
@@ -18,6 +19,7 @@ import io.driftdeploy.policy.GroupState.TemplateVersion;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ImageRules;
 import io.driftdeploy.policy.ImageVerdict;
+import io.driftdeploy.policy.MinHealthy;
 import io.driftdeploy.policy.Report;
 import io.driftdeploy.policy.RolloutReason;
 import io.driftdeploy.policy.RolloutReports;
@@ -25,6 +27,7 @@ import io.driftdeploy.policy.RolloutRules;
 import io.driftdeploy.policy.RolloutTrigger;
 import io.driftdeploy.policy.StartedRefresh;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,6 +47,8 @@ final class Rollouts {
 
     /** Marks an image id as an AMI id rather than an SSM parameter alias, which has no creation time. */
     private static final String AMI_PREFIX = "ami-";
+    /** How far AWS's clock may be behind ours when a refresh's start time is compared with when we asked. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
     /**
      * An image as an event announces it.
@@ -61,8 +66,16 @@ final class Rollouts {
         }
     }
 
-    /** One decision as reported: its outcome, and the result the handler returns for it. */
-    record Reported(String decision, Map<String, Object> result) {
+    /**
+     * One decision as reported: its outcome, and the result the handler returns for it.
+     *
+     * @param retryable nothing was done that a retry of the event would repeat, and a retry may
+     *     succeed: the event's claim is given back so that a replay of it acts
+     */
+    record Reported(String decision, Map<String, Object> result, boolean retryable) {
+        Reported(String decision, Map<String, Object> result) {
+            this(decision, result, false);
+        }
     }
 
     private final Settings settings;
@@ -117,6 +130,9 @@ final class Rollouts {
             ledger.releaseEvent(function, eventId, mode);
             throw e;
         }
+        if (decisions.stream().anyMatch(Reported::retryable)) {
+            ledger.releaseEvent(function, eventId, mode);
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("function", function);
         result.put("eventId", eventId);
@@ -135,7 +151,8 @@ final class Rollouts {
         boolean markedBad = described.isPresent() && ledger.isBad(described.get().imageId());
         ImageVerdict verdict = ImageRules.check(new ImageRules.Candidate(announcement.reportedAvailable(),
                 announcement.reportedState(), imageId, described, markedBad, announcement.claimedApp(),
-                settings.rollout().trustedAccountsFor(trigger.account()), settings.rollout().appTag()));
+                settings.rollout().trustedAccountsFor(trigger.account()), settings.rollout().appTag(),
+                settings.rollout().goldenImageTag()));
         String subject = imageId.or(announcement::imageBuilderArn).orElse(trigger.eventId());
         if (verdict instanceof ImageVerdict.Rejected rejected) {
             return List.of(report(RolloutReports.imageRejected(trigger, subject,
@@ -212,7 +229,7 @@ final class Rollouts {
         TemplateVersion source = decision.group().template().orElseThrow();
         List<String> actions = new ArrayList<>();
         Map<String, Object> facts = new LinkedHashMap<>();
-        Optional<String> refreshId;
+        RefreshStart start;
         long version;
         try {
             version = fleet.createImageVersion(source, imageId);
@@ -222,27 +239,83 @@ final class Rollouts {
             facts.put("newVersion", version);
             List<String> alarms = RolloutRules.guardAlarms(settings.rollout(), decision.group().tags());
             facts.put("guardAlarms", alarms);
-            refreshId = fleet.startRefresh(new RefreshRequest(group, source.launchTemplateId(), version,
-                    settings.rollout().minHealthyPercent(), settings.rollout().instanceWarmupSeconds(), alarms));
-            if (refreshId.isPresent()) {
-                ledger.recordStartedRefresh(new StartedRefresh(refreshId.get(), group, imageId, decision.image().app(),
+            // The rules refused a malformed tag, so a refresh decision always has a percentage.
+            MinHealthy.Percent minHealthy = (MinHealthy.Percent) RolloutRules.minHealthy(settings.rollout(), decision.group().tags());
+            facts.putAll(minHealthy.facts());
+            Instant requested = clock.instant();
+            start = confirmed(fleet.startRefresh(new RefreshRequest(group, source.launchTemplateId(), version,
+                    minHealthy.value(), settings.rollout().instanceWarmupSeconds(), alarms)), group, source, version, requested, facts);
+            if (start instanceof RefreshStart.Started started) {
+                ledger.recordStartedRefresh(new StartedRefresh(started.refreshId(), group, imageId, decision.image().app(),
                         source.launchTemplateId(), version), clock.instant());
             }
         } catch (RuntimeException e) {
             ledger.releaseRollout(group, imageId);
             throw e;
         }
-        if (refreshId.isEmpty()) {
-            // The template version stays unused; a later rollout of this image reuses it via the client token.
-            ledger.releaseRollout(group, imageId);
-            return pend(trigger, decision.raceLostToRefresh(), actions, facts);
+        return switch (start) {
+            case RefreshStart.Started started -> started(trigger, decision, started.refreshId(), actions, facts);
+            case RefreshStart.Busy busy -> {
+                // The template version stays unused; a later rollout of this image reuses it via the client token.
+                ledger.releaseRollout(group, imageId);
+                yield pend(trigger, decision.raceLostToRefresh(), actions, facts);
+            }
+            case RefreshStart.Refused refused -> notStarted(trigger, decision, version, actions, facts, refused.errorCode(),
+                    "AWS refused StartInstanceRefresh (" + refused.errorCode() + ": " + refused.message() + ")");
+            case RefreshStart.Unknown unknown -> notStarted(trigger, decision, version, actions, facts, "no-answer",
+                    "StartInstanceRefresh got no answer (" + unknown.problem() + ") and DescribeInstanceRefreshes shows no"
+                            + " refresh to the new version");
+        };
+    }
+
+    /**
+     * Without an answer (or with InstanceRefreshInProgress, which an SDK retry of a start that did
+     * happen also gets) the refresh may be ours: the group's refreshes are read again, and one to
+     * the new version counts as started, like any other.
+     */
+    private RefreshStart confirmed(RefreshStart start, String group, TemplateVersion source, long version, Instant requested,
+                                   Map<String, Object> facts) {
+        if (start instanceof RefreshStart.Started || start instanceof RefreshStart.Refused) {
+            return start;
         }
-        actions.add("autoscaling:StartInstanceRefresh " + group + " -> " + refreshId.get());
-        facts.put("refreshId", refreshId.get());
+        Optional<String> ours = fleet.refreshTo(group, source.launchTemplateId(), version, requested.minus(CLOCK_SKEW));
+        if (ours.isEmpty()) {
+            return start;
+        }
+        facts.put("startConfirmedBy", "DescribeInstanceRefreshes, after StartInstanceRefresh answered "
+                + (start instanceof RefreshStart.Unknown unknown ? "nothing (" + unknown.problem() + ")" : "InstanceRefreshInProgress"));
+        return new RefreshStart.Started(ours.get());
+    }
+
+    private Reported started(RolloutTrigger trigger, GroupDecision decision, String refreshId, List<String> actions,
+                             Map<String, Object> facts) {
+        String group = decision.group().name();
+        String imageId = decision.image().image().imageId();
+        actions.add("autoscaling:StartInstanceRefresh " + group + " -> " + refreshId);
+        facts.put("refreshId", refreshId);
         if (decision.group().pending().map(ImageRef::imageId).filter(imageId::equals).isPresent()) {
             ledger.clearPending(group, imageId);
         }
         return report(RolloutReports.group(trigger, decision, actions, facts));
+    }
+
+    /**
+     * The new launch template version exists and no refresh started. It is kept, not deleted: the
+     * group is pinned to its own version (a rollout rule), so an unused version changes nothing;
+     * a retry of the rollout gets the same version back through the deterministic client token
+     * instead of making another; and deleting would need ec2:DeleteLaunchTemplateVersions and
+     * could itself fail half-way. So the rollout is released for a retry, the event too (replaying
+     * it retries), and the report says exactly what was left and that the group is unchanged.
+     */
+    private Reported notStarted(RolloutTrigger trigger, GroupDecision decision, long version, List<String> actions,
+                                Map<String, Object> facts, String errorCode, String why) {
+        ledger.releaseRollout(decision.group().name(), decision.image().image().imageId());
+        String launchTemplateId = decision.group().template().orElseThrow().launchTemplateId();
+        facts.put("errorCode", errorCode);
+        facts.put("groupVersion", decision.group().template().orElseThrow().version());
+        Reported reported = report(RolloutReports.group(trigger, decision.refreshNotStarted(launchTemplateId, version, why),
+                actions, facts));
+        return new Reported(reported.decision(), reported.result(), true);
     }
 
     private Reported pend(RolloutTrigger trigger, GroupDecision decision, List<String> actions, Map<String, Object> facts) {

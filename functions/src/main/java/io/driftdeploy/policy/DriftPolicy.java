@@ -100,6 +100,19 @@ public final class DriftPolicy {
     }
 
     /**
+     * The minimum healthy percentage of the group: its own tag ({@code DRIFT_DEPLOY_MIN_HEALTHY_TAG})
+     * when it carries one, else {@code DRIFT_DEPLOY_MIN_HEALTHY_PERCENT}.
+     */
+    public static MinHealthy minHealthy(GroupFacts group, Settings.Drift drift) {
+        return MinHealthy.of(group.tags(), drift.minHealthyTag(), drift.minHealthyPercent());
+    }
+
+    /** A malformed minimum healthy tag fails closed: no floor can be computed, so nothing is terminated. */
+    public static Optional<DriftReason> validGroupTag(MinHealthy minHealthy) {
+        return minHealthy instanceof MinHealthy.Invalid ? Optional.of(DriftReason.INVALID_GROUP_TAG) : Optional.empty();
+    }
+
+    /**
      * How many instances may be out of service at once: healthy InService instances above the
      * floor of MinHealthyPercentage of the desired capacity (rounded up, so the floor is never
      * undercut). Zero or less: the group is at its floor.
@@ -107,6 +120,11 @@ public final class DriftPolicy {
     public static int capacityAllowance(GroupFacts group, int minHealthyPercent) {
         int floor = (group.desiredCapacity() * minHealthyPercent + 99) / 100;
         return group.healthyInService() - floor;
+    }
+
+    /** The allowance under the group's minimum healthy percentage; none at all when its tag is malformed. */
+    public static int capacityAllowance(GroupFacts group, MinHealthy minHealthy) {
+        return minHealthy instanceof MinHealthy.Percent percent ? capacityAllowance(group, percent.value()) : 0;
     }
 
     /**

@@ -39,6 +39,9 @@ public enum DriftReason {
             "the instance is not InService in its group (e.g. Standby, Pending, Terminating)"),
     REFRESH_IN_PROGRESS(DriftRule.CAPACITY_GUARD, NOTIFY, "refresh-in-progress",
             "an instance refresh is in progress on the group and replaces the instance anyway"),
+    INVALID_GROUP_TAG(DriftRule.CAPACITY_GUARD, NOTIFY, "invalid-group-tag",
+            "the group's minimum healthy percentage tag is not a whole number from 0 to 100, so the capacity guard"
+                    + " cannot be kept: fix or remove the tag"),
     CAPACITY_GUARD(DriftRule.CAPACITY_GUARD, NOTIFY, "capacity-guard",
             "terminating it would leave the group below its minimum healthy share"),
     GROUP_RATE_LIMIT(DriftRule.RATE_GUARD, NOTIFY, "group-rate-limit",

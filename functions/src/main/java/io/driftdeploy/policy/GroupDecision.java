@@ -52,6 +52,21 @@ public record GroupDecision(ImageVerdict.Approved image, GroupState group, Outco
                         + " waits until it ends");
     }
 
+    /**
+     * The new launch template version exists but no refresh started: says exactly what was left
+     * behind, that the group is unchanged, and that a retry reuses the version.
+     *
+     * @param why AWS's refusal, or the lost answer, as people read it
+     */
+    public GroupDecision refreshNotStarted(String launchTemplateId, long newVersion, String why) {
+        String running = group.template().orElseThrow().version();
+        return new GroupDecision(image, group, Outcome.NOTIFY, RolloutReason.REFRESH_NOT_STARTED, mode,
+                "no instance refresh started on " + group.name() + ": " + why + ". Launch template " + launchTemplateId
+                        + " version " + newVersion + " (image " + image.image().imageId() + ") was created and is unused;"
+                        + " the group still runs version " + running + ". Fix the cause and publish the image again: the"
+                        + " rollout reuses version " + newVersion + " (same client token), it does not create another");
+    }
+
     /** Another event already started this (image, group) rollout. */
     public GroupDecision alreadyStarted() {
         return new GroupDecision(image, group, Outcome.SKIP, RolloutReason.ALREADY_STARTED, mode,

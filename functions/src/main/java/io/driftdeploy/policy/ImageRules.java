@@ -1,12 +1,13 @@
 package io.driftdeploy.policy;
 
+import io.driftdeploy.config.TagMatcher;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Rollout safety rule 1: the image exists, is available, is owned by a trusted account, carries
- * the tag naming its application, and has not been marked bad. Anyone who can put an event on
+ * the tag naming its application and the golden-image tag, and has not been marked bad. Anyone who can put an event on
  * the bus must not be able to roll an arbitrary AMI onto a fleet, so every announcement is
  * checked against what EC2 itself says about the image.
  */
@@ -24,6 +25,7 @@ public final class ImageRules {
      * @param claimedApp the application the publisher named, if it named one
      * @param trustedAccounts accounts whose AMIs may be rolled out
      * @param appTag the tag key naming an image's (and a group's) application
+     * @param goldenTag the tag the drift rule requires of an instance's AMI, so of every golden image
      */
     public record Candidate(
             boolean reportedAvailable,
@@ -33,7 +35,8 @@ public final class ImageRules {
             boolean markedBad,
             Optional<String> claimedApp,
             List<String> trustedAccounts,
-            String appTag) {
+            String appTag,
+            TagMatcher goldenTag) {
 
         public Candidate {
             Objects.requireNonNull(reportedState, "reportedState");
@@ -42,6 +45,7 @@ public final class ImageRules {
             Objects.requireNonNull(claimedApp, "claimedApp");
             trustedAccounts = List.copyOf(trustedAccounts);
             Objects.requireNonNull(appTag, "appTag");
+            Objects.requireNonNull(goldenTag, "goldenTag");
         }
     }
 
@@ -79,6 +83,14 @@ public final class ImageRules {
             return new ImageVerdict.Rejected(RolloutReason.APP_MISMATCH,
                     "the event names application " + candidate.claimedApp().get() + " but image " + imageId
                             + " is tagged " + candidate.appTag() + "=" + app.get());
+        }
+        // The drift rule and the rollout must agree on what golden means: an image without the tag
+        // would make each instance it launches non-compliant, terminated and replaced from it again.
+        if (!candidate.goldenTag().matches(image.tags())) {
+            return new ImageVerdict.Rejected(RolloutReason.NOT_GOLDEN_IMAGE,
+                    "image " + imageId + " does not carry the golden-image tag " + candidate.goldenTag()
+                            + " that the drift rule (AWS Config APPROVED_AMIS_BY_TAG) checks, so every instance launched"
+                            + " from it would drift; set that tag on the AMI (drift-deploy publish-image does)");
         }
         if (candidate.markedBad()) {
             return new ImageVerdict.Rejected(RolloutReason.IMAGE_MARKED_BAD,

@@ -19,6 +19,11 @@ public enum RolloutReason {
     MISSING_APP_TAG("missing-app-tag", Severity.WARNING),
     /** The publisher named another application than the AMI's own tag: the tag wins, nothing moves. */
     APP_MISMATCH("app-mismatch", Severity.HIGH),
+    /**
+     * The AMI lacks the golden-image tag that the drift rule (AWS Config APPROVED_AMIS_BY_TAG)
+     * requires: every instance launched from it would drift and be replaced from it again, forever.
+     */
+    NOT_GOLDEN_IMAGE("not-golden-image", Severity.WARNING),
     /** A refresh with this image failed or rolled back before; it is never rolled out again automatically. */
     IMAGE_MARKED_BAD("image-marked-bad", Severity.WARNING),
     /** No Auto Scaling group carries the image's application tag (rule 3). */
@@ -51,12 +56,24 @@ public enum RolloutReason {
      * version the templates of that application (its IAM policy says so), so it says what to tag.
      */
     TEMPLATE_NOT_APP_TAGGED("template-not-app-tagged", Severity.WARNING),
+    /**
+     * The group's minimum healthy percentage tag is not a whole number from 0 to 100: no refresh is
+     * started with a guessed percentage (fail closed); the message names the tag and its value.
+     */
+    INVALID_GROUP_TAG("invalid-group-tag", Severity.WARNING),
     /** A refresh is running on the group: the image waits as pending (rule 5). */
     REFRESH_IN_PROGRESS("refresh-in-progress", Severity.INFO),
     /** Every rule holds: a new template version and an instance refresh (rule 4). */
     NEWER_IMAGE("newer-image", Severity.INFO),
     /** The same (image, group) rollout was already started by an earlier event. */
-    ALREADY_STARTED("already-started", Severity.LOW);
+    ALREADY_STARTED("already-started", Severity.LOW),
+    /**
+     * Every rule held and the launch template version was created, but AWS refused
+     * StartInstanceRefresh (e.g. AccessDenied for iam:PassRole) or never answered and no refresh
+     * to that version exists: the group still runs its old version. The report names the template
+     * and the version left unused; publishing the image again reuses that version.
+     */
+    REFRESH_NOT_STARTED("refresh-not-started", Severity.HIGH);
 
     private final String label;
     private final Severity severity;

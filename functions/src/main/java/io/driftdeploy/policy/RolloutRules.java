@@ -15,7 +15,7 @@ import java.util.Optional;
  * a strategy drift-deploy implements; ordering (never roll back: the image must be newer than
  * what the group runs, is refreshing to, or has pending); manual strategy means notify only; a
  * launch template AWS can auto-roll back from; a running refresh makes the image wait; otherwise
- * refresh.
+ * refresh. A group whose minimum healthy percentage tag is malformed is not refreshed.
  */
 public final class RolloutRules {
 
@@ -71,6 +71,10 @@ public final class RolloutRules {
         if (unsupported.isPresent()) {
             return unsupported.get();
         }
+        // Before the image may wait as pending: a group that cannot be refreshed should not hold one.
+        if (minHealthy(settings.rollout(), group.tags()) instanceof MinHealthy.Invalid invalid) {
+            return decide.skip(RolloutReason.INVALID_GROUP_TAG, invalid.detail(group.name()));
+        }
         if (group.activeRefresh().isPresent()) {
             GroupState.ActiveRefresh active = group.activeRefresh().get();
             return decide.of(Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS, "instance refresh "
@@ -109,6 +113,14 @@ public final class RolloutRules {
                 yield Optional.empty();
             }
         };
+    }
+
+    /**
+     * The refresh's MinHealthyPercentage: the group's own tag ({@code DRIFT_DEPLOY_MIN_HEALTHY_TAG})
+     * when it carries one, else {@code DRIFT_DEPLOY_MIN_HEALTHY_PERCENT}.
+     */
+    public static MinHealthy minHealthy(Settings.Rollout rollout, Map<String, String> groupTags) {
+        return MinHealthy.of(groupTags, rollout.minHealthyTag(), rollout.minHealthyPercent());
     }
 
     /**

@@ -31,6 +31,22 @@ class SettingsTest {
         assertThat(settings.drift().rateWindow()).isEqualTo(Duration.ofMinutes(60));
         assertThat(settings.rollout().minHealthyPercent()).isEqualTo(90);
         assertThat(settings.rollout().trustedAccountsFor("111122223333")).containsExactly("111122223333");
+        assertThat(settings.rollout().goldenImageTag()).isEqualTo(new TagMatcher("drift-deploy-golden", "true"));
+        assertThat(settings.rollout().minHealthyTag()).isEqualTo("drift-deploy:min-healthy-percent");
+        assertThat(settings.drift().minHealthyTag()).isEqualTo("drift-deploy:min-healthy-percent");
+    }
+
+    @Test
+    void theGoldenImageTagAndTheMinHealthyTagCanBeRenamed() {
+        Map<String, String> env = minimal();
+        env.put("DRIFT_DEPLOY_GOLDEN_IMAGE_TAG", " approved = yes ");
+        env.put("DRIFT_DEPLOY_MIN_HEALTHY_TAG", "team:min-healthy");
+        Settings settings = Settings.from(env);
+
+        assertThat(settings.rollout().goldenImageTag()).isEqualTo(new TagMatcher("approved", "yes"));
+        assertThat(Settings.goldenImageTag(env)).isEqualTo(new TagMatcher("approved", "yes"));
+        assertThat(settings.rollout().minHealthyTag()).isEqualTo("team:min-healthy");
+        assertThat(settings.drift().minHealthyTag()).isEqualTo("team:min-healthy");
     }
 
     @Test
@@ -65,6 +81,8 @@ class SettingsTest {
             "DRIFT_DEPLOY_TRUSTED_ACCOUNTS|12345|not a 12-digit AWS account id",
             "DRIFT_DEPLOY_OPT_IN_TAG|=terminate|must be key=value",
             "DRIFT_DEPLOY_OPT_IN_TAG|drift-deploy:remediation=|must be key=value",
+            "DRIFT_DEPLOY_GOLDEN_IMAGE_TAG|drift-deploy-golden|must be key=value",
+            "DRIFT_DEPLOY_GOLDEN_IMAGE_TAG|=true|must be key=value",
     })
     void aBadSettingFailsNamingTheVariable(String variable, String value, String problem) {
         Map<String, String> env = minimal();

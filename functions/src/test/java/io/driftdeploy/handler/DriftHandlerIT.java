@@ -41,6 +41,7 @@ class DriftHandlerIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OPT_IN_KEY = "drift-deploy:remediation";
+    private static final String MIN_HEALTHY_KEY = "drift-deploy:min-healthy-percent";
     private static final Duration NOTIFIED = Duration.ofSeconds(20);
 
     private final TestEnvironment env = TestEnvironment.create();
@@ -215,6 +216,36 @@ class DriftHandlerIT {
         JsonNode result = invoke(handler(Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "90")), ComplianceEvents.nonCompliant(driftRule, instance));
         assertNotTerminated(result, "notify", "capacity-guard", instance);
         assertThat(group.instanceIds()).contains(instance);
+    }
+
+    @Test
+    void theGroupsOwnMinHealthyTagReplacesTheSettingBothWays() {
+        TestGroup lenient = env.group("lenient").instances(2).tag(OPT_IN_KEY, "terminate").tag(MIN_HEALTHY_KEY, "50").create();
+        TestGroup strict = env.group("strict").instances(2).tag(OPT_IN_KEY, "terminate").tag(MIN_HEALTHY_KEY, "100").create();
+
+        JsonNode terminated = invoke(handler(Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "90")),
+                ComplianceEvents.nonCompliant(driftRule, lenient.instanceIds().get(0)));
+        JsonNode kept = invoke(handler(Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "50")),
+                ComplianceEvents.nonCompliant(driftRule, strict.instanceIds().get(0)));
+
+        assertThat(terminated.path("decision").asText()).as("%s", terminated).isEqualTo("terminate");
+        assertThat(kept.path("reason").asText()).as("%s", kept).isEqualTo("capacity-guard");
+        assertThat(kept.path("minHealthyPercent").asInt()).isEqualTo(100);
+        assertThat(kept.path("minHealthyFrom").asText()).isEqualTo("group tag " + MIN_HEALTHY_KEY);
+    }
+
+    @Test
+    void aMalformedMinHealthyTagFailsClosedNamingTheTagAndItsValue() {
+        TestGroup group = env.group("web").instances(4).tag(OPT_IN_KEY, "terminate").tag(MIN_HEALTHY_KEY, "50%").create();
+        String instance = group.instanceIds().get(0);
+
+        JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance));
+
+        assertNotTerminated(result, "notify", "invalid-group-tag", instance);
+        JsonNode facts = env.drainNotifications(Duration.ZERO).get(0).body().path("facts");
+        assertThat(facts.path("minHealthyTag").asText()).isEqualTo(MIN_HEALTHY_KEY);
+        assertThat(facts.path("minHealthyTagValue").asText()).isEqualTo("50%");
+        assertThat(rateCounters()).as("nothing reserved for a refused termination").isEmpty();
     }
 
     /**

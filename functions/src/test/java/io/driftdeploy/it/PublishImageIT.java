@@ -26,8 +26,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -46,8 +48,9 @@ class PublishImageIT {
 
     @Test
     void theEventPublishedFromAPackerManifestReachesTheBusAndRollsTheImageOut() throws IOException {
-        String running = env.registerImage("v1", Map.of("drift-deploy:app", app));
+        String running = env.registerImage("v1", Map.of("drift-deploy:app", app, "drift-deploy-golden", "true"));
         TestGroup group = env.group("blue").instances(2).tag("drift-deploy:app", app).image(running).create();
+        // As Packer leaves it: tagged with its application only; publishing makes it golden.
         String golden = env.registerImage("v2", Map.of("drift-deploy:app", app));
         String inbox = queueReceivingGoldenImagesOf(app);
         Path manifest = manifestWithLastBuild(golden);
@@ -56,6 +59,7 @@ class PublishImageIT {
                 "--region", Emulator.REGION.id(), "--endpoint-url", Emulator.endpoint().toString());
 
         assertThat(exit).isZero();
+        assertThat(imageTags(golden)).containsEntry("drift-deploy-golden", "true");
         byte[] delivered = awaitMessage(inbox).body().getBytes(StandardCharsets.UTF_8);
         ImageAvailable parsed = Events.parseImage(delivered);
         assertThat(parsed.source()).isEqualTo(ImageSource.GOLDEN_IMAGE_PUBLISHED);
@@ -75,6 +79,44 @@ class PublishImageIT {
     }
 
     @Test
+    void publishingAgainIsIdempotentAndTheGoldenTagCanBeTheDeploymentsOwn() throws IOException {
+        String golden = env.registerImage("v2", Map.of("drift-deploy:app", app, "approved", "no"));
+        String inbox = queueReceivingGoldenImagesOf(app);
+        Path manifest = manifestWithLastBuild(golden);
+
+        for (int run = 0; run < 2; run++) {
+            int exit = Main.run("publish-image", "--manifest", manifest.toString(), "--app", app,
+                    "--golden-tag", "approved=yes", "--region", Emulator.REGION.id(),
+                    "--endpoint-url", Emulator.endpoint().toString());
+            assertThat(exit).isZero();
+        }
+
+        assertThat(imageTags(golden)).containsEntry("approved", "yes").containsEntry("drift-deploy:app", app)
+                .doesNotContainKey("drift-deploy-golden");
+        assertThat(Events.parseImage(awaitMessage(inbox).body().getBytes(StandardCharsets.UTF_8)).imageId()).contains(golden);
+    }
+
+    @Test
+    void anImageEc2CannotTagIsNotPublished() throws IOException {
+        String inbox = queueReceivingGoldenImagesOf(app);
+
+        int exit = Main.run("publish-image", "--manifest", manifestWithLastBuild("ami-0123456789abcdef0").toString(),
+                "--app", app, "--region", Emulator.REGION.id(), "--endpoint-url", Emulator.endpoint().toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(receive(inbox, Duration.ofSeconds(3))).isEmpty();
+    }
+
+    @Test
+    void aGoldenTagWithoutAValueIsABadInput() throws IOException {
+        int exit = Main.run("publish-image", "--manifest", manifestWithLastBuild("ami-0123456789abcdef0").toString(),
+                "--app", app, "--golden-tag", "approved", "--region", Emulator.REGION.id(),
+                "--endpoint-url", Emulator.endpoint().toString());
+
+        assertThat(exit).isEqualTo(2);
+    }
+
+    @Test
     void aManifestWithoutTheNamedBuildPublishesNothing() throws IOException {
         String inbox = queueReceivingGoldenImagesOf(app);
 
@@ -84,6 +126,11 @@ class PublishImageIT {
 
         assertThat(exit).isEqualTo(2);
         assertThat(receive(inbox, Duration.ofSeconds(3))).isEmpty();
+    }
+
+    private Map<String, String> imageTags(String imageId) {
+        return env.aws.ec2().describeImages(r -> r.imageIds(imageId)).images().get(0).tags().stream()
+                .collect(Collectors.toMap(Tag::key, Tag::value));
     }
 
     /** A rule on the default bus that sends this app's Golden Image Published events, whole, to a new queue. */

@@ -35,6 +35,9 @@ import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
 class RolloutIT {
 
     private static final String APP_TAG = "drift-deploy:app";
+    /** The default DRIFT_DEPLOY_GOLDEN_IMAGE_TAG, which the drift rule checks too. */
+    private static final String GOLDEN_TAG = "drift-deploy-golden";
+    private static final String MIN_HEALTHY_TAG = "drift-deploy:min-healthy-percent";
     private static final Duration REFRESH_TIMEOUT = Duration.ofSeconds(90);
 
     private final TestEnvironment env = TestEnvironment.create();
@@ -97,6 +100,40 @@ class RolloutIT {
         String untagged = env.registerImage("untagged", Map.of());
 
         assertRejected(images(enforce()).handle(amiAvailable(untagged)), "missing-app-tag", group);
+    }
+
+    @Test
+    void anImageWithoutTheGoldenTagTheDriftRuleChecksChangesNothingAndSaysWhichTagToSet() {
+        TestGroup group = groupRunning(goldenImage("v1"));
+        String notGolden = env.registerImage("not-golden", Map.of(APP_TAG, app));
+
+        Map<String, Object> result = images(enforce()).handle(amiAvailable(notGolden));
+
+        assertRejected(result, "not-golden-image", group);
+        ReceivedNotification told = notification("not-golden-image");
+        assertThat(told.attributes()).containsEntry("severity", "warning").containsEntry("app", app);
+        assertThat(told.body().path("facts").path("detail").asText()).contains("golden-image tag drift-deploy-golden=true");
+    }
+
+    @Test
+    void theGroupsMinHealthyTagIsTheRefreshsMinimumHealthyPercentage() {
+        TestGroup group = env.group("blue").instances(2).tag(APP_TAG, app).tag(MIN_HEALTHY_TAG, "50").image(goldenImage("v1")).create();
+        String golden = goldenImage("v2");
+
+        Map<String, Object> decision = single(images(enforce()).handle(amiAvailable(golden)));
+
+        assertThat(decision).containsEntry("decision", "refresh").containsEntry("minHealthyPercent", 50)
+                .containsEntry("minHealthyFrom", "group tag " + MIN_HEALTHY_TAG);
+        assertThat(refresh(group, (String) decision.get("refreshId")).preferences().minHealthyPercentage()).isEqualTo(50);
+    }
+
+    @Test
+    void aMalformedMinHealthyTagStartsNoRefreshAndNamesTheTagAndItsValue() {
+        TestGroup group = env.group("blue").instances(2).tag(APP_TAG, app).tag(MIN_HEALTHY_TAG, "ninety").image(goldenImage("v1")).create();
+
+        assertRejected(images(enforce()).handle(amiAvailable(goldenImage("v2"))), "invalid-group-tag", group);
+        assertThat(notification("invalid-group-tag").body().path("facts").path("detail").asText())
+                .contains(MIN_HEALTHY_TAG + "='ninety'");
     }
 
     @Test
@@ -286,7 +323,7 @@ class RolloutIT {
     }
 
     private String goldenImage(String version) {
-        return env.registerImage(app + "-" + version, Map.of(APP_TAG, app));
+        return env.registerImage(app + "-" + version, Map.of(APP_TAG, app, GOLDEN_TAG, "true"));
     }
 
     private TestGroup groupRunning(String image) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DriftPolicyTest {
 
     private static final String PROTECT = "drift-deploy:protect";
+    private static final String MIN_HEALTHY_TAG = "drift-deploy:min-healthy-percent";
     private static final Settings SETTINGS = Settings.from(Map.of(
             "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy",
             "DRIFT_DEPLOY_TABLE", "ledger",
@@ -126,6 +127,13 @@ class DriftPolicyTest {
                 // Rule 6
                 row("no refresh", () -> DriftPolicy.noRefreshInProgress(false), null),
                 row("refresh in progress", () -> DriftPolicy.noRefreshInProgress(true), DriftReason.REFRESH_IN_PROGRESS),
+                row("no min-healthy tag", () -> DriftPolicy.validGroupTag(DriftPolicy.minHealthy(optedInGroup(), DRIFT)), null),
+                row("min-healthy tag 50", () -> DriftPolicy.validGroupTag(DriftPolicy.minHealthy(
+                        group(Map.of(MIN_HEALTHY_TAG, "50"), 10, 10, "InService", false), DRIFT)), null),
+                row("min-healthy tag not a number", () -> DriftPolicy.validGroupTag(DriftPolicy.minHealthy(
+                        group(Map.of(MIN_HEALTHY_TAG, "half"), 10, 10, "InService", false), DRIFT)), DriftReason.INVALID_GROUP_TAG),
+                row("min-healthy tag above 100", () -> DriftPolicy.validGroupTag(DriftPolicy.minHealthy(
+                        group(Map.of(MIN_HEALTHY_TAG, "101"), 10, 10, "InService", false), DRIFT)), DriftReason.INVALID_GROUP_TAG),
                 row("within allowance", () -> DriftPolicy.capacityGuard(true), null),
                 row("beyond allowance", () -> DriftPolicy.capacityGuard(false), DriftReason.CAPACITY_GUARD),
                 // Rule 7
@@ -184,6 +192,20 @@ class DriftPolicyTest {
     void capacityAllowanceKeepsTheMinimumHealthyShare(int desired, int healthy, int percent, int allowance) {
         GroupFacts facts = group(OPTED_IN, desired, healthy, "InService", false);
         assertThat(DriftPolicy.capacityAllowance(facts, percent)).isEqualTo(allowance);
+    }
+
+    @ParameterizedTest(name = "desired {0}, healthy {1}, setting 90 %, group tag ''{2}'' -> allowance {3}")
+    @CsvSource({
+            "2, 2, , 0",        // no tag: the setting's 90 % keeps a group of two at its floor
+            "2, 2, 50, 1",      // the group's own 50 % lets it lose one
+            "6, 6, 100, 0",
+            "6, 6, 0, 6",
+            "6, 6, 5O, 0",      // malformed (a letter O): no allowance at all, and the guard says why
+            "6, 6, -10, 0"})
+    void theGroupsMinHealthyTagReplacesTheSettingForItsCapacityGuard(int desired, int healthy, String tag, int allowance) {
+        GroupFacts facts = group(tag == null ? OPTED_IN : Map.of("drift-deploy:remediation", "terminate", MIN_HEALTHY_TAG, tag),
+                desired, healthy, "InService", false);
+        assertThat(DriftPolicy.capacityAllowance(facts, DriftPolicy.minHealthy(facts, DRIFT))).isEqualTo(allowance);
     }
 
     @ParameterizedTest(name = "{0} in a {1}-minute window starts at {2}")

@@ -29,6 +29,7 @@ class RolloutRulesTest {
     private static final ImageRef SAME_TIME = new ImageRef("ami-0000000000000000d", NEW_CREATED);
     private static final ImageRef ITSELF = new ImageRef("ami-0000000000000000b", NEW_CREATED);
     private static final Map<String, String> APP_TAGGED = Map.of("drift-deploy:app", "shop");
+    private static final String MIN_HEALTHY_TAG = "drift-deploy:min-healthy-percent";
     private static final Settings ENFORCE = Settings.from(Map.of(
             "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t",
             "DRIFT_DEPLOY_TABLE", "ledger",
@@ -49,6 +50,12 @@ class RolloutRulesTest {
         Map<String, String> tags = new HashMap<>(healthy().tags());
         tags.put(key, value);
         return group(tags);
+    }
+
+    private static GroupState withTag(GroupState g, String key, String value) {
+        Map<String, String> tags = new HashMap<>(g.tags());
+        tags.put(key, value);
+        return new GroupState(g.name(), tags, g.launchSource(), g.template(), g.running(), g.activeRefresh(), g.pending());
     }
 
     private static GroupState running(Optional<ImageRef> image) {
@@ -107,6 +114,15 @@ class RolloutRulesTest {
                 Arguments.of("launch template of another app", launchingFrom(LaunchSource.LAUNCH_TEMPLATE,
                         Optional.of(new TemplateVersion("lt-0123", "3", Optional.of(OLDER.imageId()), Map.of("drift-deploy:app", "billing")))),
                         Outcome.SKIP, RolloutReason.TEMPLATE_NOT_APP_TAGGED),
+                Arguments.of("min-healthy tag 50", tagged(MIN_HEALTHY_TAG, "50"), Outcome.REFRESH, RolloutReason.NEWER_IMAGE),
+                Arguments.of("min-healthy tag malformed", tagged(MIN_HEALTHY_TAG, "fifty"), Outcome.SKIP, RolloutReason.INVALID_GROUP_TAG),
+                Arguments.of("min-healthy tag above 100", tagged(MIN_HEALTHY_TAG, "150"), Outcome.SKIP, RolloutReason.INVALID_GROUP_TAG),
+                Arguments.of("min-healthy tag malformed, refresh in progress: no image waits for a group that cannot refresh",
+                        withTag(refreshing(Optional.of(OLDER)), MIN_HEALTHY_TAG, "x"), Outcome.SKIP, RolloutReason.INVALID_GROUP_TAG),
+                Arguments.of("min-healthy tag malformed on a manual group: nothing would be refreshed anyway",
+                        withTag(tagged("drift-deploy:rollout", "manual"), MIN_HEALTHY_TAG, "x"), Outcome.NOTIFY, RolloutReason.MANUAL_STRATEGY),
+                Arguments.of("min-healthy tag malformed, runs a newer image: ordering first",
+                        withTag(running(Optional.of(NEWER)), MIN_HEALTHY_TAG, "x"), Outcome.SKIP, RolloutReason.OLDER_THAN_RUNNING),
                 Arguments.of("refresh in progress to an older image", refreshing(Optional.of(OLDER)), Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS),
                 Arguments.of("refresh in progress, target unknown", refreshing(Optional.empty()), Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS));
     }
@@ -144,11 +160,33 @@ class RolloutRulesTest {
     }
 
     @Test
+    void theRefreshUsesTheGroupsMinHealthyTagElseTheSetting() {
+        assertThat(RolloutRules.minHealthy(ENFORCE.rollout(), tagged(MIN_HEALTHY_TAG, "50").tags()))
+                .isEqualTo(new MinHealthy.Percent(50, MIN_HEALTHY_TAG));
+        assertThat(RolloutRules.minHealthy(ENFORCE.rollout(), healthy().tags())).isEqualTo(new MinHealthy.Percent(90, null));
+        assertThat(RolloutRules.decide(NEW_IMAGE, tagged(MIN_HEALTHY_TAG, "fifty"), ENFORCE).detail())
+                .contains(MIN_HEALTHY_TAG + "='fifty'");
+    }
+
+    @Test
     void aLostRaceTurnsTheRefreshIntoPending() {
         GroupDecision lost = RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE).raceLostToRefresh();
 
         assertThat(lost.outcome()).isEqualTo(Outcome.PENDING);
         assertThat(lost.reason()).isEqualTo(RolloutReason.REFRESH_IN_PROGRESS);
+    }
+
+    @Test
+    void aRefreshThatDidNotStartIsAHighNotificationNamingTheVersionLeftAndTheVersionTheGroupRuns() {
+        GroupDecision failed = RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE)
+                .refreshNotStarted("lt-0123", 4, "AWS refused StartInstanceRefresh (AccessDenied: no iam:PassRole)");
+
+        assertThat(failed.outcome()).isEqualTo(Outcome.NOTIFY);
+        assertThat(failed.reason()).isEqualTo(RolloutReason.REFRESH_NOT_STARTED);
+        assertThat(failed.reason().severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(failed.detail()).contains("no instance refresh started on shop-blue: AWS refused StartInstanceRefresh",
+                "Launch template lt-0123 version 4 (image ami-0000000000000000b) was created and is unused",
+                "the group still runs version 3", "reuses version 4");
     }
 
     @Test

@@ -139,16 +139,20 @@ public final class TestEnvironment {
      * second, so images are registered at least a second apart: their order is then their age.
      */
     public String registerImage(String name, Map<String, String> tags) {
+        String imageId;
         synchronized (TestEnvironment.class) {
             long previous = lastImageSecond;
             awaitTrue("the next second, so that images differ in age", Duration.ofSeconds(3),
                     () -> Instant.now().getEpochSecond() > previous);
-            lastImageSecond = Instant.now().getEpochSecond();
+            imageId = aws.ec2().registerImage(r -> r.name(prefix + "-" + name)
+                    .rootDeviceName("/dev/xvda")
+                    .architecture("x86_64")
+                    .virtualizationType("hvm")).imageId();
+            // The second EC2 recorded, not the one the request left in: on a loaded machine the
+            // request can arrive a second later, and the next image must be younger than that.
+            lastImageSecond = Instant.parse(aws.ec2().describeImages(r -> r.imageIds(imageId)).images().get(0).creationDate())
+                    .getEpochSecond();
         }
-        String imageId = aws.ec2().registerImage(r -> r.name(prefix + "-" + name)
-                .rootDeviceName("/dev/xvda")
-                .architecture("x86_64")
-                .virtualizationType("hvm")).imageId();
         if (!tags.isEmpty()) {
             aws.ec2().createTags(r -> r.resources(imageId).tags(tags.entrySet().stream()
                     .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));

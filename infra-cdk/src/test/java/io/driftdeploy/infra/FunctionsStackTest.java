@@ -74,6 +74,7 @@ class FunctionsStackTest {
         expected.put("DRIFT_DEPLOY_STRATEGY_TAG", "drift-deploy:rollout");
         expected.put("DRIFT_DEPLOY_GUARD_ALARMS_TAG", "drift-deploy:guard-alarms");
         expected.put("DRIFT_DEPLOY_INSTANCE_WARMUP_SECONDS", "300");
+        expected.put("DRIFT_DEPLOY_GOLDEN_IMAGE_TAG", "drift-deploy-golden=true");
         expected.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
         // Exact: optional settings left empty are absent, so the functions apply their own defaults.
         defaults.allResourcesProperties("AWS::Lambda::Function",

@@ -22,6 +22,7 @@ class SettingsTest {
         assertThat(settings.createConfigRecorder()).isFalse();
         assertThat(settings.optInTag()).isEqualTo(new Settings.TagPair("drift-deploy:remediation", "terminate"));
         assertThat(settings.minHealthyPercent()).isEqualTo(90);
+        assertThat(settings.minHealthyTag()).isEqualTo("drift-deploy:min-healthy-percent");
         assertThat(settings.logRetention()).isEqualTo(RetentionDays.THREE_MONTHS);
         assertThat(settings.driftRuleName("ec2-imdsv2-check")).isEqualTo("DriftDeploy-ec2-imdsv2-check");
         assertThat(settings.driftAlarmName()).isEqualTo("DriftDeploy-drift-detected");
@@ -74,6 +75,7 @@ class SettingsTest {
         assertThatThrownBy(() -> read(Map.of("exampleFleet", "yes"))).hasMessageContaining("'exampleFleet'");
         assertThatThrownBy(() -> read(Map.of("logRetention", "FOREVER"))).hasMessageContaining("'logRetention'");
         assertThatThrownBy(() -> read(Map.of("appTag", ""))).hasMessageContaining("'appTag'");
+        assertThatThrownBy(() -> read(Map.of("minHealthyTag", " "))).hasMessageContaining("'minHealthyTag'");
         assertThatThrownBy(() -> read(Map.of("goldenImageTag", "golden:image=true"))).hasMessageContaining("'goldenImageTag'");
         assertThatThrownBy(() -> read(Map.of("goldenAmiId", "my-ami"))).hasMessageContaining("'goldenAmiId'");
         assertThatThrownBy(() -> read(Map.of("driftRulePrefix", "bad prefix"))).hasMessageContaining("'driftRulePrefix'");

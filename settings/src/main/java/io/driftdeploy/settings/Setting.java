@@ -53,9 +53,10 @@ public enum Setting {
             "tag key naming a group's (and an image's) application; also the IAM condition on rollouts"),
     STRATEGY_TAG("strategyTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:rollout",
             "tag key by which a group chooses its rollout strategy"),
-    GOLDEN_IMAGE_TAG("goldenImageTag", Variable.FROM_CONTEXT, Type.TAG, "drift-deploy-golden=true",
-            "tag every golden image carries: AWS Config's approved-AMIs rule checks it and only images with it are "
-                    + "rolled out (the key must not contain `:`)"),
+    GOLDEN_IMAGE_TAG("goldenImageTag", Variable.FROM_CONTEXT, Type.TAG, Setting.GOLDEN_IMAGE_TAG_DEFAULT,
+            "tag every golden image carries: AWS Config's approved-AMIs rule (`APPROVED_AMIS_BY_TAG`) requires it, "
+                    + "the images function rolls out only images with it, and `publish-image` sets it (the key must not "
+                    + "contain `:`)"),
     TRUSTED_ACCOUNTS("trustedAccounts", Variable.FROM_CONTEXT, Type.ACCOUNTS, null,
             "accounts whose images may be rolled out (12-digit ids); empty: the account the event came from"),
     GUARD_ALARMS_TAG("guardAlarmsTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:guard-alarms",
@@ -132,6 +133,9 @@ public enum Setting {
             "the active colour's desired capacity"),
     FLEET_MAX_SIZE("fleetMaxSize", Variable.NONE, Type.INTEGER, "4", 1, 1_000,
             "the active colour's maximum size");
+
+    /** {@link #GOLDEN_IMAGE_TAG}'s default, as a constant so command-line help can quote it. */
+    public static final String GOLDEN_IMAGE_TAG_DEFAULT = "drift-deploy-golden=true";
 
     /** Stands for the stack prefix in a default that derives from it. */
     public static final String STACK_PREFIX_PLACEHOLDER = "<stackPrefix>";
