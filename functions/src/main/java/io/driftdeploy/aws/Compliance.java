@@ -1,9 +1,12 @@
 package io.driftdeploy.aws;
 
 import io.driftdeploy.event.ComplianceType;
+import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.config.model.ConfigRule;
 import software.amazon.awssdk.services.config.model.EvaluationResult;
@@ -25,9 +28,30 @@ public final class Compliance {
     }
 
     private final ConfigClient config;
+    /** What DescribeConfigRules said of each rule name; a rule's source does not change under a running function. */
+    private final Map<String, Optional<ConfigRuleFacts>> rules = new ConcurrentHashMap<>();
 
     public Compliance(ConfigClient config) {
         this.config = config;
+    }
+
+    /**
+     * config:DescribeConfigRules for one rule: the managed rule it runs (Source.SourceIdentifier)
+     * and its input parameters; empty when AWS Config knows no such rule. Read once per rule for
+     * the life of this object (the function instance), since it costs a call per decision otherwise.
+     */
+    public Optional<ConfigRuleFacts> rule(String ruleName) {
+        return rules.computeIfAbsent(ruleName, name -> {
+            try {
+                return config.describeConfigRules(request -> request.configRuleNames(name)).configRules().stream()
+                        .filter(rule -> rule.source() != null && rule.source().sourceIdentifier() != null)
+                        .findFirst()
+                        .map(rule -> new ConfigRuleFacts(rule.source().sourceIdentifier(),
+                                Optional.ofNullable(rule.inputParameters()).filter(parameters -> !parameters.isBlank())));
+            } catch (NoSuchConfigRuleException missing) {
+                return Optional.empty();
+            }
+        });
     }
 
     /**

@@ -26,7 +26,14 @@ public record Settings(
 
     public static final String PREFIX = "DRIFT_DEPLOY_";
 
-    /** Which Config rules count as drift, and the guards a termination must pass. */
+    /**
+     * Which Config rules count as drift, and the guards a termination must pass.
+     *
+     * @param templateInheritedRules Config rules whose drift comes with the image: a replacement
+     *                               launched from the instance's own image brings it back
+     * @param goldenImageTag         the tag that approves an image, when an APPROVED_AMIS_BY_TAG rule
+     *                               names none of its own
+     */
     public record Drift(
             List<String> ruleNames,
             Optional<String> rulePrefix,
@@ -35,7 +42,9 @@ public record Settings(
             int minHealthyPercent,
             int maxTerminationsPerGroup,
             int maxTerminationsPerAccount,
-            Duration rateWindow) {
+            Duration rateWindow,
+            List<String> templateInheritedRules,
+            TagMatcher goldenImageTag) {
 
         public boolean isDriftRule(String configRuleName) {
             return ruleNames.contains(configRuleName)
@@ -90,7 +99,9 @@ public record Settings(
                 minHealthy,
                 read.integer("MAX_TERMINATIONS_PER_GROUP", 2, 0, 10_000),
                 read.integer("MAX_TERMINATIONS_PER_ACCOUNT", 10, 0, 100_000),
-                Duration.ofMinutes(read.integer("RATE_WINDOW_MINUTES", 60, 1, 7 * 24 * 60)));
+                Duration.ofMinutes(read.integer("RATE_WINDOW_MINUTES", 60, 1, 7 * 24 * 60)),
+                read.list("TEMPLATE_INHERITED_RULES"),
+                TagMatcher.parse(PREFIX + "GOLDEN_IMAGE_TAG", read.text("GOLDEN_IMAGE_TAG", "drift-deploy-golden=true")));
         Rollout rollout = new Rollout(
                 read.text("APP_TAG", "drift-deploy:app"),
                 read.text("STRATEGY_TAG", "drift-deploy:rollout"),
