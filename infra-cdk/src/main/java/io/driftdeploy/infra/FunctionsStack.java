@@ -152,7 +152,11 @@ public final class FunctionsStack extends Stack {
                 "autoscaling:DescribeAutoScalingGroups",
                 "autoscaling:DescribeAutoScalingInstances",
                 "autoscaling:DescribeInstanceRefreshes",
-                "config:GetComplianceDetailsByResource");
+                "config:GetComplianceDetailsByResource",
+                // Rule 9: which managed rule a drift rule runs, and what the group's replacement would launch with.
+                "config:DescribeConfigRules",
+                "ec2:DescribeLaunchTemplateVersions",
+                "ec2:DescribeImages");
         permissions.terminateInOptedInGroups(drift);
 
         // The drift alarm's sweep runs every non-compliant instance through the drift path.
@@ -166,8 +170,11 @@ public final class FunctionsStack extends Stack {
                 "autoscaling:DescribeAutoScalingGroups",
                 "autoscaling:DescribeAutoScalingInstances",
                 "autoscaling:DescribeInstanceRefreshes",
-                // A guard alarm's notification names the image its refresh rolls out.
-                "ec2:DescribeLaunchTemplateVersions");
+                // A guard alarm's notification names the image its refresh rolls out; the sweep's rule 9
+                // reads the group's template version too (and DescribeConfigRules, above).
+                "ec2:DescribeLaunchTemplateVersions",
+                // The sweep's rule 9: whether the template's image carries the approved tag.
+                "ec2:DescribeImages");
         permissions.terminateInOptedInGroups(alarms);
 
         var images = functions.get(Kind.IMAGES).role();
@@ -231,6 +238,8 @@ public final class FunctionsStack extends Stack {
         env.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", Integer.toString(settings.maxTerminationsPerGroup()));
         env.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ACCOUNT", Integer.toString(settings.maxTerminationsPerAccount()));
         env.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", Integer.toString(settings.rateWindowMinutes()));
+        env.put("DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES", String.join(",", detection.templateInheritedRuleNames()));
+        env.put("DRIFT_DEPLOY_GOLDEN_IMAGE_TAG", settings.goldenImageTag().toString());
         env.put("DRIFT_DEPLOY_DRIFT_ALARMS", detection.driftAlarm().getAlarmName());
         putIfPresent(env, "DRIFT_DEPLOY_DRIFT_ALARM_PREFIX", settings.driftAlarmPrefix());
         env.put("DRIFT_DEPLOY_APP_TAG", settings.appTag());

@@ -64,6 +64,8 @@ class FunctionsStackTest {
         expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "2");
         expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ACCOUNT", "10");
         expected.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", "60");
+        expected.put("DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES", DRIFT_RULES.get(0));
+        expected.put("DRIFT_DEPLOY_GOLDEN_IMAGE_TAG", "drift-deploy-golden=true");
         expected.put("DRIFT_DEPLOY_DRIFT_ALARMS", Map.of("Fn::ImportValue", Match.stringLikeRegexp(".*DriftAlarm.*")));
         expected.put("DRIFT_DEPLOY_APP_TAG", "drift-deploy:app");
         expected.put("DRIFT_DEPLOY_STRATEGY_TAG", "drift-deploy:rollout");

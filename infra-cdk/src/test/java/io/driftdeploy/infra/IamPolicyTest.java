@@ -86,7 +86,11 @@ class IamPolicyTest {
                     "Resource", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))));
         }
         hasStatement(Kind.ALARMS, Map.of("Action", Match.arrayWith(List.of("cloudwatch:DescribeAlarms",
-                        "config:DescribeConfigRules", "ec2:DescribeLaunchTemplateVersions")),
+                        "config:DescribeConfigRules", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeImages")),
+                "Resource", "*"));
+        // Rule 9 reads which managed rule a drift rule runs, and the group's template version and image.
+        hasStatement(Kind.DRIFT, Map.of("Action", Match.arrayWith(List.of("config:DescribeConfigRules",
+                        "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeImages")),
                 "Resource", "*"));
         hasStatement(Kind.IMAGES, Map.of("Action", "imagebuilder:GetImage"));
     }
