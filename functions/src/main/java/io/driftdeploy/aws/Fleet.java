@@ -5,14 +5,18 @@ import io.driftdeploy.policy.GroupFacts.LaunchTemplateRef;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.InstanceState;
 import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
 import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
 import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
@@ -75,11 +79,21 @@ public final class Fleet {
         });
     }
 
-    /** DescribeInstanceRefreshes: whether a refresh is under way (or rolling back) on the group. */
-    public boolean refreshInProgress(String groupName) {
-        return autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(groupName))
-                .instanceRefreshes().stream()
-                .anyMatch(refresh -> ACTIVE_REFRESH.contains(refresh.status()));
+    /**
+     * The group's instance refreshes as one DescribeInstanceRefreshes page (the newest ones) shows them.
+     *
+     * @param inProgress  whether a refresh is under way (or rolling back)
+     * @param lastStarted when the newest refresh started: instances launched since may be its own
+     */
+    public record Refreshes(boolean inProgress, Optional<Instant> lastStarted) {
+    }
+
+    /** DescribeInstanceRefreshes: whether a refresh is under way on the group, and when the last one started. */
+    public Refreshes refreshes(String groupName) {
+        List<InstanceRefresh> refreshes = autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(groupName))
+                .instanceRefreshes();
+        return new Refreshes(refreshes.stream().anyMatch(refresh -> ACTIVE_REFRESH.contains(refresh.status())),
+                refreshes.stream().map(InstanceRefresh::startTime).filter(Objects::nonNull).max(Comparator.naturalOrder()));
     }
 
     /**

@@ -127,6 +127,8 @@ public final class DriftRemediation {
         private final Map<String, Object> details = new LinkedHashMap<>();
         /** Whether this decision sends the churn breaker's one alert. */
         private boolean breakerAlert;
+        /** The group's refreshes, read once for rule 6 and reused by rule 9. */
+        private Optional<Fleet.Refreshes> refreshes = Optional.empty();
 
         Attempt(Evaluation evaluation, Instant now, Announce announce) {
             this.evaluation = evaluation;
@@ -167,7 +169,7 @@ public final class DriftRemediation {
             this.guards = Optional.of(guards);
             DriftCase placed = drift;
             stopped = DriftPolicy.notProtected(instance, group, rules.protectTag())
-                    .or(() -> DriftPolicy.noRefreshInProgress(fleet.refreshInProgress(group.name())))
+                    .or(() -> DriftPolicy.noRefreshInProgress(readRefreshes(group).inProgress()))
                     // At its floor already: refused before anything is written to the ledger.
                     .or(() -> DriftPolicy.capacityGuard(allowance > 0))
                     // Rule 9, before anything is reserved: one ledger Query, then the template only when the rule needs it.
@@ -194,6 +196,13 @@ public final class DriftRemediation {
                     details, announce.announces(reason));
         }
 
+        private Fleet.Refreshes readRefreshes(GroupFacts group) {
+            if (refreshes.isEmpty()) {
+                refreshes = Optional.of(fleet.refreshes(group.name()));
+            }
+            return refreshes.get();
+        }
+
         /**
          * Rule 9, the churn breaker: the group's breaker for this rule is open, or this instance is
          * the replacement of a termination drift-deploy made for the same rule. In enforce mode the
@@ -204,7 +213,8 @@ public final class DriftRemediation {
             Optional<Instant> clearedAt = ChurnBreaker.clearedAt(group.tags());
             boolean open = ChurnBreaker.open(record.breaker(), clearedAt);
             Optional<Termination> replaced = open ? Optional.empty()
-                    : ChurnBreaker.replacing(instance, record.terminations(), clearedAt, now, settings.drift().rateWindow());
+                    : ChurnBreaker.replacing(instance, record.terminations(), clearedAt, readRefreshes(group).lastStarted(),
+                            now, settings.drift().rateWindow());
             Optional<DriftReason> stopped = ChurnBreaker.replacementDidNotCure(open, replaced);
             if (stopped.isEmpty()) {
                 return stopped;

@@ -77,10 +77,15 @@ public final class ChurnBreaker {
     /**
      * The termination whose replacement the instance is: one made within the rate window, not
      * before the clear tag's time, while the instance was not in the group, and before it was
-     * launched. EC2 reports launch times to the second, so a launch in the termination's own second counts.
+     * launched. EC2 reports launch times to the second, so a launch in the termination's own second
+     * counts. An instance refresh started since a termination replaces the group's instances with
+     * its own (a rollout, often the very fix): that termination no longer makes any instance a replacement.
+     *
+     * @param lastRefreshStarted when the group's newest instance refresh started, if it had one
      */
     public static Optional<Termination> replacing(InstanceFacts instance, List<Termination> terminations,
-                                                  Optional<Instant> clearedAt, Instant now, Duration window) {
+                                                  Optional<Instant> clearedAt, Optional<Instant> lastRefreshStarted,
+                                                  Instant now, Duration window) {
         if (instance.launchTime().isEmpty()) {
             return Optional.empty();
         }
@@ -88,6 +93,7 @@ public final class ChurnBreaker {
         return terminations.stream()
                 .filter(termination -> termination.at().plus(window).isAfter(now))
                 .filter(termination -> clearedAt.map(cleared -> !termination.at().isBefore(cleared)).orElse(true))
+                .filter(termination -> lastRefreshStarted.map(refresh -> termination.at().isAfter(refresh)).orElse(true))
                 .filter(termination -> !termination.members().contains(instance.instanceId()))
                 .filter(termination -> !launched.isBefore(termination.at().truncatedTo(ChronoUnit.SECONDS)))
                 .findFirst();

@@ -53,8 +53,18 @@ class ChurnBreakerTest {
     @MethodSource("instances")
     void aReplacementIsAnInstanceTheGroupLaunchedAfterDriftDeploysTermination(String description, InstanceFacts instance,
                                                                              Optional<Instant> clearedAt, Instant now, boolean replacement) {
-        assertThat(ChurnBreaker.replacing(instance, List.of(TERMINATION), clearedAt, now, WINDOW))
+        assertThat(ChurnBreaker.replacing(instance, List.of(TERMINATION), clearedAt, Optional.empty(), now, WINDOW))
                 .isEqualTo(replacement ? Optional.of(TERMINATION) : Optional.empty());
+    }
+
+    @Test
+    void anInstanceRefreshStartedSinceTheTerminationLaunchesItsOwnInstancesNotReplacements() {
+        InstanceFacts launched = launched("i-0000000000000000c", Optional.of(TERMINATED.plusSeconds(60)));
+        Instant now = TERMINATED.plusSeconds(120);
+        assertThat(ChurnBreaker.replacing(launched, List.of(TERMINATION), Optional.empty(), Optional.of(TERMINATED.plusSeconds(30)),
+                now, WINDOW)).isEmpty();
+        assertThat(ChurnBreaker.replacing(launched, List.of(TERMINATION), Optional.empty(), Optional.of(TERMINATED.minusSeconds(30)),
+                now, WINDOW)).contains(TERMINATION);
     }
 
     static Stream<Arguments> breakers() {
