@@ -47,6 +47,20 @@ class SettingsTest {
     }
 
     @Test
+    void rule9ReadsTheInheritedRulesAndTheGoldenImageTag() {
+        Settings.Drift defaults = Settings.from(minimal()).drift();
+        assertThat(defaults.templateInheritedRules()).isEmpty();
+        assertThat(defaults.goldenImageTag()).isEqualTo(new TagMatcher("drift-deploy-golden", "true"));
+
+        Map<String, String> env = minimal();
+        env.put("DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES", "ec2-managedinstance-inventory-blacklisted, org-baseline ");
+        env.put("DRIFT_DEPLOY_GOLDEN_IMAGE_TAG", "hardened");
+        Settings.Drift drift = Settings.from(env).drift();
+        assertThat(drift.templateInheritedRules()).containsExactly("ec2-managedinstance-inventory-blacklisted", "org-baseline");
+        assertThat(drift.goldenImageTag()).isEqualTo(new TagMatcher("hardened", null));
+    }
+
+    @Test
     void driftNeedsRules() {
         assertThatThrownBy(() -> Settings.from(minimal()).drift().requireRules())
                 .isInstanceOf(SettingsException.class)
@@ -65,6 +79,7 @@ class SettingsTest {
             "DRIFT_DEPLOY_TRUSTED_ACCOUNTS|12345|not a 12-digit AWS account id",
             "DRIFT_DEPLOY_OPT_IN_TAG|=terminate|expected key=value or key",
             "DRIFT_DEPLOY_OPT_IN_TAG|drift-deploy:remediation=|expected key=value or key",
+            "DRIFT_DEPLOY_GOLDEN_IMAGE_TAG|=true|expected key=value or key",
     })
     void aBadSettingFailsNamingTheVariable(String variable, String value, String problem) {
         Map<String, String> env = minimal();

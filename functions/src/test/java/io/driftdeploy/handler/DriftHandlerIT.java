@@ -456,6 +456,31 @@ class DriftHandlerIT {
         assertThat(newImage.path("reason").asText()).as("$Latest resolved to the new image: %s", newImage).isEqualTo("drift-confirmed");
     }
 
+    @Test
+    void anApprovedImageRuleIsCuredOnlyByAnotherImageWithTheApprovedTag() {
+        String rule = env.configRule("drift-approved-amis", "APPROVED_AMIS_BY_TAG", "{\"amisByTagKeyAndValue\": \"golden:yes\"}");
+        TestGroup sameImage = optedInGroup("same-image", 2);
+        TestGroup untagged = optedInGroup("untagged", 2);
+        untagged.newTemplateVersion(env.registerImage("untagged", Map.of("golden", "no")));
+        untagged.launchTemplateVersion("$Latest");
+        TestGroup approved = optedInGroup("approved", 2);
+        String golden = env.registerImage("golden", Map.of("golden", "yes"));
+        approved.newTemplateVersion(golden);
+        approved.launchTemplateVersion("$Latest");
+        DriftHandler handler = handler();
+
+        JsonNode own = invoke(handler, ComplianceEvents.nonCompliant(rule, sameImage.instanceIds().get(0)));
+        JsonNode notApproved = invoke(handler, ComplianceEvents.nonCompliant(rule, untagged.instanceIds().get(0)));
+        JsonNode cured = invoke(handler, ComplianceEvents.nonCompliant(rule, approved.instanceIds().get(0)));
+
+        assertThat(own.path("reason").asText()).as("%s", own).isEqualTo("replacement-would-not-cure");
+        assertThat(own.path("fix").asText()).contains("the instance's own image");
+        assertThat(notApproved.path("reason").asText()).as("%s", notApproved).isEqualTo("replacement-would-not-cure");
+        assertThat(notApproved.path("launchTemplateVersion").asLong()).isEqualTo(2);
+        assertThat(notApproved.path("fix").asText()).contains("tag the image").contains("golden=yes");
+        assertThat(cured.path("reason").asText()).as("%s", cured).isEqualTo("drift-confirmed");
+    }
+
     /** Terminates one instance for the drift rule and returns its replacement, which the group launched after. */
     private String terminateAndAwaitReplacement(DriftHandler handler, TestGroup group) {
         List<String> before = group.instanceIds();
