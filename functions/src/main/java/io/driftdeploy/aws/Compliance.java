@@ -1,8 +1,11 @@
 package io.driftdeploy.aws;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.event.ComplianceType;
 import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +22,8 @@ import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
  * alarms function's sweep lists every non-compliant resource of the drift rules.
  */
 public final class Compliance {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** GetComplianceDetailsByConfigRule's largest page. */
     private static final int PAGE_SIZE = 100;
@@ -46,8 +51,7 @@ public final class Compliance {
                 return config.describeConfigRules(request -> request.configRuleNames(name)).configRules().stream()
                         .filter(rule -> rule.source() != null && rule.source().sourceIdentifier() != null)
                         .findFirst()
-                        .map(rule -> new ConfigRuleFacts(rule.source().sourceIdentifier(),
-                                Optional.ofNullable(rule.inputParameters()).filter(parameters -> !parameters.isBlank())));
+                        .map(rule -> new ConfigRuleFacts(rule.source().sourceIdentifier(), textParameters(rule.inputParameters())));
             } catch (NoSuchConfigRuleException missing) {
                 return Optional.empty();
             }
@@ -99,6 +103,24 @@ public final class Compliance {
                 .filter(result -> ruleName.equals(ruleOf(result)))
                 .findFirst()
                 .flatMap(result -> known(result.complianceTypeAsString()));
+    }
+
+    /** InputParameters is a JSON object written by whoever made the rule; what is not text in it is left out. */
+    private static Map<String, String> textParameters(String inputParameters) {
+        if (inputParameters == null || inputParameters.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> parameters = new HashMap<>();
+            JSON.readTree(inputParameters).fields().forEachRemaining(parameter -> {
+                if (parameter.getValue().isTextual()) {
+                    parameters.put(parameter.getKey(), parameter.getValue().asText());
+                }
+            });
+            return parameters;
+        } catch (JsonProcessingException notJson) {
+            return Map.of();
+        }
     }
 
     private static String ruleOf(EvaluationResult result) {

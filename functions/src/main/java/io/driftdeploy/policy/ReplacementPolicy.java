@@ -1,9 +1,6 @@
 package io.driftdeploy.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.config.TagMatcher;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -29,8 +26,6 @@ public final class ReplacementPolicy {
     /** The launch template setting an instance must have for EC2_IMDSV2_CHECK to pass. */
     public static final String HTTP_TOKENS_REQUIRED = "required";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ReplacementPolicy() {
     }
 
@@ -46,11 +41,15 @@ public final class ReplacementPolicy {
         OTHER
     }
 
-    /** A Config rule as DescribeConfigRules describes it. */
-    public record ConfigRuleFacts(String sourceIdentifier, Optional<String> inputParameters) {
+    /**
+     * A Config rule as DescribeConfigRules describes it.
+     *
+     * @param inputParameters its InputParameters, those whose value is text
+     */
+    public record ConfigRuleFacts(String sourceIdentifier, Map<String, String> inputParameters) {
         public ConfigRuleFacts {
             Objects.requireNonNull(sourceIdentifier, "sourceIdentifier");
-            Objects.requireNonNull(inputParameters, "inputParameters");
+            inputParameters = Map.copyOf(inputParameters);
         }
     }
 
@@ -115,8 +114,7 @@ public final class ReplacementPolicy {
      * golden-image tag drift-deploy is configured with.
      */
     public static List<TagMatcher> approvedImageTags(Optional<ConfigRuleFacts> rule, TagMatcher goldenImageTag) {
-        List<TagMatcher> fromRule = rule.flatMap(ConfigRuleFacts::inputParameters)
-                .flatMap(ReplacementPolicy::approvedTagsParameter)
+        List<TagMatcher> fromRule = rule.map(facts -> facts.inputParameters().get(APPROVED_TAGS_PARAMETER))
                 .map(value -> Arrays.stream(value.split(","))
                         .map(String::trim)
                         .filter(item -> !item.isEmpty() && !item.startsWith(":"))
@@ -172,15 +170,6 @@ public final class ReplacementPolicy {
             case INHERITED_FROM_IMAGE -> replacement.sameImage();
             case OTHER -> false;
         };
-    }
-
-    private static Optional<String> approvedTagsParameter(String inputParameters) {
-        try {
-            JsonNode value = JSON.readTree(inputParameters).path(APPROVED_TAGS_PARAMETER);
-            return value.isTextual() && !value.asText().isBlank() ? Optional.of(value.asText()) : Optional.empty();
-        } catch (IOException notJson) {
-            return Optional.empty();
-        }
     }
 
     private static TagMatcher tagPair(String item) {

@@ -74,10 +74,10 @@ class ReplacementPolicyTest {
     }
 
     static Stream<Arguments> kinds() {
-        ConfigRuleFacts imds = new ConfigRuleFacts("EC2_IMDSV2_CHECK", Optional.empty());
-        ConfigRuleFacts amis = new ConfigRuleFacts("APPROVED_AMIS_BY_TAG", Optional.of("{\"amisByTagKeyAndValue\":\"golden:yes\"}"));
-        ConfigRuleFacts ssm = new ConfigRuleFacts("EC2_INSTANCE_MANAGED_BY_SSM", Optional.empty());
-        ConfigRuleFacts inventory = new ConfigRuleFacts("EC2_MANAGEDINSTANCE_INVENTORY_BLACKLISTED", Optional.empty());
+        ConfigRuleFacts imds = new ConfigRuleFacts("EC2_IMDSV2_CHECK", Map.of());
+        ConfigRuleFacts amis = new ConfigRuleFacts("APPROVED_AMIS_BY_TAG", Map.of("amisByTagKeyAndValue", "golden:yes"));
+        ConfigRuleFacts ssm = new ConfigRuleFacts("EC2_INSTANCE_MANAGED_BY_SSM", Map.of());
+        ConfigRuleFacts inventory = new ConfigRuleFacts("EC2_MANAGEDINSTANCE_INVENTORY_BLACKLISTED", Map.of("inventoryNames", "AWS:Application"));
         return Stream.of(
                 Arguments.of("imds", Optional.of(imds), List.of(), DriftKind.IMDSV2_REQUIRED),
                 Arguments.of("amis", Optional.of(amis), List.of(), DriftKind.APPROVED_IMAGE_TAG),
@@ -97,14 +97,13 @@ class ReplacementPolicyTest {
 
     @Test
     void approvedTagsComeFromTheRulesParameterElseTheGoldenImageTag() {
-        ConfigRuleFacts two = new ConfigRuleFacts("APPROVED_AMIS_BY_TAG",
-                Optional.of("{\"amisByTagKeyAndValue\": \"golden:yes, hardened\"}"));
+        ConfigRuleFacts two = new ConfigRuleFacts("APPROVED_AMIS_BY_TAG", Map.of("amisByTagKeyAndValue", "golden:yes, hardened"));
         assertThat(ReplacementPolicy.approvedImageTags(Optional.of(two), GOLDEN))
                 .containsExactly(new TagMatcher("golden", "yes"), new TagMatcher("hardened", null));
-        assertThat(ReplacementPolicy.approvedImageTags(Optional.of(new ConfigRuleFacts("APPROVED_AMIS_BY_TAG", Optional.empty())), GOLDEN))
+        assertThat(ReplacementPolicy.approvedImageTags(Optional.of(new ConfigRuleFacts("APPROVED_AMIS_BY_TAG", Map.of())), GOLDEN))
                 .containsExactly(GOLDEN);
-        assertThat(ReplacementPolicy.approvedImageTags(Optional.of(new ConfigRuleFacts("APPROVED_AMIS_BY_TAG", Optional.of("not json"))),
-                GOLDEN)).containsExactly(GOLDEN);
+        assertThat(ReplacementPolicy.approvedImageTags(Optional.of(new ConfigRuleFacts("APPROVED_AMIS_BY_TAG",
+                Map.of("amisByTagKeyAndValue", " "))), GOLDEN)).containsExactly(GOLDEN);
         assertThat(ReplacementPolicy.approvedImageTags(Optional.empty(), GOLDEN)).containsExactly(GOLDEN);
     }
 
