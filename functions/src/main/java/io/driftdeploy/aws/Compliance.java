@@ -1,9 +1,15 @@
 package io.driftdeploy.aws;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.event.ComplianceType;
+import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.config.model.ConfigRule;
 import software.amazon.awssdk.services.config.model.EvaluationResult;
@@ -17,6 +23,8 @@ import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
  */
 public final class Compliance {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** GetComplianceDetailsByConfigRule's largest page. */
     private static final int PAGE_SIZE = 100;
 
@@ -25,9 +33,30 @@ public final class Compliance {
     }
 
     private final ConfigClient config;
+    /** What DescribeConfigRules said of each rule name; a rule's source does not change under a running function. */
+    private final Map<String, Optional<ConfigRuleFacts>> rules = new ConcurrentHashMap<>();
 
     public Compliance(ConfigClient config) {
         this.config = config;
+    }
+
+    /**
+     * config:DescribeConfigRules for one rule: the managed rule it runs (Source.SourceIdentifier)
+     * and its input parameters; empty when AWS Config knows no such rule. Read once per rule for
+     * the life of this object (the function instance), since it costs a call per decision otherwise.
+     */
+    @RequiresIam("config:DescribeConfigRules")
+    public Optional<ConfigRuleFacts> rule(String ruleName) {
+        return rules.computeIfAbsent(ruleName, name -> {
+            try {
+                return config.describeConfigRules(request -> request.configRuleNames(name)).configRules().stream()
+                        .filter(rule -> rule.source() != null && rule.source().sourceIdentifier() != null)
+                        .findFirst()
+                        .map(rule -> new ConfigRuleFacts(rule.source().sourceIdentifier(), textParameters(rule.inputParameters())));
+            } catch (NoSuchConfigRuleException missing) {
+                return Optional.empty();
+            }
+        });
     }
 
     /**
@@ -78,6 +107,24 @@ public final class Compliance {
                 .filter(result -> ruleName.equals(ruleOf(result)))
                 .findFirst()
                 .flatMap(result -> known(result.complianceTypeAsString()));
+    }
+
+    /** InputParameters is a JSON object written by whoever made the rule; what is not text in it is left out. */
+    private static Map<String, String> textParameters(String inputParameters) {
+        if (inputParameters == null || inputParameters.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> parameters = new HashMap<>();
+            JSON.readTree(inputParameters).fields().forEachRemaining(parameter -> {
+                if (parameter.getValue().isTextual()) {
+                    parameters.put(parameter.getKey(), parameter.getValue().asText());
+                }
+            });
+            return parameters;
+        } catch (JsonProcessingException notJson) {
+            return Map.of();
+        }
     }
 
     private static String ruleOf(EvaluationResult result) {

@@ -2,11 +2,20 @@ package io.driftdeploy.aws;
 
 import static io.driftdeploy.aws.Ledger.text;
 
+import io.driftdeploy.policy.ChurnBreaker.Breaker;
+import io.driftdeploy.policy.ChurnBreaker.ChurnRecord;
+import io.driftdeploy.policy.ChurnBreaker.Termination;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.RateScope;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
@@ -19,7 +28,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *   <li>{@code TERMINATION#<instance>}: the one decision that terminates the instance;</li>
  *   <li>{@code RATE#<scope>#<name>} / {@code <window start>}: terminations in the window;</li>
  *   <li>{@code STORM#<scope>#<name>} / {@code <window start>}: the window's one storm alert;</li>
- *   <li>{@code CAPACITY#<group>}: terminations in flight, held briefly (see {@link #CAPACITY_HOLD}).</li>
+ *   <li>{@code CAPACITY#<group>}: terminations in flight, held briefly (see {@link #CAPACITY_HOLD});</li>
+ *   <li>{@code CHURN#<group>#<rule>} / {@code TERMINATION#<instance>}: a termination for the rule in
+ *       the group, with the group's members then, kept for the rate window;</li>
+ *   <li>{@code CHURN#<group>#<rule>} / {@code BREAKER}: the open churn breaker, which never expires:
+ *       a person clears it.</li>
  * </ul>
  */
 public final class DriftLedger {
@@ -47,6 +60,12 @@ public final class DriftLedger {
     private static final String CLAIM = "claim";
     private static final String ORDERING_TIMESTAMP = "orderingTimestamp";
     private static final String COMPLIANCE = "compliance";
+    private static final String BREAKER = "BREAKER";
+    private static final String TERMINATION_PREFIX = "TERMINATION#";
+    private static final String OPENED_AT = "openedAt";
+    private static final String AT = "at";
+    private static final String INSTANCE = "instance";
+    private static final String MEMBERS = "members";
 
     private final Ledger ledger;
 
@@ -137,6 +156,69 @@ public final class DriftLedger {
         giveBack(capacityKey(group), CLAIM);
     }
 
+    /**
+     * Remembers a termination for the churn breaker, until the rate window after it ends. A
+     * repeat finds it written and leaves it as it is.
+     */
+    public void recordTermination(String group, String rule, Termination termination, Duration window) {
+        Map<String, AttributeValue> attributes = new HashMap<>();
+        attributes.put(AT, Ledger.number(termination.at().toEpochMilli()));
+        attributes.put(INSTANCE, text(termination.instanceId()));
+        if (!termination.members().isEmpty()) {
+            attributes.put(MEMBERS, AttributeValue.fromSs(List.copyOf(termination.members())));
+        }
+        ledger.claim(churnKey(group, rule), TERMINATION_PREFIX + termination.instanceId(), attributes,
+                termination.at().plus(window));
+    }
+
+    /** The open breaker and the remembered terminations of the group for the rule: one Query. */
+    public ChurnRecord churn(String group, String rule) {
+        Optional<Breaker> breaker = Optional.empty();
+        List<Termination> terminations = new ArrayList<>();
+        for (Map<String, AttributeValue> item : ledger.query(churnKey(group, rule))) {
+            String sk = item.get(Ledger.SORT_KEY).s();
+            if (BREAKER.equals(sk)) {
+                breaker = Optional.of(new Breaker(instant(item.get(OPENED_AT)), item.get(INSTANCE).s()));
+            } else if (sk.startsWith(TERMINATION_PREFIX)) {
+                AttributeValue members = item.get(MEMBERS);
+                terminations.add(new Termination(item.get(INSTANCE).s(), instant(item.get(AT)),
+                        members == null ? Set.of() : Set.copyOf(members.ss())));
+            }
+        }
+        return new ChurnRecord(breaker, terminations);
+    }
+
+    /**
+     * Opens the group's breaker for the rule; true for exactly one caller, the one that sends the
+     * alert. A breaker opened before {@code clearedAt} (the group's clear tag) counts as cleared
+     * and is opened afresh.
+     */
+    public boolean openBreaker(String group, String rule, String instanceId, String eventId, Instant now,
+                               Optional<Instant> clearedAt) {
+        return ledger.claimUnlessAtLeast(churnKey(group, rule), BREAKER,
+                Map.of(OPENED_AT, Ledger.number(now.toEpochMilli()), INSTANCE, text(instanceId), "eventId", text(eventId),
+                        "openedAtText", text(now.toString())),
+                OPENED_AT, clearedAt.map(Instant::toEpochMilli).orElse(0L));
+    }
+
+    /**
+     * A person clears the breaker: it is deleted only while it is still the one read (a breaker
+     * opened again meanwhile stays), then the terminations it was opened for, so their
+     * replacements are judged afresh. Returns the breaker cleared; empty when none was open. Safe
+     * to repeat: every delete is conditional on what was read.
+     */
+    public Optional<Breaker> clearBreaker(String group, String rule) {
+        String pk = churnKey(group, rule);
+        ChurnRecord record = churn(group, rule);
+        Optional<Breaker> cleared = record.breaker()
+                .filter(open -> ledger.deleteIf(pk, BREAKER, OPENED_AT, Ledger.number(open.openedAt().toEpochMilli())));
+        cleared.ifPresent(open -> record.terminations().stream()
+                .filter(termination -> !termination.at().isAfter(open.openedAt()))
+                .forEach(termination -> ledger.deleteIf(pk, TERMINATION_PREFIX + termination.instanceId(), AT,
+                        Ledger.number(termination.at().toEpochMilli()))));
+        return cleared;
+    }
+
     private void giveBack(String pk, String sk) {
         try {
             ledger.decrement(pk, sk);
@@ -164,6 +246,14 @@ public final class DriftLedger {
 
     private static String rateKey(RateScope scope, String name) {
         return "RATE#" + scope.label() + "#" + name;
+    }
+
+    private static String churnKey(String group, String rule) {
+        return "CHURN#" + group + "#" + rule;
+    }
+
+    private static Instant instant(AttributeValue epochMillis) {
+        return Instant.ofEpochMilli(Long.parseLong(epochMillis.n()));
     }
 
     private static String capacityKey(String group) {

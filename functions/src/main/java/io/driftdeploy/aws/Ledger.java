@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -67,6 +68,32 @@ public final class Ledger {
         }
     }
 
+    /**
+     * Claims a key that never expires, unless a claim already holds it whose {@code attribute} is
+     * at or above {@code bound}: true for the one caller that wrote it. With a bound of zero it is
+     * {@link #claim} without expiry; a higher bound lets a claim a person cleared as of that time
+     * be claimed afresh.
+     */
+    @RequiresIam("dynamodb:PutItem")
+    public boolean claimUnlessAtLeast(String pk, String sk, Map<String, AttributeValue> attributes, String attribute,
+                                      long bound) {
+        return putIf(item(pk, sk, attributes, Optional.empty()), "attribute_not_exists(#pk) OR #attribute < :bound",
+                Map.of("#pk", PARTITION_KEY, "#attribute", attribute), Map.of(":bound", number(bound)));
+    }
+
+    /** Every item under the partition key (Query, consistent, all pages), in sort key order. */
+    @RequiresIam("dynamodb:Query")
+    public List<Map<String, AttributeValue>> query(String pk) {
+        return dynamoDb.queryPaginator(request -> request
+                        .tableName(table)
+                        .keyConditionExpression("#pk = :pk")
+                        .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))
+                        .expressionAttributeValues(Map.of(":pk", text(partitionKey(pk))))
+                        .consistentRead(true))
+                .items().stream()
+                .toList();
+    }
+
     /** Removes a claim, so that an event whose handling failed before acting can be retried. */
     @RequiresIam("dynamodb:DeleteItem")
     public void release(String pk, String sk) {
@@ -89,16 +116,22 @@ public final class Ledger {
                               Map<String, AttributeValue> attributes, Instant expiresAt) {
         Map<String, AttributeValue> values = new HashMap<>(attributes);
         values.put(orderAttribute, number(order.toEpochMilli()));
-        Map<String, AttributeValue> item = item(pk, sk, values, expiresAt);
+        return putIf(item(pk, sk, values, expiresAt), "attribute_not_exists(#pk) OR #order < :order",
+                Map.of("#pk", PARTITION_KEY, "#order", orderAttribute), Map.of(":order", number(order.toEpochMilli())));
+    }
+
+    /** PutItem under the condition; false when DynamoDB found it false. */
+    private boolean putIf(Map<String, AttributeValue> item, String condition, Map<String, String> names,
+                          Map<String, AttributeValue> values) {
         try {
             dynamoDb.putItem(request -> request
                     .tableName(table)
                     .item(item)
-                    .conditionExpression("attribute_not_exists(#pk) OR #order < :order")
-                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#order", orderAttribute))
-                    .expressionAttributeValues(Map.of(":order", number(order.toEpochMilli()))));
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
             return true;
-        } catch (ConditionalCheckFailedException notNewer) {
+        } catch (ConditionalCheckFailedException conditionFailed) {
             return false;
         }
     }
@@ -298,9 +331,14 @@ public final class Ledger {
 
     private static Map<String, AttributeValue> item(String pk, String sk, Map<String, AttributeValue> attributes,
                                                     Instant expiresAt) {
+        return item(pk, sk, attributes, Optional.of(expiresAt));
+    }
+
+    private static Map<String, AttributeValue> item(String pk, String sk, Map<String, AttributeValue> attributes,
+                                                    Optional<Instant> expiresAt) {
         Map<String, AttributeValue> item = new HashMap<>(attributes);
         item.putAll(key(pk, sk));
-        item.put(EXPIRES_AT, number(expiresAt.getEpochSecond()));
+        expiresAt.ifPresent(at -> item.put(EXPIRES_AT, number(at.getEpochSecond())));
         return item;
     }
 }

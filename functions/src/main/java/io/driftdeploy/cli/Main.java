@@ -14,13 +14,14 @@ import picocli.CommandLine.Command;
                 "Immutable infrastructure on AWS: drifted EC2 instances are replaced from the golden image,",
                 "new golden images roll out by Auto Scaling instance refresh.",
                 "",
-                "Run a function on an event file, dry-run it, replay or redrive events, publish a golden image."},
+                "Run a function on an event file, dry-run it, replay or redrive events, publish a golden image,",
+                "clear a churn breaker."},
         footer = {
                 "",
                 "Start here:  drift-deploy demo        (plays the whole story on a local emulator; no AWS account needed)",
                 "Help on one command:  drift-deploy help COMMAND"},
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, InvokeCommand.class, ReplayCommand.class, RedriveCommand.class,
-                PublishImageCommand.class})
+                PublishImageCommand.class, ClearBreakerCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -30,7 +30,14 @@ public record Settings(
     /** The golden-image tag by default: the CDK app's {@code goldenImageTag} default, which the drift rule checks. */
     public static final String DEFAULT_GOLDEN_IMAGE_TAG = Setting.GOLDEN_IMAGE_TAG_DEFAULT;
 
-    /** Which Config rules count as drift, and the guards a termination must pass. */
+    /**
+     * Which Config rules count as drift, and the guards a termination must pass.
+     *
+     * @param templateInheritedRules Config rules whose drift comes with the image: a replacement
+     *                               launched from the instance's own image brings it back
+     * @param goldenImageTag         the tag that approves an image, when an APPROVED_AMIS_BY_TAG rule
+     *                               names none of its own
+     */
     public record Drift(
             List<String> ruleNames,
             Optional<String> rulePrefix,
@@ -40,7 +47,9 @@ public record Settings(
             String minHealthyTag,
             int maxTerminationsPerGroup,
             int maxTerminationsPerAccount,
-            Duration rateWindow) {
+            Duration rateWindow,
+            List<String> templateInheritedRules,
+            TagMatcher goldenImageTag) {
 
         public boolean isDriftRule(String configRuleName) {
             return ruleNames.contains(configRuleName)
@@ -109,6 +118,7 @@ public record Settings(
     private static Settings read(SettingReader read) {
         int minHealthy = read.integer(Setting.MIN_HEALTHY_PERCENT);
         String minHealthyTag = read.text(Setting.MIN_HEALTHY_TAG);
+        TagMatcher goldenImageTag = tag(read, Setting.GOLDEN_IMAGE_TAG);
         Drift drift = new Drift(
                 read.list(Setting.DRIFT_RULES),
                 read.optionalText(Setting.DRIFT_RULE_PREFIX),
@@ -118,7 +128,9 @@ public record Settings(
                 minHealthyTag,
                 read.integer(Setting.MAX_TERMINATIONS_PER_GROUP),
                 read.integer(Setting.MAX_TERMINATIONS_PER_ACCOUNT),
-                Duration.ofMinutes(read.integer(Setting.RATE_WINDOW_MINUTES)));
+                Duration.ofMinutes(read.integer(Setting.RATE_WINDOW_MINUTES)),
+                read.list(Setting.TEMPLATE_INHERITED_RULES),
+                goldenImageTag);
         Rollout rollout = new Rollout(
                 read.text(Setting.APP_TAG),
                 read.text(Setting.STRATEGY_TAG),
@@ -128,7 +140,7 @@ public record Settings(
                 minHealthy,
                 minHealthyTag,
                 read.integer(Setting.INSTANCE_WARMUP_SECONDS),
-                tag(read, Setting.GOLDEN_IMAGE_TAG));
+                goldenImageTag);
         Alarms alarms = new Alarms(read.list(Setting.DRIFT_ALARMS), read.optionalText(Setting.DRIFT_ALARM_PREFIX));
         return new Settings(
                 read.text(Setting.TOPIC_ARN),

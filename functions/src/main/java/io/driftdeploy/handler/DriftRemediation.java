@@ -7,6 +7,10 @@ import io.driftdeploy.aws.Fleet;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.policy.ChurnBreaker;
+import io.driftdeploy.policy.ChurnBreaker.Breaker;
+import io.driftdeploy.policy.ChurnBreaker.ChurnRecord;
+import io.driftdeploy.policy.ChurnBreaker.Termination;
 import io.driftdeploy.policy.DriftCase;
 import io.driftdeploy.policy.DriftDecision;
 import io.driftdeploy.policy.DriftPolicy;
@@ -18,16 +22,22 @@ import io.driftdeploy.policy.GroupFacts;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.MinHealthy;
 import io.driftdeploy.policy.RateScope;
+import io.driftdeploy.policy.ReplacementPolicy;
+import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
+import io.driftdeploy.policy.ReplacementPolicy.DriftKind;
+import io.driftdeploy.policy.ReplacementPolicy.Replacement;
+import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
 import io.driftdeploy.policy.Report;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The drift path: decide on one evaluation by the eight safety rules, act on it, report it.
+ * The drift path: decide on one evaluation by the nine safety rules, act on it, report it.
  * The drift function runs it for each compliance-change event; the alarms function's sweep runs
  * it for each non-compliant instance it finds (with an event id of its own per evaluation). The
  * guards that span decisions (duplicates, in-flight capacity, rate limits, the storm circuit)
@@ -35,7 +45,9 @@ import java.util.Optional;
  *
  * <p>Facts are gathered in rule order and only while the rules hold, so a decision makes as few
  * AWS calls as it can: an enforced termination reads EC2, Auto Scaling (group, refreshes) and
- * Config once each and terminates once.
+ * Config once each and terminates once; rule 9 adds a ledger Query and, for a rule whose kind it
+ * judges, the launch template version (and for an approved-image rule the image), plus
+ * DescribeConfigRules once per rule for the life of the function instance.
  */
 public final class DriftRemediation {
 
@@ -112,6 +124,12 @@ public final class DriftRemediation {
         /** Set once the instance's group is known; until then nothing is reserved. */
         private Optional<TerminationGuards> guards = Optional.empty();
         private boolean terminated;
+        /** Facts only this outcome has (the template to fix, the termination replaced, the activity id). */
+        private final Map<String, Object> details = new LinkedHashMap<>();
+        /** Whether this decision sends the churn breaker's one alert. */
+        private boolean breakerAlert;
+        /** The group's refreshes, read once for rule 6 and reused by rule 9. */
+        private Optional<Fleet.Refreshes> refreshes = Optional.empty();
 
         Attempt(Evaluation evaluation, Instant now, Announce announce) {
             this.evaluation = evaluation;
@@ -153,10 +171,13 @@ public final class DriftRemediation {
             this.guards = Optional.of(guards);
             DriftCase placed = drift;
             stopped = DriftPolicy.notProtected(instance, group, rules.protectTag())
-                    .or(() -> DriftPolicy.noRefreshInProgress(fleet.refreshInProgress(group.name())))
+                    .or(() -> DriftPolicy.noRefreshInProgress(readRefreshes(group).inProgress()))
                     .or(() -> DriftPolicy.validGroupTag(minHealthy))
                     // At its floor already: refused before anything is written to the ledger.
                     .or(() -> DriftPolicy.capacityGuard(allowance > 0))
+                    // Rule 9, before anything is reserved: one ledger Query, then the template only when the rule needs it.
+                    .or(() -> churnBreaker(placed, instance, group))
+                    .or(() -> replacementWouldCure(instance, group))
                     .or(() -> DriftPolicy.notAlreadyTerminating(guards.claimTermination()))
                     .or(() -> DriftPolicy.capacityGuard(guards.holdCapacity(group.name(), allowance)))
                     // Last of the guards, so it counts only terminations every other guard allows.
@@ -166,13 +187,105 @@ public final class DriftRemediation {
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
             if (reason != DriftReason.DRIFT_CONFIRMED) {
                 guards.giveBack();
-                boolean aboutTheFloor = reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.INVALID_GROUP_TAG;
-                return report(placed, reason, List.of(), aboutTheFloor ? minHealthy.facts() : Map.of(), announce);
+                if (reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.INVALID_GROUP_TAG) {
+                    details.putAll(minHealthy.facts());
+                }
+                // The churn breaker's one alert is sent by whoever opened it, and by no later decision.
+                boolean announced = reason == DriftReason.REPLACEMENT_DID_NOT_CURE ? breakerAlert : announce.announces(reason);
+                return report(placed, reason, List.of(), details, announced);
             }
             String activityId = fleet.terminate(evaluation.instanceId());
             terminated = true;
+            details.put("activityId", activityId);
+            rememberTermination(group);
             return report(placed, reason, List.of("TerminateInstanceInAutoScalingGroup " + evaluation.instanceId()),
-                    Map.of("activityId", activityId), announce);
+                    details, announce.announces(reason));
+        }
+
+        private Fleet.Refreshes readRefreshes(GroupFacts group) {
+            if (refreshes.isEmpty()) {
+                refreshes = Optional.of(fleet.refreshes(group.name()));
+            }
+            return refreshes.get();
+        }
+
+        /**
+         * Rule 9, the churn breaker: the group's breaker for this rule is open, or this instance is
+         * the replacement of a termination drift-deploy made for the same rule. In enforce mode the
+         * first such decision opens the breaker (a conditional write) and sends its one alert.
+         */
+        private Optional<DriftReason> churnBreaker(DriftCase drift, InstanceFacts instance, GroupFacts group) {
+            ChurnRecord record = ledger.churn(group.name(), evaluation.ruleName());
+            Optional<Instant> clearedAt = ChurnBreaker.clearedAt(group.tags());
+            boolean open = ChurnBreaker.open(record.breaker(), clearedAt);
+            Optional<Termination> replaced = open ? Optional.empty()
+                    : ChurnBreaker.replacing(instance, record.terminations(), clearedAt, readRefreshes(group).lastStarted(),
+                            now, settings.drift().rateWindow());
+            Optional<DriftReason> stopped = ChurnBreaker.replacementDidNotCure(open, replaced);
+            if (stopped.isEmpty()) {
+                return stopped;
+            }
+            if (open) {
+                Breaker breaker = record.breaker().orElseThrow();
+                details.put("breakerOpenedAt", breaker.openedAt().toString());
+                details.put("breakerOpenedBy", breaker.instanceId());
+            }
+            replaced.ifPresent(termination -> {
+                details.put("replaces", termination.instanceId());
+                details.put("replacedAt", termination.at().toString());
+                // Dry run opens nothing, and says what enforce would: open the breaker and alert.
+                breakerAlert = drift.mode() != Mode.ENFORCE || ledger.openBreaker(group.name(), evaluation.ruleName(),
+                        evaluation.instanceId(), evaluation.eventId(), now, clearedAt);
+            });
+            details.put("clearWith", DriftReports.clearBreakerHint(group.name(), evaluation.ruleName()));
+            return stopped;
+        }
+
+        /**
+         * Rule 9, the replacement would cure: the group's launch template version and its image are
+         * read only for a rule whose kind says what they must hold (config:DescribeConfigRules once
+         * per rule and function instance, ec2:DescribeLaunchTemplateVersions, and ec2:DescribeImages
+         * for an approved-image rule whose template names another image).
+         */
+        private Optional<DriftReason> replacementWouldCure(InstanceFacts instance, GroupFacts group) {
+            Settings.Drift rules = settings.drift();
+            String ruleName = evaluation.ruleName();
+            Optional<ConfigRuleFacts> configRule = rules.templateInheritedRules().contains(ruleName)
+                    ? Optional.empty() : compliance.rule(ruleName);
+            DriftKind kind = ReplacementPolicy.kind(ruleName, configRule, rules.templateInheritedRules());
+            if (!ReplacementPolicy.judgesTemplate(kind)) {
+                return Optional.empty();
+            }
+            Optional<TemplateVersionFacts> template = group.launchTemplate().flatMap(fleet::templateVersion);
+            Optional<Map<String, String>> imageTags = ReplacementPolicy.judgesImageTags(kind, instance.imageId(), template)
+                    ? template.flatMap(TemplateVersionFacts::imageId).flatMap(fleet::imageTags) : Optional.empty();
+            Replacement replacement = new Replacement(kind, instance.imageId(), template, imageTags,
+                    ReplacementPolicy.approvedImageTags(configRule, rules.goldenImageTag()));
+            Optional<DriftReason> stopped = ReplacementPolicy.replacementWouldCure(replacement);
+            stopped.ifPresent(reason -> {
+                template.ifPresent(version -> {
+                    details.put("launchTemplateId", version.launchTemplateId());
+                    details.put("launchTemplateVersion", version.versionNumber());
+                    version.imageId().ifPresent(image -> details.put("templateImageId", image));
+                });
+                instance.imageId().ifPresent(image -> details.put("instanceImageId", image));
+                details.put("fix", ReplacementPolicy.whatToFix(replacement));
+            });
+            return stopped;
+        }
+
+        /**
+         * The churn breaker needs to know this termination when the replacement is flagged. The
+         * instance is gone already, so a failure to write is reported, not thrown: the decision
+         * stands and a retry would find the event a duplicate.
+         */
+        private void rememberTermination(GroupFacts group) {
+            try {
+                ledger.recordTermination(group.name(), evaluation.ruleName(),
+                        new Termination(evaluation.instanceId(), now, group.members()), settings.drift().rateWindow());
+            } catch (RuntimeException failure) {
+                details.put("churnRecord", "not written: " + failure.getMessage());
+            }
         }
 
         /**
@@ -228,8 +341,13 @@ public final class DriftRemediation {
 
     private Map<String, Object> report(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details,
                                        Announce announce) {
+        return report(drift, reason, actions, details, announce.announces(reason));
+    }
+
+    private Map<String, Object> report(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details,
+                                       boolean announced) {
         Report report = DriftReports.decision(drift, reason, actions, details);
-        Map<String, Object> result = reporter.report(announce.announces(reason) ? report : report.withoutNotification());
+        Map<String, Object> result = reporter.report(announced ? report : report.withoutNotification());
         if (reason == DriftReason.DRIFT_CONFIRMED) {
             reporter.telemetry().count(Map.of("Terminated", 1), Map.of());
         } else {

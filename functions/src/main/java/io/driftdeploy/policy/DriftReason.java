@@ -48,6 +48,12 @@ public enum DriftReason {
             "the group reached its termination limit for this window (drift storm: remediation paused)"),
     ACCOUNT_RATE_LIMIT(DriftRule.RATE_GUARD, NOTIFY, "account-rate-limit",
             "the account reached its termination limit for this window (drift storm: remediation paused)"),
+    REPLACEMENT_WOULD_NOT_CURE(DriftRule.REPLACEMENT_CURES, NOTIFY, "replacement-would-not-cure",
+            "the group would launch the replacement with the same offending property (launch template or image):"
+                    + " fix that first, or the replacement comes back drifted"),
+    REPLACEMENT_DID_NOT_CURE(DriftRule.REPLACEMENT_CURES, NOTIFY, "replacement-did-not-cure",
+            "the instance is drift-deploy's own replacement and the same rule flags it again: remediation of this rule"
+                    + " in this group is stopped until a person clears the churn breaker"),
     DRY_RUN(DriftRule.MODE, NOTIFY, "dry-run",
             "every safety rule holds and enforce mode would terminate it, but the mode is dry-run"),
     DRIFT_CONFIRMED(DriftRule.MODE, TERMINATE, "drift-confirmed",

@@ -17,6 +17,9 @@ public final class DriftReports {
     public static final String DRIFT_KIND = "drift";
     public static final String STORM_KIND = "storm";
     public static final String STORM_DECISION = "pause";
+    public static final String CLI_FUNCTION = "cli";
+    public static final String BREAKER_CLEARED_DECISION = "clear";
+    public static final String BREAKER_CLEARED_REASON = "breaker-cleared";
 
     private DriftReports() {
     }
@@ -40,7 +43,7 @@ public final class DriftReports {
                 // The first delivery already told the team; a duplicate is audited and logged only.
                 ? Optional.empty()
                 : Optional.of(new Notification(DRIFT_KIND, severity(reason), decision, drift.app(), drift.group(),
-                        subject(drift, reason), summary(drift, reason),
+                        subject(drift, reason), summary(drift, reason, facts),
                         notificationFacts(evaluation.eventId(), decision, reason.label(), drift.mode(), facts)));
         return new Report(FUNCTION, evaluation.eventId(), evaluation.instanceId(), decision, reason.label(),
                 Optional.of(drift.mode()), actions, facts, notification);
@@ -99,7 +102,33 @@ public final class DriftReports {
         return all;
     }
 
+    /** How a person clears the churn breaker of a group and rule, for the alert and every later report. */
+    public static String clearBreakerHint(String group, String rule) {
+        return "drift-deploy clear-breaker --group " + group + " --rule " + rule + ", or tag the group "
+                + ChurnBreaker.CLEARED_TAG + "=<UTC time now, e.g. 2026-01-01T12:00:00Z>";
+    }
+
+    /**
+     * The audit record of a person clearing a churn breaker (drift-deploy clear-breaker): nothing
+     * is announced, the person is there.
+     */
+    public static Report breakerCleared(String group, String rule, ChurnBreaker.Breaker breaker, Instant at) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("group", group);
+        facts.put("rule", rule);
+        facts.put("breakerOpenedAt", breaker.openedAt().toString());
+        facts.put("breakerOpenedBy", breaker.instanceId());
+        facts.put("clearedAt", at.toString());
+        return new Report(CLI_FUNCTION, "clear-breaker#" + group + "#" + rule + "#" + breaker.openedAt().toEpochMilli(),
+                group, BREAKER_CLEARED_DECISION, BREAKER_CLEARED_REASON, Optional.empty(),
+                List.of("DeleteItem CHURN#" + group + "#" + rule + " BREAKER"), facts, Optional.empty());
+    }
+
     private static Notification.Severity severity(DriftReason reason) {
+        if (reason == DriftReason.REPLACEMENT_DID_NOT_CURE) {
+            // Churn: remediation of a rule stopped for a whole group until a person acts.
+            return Notification.Severity.HIGH;
+        }
         return switch (reason.decision()) {
             case TERMINATE -> Notification.Severity.WARNING;
             // Dry run is the expected outcome while observing; every other unremediated drift needs a person.
@@ -112,14 +141,18 @@ public final class DriftReports {
         String where = drift.instanceId() + drift.group().map(group -> " in " + group).orElse("");
         return switch (reason.decision()) {
             case TERMINATE -> "drift-deploy: terminated drifted " + where;
-            case NOTIFY -> reason == DriftReason.DRY_RUN
-                    ? "drift-deploy: dry-run, would terminate drifted " + where
-                    : "drift-deploy: drift on " + where + " not remediated (" + reason.label() + ")";
+            case NOTIFY -> switch (reason) {
+                case DRY_RUN -> "drift-deploy: dry-run, would terminate drifted " + where;
+                case REPLACEMENT_DID_NOT_CURE -> "drift-deploy: churn on " + where + ", remediation of "
+                        + drift.evaluation().ruleName() + " stopped";
+                case REPLACEMENT_WOULD_NOT_CURE -> "drift-deploy: replacement would not cure drift on " + where;
+                default -> "drift-deploy: drift on " + where + " not remediated (" + reason.label() + ")";
+            };
             case SKIP -> "drift-deploy: skipped " + where + " (" + reason.label() + ")";
         };
     }
 
-    private static String summary(DriftCase drift, DriftReason reason) {
+    private static String summary(DriftCase drift, DriftReason reason, Map<String, Object> facts) {
         Evaluation evaluation = drift.evaluation();
         String lead = switch (reason.decision()) {
             case TERMINATE -> "Terminated ";
@@ -128,6 +161,23 @@ public final class DriftReports {
         };
         return lead + evaluation.instanceId() + drift.group().map(group -> " (group " + group + ")").orElse("")
                 + ": AWS Config rule " + evaluation.ruleName() + " evaluated it " + evaluation.compliance().name()
-                + "; " + reason.explanation() + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "].";
+                + "; " + reason.explanation() + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
+                + action(facts);
+    }
+
+    /** What a person has to do, when the facts say (rule 9). */
+    private static String action(Map<String, Object> facts) {
+        StringBuilder action = new StringBuilder();
+        if (facts.containsKey("fix")) {
+            action.append(" To fix: ").append(facts.get("fix")).append('.');
+        }
+        if (facts.containsKey("replaces")) {
+            action.append(" It replaced ").append(facts.get("replaces")).append(", terminated at ").append(facts.get("replacedAt"))
+                    .append(": fix the launch template or image, then clear the breaker.");
+        }
+        if (facts.containsKey("clearWith")) {
+            action.append(" Clear with: ").append(facts.get("clearWith")).append('.');
+        }
+        return action.toString();
     }
 }

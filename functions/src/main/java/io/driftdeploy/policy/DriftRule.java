@@ -1,8 +1,10 @@
 package io.driftdeploy.policy;
 
 /**
- * The eight safety rules of DESIGN.md "Safety rules — drift", in the order a decision applies
- * them. A termination happens only when every one holds; {@link DriftReason} says which one did not.
+ * The safety rules of drift remediation, numbered as the README's reason table
+ * numbers them. A termination happens only when every one holds; {@link DriftReason} says which
+ * one did not. Rule 9 came last and keeps the numbers of the others: it is applied after the
+ * cheap checks of rules 4 to 6 and before anything is reserved in the ledger.
  */
 public enum DriftRule {
     DRIFT_EVALUATION(1, "drift-evaluation"),
@@ -12,7 +14,9 @@ public enum DriftRule {
     NOT_PROTECTED(5, "not-protected"),
     CAPACITY_GUARD(6, "capacity-guard"),
     RATE_GUARD(7, "rate-guard"),
-    MODE(8, "mode");
+    MODE(8, "mode"),
+    /** The group's replacement would not carry the offending property, and drift-deploy's last replacement did not. */
+    REPLACEMENT_CURES(9, "replacement-cures");
 
     private final int number;
     private final String label;

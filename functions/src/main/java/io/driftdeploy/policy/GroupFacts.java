@@ -2,6 +2,8 @@ package io.driftdeploy.policy;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Auto Scaling group of an instance, as described at decision time.
@@ -10,6 +12,10 @@ import java.util.Objects;
  * @param memberLifecycleState the evaluated instance's lifecycle state in the group (InService,
  *                             Standby, Pending, Terminating, ...), as Auto Scaling names it
  * @param memberScaleInProtected whether the evaluated instance is protected from scale in
+ * @param launchTemplate       the launch template and version the group launches replacements
+ *                             from, as the group names them; empty for a launch configuration, or
+ *                             a mixed instances policy whose overrides name other templates
+ * @param members              the ids of every instance the group lists now
  */
 public record GroupFacts(
         String name,
@@ -17,7 +23,9 @@ public record GroupFacts(
         int desiredCapacity,
         int healthyInService,
         String memberLifecycleState,
-        boolean memberScaleInProtected) {
+        boolean memberScaleInProtected,
+        Optional<LaunchTemplateRef> launchTemplate,
+        Set<String> members) {
 
     public static final String IN_SERVICE = "InService";
 
@@ -25,5 +33,15 @@ public record GroupFacts(
         Objects.requireNonNull(name, "name");
         tags = Map.copyOf(tags);
         Objects.requireNonNull(memberLifecycleState, "memberLifecycleState");
+        Objects.requireNonNull(launchTemplate, "launchTemplate");
+        members = Set.copyOf(members);
+    }
+
+    /** A launch template as a group names it: the version may be a number, {@code $Latest} or {@code $Default}. */
+    public record LaunchTemplateRef(String launchTemplateId, String version) {
+        public LaunchTemplateRef {
+            Objects.requireNonNull(launchTemplateId, "launchTemplateId");
+            Objects.requireNonNull(version, "version");
+        }
     }
 }

@@ -52,7 +52,10 @@ class CliUsageTest {
                 List.of("replay", "--archive", "a", "--from", "now", "--to", "-1h"),
                 List.of("redrive"),
                 List.of("redrive", "--dlq", "q", "--max", "0"),
-                List.of("redrive", "--dlq", "q", "--max", "many"));
+                List.of("redrive", "--dlq", "q", "--max", "many"),
+                List.of("clear-breaker"),
+                List.of("clear-breaker", "--group", "web"),
+                List.of("clear-breaker", "--rule", "drift-imdsv2"));
     }
 
     @ParameterizedTest

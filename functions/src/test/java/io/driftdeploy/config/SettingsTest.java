@@ -63,6 +63,21 @@ class SettingsTest {
     }
 
     @Test
+    void rule9ReadsTheInheritedRulesAndTheGoldenImageTag() {
+        Settings.Drift defaults = Settings.from(minimal()).drift();
+        assertThat(defaults.templateInheritedRules()).isEmpty();
+        assertThat(defaults.goldenImageTag()).isEqualTo(new TagMatcher("drift-deploy-golden", "true"));
+
+        Map<String, String> env = minimal();
+        env.put("DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES", "ec2-managedinstance-inventory-blacklisted, org-baseline ");
+        env.put("DRIFT_DEPLOY_GOLDEN_IMAGE_TAG", "hardened=yes");
+        Settings.Drift drift = Settings.from(env).drift();
+        assertThat(drift.templateInheritedRules()).containsExactly("ec2-managedinstance-inventory-blacklisted", "org-baseline");
+        // key=value only: publish-image writes the pair onto the AMI (a bare key is refused, see above).
+        assertThat(drift.goldenImageTag()).isEqualTo(new TagMatcher("hardened", "yes"));
+    }
+
+    @Test
     void driftNeedsRules() {
         assertThatThrownBy(() -> Settings.from(minimal()).drift().requireRules())
                 .isInstanceOf(SettingsException.class)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.testing.ComplianceEvents;
+import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
 import io.driftdeploy.testing.TestGroup;
@@ -434,6 +435,156 @@ class DriftHandlerIT {
         assertThat(reasons).as("90 %% of 10 allows exactly one out at a time").containsEntry("drift-confirmed", 1L)
                 .containsEntry("capacity-guard", 9L);
         assertThat(lowest).isGreaterThanOrEqualTo(9);
+    }
+
+    // Rule 9: the replacement would cure, and the churn breaker.
+
+    @Test
+    void aTemplateThatAllowsImdsv1WouldLaunchTheSameDriftSoNothingIsTerminated() {
+        TestGroup group = env.group("imdsv1").instances(2).tag(OPT_IN_KEY, "terminate").httpTokens("optional").create();
+        String instance = group.instanceIds().get(0);
+        String rule = env.configRule("drift-imdsv2", "EC2_IMDSV2_CHECK", "{}");
+
+        JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(rule, instance));
+
+        assertNotTerminated(result, "notify", "replacement-would-not-cure", instance);
+        assertThat(result.path("launchTemplateId").asText()).isEqualTo(group.launchTemplateId);
+        assertThat(result.path("launchTemplateVersion").asLong()).isEqualTo(1);
+        ReceivedNotification notification = env.awaitNotifications(1, NOTIFIED).get(0);
+        assertThat(notification.attributes()).containsEntry("severity", "warning");
+        assertThat(notification.body().path("summary").asText()).contains("HttpTokens=required")
+                .contains(group.launchTemplateId + " version 1");
+        assertThat(rateCounters()).as("decided before anything is reserved").isEmpty();
+    }
+
+    @Test
+    void aRuleDeclaredInheritedFromTheImageIsNotCuredByTheSameImage() {
+        TestGroup group = optedInGroup("inherited", 2);
+        String instance = group.instanceIds().get(0);
+
+        JsonNode result = invoke(handler(Map.of("DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES", driftRule)),
+                ComplianceEvents.nonCompliant(driftRule, instance).resourceType("AWS::SSM::ManagedInstanceInventory"));
+
+        assertNotTerminated(result, "notify", "replacement-would-not-cure", instance);
+        assertThat(result.path("templateImageId").asText()).isEqualTo(env.baseImageId);
+        assertThat(result.path("instanceImageId").asText()).isEqualTo(env.baseImageId);
+    }
+
+    @Test
+    void aTemplateThatFixesTheDriftLetsTheInstanceBeReplacedAsBefore() {
+        TestGroup imdsv2 = env.group("imdsv2").instances(2).tag(OPT_IN_KEY, "terminate").httpTokens("required").create();
+        String rule = env.configRule("drift-imdsv2", "EC2_IMDSV2_CHECK", "{}");
+        TestGroup rebuilt = optedInGroup("rebuilt", 2);
+        String onOldImage = rebuilt.instanceIds().get(0);
+        rebuilt.newTemplateVersion(env.otherImageId());
+        rebuilt.launchTemplateVersion("$Latest");
+        DriftHandler handler = handler(Map.of("DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES", driftRule));
+
+        JsonNode required = invoke(handler, ComplianceEvents.nonCompliant(rule, imdsv2.instanceIds().get(0)));
+        JsonNode newImage = invoke(handler, ComplianceEvents.nonCompliant(driftRule, onOldImage));
+
+        assertThat(required.path("reason").asText()).as("%s", required).isEqualTo("drift-confirmed");
+        assertThat(newImage.path("reason").asText()).as("$Latest resolved to the new image: %s", newImage).isEqualTo("drift-confirmed");
+    }
+
+    @Test
+    void anApprovedImageRuleIsCuredOnlyByAnotherImageWithTheApprovedTag() {
+        String rule = env.configRule("drift-approved-amis", "APPROVED_AMIS_BY_TAG", "{\"amisByTagKeyAndValue\": \"golden:yes\"}");
+        TestGroup sameImage = optedInGroup("same-image", 2);
+        TestGroup untagged = optedInGroup("untagged", 2);
+        untagged.newTemplateVersion(env.registerImage("untagged", Map.of("golden", "no")));
+        untagged.launchTemplateVersion("$Latest");
+        TestGroup approved = optedInGroup("approved", 2);
+        String golden = env.registerImage("golden", Map.of("golden", "yes"));
+        approved.newTemplateVersion(golden);
+        approved.launchTemplateVersion("$Latest");
+        DriftHandler handler = handler();
+
+        JsonNode own = invoke(handler, ComplianceEvents.nonCompliant(rule, sameImage.instanceIds().get(0)));
+        JsonNode notApproved = invoke(handler, ComplianceEvents.nonCompliant(rule, untagged.instanceIds().get(0)));
+        JsonNode cured = invoke(handler, ComplianceEvents.nonCompliant(rule, approved.instanceIds().get(0)));
+
+        assertThat(own.path("reason").asText()).as("%s", own).isEqualTo("replacement-would-not-cure");
+        assertThat(own.path("fix").asText()).contains("the instance's own image");
+        assertThat(notApproved.path("reason").asText()).as("%s", notApproved).isEqualTo("replacement-would-not-cure");
+        assertThat(notApproved.path("launchTemplateVersion").asLong()).isEqualTo(2);
+        assertThat(notApproved.path("fix").asText()).contains("tag the image").contains("golden=yes");
+        assertThat(cured.path("reason").asText()).as("%s", cured).isEqualTo("drift-confirmed");
+    }
+
+    /** Terminates one instance for the drift rule and returns its replacement, which the group launched after. */
+    private String terminateAndAwaitReplacement(DriftHandler handler, TestGroup group) {
+        List<String> before = group.instanceIds();
+        JsonNode terminated = invoke(handler, ComplianceEvents.nonCompliant(driftRule, before.get(0)));
+        assertThat(terminated.path("reason").asText()).as("%s", terminated).isEqualTo("drift-confirmed");
+        TestEnvironment.awaitTrue("a replacement joins the group", Duration.ofSeconds(30),
+                () -> group.inServiceInstanceIds().size() == before.size() && !group.instanceIds().contains(before.get(0)));
+        return group.instanceIds().stream().filter(id -> !before.contains(id)).findFirst().orElseThrow();
+    }
+
+    /** The replacement is flagged again by the same rule, twice: the breaker opens with one high alert, nothing is terminated. */
+    private void assertChurnStopsRemediation(DriftHandler handler, TestGroup group, String replacement) {
+        JsonNode first = invoke(handler, ComplianceEvents.nonCompliant(driftRule, replacement));
+        JsonNode second = invoke(handler, ComplianceEvents.nonCompliant(driftRule, replacement).orderedAt(Instant.now().plusSeconds(1)));
+        String original = group.instanceIds().stream().filter(id -> !id.equals(replacement)).findFirst().orElseThrow();
+        JsonNode other = invoke(handler, ComplianceEvents.nonCompliant(driftRule, original));
+
+        assertThat(List.of(first, second, other)).extracting(result -> result.path("reason").asText())
+                .containsOnly("replacement-did-not-cure");
+        assertThat(first.path("replaces").asText()).isNotBlank();
+        assertThat(second.path("breakerOpenedBy").asText()).isEqualTo(replacement);
+        assertThat(List.of(replacement, original)).allSatisfy(id -> assertThat(state(id)).isIn(InstanceStateName.RUNNING, InstanceStateName.PENDING));
+        List<ReceivedNotification> drift = notificationsOfKind("drift", Duration.ofSeconds(3));
+        assertThat(drift).extracting(n -> n.body().path("facts").path("reason").asText())
+                .as("the termination, then one alert").containsExactly("drift-confirmed", "replacement-did-not-cure");
+        assertThat(drift.get(1).attributes()).containsEntry("severity", "high").containsEntry("group", group.name);
+        assertThat(drift.get(1).body().path("summary").asText()).contains("drift-deploy clear-breaker --group " + group.name);
+    }
+
+    /** A group whose churn breaker for the drift rule is open, the handler that opened it, and the replacement that tripped it. */
+    private record Churn(TestGroup group, DriftHandler handler, String rule, String replacement) {
+        /** The replacement flagged once more, after the breaker was cleared. */
+        JsonNode flaggedAgain() {
+            return invoke(handler, ComplianceEvents.nonCompliant(rule, replacement).orderedAt(Instant.now().plusSeconds(2)));
+        }
+    }
+
+    /** Four instances, so the termination still held as in flight leaves room for the one after clearing. */
+    private Churn openChurnBreaker() {
+        TestGroup group = optedInGroup("churn", 4);
+        DriftHandler handler = handler(Map.of("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "10"));
+        String replacement = terminateAndAwaitReplacement(handler, group);
+        assertChurnStopsRemediation(handler, group, replacement);
+        return new Churn(group, handler, driftRule, replacement);
+    }
+
+    @Test
+    void aReplacementFlaggedAgainOpensTheChurnBreakerUntilClearedByTheCli() {
+        Churn churn = openChurnBreaker();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = io.driftdeploy.cli.Main.run(new io.driftdeploy.cli.Console(
+                        Map.of("AWS_ENDPOINT_URL", Emulator.endpoint().toString()),
+                        new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8), System.err),
+                "clear-breaker", "--group", churn.group().name, "--rule", driftRule, "--table", env.tableName, "--region", "us-east-1");
+        assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("cleared");
+        assertThat(auditRecords(churn.group().name)).extracting(record -> record.get("reason").s()).containsExactly("breaker-cleared");
+
+        JsonNode resumed = churn.flaggedAgain();
+        assertThat(resumed.path("reason").asText()).as("%s", resumed).isEqualTo("drift-confirmed");
+    }
+
+    @Test
+    void theGroupsClearTagClearsAChurnBreakerOpenedBeforeIt() {
+        Churn churn = openChurnBreaker();
+
+        env.aws.autoScaling().createOrUpdateTags(r -> r.tags(software.amazon.awssdk.services.autoscaling.model.Tag.builder()
+                .resourceId(churn.group().name).resourceType("auto-scaling-group").key("drift-deploy:churn-cleared")
+                .value(Instant.now().toString()).propagateAtLaunch(false).build()));
+
+        JsonNode resumed = churn.flaggedAgain();
+        assertThat(resumed.path("reason").asText()).as("%s", resumed).isEqualTo("drift-confirmed");
     }
 
     @Test

@@ -41,7 +41,7 @@ class DriftPolicyTest {
     }
 
     static GroupFacts group(Map<String, String> tags, int desired, int healthyInService, String lifecycle, boolean scaleInProtected) {
-        return new GroupFacts("web", tags, desired, healthyInService, lifecycle, scaleInProtected);
+        return new GroupFacts("web", tags, desired, healthyInService, lifecycle, scaleInProtected, Optional.empty(), Set.of());
     }
 
     static GroupFacts optedInGroup() {
@@ -49,7 +49,7 @@ class DriftPolicyTest {
     }
 
     static InstanceFacts instance(InstanceState state, Map<String, String> tags, Optional<GroupFacts> group) {
-        return new InstanceFacts("i-0abc1234def567890", state, tags, group);
+        return new InstanceFacts("i-0abc1234def567890", state, tags, Optional.empty(), Optional.empty(), group);
     }
 
     static InstanceFacts member(GroupFacts group) {
@@ -143,7 +143,14 @@ class DriftPolicyTest {
                 row("account limit reached", () -> DriftPolicy.rateGuard(true, false), DriftReason.ACCOUNT_RATE_LIMIT),
                 // Rule 8
                 row("enforce", () -> Optional.of(DriftPolicy.allRulesHold(Mode.ENFORCE)), DriftReason.DRIFT_CONFIRMED),
-                row("dry-run", () -> Optional.of(DriftPolicy.allRulesHold(Mode.DRY_RUN)), DriftReason.DRY_RUN));
+                row("dry-run", () -> Optional.of(DriftPolicy.allRulesHold(Mode.DRY_RUN)), DriftReason.DRY_RUN),
+                // Rule 9 (every case: ReplacementPolicyTest, ChurnBreakerTest)
+                row("template requires IMDSv2", () -> ReplacementPolicy.replacementWouldCure(
+                        ReplacementPolicyTest.imdsv2(Optional.of("required"))), null),
+                row("template allows IMDSv1", () -> ReplacementPolicy.replacementWouldCure(
+                        ReplacementPolicyTest.imdsv2(Optional.of("optional"))), DriftReason.REPLACEMENT_WOULD_NOT_CURE),
+                row("not a replacement, no breaker", () -> ChurnBreaker.replacementDidNotCure(false, Optional.empty()), null),
+                row("breaker open", () -> ChurnBreaker.replacementDidNotCure(true, Optional.empty()), DriftReason.REPLACEMENT_DID_NOT_CURE));
     }
 
     private static Arguments row(String description, Supplier<Optional<DriftReason>> check, DriftReason expected) {

@@ -113,4 +113,45 @@ class DriftReportsTest {
         assertThat(accountStorm.reason()).isEqualTo("account-rate-limit");
         assertThat(accountStorm.notification().orElseThrow().group()).isEmpty();
     }
+
+    @Test
+    void aReplacementThatWouldNotCureNamesWhatToFix() {
+        Report report = DriftReports.decision(IN_GROUP, DriftReason.REPLACEMENT_WOULD_NOT_CURE, List.of(), Map.of(
+                "launchTemplateId", "lt-0123456789abcdef0", "launchTemplateVersion", 3L,
+                "fix", "set MetadataOptions.HttpTokens=required in launch template lt-0123456789abcdef0 version 3"));
+
+        assertThat(report.decision()).isEqualTo("notify");
+        assertThat(report.facts()).containsEntry("safetyRule", "9 replacement-cures").containsEntry("launchTemplateVersion", 3L);
+        Notification notification = report.notification().orElseThrow();
+        assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
+        assertThat(notification.subject()).contains("i-0abc1234def567890").contains("would not cure");
+        assertThat(notification.summary()).contains("To fix: set MetadataOptions.HttpTokens=required in launch template lt-0123456789abcdef0 version 3");
+    }
+
+    @Test
+    void churnIsAHighSeverityAlertThatSaysHowToClearTheBreaker() {
+        Report report = DriftReports.decision(IN_GROUP, DriftReason.REPLACEMENT_DID_NOT_CURE, List.of(), Map.of(
+                "replaces", "i-0000000000000000a", "replacedAt", "2026-03-01T10:00:00Z",
+                "clearWith", DriftReports.clearBreakerHint(LONG_GROUP, EVALUATION.ruleName())));
+
+        Notification alert = report.notification().orElseThrow();
+        assertThat(alert.severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(alert.action()).isEqualTo("notify");
+        assertThat(alert.summary()).contains("It replaced i-0000000000000000a")
+                .contains("drift-deploy clear-breaker --group " + LONG_GROUP + " --rule " + EVALUATION.ruleName())
+                .contains("drift-deploy:churn-cleared=");
+    }
+
+    @Test
+    void clearingABreakerIsAuditedWithoutANotification() {
+        ChurnBreaker.Breaker breaker = new ChurnBreaker.Breaker(Instant.parse("2026-03-01T10:05:00Z"), "i-0000000000000000c");
+        Report cleared = DriftReports.breakerCleared("web", "drift-imdsv2", breaker, Instant.parse("2026-03-01T11:00:00Z"));
+
+        assertThat(cleared.function()).isEqualTo("cli");
+        assertThat(cleared.subject()).isEqualTo("web");
+        assertThat(cleared.decision()).isEqualTo("clear");
+        assertThat(cleared.reason()).isEqualTo("breaker-cleared");
+        assertThat(cleared.facts()).containsEntry("rule", "drift-imdsv2").containsEntry("breakerOpenedAt", "2026-03-01T10:05:00Z");
+        assertThat(cleared.notification()).isEmpty();
+    }
 }

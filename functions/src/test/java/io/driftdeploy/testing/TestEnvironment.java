@@ -111,11 +111,16 @@ public final class TestEnvironment {
      * can be stored for it with {@link #putEvaluation}. Returns its name.
      */
     public String configRule(String name) {
+        return configRule(name, "REQUIRED_TAGS", "{\"tag1Key\": \"app\"}");
+    }
+
+    /** As {@link #configRule(String)}, running the AWS managed rule named, with these input parameters (JSON). */
+    public String configRule(String name, String managedRule, String inputParameters) {
         String ruleName = prefix + "-" + name;
         aws.config().putConfigRule(r -> r.configRule(rule -> rule
                 .configRuleName(ruleName)
-                .source(source -> source.owner(Owner.AWS).sourceIdentifier("REQUIRED_TAGS"))
-                .inputParameters("{\"tag1Key\": \"app\"}")
+                .source(source -> source.owner(Owner.AWS).sourceIdentifier(managedRule))
+                .inputParameters(inputParameters)
                 .scope(scope -> scope.complianceResourceTypes("AWS::EC2::Instance"))));
         return ruleName;
     }

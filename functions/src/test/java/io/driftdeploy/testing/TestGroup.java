@@ -57,6 +57,12 @@ public final class TestGroup {
                 .launchTemplateData(d -> d.imageId(imageId))).launchTemplateVersion().versionNumber();
     }
 
+    /** Makes the group launch another version of its template, e.g. {@code $Latest}. */
+    public void launchTemplateVersion(String version) {
+        env.aws.autoScaling().updateAutoScalingGroup(r -> r.autoScalingGroupName(name)
+                .launchTemplate(lt -> lt.launchTemplateId(launchTemplateId).version(version)));
+    }
+
     public static final class Builder {
         private final TestEnvironment env;
         private final String name;
@@ -66,6 +72,7 @@ public final class TestGroup {
         private String imageId;
         private final Map<String, String> tags = new LinkedHashMap<>();
         private boolean tagTemplate = true;
+        private String httpTokens;
 
         Builder(TestEnvironment env, String name) {
             this.env = env;
@@ -98,6 +105,12 @@ public final class TestGroup {
             return this;
         }
 
+        /** The template's MetadataOptions.HttpTokens ({@code required}: IMDSv2 only); by default the template sets none. */
+        public Builder httpTokens(String tokens) {
+            this.httpTokens = tokens;
+            return this;
+        }
+
         /** By default the launch template carries the group's tags, as the CDK example fleet tags both. */
         public Builder untaggedTemplate() {
             this.tagTemplate = false;
@@ -112,7 +125,12 @@ public final class TestGroup {
                     : List.of();
             String templateId = env.aws.ec2().createLaunchTemplate(r -> {
                 r.launchTemplateName(name + "-lt")
-                        .launchTemplateData(d -> d.imageId(image).instanceType(InstanceType.T3_MICRO));
+                        .launchTemplateData(d -> {
+                            d.imageId(image).instanceType(InstanceType.T3_MICRO);
+                            if (httpTokens != null) {
+                                d.metadataOptions(options -> options.httpTokens(httpTokens));
+                            }
+                        });
                 if (!templateTags.isEmpty()) {
                     r.tagSpecifications(spec -> spec.resourceType(ResourceType.LAUNCH_TEMPLATE).tags(templateTags));
                 }

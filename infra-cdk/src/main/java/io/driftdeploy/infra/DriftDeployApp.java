@@ -38,7 +38,7 @@ public final class DriftDeployApp {
                 ? new ExampleFleetStack(app, prefix + "-ExampleFleet", props, settings)
                 : null;
         FunctionsStack functions = new FunctionsStack(app, prefix + "-Functions", props, settings,
-                detection.ruleNames());
+                detection.ruleNames(), detection.templateInheritedRuleNames());
         functions.addStackDependency(notifications, "the functions publish to the topic");
         functions.addStackDependency(detection, "the functions act on the drift rules and the drift alarm");
 

@@ -49,15 +49,17 @@ public final class DriftDetectionStack extends Stack {
             List.of("AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory");
 
     private final List<String> ruleNames = new ArrayList<>();
+    private final String inventoryRuleName;
     private final Alarm driftAlarm;
 
     public DriftDetectionStack(Construct scope, String id, StackProps props, Settings settings) {
         super(scope, id, props);
 
+        inventoryRuleName = settings.driftRuleName("ec2-managedinstance-inventory-blacklisted");
         List<ManagedRule> rules = List.of(
                 // The seed's rule: instances whose SSM inventory collects blacklisted types.
                 ManagedRule.Builder.create(this, "InventoryBlacklisted")
-                        .configRuleName(register(settings.driftRuleName("ec2-managedinstance-inventory-blacklisted")))
+                        .configRuleName(register(inventoryRuleName))
                         .identifier("EC2_MANAGEDINSTANCE_INVENTORY_BLACKLISTED")
                         .inputParameters(Map.of("inventoryNames", settings.blacklistedInventoryNames()))
                         .description("Drift: instance collects blacklisted Systems Manager inventory types")
@@ -117,6 +119,15 @@ public final class DriftDetectionStack extends Stack {
     /** The names of the Config rules that count as drift (DRIFT_DEPLOY_DRIFT_RULES). */
     public List<String> ruleNames() {
         return List.copyOf(ruleNames);
+    }
+
+    /**
+     * The rules whose drift comes with the image (DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES): the
+     * inventory rule, since the applications SSM inventories are what the image installed, so a
+     * replacement from the same image brings them back.
+     */
+    public List<String> templateInheritedRuleNames() {
+        return List.of(inventoryRuleName);
     }
 
     public Alarm driftAlarm() {

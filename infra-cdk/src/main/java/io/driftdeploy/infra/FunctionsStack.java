@@ -43,16 +43,22 @@ public final class FunctionsStack extends Stack {
 
     /** The ledger item calls of the rollout path: claims and notes (conditional puts and deletes), reads. */
     private static final List<String> LEDGER_CLAIMS = List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem");
-    /** The drift path's, which also counts (rate windows, capacity holds) with conditional updates. */
+    /**
+     * The drift path's, which also counts (rate windows, capacity holds) with conditional updates and
+     * reads a group's churn record (breaker and recent terminations) with one Query.
+     */
     private static final List<String> LEDGER_WITH_COUNTERS = List.of(
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query");
 
     private final Map<Kind, DriftDeployFunction> functions = new EnumMap<>(Kind.class);
     private final Table ledger;
 
-    /** {@code ownDriftRules}: the Config rules the DriftDetection stack creates (names, not references). */
+    /**
+     * {@code ownDriftRules}: the Config rules the DriftDetection stack creates; {@code templateInheritedRules}:
+     * those of them whose finding a replacement inherits from its image (names, not references).
+     */
     public FunctionsStack(Construct scope, String id, StackProps props, Settings settings,
-            List<String> ownDriftRules) {
+            List<String> ownDriftRules, List<String> templateInheritedRules) {
         super(scope, id, props);
         ITopic topic = Topic.fromTopicArn(this, "NotificationsTopic", NotificationsStack.topicArn(this, settings));
         List<String> driftRuleNames = driftRuleNames(settings, ownDriftRules);
@@ -72,7 +78,7 @@ public final class FunctionsStack extends Stack {
                 .build();
 
         Code code = Code.fromAsset(functionsJar(settings).toString());
-        Map<String, String> environment = environment(settings, topic, ledger, driftRuleNames);
+        Map<String, String> environment = environment(settings, topic, ledger, driftRuleNames, templateInheritedRules);
         IEventBus defaultBus = EventBus.fromEventBusName(this, "DefaultBus", "default");
         for (Kind kind : Kind.values()) {
             DriftDeployFunction function = new DriftDeployFunction(this, kind, code, environment, settings, topic,
@@ -203,7 +209,11 @@ public final class FunctionsStack extends Stack {
                 "autoscaling:DescribeAutoScalingGroups",
                 "autoscaling:DescribeAutoScalingInstances",
                 "autoscaling:DescribeInstanceRefreshes",
-                "config:GetComplianceDetailsByResource");
+                "config:GetComplianceDetailsByResource",
+                // Rule 9: which managed rule a drift rule runs, and what the group's replacement would launch with.
+                "config:DescribeConfigRules",
+                "ec2:DescribeLaunchTemplateVersions",
+                "ec2:DescribeImages");
         permissions.terminateInOptedInGroups(drift);
 
         // The drift alarm's sweep runs every non-compliant instance through the drift path.
@@ -218,8 +228,11 @@ public final class FunctionsStack extends Stack {
                 "autoscaling:DescribeAutoScalingGroups",
                 "autoscaling:DescribeAutoScalingInstances",
                 "autoscaling:DescribeInstanceRefreshes",
-                // A guard alarm's notification names the image its refresh rolls out.
-                "ec2:DescribeLaunchTemplateVersions");
+                // A guard alarm's notification names the image its refresh rolls out; the sweep's rule 9
+                // reads the group's template version too (and DescribeConfigRules, above).
+                "ec2:DescribeLaunchTemplateVersions",
+                // The sweep's rule 9: whether the template's image carries the approved tag.
+                "ec2:DescribeImages");
         permissions.terminateInOptedInGroups(alarms);
 
         var images = functions.get(Kind.IMAGES).role();
@@ -333,12 +346,13 @@ public final class FunctionsStack extends Stack {
      * topic, the table, the drift rules and alarm it created.
      */
     private static Map<String, String> environment(Settings settings, ITopic topic, Table ledger,
-            List<String> driftRuleNames) {
+            List<String> driftRuleNames, List<String> templateInheritedRules) {
         Map<String, String> env = new TreeMap<>(settings.functionEnvironment());
         env.put(variable(Setting.TOPIC_ARN), topic.getTopicArn());
         env.put(variable(Setting.TABLE), ledger.getTableName());
         env.put(variable(Setting.DRIFT_RULES), String.join(",", driftRuleNames));
         env.put(variable(Setting.DRIFT_ALARMS), settings.driftAlarmName());
+        env.put(variable(Setting.TEMPLATE_INHERITED_RULES), String.join(",", templateInheritedRules));
         env.put("JAVA_TOOL_OPTIONS", settings.javaToolOptions());
         return env;
     }

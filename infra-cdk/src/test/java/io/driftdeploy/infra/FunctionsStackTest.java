@@ -70,11 +70,11 @@ class FunctionsStackTest {
         expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ACCOUNT", "10");
         expected.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", "60");
         expected.put("DRIFT_DEPLOY_DRIFT_ALARMS", "DriftDeploy-drift-detected");
+        expected.put("DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES", DRIFT_RULES.get(0));
         expected.put("DRIFT_DEPLOY_APP_TAG", "drift-deploy:app");
         expected.put("DRIFT_DEPLOY_STRATEGY_TAG", "drift-deploy:rollout");
         expected.put("DRIFT_DEPLOY_GUARD_ALARMS_TAG", "drift-deploy:guard-alarms");
         expected.put("DRIFT_DEPLOY_INSTANCE_WARMUP_SECONDS", "300");
-        expected.put("DRIFT_DEPLOY_GOLDEN_IMAGE_TAG", "drift-deploy-golden=true");
         expected.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
         // Exact: optional settings left empty are absent, so the functions apply their own defaults.
         defaults.allResourcesProperties("AWS::Lambda::Function",

@@ -93,10 +93,15 @@ class IamPolicyTest {
                             "dynamodb:DeleteItem")),
                     "Resource", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))));
             assertThat(actionsOf(kind)).filteredOn(action -> action.toString().startsWith("dynamodb:"))
-                    .isSubsetOf("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+                    .isSubsetOf("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                            "dynamodb:Query");
         }
         hasStatement(Kind.ALARMS, Map.of("Action", Match.arrayWith(List.of("cloudwatch:DescribeAlarms",
-                        "config:DescribeConfigRules", "ec2:DescribeLaunchTemplateVersions")),
+                        "config:DescribeConfigRules", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeImages")),
+                "Resource", "*"));
+        // Rule 9 reads which managed rule a drift rule runs, and the group's template version and image.
+        hasStatement(Kind.DRIFT, Map.of("Action", Match.arrayWith(List.of("config:DescribeConfigRules",
+                        "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeImages")),
                 "Resource", "*"));
         hasStatement(Kind.IMAGES, Map.of("Action", "imagebuilder:GetImage"));
     }

@@ -23,6 +23,9 @@ public enum Setting {
             "the AWS Config rules that count as drift: the rules the stack creates plus `driftRuleNames`"),
     DRIFT_ALARMS(null, Variable.SET_BY_STACK, Type.LIST, null,
             "the drift alarms whose ALARM starts a sweep: the stack's drift alarm (`driftAlarmName`)"),
+    TEMPLATE_INHERITED_RULES(null, Variable.SET_BY_STACK, Type.LIST, null,
+            "drift rules whose finding the replacement inherits from its image (rule 9: not terminated while the "
+                    + "launch template launches the same image); the stack declares its inventory rule so"),
 
     // --- Function settings: a context key, passed on as DRIFT_DEPLOY_<NAME> ---
     MODE("mode", Variable.FROM_CONTEXT, Type.choice("dry-run", "enforce"), "dry-run",

@@ -1,0 +1,74 @@
+package io.driftdeploy.cli;
+
+import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.DriftLedger;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.policy.ChurnBreaker.Breaker;
+import io.driftdeploy.policy.DriftReports;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** A person fixed what made the replacements drift again, and lets drift-deploy remediate the rule in the group again. */
+@Command(
+        name = "clear-breaker",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Clear the churn breaker of an Auto Scaling group and AWS Config rule, once the launch template or image",
+                "that made drift-deploy's replacements drift again is fixed. The breaker is deleted from the ledger only if",
+                "it is still the one read (a breaker opened again meanwhile stays), with the terminations it was opened for,",
+                "and the clearing is written to the audit trail (AUDIT#<group>). Instead of this command, the group tag",
+                "drift-deploy:churn-cleared=<UTC time> clears every breaker of the group opened before that time."},
+        footer = {
+                "",
+                "Example:",
+                "  drift-deploy clear-breaker --group shop-blue --rule drift-deploy-ec2-imdsv2-check --table drift-deploy-ledger",
+                "",
+                "Exit status: 0 cleared, or no breaker was open; 1 AWS refused, or no table was given; 2 usage error."})
+final class ClearBreakerCommand implements Callable<Integer> {
+
+    @CommandLine.ParentCommand
+    private Main main;
+
+    @Mixin
+    private AwsOptions aws;
+
+    @Option(names = "--group", required = true, paramLabel = "GROUP", description = "The Auto Scaling group's name.")
+    private String group;
+
+    @Option(names = "--rule", required = true, paramLabel = "RULE", description = "The AWS Config rule's name.")
+    private String rule;
+
+    @Option(names = "--table", paramLabel = "TABLE",
+            description = "The ledger table. Default: " + Settings.PREFIX + "TABLE, as the functions read it.")
+    private String table;
+
+    @Override
+    public Integer call() {
+        Console console = main.console();
+        PrintStream out = console.out();
+        String ledgerTable = Optional.ofNullable(table)
+                .or(() -> Optional.ofNullable(console.environment().get(Settings.PREFIX + "TABLE")))
+                .filter(name -> !name.isBlank())
+                .orElseThrow(() -> new CliFailure("no ledger table: pass --table or set " + Settings.PREFIX + "TABLE"));
+        AwsClients clients = aws.clients(console.environment());
+        Ledger ledger = new Ledger(clients.dynamoDb(), ledgerTable);
+        Optional<Breaker> cleared = new DriftLedger(ledger).clearBreaker(group, rule);
+        if (cleared.isEmpty()) {
+            out.println("no churn breaker open for rule " + rule + " in group " + group + ": nothing to clear");
+            return 0;
+        }
+        Instant now = Instant.now();
+        new AuditTrail(ledger).record(DriftReports.breakerCleared(group, rule, cleared.get(), now), now);
+        out.println("cleared   the churn breaker for rule " + rule + " in group " + group + " (opened at "
+                + cleared.get().openedAt() + " by " + cleared.get().instanceId() + "): drift-deploy remediates it again");
+        return 0;
+    }
+}
