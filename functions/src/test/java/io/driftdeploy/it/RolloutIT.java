@@ -207,11 +207,12 @@ class RolloutIT {
         assertThat(awaitEnd(group, badRefresh).status()).isEqualTo(InstanceRefreshStatus.ROLLBACK_SUCCESSFUL);
         env.aws.ec2().enableImage(r -> r.imageId(bad));
 
-        Map<String, Object> onFailed = single(refreshes.handle(refreshEvent("refresh-failed.json", group, badRefresh)));
+        // With AutoRollback, AWS announces the failure as a rollback: Rollback Succeeded once it is undone.
+        Map<String, Object> onFailed = single(refreshes.handle(refreshEvent("refresh-rollback-succeeded.json", group, badRefresh)));
 
-        assertThat(onFailed).containsEntry("decision", "mark-bad").containsEntry("reason", "refresh-failed")
-                .containsEntry("image", bad).containsEntry("imageMarkedBad", true);
-        assertThat(notification("refresh-failed").attributes()).containsEntry("severity", "high").containsEntry("group", group.name);
+        assertThat(onFailed).containsEntry("decision", "mark-bad").containsEntry("reason", "refresh-rollback-succeeded")
+                .containsEntry("image", bad).containsEntry("imageMarkedBad", true).containsEntry("awsStatus", "RollbackSuccessful");
+        assertThat(notification("refresh-rollback-succeeded").attributes()).containsEntry("severity", "high").containsEntry("group", group.name);
         int versionsBefore = versions(group).size();
 
         Map<String, Object> replay = single(images.handle(goldenPublished(bad)));
@@ -235,6 +236,58 @@ class RolloutIT {
         assertThat(again).containsEntry("decision", "skip").containsEntry("reason", "duplicate-event");
         assertThat(versions(group)).hasSize(2);
         assertThat(refreshes(group)).hasSize(1);
+    }
+
+    // --- an event only says where to look: the refresh's status is read from Auto Scaling ----
+
+    @Test
+    void aCraftedFailedEventForARefreshStillInProgressMarksNothingAndTheImageStillRollsOut() {
+        // Five instances replaced one at a time keep the refresh running while the crafted event arrives.
+        String older = goldenImage("v1");
+        TestGroup group = env.group("blue").instances(5).tag(APP_TAG, app).image(older).create();
+        String golden = goldenImage("v2");
+        Map<String, Object> started = single(images(enforce()).handle(goldenPublished(golden)));
+        String refreshId = (String) started.get("refreshId");
+
+        Map<String, Object> crafted = single(refreshes(enforce()).handle(refreshEvent("refresh-failed.json", group, refreshId)));
+
+        assertThat(crafted).containsEntry("decision", "notify").containsEntry("reason", "refresh-status-mismatch")
+                .containsEntry("status", "EC2 Auto Scaling Instance Refresh Failed").containsEntry("check", "mismatch")
+                .containsEntry("image", golden).containsEntry("imageMarkedBad", false).containsEntry("actions", List.of());
+        assertThat((String) crafted.get("awsStatus")).isIn("Pending", "InProgress");
+        assertThat(rolloutLedger().isBad(golden)).isFalse();
+        ReceivedNotification told = notification("refresh-status-mismatch");
+        assertThat(told.body().path("summary").asText()).contains("The event says: EC2 Auto Scaling Instance Refresh Failed")
+                .contains("Auto Scaling says: " + crafted.get("awsStatus"));
+        assertThat(awaitEnd(group, refreshId).status()).isEqualTo(InstanceRefreshStatus.SUCCESSFUL);
+        assertThat(instanceImages(group)).containsOnly(golden);
+
+        TestGroup another = env.group("green").instances(1).tag(APP_TAG, app).image(older).create();
+        Map<String, Object> again = images(enforce()).handle(goldenPublished(golden));
+
+        assertThat(decisions(again)).anySatisfy(decision -> assertThat(decision).containsEntry("group", another.name)
+                .containsEntry("decision", "refresh").containsEntry("reason", "newer-image"));
+    }
+
+    @Test
+    void aCraftedEventForARefreshAutoScalingDoesNotKnowOnThatGroupIsRefused() {
+        TestGroup group = groupRunning(goldenImage("v1"));
+        TestGroup elsewhere = env.group("green").instances(1).image(goldenImage("v1")).create();
+        String golden = goldenImage("v2");
+        String refreshId = (String) single(images(enforce()).handle(goldenPublished(golden))).get("refreshId");
+        RefreshesHandler refreshes = refreshes(enforce());
+
+        Map<String, Object> unknownId = single(refreshes.handle(refreshEvent("refresh-failed.json", group,
+                "5f3a0c7e-0000-4000-8000-000000000000")));
+        Map<String, Object> otherGroup = single(refreshes.handle(refreshEvent("refresh-failed.json", elsewhere, refreshId)));
+
+        for (Map<String, Object> refused : List.of(unknownId, otherGroup)) {
+            assertThat(refused).containsEntry("decision", "refuse").containsEntry("reason", "refresh-not-found")
+                    .containsEntry("imageMarkedBad", false).containsEntry("actions", List.of()).doesNotContainKey("awsStatus");
+        }
+        assertThat(rolloutLedger().isBad(golden)).isFalse();
+        assertThat(notification("refresh-not-found").attributes()).containsEntry("kind", "refresh").containsEntry("action", "refuse");
+        assertThat(refreshes(elsewhere)).isEmpty();
     }
 
     // --- the rules around them ---------------------------------------------------------------
