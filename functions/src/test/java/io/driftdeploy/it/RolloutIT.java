@@ -4,17 +4,22 @@ import static io.driftdeploy.testing.EventSamples.detail;
 import static io.driftdeploy.testing.EventSamples.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.RolloutLedger;
+import io.driftdeploy.cli.Console;
+import io.driftdeploy.cli.Main;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.ImageSource;
 import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.RefreshesHandler;
 import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
 import io.driftdeploy.testing.TestGroup;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
 
@@ -288,6 +294,57 @@ class RolloutIT {
         assertThat(rolloutLedger().isBad(golden)).isFalse();
         assertThat(notification("refresh-not-found").attributes()).containsEntry("kind", "refresh").containsEntry("action", "refuse");
         assertThat(refreshes(elsewhere)).isEmpty();
+    }
+
+    @Test
+    void aGenuineFailureMarksTheImageBadWithAwsEvidenceAndTheCliClearsItSoItRollsOutAgain() {
+        TestGroup group = groupRunning(goldenImage("v1"));
+        String bad = goldenImage("v2");
+        ImagesHandler images = images(enforce());
+        String refreshId = (String) single(images.handle(goldenPublished(bad))).get("refreshId");
+        // New instances cannot launch from a disabled image: the refresh fails and AutoRollback undoes it.
+        env.aws.ec2().disableImage(r -> r.imageId(bad));
+        InstanceRefresh ended = awaitEnd(group, refreshId);
+        assertThat(ended.status()).isEqualTo(InstanceRefreshStatus.ROLLBACK_SUCCESSFUL);
+        env.aws.ec2().enableImage(r -> r.imageId(bad));
+
+        Map<String, Object> marked = single(refreshes(enforce()).handle(refreshEvent("refresh-rollback-succeeded.json", group, refreshId)));
+
+        assertThat(marked).containsEntry("decision", "mark-bad").containsEntry("reason", "refresh-rollback-succeeded")
+                .containsEntry("check", "confirmed").containsEntry("image", bad).containsEntry("refreshId", refreshId)
+                .containsEntry("group", group.name).containsEntry("awsStatus", "RollbackSuccessful")
+                .containsEntry("awsStatusReason", ended.statusReason()).containsKey("awsReadAt");
+        BadMark mark = rolloutLedger().badMark(bad).orElseThrow();
+        assertThat(mark.refreshId()).isEqualTo(refreshId);
+        assertThat(mark.group()).isEqualTo(group.name);
+        assertThat(mark.status()).isEqualTo("RollbackSuccessful");
+        assertThat(mark.statusReason()).contains(ended.statusReason());
+        assertThat(mark.readAt()).hasValueSatisfying(readAt -> assertThat(readAt.toString()).isEqualTo(marked.get("awsReadAt")));
+        ReceivedNotification told = notification("refresh-rollback-succeeded");
+        assertThat(told.body().path("facts").path("awsStatusReason").asText()).isEqualTo(ended.statusReason());
+        assertThat(told.body().path("summary").asText()).contains("drift-deploy clear-bad-image --image " + bad);
+        assertThat(single(images.handle(goldenPublished(bad)))).containsEntry("reason", "image-marked-bad");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = Main.run(new Console(Map.of("AWS_ENDPOINT_URL", Emulator.endpoint().toString()),
+                        new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8), System.err),
+                "clear-bad-image", "--image", bad, "--table", env.tableName, "--region", Emulator.REGION.id());
+
+        assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("cleared").contains(refreshId);
+        assertThat(rolloutLedger().isBad(bad)).isFalse();
+        List<Map<String, AttributeValue>> audit = env.aws.dynamoDb().query(r -> r.tableName(env.tableName)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", Ledger.PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(AuditTrail.partitionKey(bad))))).items();
+        assertThat(audit).filteredOn(record -> record.get("reason").s().equals("bad-mark-cleared")).singleElement()
+                .satisfies(record -> assertThat(record.get("facts").s()).contains(refreshId).contains("RollbackSuccessful"));
+
+        Map<String, Object> rolledOutAgain = single(images.handle(goldenPublished(bad)));
+
+        assertThat(rolledOutAgain).containsEntry("decision", "refresh").containsEntry("reason", "newer-image");
+        assertThat(awaitEnd(group, (String) rolledOutAgain.get("refreshId")).status()).isEqualTo(InstanceRefreshStatus.SUCCESSFUL);
+        assertThat(instanceImages(group)).containsOnly(bad);
     }
 
     // --- the rules around them ---------------------------------------------------------------
