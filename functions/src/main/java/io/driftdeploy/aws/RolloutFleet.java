@@ -2,6 +2,7 @@ package io.driftdeploy.aws;
 
 import io.driftdeploy.policy.GroupState.LaunchSource;
 import io.driftdeploy.policy.GuardedRefresh;
+import io.driftdeploy.policy.ObservedRefresh;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -192,6 +193,30 @@ public final class RolloutFleet {
                         || refresh.startTime() != null && !refresh.startTime().isBefore(notBefore))
                 .map(InstanceRefresh::instanceRefreshId)
                 .findFirst();
+    }
+
+    /**
+     * autoscaling:DescribeInstanceRefreshes for the one refresh, by group and id: its status as
+     * Auto Scaling reports it, read at {@code now}. Empty when AWS knows no such refresh on that
+     * group (an empty answer, or a ValidationError for an id AWS does not accept).
+     */
+    @RequiresIam("autoscaling:DescribeInstanceRefreshes")
+    public Optional<ObservedRefresh> refreshStatus(String group, String refreshId, Instant now) {
+        List<InstanceRefresh> found;
+        try {
+            found = autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(group)
+                    .instanceRefreshIds(refreshId)).instanceRefreshes();
+        } catch (AwsServiceException error) {
+            if (error.awsErrorDetails() != null && "ValidationError".equals(error.awsErrorDetails().errorCode())) {
+                return Optional.empty();
+            }
+            throw error;
+        }
+        return found.stream()
+                .filter(refresh -> refreshId.equals(refresh.instanceRefreshId()))
+                .findFirst()
+                .map(refresh -> new ObservedRefresh(refreshId, group, refresh.statusAsString(),
+                        Optional.ofNullable(refresh.statusReason()).filter(reason -> !reason.isBlank()), now));
     }
 
     /**

@@ -4,12 +4,16 @@ import static io.driftdeploy.aws.Ledger.number;
 import static io.driftdeploy.aws.Ledger.text;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.policy.ImageRef;
+import io.driftdeploy.policy.ObservedRefresh;
 import io.driftdeploy.policy.StartedRefresh;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The rollout's state in the shared ledger table, and its key layout:
@@ -18,7 +22,8 @@ import java.util.Optional;
  * ROLLOUT#&lt;group&gt;        IMAGE#&lt;ami&gt;          claim: one (image, group) rollout is started once
  * ROLLOUT#&lt;group&gt;        PENDING              the image waiting for the group's running refresh (newest wins)
  * REFRESH#&lt;refresh id&gt;   STARTED              which image drift-deploy rolls out with that refresh
- * IMAGE#&lt;ami&gt;            BAD                  the image failed a refresh: never rolled out again automatically
+ * IMAGE#&lt;ami&gt;            BAD                  the image failed a refresh: never rolled out again automatically;
+ *                                              carries the evidence (refresh, group, AWS's status and reason, when read)
  * </pre>
  */
 public final class RolloutLedger {
@@ -33,6 +38,10 @@ public final class RolloutLedger {
     static final Duration BAD_IMAGE_RETENTION = Duration.ofDays(3650);
 
     private static final String IMAGE_ID = "imageId";
+    private static final String BAD = "BAD";
+    private static final String AT = "at";
+    private static final String STATUS_REASON = "statusReason";
+    private static final String READ_AT = "readAt";
     private static final String IMAGE_CREATED = "imageCreated";
 
     private final Ledger ledger;
@@ -97,17 +106,44 @@ public final class RolloutLedger {
                 Long.parseLong(item.get("launchTemplateVersion").n())));
     }
 
-    public void markBad(StartedRefresh refresh, String status, Instant now) {
-        ledger.put(imageKey(refresh.imageId()), "BAD", Map.of(
-                        "refreshId", text(refresh.refreshId()),
-                        "group", text(refresh.group()),
-                        "status", text(status),
-                        "at", text(now.toString())),
-                now.plus(BAD_IMAGE_RETENTION));
+    /**
+     * Marks the image of the refresh bad, with the evidence: the refresh as Auto Scaling reported
+     * it (status, status reason, when it was read) and the event that led there.
+     */
+    public void markBad(StartedRefresh refresh, ObservedRefresh evidence, String eventId, Instant now) {
+        Map<String, AttributeValue> attributes = new HashMap<>();
+        attributes.put("refreshId", text(refresh.refreshId()));
+        attributes.put("group", text(refresh.group()));
+        attributes.put("status", text(evidence.status()));
+        evidence.statusReason().ifPresent(reason -> attributes.put(STATUS_REASON, text(reason)));
+        attributes.put(READ_AT, text(evidence.readAt().toString()));
+        attributes.put("eventId", text(eventId));
+        attributes.put(AT, text(now.toString()));
+        ledger.put(imageKey(refresh.imageId()), BAD, attributes, now.plus(BAD_IMAGE_RETENTION));
     }
 
     public boolean isBad(String imageId) {
-        return ledger.get(imageKey(imageId), "BAD").isPresent();
+        return badMark(imageId).isPresent();
+    }
+
+    public Optional<BadMark> badMark(String imageId) {
+        return ledger.get(imageKey(imageId), BAD).map(item -> new BadMark(imageId, item.get("refreshId").s(),
+                item.get("group").s(), item.get("status").s(),
+                Optional.ofNullable(item.get(STATUS_REASON)).map(AttributeValue::s),
+                Optional.ofNullable(item.get(READ_AT)).map(value -> Instant.parse(value.s())),
+                item.get(AT).s()));
+    }
+
+    /**
+     * A person clears the mark: it is deleted only while it is still the mark read (a mark made
+     * again meanwhile stays), and then the rollout claim of the image on the mark's group, so that
+     * the image may roll out there again. Returns the mark cleared; empty when none was there.
+     */
+    public Optional<BadMark> clearBadMark(String imageId) {
+        Optional<BadMark> cleared = badMark(imageId)
+                .filter(mark -> ledger.deleteIf(imageKey(imageId), BAD, AT, text(mark.markedAt())));
+        cleared.ifPresent(mark -> releaseRollout(mark.group(), imageId));
+        return cleared;
     }
 
     private static String eventKey(String eventId) {

@@ -1,10 +1,8 @@
 package io.driftdeploy.cli;
 
 import io.driftdeploy.aws.AuditTrail;
-import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.DriftLedger;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.config.Settings;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
 import io.driftdeploy.policy.DriftReports;
 import java.io.PrintStream;
@@ -46,20 +44,15 @@ final class ClearBreakerCommand implements Callable<Integer> {
     @Option(names = "--rule", required = true, paramLabel = "RULE", description = "The AWS Config rule's name.")
     private String rule;
 
-    @Option(names = "--table", paramLabel = "TABLE",
-            description = "The ledger table. Default: " + Settings.PREFIX + "TABLE, as the functions read it.")
-    private String table;
+    @Mixin
+    private LedgerTable table;
 
     @Override
     public Integer call() {
         Console console = main.console();
         PrintStream out = console.out();
-        String ledgerTable = Optional.ofNullable(table)
-                .or(() -> Optional.ofNullable(console.environment().get(Settings.PREFIX + "TABLE")))
-                .filter(name -> !name.isBlank())
-                .orElseThrow(() -> new CliFailure("no ledger table: pass --table or set " + Settings.PREFIX + "TABLE"));
-        AwsClients clients = aws.clients(console.environment());
-        Ledger ledger = new Ledger(clients.dynamoDb(), ledgerTable);
+        String ledgerTable = table.name(console);
+        Ledger ledger = new Ledger(aws.clients(console.environment()).dynamoDb(), ledgerTable);
         Optional<Breaker> cleared = new DriftLedger(ledger).clearBreaker(group, rule);
         if (cleared.isEmpty()) {
             out.println("no churn breaker open for rule " + rule + " in group " + group + ": nothing to clear");

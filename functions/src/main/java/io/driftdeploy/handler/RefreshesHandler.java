@@ -6,6 +6,7 @@ import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.Events;
 import io.driftdeploy.event.InstanceRefreshEvent;
 import io.driftdeploy.policy.ImageRef;
+import io.driftdeploy.policy.ObservedRefresh;
 import io.driftdeploy.policy.RefreshOutcomes;
 import io.driftdeploy.policy.RolloutTrigger;
 import io.driftdeploy.policy.StartedRefresh;
@@ -15,9 +16,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The refreshes function: an Auto Scaling instance refresh changed status. Tells the team; marks
- * the image of a failed or rolled-back refresh bad; when the refresh ended, starts the image that
- * was waiting for the group.
+ * The refreshes function: an Auto Scaling instance refresh changed status. Reads the refresh from
+ * Auto Scaling and tells the team what AWS says; marks the image of a refresh AWS reports failed
+ * or rolled back bad, with that evidence; when the refresh ended, starts the image that was waiting
+ * for the group.
  */
 public final class RefreshesHandler extends RolloutFunction<InstanceRefreshEvent> {
 
@@ -47,23 +49,31 @@ public final class RefreshesHandler extends RolloutFunction<InstanceRefreshEvent
         return event.groupName();
     }
 
-    /** The refresh outcome first, then the pending rollout it released, if any. */
+    /**
+     * The refresh outcome first, then the pending rollout it released, if any. What is done
+     * follows the refresh's status as Auto Scaling reports it, never the event's detail-type alone:
+     * the event only says which refresh to read.
+     */
     @Override
     List<Rollouts.Reported> decide(InstanceRefreshEvent event) {
         RolloutLedger ledger = rollouts.ledger();
-        RefreshOutcomes.Meaning meaning = RefreshOutcomes.meaning(event.kind());
-        Optional<StartedRefresh> ours = ledger.startedRefresh(event.instanceRefreshId());
+        Optional<ObservedRefresh> observed = rollouts.fleet().refreshStatus(event.groupName(), event.instanceRefreshId(),
+                rollouts.now());
+        RefreshOutcomes.Verdict verdict = RefreshOutcomes.verdict(event.kind(), observed.map(ObservedRefresh::status));
+        Optional<StartedRefresh> ours = ledger.startedRefresh(event.instanceRefreshId())
+                .filter(started -> started.group().equals(event.groupName()));
         List<String> actions = new ArrayList<>();
-        if (meaning.marksImageBad() && ours.isPresent()) {
-            ledger.markBad(ours.get(), event.kind().detailType(), rollouts.now());
+        if (verdict.marksImageBad() && ours.isPresent()) {
+            ledger.markBad(ours.get(), observed.orElseThrow(), event.eventId(), rollouts.now());
             actions.add("ledger:mark-bad " + ours.get().imageId());
         }
         Optional<ImageRef> pending = ledger.pending(event.groupName());
         List<Rollouts.Reported> reported = new ArrayList<>();
-        reported.add(rollouts.report(RefreshOutcomes.report(event, ours, pending, actions)));
-        if (meaning.releasesPending() && pending.isPresent()) {
+        reported.add(rollouts.report(RefreshOutcomes.report(event, verdict, observed, ours, pending, actions)));
+        if (verdict.releasesPending() && pending.isPresent()) {
             RolloutTrigger trigger = new RolloutTrigger(FUNCTION, event.eventId(), event.account(), event.region(),
-                    "pending after instance refresh " + event.instanceRefreshId() + " " + RefreshOutcomes.reason(event.kind()));
+                    "pending after instance refresh " + event.instanceRefreshId() + " "
+                            + verdict.acted().map(RefreshOutcomes::reason).orElse(verdict.reason()));
             reported.addAll(rollouts.startPending(trigger, event.groupName(), pending.get()));
         }
         return reported;

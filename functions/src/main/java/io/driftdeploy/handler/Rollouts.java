@@ -106,6 +106,10 @@ final class Rollouts {
         return ledger;
     }
 
+    RolloutFleet fleet() {
+        return fleet;
+    }
+
     Reporter reporter() {
         return reporter;
     }

@@ -73,7 +73,19 @@ public enum RolloutReason {
      * to that version exists: the group still runs its old version. The report names the template
      * and the version left unused; publishing the image again reuses that version.
      */
-    REFRESH_NOT_STARTED("refresh-not-started", Severity.HIGH);
+    REFRESH_NOT_STARTED("refresh-not-started", Severity.HIGH),
+
+    // A refresh's outcome (the refreshes function): the event only says where to look.
+    /**
+     * Auto Scaling reports the refresh in another status than the event claims (still running, or
+     * another end state): the decision follows AWS's status; an image is marked bad only on an end
+     * state AWS reports. The report names both what the event said and what AWS says.
+     */
+    REFRESH_STATUS_MISMATCH("refresh-status-mismatch", Severity.WARNING),
+    /** Auto Scaling knows no refresh with the event's id on the event's group: the event is refused, nothing is done. */
+    REFRESH_NOT_FOUND("refresh-not-found", Severity.WARNING),
+    /** A person cleared an image's bad mark (drift-deploy clear-bad-image): it may be rolled out again. */
+    BAD_MARK_CLEARED("bad-mark-cleared", Severity.INFO);
 
     private final String label;
     private final Severity severity;

@@ -55,7 +55,9 @@ class CliUsageTest {
                 List.of("redrive", "--dlq", "q", "--max", "many"),
                 List.of("clear-breaker"),
                 List.of("clear-breaker", "--group", "web"),
-                List.of("clear-breaker", "--rule", "drift-imdsv2"));
+                List.of("clear-breaker", "--rule", "drift-imdsv2"),
+                List.of("clear-bad-image"),
+                List.of("clear-bad-image", "--table", "ledger"));
     }
 
     @ParameterizedTest
@@ -75,6 +77,14 @@ class CliUsageTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("DRIFT_DEPLOY_TOPIC_ARN").doesNotContain("\tat ");
+    }
+
+    @Test
+    void clearBadImageWithoutATableIsOneLineNamingTheSetting() {
+        CliRun run = CliRun.of(Map.of(), "clear-bad-image", "--image", "ami-0123456789abcdef0", "--region", "us-east-1");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err()).contains("--table").contains("DRIFT_DEPLOY_TABLE").doesNotContain("\tat ");
     }
 
     static Stream<String> malformedEndpoints() {

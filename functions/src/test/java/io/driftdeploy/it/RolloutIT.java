@@ -4,17 +4,22 @@ import static io.driftdeploy.testing.EventSamples.detail;
 import static io.driftdeploy.testing.EventSamples.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.RolloutLedger;
+import io.driftdeploy.cli.Console;
+import io.driftdeploy.cli.Main;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.ImageSource;
 import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.RefreshesHandler;
 import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
 import io.driftdeploy.testing.TestGroup;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
 
@@ -207,11 +213,12 @@ class RolloutIT {
         assertThat(awaitEnd(group, badRefresh).status()).isEqualTo(InstanceRefreshStatus.ROLLBACK_SUCCESSFUL);
         env.aws.ec2().enableImage(r -> r.imageId(bad));
 
-        Map<String, Object> onFailed = single(refreshes.handle(refreshEvent("refresh-failed.json", group, badRefresh)));
+        // With AutoRollback, AWS announces the failure as a rollback: Rollback Succeeded once it is undone.
+        Map<String, Object> onFailed = single(refreshes.handle(refreshEvent("refresh-rollback-succeeded.json", group, badRefresh)));
 
-        assertThat(onFailed).containsEntry("decision", "mark-bad").containsEntry("reason", "refresh-failed")
-                .containsEntry("image", bad).containsEntry("imageMarkedBad", true);
-        assertThat(notification("refresh-failed").attributes()).containsEntry("severity", "high").containsEntry("group", group.name);
+        assertThat(onFailed).containsEntry("decision", "mark-bad").containsEntry("reason", "refresh-rollback-succeeded")
+                .containsEntry("image", bad).containsEntry("imageMarkedBad", true).containsEntry("awsStatus", "RollbackSuccessful");
+        assertThat(notification("refresh-rollback-succeeded").attributes()).containsEntry("severity", "high").containsEntry("group", group.name);
         int versionsBefore = versions(group).size();
 
         Map<String, Object> replay = single(images.handle(goldenPublished(bad)));
@@ -235,6 +242,109 @@ class RolloutIT {
         assertThat(again).containsEntry("decision", "skip").containsEntry("reason", "duplicate-event");
         assertThat(versions(group)).hasSize(2);
         assertThat(refreshes(group)).hasSize(1);
+    }
+
+    // --- an event only says where to look: the refresh's status is read from Auto Scaling ----
+
+    @Test
+    void aCraftedFailedEventForARefreshStillInProgressMarksNothingAndTheImageStillRollsOut() {
+        // Five instances replaced one at a time keep the refresh running while the crafted event arrives.
+        String older = goldenImage("v1");
+        TestGroup group = env.group("blue").instances(5).tag(APP_TAG, app).image(older).create();
+        String golden = goldenImage("v2");
+        Map<String, Object> started = single(images(enforce()).handle(goldenPublished(golden)));
+        String refreshId = (String) started.get("refreshId");
+
+        Map<String, Object> crafted = single(refreshes(enforce()).handle(refreshEvent("refresh-failed.json", group, refreshId)));
+
+        assertThat(crafted).containsEntry("decision", "notify").containsEntry("reason", "refresh-status-mismatch")
+                .containsEntry("status", "EC2 Auto Scaling Instance Refresh Failed").containsEntry("check", "mismatch")
+                .containsEntry("image", golden).containsEntry("imageMarkedBad", false).containsEntry("actions", List.of());
+        assertThat((String) crafted.get("awsStatus")).isIn("Pending", "InProgress");
+        assertThat(rolloutLedger().isBad(golden)).isFalse();
+        ReceivedNotification told = notification("refresh-status-mismatch");
+        assertThat(told.body().path("summary").asText()).contains("The event says: EC2 Auto Scaling Instance Refresh Failed")
+                .contains("Auto Scaling says: " + crafted.get("awsStatus"));
+        assertThat(awaitEnd(group, refreshId).status()).isEqualTo(InstanceRefreshStatus.SUCCESSFUL);
+        assertThat(instanceImages(group)).containsOnly(golden);
+
+        TestGroup another = env.group("green").instances(1).tag(APP_TAG, app).image(older).create();
+        Map<String, Object> again = images(enforce()).handle(goldenPublished(golden));
+
+        assertThat(decisions(again)).anySatisfy(decision -> assertThat(decision).containsEntry("group", another.name)
+                .containsEntry("decision", "refresh").containsEntry("reason", "newer-image"));
+    }
+
+    @Test
+    void aCraftedEventForARefreshAutoScalingDoesNotKnowOnThatGroupIsRefused() {
+        TestGroup group = groupRunning(goldenImage("v1"));
+        TestGroup elsewhere = env.group("green").instances(1).image(goldenImage("v1")).create();
+        String golden = goldenImage("v2");
+        String refreshId = (String) single(images(enforce()).handle(goldenPublished(golden))).get("refreshId");
+        RefreshesHandler refreshes = refreshes(enforce());
+
+        Map<String, Object> unknownId = single(refreshes.handle(refreshEvent("refresh-failed.json", group,
+                "5f3a0c7e-0000-4000-8000-000000000000")));
+        Map<String, Object> otherGroup = single(refreshes.handle(refreshEvent("refresh-failed.json", elsewhere, refreshId)));
+
+        for (Map<String, Object> refused : List.of(unknownId, otherGroup)) {
+            assertThat(refused).containsEntry("decision", "refuse").containsEntry("reason", "refresh-not-found")
+                    .containsEntry("imageMarkedBad", false).containsEntry("actions", List.of()).doesNotContainKey("awsStatus");
+        }
+        assertThat(rolloutLedger().isBad(golden)).isFalse();
+        assertThat(notification("refresh-not-found").attributes()).containsEntry("kind", "refresh").containsEntry("action", "refuse");
+        assertThat(refreshes(elsewhere)).isEmpty();
+    }
+
+    @Test
+    void aGenuineFailureMarksTheImageBadWithAwsEvidenceAndTheCliClearsItSoItRollsOutAgain() {
+        TestGroup group = groupRunning(goldenImage("v1"));
+        String bad = goldenImage("v2");
+        ImagesHandler images = images(enforce());
+        String refreshId = (String) single(images.handle(goldenPublished(bad))).get("refreshId");
+        // New instances cannot launch from a disabled image: the refresh fails and AutoRollback undoes it.
+        env.aws.ec2().disableImage(r -> r.imageId(bad));
+        InstanceRefresh ended = awaitEnd(group, refreshId);
+        assertThat(ended.status()).isEqualTo(InstanceRefreshStatus.ROLLBACK_SUCCESSFUL);
+        env.aws.ec2().enableImage(r -> r.imageId(bad));
+
+        Map<String, Object> marked = single(refreshes(enforce()).handle(refreshEvent("refresh-rollback-succeeded.json", group, refreshId)));
+
+        assertThat(marked).containsEntry("decision", "mark-bad").containsEntry("reason", "refresh-rollback-succeeded")
+                .containsEntry("check", "confirmed").containsEntry("image", bad).containsEntry("refreshId", refreshId)
+                .containsEntry("group", group.name).containsEntry("awsStatus", "RollbackSuccessful")
+                .containsEntry("awsStatusReason", ended.statusReason()).containsKey("awsReadAt");
+        BadMark mark = rolloutLedger().badMark(bad).orElseThrow();
+        assertThat(mark.refreshId()).isEqualTo(refreshId);
+        assertThat(mark.group()).isEqualTo(group.name);
+        assertThat(mark.status()).isEqualTo("RollbackSuccessful");
+        assertThat(mark.statusReason()).contains(ended.statusReason());
+        assertThat(mark.readAt()).hasValueSatisfying(readAt -> assertThat(readAt.toString()).isEqualTo(marked.get("awsReadAt")));
+        ReceivedNotification told = notification("refresh-rollback-succeeded");
+        assertThat(told.body().path("facts").path("awsStatusReason").asText()).isEqualTo(ended.statusReason());
+        assertThat(told.body().path("summary").asText()).contains("drift-deploy clear-bad-image --image " + bad);
+        assertThat(single(images.handle(goldenPublished(bad)))).containsEntry("reason", "image-marked-bad");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = Main.run(new Console(Map.of("AWS_ENDPOINT_URL", Emulator.endpoint().toString()),
+                        new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8), System.err),
+                "clear-bad-image", "--image", bad, "--table", env.tableName, "--region", Emulator.REGION.id());
+
+        assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("cleared").contains(refreshId);
+        assertThat(rolloutLedger().isBad(bad)).isFalse();
+        List<Map<String, AttributeValue>> audit = env.aws.dynamoDb().query(r -> r.tableName(env.tableName)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", Ledger.PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(AuditTrail.partitionKey(bad))))).items();
+        assertThat(audit).filteredOn(record -> record.get("reason").s().equals("bad-mark-cleared")).singleElement()
+                .satisfies(record -> assertThat(record.get("facts").s()).contains(refreshId).contains("RollbackSuccessful"));
+
+        Map<String, Object> rolledOutAgain = single(images.handle(goldenPublished(bad)));
+
+        assertThat(rolledOutAgain).containsEntry("decision", "refresh").containsEntry("reason", "newer-image");
+        assertThat(awaitEnd(group, (String) rolledOutAgain.get("refreshId")).status()).isEqualTo(InstanceRefreshStatus.SUCCESSFUL);
+        assertThat(instanceImages(group)).containsOnly(bad);
     }
 
     // --- the rules around them ---------------------------------------------------------------

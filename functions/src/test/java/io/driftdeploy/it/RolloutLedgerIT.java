@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.policy.ImageRef;
+import io.driftdeploy.policy.ObservedRefresh;
 import io.driftdeploy.policy.StartedRefresh;
 import io.driftdeploy.testing.TestEnvironment;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The rollout's state in the ledger: newest pending wins, clearing never drops a newer one. */
@@ -58,8 +61,27 @@ class RolloutLedgerIT {
         assertThat(ledger.startedRefresh("r-2")).isEmpty();
         assertThat(ledger.isBad(newer.imageId())).isFalse();
 
-        ledger.markBad(refresh, "EC2 Auto Scaling Instance Refresh Failed", now);
+        ledger.markBad(refresh, EVIDENCE, "e-9", now);
 
         assertThat(ledger.isBad(newer.imageId())).isTrue();
     }
+
+    @Test
+    void aBadMarkKeepsItsEvidenceAndClearingItLetsTheImageRollOutOnItsGroupAgain() {
+        StartedRefresh refresh = new StartedRefresh("r-1", "blue", newer.imageId(), "shop", "lt-0123", 4);
+        assertThat(ledger.claimRollout("blue", newer.imageId(), "e-1", now)).isTrue();
+        ledger.markBad(refresh, EVIDENCE, "e-9", now);
+
+        assertThat(ledger.badMark(newer.imageId())).contains(new BadMark(newer.imageId(), "r-1", "blue", "RollbackSuccessful",
+                EVIDENCE.statusReason(), Optional.of(EVIDENCE.readAt()), now.toString()));
+
+        assertThat(ledger.clearBadMark(newer.imageId())).hasValueSatisfying(mark -> assertThat(mark.refreshId()).isEqualTo("r-1"));
+        assertThat(ledger.isBad(newer.imageId())).isFalse();
+        assertThat(ledger.claimRollout("blue", newer.imageId(), "e-2", now)).as("the rollout claim went with the mark").isTrue();
+        assertThat(ledger.clearBadMark(newer.imageId())).as("nothing left to clear").isEmpty();
+    }
+
+    private static final ObservedRefresh EVIDENCE = new ObservedRefresh("r-1", "blue", "RollbackSuccessful",
+            Optional.of("The instance refresh failed because new instances could not be launched"),
+            Instant.parse("2025-06-12T07:59:58Z"));
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftdeploy.event.InstanceRefreshEvent;
 import io.driftdeploy.event.RefreshKind;
 import io.driftdeploy.policy.Notification.Severity;
+import io.driftdeploy.policy.RefreshOutcomes.Check;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -56,22 +57,140 @@ class RefreshOutcomesTest {
                 .contains("refresh-rollback-succeeded", "refresh-checkpoint-reached");
     }
 
+    private static final Instant READ_AT = Instant.parse("2025-06-12T08:00:01Z");
+
+    private static Optional<ObservedRefresh> aws(String status, String reason) {
+        return Optional.of(new ObservedRefresh("r-1", "shop-blue", status, Optional.ofNullable(reason), READ_AT));
+    }
+
+    /** The report of an event whose claim Auto Scaling confirms. */
+    private static Report confirmed(RefreshKind kind, String awsStatus, Optional<StartedRefresh> started,
+                                    Optional<ImageRef> pending, List<String> actions) {
+        Optional<ObservedRefresh> observed = aws(awsStatus, null);
+        return RefreshOutcomes.report(event(kind), RefreshOutcomes.verdict(kind, Optional.of(awsStatus)), observed, started,
+                pending, actions);
+    }
+
+    static Stream<Arguments> claimsAgainstAws() {
+        String mismatch = "refresh-status-mismatch";
+        return Stream.of(
+                // claim, AWS status (null: no such refresh), check, acted on, reason, marks bad, releases pending
+                Arguments.of(RefreshKind.FAILED, null, Check.NOT_FOUND, null, "refresh-not-found", false, false),
+                Arguments.of(RefreshKind.SUCCEEDED, null, Check.NOT_FOUND, null, "refresh-not-found", false, false),
+                Arguments.of(RefreshKind.STARTED, null, Check.NOT_FOUND, null, "refresh-not-found", false, false),
+                Arguments.of(RefreshKind.FAILED, "Failed", Check.CONFIRMED, RefreshKind.FAILED, "refresh-failed", true, true),
+                Arguments.of(RefreshKind.SUCCEEDED, "Successful", Check.CONFIRMED, RefreshKind.SUCCEEDED, "refresh-succeeded", false, true),
+                Arguments.of(RefreshKind.CANCELLED, "Cancelled", Check.CONFIRMED, RefreshKind.CANCELLED, "refresh-cancelled", false, true),
+                Arguments.of(RefreshKind.ROLLBACK_STARTED, "RollbackInProgress", Check.CONFIRMED, RefreshKind.ROLLBACK_STARTED,
+                        "refresh-rollback-started", true, false),
+                // The rollback the event announced has ended since: it did start.
+                Arguments.of(RefreshKind.ROLLBACK_STARTED, "RollbackSuccessful", Check.CONFIRMED, RefreshKind.ROLLBACK_STARTED,
+                        "refresh-rollback-started", true, false),
+                Arguments.of(RefreshKind.ROLLBACK_SUCCEEDED, "RollbackSuccessful", Check.CONFIRMED, RefreshKind.ROLLBACK_SUCCEEDED,
+                        "refresh-rollback-succeeded", true, true),
+                Arguments.of(RefreshKind.ROLLBACK_FAILED, "RollbackFailed", Check.CONFIRMED, RefreshKind.ROLLBACK_FAILED,
+                        "refresh-rollback-failed", true, false),
+                // Claims that only tell: any status of a refresh AWS knows.
+                Arguments.of(RefreshKind.STARTED, "Successful", Check.CONFIRMED, RefreshKind.STARTED, "refresh-started", false, false),
+                Arguments.of(RefreshKind.CHECKPOINT_REACHED, "InProgress", Check.CONFIRMED, RefreshKind.CHECKPOINT_REACHED,
+                        "refresh-checkpoint-reached", false, false),
+                Arguments.of(RefreshKind.STARTED_BAKING, "Baking", Check.CONFIRMED, RefreshKind.STARTED_BAKING,
+                        "refresh-started-baking", false, false),
+                // Still running: nothing is marked or released, whatever the event says.
+                Arguments.of(RefreshKind.FAILED, "InProgress", Check.MISMATCH, null, mismatch, false, false),
+                Arguments.of(RefreshKind.FAILED, "Pending", Check.MISMATCH, null, mismatch, false, false),
+                Arguments.of(RefreshKind.FAILED, "Baking", Check.MISMATCH, null, mismatch, false, false),
+                Arguments.of(RefreshKind.FAILED, "Cancelling", Check.MISMATCH, null, mismatch, false, false),
+                Arguments.of(RefreshKind.FAILED, "RollbackInProgress", Check.MISMATCH, null, mismatch, false, false),
+                Arguments.of(RefreshKind.ROLLBACK_SUCCEEDED, "RollbackInProgress", Check.MISMATCH, null, mismatch, false, false),
+                Arguments.of(RefreshKind.ROLLBACK_STARTED, "InProgress", Check.MISMATCH, null, mismatch, false, false),
+                Arguments.of(RefreshKind.ROLLBACK_FAILED, "Pending", Check.MISMATCH, null, mismatch, false, false),
+                Arguments.of(RefreshKind.SUCCEEDED, "InProgress", Check.MISMATCH, null, mismatch, false, false),
+                Arguments.of(RefreshKind.CANCELLED, "Cancelling", Check.MISMATCH, null, mismatch, false, false),
+                Arguments.of(RefreshKind.SUCCEEDED, "SomeStatusAwsAddsLater", Check.MISMATCH, null, mismatch, false, false),
+                // Another end state: AWS's end state decides.
+                Arguments.of(RefreshKind.FAILED, "Successful", Check.MISMATCH, RefreshKind.SUCCEEDED, mismatch, false, true),
+                Arguments.of(RefreshKind.ROLLBACK_FAILED, "Cancelled", Check.MISMATCH, RefreshKind.CANCELLED, mismatch, false, true),
+                Arguments.of(RefreshKind.FAILED, "RollbackSuccessful", Check.MISMATCH, RefreshKind.ROLLBACK_SUCCEEDED, mismatch, true, true),
+                Arguments.of(RefreshKind.SUCCEEDED, "Failed", Check.MISMATCH, RefreshKind.FAILED, mismatch, true, true),
+                Arguments.of(RefreshKind.ROLLBACK_SUCCEEDED, "RollbackFailed", Check.MISMATCH, RefreshKind.ROLLBACK_FAILED, mismatch, true, false));
+    }
+
+    @ParameterizedTest(name = "event {0}, Auto Scaling {1}: {2}, acts on {3}, {4}, marks bad {5}, releases pending {6}")
+    @MethodSource("claimsAgainstAws")
+    void whatIsDoneFollowsAutoScalingNotTheEvent(RefreshKind claimed, String awsStatus, Check check, RefreshKind acted,
+                                                   String reason, boolean marksBad, boolean releasesPending) {
+        RefreshOutcomes.Verdict verdict = RefreshOutcomes.verdict(claimed, Optional.ofNullable(awsStatus));
+
+        assertThat(verdict.check()).isEqualTo(check);
+        assertThat(verdict.acted()).isEqualTo(Optional.ofNullable(acted));
+        assertThat(verdict.reason()).isEqualTo(reason);
+        assertThat(verdict.marksImageBad()).isEqualTo(marksBad);
+        assertThat(verdict.releasesPending()).isEqualTo(releasesPending);
+    }
+
     @Test
-    void aFailedRefreshOfOursMarksItsImageBadAtHighSeverity() {
-        Report report = RefreshOutcomes.report(event(RefreshKind.FAILED), Optional.of(OURS), Optional.empty(),
-                List.of("ledger:mark-bad ami-0000000000000000b"));
+    void everyAwsStatusIsMappedAndTheNewReasonsAreInTheReasonEnum() {
+        assertThat(Stream.of("Pending", "InProgress", "Baking", "Cancelling").map(RefreshOutcomes::statusKind)).allMatch(Optional::isEmpty);
+        assertThat(RefreshOutcomes.statusKind("RollbackInProgress")).contains(RefreshKind.ROLLBACK_STARTED);
+        assertThat(Stream.of(RolloutReason.values()).map(RolloutReason::label))
+                .contains("refresh-status-mismatch", "refresh-not-found", "bad-mark-cleared");
+        assertThat(RolloutReason.REFRESH_STATUS_MISMATCH.severity()).isEqualTo(Severity.WARNING);
+        assertThat(RolloutReason.REFRESH_NOT_FOUND.severity()).isEqualTo(Severity.WARNING);
+    }
+
+    @Test
+    void aFailedRefreshOfOursMarksItsImageBadAtHighSeverityWithAwsEvidence() {
+        Optional<ObservedRefresh> observed = aws("Failed", "The instance refresh failed because the CloudWatch alarm guard is in ALARM state.");
+        Report report = RefreshOutcomes.report(event(RefreshKind.FAILED), RefreshOutcomes.verdict(RefreshKind.FAILED,
+                Optional.of("Failed")), observed, Optional.of(OURS), Optional.empty(), List.of("ledger:mark-bad ami-0000000000000000b"));
 
         assertThat(report.decision()).isEqualTo("mark-bad");
         assertThat(report.reason()).isEqualTo("refresh-failed");
-        assertThat(report.facts()).containsEntry("image", "ami-0000000000000000b").containsEntry("imageMarkedBad", true);
+        assertThat(report.facts()).containsEntry("image", "ami-0000000000000000b").containsEntry("imageMarkedBad", true)
+                .containsEntry("check", "confirmed").containsEntry("awsStatus", "Failed")
+                .containsEntry("awsStatusReason", "The instance refresh failed because the CloudWatch alarm guard is in ALARM state.")
+                .containsEntry("awsReadAt", READ_AT.toString()).containsEntry("refreshId", "r-1").containsEntry("group", "shop-blue");
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.severity()).isEqualTo(Severity.HIGH);
-        assertThat(notification.summary()).contains("marked bad");
+        assertThat(notification.summary()).contains("marked bad").contains("drift-deploy clear-bad-image --image ami-0000000000000000b");
+        assertThat(notification.facts()).containsEntry("awsStatus", "Failed").containsEntry("reason", "refresh-failed");
+    }
+
+    @Test
+    void aFailedEventForARefreshStillInProgressMarksNothingAndNamesBothStatuses() {
+        ImageRef waiting = new ImageRef("ami-0000000000000000c", Instant.parse("2025-06-12T07:50:00Z"));
+        Report report = RefreshOutcomes.report(event(RefreshKind.FAILED), RefreshOutcomes.verdict(RefreshKind.FAILED,
+                Optional.of("InProgress")), aws("InProgress", null), Optional.of(OURS), Optional.of(waiting), List.of());
+
+        assertThat(report.decision()).isEqualTo("notify");
+        assertThat(report.reason()).isEqualTo("refresh-status-mismatch");
+        assertThat(report.facts()).containsEntry("imageMarkedBad", false).containsEntry("check", "mismatch")
+                .containsEntry("status", RefreshKind.FAILED.detailType()).containsEntry("awsStatus", "InProgress");
+        Notification notification = report.notification().orElseThrow();
+        assertThat(notification.severity()).isEqualTo(Severity.WARNING);
+        assertThat(notification.summary()).contains("The event says: " + RefreshKind.FAILED.detailType())
+                .contains("Auto Scaling says: InProgress").contains("keeps waiting").doesNotContain("marked bad");
+    }
+
+    @Test
+    void aRefreshAutoScalingDoesNotKnowIsRefused() {
+        ImageRef waiting = new ImageRef("ami-0000000000000000c", Instant.parse("2025-06-12T07:50:00Z"));
+        Report report = RefreshOutcomes.report(event(RefreshKind.FAILED), RefreshOutcomes.verdict(RefreshKind.FAILED,
+                Optional.empty()), Optional.empty(), Optional.of(OURS), Optional.of(waiting), List.of());
+
+        assertThat(report.decision()).isEqualTo("refuse");
+        assertThat(report.reason()).isEqualTo("refresh-not-found");
+        assertThat(report.actions()).isEmpty();
+        assertThat(report.facts()).containsEntry("imageMarkedBad", false).containsEntry("check", "not-found")
+                .doesNotContainKey("awsStatus");
+        assertThat(report.notification().orElseThrow().summary()).contains("Auto Scaling says: no refresh r-1 on shop-blue")
+                .doesNotContain("Pending image");
     }
 
     @Test
     void aFailedRefreshSomeoneElseStartedJudgesNoImage() {
-        Report report = RefreshOutcomes.report(event(RefreshKind.FAILED), Optional.empty(), Optional.empty(), List.of());
+        Report report = confirmed(RefreshKind.FAILED, "Failed", Optional.empty(), Optional.empty(), List.of());
 
         assertThat(report.decision()).isEqualTo("notify");
         assertThat(report.facts()).containsEntry("imageMarkedBad", false).doesNotContainKey("image");
@@ -82,9 +201,24 @@ class RefreshOutcomesTest {
     void thePendingImageIsNamedWithWhatHappensToIt() {
         ImageRef waiting = new ImageRef("ami-0000000000000000c", Instant.parse("2025-06-12T07:50:00Z"));
 
-        assertThat(RefreshOutcomes.report(event(RefreshKind.SUCCEEDED), Optional.of(OURS), Optional.of(waiting), List.of())
+        assertThat(confirmed(RefreshKind.SUCCEEDED, "Successful", Optional.of(OURS), Optional.of(waiting), List.of())
                 .notification().orElseThrow().summary()).contains("Pending image ami-0000000000000000c is started next");
-        assertThat(RefreshOutcomes.report(event(RefreshKind.ROLLBACK_FAILED), Optional.of(OURS), Optional.of(waiting), List.of())
+        assertThat(confirmed(RefreshKind.ROLLBACK_FAILED, "RollbackFailed", Optional.of(OURS), Optional.of(waiting), List.of())
                 .notification().orElseThrow().summary()).contains("keeps waiting");
+    }
+
+    @Test
+    void clearingAMarkIsAuditedWithItsEvidence() {
+        BadMark mark = new BadMark("ami-0000000000000000b", "r-1", "shop-blue", "RollbackSuccessful", Optional.of("alarm"),
+                Optional.of(READ_AT), "2025-06-12T08:00:02Z");
+
+        Report report = RefreshOutcomes.badMarkCleared(mark, Instant.parse("2025-06-13T09:00:00Z"));
+
+        assertThat(report.reason()).isEqualTo("bad-mark-cleared");
+        assertThat(report.subject()).isEqualTo("ami-0000000000000000b");
+        assertThat(report.notification()).isEmpty();
+        assertThat(report.facts()).containsEntry("refreshId", "r-1").containsEntry("group", "shop-blue")
+                .containsEntry("awsStatus", "RollbackSuccessful").containsEntry("awsStatusReason", "alarm")
+                .containsEntry("awsReadAt", READ_AT.toString()).containsEntry("clearedAt", "2025-06-13T09:00:00Z");
     }
 }
