@@ -162,7 +162,7 @@ public final class DriftRemediation {
                     // Events wrote the ledger, so a newer evaluation there is checked against AWS Config.
                     .or(() -> newest ? Optional.empty() : DriftPolicy.currentInConfig(evaluation, readConfig(), false));
             if (stopped.isPresent()) {
-                return report(unplaced, stopped.get(), List.of(), Map.of(), announce);
+                return report(unplaced, stopped.get(), List.of(), configFacts(), announce);
             }
             reporter.telemetry().count(Map.of("DriftDetected", 1), Map.of());
             // One drifted instance known now; the drift alarm watches this (README, "Which metric the drift alarm watches").
@@ -203,6 +203,7 @@ public final class DriftRemediation {
                     .or(() -> rateGuard(placed, guards, group.name()))
                     .or(() -> DriftPolicy.currentInConfig(evaluation, readConfig(), newest));
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
+            details.putAll(configFacts());
             if (reason != DriftReason.DRIFT_CONFIRMED) {
                 guards.giveBack();
                 if (reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.INVALID_GROUP_TAG) {
@@ -225,6 +226,18 @@ public final class DriftRemediation {
                 configResult = compliance.current(evaluation.ruleName(), evaluation.resourceType(), evaluation.resourceId());
             }
             return configResult;
+        }
+
+        /** AWS Config's current result as rule 3 judged it, once it was read: the audit shows what vouched or refused. */
+        private Map<String, Object> configFacts() {
+            if (configResult == null) {
+                return Map.of();
+            }
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("configCompliance", configResult.map(result -> result.compliance().map(Enum::name).orElse("unknown"))
+                    .orElse("none"));
+            configResult.ifPresent(result -> facts.put("configOrderingTimestamp", result.orderingTimestamp().toString()));
+            return facts;
         }
 
         private Fleet.Refreshes readRefreshes(GroupFacts group) {

@@ -1,6 +1,7 @@
 package io.driftdeploy.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -333,6 +335,9 @@ class DriftHandlerIT {
         JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(rule, instance).orderedAt(now.minusSeconds(eventAgo)));
 
         assertNotTerminated(result, "skip", reason, instance);
+        assertThat(result.path("configCompliance").asText()).isEqualTo("COMPLIANT");
+        assertThat(Instant.parse(result.path("configOrderingTimestamp").asText()))
+                .isCloseTo(now.minusSeconds(compliantAgo), within(1, ChronoUnit.SECONDS));
         assertThat(rateCounters()).as("the unit taken for it was given back").allSatisfy(count -> assertThat(count).isZero());
     }
 
@@ -360,6 +365,7 @@ class DriftHandlerIT {
         JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance));
 
         assertNotTerminated(result, "notify", "no-evaluation-on-record", instance);
+        assertThat(result.path("configCompliance").asText()).isEqualTo("none");
         assertThat(group.instanceIds()).contains(instance, other);
         assertThat(rateCounters()).as("what was reserved was given back").allSatisfy(count -> assertThat(count).isZero());
         assertThat(env.drainNotifications(Duration.ZERO)).isNotEmpty().allSatisfy(notification ->
