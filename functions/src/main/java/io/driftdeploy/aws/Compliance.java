@@ -3,6 +3,7 @@ package io.driftdeploy.aws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.event.ComplianceType;
+import io.driftdeploy.policy.ConfigResult;
 import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import java.time.Instant;
 import java.util.HashMap;
@@ -95,18 +96,21 @@ public final class Compliance {
 
     /**
      * GetComplianceDetailsByResource for the evaluated resource (type and id exactly as Config
-     * evaluated them), narrowed to one rule. Empty when Config holds no result for that rule, or
-     * one this SDK cannot name.
+     * evaluated them), narrowed to one rule: the current result's compliance and OrderingTimestamp.
+     * Empty when Config holds no result for that rule (or one without an OrderingTimestamp); a
+     * compliance this SDK cannot name is kept as unknown, which never counts as NON_COMPLIANT.
      */
     @RequiresIam("config:GetComplianceDetailsByResource")
-    public Optional<ComplianceType> current(String ruleName, String resourceType, String resourceId) {
+    public Optional<ConfigResult> current(String ruleName, String resourceType, String resourceId) {
         return config.getComplianceDetailsByResourcePaginator(request -> request
                         .resourceType(resourceType)
                         .resourceId(resourceId))
                 .evaluationResults().stream()
                 .filter(result -> ruleName.equals(ruleOf(result)))
+                .filter(result -> result.evaluationResultIdentifier().orderingTimestamp() != null)
                 .findFirst()
-                .flatMap(result -> known(result.complianceTypeAsString()));
+                .map(result -> new ConfigResult(known(result.complianceTypeAsString()),
+                        result.evaluationResultIdentifier().orderingTimestamp()));
     }
 
     /** InputParameters is a JSON object written by whoever made the rule; what is not text in it is left out. */

@@ -5,6 +5,7 @@ import static io.driftdeploy.aws.Ledger.text;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
 import io.driftdeploy.policy.ChurnBreaker.ChurnRecord;
 import io.driftdeploy.policy.ChurnBreaker.Termination;
+import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.RateScope;
 import java.time.Duration;
@@ -39,8 +40,11 @@ public final class DriftLedger {
 
     /** EventBridge retries for up to 24 hours and Lambda's async retries for 6: a week covers both. */
     private static final Duration EVENT_CLAIM_TTL = Duration.ofDays(7);
-    /** Config delivers evaluations within hours; a month outlives any late delivery. */
-    private static final Duration EVALUATION_TTL = Duration.ofDays(30);
+    /**
+     * Config delivers evaluations within hours; a month outlives any late delivery. An event
+     * dated before that is refused (DriftPolicy.notTooOld), since what came after it is forgotten.
+     */
+    private static final Duration EVALUATION_TTL = DriftPolicy.EVALUATION_RETENTION;
     /** A terminated instance is gone long before this; a failed termination releases its claim. */
     private static final Duration TERMINATION_CLAIM_TTL = Duration.ofDays(1);
     /**

@@ -11,6 +11,7 @@ import io.driftdeploy.policy.ChurnBreaker;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
 import io.driftdeploy.policy.ChurnBreaker.ChurnRecord;
 import io.driftdeploy.policy.ChurnBreaker.Termination;
+import io.driftdeploy.policy.ConfigResult;
 import io.driftdeploy.policy.DriftCase;
 import io.driftdeploy.policy.DriftDecision;
 import io.driftdeploy.policy.DriftPolicy;
@@ -45,7 +46,8 @@ import java.util.Optional;
  *
  * <p>Facts are gathered in rule order and only while the rules hold, so a decision makes as few
  * AWS calls as it can: an enforced termination reads EC2, Auto Scaling (group, refreshes) and
- * Config once each and terminates once; rule 9 adds a ledger Query and, for a rule whose kind it
+ * Config once each and terminates once (Config's current result is read right before acting, or
+ * at rule 3 when the ledger holds a newer evaluation, and then reused); rule 9 adds a ledger Query and, for a rule whose kind it
  * judges, the launch template version (and for an approved-image rule the image), plus
  * DescribeConfigRules once per rule for the life of the function instance.
  */
@@ -65,6 +67,14 @@ public final class DriftRemediation {
         boolean announces(DriftReason reason) {
             return this == EVERY_DECISION || reason.decision() == DriftDecision.TERMINATE;
         }
+    }
+
+    /** Where an evaluation's OrderingTimestamp comes from, which decides how far it is trusted. */
+    public enum Source {
+        /** An event claims it: anyone who may invoke the function can send any time. */
+        EVENT,
+        /** AWS Config's own current result (the sweep): old only when the evaluated configuration is. */
+        CONFIG
     }
 
     /** Account-wide count of non-compliant instances (EMF), which the drift alarm watches. */
@@ -94,14 +104,20 @@ public final class DriftRemediation {
      * instance was terminated, which a retry sees as a duplicate.
      */
     public Map<String, Object> remediate(Evaluation evaluation) {
-        return remediate(evaluation, Announce.EVERY_DECISION);
+        return remediate(evaluation, Announce.EVERY_DECISION, Source.EVENT);
     }
 
-    /** As {@link #remediate(Evaluation)}, announcing only the decisions {@code announce} names. */
-    public Map<String, Object> remediate(Evaluation evaluation, Announce announce) {
+    /**
+     * As {@link #remediate(Evaluation)}, announcing only the decisions {@code announce} names, for
+     * an evaluation whose time comes from {@code source}.
+     */
+    public Map<String, Object> remediate(Evaluation evaluation, Announce announce, Source source) {
         Instant now = clock.instant();
         DriftCase drift = DriftCase.of(evaluation, settings.mode());
         Optional<DriftReason> stopped = DriftPolicy.driftRule(evaluation, settings.drift())
+                // Rule 3's bounds on the evaluation's time, before anything is claimed or recorded.
+                .or(() -> DriftPolicy.notFromTheFuture(evaluation, now))
+                .or(() -> source == Source.EVENT ? DriftPolicy.notTooOld(evaluation, now) : Optional.empty())
                 .or(() -> DriftPolicy.notDuplicate(ledger.claimEvent(evaluation, now)));
         if (stopped.isPresent()) {
             return report(drift, stopped.get(), List.of(), Map.of(), announce);
@@ -130,6 +146,8 @@ public final class DriftRemediation {
         private boolean breakerAlert;
         /** The group's refreshes, read once for rule 6 and reused by rule 9. */
         private Optional<Fleet.Refreshes> refreshes = Optional.empty();
+        /** AWS Config's current result for the rule and instance, read at most once (null until read). */
+        private Optional<ConfigResult> configResult;
 
         Attempt(Evaluation evaluation, Instant now, Announce announce) {
             this.evaluation = evaluation;
@@ -141,9 +159,10 @@ public final class DriftRemediation {
         Map<String, Object> decide(DriftCase unplaced) {
             boolean newest = ledger.recordEvaluation(evaluation, now);
             Optional<DriftReason> stopped = DriftPolicy.nonCompliant(evaluation)
-                    .or(() -> DriftPolicy.newestEvaluation(newest));
+                    // Events wrote the ledger, so a newer evaluation there is checked against AWS Config.
+                    .or(() -> newest ? Optional.empty() : DriftPolicy.currentInConfig(evaluation, readConfig(), false));
             if (stopped.isPresent()) {
-                return report(unplaced, stopped.get(), List.of(), Map.of(), announce);
+                return report(unplaced, stopped.get(), List.of(), configFacts(), announce);
             }
             reporter.telemetry().count(Map.of("DriftDetected", 1), Map.of());
             // One drifted instance known now; the drift alarm watches this (README, "Which metric the drift alarm watches").
@@ -182,9 +201,9 @@ public final class DriftRemediation {
                     .or(() -> DriftPolicy.capacityGuard(guards.holdCapacity(group.name(), allowance)))
                     // Last of the guards, so it counts only terminations every other guard allows.
                     .or(() -> rateGuard(placed, guards, group.name()))
-                    .or(() -> DriftPolicy.stillNonCompliant(compliance.current(
-                            evaluation.ruleName(), evaluation.resourceType(), evaluation.resourceId())));
+                    .or(() -> DriftPolicy.currentInConfig(evaluation, readConfig(), newest));
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
+            details.putAll(configFacts());
             if (reason != DriftReason.DRIFT_CONFIRMED) {
                 guards.giveBack();
                 if (reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.INVALID_GROUP_TAG) {
@@ -200,6 +219,25 @@ public final class DriftRemediation {
             rememberTermination(group);
             return report(placed, reason, List.of("TerminateInstanceInAutoScalingGroup " + evaluation.instanceId()),
                     details, announce.announces(reason));
+        }
+
+        private Optional<ConfigResult> readConfig() {
+            if (configResult == null) {
+                configResult = compliance.current(evaluation.ruleName(), evaluation.resourceType(), evaluation.resourceId());
+            }
+            return configResult;
+        }
+
+        /** AWS Config's current result as rule 3 judged it, once it was read: the audit shows what vouched or refused. */
+        private Map<String, Object> configFacts() {
+            if (configResult == null) {
+                return Map.of();
+            }
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("configCompliance", configResult.map(result -> result.compliance().map(Enum::name).orElse("unknown"))
+                    .orElse("none"));
+            configResult.ifPresent(result -> facts.put("configOrderingTimestamp", result.orderingTimestamp().toString()));
+            return facts;
         }
 
         private Fleet.Refreshes readRefreshes(GroupFacts group) {

@@ -89,7 +89,8 @@ final class DriftSweep {
         Map<String, Object> result = Map.of();
         for (Evaluation evaluation : evaluations) {
             decided = evaluation;
-            result = remediation.remediate(evaluation, DriftRemediation.Announce.TERMINATIONS);
+            result = remediation.remediate(evaluation, DriftRemediation.Announce.TERMINATIONS,
+                    DriftRemediation.Source.CONFIG);
             if (!DriftDecision.SKIP.label().equals(result.get("decision"))) {
                 break;
             }

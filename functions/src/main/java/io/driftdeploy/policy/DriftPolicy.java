@@ -3,7 +3,6 @@ package io.driftdeploy.policy;
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.config.TagMatcher;
-import io.driftdeploy.event.ComplianceType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -44,9 +43,36 @@ public final class DriftPolicy {
 
     // Rule 3: fresh and still true.
 
-    /** @param newest whether the evaluation is the newest recorded for its rule and instance */
-    public static Optional<DriftReason> newestEvaluation(boolean newest) {
-        return newest ? Optional.empty() : Optional.of(DriftReason.STALE_EVALUATION);
+    /**
+     * How far ahead of this function's clock an evaluation may be dated: AWS Config dates an
+     * evaluation when it runs the rule, so only the difference of two clocks can put it ahead.
+     */
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+    /**
+     * How long the ledger remembers the newest evaluation of a rule and instance; an event dated
+     * earlier cannot be ordered against the evaluations since, so it is refused.
+     */
+    public static final Duration EVALUATION_RETENTION = Duration.ofDays(30);
+
+    /**
+     * An evaluation dated after now plus {@link #CLOCK_SKEW} was not sent by AWS Config. Checked
+     * before anything is recorded, so such a date cannot make genuine evaluations look stale.
+     */
+    public static Optional<DriftReason> notFromTheFuture(Evaluation evaluation, Instant now) {
+        return evaluation.orderingTimestamp().isAfter(now.plus(CLOCK_SKEW))
+                ? Optional.of(DriftReason.EVALUATION_FROM_THE_FUTURE) : Optional.empty();
+    }
+
+    /**
+     * An event's evaluation older than {@link #EVALUATION_RETENTION}: the ledger no longer
+     * remembers what came after it. Only for a time an event claims; the sweep's evaluations are
+     * AWS Config's own current results, whose OrderingTimestamp stays as old as the configuration
+     * that was evaluated.
+     */
+    public static Optional<DriftReason> notTooOld(Evaluation evaluation, Instant now) {
+        return evaluation.orderingTimestamp().isBefore(now.minus(EVALUATION_RETENTION))
+                ? Optional.of(DriftReason.EVALUATION_TOO_OLD) : Optional.empty();
     }
 
     public static Optional<DriftReason> instanceLive(Optional<InstanceFacts> instance) {
@@ -62,12 +88,27 @@ public final class DriftPolicy {
     }
 
     /**
-     * Config's remediation works from snapshots and can act on resources that are compliant
-     * again; we must not. NON_COMPLIANT, INSUFFICIENT_DATA or no result at all: the event stands.
+     * Rule 3 against AWS Config's current result for the rule and instance (read right before
+     * acting), not against what events claimed. No result on record refuses: nothing but the
+     * event says the instance drifted. A current NON_COMPLIANT result vouches for an evaluation not
+     * older than itself, even when an earlier event recorded a later time in the ledger; an older
+     * one stands only while the ledger holds nothing newer either (a newer event decides instead).
+     * A current result that is not NON_COMPLIANT refuses: as stale when it is newer than the
+     * evaluation, else because Config does not hold what the event claims.
+     *
+     * @param newestRecorded whether the ledger held nothing newer for the rule and instance
      */
-    public static Optional<DriftReason> stillNonCompliant(Optional<ComplianceType> current) {
-        return current.filter(now -> now == ComplianceType.COMPLIANT || now == ComplianceType.NOT_APPLICABLE)
-                .map(now -> DriftReason.NO_LONGER_NON_COMPLIANT);
+    public static Optional<DriftReason> currentInConfig(Evaluation evaluation, Optional<ConfigResult> current,
+                                                        boolean newestRecorded) {
+        if (current.isEmpty()) {
+            return Optional.of(DriftReason.NO_EVALUATION_ON_RECORD);
+        }
+        ConfigResult result = current.get();
+        boolean olderThanConfig = evaluation.orderingTimestamp().isBefore(result.orderingTimestamp());
+        if (result.nonCompliant()) {
+            return !olderThanConfig || newestRecorded ? Optional.empty() : Optional.of(DriftReason.STALE_EVALUATION);
+        }
+        return Optional.of(olderThanConfig ? DriftReason.STALE_EVALUATION : DriftReason.NO_LONGER_NON_COMPLIANT);
     }
 
     // Rule 4: it belongs to an Auto Scaling group that opted in.

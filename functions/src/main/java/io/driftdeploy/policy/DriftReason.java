@@ -17,8 +17,18 @@ public enum DriftReason {
             "the evaluation is NOT_APPLICABLE or INSUFFICIENT_DATA, which is no evidence of drift"),
     DUPLICATE_EVENT(DriftRule.NOT_DUPLICATE, SKIP, "duplicate-event",
             "this event was already handled (EventBridge delivers at least once)"),
+    EVALUATION_FROM_THE_FUTURE(DriftRule.FRESH_AND_STILL_TRUE, NOTIFY, "evaluation-from-the-future",
+            "the event's evaluation is dated after now plus the allowed clock skew, which AWS Config never sends:"
+                    + " refused before anything was recorded"),
+    EVALUATION_TOO_OLD(DriftRule.FRESH_AND_STILL_TRUE, NOTIFY, "evaluation-too-old",
+            "the event's evaluation is older than the ledger keeps evaluations, so it cannot be ordered against newer ones:"
+                    + " refused before anything was recorded"),
     STALE_EVALUATION(DriftRule.FRESH_AND_STILL_TRUE, SKIP, "stale-evaluation",
-            "a newer evaluation of this rule and instance was already recorded"),
+            "a newer evaluation of this rule and instance is on record: AWS Config's current result is newer and not"
+                    + " NON_COMPLIANT, or an earlier event recorded a newer one and AWS Config's current result is newer"
+                    + " than this evaluation"),
+    NO_EVALUATION_ON_RECORD(DriftRule.FRESH_AND_STILL_TRUE, NOTIFY, "no-evaluation-on-record",
+            "AWS Config holds no evaluation of this rule for the instance, so nothing but the event says it drifted"),
     INSTANCE_GONE(DriftRule.FRESH_AND_STILL_TRUE, SKIP, "instance-gone",
             "the instance no longer exists or is already shutting down"),
     INSTANCE_NOT_RUNNING(DriftRule.FRESH_AND_STILL_TRUE, NOTIFY, "instance-not-running",
@@ -26,7 +36,8 @@ public enum DriftReason {
     ALREADY_TERMINATING(DriftRule.FRESH_AND_STILL_TRUE, SKIP, "already-terminating",
             "another decision is already terminating this instance"),
     NO_LONGER_NON_COMPLIANT(DriftRule.FRESH_AND_STILL_TRUE, SKIP, "no-longer-non-compliant",
-            "AWS Config now reports the instance COMPLIANT or NOT_APPLICABLE for this rule"),
+            "AWS Config's current result for this rule is not NON_COMPLIANT (COMPLIANT, NOT_APPLICABLE or"
+                    + " INSUFFICIENT_DATA) and not older than the event's evaluation"),
     STANDALONE_INSTANCE(DriftRule.OPTED_IN_GROUP, NOTIFY, "standalone-instance",
             "the instance is in no Auto Scaling group, so nothing would replace it"),
     GROUP_NOT_OPTED_IN(DriftRule.OPTED_IN_GROUP, NOTIFY, "group-not-opted-in",

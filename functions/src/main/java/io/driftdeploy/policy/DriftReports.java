@@ -146,6 +146,8 @@ public final class DriftReports {
                 case REPLACEMENT_DID_NOT_CURE -> "drift-deploy: churn on " + where + ", remediation of "
                         + drift.evaluation().ruleName() + " stopped";
                 case REPLACEMENT_WOULD_NOT_CURE -> "drift-deploy: replacement would not cure drift on " + where;
+                case EVALUATION_FROM_THE_FUTURE, EVALUATION_TOO_OLD, NO_EVALUATION_ON_RECORD ->
+                        "drift-deploy: untrusted drift event for " + where + " refused (" + reason.label() + ")";
                 default -> "drift-deploy: drift on " + where + " not remediated (" + reason.label() + ")";
             };
             case SKIP -> "drift-deploy: skipped " + where + " (" + reason.label() + ")";
@@ -160,9 +162,23 @@ public final class DriftReports {
             case SKIP -> "Skipped ";
         };
         return lead + evaluation.instanceId() + drift.group().map(group -> " (group " + group + ")").orElse("")
-                + ": AWS Config rule " + evaluation.ruleName() + " evaluated it " + evaluation.compliance().name()
-                + "; " + reason.explanation() + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
+                + ": " + claim(reason, evaluation) + "; " + reason.explanation() + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
                 + action(facts);
+    }
+
+    /**
+     * What the evaluation says. When AWS Config does not back it (no result on record, a time no
+     * genuine evaluation has) it is only what the event claimed, and the summary says so and who to
+     * ask: whoever can invoke the function or route events to it.
+     */
+    private static String claim(DriftReason reason, Evaluation evaluation) {
+        String evaluated = "AWS Config rule " + evaluation.ruleName() + " evaluated it " + evaluation.compliance().name();
+        return switch (reason) {
+            case EVALUATION_FROM_THE_FUTURE, EVALUATION_TOO_OLD, NO_EVALUATION_ON_RECORD -> "event " + evaluation.eventId()
+                    + " claims " + evaluated + " at " + evaluation.orderingTimestamp()
+                    + " (check who invoked the function or routed the event to it)";
+            default -> evaluated;
+        };
     }
 
     /** What a person has to do, when the facts say (rule 9). */

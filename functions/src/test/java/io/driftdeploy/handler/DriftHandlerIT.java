@@ -1,6 +1,7 @@
 package io.driftdeploy.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,10 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +88,17 @@ class DriftHandlerIT {
         return invoke(handler, event.bytes());
     }
 
+    /**
+     * The event as AWS Config sends it: the evaluation it carries is first recorded in Config
+     * (PutEvaluations, as the rule's function does; the rule is made if Config does not know it).
+     * An event sent without this is one Config holds nothing of, as anyone may craft.
+     */
+    private ComplianceEvents onRecord(ComplianceEvents event) {
+        env.putEvaluation(env.existingConfigRule(event.ruleName()), event.resourceType(), event.instanceId(),
+                ComplianceType.fromValue(event.complianceType()), event.orderingTimestamp());
+        return event;
+    }
+
     private TestGroup optedInGroup(String name, int instances) {
         return env.group(name).instances(instances).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:app", "shop").create();
     }
@@ -127,7 +142,7 @@ class DriftHandlerIT {
         TestGroup group = optedInGroup("web", 2);
         String victim = group.instanceIds().get(0);
 
-        JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(driftRule, victim));
+        JsonNode result = invoke(handler(), onRecord(ComplianceEvents.nonCompliant(driftRule, victim)));
 
         assertThat(result.path("decision").asText()).isEqualTo("terminate");
         assertThat(result.path("reason").asText()).isEqualTo("drift-confirmed");
@@ -225,7 +240,7 @@ class DriftHandlerIT {
         TestGroup strict = env.group("strict").instances(2).tag(OPT_IN_KEY, "terminate").tag(MIN_HEALTHY_KEY, "100").create();
 
         JsonNode terminated = invoke(handler(Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "90")),
-                ComplianceEvents.nonCompliant(driftRule, lenient.instanceIds().get(0)));
+                onRecord(ComplianceEvents.nonCompliant(driftRule, lenient.instanceIds().get(0))));
         JsonNode kept = invoke(handler(Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "50")),
                 ComplianceEvents.nonCompliant(driftRule, strict.instanceIds().get(0)));
 
@@ -294,9 +309,9 @@ class DriftHandlerIT {
         String instance = group.instanceIds().get(0);
         Instant captured = Instant.now();
         DriftHandler handler = handler();
-        invoke(handler, ComplianceEvents.nonCompliant(driftRule, instance).compliance("COMPLIANT").orderedAt(captured));
+        invoke(handler, onRecord(ComplianceEvents.nonCompliant(driftRule, instance).compliance("COMPLIANT").orderedAt(captured)));
 
-        JsonNode result = invoke(handler, ComplianceEvents.nonCompliant(driftRule, instance).orderedAt(captured.minusSeconds(60)));
+        JsonNode result = invoke(handler, onRecord(ComplianceEvents.nonCompliant(driftRule, instance).orderedAt(captured.minusSeconds(60))));
 
         assertThat(result.path("decision").asText()).isEqualTo("skip");
         assertThat(result.path("reason").asText()).isEqualTo("stale-evaluation");
@@ -305,17 +320,119 @@ class DriftHandlerIT {
                 .containsExactlyInAnyOrder("compliant", "stale-evaluation");
     }
 
-    @Test
-    void configSayingCompliantNowStopsTheTermination() {
+    /**
+     * AWS Config holds COMPLIANT for the instance, dated {@code compliantAgo} seconds ago; an event
+     * claims NON_COMPLIANT dated {@code eventAgo} seconds ago (no earlier event told the ledger
+     * anything): nothing is terminated, and what was reserved is given back.
+     */
+    private void assertConfigsCompliantResultRefuses(long compliantAgo, long eventAgo, String reason) {
         TestGroup group = optedInGroup("web", 2);
         String instance = group.instanceIds().get(0);
         String rule = env.configRule("drift-golden-ami");
-        env.putEvaluation(rule, "AWS::EC2::Instance", instance, ComplianceType.COMPLIANT, Instant.now());
+        Instant now = Instant.now();
+        env.putEvaluation(rule, "AWS::EC2::Instance", instance, ComplianceType.COMPLIANT, now.minusSeconds(compliantAgo));
 
-        JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(rule, instance).orderedAt(Instant.now().minusSeconds(30)));
+        JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(rule, instance).orderedAt(now.minusSeconds(eventAgo)));
 
-        assertNotTerminated(result, "skip", "no-longer-non-compliant", instance);
+        assertNotTerminated(result, "skip", reason, instance);
+        assertThat(result.path("configCompliance").asText()).isEqualTo("COMPLIANT");
+        assertThat(Instant.parse(result.path("configOrderingTimestamp").asText()))
+                .isCloseTo(now.minusSeconds(compliantAgo), within(1, ChronoUnit.SECONDS));
         assertThat(rateCounters()).as("the unit taken for it was given back").allSatisfy(count -> assertThat(count).isZero());
+    }
+
+    /** Config's current COMPLIANT result is newer than the event's NON_COMPLIANT one. */
+    @Test
+    void aNonCompliantEventOlderThanConfigsCurrentCompliantResultIsStale() {
+        assertConfigsCompliantResultRefuses(0, 30, "stale-evaluation");
+    }
+
+    /** Config holds COMPLIANT, older than the NON_COMPLIANT evaluation the event claims: Config does not hold that one. */
+    @Test
+    void configSayingCompliantNowStopsTheTermination() {
+        assertConfigsCompliantResultRefuses(30, 0, "no-longer-non-compliant");
+    }
+
+    // Trust nothing an event says: AWS Config's current result decides, and an event's time is bounded.
+
+    @Test
+    void anEventForAnInstanceConfigHoldsNoEvaluationOfTerminatesNothing() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+        String other = group.instanceIds().get(1);
+        env.putEvaluation(env.configRule("drift-golden-ami"), "AWS::EC2::Instance", other, ComplianceType.NON_COMPLIANT, Instant.now());
+
+        JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance));
+
+        assertNotTerminated(result, "notify", "no-evaluation-on-record", instance);
+        assertThat(result.path("configCompliance").asText()).isEqualTo("none");
+        assertThat(group.instanceIds()).contains(instance, other);
+        assertThat(rateCounters()).as("what was reserved was given back").allSatisfy(count -> assertThat(count).isZero());
+        assertThat(env.drainNotifications(Duration.ZERO)).isNotEmpty().allSatisfy(notification ->
+                assertThat(notification.subject()).contains("untrusted"));
+    }
+
+    /** A crafted COMPLIANT event (nothing in Config) dated {@code craftedAt}, then a genuine NON_COMPLIANT one dated now. */
+    private record CraftedThenGenuine(String instance, JsonNode crafted, JsonNode genuine) {
+    }
+
+    private CraftedThenGenuine craftedCompliantThenGenuine(TestGroup group, Instant craftedAt) {
+        String instance = group.instanceIds().get(0);
+        DriftHandler handler = handler();
+        JsonNode crafted = invoke(handler, ComplianceEvents.nonCompliant(driftRule, instance).compliance("COMPLIANT").orderedAt(craftedAt));
+        JsonNode genuine = invoke(handler, onRecord(ComplianceEvents.nonCompliant(driftRule, instance)));
+        return new CraftedThenGenuine(instance, crafted, genuine);
+    }
+
+    @Test
+    void aCompliantEventDatedIn2099IsRefusedAndTheGenuineEvaluationAfterItIsDecided() {
+        TestGroup group = optedInGroup("web", 2);
+        CraftedThenGenuine events = craftedCompliantThenGenuine(group, Instant.parse("2099-01-01T00:00:00Z"));
+        String instance = events.instance();
+        JsonNode crafted = events.crafted();
+        JsonNode genuine = events.genuine();
+
+        assertThat(crafted.path("decision").asText()).as("%s", crafted).isEqualTo("notify");
+        assertThat(crafted.path("reason").asText()).as("%s", crafted).isEqualTo("evaluation-from-the-future");
+        assertThat(crafted.path("actions")).isEmpty();
+        assertThat(genuine.path("reason").asText()).as("%s", genuine).isEqualTo("drift-confirmed");
+        assertThat(genuine.path("decision").asText()).isEqualTo("terminate");
+        TestEnvironment.awaitTrue("a replacement joins the group", Duration.ofSeconds(30),
+                () -> group.instanceIds().size() == 2 && !group.instanceIds().contains(instance));
+        assertThat(auditRecords(instance)).extracting(record -> record.get("reason").s())
+                .containsExactlyInAnyOrder("evaluation-from-the-future", "drift-confirmed");
+        assertThat(recordedEvaluation(instance)).as("the 2099 evaluation was never recorded")
+                .hasValueSatisfying(recorded -> assertThat(recorded.get("compliance").s()).isEqualTo("NON_COMPLIANT"));
+    }
+
+    /** Within the clock skew a crafted time is accepted and recorded; AWS Config's current result still decides. */
+    @Test
+    void aCompliantEventDatedWithinTheSkewDoesNotOutweighConfigsCurrentResult() {
+        CraftedThenGenuine events = craftedCompliantThenGenuine(optedInGroup("web", 2), Instant.now().plus(Duration.ofMinutes(4)));
+
+        assertThat(events.crafted().path("reason").asText()).as("%s", events.crafted()).isEqualTo("compliant");
+        assertThat(events.genuine().path("reason").asText()).as("%s", events.genuine()).isEqualTo("drift-confirmed");
+        assertThat(state(events.instance())).isIn(InstanceStateName.SHUTTING_DOWN, InstanceStateName.TERMINATED);
+    }
+
+    @Test
+    void anEventOlderThanTheLedgerRemembersIsRefusedBeforeAnythingIsRecorded() {
+        TestGroup group = optedInGroup("web", 2);
+        String instance = group.instanceIds().get(0);
+
+        JsonNode result = invoke(handler(), onRecord(ComplianceEvents.nonCompliant(driftRule, instance)
+                .orderedAt(Instant.now().minus(Duration.ofDays(31)))));
+
+        assertNotTerminated(result, "notify", "evaluation-too-old", instance);
+        assertThat(recordedEvaluation(instance)).isEmpty();
+    }
+
+    /** The ledger's newest evaluation of the drift rule for the instance. */
+    private Optional<Map<String, AttributeValue>> recordedEvaluation(String instance) {
+        var answer = env.aws.dynamoDb().getItem(r -> r.tableName(env.tableName).key(Map.of(
+                Ledger.PARTITION_KEY, AttributeValue.fromS("EVALUATION#" + instance),
+                Ledger.SORT_KEY, AttributeValue.fromS(driftRule))));
+        return answer.hasItem() ? Optional.of(answer.item()) : Optional.empty();
     }
 
     @Test
@@ -323,7 +440,7 @@ class DriftHandlerIT {
         TestGroup group = optedInGroup("web", 2);
         String instance = group.instanceIds().get(0);
 
-        JsonNode result = invoke(handler(Map.of("DRIFT_DEPLOY_MODE", "dry-run")), ComplianceEvents.nonCompliant(driftRule, instance));
+        JsonNode result = invoke(handler(Map.of("DRIFT_DEPLOY_MODE", "dry-run")), onRecord(ComplianceEvents.nonCompliant(driftRule, instance)));
 
         assertNotTerminated(result, "notify", "dry-run", instance);
         assertThat(result.path("mode").asText()).isEqualTo("dry-run");
@@ -340,9 +457,9 @@ class DriftHandlerIT {
         TestGroup observed = env.group("observed").instances(2).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:mode", "dry-run").create();
         TestGroup enforced = env.group("enforced").instances(2).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:mode", "enforce").create();
 
-        JsonNode dryRun = invoke(handler(), ComplianceEvents.nonCompliant(driftRule, observed.instanceIds().get(0)));
+        JsonNode dryRun = invoke(handler(), onRecord(ComplianceEvents.nonCompliant(driftRule, observed.instanceIds().get(0))));
         JsonNode enforce = invoke(handler(Map.of("DRIFT_DEPLOY_MODE", "dry-run")),
-                ComplianceEvents.nonCompliant(driftRule, enforced.instanceIds().get(0)));
+                onRecord(ComplianceEvents.nonCompliant(driftRule, enforced.instanceIds().get(0))));
 
         assertThat(dryRun.path("reason").asText()).isEqualTo("dry-run");
         assertThat(dryRun.path("mode").asText()).isEqualTo("dry-run");
@@ -354,7 +471,7 @@ class DriftHandlerIT {
     void theSameEventDeliveredTwiceActsOnce() {
         TestGroup group = optedInGroup("web", 2);
         String instance = group.instanceIds().get(0);
-        ComplianceEvents event = ComplianceEvents.nonCompliant(driftRule, instance);
+        ComplianceEvents event = onRecord(ComplianceEvents.nonCompliant(driftRule, instance));
         DriftHandler handler = handler();
 
         JsonNode first = invoke(handler, event);
@@ -372,7 +489,7 @@ class DriftHandlerIT {
     void twentyConcurrentCopiesOfOneEventTerminateOnce() throws Exception {
         TestGroup group = optedInGroup("web", 4);
         String instance = group.instanceIds().get(0);
-        byte[] event = ComplianceEvents.nonCompliant(driftRule, instance).bytes();
+        byte[] event = onRecord(ComplianceEvents.nonCompliant(driftRule, instance)).bytes();
         DriftHandler handler = handler();
 
         List<JsonNode> results = concurrently(java.util.Collections.nCopies(20, () -> invoke(handler, event)));
@@ -394,7 +511,7 @@ class DriftHandlerIT {
         List<Callable<JsonNode>> events = new ArrayList<>();
         for (String rule : List.of("a", "b", "c")) {
             for (String instance : group.instanceIds()) {
-                byte[] event = ComplianceEvents.nonCompliant(env.prefix + "-drift-" + rule, instance).bytes();
+                byte[] event = onRecord(ComplianceEvents.nonCompliant(env.prefix + "-drift-" + rule, instance)).bytes();
                 events.add(() -> invoke(handler, event));
             }
         }
@@ -413,7 +530,7 @@ class DriftHandlerIT {
         assertThat(notificationsOfKind("storm", Duration.ofSeconds(5))).as("one storm alert").hasSize(1)
                 .allSatisfy(alert -> assertThat(alert.attributes()).containsEntry("severity", "high").containsEntry("group", group.name));
 
-        JsonNode later = invoke(handler, ComplianceEvents.nonCompliant(env.prefix + "-drift-d", group.inServiceInstanceIds().get(0)));
+        JsonNode later = invoke(handler, onRecord(ComplianceEvents.nonCompliant(env.prefix + "-drift-d", group.inServiceInstanceIds().get(0))));
         assertThat(later.path("reason").asText()).as("the circuit stays open for the rest of the window").isEqualTo("group-rate-limit");
         assertThat(notificationsOfKind("storm", Duration.ofSeconds(3))).as("still one storm alert").hasSize(1);
     }
@@ -423,7 +540,7 @@ class DriftHandlerIT {
         TestGroup group = optedInGroup("web", 10);
         DriftHandler handler = handler(Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "90", "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "10"));
         List<Callable<JsonNode>> events = group.instanceIds().stream()
-                .map(instance -> ComplianceEvents.nonCompliant(driftRule, instance).bytes())
+                .map(instance -> onRecord(ComplianceEvents.nonCompliant(driftRule, instance)).bytes())
                 .<Callable<JsonNode>>map(event -> () -> invoke(handler, event))
                 .toList();
 
@@ -480,8 +597,8 @@ class DriftHandlerIT {
         rebuilt.launchTemplateVersion("$Latest");
         DriftHandler handler = handler(Map.of("DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES", driftRule));
 
-        JsonNode required = invoke(handler, ComplianceEvents.nonCompliant(rule, imdsv2.instanceIds().get(0)));
-        JsonNode newImage = invoke(handler, ComplianceEvents.nonCompliant(driftRule, onOldImage));
+        JsonNode required = invoke(handler, onRecord(ComplianceEvents.nonCompliant(rule, imdsv2.instanceIds().get(0))));
+        JsonNode newImage = invoke(handler, onRecord(ComplianceEvents.nonCompliant(driftRule, onOldImage)));
 
         assertThat(required.path("reason").asText()).as("%s", required).isEqualTo("drift-confirmed");
         assertThat(newImage.path("reason").asText()).as("$Latest resolved to the new image: %s", newImage).isEqualTo("drift-confirmed");
@@ -502,7 +619,7 @@ class DriftHandlerIT {
 
         JsonNode own = invoke(handler, ComplianceEvents.nonCompliant(rule, sameImage.instanceIds().get(0)));
         JsonNode notApproved = invoke(handler, ComplianceEvents.nonCompliant(rule, untagged.instanceIds().get(0)));
-        JsonNode cured = invoke(handler, ComplianceEvents.nonCompliant(rule, approved.instanceIds().get(0)));
+        JsonNode cured = invoke(handler, onRecord(ComplianceEvents.nonCompliant(rule, approved.instanceIds().get(0))));
 
         assertThat(own.path("reason").asText()).as("%s", own).isEqualTo("replacement-would-not-cure");
         assertThat(own.path("fix").asText()).contains("the instance's own image");
@@ -515,7 +632,7 @@ class DriftHandlerIT {
     /** Terminates one instance for the drift rule and returns its replacement, which the group launched after. */
     private String terminateAndAwaitReplacement(DriftHandler handler, TestGroup group) {
         List<String> before = group.instanceIds();
-        JsonNode terminated = invoke(handler, ComplianceEvents.nonCompliant(driftRule, before.get(0)));
+        JsonNode terminated = invoke(handler, onRecord(ComplianceEvents.nonCompliant(driftRule, before.get(0))));
         assertThat(terminated.path("reason").asText()).as("%s", terminated).isEqualTo("drift-confirmed");
         TestEnvironment.awaitTrue("a replacement joins the group", Duration.ofSeconds(30),
                 () -> group.inServiceInstanceIds().size() == before.size() && !group.instanceIds().contains(before.get(0)));
@@ -543,9 +660,9 @@ class DriftHandlerIT {
 
     /** A group whose churn breaker for the drift rule is open, the handler that opened it, and the replacement that tripped it. */
     private record Churn(TestGroup group, DriftHandler handler, String rule, String replacement) {
-        /** The replacement flagged once more, after the breaker was cleared. */
-        JsonNode flaggedAgain() {
-            return invoke(handler, ComplianceEvents.nonCompliant(rule, replacement).orderedAt(Instant.now().plusSeconds(2)));
+        /** The replacement flagged once more, after the breaker was cleared, the evaluation recorded in Config by {@code onRecord}. */
+        JsonNode flaggedAgain(UnaryOperator<ComplianceEvents> onRecord) {
+            return invoke(handler, onRecord.apply(ComplianceEvents.nonCompliant(rule, replacement).orderedAt(Instant.now().plusSeconds(2))));
         }
     }
 
@@ -571,7 +688,7 @@ class DriftHandlerIT {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("cleared");
         assertThat(auditRecords(churn.group().name)).extracting(record -> record.get("reason").s()).containsExactly("breaker-cleared");
 
-        JsonNode resumed = churn.flaggedAgain();
+        JsonNode resumed = churn.flaggedAgain(this::onRecord);
         assertThat(resumed.path("reason").asText()).as("%s", resumed).isEqualTo("drift-confirmed");
     }
 
@@ -583,7 +700,7 @@ class DriftHandlerIT {
                 .resourceId(churn.group().name).resourceType("auto-scaling-group").key("drift-deploy:churn-cleared")
                 .value(Instant.now().toString()).propagateAtLaunch(false).build()));
 
-        JsonNode resumed = churn.flaggedAgain();
+        JsonNode resumed = churn.flaggedAgain(this::onRecord);
         assertThat(resumed.path("reason").asText()).as("%s", resumed).isEqualTo("drift-confirmed");
     }
 

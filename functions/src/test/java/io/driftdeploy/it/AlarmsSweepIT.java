@@ -235,6 +235,23 @@ class AlarmsSweepIT {
         assertThat(running(instance)).isFalse();
     }
 
+    /**
+     * A change-triggered rule's result keeps the OrderingTimestamp of the configuration it evaluated,
+     * however old: the sweep acts on AWS Config's own result, which the bound on an event's age does
+     * not apply to.
+     */
+    @Test
+    void aNonCompliantResultOlderThanTheLedgerRemembersIsStillSwept() {
+        TestGroup web = optedInGroup("web", 2);
+        String instance = web.instanceIds().getFirst();
+        env.putEvaluation(driftRule, EC2_INSTANCE, instance, ComplianceType.NON_COMPLIANT, Instant.now().minus(Duration.ofDays(40)));
+
+        Map<String, Object> result = driftAlarmFires(alarms(Map.of()));
+
+        assertThat(result).containsEntry("found", 1).containsEntry("terminated", 1);
+        assertThat(running(instance)).isFalse();
+    }
+
     @Test
     void aDriftRuleConfigUnknownHereIsNamedAndTheRestIsSwept() {
         String missing = env.prefix + "-no-such-rule";

@@ -40,6 +40,23 @@ class DriftPolicyTest {
                 "i-0abc1234def567890", compliance, Instant.parse("2026-01-01T00:00:00Z"));
     }
 
+    /** The time {@link #evaluation} is dated. */
+    static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    static Evaluation evaluationAt(Instant orderingTimestamp) {
+        return new Evaluation("event-1", "123456789012", "us-east-1", "drift-x", ComplianceChange.EC2_INSTANCE,
+                "i-0abc1234def567890", ComplianceType.NON_COMPLIANT, orderingTimestamp);
+    }
+
+    /** AWS Config's current result, {@code seconds} after the evaluation's time (before it when negative). */
+    static Optional<ConfigResult> configSays(ComplianceType compliance, long seconds) {
+        return Optional.of(new ConfigResult(Optional.of(compliance), NOW.plusSeconds(seconds)));
+    }
+
+    static Optional<DriftReason> inConfig(Optional<ConfigResult> current, boolean newestRecorded) {
+        return DriftPolicy.currentInConfig(evaluationAt(NOW), current, newestRecorded);
+    }
+
     static GroupFacts group(Map<String, String> tags, int desired, int healthyInService, String lifecycle, boolean scaleInProtected) {
         return new GroupFacts("web", tags, desired, healthyInService, lifecycle, scaleInProtected, Optional.empty(), Set.of());
     }
@@ -72,8 +89,17 @@ class DriftPolicyTest {
                 row("first delivery", () -> DriftPolicy.notDuplicate(true), null),
                 row("repeated delivery", () -> DriftPolicy.notDuplicate(false), DriftReason.DUPLICATE_EVENT),
                 // Rule 3
-                row("newest evaluation", () -> DriftPolicy.newestEvaluation(true), null),
-                row("newer one recorded", () -> DriftPolicy.newestEvaluation(false), DriftReason.STALE_EVALUATION),
+                row("dated now", () -> DriftPolicy.notFromTheFuture(evaluationAt(NOW), NOW), null),
+                row("dated within the clock skew", () -> DriftPolicy.notFromTheFuture(evaluationAt(NOW.plus(DriftPolicy.CLOCK_SKEW)), NOW),
+                        null),
+                row("dated after the clock skew", () -> DriftPolicy.notFromTheFuture(
+                        evaluationAt(NOW.plus(DriftPolicy.CLOCK_SKEW).plusMillis(1)), NOW), DriftReason.EVALUATION_FROM_THE_FUTURE),
+                row("dated 2099", () -> DriftPolicy.notFromTheFuture(evaluationAt(Instant.parse("2099-01-01T00:00:00Z")), NOW),
+                        DriftReason.EVALUATION_FROM_THE_FUTURE),
+                row("dated within the ledger's retention", () -> DriftPolicy.notTooOld(
+                        evaluationAt(NOW.minus(DriftPolicy.EVALUATION_RETENTION)), NOW), null),
+                row("dated before the ledger's retention", () -> DriftPolicy.notTooOld(
+                        evaluationAt(NOW.minus(DriftPolicy.EVALUATION_RETENTION).minusMillis(1)), NOW), DriftReason.EVALUATION_TOO_OLD),
                 row("running", () -> DriftPolicy.instanceLive(Optional.of(instance(InstanceState.RUNNING, Map.of(), Optional.empty()))), null),
                 row("pending", () -> DriftPolicy.instanceLive(Optional.of(instance(InstanceState.PENDING, Map.of(), Optional.empty()))), null),
                 row("not found", () -> DriftPolicy.instanceLive(Optional.empty()), DriftReason.INSTANCE_GONE),
@@ -87,12 +113,30 @@ class DriftPolicyTest {
                         DriftReason.INSTANCE_NOT_RUNNING),
                 row("first to terminate it", () -> DriftPolicy.notAlreadyTerminating(true), null),
                 row("another decision terminates it", () -> DriftPolicy.notAlreadyTerminating(false), DriftReason.ALREADY_TERMINATING),
-                row("Config still NON_COMPLIANT", () -> DriftPolicy.stillNonCompliant(Optional.of(ComplianceType.NON_COMPLIANT)), null),
-                row("Config has no result", () -> DriftPolicy.stillNonCompliant(Optional.empty()), null),
-                row("Config has insufficient data", () -> DriftPolicy.stillNonCompliant(Optional.of(ComplianceType.INSUFFICIENT_DATA)), null),
-                row("Config now COMPLIANT", () -> DriftPolicy.stillNonCompliant(Optional.of(ComplianceType.COMPLIANT)),
+                row("Config has no result", () -> inConfig(Optional.empty(), true), DriftReason.NO_EVALUATION_ON_RECORD),
+                row("Config has no result, ledger has a newer one", () -> inConfig(Optional.empty(), false),
+                        DriftReason.NO_EVALUATION_ON_RECORD),
+                row("Config NON_COMPLIANT at the same time", () -> inConfig(configSays(ComplianceType.NON_COMPLIANT, 0), true), null),
+                row("Config NON_COMPLIANT at the same time, ledger has a later one (crafted)",
+                        () -> inConfig(configSays(ComplianceType.NON_COMPLIANT, 0), false), null),
+                row("Config NON_COMPLIANT earlier, ledger has a later one (crafted)",
+                        () -> inConfig(configSays(ComplianceType.NON_COMPLIANT, -60), false), null),
+                row("Config NON_COMPLIANT later, nothing newer in the ledger",
+                        () -> inConfig(configSays(ComplianceType.NON_COMPLIANT, 60), true), null),
+                row("Config NON_COMPLIANT later, ledger has a newer one", () -> inConfig(configSays(ComplianceType.NON_COMPLIANT, 60), false),
+                        DriftReason.STALE_EVALUATION),
+                row("Config COMPLIANT later", () -> inConfig(configSays(ComplianceType.COMPLIANT, 60), true), DriftReason.STALE_EVALUATION),
+                row("Config NOT_APPLICABLE later", () -> inConfig(configSays(ComplianceType.NOT_APPLICABLE, 60), true),
+                        DriftReason.STALE_EVALUATION),
+                row("Config COMPLIANT at the same time", () -> inConfig(configSays(ComplianceType.COMPLIANT, 0), true),
                         DriftReason.NO_LONGER_NON_COMPLIANT),
-                row("Config now NOT_APPLICABLE", () -> DriftPolicy.stillNonCompliant(Optional.of(ComplianceType.NOT_APPLICABLE)),
+                row("Config COMPLIANT earlier", () -> inConfig(configSays(ComplianceType.COMPLIANT, -60), true),
+                        DriftReason.NO_LONGER_NON_COMPLIANT),
+                row("Config NOT_APPLICABLE earlier", () -> inConfig(configSays(ComplianceType.NOT_APPLICABLE, -60), true),
+                        DriftReason.NO_LONGER_NON_COMPLIANT),
+                row("Config INSUFFICIENT_DATA earlier", () -> inConfig(configSays(ComplianceType.INSUFFICIENT_DATA, -60), true),
+                        DriftReason.NO_LONGER_NON_COMPLIANT),
+                row("Config names a compliance unknown here", () -> inConfig(Optional.of(new ConfigResult(Optional.empty(), NOW)), true),
                         DriftReason.NO_LONGER_NON_COMPLIANT),
                 // Rule 4
                 row("opted-in group", () -> DriftPolicy.optedInGroup(member(optedInGroup()), DRIFT.optInTag()), null),

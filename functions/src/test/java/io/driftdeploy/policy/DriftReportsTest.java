@@ -60,6 +60,19 @@ class DriftReportsTest {
         assertThat(report.facts()).containsEntry("safetyRule", reason.rule().number() + " " + reason.rule().label());
     }
 
+    @ParameterizedTest
+    @EnumSource(value = DriftReason.class, names = {"EVALUATION_FROM_THE_FUTURE", "EVALUATION_TOO_OLD", "NO_EVALUATION_ON_RECORD"})
+    void anEvaluationAwsConfigDoesNotBackIsReportedAsTheEventsClaim(DriftReason reason) {
+        Notification notification = DriftReports.decision(IN_GROUP, reason, List.of(), Map.of()).notification().orElseThrow();
+
+        assertThat(notification.action()).isEqualTo("notify");
+        assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
+        assertThat(notification.subject()).contains("untrusted drift event");
+        assertThat(notification.summary()).contains("event " + EVALUATION.eventId() + " claims AWS Config rule "
+                        + EVALUATION.ruleName() + " evaluated it NON_COMPLIANT at " + EVALUATION.orderingTimestamp())
+                .contains("[rule 3, enforce]");
+    }
+
     @Test
     void aDryRunSaysWhatEnforceWouldHaveDone() {
         DriftCase dryRun = DriftCase.of(EVALUATION, Mode.DRY_RUN).inGroup("web", Optional.empty(), Mode.DRY_RUN);

@@ -74,6 +74,19 @@ public final class ComplianceEvents {
         return detail().get("resourceId").asText();
     }
 
+    public String resourceType() {
+        return detail().get("resourceType").asText();
+    }
+
+    /** The new evaluation's compliance type, as the event names it. */
+    public String complianceType() {
+        return detail().get("newEvaluationResult").get("complianceType").asText();
+    }
+
+    public Instant orderingTimestamp() {
+        return Instant.parse(detail().get("newEvaluationResult").get("evaluationResultIdentifier").get("orderingTimestamp").asText());
+    }
+
     public String id() {
         return event.get("id").asText();
     }

@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.config.model.Evaluation;
+import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
 import software.amazon.awssdk.services.config.model.Owner;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.InstanceType;
@@ -123,6 +124,26 @@ public final class TestEnvironment {
                 .inputParameters(inputParameters)
                 .scope(scope -> scope.complianceResourceTypes("AWS::EC2::Instance"))));
         return ruleName;
+    }
+
+    /**
+     * The Config rule of that full name: made as {@link #configRule(String)} makes one (the name
+     * must start with this environment's prefix) unless AWS Config knows it already.
+     */
+    public String existingConfigRule(String ruleName) {
+        boolean known;
+        try {
+            known = !aws.config().describeConfigRules(r -> r.configRuleNames(ruleName)).configRules().isEmpty();
+        } catch (NoSuchConfigRuleException missing) {
+            known = false;
+        }
+        if (known) {
+            return ruleName;
+        }
+        if (!ruleName.startsWith(prefix + "-")) {
+            throw new IllegalArgumentException(ruleName + " is not a rule of this environment (" + prefix + ")");
+        }
+        return configRule(ruleName.substring(prefix.length() + 1));
     }
 
     /**
