@@ -1,0 +1,39 @@
+package io.driftdeploy.policy;
+
+import io.driftdeploy.policy.Notification.Severity;
+
+/**
+ * Why a function rejected an event before doing anything (no AWS call, no ledger write): the
+ * label results, notifications and logs carry, with how urgently the team hears of it.
+ */
+public enum RejectionReason {
+    /** A field breaks what AWS allows for it, or the event is not the shape the function takes. */
+    INVALID_EVENT("invalid-event", Severity.WARNING),
+    /**
+     * The event names another account than the one the function acts in ({@code DRIFT_DEPLOY_ACCOUNT_ID}):
+     * nothing of another account is served until multi-account support defines how. Whoever sent it
+     * could invoke the function, so it is told as high.
+     */
+    FOREIGN_ACCOUNT("foreign-account", Severity.HIGH);
+
+    private final String label;
+    private final Severity severity;
+
+    RejectionReason(String label, Severity severity) {
+        this.label = label;
+        this.severity = severity;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}
