@@ -29,6 +29,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 
@@ -93,15 +95,22 @@ class AccountTrustIT {
         assertUnchanged(group);
     }
 
-    /** With no trustedAccounts, images are trusted from the function's own account only. */
-    @Test
-    void withoutTrustedAccountsOnlyTheOwnAccountsImagesAreRolledOut() {
+    /**
+     * The image's real owner is the emulator's account: outside the trusted accounts when the
+     * function acts in another account and trusts its own by default (no trustedAccounts), or when
+     * trustedAccounts leaves the owner out.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "the function's own account by default, ACCOUNT_ID, 210987654321, 210987654321",
+            "trustedAccounts without the owner, TRUSTED_ACCOUNTS, 210987654321, 123456789012",
+    })
+    void anImageOwnedOutsideTheTrustedAccountsIsNotRolledOut(String why, String setting, String value, String eventAccount) {
         TestGroup group = env.group("blue").instances(2).tag(APP_TAG, app).image(goldenImage("v1")).create();
         String golden = goldenImage("v2");
-        // The function acts in another account than the one owning the image (the emulator's own).
-        byte[] event = withAccount(amiAvailable(golden), FOREIGN);
 
-        Map<String, Object> result = images(enforce(Map.of(Settings.PREFIX + "ACCOUNT_ID", FOREIGN))).handle(event);
+        Map<String, Object> result = images(enforce(Map.of(Settings.PREFIX + setting, value)))
+                .handle(withAccount(amiAvailable(golden), eventAccount));
 
         assertThat(single(result)).containsEntry("decision", "skip").containsEntry("reason", "untrusted-owner");
         assertUnchanged(group);

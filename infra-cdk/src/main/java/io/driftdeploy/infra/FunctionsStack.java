@@ -295,7 +295,7 @@ public final class FunctionsStack extends Stack {
                     + "= RunInstances");
         }
         wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::image/*", "the golden AMI a refresh "
-                + "launches, under the ec2:LaunchTemplate condition (its trust is checked by the function)");
+                + "launches, under the ec2:LaunchTemplate condition and only when a trusted account owns it (ec2:Owner)");
         wildcards.put("Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role"
                 + settings.instanceRolePath() + "*", "instance roles "
                 + "under instanceRolePath, passed only to ec2.amazonaws.com (iam:PassedToService)");
