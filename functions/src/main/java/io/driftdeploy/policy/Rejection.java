@@ -42,9 +42,8 @@ public record Rejection(String function, RejectionReason reason, String field, S
         notificationFacts.put("field", field);
         notificationFacts.put("error", problem);
         notificationFacts.putAll(facts);
-        String what = reason == RejectionReason.INVALID_EVENT ? "an invalid event" : "an event (" + reason.label() + ")";
         return new Notification("rejected", reason.severity(), "none", Optional.empty(), Optional.empty(),
-                "drift-deploy " + function + ": rejected " + what + " (" + field + ")",
+                "drift-deploy " + function + ": rejected " + reason.what() + " (" + field + ")",
                 "The " + function + " function rejected an event and took no action: " + problem,
                 notificationFacts);
     }

@@ -8,20 +8,27 @@ import io.driftdeploy.policy.Notification.Severity;
  */
 public enum RejectionReason {
     /** A field breaks what AWS allows for it, or the event is not the shape the function takes. */
-    INVALID_EVENT("invalid-event", Severity.WARNING),
+    INVALID_EVENT("invalid-event", Severity.WARNING, "an invalid event"),
     /**
      * The event names another account than the one the function acts in ({@code DRIFT_DEPLOY_ACCOUNT_ID}):
      * nothing of another account is served until multi-account support defines how. Whoever sent it
      * could invoke the function, so it is told as high.
      */
-    FOREIGN_ACCOUNT("foreign-account", Severity.HIGH);
+    FOREIGN_ACCOUNT("foreign-account", Severity.HIGH, "an event of another account");
 
     private final String label;
     private final Severity severity;
+    private final String what;
 
-    RejectionReason(String label, Severity severity) {
+    RejectionReason(String label, Severity severity, String what) {
         this.label = label;
         this.severity = severity;
+        this.what = what;
+    }
+
+    /** What was rejected, for the notification's subject ("rejected an invalid event"). */
+    public String what() {
+        return what;
     }
 
     public String label() {

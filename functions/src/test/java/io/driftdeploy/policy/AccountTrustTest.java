@@ -39,6 +39,7 @@ class AccountTrustTest {
         assertThat(notification.kind()).isEqualTo("rejected");
         assertThat(notification.severity()).isEqualTo(Notification.Severity.HIGH);
         assertThat(notification.action()).isEqualTo("none");
+        assertThat(notification.subject()).isEqualTo("drift-deploy images: rejected an event of another account (account)");
         assertThat(notification.facts()).containsEntry("reason", "foreign-account").containsEntry("ownAccount", OWN);
     }
 
