@@ -119,8 +119,22 @@ public final class DriftLedger {
         ledger.release(terminationKey(instanceId), CLAIM);
     }
 
-    public boolean takeRateUnit(RateScope scope, String name, int limit, Instant windowStart, Duration window) {
-        return ledger.incrementIfBelow(rateKey(scope, name), windowStart.toString(), limit, windowExpiry(windowStart, window));
+    /** One scope's rate limit for a decision: the group's or the account's counter and its limit. */
+    public record RateUnit(RateScope scope, String name, int limit) {
+    }
+
+    /**
+     * Takes one unit of each scope's counter for the window, all or none (one transaction), so a
+     * decision that one limit refuses holds no unit of another: concurrent decisions never see a
+     * group at its limit because of units the account's limit is about to refuse. Returns the
+     * first scope, in the order given, whose limit refused; empty when every unit was taken.
+     */
+    public Optional<RateScope> takeRateUnits(List<RateUnit> units, Instant windowStart, Duration window) {
+        Instant expires = windowExpiry(windowStart, window);
+        java.util.SortedSet<Integer> refused = ledger.incrementAllIfBelow(units.stream()
+                .map(unit -> new Ledger.Counter(rateKey(unit.scope(), unit.name()), windowStart.toString(), unit.limit(), expires))
+                .toList());
+        return refused.isEmpty() ? Optional.empty() : Optional.of(units.get(refused.first()).scope());
     }
 
     /** Read only, for dry-run: whether a unit could be taken now. */

@@ -17,7 +17,10 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The DynamoDB ledger: one table (partition key {@code pk}, sort key {@code sk}, TTL attribute
@@ -156,6 +159,82 @@ public final class Ledger {
             return true;
         } catch (ConditionalCheckFailedException limitReached) {
             return false;
+        }
+    }
+
+    /** A counter of {@link #incrementAllIfBelow}: its key, its limit and when its item expires. */
+    public record Counter(String pk, String sk, long limit, Instant expiresAt) {
+    }
+
+    /**
+     * How often a transaction that DynamoDB cancelled only for a conflict with another transaction
+     * on the same items (no condition failed) is tried again before the failure is thrown.
+     */
+    private static final int TRANSACTION_CONFLICT_TRIES = 5;
+
+    /**
+     * Adds one to every counter unless one of them already reached its limit: all are taken or
+     * none (one TransactWriteItems of conditional UpdateItems, which IAM authorises as UpdateItem
+     * each: "Using IAM with DynamoDB transactions", Amazon DynamoDB Developer Guide). Returns the
+     * indexes of the counters whose limit refused, from the cancellation reasons; empty when all
+     * were taken. A limit of zero or less refuses without a write. N concurrent callers get at
+     * most each counter's limit of successes, and a refused caller holds nothing.
+     */
+    @RequiresIam("dynamodb:UpdateItem")
+    public java.util.SortedSet<Integer> incrementAllIfBelow(List<Counter> counters) {
+        java.util.SortedSet<Integer> closed = new java.util.TreeSet<>();
+        for (int i = 0; i < counters.size(); i++) {
+            if (counters.get(i).limit() <= 0) {
+                closed.add(i);
+            }
+        }
+        if (!closed.isEmpty()) {
+            return closed;
+        }
+        List<TransactWriteItem> updates = counters.stream().map(counter -> TransactWriteItem.builder()
+                .update(update -> update
+                        .tableName(table)
+                        .key(key(counter.pk(), counter.sk()))
+                        .updateExpression("ADD #count :one SET #expires = :expires")
+                        .conditionExpression("attribute_not_exists(#count) OR #count < :limit")
+                        .expressionAttributeNames(Map.of("#count", "count", "#expires", EXPIRES_AT))
+                        .expressionAttributeValues(Map.of(
+                                ":one", number(1),
+                                ":limit", number(counter.limit()),
+                                ":expires", number(counter.expiresAt().getEpochSecond()))))
+                .build()).toList();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamoDb.transactWriteItems(request -> request.transactItems(updates));
+                return closed;
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                for (int i = 0; i < reasons.size(); i++) {
+                    if (CONDITION_FAILED.equals(reasons.get(i).code())) {
+                        closed.add(i);
+                    }
+                }
+                boolean conflict = reasons.stream().anyMatch(reason -> TRANSACTION_CONFLICT.equals(reason.code()));
+                if (!closed.isEmpty()) {
+                    return closed;
+                }
+                if (!conflict || attempt >= TRANSACTION_CONFLICT_TRIES) {
+                    throw cancelled;
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+    private static final String TRANSACTION_CONFLICT = "TransactionConflict";
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(20L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(20));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a ledger transaction", e);
         }
     }
 

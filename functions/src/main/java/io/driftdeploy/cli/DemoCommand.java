@@ -111,6 +111,8 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, String> environment = new LinkedHashMap<>();
             environment.put(Settings.PREFIX + "TOPIC_ARN", fleet.topicArn);
             environment.put(Settings.PREFIX + "TABLE", fleet.tableName);
+            // The account the functions act in, as the stack sets it: the emulator's (moto's), which the events name.
+            environment.put(Settings.PREFIX + "ACCOUNT_ID", DemoEvents.ACCOUNT_ID);
             environment.put(Settings.PREFIX + "MODE", "enforce");
             environment.put(Settings.PREFIX + "DRIFT_RULES", fleet.configRule);
             environment.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", "50");

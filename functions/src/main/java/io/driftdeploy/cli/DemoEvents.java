@@ -17,6 +17,9 @@ import java.util.UUID;
  */
 final class DemoEvents {
 
+    /** The account every sample names, and the emulator's own (moto's default account): the demo acts in it. */
+    static final String ACCOUNT_ID = "123456789012";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path eventsDir;

@@ -12,6 +12,9 @@ import java.util.Optional;
  * Every setting drift-deploy reads, parsed and validated once at init from the environment.
  * A missing or malformed value fails with a {@link SettingsException} naming the variable.
  *
+ * @param accountId      the account the function acts in, known at init (the stack's AWS::AccountId),
+ *                       never taken from an event: events naming another account are rejected, and
+ *                       the account-wide guards are kept under it
  * @param mode           the global mode; a group's mode tag overrides it
  * @param dryRunForced   a person asked for a dry run (the CLI's --dry-run): no group tag can
  *                       turn that back into enforce
@@ -19,6 +22,7 @@ import java.util.Optional;
 public record Settings(
         String topicArn,
         String tableName,
+        String accountId,
         Mode mode,
         boolean dryRunForced,
         String modeTag,
@@ -68,6 +72,8 @@ public record Settings(
     /**
      * How golden images are validated and rolled out.
      *
+     * @param trustedAccounts the accounts whose images may be rolled out: {@code DRIFT_DEPLOY_TRUSTED_ACCOUNTS},
+     *     or else the function's own account, never an account an event names
      * @param goldenImageTag the tag a golden image must carry to be rolled out: the same tag the
      *     drift rule (AWS Config APPROVED_AMIS_BY_TAG) requires of every instance's AMI, so that an
      *     image rolled out never makes its own instances drift
@@ -84,11 +90,6 @@ public record Settings(
             String minHealthyTag,
             int instanceWarmupSeconds,
             TagMatcher goldenImageTag) {
-
-        /** Trusted image owners: the configured list, or else the account the event came from. */
-        public List<String> trustedAccountsFor(String eventAccount) {
-            return trustedAccounts.isEmpty() ? List.of(eventAccount) : trustedAccounts;
-        }
     }
 
     /** Which CloudWatch alarms mean "drift" and trigger a sweep. */
@@ -116,9 +117,13 @@ public record Settings(
     }
 
     private static Settings read(SettingReader read) {
+        String topicArn = read.text(Setting.TOPIC_ARN);
+        String tableName = read.text(Setting.TABLE);
+        String accountId = read.text(Setting.ACCOUNT_ID);
         int minHealthy = read.integer(Setting.MIN_HEALTHY_PERCENT);
         String minHealthyTag = read.text(Setting.MIN_HEALTHY_TAG);
         TagMatcher goldenImageTag = tag(read, Setting.GOLDEN_IMAGE_TAG);
+        List<String> trustedAccounts = read.list(Setting.TRUSTED_ACCOUNTS);
         Drift drift = new Drift(
                 read.list(Setting.DRIFT_RULES),
                 read.optionalText(Setting.DRIFT_RULE_PREFIX),
@@ -134,7 +139,7 @@ public record Settings(
         Rollout rollout = new Rollout(
                 read.text(Setting.APP_TAG),
                 read.text(Setting.STRATEGY_TAG),
-                read.list(Setting.TRUSTED_ACCOUNTS),
+                trustedAccounts.isEmpty() ? List.of(accountId) : trustedAccounts,
                 read.text(Setting.GUARD_ALARMS_TAG),
                 read.list(Setting.GUARD_ALARMS),
                 minHealthy,
@@ -143,8 +148,9 @@ public record Settings(
                 goldenImageTag);
         Alarms alarms = new Alarms(read.list(Setting.DRIFT_ALARMS), read.optionalText(Setting.DRIFT_ALARM_PREFIX));
         return new Settings(
-                read.text(Setting.TOPIC_ARN),
-                read.text(Setting.TABLE),
+                topicArn,
+                tableName,
+                accountId,
                 Mode.parse(read.text(Setting.MODE)).orElseThrow(),
                 false,
                 read.text(Setting.MODE_TAG),
@@ -172,6 +178,6 @@ public record Settings(
 
     /** The same settings in a dry run that no group's mode tag overrides, as {@code --dry-run} asks. */
     public Settings forceDryRun() {
-        return new Settings(topicArn, tableName, Mode.DRY_RUN, true, modeTag, drift, rollout, alarms);
+        return new Settings(topicArn, tableName, accountId, Mode.DRY_RUN, true, modeTag, drift, rollout, alarms);
     }
 }

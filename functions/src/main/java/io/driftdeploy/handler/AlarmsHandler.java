@@ -15,9 +15,11 @@ import io.driftdeploy.event.AlarmState;
 import io.driftdeploy.event.AlarmStateChange;
 import io.driftdeploy.event.Events;
 import io.driftdeploy.event.InvalidEventException;
+import io.driftdeploy.policy.AccountTrust;
 import io.driftdeploy.policy.AlarmDefinition;
 import io.driftdeploy.policy.AlarmNotice;
 import io.driftdeploy.policy.GuardedRefresh;
+import io.driftdeploy.policy.Rejection;
 import io.driftdeploy.policy.Report;
 import io.driftdeploy.policy.StartedRefresh;
 import java.io.InputStream;
@@ -80,6 +82,11 @@ public final class AlarmsHandler implements RequestStreamHandler {
             change = Events.parseAlarm(event);
         } catch (InvalidEventException invalid) {
             return reporter.reject(AlarmNotice.FUNCTION, invalid.field(), invalid.problem());
+        }
+        // Either delivery (EventBridge's account, the SNS alarm's AWSAccountId), before the state change is claimed.
+        Optional<Rejection> foreign = AccountTrust.foreignAccount(AlarmNotice.FUNCTION, change.account(), settings.accountId());
+        if (foreign.isPresent()) {
+            return reporter.reject(foreign.get());
         }
         // The drift function's key layout, EVENT#<function>#<id> / claim, keyed by the state change
         // rather than the delivery's id, so one change is acted on once however it arrives.

@@ -10,12 +10,15 @@ import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.Events;
 import io.driftdeploy.event.InvalidEventException;
+import io.driftdeploy.policy.AccountTrust;
 import io.driftdeploy.policy.DriftReports;
 import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.Rejection;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The drift function: an AWS Config "Config Rules Compliance Change" event in, the decision on
@@ -25,6 +28,7 @@ import java.util.Map;
  */
 public final class DriftHandler implements RequestStreamHandler {
 
+    private final String accountId;
     private final Reporter reporter;
     private final DriftRemediation remediation;
 
@@ -35,6 +39,7 @@ public final class DriftHandler implements RequestStreamHandler {
 
     /** For tests and the CLI: the settings, endpoint, clock and log stream given. */
     public DriftHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
+        this.accountId = settings.accountId();
         this.reporter = new Reporter(new AuditTrail(new Ledger(aws.dynamoDb(), settings.tableName())),
                 new Notifier(aws.sns(), settings.topicArn()), telemetry, clock);
         this.remediation = new DriftRemediation(settings, aws, reporter, clock);
@@ -52,6 +57,10 @@ public final class DriftHandler implements RequestStreamHandler {
             change = Events.parseCompliance(event);
         } catch (InvalidEventException invalid) {
             return reporter.reject(DriftReports.FUNCTION, invalid.field(), invalid.problem());
+        }
+        Optional<Rejection> foreign = AccountTrust.foreignAccount(DriftReports.FUNCTION, change.account(), accountId);
+        if (foreign.isPresent()) {
+            return reporter.reject(foreign.get());
         }
         return remediation.remediate(new Evaluation(change.eventId(), change.account(), change.region(),
                 change.configRuleName(), change.resourceType(), change.resourceId(), change.complianceType(),

@@ -343,20 +343,23 @@ public final class DriftRemediation {
         }
 
         /**
-         * Rule 7. The group's limit is taken first, then the account's; the first limit reached
-         * opens the circuit for the rest of the window and sends the window's one storm alert.
+         * Rule 7. The group's and the account's (the account the function acts in, never the
+         * event's) units are taken together or not at all, so a decision the account's limit
+         * refuses holds nothing of the group's; the first limit reached opens the circuit for the
+         * rest of the window and sends the window's one storm alert.
          */
         private Optional<DriftReason> rateGuard(DriftCase drift, TerminationGuards guards, String groupName) {
             Settings.Drift rules = settings.drift();
-            boolean groupBelow = guards.takeRateUnit(RateScope.GROUP, groupName, rules.maxTerminationsPerGroup());
-            boolean accountBelow = groupBelow
-                    && guards.takeRateUnit(RateScope.ACCOUNT, evaluation.account(), rules.maxTerminationsPerAccount());
-            Optional<DriftReason> stopped = DriftPolicy.rateGuard(groupBelow, accountBelow);
+            Optional<RateScope> refused = guards.takeRateUnits(List.of(
+                    new DriftLedger.RateUnit(RateScope.GROUP, groupName, rules.maxTerminationsPerGroup()),
+                    new DriftLedger.RateUnit(RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount())));
+            Optional<DriftReason> stopped = DriftPolicy.rateGuard(refused.map(scope -> scope != RateScope.GROUP).orElse(true),
+                    refused.isEmpty());
             if (stopped.isPresent() && drift.mode() == Mode.ENFORCE) {
-                if (groupBelow) {
-                    storm(drift, RateScope.ACCOUNT, evaluation.account(), rules.maxTerminationsPerAccount());
-                } else {
+                if (refused.get() == RateScope.GROUP) {
                     storm(drift, RateScope.GROUP, groupName, rules.maxTerminationsPerGroup());
+                } else {
+                    storm(drift, RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount());
                 }
             }
             return stopped;

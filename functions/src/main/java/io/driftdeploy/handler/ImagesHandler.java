@@ -37,6 +37,11 @@ public final class ImagesHandler extends RolloutFunction<ImageAvailable> {
     }
 
     @Override
+    String account(ImageAvailable event) {
+        return event.account();
+    }
+
+    @Override
     String subject(ImageAvailable event) {
         return event.imageId().or(event::imageBuilderImageArn).orElse(event.eventId());
     }

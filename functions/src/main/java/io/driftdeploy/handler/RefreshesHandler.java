@@ -45,6 +45,11 @@ public final class RefreshesHandler extends RolloutFunction<InstanceRefreshEvent
     }
 
     @Override
+    String account(InstanceRefreshEvent event) {
+        return event.account();
+    }
+
+    @Override
     String subject(InstanceRefreshEvent event) {
         return event.groupName();
     }

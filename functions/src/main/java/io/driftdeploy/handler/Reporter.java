@@ -2,7 +2,7 @@ package io.driftdeploy.handler;
 
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Notifier;
-import io.driftdeploy.policy.Notification;
+import io.driftdeploy.policy.Rejection;
 import io.driftdeploy.policy.Report;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -46,21 +46,15 @@ public final class Reporter {
      * returns normally so that Lambda does not retry an event that can never succeed.
      */
     public Map<String, Object> reject(String function, String field, String problem) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("function", function);
-        result.put("decision", "rejected");
-        result.put("reason", "invalid-event");
-        result.put("field", field);
-        result.put("error", problem);
-        result.put("actions", java.util.List.of());
+        return reject(Rejection.invalidEvent(function, field, problem));
+    }
+
+    /** An event refused before anything was done (see {@link #reject(String, String, String)}). */
+    public Map<String, Object> reject(Rejection rejection) {
+        Map<String, Object> result = rejection.result();
         telemetry.decision("ERROR", result);
         telemetry.count(Map.of("RejectedEvents", 1), Map.of());
-        Notification notification = new Notification("rejected", Notification.Severity.WARNING, "none",
-                Optional.empty(), Optional.empty(),
-                "drift-deploy " + function + ": rejected an invalid event (" + field + ")",
-                "The " + function + " function rejected an event and took no action: " + problem,
-                Map.of("function", function, "field", field, "error", problem));
-        result.put("notificationId", notifier.publish(notification));
+        result.put("notificationId", notifier.publish(rejection.notification()));
         return result;
     }
 

@@ -5,11 +5,14 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.InvalidEventException;
+import io.driftdeploy.policy.AccountTrust;
+import io.driftdeploy.policy.Rejection;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the images and refreshes functions share: parse the event (a bad one is rejected and
@@ -20,10 +23,12 @@ import java.util.Map;
 public abstract class RolloutFunction<E> implements RequestStreamHandler {
 
     private final String function;
+    private final String accountId;
     final Rollouts rollouts;
 
     RolloutFunction(String function, Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
         this.function = function;
+        this.accountId = settings.accountId();
         this.rollouts = Rollouts.wire(settings, aws, clock, telemetry);
     }
 
@@ -40,12 +45,20 @@ public abstract class RolloutFunction<E> implements RequestStreamHandler {
         } catch (InvalidEventException invalid) {
             return rollouts.reporter().reject(function, invalid.field(), invalid.problem());
         }
+        // Before the event is claimed: an event of another account leaves nothing in the ledger.
+        Optional<Rejection> foreign = AccountTrust.foreignAccount(function, account(event), accountId);
+        if (foreign.isPresent()) {
+            return rollouts.reporter().reject(foreign.get());
+        }
         return rollouts.once(function, eventId(event), subject(event), () -> decide(event));
     }
 
     abstract E parse(byte[] json);
 
     abstract String eventId(E event);
+
+    /** The account the event names; it must be the function's own. */
+    abstract String account(E event);
 
     /** What a duplicate's audit record is filed under. */
     abstract String subject(E event);

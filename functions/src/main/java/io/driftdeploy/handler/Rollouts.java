@@ -155,7 +155,7 @@ final class Rollouts {
         boolean markedBad = described.isPresent() && ledger.isBad(described.get().imageId());
         ImageVerdict verdict = ImageRules.check(new ImageRules.Candidate(announcement.reportedAvailable(),
                 announcement.reportedState(), imageId, described, markedBad, announcement.claimedApp(),
-                settings.rollout().trustedAccountsFor(trigger.account()), settings.rollout().appTag(),
+                settings.rollout().trustedAccounts(), settings.rollout().appTag(),
                 settings.rollout().goldenImageTag()));
         String subject = imageId.or(announcement::imageBuilderArn).orElse(trigger.eventId());
         if (verdict instanceof ImageVerdict.Rejected rejected) {

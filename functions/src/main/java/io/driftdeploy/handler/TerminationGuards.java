@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The guards a termination must pass that concurrent decisions share (one decision per
@@ -17,7 +18,11 @@ sealed interface TerminationGuards {
 
     boolean claimTermination();
 
-    boolean takeRateUnit(RateScope scope, String name, int limit);
+    /**
+     * Takes a unit of every rate limit, all or none; returns the first scope whose limit refused,
+     * empty when the termination fits every limit.
+     */
+    Optional<RateScope> takeRateUnits(List<DriftLedger.RateUnit> units);
 
     boolean holdCapacity(String group, int allowance);
 
@@ -58,9 +63,12 @@ sealed interface TerminationGuards {
         }
 
         @Override
-        public boolean takeRateUnit(RateScope scope, String name, int limit) {
-            return took(ledger.takeRateUnit(scope, name, limit, windowStart, window),
-                    () -> ledger.giveBackRateUnit(scope, name, windowStart));
+        public Optional<RateScope> takeRateUnits(List<DriftLedger.RateUnit> units) {
+            Optional<RateScope> refused = ledger.takeRateUnits(units, windowStart, window);
+            if (refused.isEmpty()) {
+                units.forEach(unit -> took(true, () -> ledger.giveBackRateUnit(unit.scope(), unit.name(), windowStart)));
+            }
+            return refused;
         }
 
         @Override
@@ -104,8 +112,9 @@ sealed interface TerminationGuards {
         }
 
         @Override
-        public boolean takeRateUnit(RateScope scope, String name, int limit) {
-            return ledger.rateBelowLimit(scope, name, limit, windowStart);
+        public Optional<RateScope> takeRateUnits(List<DriftLedger.RateUnit> units) {
+            return units.stream().filter(unit -> !ledger.rateBelowLimit(unit.scope(), unit.name(), unit.limit(), windowStart))
+                    .map(DriftLedger.RateUnit::scope).findFirst();
         }
 
         @Override

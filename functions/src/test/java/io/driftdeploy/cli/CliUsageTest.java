@@ -87,6 +87,18 @@ class CliUsageTest {
         assertThat(run.err()).contains("--table").contains("DRIFT_DEPLOY_TABLE").doesNotContain("\tat ");
     }
 
+    @Test
+    void aMissingAccountIdIsOneLineNamingTheVariable() {
+        Map<String, String> environment = Map.of(
+                "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy", "DRIFT_DEPLOY_TABLE", "ledger");
+
+        CliRun run = CliRun.withInput(environment, "{}", "invoke", "drift", "-", "--region", "us-east-1");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err().strip()).as(run.toString()).doesNotContain("\n", "\tat ")
+                .isEqualTo("drift-deploy invoke: setting DRIFT_DEPLOY_ACCOUNT_ID: is required but not set");
+    }
+
     static Stream<String> malformedEndpoints() {
         return Stream.of("http://[::1", "127.0.0.1:5062", "localhost:5062", "ftp://127.0.0.1:5062", "http://", "http:// x",
                 "http:///path-only");
@@ -96,7 +108,8 @@ class CliUsageTest {
     @MethodSource("malformedEndpoints")
     void aMalformedEndpointIsOneLineNamingAwsEndpointUrl(String endpoint) {
         Map<String, String> environment = Map.of("AWS_ENDPOINT_URL", endpoint,
-                "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy", "DRIFT_DEPLOY_TABLE", "ledger");
+                "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy", "DRIFT_DEPLOY_TABLE", "ledger",
+                "DRIFT_DEPLOY_ACCOUNT_ID", "123456789012");
 
         CliRun run = CliRun.withInput(environment, "{}", "invoke", "drift", "-", "--region", "us-east-1");
 
@@ -109,7 +122,8 @@ class CliUsageTest {
     @MethodSource("malformedEndpoints")
     void aMalformedEndpointOptionIsOneLineNamingTheOption(String endpoint) {
         Map<String, String> environment = Map.of(
-                "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy", "DRIFT_DEPLOY_TABLE", "ledger");
+                "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy", "DRIFT_DEPLOY_TABLE", "ledger",
+                "DRIFT_DEPLOY_ACCOUNT_ID", "123456789012");
 
         CliRun run = CliRun.withInput(environment, "{}", "invoke", "drift", "-", "--region", "us-east-1",
                 "--endpoint-url", endpoint);

@@ -17,6 +17,7 @@ class SettingsTest {
         Map<String, String> env = new HashMap<>();
         env.put("DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy");
         env.put("DRIFT_DEPLOY_TABLE", "drift-deploy-ledger");
+        env.put("DRIFT_DEPLOY_ACCOUNT_ID", "123456789012");
         return env;
     }
 
@@ -30,7 +31,9 @@ class SettingsTest {
         assertThat(settings.drift().protectTag()).isEqualTo("drift-deploy:protect");
         assertThat(settings.drift().rateWindow()).isEqualTo(Duration.ofMinutes(60));
         assertThat(settings.rollout().minHealthyPercent()).isEqualTo(90);
-        assertThat(settings.rollout().trustedAccountsFor("111122223333")).containsExactly("111122223333");
+        assertThat(settings.accountId()).isEqualTo("123456789012");
+        assertThat(settings.rollout().trustedAccounts()).as("the function's own account, not any event's")
+                .containsExactly("123456789012");
         assertThat(settings.rollout().goldenImageTag()).isEqualTo(new TagMatcher("drift-deploy-golden", "true"));
         assertThat(settings.rollout().minHealthyTag()).isEqualTo("drift-deploy:min-healthy-percent");
         assertThat(settings.drift().minHealthyTag()).isEqualTo("drift-deploy:min-healthy-percent");
@@ -94,6 +97,9 @@ class SettingsTest {
             "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP|-1|between 0 and",
             "DRIFT_DEPLOY_RATE_WINDOW_MINUTES|0|between 1 and",
             "DRIFT_DEPLOY_TRUSTED_ACCOUNTS|12345|not a 12-digit AWS account id",
+            "DRIFT_DEPLOY_ACCOUNT_ID|''|is required",
+            "DRIFT_DEPLOY_ACCOUNT_ID|12345678901x|not a 12-digit AWS account id",
+            "DRIFT_DEPLOY_ACCOUNT_ID|1234567890123|not a 12-digit AWS account id",
             "DRIFT_DEPLOY_OPT_IN_TAG|=terminate|must be key=value",
             "DRIFT_DEPLOY_OPT_IN_TAG|drift-deploy:remediation=|must be key=value",
             "DRIFT_DEPLOY_GOLDEN_IMAGE_TAG|drift-deploy-golden|must be key=value",
@@ -108,6 +114,24 @@ class SettingsTest {
                 .hasMessageContaining(variable)
                 .hasMessageContaining(problem)
                 .extracting(e -> ((SettingsException) e).variable()).isEqualTo(variable);
+    }
+
+    @Test
+    void theFunctionsOwnAccountIsRequiredAndNeverDefaulted() {
+        Map<String, String> env = minimal();
+        env.remove("DRIFT_DEPLOY_ACCOUNT_ID");
+
+        assertThatThrownBy(() -> Settings.from(env))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("setting DRIFT_DEPLOY_ACCOUNT_ID: is required but not set");
+    }
+
+    @Test
+    void configuredTrustedAccountsReplaceTheOwnAccount() {
+        Map<String, String> env = minimal();
+        env.put("DRIFT_DEPLOY_TRUSTED_ACCOUNTS", "111111111111,222222222222");
+
+        assertThat(Settings.from(env).rollout().trustedAccounts()).containsExactly("111111111111", "222222222222");
     }
 
     @Test

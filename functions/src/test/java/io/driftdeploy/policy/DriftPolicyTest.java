@@ -29,7 +29,7 @@ class DriftPolicyTest {
     private static final String MIN_HEALTHY_TAG = "drift-deploy:min-healthy-percent";
     private static final Settings SETTINGS = Settings.from(Map.of(
             "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy",
-            "DRIFT_DEPLOY_TABLE", "ledger",
+            "DRIFT_DEPLOY_TABLE", "ledger", "DRIFT_DEPLOY_ACCOUNT_ID", "123456789012",
             "DRIFT_DEPLOY_DRIFT_RULES", "golden-ami-only",
             "DRIFT_DEPLOY_DRIFT_RULE_PREFIX", "drift-"));
     private static final Settings.Drift DRIFT = SETTINGS.drift();

@@ -13,7 +13,7 @@ class GroupModesTest {
     private static Settings settings(Mode global, boolean forceDryRun) {
         Settings settings = Settings.from(Map.of(
                 "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t",
-                "DRIFT_DEPLOY_TABLE", "ledger",
+                "DRIFT_DEPLOY_TABLE", "ledger", "DRIFT_DEPLOY_ACCOUNT_ID", "123456789012",
                 "DRIFT_DEPLOY_MODE", global.label()));
         return forceDryRun ? settings.forceDryRun() : settings;
     }

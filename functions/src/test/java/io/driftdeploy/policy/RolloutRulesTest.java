@@ -32,7 +32,7 @@ class RolloutRulesTest {
     private static final String MIN_HEALTHY_TAG = "drift-deploy:min-healthy-percent";
     private static final Settings ENFORCE = Settings.from(Map.of(
             "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:t",
-            "DRIFT_DEPLOY_TABLE", "ledger",
+            "DRIFT_DEPLOY_TABLE", "ledger", "DRIFT_DEPLOY_ACCOUNT_ID", "123456789012",
             "DRIFT_DEPLOY_MODE", "enforce"));
 
     /** A healthy target: pinned launch template version 3 running an older image, nothing in flight. */

@@ -79,6 +79,8 @@ public final class TestEnvironment {
         Map<String, String> env = new HashMap<>();
         env.put(Settings.PREFIX + "TOPIC_ARN", topicArn);
         env.put(Settings.PREFIX + "TABLE", tableName);
+        // The account the functions act in: the emulator's, which every sample in events/ names.
+        env.put(Settings.PREFIX + "ACCOUNT_ID", Emulator.ACCOUNT);
         env.putAll(overrides);
         return env;
     }

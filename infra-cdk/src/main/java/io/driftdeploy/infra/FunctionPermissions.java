@@ -67,19 +67,19 @@ final class FunctionPermissions {
                 .sid("NewVersionsOnlyOfAppTemplates")
                 .actions(List.of("ec2:CreateLaunchTemplateVersion"))
                 .resources(List.of(launchTemplates))
-                .conditions(tagPresent("aws:ResourceTag/" + appTag))
+                .conditions(appTagged("aws:ResourceTag/" + appTag))
                 .build());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("RefreshOnlyAppGroups")
                 .actions(List.of("autoscaling:StartInstanceRefresh"))
                 .resources(List.of(autoScalingGroups()))
-                .conditions(tagPresent("autoscaling:ResourceTag/" + appTag))
+                .conditions(appTagged("autoscaling:ResourceTag/" + appTag))
                 .build());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("UseOnlyAppTemplates")
                 .actions(List.of("ec2:RunInstances"))
                 .resources(List.of(launchTemplates))
-                .conditions(tagPresent("aws:ResourceTag/" + appTag))
+                .conditions(appTagged("aws:ResourceTag/" + appTag))
                 .build());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("LaunchOnlyFromTemplates")
@@ -90,9 +90,20 @@ final class FunctionPermissions {
                         ec2Arn("network-interface/*"),
                         ec2Arn("subnet/*"),
                         ec2Arn("security-group/*"),
-                        ec2Arn("key-pair/*"),
-                        "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + "::image/*"))
+                        ec2Arn("key-pair/*")))
                 .conditions(Map.of("ArnLike", Map.of("ec2:LaunchTemplate", launchTemplates)))
+                .build());
+        // The image only when a trusted account owns it, as the function checks (untrusted-owner): ec2:Owner is
+        // a condition key of the image resource type, the image's owner (an account id, or amazon /
+        // aws-marketplace) ("Actions, resources, and condition keys for Amazon EC2", Service Authorization
+        // Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("LaunchOnlyTrustedImages")
+                .actions(List.of("ec2:RunInstances"))
+                .resources(List.of("arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + "::image/*"))
+                .conditions(Map.of(
+                        "ArnLike", Map.of("ec2:LaunchTemplate", launchTemplates),
+                        "StringEquals", Map.of("ec2:Owner", settings.trustedImageOwners())))
                 .build());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("TagOnlyOnLaunch")
@@ -137,8 +148,14 @@ final class FunctionPermissions {
                 .build());
     }
 
-    private static Map<String, Object> tagPresent(String conditionKey) {
-        return Map.of("Null", Map.of(conditionKey, "false"));
+    /**
+     * The app tag's condition: with {@code apps} set, its value must be one of them; otherwise any
+     * value will do, as long as the tag is there.
+     */
+    private Map<String, Object> appTagged(String conditionKey) {
+        return settings.apps().isEmpty()
+                ? Map.of("Null", Map.of(conditionKey, "false"))
+                : Map.of("StringEquals", Map.of(conditionKey, settings.apps()));
     }
 
     private static String autoScalingGroups() {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -294,7 +295,7 @@ public final class FunctionsStack extends Stack {
                     + "= RunInstances");
         }
         wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::image/*", "the golden AMI a refresh "
-                + "launches, under the ec2:LaunchTemplate condition (its trust is checked by the function)");
+                + "launches, under the ec2:LaunchTemplate condition and only when a trusted account owns it (ec2:Owner)");
         wildcards.put("Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role"
                 + settings.instanceRolePath() + "*", "instance roles "
                 + "under instanceRolePath, passed only to ec2.amazonaws.com (iam:PassedToService)");
@@ -350,6 +351,10 @@ public final class FunctionsStack extends Stack {
         Map<String, String> env = new TreeMap<>(settings.functionEnvironment());
         env.put(variable(Setting.TOPIC_ARN), topic.getTopicArn());
         env.put(variable(Setting.TABLE), ledger.getTableName());
+        // The account the functions act in: known at deploy time, never taken from an event.
+        env.put(variable(Setting.ACCOUNT_ID), Aws.ACCOUNT_ID);
+        // Image trust is explicit: the listed accounts, else the deploying account (the rollout roles' ec2:Owner too).
+        env.put(variable(Setting.TRUSTED_ACCOUNTS), String.join(",", settings.trustedImageOwners()));
         env.put(variable(Setting.DRIFT_RULES), String.join(",", driftRuleNames));
         env.put(variable(Setting.DRIFT_ALARMS), settings.driftAlarmName());
         env.put(variable(Setting.TEMPLATE_INHERITED_RULES), String.join(",", templateInheritedRules));

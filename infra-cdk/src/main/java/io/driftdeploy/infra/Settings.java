@@ -62,6 +62,7 @@ public record Settings(
         String goldenImageEventSource,
         List<String> instanceRoleArns,
         String instanceRolePath,
+        List<String> apps,
         // example fleet
         boolean exampleFleet,
         String fleetAppName,
@@ -139,6 +140,7 @@ public record Settings(
                 r.text(Setting.GOLDEN_IMAGE_EVENT_SOURCE),
                 r.list(Setting.INSTANCE_ROLE_ARNS),
                 r.text(Setting.INSTANCE_ROLE_PATH),
+                r.list(Setting.APPS),
                 r.bool(Setting.EXAMPLE_FLEET),
                 r.text(Setting.FLEET_APP_NAME),
                 r.optionalText(Setting.GOLDEN_AMI_ID).orElse(""),
@@ -178,6 +180,14 @@ public record Settings(
      */
     public String driftRuleName(String suffix) {
         return driftRulePrefix + suffix;
+    }
+
+    /**
+     * The accounts whose images the functions may roll out, and the images and refreshes roles may
+     * launch (ec2:Owner): {@code trustedAccounts}, else the deploying account (a deploy-time token).
+     */
+    public List<String> trustedImageOwners() {
+        return trustedAccounts.isEmpty() ? List.of(software.amazon.awscdk.Aws.ACCOUNT_ID) : trustedAccounts;
     }
 
     /** The notifications topic's name; its ARN follows from it, so no stack imports it. */

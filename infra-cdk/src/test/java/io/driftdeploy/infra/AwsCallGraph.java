@@ -59,7 +59,12 @@ final class AwsCallGraph {
     /** SDK operations whose IAM action is named otherwise (Service Authorization Reference). */
     private static final Map<String, String> IAM_ACTION = Map.of(
             "lambda:Invoke", "lambda:InvokeFunction",
-            "lambda:InvokeAsync", "lambda:InvokeFunction");
+            "lambda:InvokeAsync", "lambda:InvokeFunction",
+            // TransactWriteItems is no IAM action: IAM authorises each action it holds as the underlying
+            // call ("Using IAM with DynamoDB transactions", Amazon DynamoDB Developer Guide). The ledger's
+            // transactions hold only conditional Updates; one with a Put, Delete or ConditionCheck would
+            // need those actions too, and its @RequiresIam must name them.
+            "dynamodb:TransactWriteItems", "dynamodb:UpdateItem");
 
     private static final String PACKAGE = "io.driftdeploy.";
     private static final String AWS_PACKAGE = "io.driftdeploy.aws";

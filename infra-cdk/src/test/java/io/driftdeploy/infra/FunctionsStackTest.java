@@ -58,6 +58,9 @@ class FunctionsStackTest {
         Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("DRIFT_DEPLOY_TOPIC_ARN", TOPIC_ARN);
         expected.put("DRIFT_DEPLOY_TABLE", Map.of("Ref", Match.stringLikeRegexp("Ledger.*")));
+        expected.put("DRIFT_DEPLOY_ACCOUNT_ID", Map.of("Ref", "AWS::AccountId"));
+        // No trustedAccounts in context: the deploying account, explicitly, not "whatever the event says".
+        expected.put("DRIFT_DEPLOY_TRUSTED_ACCOUNTS", Map.of("Ref", "AWS::AccountId"));
         expected.put("DRIFT_DEPLOY_MODE", "dry-run");
         expected.put("DRIFT_DEPLOY_MODE_TAG", "drift-deploy:mode");
         expected.put("DRIFT_DEPLOY_DRIFT_RULES", String.join(",", DRIFT_RULES));

@@ -114,8 +114,8 @@ class IamCoverageTest {
 
         // Through a sealed interface to its implementations (the drift path's termination guards).
         assertThat(GRAPH.reachableFromHandler(handlerClass(Kind.DRIFT)))
-                .contains("TerminationGuards$Reserving.takeRateUnit", "TerminationGuards$Peeking.takeRateUnit",
-                        "DriftLedger.takeRateUnit");
+                .contains("TerminationGuards$Reserving.takeRateUnits", "TerminationGuards$Peeking.takeRateUnits",
+                        "DriftLedger.takeRateUnits");
 
         Map<String, Need> drift = GRAPH.needsOfHandler(handlerClass(Kind.DRIFT));
         assertThat(drift.get("autoscaling:TerminateInstanceInAutoScalingGroup").pathText())

@@ -53,15 +53,22 @@ class IamPolicyTest {
     @Test
     void rolloutsTouchOnlyGroupsAndTemplatesCarryingTheAppTag() {
         for (Kind kind : List.of(Kind.IMAGES, Kind.REFRESHES)) {
+            // With context apps (shop, billing), only those values of the app tag.
+            List<String> apps = List.of("shop", "billing");
             hasStatement(kind, Map.of("Action", "autoscaling:StartInstanceRefresh",
-                    "Condition", Map.of("Null", Map.of("autoscaling:ResourceTag/drift-deploy:app", "false"))));
+                    "Condition", Map.of("StringEquals", Map.of("autoscaling:ResourceTag/drift-deploy:app", apps))));
             hasStatement(kind, Map.of("Action", "ec2:CreateLaunchTemplateVersion",
-                    "Condition", Map.of("Null", Map.of("aws:ResourceTag/drift-deploy:app", "false"))));
+                    "Condition", Map.of("StringEquals", Map.of("aws:ResourceTag/drift-deploy:app", apps))));
             // StartInstanceRefresh with a DesiredConfiguration is authorised as RunInstances on the template.
             hasStatement(kind, Map.of("Sid", "UseOnlyAppTemplates", "Action", "ec2:RunInstances",
-                    "Condition", Map.of("Null", Map.of("aws:ResourceTag/drift-deploy:app", "false"))));
+                    "Condition", Map.of("StringEquals", Map.of("aws:ResourceTag/drift-deploy:app", apps))));
             hasStatement(kind, Map.of("Sid", "LaunchOnlyFromTemplates", "Action", "ec2:RunInstances",
                     "Condition", Map.of("ArnLike", Map.of("ec2:LaunchTemplate", Match.anyValue()))));
+            // The image only from the trusted accounts (context trustedAccounts here).
+            hasStatement(kind, Map.of("Sid", "LaunchOnlyTrustedImages", "Action", "ec2:RunInstances",
+                    "Resource", SynthesizedApp.joined("arn:", "AWS::Partition", ":ec2:", "AWS::Region", "::image/*"),
+                    "Condition", Map.of("ArnLike", Map.of("ec2:LaunchTemplate", Match.anyValue()),
+                            "StringEquals", Map.of("ec2:Owner", List.of("111111111111", "222222222222")))));
             hasStatement(kind, Map.of("Action", "ec2:CreateTags",
                     "Condition", Map.of("StringEquals", Map.of("ec2:CreateAction", "RunInstances"))));
             // Roles under the instance role path (the example fleet's is one) and the listed roles, to EC2 only.
@@ -74,6 +81,29 @@ class IamPolicyTest {
         for (Kind kind : List.of(Kind.DRIFT, Kind.ALARMS)) {
             assertThat(actionsOf(kind)).doesNotContain("autoscaling:StartInstanceRefresh",
                     "ec2:CreateLaunchTemplateVersion", "ec2:RunInstances", "iam:PassRole");
+        }
+    }
+
+    /** By default (no apps, no trustedAccounts): any value of the app tag, and images of the deploying account only. */
+    @Test
+    void byDefaultAnyAppTagValueAndOnlyTheDeployingAccountsImages() {
+        SynthesizedApp app = SynthesizedApp.defaults();
+        Template defaults = app.template(app.stacks.functions());
+        for (Kind kind : List.of(Kind.IMAGES, Kind.REFRESHES)) {
+            for (Map<String, Object> statement : List.<Map<String, Object>>of(
+                    Map.of("Action", "autoscaling:StartInstanceRefresh",
+                            "Condition", Map.of("Null", Map.of("autoscaling:ResourceTag/drift-deploy:app", "false"))),
+                    Map.of("Action", "ec2:CreateLaunchTemplateVersion",
+                            "Condition", Map.of("Null", Map.of("aws:ResourceTag/drift-deploy:app", "false"))),
+                    Map.of("Sid", "UseOnlyAppTemplates", "Action", "ec2:RunInstances",
+                            "Condition", Map.of("Null", Map.of("aws:ResourceTag/drift-deploy:app", "false"))),
+                    Map.of("Sid", "LaunchOnlyTrustedImages", "Action", "ec2:RunInstances",
+                            "Condition", Map.of("ArnLike", Map.of("ec2:LaunchTemplate", Match.anyValue()),
+                                    "StringEquals", Map.of("ec2:Owner", List.of(Map.of("Ref", "AWS::AccountId"))))))) {
+                defaults.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                        "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp(kind.id() + "Role.*"))),
+                        "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(statement))))));
+            }
         }
     }
 

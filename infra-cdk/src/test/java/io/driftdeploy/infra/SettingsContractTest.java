@@ -51,7 +51,23 @@ class SettingsContractTest {
         }
     }
 
-    /** Each function's variables; values the stack fills in at deploy time (Ref, Fn::*) become placeholders. */
+    /** What the stack's account ({@code Ref AWS::AccountId}) stands for here: a 12-digit id, as at deploy time. */
+    static final String ACCOUNT_PLACEHOLDER = "111122223333";
+
+    @org.junit.jupiter.api.Test
+    void theOwnAccountIsTheDeployingAccountAndImagesAreTrustedFromItByDefault() {
+        App app = new App(AppProps.builder().context(SynthesizedApp.context(Map.of())).build());
+        for (Map<String, String> environment : environments(Template.fromStack(DriftDeployApp.define(app).functions()))) {
+            io.driftdeploy.config.Settings read = io.driftdeploy.config.Settings.from(environment);
+            assertThat(read.accountId()).isEqualTo(ACCOUNT_PLACEHOLDER);
+            assertThat(read.rollout().trustedAccounts()).containsExactly(ACCOUNT_PLACEHOLDER);
+        }
+    }
+
+    /**
+     * Each function's variables; values the stack fills in at deploy time (Ref, Fn::*) become
+     * placeholders: the account id a 12-digit one, anything else a text naming the variable.
+     */
     @SuppressWarnings("unchecked")
     private static List<Map<String, String>> environments(Template template) {
         Map<String, Map<String, Object>> lambdas = (Map<String, Map<String, Object>>) (Map<?, ?>)
@@ -62,7 +78,9 @@ class SettingsContractTest {
                     .get("Variables");
             Map<String, String> environment = new HashMap<>();
             variables.forEach((name, value) ->
-                    environment.put(name, value instanceof String text ? text : "resolved-at-deploy-" + name));
+                    environment.put(name, value instanceof String text ? text
+                            : Map.of("Ref", "AWS::AccountId").equals(value) ? ACCOUNT_PLACEHOLDER
+                            : "resolved-at-deploy-" + name));
             return environment;
         }).toList();
     }

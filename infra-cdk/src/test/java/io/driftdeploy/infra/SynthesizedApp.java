@@ -56,6 +56,7 @@ final class SynthesizedApp {
                     "instanceRoleArns", "arn:aws:iam::111111111111:role/app-instance",
                     "driftRuleNames", "org-ec2-baseline",
                     "trustedAccounts", "111111111111,222222222222",
+                    "apps", "shop,billing",
                     "guardAlarms", "app-5xx",
                     "mode", "enforce"));
         }

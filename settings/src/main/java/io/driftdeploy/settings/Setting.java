@@ -23,6 +23,10 @@ public enum Setting {
             "the AWS Config rules that count as drift: the rules the stack creates plus `driftRuleNames`"),
     DRIFT_ALARMS(null, Variable.SET_BY_STACK, Type.LIST, null,
             "the drift alarms whose ALARM starts a sweep: the stack's drift alarm (`driftAlarmName`)"),
+    ACCOUNT_ID(null, Variable.SET_BY_STACK, Type.ACCOUNT, null,
+            "the account the functions act in (the stack's `AWS::AccountId`): an event naming another account is "
+                    + "rejected (`foreign-account`), the account-wide rate limit is kept under it, and images are "
+                    + "trusted from it when `trustedAccounts` is empty"),
     TEMPLATE_INHERITED_RULES(null, Variable.SET_BY_STACK, Type.LIST, null,
             "drift rules whose finding the replacement inherits from its image (rule 9: not terminated while the "
                     + "launch template launches the same image); the stack declares its inventory rule so"),
@@ -61,7 +65,8 @@ public enum Setting {
                     + "the images function rolls out only images with it, and `publish-image` sets it (the key must not "
                     + "contain `:`)"),
     TRUSTED_ACCOUNTS("trustedAccounts", Variable.FROM_CONTEXT, Type.ACCOUNTS, null,
-            "accounts whose images may be rolled out (12-digit ids); empty: the account the event came from"),
+            "accounts whose images may be rolled out (12-digit ids); empty: the deploying account (`ACCOUNT_ID`, "
+                    + "which the stack then passes explicitly; the rollout roles may launch only these owners' images)"),
     GUARD_ALARMS_TAG("guardAlarmsTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:guard-alarms",
             "tag key listing a group's own guard alarms"),
     GUARD_ALARMS("guardAlarms", Variable.FROM_CONTEXT, Type.LIST, null,
@@ -115,6 +120,10 @@ public enum Setting {
     INSTANCE_ROLE_ARNS("instanceRoleArns", Variable.NONE, Type.LIST, null,
             "further instance roles, outside `instanceRolePath`, that launch templates pass to EC2 (drift-deploy "
                     + "gets `iam:PassRole` on them too)"),
+    APPS("apps", Variable.NONE, Type.LIST, null,
+            "applications (values of `appTag`) the images and refreshes roles may roll out: when set, their "
+                    + "CreateLaunchTemplateVersion, StartInstanceRefresh and RunInstances are conditioned on "
+                    + "`aws:ResourceTag/<appTag>` being one of them; empty: any value of the app tag"),
     INSTANCE_ROLE_PATH("instanceRolePath", Variable.NONE, Type.TEXT, "/drift-deploy/",
             "IAM path of the instance roles the images and refreshes functions may pass to EC2 (`iam:PassRole`, "
                     + "only to ec2.amazonaws.com); put fleet instance roles under it"),

@@ -142,6 +142,11 @@ public final class SettingReader {
                     throw invalid(setting, "must be one of " + type.choices() + ", got '" + shortened(value) + "'");
                 }
             }
+            case ACCOUNT -> {
+                if (!ACCOUNT_ID.matcher(value).matches()) {
+                    throw invalid(setting, "'" + shortened(value) + "' is not a 12-digit AWS account id");
+                }
+            }
             case TAG_KEY -> checkTagKey(setting, value);
             case TAG -> {
                 int equals = value.indexOf('=');

@@ -8,13 +8,15 @@ import java.util.List;
  */
 public record Type(Kind kind, List<String> choices) {
 
-    public enum Kind { TEXT, OPTIONAL_TEXT, TAG_KEY, TAG, LIST, ACCOUNTS, INTEGER, BOOLEAN, CHOICE }
+    public enum Kind { TEXT, OPTIONAL_TEXT, TAG_KEY, TAG, LIST, ACCOUNT, ACCOUNTS, INTEGER, BOOLEAN, CHOICE }
 
     public static final Type TEXT = new Type(Kind.TEXT, List.of());
     public static final Type OPTIONAL_TEXT = new Type(Kind.OPTIONAL_TEXT, List.of());
     public static final Type TAG_KEY = new Type(Kind.TAG_KEY, List.of());
     public static final Type TAG = new Type(Kind.TAG, List.of());
     public static final Type LIST = new Type(Kind.LIST, List.of());
+    /** One 12-digit AWS account id. */
+    public static final Type ACCOUNT = new Type(Kind.ACCOUNT, List.of());
     public static final Type ACCOUNTS = new Type(Kind.ACCOUNTS, List.of());
     public static final Type INTEGER = new Type(Kind.INTEGER, List.of());
     public static final Type BOOLEAN = new Type(Kind.BOOLEAN, List.of());

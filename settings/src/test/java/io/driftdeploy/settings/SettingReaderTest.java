@@ -57,6 +57,8 @@ class SettingReaderTest {
             "DRIFT_DEPLOY_OPT_IN_TAG|justakey|must be key=value, got 'justakey'",
             "DRIFT_DEPLOY_OPT_IN_TAG|=x|must be key=value, got '=x'",
             "DRIFT_DEPLOY_TRUSTED_ACCOUNTS|123456789012,12345|'12345' is not a 12-digit AWS account id",
+            "DRIFT_DEPLOY_ACCOUNT_ID|12345678901|'12345678901' is not a 12-digit AWS account id",
+            "DRIFT_DEPLOY_ACCOUNT_ID|123456789012,210987654321|'123456789012,210987654321' is not a 12-digit AWS account id",
     })
     void aMalformedValueIsRefusedNamingTheVariable(String variable, String value, String problem) {
         Setting setting = Setting.valueOf(variable.substring(Setting.ENVIRONMENT_PREFIX.length()));

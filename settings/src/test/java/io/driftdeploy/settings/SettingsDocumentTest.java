@@ -64,6 +64,7 @@ class SettingsDocumentTest {
             case TAG_KEY -> "tag key (1-128 characters)";
             case TAG -> "`key=value` tag";
             case LIST -> "comma list (JSON array in cdk.json)";
+            case ACCOUNT -> "12-digit account id";
             case ACCOUNTS -> "comma list of 12-digit account ids";
             case INTEGER -> setting.min() + " to " + String.format(java.util.Locale.ROOT, "%,d", setting.max());
             case BOOLEAN -> "`true` or `false`";

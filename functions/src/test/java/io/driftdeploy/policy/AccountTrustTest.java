@@ -1,0 +1,64 @@
+package io.driftdeploy.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftdeploy.testing.Checkout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AccountTrustTest {
+
+    private static final String OWN = "123456789012";
+
+    @ParameterizedTest(name = "event account {0} -> {1}")
+    @CsvSource({
+            "123456789012, ''",
+            "210987654321, foreign-account",
+            // Amazon's own account (the owner of Amazon's public AMIs): still not ours.
+            "137112412989, foreign-account",
+    })
+    void anEventIsServedOnlyInTheFunctionsOwnAccount(String eventAccount, String expected) {
+        var rejection = AccountTrust.foreignAccount("drift", eventAccount, OWN);
+
+        assertThat(rejection.map(r -> r.reason().label()).orElse("")).isEqualTo(expected);
+    }
+
+    @Test
+    void aForeignAccountRejectionNamesBothAccountsAndIsToldAsHigh() {
+        Rejection rejection = AccountTrust.foreignAccount("images", "210987654321", OWN).orElseThrow();
+
+        assertThat(rejection.result()).containsEntry("decision", "rejected").containsEntry("reason", "foreign-account")
+                .containsEntry("field", "account").containsEntry("eventAccount", "210987654321")
+                .containsEntry("ownAccount", OWN).containsEntry("actions", java.util.List.of());
+        assertThat((String) rejection.result().get("error")).contains("210987654321", OWN);
+        Notification notification = rejection.notification();
+        assertThat(notification.kind()).isEqualTo("rejected");
+        assertThat(notification.severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(notification.action()).isEqualTo("none");
+        assertThat(notification.subject()).isEqualTo("drift-deploy images: rejected an event of another account (account)");
+        assertThat(notification.facts()).containsEntry("reason", "foreign-account").containsEntry("ownAccount", OWN);
+    }
+
+    @Test
+    void anInvalidEventKeepsItsReasonAndSeverity() {
+        Rejection rejection = Rejection.invalidEvent("drift", "detail.resourceId", "expected an EC2 instance id");
+
+        assertThat(rejection.result()).containsEntry("reason", "invalid-event").containsEntry("field", "detail.resourceId");
+        assertThat(rejection.notification().severity()).isEqualTo(Notification.Severity.WARNING);
+        assertThat(rejection.notification().subject()).isEqualTo("drift-deploy drift: rejected an invalid event (detail.resourceId)");
+    }
+
+    /** Every rejection reason is a row of README's table of rejections, with a kebab-case label. */
+    @Test
+    void everyRejectionReasonIsInReadmesTable() throws IOException {
+        String readme = Files.readString(Checkout.root().resolve("README.md"));
+        Stream.of(RejectionReason.values()).forEach(reason -> {
+            assertThat(reason.label()).matches("[a-z]+(-[a-z]+)*");
+            assertThat(readme).as("README row for %s", reason).contains("| `" + reason.label() + "` | " + reason.severity().label() + " |");
+        });
+    }
+}
