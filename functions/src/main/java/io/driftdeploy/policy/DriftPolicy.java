@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The safety rules of DESIGN.md "Safety rules — drift", one method per check, each named after
- * its rule. Every check is pure: it judges facts the caller gathered and returns the reason that
+ * The drift safety rules (README, "Drift: when an instance is terminated"), one method per check,
+ * each named after its rule. Every check is pure: it judges facts the caller gathered and returns the reason that
  * stops a termination, or empty when the rule holds. The caller applies them in rule order and
  * gathers each fact only when the earlier rules held, so a decision costs as few AWS calls as
  * possible; the checks that guard against concurrent invocations (rules 2, 6, 7) judge the
