@@ -48,8 +48,7 @@ final class ClearBadImageCommand implements Callable<Integer> {
     public Integer call() {
         Console console = main.console();
         PrintStream out = console.out();
-        String ledgerTable = table.name(console);
-        Ledger ledger = new Ledger(aws.clients(console.environment()).dynamoDb(), ledgerTable);
+        Ledger ledger = table.open(console, aws);
         Optional<BadMark> cleared = new RolloutLedger(ledger).clearBadMark(image);
         if (cleared.isEmpty()) {
             out.println("image " + image + " is not marked bad: nothing to clear");

@@ -51,8 +51,7 @@ final class ClearBreakerCommand implements Callable<Integer> {
     public Integer call() {
         Console console = main.console();
         PrintStream out = console.out();
-        String ledgerTable = table.name(console);
-        Ledger ledger = new Ledger(aws.clients(console.environment()).dynamoDb(), ledgerTable);
+        Ledger ledger = table.open(console, aws);
         Optional<Breaker> cleared = new DriftLedger(ledger).clearBreaker(group, rule);
         if (cleared.isEmpty()) {
             out.println("no churn breaker open for rule " + rule + " in group " + group + ": nothing to clear");

@@ -1,5 +1,6 @@
 package io.driftdeploy.cli;
 
+import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.config.Settings;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -11,10 +12,12 @@ final class LedgerTable {
             description = "The ledger table. Default: " + Settings.PREFIX + "TABLE, as the functions read it.")
     private String table;
 
-    String name(Console console) {
-        return Optional.ofNullable(table)
+    /** The ledger on that table, through the command's AWS options. */
+    Ledger open(Console console, AwsOptions aws) {
+        String name = Optional.ofNullable(table)
                 .or(() -> Optional.ofNullable(console.environment().get(Settings.PREFIX + "TABLE")))
-                .filter(name -> !name.isBlank())
+                .filter(candidate -> !candidate.isBlank())
                 .orElseThrow(() -> new CliFailure("no ledger table: pass --table or set " + Settings.PREFIX + "TABLE"));
+        return new Ledger(aws.clients(console.environment()).dynamoDb(), name);
     }
 }
