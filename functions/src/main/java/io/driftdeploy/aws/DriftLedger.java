@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
@@ -131,7 +132,7 @@ public final class DriftLedger {
      */
     public Optional<RateScope> takeRateUnits(List<RateUnit> units, Instant windowStart, Duration window) {
         Instant expires = windowExpiry(windowStart, window);
-        java.util.SortedSet<Integer> refused = ledger.incrementAllIfBelow(units.stream()
+        SortedSet<Integer> refused = ledger.incrementAllIfBelow(units.stream()
                 .map(unit -> new Ledger.Counter(rateKey(unit.scope(), unit.name()), windowStart.toString(), unit.limit(), expires))
                 .toList());
         return refused.isEmpty() ? Optional.empty() : Optional.of(units.get(refused.first()).scope());

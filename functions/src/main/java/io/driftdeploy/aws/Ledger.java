@@ -10,6 +10,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -42,6 +45,14 @@ public final class Ledger {
     public static final int MAX_PARTITION_KEY_BYTES = 2_048;
     public static final int MAX_SORT_KEY_BYTES = 1_024;
     private static final String HASH_MARKER = "#sha256=";
+    /**
+     * How often a transaction that DynamoDB cancelled only for a conflict with another transaction
+     * on the same items (no condition failed) is tried again before the failure is thrown.
+     */
+    private static final int TRANSACTION_CONFLICT_TRIES = 5;
+    /** Cancellation reason codes of TransactWriteItems. */
+    private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+    private static final String TRANSACTION_CONFLICT = "TransactionConflict";
     private static final int HASH_HEX_LENGTH = 64;
 
     private final DynamoDbClient dynamoDb;
@@ -139,38 +150,9 @@ public final class Ledger {
         }
     }
 
-    /**
-     * Adds one to a counter unless it already reached {@code limit}; returns whether it did. The
-     * condition is checked by DynamoDB, so N concurrent callers get at most {@code limit} trues.
-     */
-    @RequiresIam("dynamodb:UpdateItem")
-    public boolean incrementIfBelow(String pk, String sk, long limit, Instant expiresAt) {
-        try {
-            dynamoDb.updateItem(request -> request
-                    .tableName(table)
-                    .key(key(pk, sk))
-                    .updateExpression("ADD #count :one SET #expires = :expires")
-                    .conditionExpression("attribute_not_exists(#count) OR #count < :limit")
-                    .expressionAttributeNames(Map.of("#count", "count", "#expires", EXPIRES_AT))
-                    .expressionAttributeValues(Map.of(
-                            ":one", number(1),
-                            ":limit", number(limit),
-                            ":expires", number(expiresAt.getEpochSecond()))));
-            return true;
-        } catch (ConditionalCheckFailedException limitReached) {
-            return false;
-        }
-    }
-
     /** A counter of {@link #incrementAllIfBelow}: its key, its limit and when its item expires. */
     public record Counter(String pk, String sk, long limit, Instant expiresAt) {
     }
-
-    /**
-     * How often a transaction that DynamoDB cancelled only for a conflict with another transaction
-     * on the same items (no condition failed) is tried again before the failure is thrown.
-     */
-    private static final int TRANSACTION_CONFLICT_TRIES = 5;
 
     /**
      * Adds one to every counter unless one of them already reached its limit: all are taken or
@@ -181,8 +163,8 @@ public final class Ledger {
      * most each counter's limit of successes, and a refused caller holds nothing.
      */
     @RequiresIam("dynamodb:UpdateItem")
-    public java.util.SortedSet<Integer> incrementAllIfBelow(List<Counter> counters) {
-        java.util.SortedSet<Integer> closed = new java.util.TreeSet<>();
+    public SortedSet<Integer> incrementAllIfBelow(List<Counter> counters) {
+        SortedSet<Integer> closed = new TreeSet<>();
         for (int i = 0; i < counters.size(); i++) {
             if (counters.get(i).limit() <= 0) {
                 closed.add(i);
@@ -226,12 +208,9 @@ public final class Ledger {
         }
     }
 
-    private static final String CONDITION_FAILED = "ConditionalCheckFailed";
-    private static final String TRANSACTION_CONFLICT = "TransactionConflict";
-
     private static void pause(int attempt) {
         try {
-            Thread.sleep(20L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(20));
+            Thread.sleep(20L * attempt + ThreadLocalRandom.current().nextLong(20));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while retrying a ledger transaction", e);
@@ -242,7 +221,7 @@ public final class Ledger {
      * Adds one to a counter that empties itself: units are held until {@code holdFor} after the
      * last one was taken, then the next caller starts afresh. Returns whether a unit was taken;
      * N concurrent callers get at most {@code limit} trues while the hold lasts. Unlike
-     * {@link #incrementIfBelow} this needs no time bucket in the key, so no boundary between
+     * {@link #incrementAllIfBelow} this needs no time bucket in the key, so no boundary between
      * buckets can let a burst through twice.
      */
     @RequiresIam("dynamodb:UpdateItem")
@@ -274,7 +253,7 @@ public final class Ledger {
         return false;
     }
 
-    /** Gives back one unit taken by {@link #incrementIfBelow} or {@link #holdIfBelow} when the guarded action did not happen. */
+    /** Gives back one unit taken by {@link #incrementAllIfBelow} or {@link #holdIfBelow} when the guarded action did not happen. */
     @RequiresIam("dynamodb:UpdateItem")
     public void decrement(String pk, String sk) {
         dynamoDb.updateItem(request -> request
