@@ -144,23 +144,25 @@ public final class DriftRemediation {
         private final Map<String, Object> details = new LinkedHashMap<>();
         /** Whether this decision sends the churn breaker's one alert. */
         private boolean breakerAlert;
-        /** The group's refreshes, read once for rule 6 and reused by rule 9. */
-        private Optional<Fleet.Refreshes> refreshes = Optional.empty();
-        /** AWS Config's current result for the rule and instance, read at most once (null until read). */
-        private Optional<ConfigResult> configResult;
+        /** The group's refreshes, read once for rule 6 and reused by rule 9; set once the group is known. */
+        private Once<Fleet.Refreshes> refreshes;
+        /** AWS Config's current result for the rule and instance, read at most once. */
+        private final Once<Optional<ConfigResult>> configResult;
 
         Attempt(Evaluation evaluation, Instant now, Announce announce) {
             this.evaluation = evaluation;
             this.now = now;
             this.windowStart = DriftPolicy.rateWindowStart(now, settings.drift().rateWindow());
             this.announce = announce;
+            this.configResult = new Once<>(() ->
+                    compliance.current(evaluation.ruleName(), evaluation.resourceType(), evaluation.resourceId()));
         }
 
         Map<String, Object> decide(DriftCase unplaced) {
             boolean newest = ledger.recordEvaluation(evaluation, now);
             Optional<DriftReason> stopped = DriftPolicy.nonCompliant(evaluation)
                     // Events wrote the ledger, so a newer evaluation there is checked against AWS Config.
-                    .or(() -> newest ? Optional.empty() : DriftPolicy.currentInConfig(evaluation, readConfig(), false));
+                    .or(() -> newest ? Optional.empty() : DriftPolicy.currentInConfig(evaluation, configResult.get(), false));
             if (stopped.isPresent()) {
                 return report(unplaced, stopped.get(), List.of(), configFacts(), announce);
             }
@@ -181,6 +183,7 @@ public final class DriftRemediation {
                 return report(drift, stopped.get(), List.of(), Map.of(), announce);
             }
             GroupFacts group = instance.group().orElseThrow();
+            refreshes = new Once<>(() -> fleet.refreshes(group.name()));
             MinHealthy minHealthy = DriftPolicy.minHealthy(group, rules);
             int allowance = DriftPolicy.capacityAllowance(group, minHealthy);
             TerminationGuards guards = drift.mode() == Mode.ENFORCE
@@ -190,7 +193,7 @@ public final class DriftRemediation {
             this.guards = Optional.of(guards);
             DriftCase placed = drift;
             stopped = DriftPolicy.notProtected(instance, group, rules.protectTag())
-                    .or(() -> DriftPolicy.noRefreshInProgress(readRefreshes(group).inProgress()))
+                    .or(() -> DriftPolicy.noRefreshInProgress(refreshes.get().inProgress()))
                     .or(() -> DriftPolicy.validGroupTag(minHealthy))
                     // At its floor already: refused before anything is written to the ledger.
                     .or(() -> DriftPolicy.capacityGuard(allowance > 0))
@@ -201,7 +204,7 @@ public final class DriftRemediation {
                     .or(() -> DriftPolicy.capacityGuard(guards.holdCapacity(group.name(), allowance)))
                     // Last of the guards, so it counts only terminations every other guard allows.
                     .or(() -> rateGuard(placed, guards, group.name()))
-                    .or(() -> DriftPolicy.currentInConfig(evaluation, readConfig(), newest));
+                    .or(() -> DriftPolicy.currentInConfig(evaluation, configResult.get(), newest));
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
             details.putAll(configFacts());
             if (reason != DriftReason.DRIFT_CONFIRMED) {
@@ -221,30 +224,17 @@ public final class DriftRemediation {
                     details, announce.announces(reason));
         }
 
-        private Optional<ConfigResult> readConfig() {
-            if (configResult == null) {
-                configResult = compliance.current(evaluation.ruleName(), evaluation.resourceType(), evaluation.resourceId());
-            }
-            return configResult;
-        }
-
         /** AWS Config's current result as rule 3 judged it, once it was read: the audit shows what vouched or refused. */
         private Map<String, Object> configFacts() {
-            if (configResult == null) {
+            if (!configResult.done()) {
                 return Map.of();
             }
+            Optional<ConfigResult> read = configResult.get();
             Map<String, Object> facts = new LinkedHashMap<>();
-            facts.put("configCompliance", configResult.map(result -> result.compliance().map(Enum::name).orElse("unknown"))
+            facts.put("configCompliance", read.map(result -> result.compliance().map(Enum::name).orElse("unknown"))
                     .orElse("none"));
-            configResult.ifPresent(result -> facts.put("configOrderingTimestamp", result.orderingTimestamp().toString()));
+            read.ifPresent(result -> facts.put("configOrderingTimestamp", result.orderingTimestamp().toString()));
             return facts;
-        }
-
-        private Fleet.Refreshes readRefreshes(GroupFacts group) {
-            if (refreshes.isEmpty()) {
-                refreshes = Optional.of(fleet.refreshes(group.name()));
-            }
-            return refreshes.get();
         }
 
         /**
@@ -257,7 +247,7 @@ public final class DriftRemediation {
             Optional<Instant> clearedAt = ChurnBreaker.clearedAt(group.tags());
             boolean open = ChurnBreaker.open(record.breaker(), clearedAt);
             Optional<Termination> replaced = open ? Optional.empty()
-                    : ChurnBreaker.replacing(instance, record.terminations(), clearedAt, readRefreshes(group).lastStarted(),
+                    : ChurnBreaker.replacing(instance, record.terminations(), clearedAt, refreshes.get().lastStarted(),
                             now, settings.drift().rateWindow());
             Optional<DriftReason> stopped = ChurnBreaker.replacementDidNotCure(open, replaced);
             if (stopped.isEmpty()) {
@@ -353,8 +343,8 @@ public final class DriftRemediation {
             Optional<RateScope> refused = guards.takeRateUnits(List.of(
                     new DriftLedger.RateUnit(RateScope.GROUP, groupName, rules.maxTerminationsPerGroup()),
                     new DriftLedger.RateUnit(RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount())));
-            Optional<DriftReason> stopped = DriftPolicy.rateGuard(refused.map(scope -> scope != RateScope.GROUP).orElse(true),
-                    refused.isEmpty());
+            Optional<DriftReason> stopped = DriftPolicy.rateGuard(
+                    !refused.equals(Optional.of(RateScope.GROUP)), !refused.equals(Optional.of(RateScope.ACCOUNT)));
             if (stopped.isPresent() && drift.mode() == Mode.ENFORCE) {
                 if (refused.get() == RateScope.GROUP) {
                     storm(drift, RateScope.GROUP, groupName, rules.maxTerminationsPerGroup());
