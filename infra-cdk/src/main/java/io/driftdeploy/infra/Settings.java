@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
@@ -99,7 +100,7 @@ public record Settings(
     private static Settings read(SettingReader r) {
         // Names an account can hold only once derive from the prefix, so two installs never collide.
         String stackPrefix = r.text(Setting.STACK_PREFIX);
-        Function<Setting, String> derived = setting -> r.text(setting).replace(Setting.STACK_PREFIX_PLACEHOLDER, stackPrefix);
+        UnaryOperator<String> prefixed = value -> value.replace(Setting.STACK_PREFIX_PLACEHOLDER, stackPrefix);
         Settings s = new Settings(
                 stackPrefix,
                 r.text(Setting.FUNCTIONS_JAR),
@@ -120,12 +121,11 @@ public record Settings(
                 r.integer(Setting.MAX_TERMINATIONS_PER_ACCOUNT),
                 r.integer(Setting.RATE_WINDOW_MINUTES),
                 r.integer(Setting.INSTANCE_WARMUP_SECONDS),
-                r.optionalText(Setting.DRIFT_RULE_NAME_PREFIX)
-                        .map(prefix -> prefix.replace(Setting.STACK_PREFIX_PLACEHOLDER, stackPrefix)).orElse(""),
+                r.optionalText(Setting.DRIFT_RULE_NAME_PREFIX).map(prefixed).orElse(""),
                 r.list(Setting.DRIFT_RULE_NAMES),
-                derived.apply(Setting.DRIFT_ALARM_NAME),
+                prefixed.apply(r.text(Setting.DRIFT_ALARM_NAME)),
                 r.optionalText(Setting.DRIFT_ALARM_PREFIX).orElse(""),
-                derived.apply(Setting.ALARM_NAME_PREFIX),
+                prefixed.apply(r.text(Setting.ALARM_NAME_PREFIX)),
                 TagPair.parse(r.text(Setting.GOLDEN_IMAGE_TAG)),
                 r.text(Setting.BLACKLISTED_INVENTORY_NAMES),
                 r.bool(Setting.CREATE_CONFIG_RECORDER),
