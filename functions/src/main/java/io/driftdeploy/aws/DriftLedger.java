@@ -18,17 +18,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * The drift function's keys in the ledger and the guards built on them. Every guard is one
- * conditional write, so concurrent invocations cannot together pass a limit:
+ * The drift function's keys in the ledger and the guards built on them. Every guard is a
+ * conditional write, so concurrent invocations cannot together pass a limit, and every write is
+ * safe to repeat (see {@link Ledger}):
  *
  * <ul>
- *   <li>{@code EVENT#drift#<event id>}: the event's claim (one event, one action);</li>
+ *   <li>{@code EVENT#drift#<event id>}: the event's claim (one event, one decision), which also
+ *       says when the attempt holding it went on to terminate and what announcement is owed;</li>
  *   <li>{@code EVALUATION#<instance>} / {@code <rule>}: the newest evaluation seen, by orderingTimestamp;</li>
- *   <li>{@code TERMINATION#<instance>}: the one decision that terminates the instance;</li>
- *   <li>{@code RATE#<scope>#<name>} / {@code <window start>}: terminations in the window;</li>
+ *   <li>{@code TERMINATION#<instance>}: the one decision that terminates the instance (a
+ *       reservation with a limit of one);</li>
+ *   <li>{@code RATE#<scope>#<name>} / {@code <window start>}: terminations reserved in the window;</li>
  *   <li>{@code STORM#<scope>#<name>} / {@code <window start>}: the window's one storm alert;</li>
  *   <li>{@code CAPACITY#<group>}: terminations in flight, held briefly (see {@link #CAPACITY_HOLD});</li>
  *   <li>{@code CHURN#<group>#<rule>} / {@code TERMINATION#<instance>}: a termination for the rule in
@@ -36,6 +38,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *   <li>{@code CHURN#<group>#<rule>} / {@code BREAKER}: the open churn breaker, which never expires:
  *       a person clears it.</li>
  * </ul>
+ *
+ * <p>A termination's units are reserved until the attempt's deadline, then extended to the end of
+ * their window right before the instance is terminated ({@link #confirm}), so an attempt that dies
+ * before acting frees them by time, and one that dies after acting keeps them.
  */
 public final class DriftLedger {
 
@@ -46,21 +52,15 @@ public final class DriftLedger {
      * dated before that is refused (DriftPolicy.notTooOld), since what came after it is forgotten.
      */
     private static final Duration EVALUATION_TTL = DriftPolicy.EVALUATION_RETENTION;
-    /** A terminated instance is gone long before this; a failed termination releases its claim. */
-    private static final Duration TERMINATION_CLAIM_TTL = Duration.ofDays(1);
+    /** A terminated instance is gone long before this. */
+    private static final Duration TERMINATION_HOLD = Duration.ofDays(1);
     /**
-     * How long a termination counts as in flight for the capacity guard. It only has to cover the
-     * moment between a decision's DescribeAutoScalingGroups and its instance leaving InService
-     * (seconds); while it lasts, the instance also counts as missing from InService, so the guard
-     * errs on the safe side.
+     * How long after the attempt's deadline a termination counts as in flight for the capacity
+     * guard. It only has to cover the moment between the termination and the instance leaving
+     * InService (seconds); while it lasts, the instance also counts as missing from InService, so
+     * the guard errs on the safe side.
      */
     private static final Duration CAPACITY_HOLD = Duration.ofMinutes(2);
-
-    /**
-     * An open circuit pins the window's counter far above any limit, so units given back after
-     * the storm cannot reopen remediation before the window ends.
-     */
-    private static final long CIRCUIT_OPEN = 1_000_000_000L;
 
     private static final String CLAIM = "claim";
     private static final String ORDERING_TIMESTAMP = "orderingTimestamp";
@@ -71,6 +71,10 @@ public final class DriftLedger {
     private static final String AT = "at";
     private static final String INSTANCE = "instance";
     private static final String MEMBERS = "members";
+    /** On the event's claim: the attempt holding it reserved everything and went on to terminate. */
+    private static final String TERMINATING = "terminating";
+    /** On the event's claim: an announcement that failed after the action, for a later attempt to deliver. */
+    private static final String OWED = "owed";
 
     private final Ledger ledger;
 
@@ -78,15 +82,46 @@ public final class DriftLedger {
         this.ledger = ledger;
     }
 
-    public boolean claimEvent(Evaluation evaluation, Instant now) {
-        return ledger.claim(eventKey(evaluation.eventId()), CLAIM,
-                Map.of("instance", text(evaluation.instanceId()), "claimedAt", text(now.toString())),
-                now.plus(EVENT_CLAIM_TTL));
+    /** Claims the event for the attempt (see {@link Ledger#claim}). */
+    public Ledger.Claim claimEvent(Evaluation evaluation, Attempt attempt, Instant now) {
+        return ledger.claim(eventKey(evaluation.eventId()), CLAIM, attempt.id(), attempt.decision(), now, attempt.deadline(),
+                now.plus(EVENT_CLAIM_TTL), Map.of(INSTANCE, text(evaluation.instanceId()), "claimedAt", text(now.toString())));
+    }
+
+    /** Whether the attempt that held this claim went on to terminate (it reserved and confirmed everything). */
+    public static boolean wasTerminating(Ledger.Claim claim) {
+        return claim.attribute(TERMINATING).isPresent();
+    }
+
+    /** The announcement a claim's holder could not deliver after acting, if any. */
+    public static Optional<Notifier.Rendered> owed(Ledger.Claim claim) {
+        return claim.attribute(OWED).map(owed -> Notifier.Rendered.fromAttribute(owed.m()));
+    }
+
+    /** The event is decided: later deliveries are duplicates. Owes {@code undelivered} when given. */
+    public void completeEvent(Evaluation evaluation, Attempt attempt, Optional<Notifier.Rendered> undelivered) {
+        ledger.writeAll(List.of(eventCompletion(evaluation, attempt, undelivered)));
+    }
+
+    private Ledger.Update eventCompletion(Evaluation evaluation, Attempt attempt, Optional<Notifier.Rendered> undelivered) {
+        return ledger.completion(eventKey(evaluation.eventId()), CLAIM, attempt.id(),
+                undelivered.map(owed -> Map.of(OWED, AttributeValue.fromM(owed.toAttribute()))).orElse(Map.of()),
+                undelivered.isPresent() ? List.of() : List.of(OWED));
+    }
+
+    /**
+     * Clears the announcement owed on the event's claim once delivered, while the claim is still
+     * the one read (no newer attempt's claim is touched).
+     */
+    public void clearOwed(Evaluation evaluation, Ledger.Claim claim) {
+        ledger.writeAll(List.of(new Ledger.Update(eventKey(evaluation.eventId()), CLAIM, "REMOVE #owed",
+                Optional.of("#holder = :holder"), Map.of("#owed", OWED, "#holder", Ledger.HOLDER),
+                Map.of(":holder", claim.item().get(Ledger.HOLDER)))));
     }
 
     /** Frees the event for a retry after handling failed before anything was done. */
-    public void releaseEvent(Evaluation evaluation) {
-        ledger.release(eventKey(evaluation.eventId()), CLAIM);
+    public void releaseEvent(Evaluation evaluation, Attempt attempt) {
+        ledger.release(eventKey(evaluation.eventId()), CLAIM, attempt.id());
     }
 
     /**
@@ -108,71 +143,136 @@ public final class DriftLedger {
                 .isPresent();
     }
 
-    public boolean claimTermination(String instanceId, String eventId, Instant now) {
-        return ledger.claim(terminationKey(instanceId), CLAIM, Map.of("eventId", text(eventId)), now.plus(TERMINATION_CLAIM_TTL));
-    }
-
-    public boolean terminationClaimed(String instanceId) {
-        return ledger.get(terminationKey(instanceId), CLAIM).isPresent();
-    }
-
-    public void releaseTermination(String instanceId) {
-        ledger.release(terminationKey(instanceId), CLAIM);
-    }
-
     /** One scope's rate limit for a decision: the group's or the account's counter and its limit. */
     public record RateUnit(RateScope scope, String name, int limit) {
     }
 
     /**
-     * Takes one unit of each scope's counter for the window, all or none (one transaction), so a
-     * decision that one limit refuses holds no unit of another: concurrent decisions never see a
-     * group at its limit because of units the account's limit is about to refuse. Returns the
-     * first scope, in the order given, whose limit refused; empty when every unit was taken.
+     * What one termination needs reserved, in the order the rules refuse: the instance's one
+     * termination, a unit of the group's capacity allowance, and a unit of each rate limit.
      */
-    public Optional<RateScope> takeRateUnits(List<RateUnit> units, Instant windowStart, Duration window) {
-        Instant expires = windowExpiry(windowStart, window);
-        SortedSet<Integer> refused = ledger.incrementAllIfBelow(units.stream()
-                .map(unit -> new Ledger.Counter(rateKey(unit.scope(), unit.name()), windowStart.toString(), unit.limit(), expires))
-                .toList());
-        return refused.isEmpty() ? Optional.empty() : Optional.of(units.get(refused.first()).scope());
+    public record TerminationUnits(String instanceId, String group, int allowance, List<RateUnit> rates,
+                                   Instant windowStart, Duration window) {
     }
 
-    /** Read only, for dry-run: whether a unit could be taken now. */
-    public boolean rateBelowLimit(RateScope scope, String name, int limit, Instant windowStart) {
-        return count(rateKey(scope, name), windowStart.toString()) < limit;
+    /** The first reservation a termination was refused, in the order the rules check them. */
+    public sealed interface Refusal {
+        record AlreadyTerminating() implements Refusal {
+        }
+
+        record NoCapacity() implements Refusal {
+        }
+
+        record RateLimit(RateScope scope) implements Refusal {
+        }
     }
 
-    public void giveBackRateUnit(RateScope scope, String name, Instant windowStart) {
-        giveBack(rateKey(scope, name), windowStart.toString());
+    /**
+     * Reserves everything the termination needs, all or none, in one transaction (see
+     * {@link Ledger#reserveAll}), held until the attempt's deadline; empty when all was taken. A
+     * refused decision holds nothing, so it cannot make a concurrent one see a limit reached.
+     */
+    public Optional<Refusal> reserve(TerminationUnits units, Attempt attempt, Instant now) {
+        SortedSet<Integer> refused = ledger.reserveAll(reservations(units, attempt, now), attempt.decision(), now);
+        return refused.isEmpty() ? Optional.empty() : Optional.of(refusal(units, refused.first()));
     }
 
-    /** Pauses remediation in the scope until the window ends. */
+    /** Read only, for dry run: the first reservation that would be refused now. */
+    public Optional<Refusal> wouldRefuse(TerminationUnits units, Attempt attempt, Instant now) {
+        List<Ledger.Reservation> reservations = reservations(units, attempt, now);
+        for (int i = 0; i < reservations.size(); i++) {
+            Ledger.Reservation reservation = reservations.get(i);
+            if (ledger.heldUnits(reservation.pk(), reservation.sk(), now) >= reservation.limit()) {
+                return Optional.of(refusal(units, i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Right before terminating: keeps the termination's reservations past the attempt's deadline
+     * (the instance's for a day, the rate units for their window) and marks the event's claim as
+     * terminating, all while this attempt still holds them, in one transaction. False when one was
+     * lost (the attempt outlived its deadline and another took it): then nothing may be done.
+     */
+    public boolean confirm(Evaluation evaluation, TerminationUnits units, Attempt attempt, Instant now) {
+        List<Ledger.Update> updates = new ArrayList<>();
+        updates.add(new Ledger.Update(eventKey(evaluation.eventId()), CLAIM, "SET #terminating = :instance",
+                Optional.of("#holder = :holder"), Map.of("#terminating", TERMINATING, "#holder", Ledger.HOLDER),
+                Map.of(":instance", text(units.instanceId()), ":holder", text(attempt.id()))));
+        updates.add(Ledger.extend(terminationKey(units.instanceId()), CLAIM, attempt.decision(), now.plus(TERMINATION_HOLD)));
+        units.rates().forEach(unit -> updates.add(Ledger.extend(rateKey(unit.scope(), unit.name()),
+                units.windowStart().toString(), attempt.decision(), units.windowStart().plus(units.window()))));
+        return ledger.writeAll(updates).isEmpty();
+    }
+
+    /**
+     * Gives back every unit the decision may hold and completes the event's claim, in one
+     * transaction: the termination is not going to happen. Safe to repeat.
+     */
+    public void giveBackAndComplete(Evaluation evaluation, TerminationUnits units, Attempt attempt) {
+        List<Ledger.Update> updates = new ArrayList<>(giveBacks(units, attempt));
+        updates.add(eventCompletion(evaluation, attempt, Optional.empty()));
+        ledger.writeAll(updates);
+    }
+
+    /** As {@link #giveBackAndComplete}, but releasing the event for a retry: handling failed before acting. */
+    public void giveBackAndRelease(Evaluation evaluation, TerminationUnits units, Attempt attempt) {
+        ledger.writeAll(giveBacks(units, attempt));
+        releaseEvent(evaluation, attempt);
+    }
+
+    private List<Ledger.Update> giveBacks(TerminationUnits units, Attempt attempt) {
+        List<Ledger.Update> updates = new ArrayList<>();
+        for (Ledger.Reservation reservation : reservations(units, attempt, Instant.EPOCH)) {
+            updates.add(Ledger.giveBack(reservation.pk(), reservation.sk(), attempt.decision()));
+        }
+        return updates;
+    }
+
+    private List<Ledger.Reservation> reservations(TerminationUnits units, Attempt attempt, Instant now) {
+        List<Ledger.Reservation> reservations = new ArrayList<>();
+        reservations.add(new Ledger.Reservation(terminationKey(units.instanceId()), CLAIM, 1, attempt.deadline(),
+                attempt.deadline().plus(TERMINATION_HOLD)));
+        Instant capacityHeld = attempt.deadline().plus(CAPACITY_HOLD);
+        reservations.add(new Ledger.Reservation(capacityKey(units.group()), CLAIM, units.allowance(), capacityHeld,
+                capacityHeld.plus(TERMINATION_HOLD)));
+        Instant expires = windowExpiry(units.windowStart(), units.window());
+        units.rates().forEach(unit -> reservations.add(new Ledger.Reservation(rateKey(unit.scope(), unit.name()),
+                units.windowStart().toString(), unit.limit(), attempt.deadline(), expires)));
+        return reservations;
+    }
+
+    private static Refusal refusal(TerminationUnits units, int index) {
+        return switch (index) {
+            case 0 -> new Refusal.AlreadyTerminating();
+            case 1 -> new Refusal.NoCapacity();
+            default -> new Refusal.RateLimit(units.rates().get(index - 2).scope());
+        };
+    }
+
+    /** Pauses remediation in the scope until the window ends, however many units are given back. */
     public void openCircuit(RateScope scope, String name, Instant windowStart, Duration window) {
-        ledger.put(rateKey(scope, name), windowStart.toString(),
-                Map.of("count", Ledger.number(CIRCUIT_OPEN), "circuit", text("open")), windowExpiry(windowStart, window));
+        ledger.openCircuit(rateKey(scope, name), windowStart.toString(), windowExpiry(windowStart, window));
     }
 
-    /** True for exactly one caller per scope and window: the one that sends the storm alert. */
-    public boolean claimStormAlert(RateScope scope, String name, Instant windowStart, Duration window, String eventId) {
-        return ledger.claim("STORM#" + scope.label() + "#" + name, windowStart.toString(),
-                Map.of("eventId", text(eventId)), windowExpiry(windowStart, window));
+    /**
+     * Claims the window's one storm alert for the scope; won by exactly one attempt, which
+     * completes it once the alert is out ({@link #stormAlerted}) or releases it when sending failed.
+     */
+    public boolean claimStormAlert(RateScope scope, String name, Instant windowStart, Duration window, Attempt attempt,
+                                   String eventId, Instant now) {
+        Ledger.Claim claim = ledger.claim(stormKey(scope, name), windowStart.toString(), attempt.id(), attempt.decision(), now,
+                attempt.deadline(), windowExpiry(windowStart, window), Map.of("eventId", text(eventId)));
+        return claim.won();
     }
 
-    public boolean holdCapacity(String group, int allowance, Instant now) {
-        return ledger.holdIfBelow(capacityKey(group), CLAIM, allowance, now, CAPACITY_HOLD);
-    }
-
-    /** Read only, for dry-run: whether a termination would fit the allowance now. */
-    public boolean capacityAvailable(String group, int allowance, Instant now) {
-        return ledger.get(capacityKey(group), CLAIM)
-                .filter(hold -> Long.parseLong(hold.get("heldUntil").n()) > now.toEpochMilli())
-                .map(hold -> Long.parseLong(hold.get("count").n()))
-                .orElse(0L) < allowance;
-    }
-
-    public void releaseCapacity(String group) {
-        giveBack(capacityKey(group), CLAIM);
+    public void stormAlerted(RateScope scope, String name, Instant windowStart, Attempt attempt, boolean sent) {
+        if (sent) {
+            ledger.complete(stormKey(scope, name), windowStart.toString(), attempt.id(), Map.of(), List.of());
+        } else {
+            ledger.release(stormKey(scope, name), windowStart.toString(), attempt.id());
+        }
     }
 
     /**
@@ -186,8 +286,9 @@ public final class DriftLedger {
         if (!termination.members().isEmpty()) {
             attributes.put(MEMBERS, AttributeValue.fromSs(List.copyOf(termination.members())));
         }
-        ledger.claim(churnKey(group, rule), TERMINATION_PREFIX + termination.instanceId(), attributes,
-                termination.at().plus(window));
+        attributes.put(Ledger.EXPIRES_AT, Ledger.number(termination.at().plus(window).getEpochSecond()));
+        ledger.putUnlessAtLeast(churnKey(group, rule), TERMINATION_PREFIX + termination.instanceId(), attributes, AT, 0,
+                termination.instanceId());
     }
 
     /** The open breaker and the remembered terminations of the group for the rule: one Query. */
@@ -213,11 +314,11 @@ public final class DriftLedger {
      * and is opened afresh.
      */
     public boolean openBreaker(String group, String rule, String instanceId, String eventId, Instant now,
-                               Optional<Instant> clearedAt) {
-        return ledger.claimUnlessAtLeast(churnKey(group, rule), BREAKER,
+                               Optional<Instant> clearedAt, Attempt attempt) {
+        return ledger.putUnlessAtLeast(churnKey(group, rule), BREAKER,
                 Map.of(OPENED_AT, Ledger.number(now.toEpochMilli()), INSTANCE, text(instanceId), "eventId", text(eventId),
                         "openedAtText", text(now.toString())),
-                OPENED_AT, clearedAt.map(Instant::toEpochMilli).orElse(0L));
+                OPENED_AT, clearedAt.map(Instant::toEpochMilli).orElse(0L), attempt.decision());
     }
 
     /**
@@ -236,18 +337,6 @@ public final class DriftLedger {
                 .forEach(termination -> ledger.deleteIf(pk, TERMINATION_PREFIX + termination.instanceId(), AT,
                         Ledger.number(termination.at().toEpochMilli()))));
         return cleared;
-    }
-
-    private void giveBack(String pk, String sk) {
-        try {
-            ledger.decrement(pk, sk);
-        } catch (ConditionalCheckFailedException nothingHeld) {
-            // The hold lapsed and restarted at zero meanwhile: there is nothing left to give back.
-        }
-    }
-
-    private long count(String pk, String sk) {
-        return ledger.get(pk, sk).map(item -> Long.parseLong(item.get("count").n())).orElse(0L);
     }
 
     private static Instant windowExpiry(Instant windowStart, Duration window) {
@@ -273,6 +362,10 @@ public final class DriftLedger {
 
     private static Instant instant(AttributeValue epochMillis) {
         return Instant.ofEpochMilli(Long.parseLong(epochMillis.n()));
+    }
+
+    private static String stormKey(RateScope scope, String name) {
+        return "STORM#" + scope.label() + "#" + name;
     }
 
     private static String capacityKey(String group) {

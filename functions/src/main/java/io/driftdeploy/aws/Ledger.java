@@ -3,16 +3,20 @@ package io.driftdeploy.aws;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,14 +26,20 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The DynamoDB ledger: one table (partition key {@code pk}, sort key {@code sk}, TTL attribute
- * {@code expiresAt}) holding idempotency claims, the audit trail, rate counters and the small
- * amount of state decisions depend on. Every write that guards an action is conditional, so
- * concurrent invocations cannot together step over a limit (no read-then-act).
+ * {@code expiresAt}) holding idempotency claims, the audit trail, reservations of limited units
+ * (rate limits, capacity in flight) and the small amount of state decisions depend on. Every write
+ * that guards an action is conditional, so concurrent invocations cannot together step over a
+ * limit (no read-then-act), and every write is safe to repeat: the SDK retries a call whose reply
+ * was lost, and Lambda redelivers events, so a write that meets its own earlier copy must read as
+ * success, and a give-back must happen at most once. Claims and reservations carry their holder
+ * and an expiry, so what a dead attempt held is freed by time.
  */
 public final class Ledger {
 
@@ -55,6 +65,19 @@ public final class Ledger {
     private static final String TRANSACTION_CONFLICT = "TransactionConflict";
     private static final int HASH_HEX_LENGTH = 64;
 
+    /** The attributes of a claim ({@link #claim}). */
+    public static final String HOLDER = "holder";
+    public static final String DECISION = "decision";
+    public static final String STATUS = "status";
+    public static final String HELD_UNTIL = "heldUntil";
+    private static final String IN_PROGRESS = "in-progress";
+    private static final String DONE = "done";
+    /** The attributes of a reserved item ({@link #reserveAll}): its holders, and its open circuit. */
+    private static final String HOLDERS = "holders";
+    private static final String CIRCUIT = "circuit";
+    /** Who wrote a write-once fact ({@link #putUnlessAtLeast}). */
+    private static final String WRITER = "writer";
+
     private final DynamoDbClient dynamoDb;
     private final String table;
 
@@ -64,35 +87,126 @@ public final class Ledger {
     }
 
     /**
-     * Claims a key once: true for the first caller, false for every later or concurrent one.
-     * EventBridge delivers at least once; this is what makes one event cause one action.
+     * What {@link #claim} found: whether the caller holds the claim now, and the item as it stands
+     * (as written when won; as found when another holds it or it is done).
      */
-    @RequiresIam("dynamodb:PutItem")
-    public boolean claim(String pk, String sk, Map<String, AttributeValue> attributes, Instant expiresAt) {
-        Map<String, AttributeValue> item = item(pk, sk, attributes, expiresAt);
-        try {
-            dynamoDb.putItem(request -> request
-                    .tableName(table)
-                    .item(item)
-                    .conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY)));
-            return true;
-        } catch (ConditionalCheckFailedException alreadyClaimed) {
-            return false;
+    public record Claim(boolean won, Map<String, AttributeValue> item) {
+
+        /** The decision the claim carries: the caller's own, or the one of the attempt it took over. */
+        public String decision() {
+            return item.get(DECISION).s();
+        }
+
+        /** The holder finished with it: a later claimant is a duplicate. */
+        public boolean done() {
+            return Optional.ofNullable(item.get(STATUS)).map(AttributeValue::s).filter(DONE::equals).isPresent();
+        }
+
+        /** Until when the holder's attempt may still be working on it; empty once it is done. */
+        public Optional<Instant> heldUntil() {
+            return Optional.ofNullable(item.get(HELD_UNTIL)).map(until -> Instant.ofEpochMilli(Long.parseLong(until.n())));
+        }
+
+        public Optional<AttributeValue> attribute(String name) {
+            return Optional.ofNullable(item.get(name));
         }
     }
 
     /**
-     * Claims a key that never expires, unless a claim already holds it whose {@code attribute} is
-     * at or above {@code bound}: true for the one caller that wrote it. With a bound of zero it is
-     * {@link #claim} without expiry; a higher bound lets a claim a person cleared as of that time
-     * be claimed afresh.
+     * Claims a key for one attempt, the same way for every claim in the ledger (events, rollouts,
+     * alarm state changes, storm alerts), after the idempotency records of Powertools for AWS
+     * Lambda: the claim is in progress until {@code heldUntil} (the attempt's deadline), then done
+     * ({@link #complete}) or released ({@link #release}). It is won when the key is free, when
+     * {@code holder} already holds it (the SDK retried a call whose reply was lost: the retry meets
+     * its own write), or when the attempt holding it was still in progress at its deadline (it
+     * died: a crash or a Lambda timeout runs no cleanup). A takeover keeps the claim's decision
+     * token, so the reservations the dead attempt made under it are the new attempt's own and are
+     * neither taken twice nor leaked. One conditional UpdateItem; a refusal returns the item as
+     * found, without a second read (ReturnValuesOnConditionCheckFailure, Amazon DynamoDB API
+     * Reference, UpdateItem).
+     */
+    @RequiresIam("dynamodb:UpdateItem")
+    public Claim claim(String pk, String sk, String holder, String decision, Instant now, Instant heldUntil,
+                       Instant expiresAt, Map<String, AttributeValue> attributes) {
+        Expression set = new Expression();
+        attributes.forEach(set::assign);
+        set.assign(HOLDER, text(holder));
+        set.assign(STATUS, text(IN_PROGRESS));
+        set.assign(HELD_UNTIL, number(heldUntil.toEpochMilli()));
+        set.assign(EXPIRES_AT, number(expiresAt.getEpochSecond()));
+        String decisionName = set.name(DECISION);
+        String update = "SET " + set.assignments() + ", " + decisionName + " = if_not_exists(" + decisionName + ", "
+                + set.value(text(decision)) + ")";
+        String condition = "attribute_not_exists(" + set.name(PARTITION_KEY) + ") OR " + set.name(HOLDER) + " = "
+                + set.value(text(holder)) + " OR (" + set.name(STATUS) + " = " + set.value(text(IN_PROGRESS)) + " AND "
+                + set.name(HELD_UNTIL) + " < " + set.value(number(now.toEpochMilli())) + ")";
+        try {
+            return new Claim(true, dynamoDb.updateItem(request -> request
+                    .tableName(table)
+                    .key(key(pk, sk))
+                    .updateExpression(update)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(set.names())
+                    .expressionAttributeValues(set.values())
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes());
+        } catch (ConditionalCheckFailedException held) {
+            return new Claim(false, held.hasItem() ? held.item() : Map.of());
+        }
+    }
+
+    /**
+     * Marks the claim done while {@code holder} still holds it, setting and removing the
+     * attributes given (an owed notification, for one); false when another attempt took it over
+     * meanwhile. Safe to repeat.
+     */
+    @RequiresIam("dynamodb:UpdateItem")
+    public boolean complete(String pk, String sk, String holder, Map<String, AttributeValue> set, List<String> remove) {
+        return update(completion(pk, sk, holder, set, remove));
+    }
+
+    /** {@link #complete} as one write of a transaction ({@link #writeAll}). */
+    public Update completion(String pk, String sk, String holder, Map<String, AttributeValue> set, List<String> remove) {
+        Expression expression = new Expression();
+        expression.assign(STATUS, text(DONE));
+        set.forEach(expression::assign);
+        String removed = Stream.concat(Stream.of(HELD_UNTIL), remove.stream())
+                .map(expression::name).collect(Collectors.joining(", "));
+        return new Update(pk, sk, "SET " + expression.assignments() + " REMOVE " + removed,
+                Optional.of(expression.name(HOLDER) + " = " + expression.value(text(holder))),
+                expression.names(), expression.values());
+    }
+
+    /**
+     * Gives the claim up while {@code holder} still holds it, so that a retry decides afresh;
+     * false when it is no longer held by {@code holder} (given up already, or taken over). Safe
+     * to repeat, and never frees a claim another attempt holds.
+     */
+    @RequiresIam("dynamodb:DeleteItem")
+    public boolean release(String pk, String sk, String holder) {
+        return deleteIf(pk, sk, HOLDER, text(holder));
+    }
+
+    /** Deletes the item whoever holds it: for a person's decision (a cleared mark), never an attempt's. */
+    @RequiresIam("dynamodb:DeleteItem")
+    public void forget(String pk, String sk) {
+        dynamoDb.deleteItem(request -> request.tableName(table).key(key(pk, sk)));
+    }
+
+    /**
+     * Writes the item only if none exists yet or {@code attribute} of the one stored is below
+     * {@code bound}, or the stored one was written by {@code writer} (a retry meeting its own
+     * write); true when this caller's write stands. With a bound of zero: a fact written once.
      */
     @RequiresIam("dynamodb:PutItem")
-    public boolean claimUnlessAtLeast(String pk, String sk, Map<String, AttributeValue> attributes, String attribute,
-                                      long bound) {
-        return putIf(item(pk, sk, attributes, Optional.empty()), "attribute_not_exists(#pk) OR #attribute < :bound",
-                Map.of("#pk", PARTITION_KEY, "#attribute", attribute), Map.of(":bound", number(bound)));
+    public boolean putUnlessAtLeast(String pk, String sk, Map<String, AttributeValue> attributes, String attribute,
+                                    long bound, String writer) {
+        Map<String, AttributeValue> values = new HashMap<>(attributes);
+        values.put(WRITER, text(writer));
+        return putIf(item(pk, sk, values, Optional.empty()),
+                "attribute_not_exists(#pk) OR #attribute < :bound OR #writer = :writer",
+                Map.of("#pk", PARTITION_KEY, "#attribute", attribute, "#writer", WRITER),
+                Map.of(":bound", number(bound), ":writer", text(writer)));
     }
 
     /** Every item under the partition key (Query, consistent, all pages), in sort key order. */
@@ -106,12 +220,6 @@ public final class Ledger {
                         .consistentRead(true))
                 .items().stream()
                 .toList();
-    }
-
-    /** Removes a claim, so that an event whose handling failed before acting can be retried. */
-    @RequiresIam("dynamodb:DeleteItem")
-    public void release(String pk, String sk) {
-        dynamoDb.deleteItem(request -> request.tableName(table).key(key(pk, sk)));
     }
 
     /** Writes an item unconditionally (audit records, notes that need no guard). */
@@ -150,61 +258,227 @@ public final class Ledger {
         }
     }
 
-    /** A counter of {@link #incrementAllIfBelow}: its key, its limit and when its item expires. */
-    public record Counter(String pk, String sk, long limit, Instant expiresAt) {
+    /**
+     * One unit of a limited resource to reserve with {@link #reserveAll}: the item counting it,
+     * the limit, until when the unit is held unless extended, and when the item may expire.
+     */
+    public record Reservation(String pk, String sk, long limit, Instant heldUntil, Instant expiresAt) {
     }
 
     /**
-     * Adds one to every counter unless one of them already reached its limit: all are taken or
-     * none (one TransactWriteItems of conditional UpdateItems, which IAM authorises as UpdateItem
-     * each: "Using IAM with DynamoDB transactions", Amazon DynamoDB Developer Guide). Returns the
-     * indexes of the counters whose limit refused, from the cancellation reasons; empty when all
-     * were taken. A limit of zero or less refuses without a write. N concurrent callers get at
-     * most each counter's limit of successes, and a refused caller holds nothing.
+     * Reserves a unit of every reservation for {@code token}, all or none: one TransactWriteItems
+     * of conditional UpdateItems (IAM authorises each as UpdateItem: "Using IAM with DynamoDB
+     * transactions", Amazon DynamoDB Developer Guide). An item counts its holders in a string set,
+     * each with its own expiry, so that:
+     * <ul>
+     *   <li>taking is idempotent: a token already holding a unit holds it still (the SDK retried a
+     *       transaction whose reply was lost, or an attempt took over a dead one's decision);</li>
+     *   <li>giving back ({@link #giveBack}) removes the token from the set: at most once, however
+     *       often it is repeated;</li>
+     *   <li>a unit whose holder died is freed by time: a refused caller removes holders past their
+     *       expiry (each removal conditional on the expiry it read) and tries once more.</li>
+     * </ul>
+     * Returns the indexes of the reservations whose limit (or open circuit) refused; empty when
+     * all were taken. A limit of zero or less refuses without a write. N concurrent callers get at
+     * most each limit's worth of units, and a refused caller holds nothing.
      */
     @RequiresIam("dynamodb:UpdateItem")
-    public SortedSet<Integer> incrementAllIfBelow(List<Counter> counters) {
+    public SortedSet<Integer> reserveAll(List<Reservation> reservations, String token, Instant now) {
         SortedSet<Integer> closed = new TreeSet<>();
-        for (int i = 0; i < counters.size(); i++) {
-            if (counters.get(i).limit() <= 0) {
+        for (int i = 0; i < reservations.size(); i++) {
+            if (reservations.get(i).limit() <= 0) {
                 closed.add(i);
             }
         }
         if (!closed.isEmpty()) {
             return closed;
         }
-        List<TransactWriteItem> updates = counters.stream().map(counter -> TransactWriteItem.builder()
-                .update(update -> update
-                        .tableName(table)
-                        .key(key(counter.pk(), counter.sk()))
-                        .updateExpression("ADD #count :one SET #expires = :expires")
-                        .conditionExpression("attribute_not_exists(#count) OR #count < :limit")
-                        .expressionAttributeNames(Map.of("#count", "count", "#expires", EXPIRES_AT))
-                        .expressionAttributeValues(Map.of(
-                                ":one", number(1),
-                                ":limit", number(counter.limit()),
-                                ":expires", number(counter.expiresAt().getEpochSecond()))))
-                .build()).toList();
+        List<Update> updates = reservations.stream().map(reservation -> reservation(reservation, token)).toList();
+        for (boolean swept = false; ; swept = true) {
+            Map<Integer, Map<String, AttributeValue>> refused = writeAll(updates);
+            if (refused.isEmpty()) {
+                return closed;
+            }
+            boolean freed = false;
+            for (Map.Entry<Integer, Map<String, AttributeValue>> entry : refused.entrySet()) {
+                Reservation reservation = reservations.get(entry.getKey());
+                freed |= !swept && freeExpired(reservation.pk(), reservation.sk(), entry.getValue(), now);
+            }
+            if (!freed) {
+                return new TreeSet<>(refused.keySet());
+            }
+        }
+    }
+
+    private static Update reservation(Reservation reservation, String token) {
+        Expression expression = new Expression();
+        String holders = expression.name(HOLDERS);
+        String heldUntil = expression.name(heldUntilOf(token));
+        String update = "ADD " + holders + " " + expression.value(AttributeValue.fromSs(List.of(token)))
+                + " SET " + heldUntil + " = " + expression.value(number(reservation.heldUntil().toEpochMilli()))
+                + ", " + expression.name(EXPIRES_AT) + " = " + expression.value(number(reservation.expiresAt().getEpochSecond()));
+        String condition = "contains(" + holders + ", " + expression.value(text(token)) + ") OR (attribute_not_exists("
+                + expression.name(CIRCUIT) + ") AND (attribute_not_exists(" + holders + ") OR size(" + holders + ") < "
+                + expression.value(number(reservation.limit())) + "))";
+        return new Update(reservation.pk(), reservation.sk(), update, Optional.of(condition), expression.names(),
+                expression.values());
+    }
+
+    /**
+     * Removes the holders of the item that expired before {@code now}, each only while it still
+     * has the expiry read; returns whether there were any.
+     */
+    private boolean freeExpired(String pk, String sk, Map<String, AttributeValue> item, Instant now) {
+        if (!item.containsKey(HOLDERS)) {
+            return false;
+        }
+        Expression expression = new Expression();
+        List<String> expired = new ArrayList<>();
+        List<String> removals = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        for (String holder : item.get(HOLDERS).ss()) {
+            AttributeValue until = item.get(heldUntilOf(holder));
+            if (until != null && Long.parseLong(until.n()) >= now.toEpochMilli()) {
+                continue;
+            }
+            String name = expression.name(heldUntilOf(holder));
+            expired.add(holder);
+            removals.add(name);
+            conditions.add(until == null ? "attribute_not_exists(" + name + ")" : name + " = " + expression.value(until));
+        }
+        if (expired.isEmpty()) {
+            return false;
+        }
+        return update(new Update(pk, sk, "DELETE " + expression.name(HOLDERS) + " " + expression.value(AttributeValue.fromSs(expired))
+                + " REMOVE " + String.join(", ", removals), Optional.of(String.join(" AND ", conditions)),
+                expression.names(), expression.values()));
+    }
+
+    /** Gives back {@code token}'s unit of the item, if it holds one; as one write of a transaction ({@link #writeAll}). */
+    public static Update giveBack(String pk, String sk, String token) {
+        Expression expression = new Expression();
+        return new Update(pk, sk, "DELETE " + expression.name(HOLDERS) + " " + expression.value(AttributeValue.fromSs(List.of(token)))
+                + " REMOVE " + expression.name(heldUntilOf(token)), Optional.empty(), expression.names(), expression.values());
+    }
+
+    /**
+     * Keeps {@code token}'s unit until {@code heldUntil}, on condition that it still holds it: an
+     * action is taken only while every unit it needs is held. As one write of a transaction.
+     */
+    public static Update extend(String pk, String sk, String token, Instant heldUntil) {
+        Expression expression = new Expression();
+        return new Update(pk, sk, "SET " + expression.name(heldUntilOf(token)) + " = " + expression.value(number(heldUntil.toEpochMilli())),
+                Optional.of("contains(" + expression.name(HOLDERS) + ", " + expression.value(text(token)) + ")"),
+                expression.names(), expression.values());
+    }
+
+    /** The units of the item held at {@code now}; {@link Long#MAX_VALUE} while its circuit is open. Read only (dry run). */
+    @RequiresIam("dynamodb:GetItem")
+    public long heldUnits(String pk, String sk, Instant now) {
+        return get(pk, sk).map(item -> item.containsKey(CIRCUIT) ? Long.MAX_VALUE
+                : item.containsKey(HOLDERS) ? item.get(HOLDERS).ss().stream()
+                        .map(holder -> item.get(heldUntilOf(holder)))
+                        .filter(until -> until != null && Long.parseLong(until.n()) >= now.toEpochMilli())
+                        .count() : 0L).orElse(0L);
+    }
+
+    /** Refuses every later reservation of the item, however many units are given back, until it expires. */
+    @RequiresIam("dynamodb:UpdateItem")
+    public void openCircuit(String pk, String sk, Instant expiresAt) {
+        Expression expression = new Expression();
+        update(new Update(pk, sk, "SET " + expression.name(CIRCUIT) + " = " + expression.value(text("open")) + ", "
+                + expression.name(EXPIRES_AT) + " = " + expression.value(number(expiresAt.getEpochSecond())),
+                Optional.empty(), expression.names(), expression.values()));
+    }
+
+    private static String heldUntilOf(String token) {
+        return HELD_UNTIL + "#" + token;
+    }
+
+    /** One UpdateItem, alone ({@link #update}) or in a transaction ({@link #writeAll}). */
+    public record Update(String pk, String sk, String expression, Optional<String> condition, Map<String, String> names,
+                         Map<String, AttributeValue> values) {
+    }
+
+    /** Runs one update; false when its condition was false. */
+    @RequiresIam("dynamodb:UpdateItem")
+    public boolean update(Update update) {
+        try {
+            dynamoDb.updateItem(request -> {
+                request.tableName(table).key(key(update.pk(), update.sk())).updateExpression(update.expression())
+                        .expressionAttributeNames(update.names());
+                if (!update.values().isEmpty()) {
+                    request.expressionAttributeValues(update.values());
+                }
+                update.condition().ifPresent(request::conditionExpression);
+            });
+            return true;
+        } catch (ConditionalCheckFailedException conditionFailed) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs the updates all or none, in one TransactWriteItems; returns the items whose condition
+     * refused, by index, as they were (empty map for an absent item); empty when all were written.
+     * A cancellation only for a conflict with another transaction on the same items is tried
+     * again a few times before it is thrown. Every update given here is safe to repeat, so an SDK
+     * retry after a lost reply does no harm (and the SDK sends the same ClientRequestToken, which
+     * DynamoDB honours for ten minutes: Amazon DynamoDB API Reference, TransactWriteItems).
+     */
+    @RequiresIam("dynamodb:UpdateItem")
+    public Map<Integer, Map<String, AttributeValue>> writeAll(List<Update> updates) {
+        if (updates.size() == 1) {
+            return writeOne(updates.get(0));
+        }
+        List<TransactWriteItem> items = updates.stream().map(update -> TransactWriteItem.builder().update(item -> {
+            item.tableName(table).key(key(update.pk(), update.sk())).updateExpression(update.expression())
+                    .expressionAttributeNames(update.names())
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+            if (!update.values().isEmpty()) {
+                item.expressionAttributeValues(update.values());
+            }
+            update.condition().ifPresent(item::conditionExpression);
+        }).build()).toList();
         for (int attempt = 1; ; attempt++) {
             try {
-                dynamoDb.transactWriteItems(request -> request.transactItems(updates));
-                return closed;
+                dynamoDb.transactWriteItems(request -> request.transactItems(items));
+                return Map.of();
             } catch (TransactionCanceledException cancelled) {
                 List<CancellationReason> reasons = cancelled.cancellationReasons();
+                Map<Integer, Map<String, AttributeValue>> refused = new TreeMap<>();
                 for (int i = 0; i < reasons.size(); i++) {
                     if (CONDITION_FAILED.equals(reasons.get(i).code())) {
-                        closed.add(i);
+                        refused.put(i, reasons.get(i).hasItem() ? reasons.get(i).item() : Map.of());
                     }
                 }
-                boolean conflict = reasons.stream().anyMatch(reason -> TRANSACTION_CONFLICT.equals(reason.code()));
-                if (!closed.isEmpty()) {
-                    return closed;
+                if (!refused.isEmpty()) {
+                    return refused;
                 }
+                boolean conflict = reasons.stream().anyMatch(reason -> TRANSACTION_CONFLICT.equals(reason.code()));
                 if (!conflict || attempt >= TRANSACTION_CONFLICT_TRIES) {
                     throw cancelled;
                 }
                 pause(attempt);
             }
+        }
+    }
+
+    /** A transaction of one is a plain UpdateItem: half the write capacity, same outcome. */
+    private Map<Integer, Map<String, AttributeValue>> writeOne(Update update) {
+        try {
+            dynamoDb.updateItem(request -> {
+                request.tableName(table).key(key(update.pk(), update.sk())).updateExpression(update.expression())
+                        .expressionAttributeNames(update.names())
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+                if (!update.values().isEmpty()) {
+                    request.expressionAttributeValues(update.values());
+                }
+                update.condition().ifPresent(request::conditionExpression);
+            });
+            return Map.of();
+        } catch (ConditionalCheckFailedException refused) {
+            return Map.of(0, refused.hasItem() ? refused.item() : Map.of());
         }
     }
 
@@ -217,52 +491,44 @@ public final class Ledger {
         }
     }
 
-    /**
-     * Adds one to a counter that empties itself: units are held until {@code holdFor} after the
-     * last one was taken, then the next caller starts afresh. Returns whether a unit was taken;
-     * N concurrent callers get at most {@code limit} trues while the hold lasts. Unlike
-     * {@link #incrementAllIfBelow} this needs no time bucket in the key, so no boundary between
-     * buckets can let a burst through twice.
-     */
-    @RequiresIam("dynamodb:UpdateItem")
-    public boolean holdIfBelow(String pk, String sk, long limit, Instant now, Duration holdFor) {
-        if (limit <= 0) {
-            return false;
-        }
-        Instant until = now.plus(holdFor);
-        Map<String, String> names = Map.of("#count", "count", "#until", "heldUntil", "#expires", EXPIRES_AT);
-        Map<String, AttributeValue> values = Map.of(
-                ":one", number(1),
-                ":now", number(now.toEpochMilli()),
-                ":until", number(until.toEpochMilli()),
-                ":expires", number(until.getEpochSecond()));
-        Map<String, AttributeValue> joinValues = new HashMap<>(values);
-        joinValues.put(":limit", number(limit));
-        // Two rounds: a caller that loses the race to start a fresh hold joins it on the second.
-        for (int round = 0; round < 2; round++) {
-            if (updateIf(pk, sk, "ADD #count :one SET #until = :until, #expires = :expires",
-                    "#count < :limit AND #until > :now", names, joinValues)) {
-                return true;
-            }
-            // Full, lapsed or absent: start afresh unless a live hold exists (then it is full, or just started).
-            if (updateIf(pk, sk, "SET #count = :one, #until = :until, #expires = :expires",
-                    "attribute_not_exists(#count) OR #until <= :now", names, values)) {
-                return true;
-            }
-        }
-        return false;
-    }
+    /** Placeholders for an expression's attribute names and values, numbered as they are added. */
+    private static final class Expression {
+        private final Map<String, String> names = new LinkedHashMap<>();
+        private final Map<String, AttributeValue> values = new LinkedHashMap<>();
+        private final List<String> assignments = new ArrayList<>();
 
-    /** Gives back one unit taken by {@link #incrementAllIfBelow} or {@link #holdIfBelow} when the guarded action did not happen. */
-    @RequiresIam("dynamodb:UpdateItem")
-    public void decrement(String pk, String sk) {
-        dynamoDb.updateItem(request -> request
-                .tableName(table)
-                .key(key(pk, sk))
-                .updateExpression("ADD #count :minusOne")
-                .conditionExpression("#count > :zero")
-                .expressionAttributeNames(Map.of("#count", "count"))
-                .expressionAttributeValues(Map.of(":minusOne", number(-1), ":zero", number(0))));
+        String name(String attribute) {
+            for (Map.Entry<String, String> entry : names.entrySet()) {
+                if (entry.getValue().equals(attribute)) {
+                    return entry.getKey();
+                }
+            }
+            String placeholder = "#n" + names.size();
+            names.put(placeholder, attribute);
+            return placeholder;
+        }
+
+        String value(AttributeValue value) {
+            String placeholder = ":v" + values.size();
+            values.put(placeholder, value);
+            return placeholder;
+        }
+
+        void assign(String attribute, AttributeValue value) {
+            assignments.add(name(attribute) + " = " + value(value));
+        }
+
+        String assignments() {
+            return String.join(", ", assignments);
+        }
+
+        Map<String, String> names() {
+            return names;
+        }
+
+        Map<String, AttributeValue> values() {
+            return values;
+        }
     }
 
     /**
@@ -310,22 +576,6 @@ public final class Ledger {
                 .key(key(pk, sk))
                 .consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
-    }
-
-    private boolean updateIf(String pk, String sk, String update, String condition, Map<String, String> names,
-                             Map<String, AttributeValue> values) {
-        try {
-            dynamoDb.updateItem(request -> request
-                    .tableName(table)
-                    .key(key(pk, sk))
-                    .updateExpression(update)
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException conditionFailed) {
-            return false;
-        }
     }
 
     public static AttributeValue text(String value) {

@@ -4,6 +4,7 @@ import io.driftdeploy.event.FieldLimits;
 import io.driftdeploy.policy.Notification;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
@@ -44,12 +45,52 @@ public final class Notifier {
      */
     @RequiresIam({"sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"})
     public String publish(Notification notification) {
+        return publish(render(notification));
+    }
+
+    /** Publishes a message rendered before (an announcement owed since its first try failed). */
+    @RequiresIam({"sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"})
+    public String publish(Rendered message) {
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+        message.attributes().forEach((name, value) ->
+                attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
         return sns.publish(request -> request
                         .topicArn(topicArn)
-                        .subject(notification.subject())
-                        .message(body(notification))
-                        .messageAttributes(attributes(notification)))
+                        .subject(message.subject())
+                        .message(message.body())
+                        .messageAttributes(attributes))
                 .messageId();
+    }
+
+    /**
+     * A notification as SNS receives it: subject, body and the attributes subscribers filter on.
+     * It fits in a ledger item (400 KB) beside the claim it is owed on, since the body is bounded
+     * to {@link #MAX_BODY_BYTES}.
+     */
+    public record Rendered(String subject, String body, Map<String, String> attributes) {
+
+        private static final String SUBJECT = "subject";
+        private static final String BODY = "body";
+        private static final String ATTRIBUTES = "attributes";
+
+        public Map<String, AttributeValue> toAttribute() {
+            Map<String, AttributeValue> filters = new LinkedHashMap<>();
+            attributes.forEach((name, value) -> filters.put(name, AttributeValue.fromS(value)));
+            return Map.of(SUBJECT, AttributeValue.fromS(subject), BODY, AttributeValue.fromS(body),
+                    ATTRIBUTES, AttributeValue.fromM(filters));
+        }
+
+        public static Rendered fromAttribute(Map<String, AttributeValue> stored) {
+            Map<String, String> filters = new LinkedHashMap<>();
+            stored.get(ATTRIBUTES).m().forEach((name, value) -> filters.put(name, value.s()));
+            return new Rendered(stored.get(SUBJECT).s(), stored.get(BODY).s(), filters);
+        }
+    }
+
+    public static Rendered render(Notification notification) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes(notification).forEach((name, value) -> attributes.put(name, value.stringValue()));
+        return new Rendered(notification.subject(), body(notification), attributes);
     }
 
     /** The JSON body, within {@link #MAX_BODY_BYTES} whatever the notification holds. */

@@ -11,6 +11,7 @@ import io.driftdeploy.policy.StartedRefresh;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -32,6 +33,11 @@ public final class RolloutLedger {
     static final Duration EVENT_CLAIM_RETENTION = Duration.ofDays(7);
     /** Long enough that a replay of an old image event never starts the same rollout twice. */
     static final Duration ROLLOUT_RETENTION = Duration.ofDays(400);
+    /**
+     * How long a rollout claim stays in progress when its attempt dies before the refresh starts:
+     * Lambda's longest timeout, 900 seconds, so no live attempt loses it.
+     */
+    static final Duration ROLLOUT_IN_PROGRESS = Duration.ofSeconds(900);
     /** A refresh runs hours, not weeks; a pending image older than this has been superseded or forgotten. */
     static final Duration PENDING_RETENTION = Duration.ofDays(30);
     /** A bad image stays bad: the mark outlives any AMI's useful life. */
@@ -50,26 +56,46 @@ public final class RolloutLedger {
         this.ledger = ledger;
     }
 
-    /** True the first time this function sees the event in this mode; false for every redelivery. */
-    public boolean claimEvent(String function, String eventId, Mode mode, Instant now) {
-        return ledger.claim(eventKey(eventId), function + "#" + mode.label(), Map.of("at", text(now.toString())),
-                now.plus(EVENT_CLAIM_RETENTION));
+    /**
+     * True when the attempt holds the event (in this function and mode): the first delivery, an
+     * SDK retry meeting its own claim, or a retry after an attempt that died in progress; false
+     * for a redelivery of an event decided or being decided (see {@link Ledger#claim}).
+     */
+    public boolean claimEvent(String function, String eventId, Mode mode, Attempt attempt, Instant now) {
+        return ledger.claim(eventKey(eventId), function + "#" + mode.label(), attempt.id(), attempt.decision(), now,
+                attempt.deadline(), now.plus(EVENT_CLAIM_RETENTION), Map.of("at", text(now.toString()))).won();
+    }
+
+    /** The event is decided: later deliveries are duplicates. */
+    public void completeEvent(String function, String eventId, Mode mode, Attempt attempt) {
+        ledger.complete(eventKey(eventId), function + "#" + mode.label(), attempt.id(), Map.of(), List.of());
     }
 
     /** Gives the event back, when handling it failed before it was done, so that a retry can act. */
-    public void releaseEvent(String function, String eventId, Mode mode) {
-        ledger.release(eventKey(eventId), function + "#" + mode.label());
+    public void releaseEvent(String function, String eventId, Mode mode, Attempt attempt) {
+        ledger.release(eventKey(eventId), function + "#" + mode.label(), attempt.id());
     }
 
-    /** True for the first event that starts rolling this image out to this group. */
+    /**
+     * True for the first event that starts rolling this image out to this group, and for that
+     * event's own retries: the claim's holder is the event, so a retry after a lost reply or a
+     * dead attempt meets its own claim, while another event is refused until the claim is
+     * released, or for {@link #ROLLOUT_IN_PROGRESS} after an attempt died holding it.
+     */
     public boolean claimRollout(String group, String imageId, String eventId, Instant now) {
-        return ledger.claim(groupKey(group), "IMAGE#" + imageId,
-                Map.of("eventId", text(eventId), "at", text(now.toString())), now.plus(ROLLOUT_RETENTION));
+        Ledger.Claim claim = ledger.claim(groupKey(group), "IMAGE#" + imageId, eventId, eventId, now,
+                now.plus(ROLLOUT_IN_PROGRESS), now.plus(ROLLOUT_RETENTION), Map.of("eventId", text(eventId), "at", text(now.toString())));
+        return claim.won();
+    }
+
+    /** The refresh started: the rollout is done, and no other event starts it again. */
+    public void completeRollout(String group, String imageId, String eventId) {
+        ledger.complete(groupKey(group), "IMAGE#" + imageId, eventId, Map.of(), List.of());
     }
 
     /** Gives the (image, group) rollout back, when it did not start after all. */
-    public void releaseRollout(String group, String imageId) {
-        ledger.release(groupKey(group), "IMAGE#" + imageId);
+    public void releaseRollout(String group, String imageId, String eventId) {
+        ledger.release(groupKey(group), "IMAGE#" + imageId, eventId);
     }
 
     /** Lets the image wait for the group's refresh, unless an image at least as new already waits. */
@@ -142,7 +168,7 @@ public final class RolloutLedger {
     public Optional<BadMark> clearBadMark(String imageId) {
         Optional<BadMark> cleared = badMark(imageId)
                 .filter(mark -> ledger.deleteIf(imageKey(imageId), BAD, AT, text(mark.markedAt())));
-        cleared.ifPresent(mark -> releaseRollout(mark.group(), imageId));
+        cleared.ifPresent(mark -> ledger.forget(groupKey(mark.group()), "IMAGE#" + imageId));
         return cleared;
     }
 

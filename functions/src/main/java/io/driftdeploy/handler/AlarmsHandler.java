@@ -3,6 +3,7 @@ package io.driftdeploy.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AlarmDefinitions;
+import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance;
@@ -26,6 +27,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,11 +74,16 @@ public final class AlarmsHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) {
-        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input)));
+        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input), HandlerIo.deadline(context, clock)));
     }
 
-    /** Handles one raw event and returns the JSON result (the CLI and tests call this directly). */
+    /** Handles one raw event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
     public Map<String, Object> handle(byte[] event) {
+        return handle(event, clock.instant().plus(HandlerIo.WITHOUT_CONTEXT));
+    }
+
+    /** Handles one raw event in an invocation that ends by {@code deadline}; returns the JSON result. */
+    public Map<String, Object> handle(byte[] event, Instant deadline) {
         AlarmStateChange change;
         try {
             change = Events.parseAlarm(event);
@@ -91,24 +98,29 @@ public final class AlarmsHandler implements RequestStreamHandler {
         // The drift function's key layout, EVENT#<function>#<id> / claim, keyed by the state change
         // rather than the delivery's id, so one change is acted on once however it arrives.
         String claimKey = "EVENT#" + AlarmNotice.FUNCTION + "#" + AlarmNotice.stateChangeId(change);
-        if (!ledger.claim(claimKey, CLAIM, Map.of("eventId", Ledger.text(change.eventId())),
-                clock.instant().plus(CLAIM_RETENTION))) {
+        Attempt attempt = Attempt.until(deadline);
+        Instant now = clock.instant();
+        if (!ledger.claim(claimKey, CLAIM, attempt.id(), attempt.decision(), now, deadline, now.plus(CLAIM_RETENTION),
+                Map.of("eventId", Ledger.text(change.eventId()))).won()) {
             return reporter.report(AlarmNotice.duplicate(change));
         }
         try {
-            return reporter.report(decide(change));
+            Map<String, Object> result = reporter.report(decide(change, deadline));
+            ledger.complete(claimKey, CLAIM, attempt.id(), Map.of(), List.of());
+            return result;
         } catch (RuntimeException failed) {
             // Let Lambda's retry handle the event afresh. A sweep that failed part way is retried
-            // whole: the instances it already decided on come back as duplicates, not twice.
-            ledger.release(claimKey, CLAIM);
+            // whole: the instances it already decided on come back as duplicates, not twice, and
+            // an announcement a termination still owes is delivered then.
+            ledger.release(claimKey, CLAIM, attempt.id());
             throw failed;
         }
     }
 
-    private Report decide(AlarmStateChange change) {
+    private Report decide(AlarmStateChange change, Instant deadline) {
         Optional<AlarmDefinition> definition = alarmDefinitions.find(change.alarmName());
         if (change.newState() == AlarmState.ALARM && settings.alarms().isDriftAlarm(change.alarmName())) {
-            return sweep.sweep(change, definition);
+            return sweep.sweep(change, definition, deadline);
         }
         if (change.newState() == AlarmState.ALARM) {
             List<GuardedRefresh> refreshes = rolloutFleet.refreshesGuardedBy(change.alarmName(), settings.rollout().appTag())

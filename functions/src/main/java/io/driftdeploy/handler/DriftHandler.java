@@ -17,6 +17,7 @@ import io.driftdeploy.policy.Rejection;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,6 +30,7 @@ import java.util.Optional;
 public final class DriftHandler implements RequestStreamHandler {
 
     private final String accountId;
+    private final Clock clock;
     private final Reporter reporter;
     private final DriftRemediation remediation;
 
@@ -40,6 +42,7 @@ public final class DriftHandler implements RequestStreamHandler {
     /** For tests and the CLI: the settings, endpoint, clock and log stream given. */
     public DriftHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
         this.accountId = settings.accountId();
+        this.clock = clock;
         this.reporter = new Reporter(new AuditTrail(new Ledger(aws.dynamoDb(), settings.tableName())),
                 new Notifier(aws.sns(), settings.topicArn()), telemetry, clock);
         this.remediation = new DriftRemediation(settings, aws, reporter, clock);
@@ -47,11 +50,16 @@ public final class DriftHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) {
-        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input)));
+        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input), HandlerIo.deadline(context, clock)));
     }
 
-    /** Decides on one raw event and returns the result the handler writes. */
+    /** Decides on one raw event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
     public Map<String, Object> handle(byte[] event) {
+        return handle(event, clock.instant().plus(HandlerIo.WITHOUT_CONTEXT));
+    }
+
+    /** Decides on one raw event in an invocation that ends by {@code deadline}; returns the result the handler writes. */
+    public Map<String, Object> handle(byte[] event, Instant deadline) {
         ComplianceChange change;
         try {
             change = Events.parseCompliance(event);
@@ -64,6 +72,6 @@ public final class DriftHandler implements RequestStreamHandler {
         }
         return remediation.remediate(new Evaluation(change.eventId(), change.account(), change.region(),
                 change.configRuleName(), change.resourceType(), change.resourceId(), change.complianceType(),
-                change.orderingTimestamp()));
+                change.orderingTimestamp()), deadline);
     }
 }

@@ -1,10 +1,12 @@
 package io.driftdeploy.handler;
 
+import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.DriftLedger;
 import io.driftdeploy.aws.Fleet;
 import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.policy.ChurnBreaker;
@@ -98,47 +100,71 @@ public final class DriftRemediation {
     }
 
     /**
-     * Decides on the evaluation and acts on it; returns the reported result (decision, reason,
-     * instance, group, mode, actions, ...). An exception means nothing was done and the event was
-     * released, so a retry can decide again; the one exception is a failure to report after the
-     * instance was terminated, which a retry sees as a duplicate.
+     * Decides on the evaluation and acts on it, as an attempt that ends by {@code deadline} at the
+     * latest; returns the reported result (decision, reason, instance, group, mode, actions, ...).
+     * An exception means the event is left for Lambda's retry: either nothing was done and the
+     * event was released, or the instance was terminated and its announcement is owed on the
+     * event's claim, which the retry delivers. An attempt that dies (crash, timeout) holds the
+     * event and its reservations only until its deadline; the retry then takes them over.
      */
-    public Map<String, Object> remediate(Evaluation evaluation) {
-        return remediate(evaluation, Announce.EVERY_DECISION, Source.EVENT);
+    public Map<String, Object> remediate(Evaluation evaluation, Instant deadline) {
+        return remediate(evaluation, Announce.EVERY_DECISION, Source.EVENT, deadline);
     }
 
     /**
-     * As {@link #remediate(Evaluation)}, announcing only the decisions {@code announce} names, for
-     * an evaluation whose time comes from {@code source}.
+     * As {@link #remediate(Evaluation, Instant)}, announcing only the decisions {@code announce}
+     * names, for an evaluation whose time comes from {@code source}.
      */
-    public Map<String, Object> remediate(Evaluation evaluation, Announce announce, Source source) {
+    public Map<String, Object> remediate(Evaluation evaluation, Announce announce, Source source, Instant deadline) {
         Instant now = clock.instant();
         DriftCase drift = DriftCase.of(evaluation, settings.mode());
         Optional<DriftReason> stopped = DriftPolicy.driftRule(evaluation, settings.drift())
                 // Rule 3's bounds on the evaluation's time, before anything is claimed or recorded.
                 .or(() -> DriftPolicy.notFromTheFuture(evaluation, now))
-                .or(() -> source == Source.EVENT ? DriftPolicy.notTooOld(evaluation, now) : Optional.empty())
-                .or(() -> DriftPolicy.notDuplicate(ledger.claimEvent(evaluation, now)));
+                .or(() -> source == Source.EVENT ? DriftPolicy.notTooOld(evaluation, now) : Optional.empty());
         if (stopped.isPresent()) {
             return report(drift, stopped.get(), List.of(), Map.of(), announce);
         }
-        Attempt attempt = new Attempt(evaluation, now, announce);
+        Attempt proposed = Attempt.until(deadline);
+        Ledger.Claim claim = ledger.claimEvent(evaluation, proposed, now);
+        if (!claim.won()) {
+            return duplicate(drift, claim, announce);
+        }
+        ClaimedEvaluation claimed = new ClaimedEvaluation(evaluation, now, announce,
+                new Attempt(proposed.id(), claim.decision(), deadline));
         try {
-            return attempt.decide(drift);
+            return DriftLedger.wasTerminating(claim) ? claimed.recover(drift) : claimed.decide(drift);
         } catch (RuntimeException failure) {
-            attempt.abandon(failure);
+            claimed.abandon(failure);
             throw failure;
         }
     }
 
+    /**
+     * Rule 1: another attempt holds the event or decided it. When that one acted but could not
+     * announce it, the announcement it owes is delivered now, then cleared (at least once: a
+     * death between the two sends it again rather than never).
+     */
+    private Map<String, Object> duplicate(DriftCase drift, Ledger.Claim claim, Announce announce) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        claim.heldUntil().filter(until -> !claim.done()).ifPresent(until -> facts.put("inProgressUntil", until.toString()));
+        Optional<Notifier.Rendered> owed = DriftLedger.owed(claim);
+        owed.ifPresent(message -> {
+            facts.put("owedNotificationId", reporter.deliverOwed(message));
+            ledger.clearOwed(drift.evaluation(), claim);
+        });
+        return report(drift, DriftReason.DUPLICATE_EVENT, List.of(), facts, announce);
+    }
+
     /** One claimed evaluation on its way through the rules; remembers what it reserved. */
-    private final class Attempt {
+    private final class ClaimedEvaluation {
         private final Evaluation evaluation;
         private final Instant now;
         private final Instant windowStart;
         private final Announce announce;
-        /** Set once the instance's group is known; until then nothing is reserved. */
-        private Optional<TerminationGuards> guards = Optional.empty();
+        private final Attempt attempt;
+        /** Set once the reservations are known; until then nothing is reserved. */
+        private Optional<DriftLedger.TerminationUnits> units = Optional.empty();
         private boolean terminated;
         /** Facts only this outcome has (the template to fix, the termination replaced, the activity id). */
         private final Map<String, Object> details = new LinkedHashMap<>();
@@ -149,11 +175,12 @@ public final class DriftRemediation {
         /** AWS Config's current result for the rule and instance, read at most once. */
         private final Once<Optional<ConfigResult>> configResult;
 
-        Attempt(Evaluation evaluation, Instant now, Announce announce) {
+        ClaimedEvaluation(Evaluation evaluation, Instant now, Announce announce, Attempt attempt) {
             this.evaluation = evaluation;
             this.now = now;
             this.windowStart = DriftPolicy.rateWindowStart(now, settings.drift().rateWindow());
             this.announce = announce;
+            this.attempt = attempt;
             this.configResult = new Once<>(() ->
                     compliance.current(evaluation.ruleName(), evaluation.resourceType(), evaluation.resourceId()));
         }
@@ -164,7 +191,7 @@ public final class DriftRemediation {
                     // Events wrote the ledger, so a newer evaluation there is checked against AWS Config.
                     .or(() -> newest ? Optional.empty() : DriftPolicy.currentInConfig(evaluation, configResult.get(), false));
             if (stopped.isPresent()) {
-                return report(unplaced, stopped.get(), List.of(), configFacts(), announce);
+                return finish(unplaced, stopped.get(), configFacts(), announce.announces(stopped.get()));
             }
             reporter.telemetry().count(Map.of("DriftDetected", 1), Map.of());
             // One drifted instance known now; the drift alarm watches this (README, "Which metric the drift alarm watches").
@@ -173,24 +200,24 @@ public final class DriftRemediation {
             Optional<InstanceFacts> described = fleet.describe(evaluation.instanceId());
             stopped = DriftPolicy.instanceLive(described);
             if (stopped.isPresent()) {
-                return report(unplaced, stopped.get(), List.of(), Map.of(), announce);
+                return finish(unplaced, stopped.get(), Map.of(), announce.announces(stopped.get()));
             }
             InstanceFacts instance = described.orElseThrow();
             DriftCase drift = instance.group().map(group -> place(unplaced, group)).orElse(unplaced);
             Settings.Drift rules = settings.drift();
             stopped = DriftPolicy.optedInGroup(instance, rules.optInTag());
             if (stopped.isPresent()) {
-                return report(drift, stopped.get(), List.of(), Map.of(), announce);
+                return finish(drift, stopped.get(), Map.of(), announce.announces(stopped.get()));
             }
             GroupFacts group = instance.group().orElseThrow();
             refreshes = new Once<>(() -> fleet.refreshes(group.name()));
             MinHealthy minHealthy = DriftPolicy.minHealthy(group, rules);
             int allowance = DriftPolicy.capacityAllowance(group, minHealthy);
-            TerminationGuards guards = drift.mode() == Mode.ENFORCE
-                    ? TerminationGuards.reserving(ledger, evaluation.instanceId(), evaluation.eventId(), now, windowStart,
-                            rules.rateWindow())
-                    : TerminationGuards.peeking(ledger, evaluation.instanceId(), now, windowStart);
-            this.guards = Optional.of(guards);
+            DriftLedger.TerminationUnits needed = new DriftLedger.TerminationUnits(evaluation.instanceId(), group.name(),
+                    allowance, List.of(
+                            new DriftLedger.RateUnit(RateScope.GROUP, group.name(), rules.maxTerminationsPerGroup()),
+                            new DriftLedger.RateUnit(RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount())),
+                    windowStart, rules.rateWindow());
             DriftCase placed = drift;
             stopped = DriftPolicy.notProtected(instance, group, rules.protectTag())
                     .or(() -> DriftPolicy.noRefreshInProgress(refreshes.get().inProgress()))
@@ -200,28 +227,89 @@ public final class DriftRemediation {
                     // Rule 9, before anything is reserved: one ledger Query, then the template only when the rule needs it.
                     .or(() -> churnBreaker(placed, instance, group))
                     .or(() -> replacementWouldCure(instance, group))
-                    .or(() -> DriftPolicy.notAlreadyTerminating(guards.claimTermination()))
-                    .or(() -> DriftPolicy.capacityGuard(guards.holdCapacity(group.name(), allowance)))
-                    // Last of the guards, so it counts only terminations every other guard allows.
-                    .or(() -> rateGuard(placed, guards, group.name()))
+                    // Rules 4, 5 and 7 at once: the instance's one termination, capacity in flight, the rate limits.
+                    .or(() -> reserve(placed, needed))
                     .or(() -> DriftPolicy.currentInConfig(evaluation, configResult.get(), newest));
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
             details.putAll(configFacts());
             if (reason != DriftReason.DRIFT_CONFIRMED) {
-                guards.giveBack();
                 if (reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.INVALID_GROUP_TAG) {
                     details.putAll(minHealthy.facts());
                 }
                 // The churn breaker's one alert is sent by whoever opened it, and by no later decision.
                 boolean announced = reason == DriftReason.REPLACEMENT_DID_NOT_CURE ? breakerAlert : announce.announces(reason);
-                return report(placed, reason, List.of(), details, announced);
+                return finish(placed, reason, details, announced);
             }
-            String activityId = fleet.terminate(evaluation.instanceId());
-            terminated = true;
-            details.put("activityId", activityId);
+            if (!ledger.confirm(evaluation, needed, attempt, clock.instant())) {
+                throw new IllegalStateException("the termination's reservations lapsed before " + attempt.deadline()
+                        + " and were taken by another decision; nothing was terminated");
+            }
+            terminate(placed);
             rememberTermination(group);
-            return report(placed, reason, List.of("TerminateInstanceInAutoScalingGroup " + evaluation.instanceId()),
-                    details, announce.announces(reason));
+            return finish(placed, reason, details, announce.announces(reason));
+        }
+
+        /**
+         * The attempt that held this event reserved everything and went on to terminate, then died
+         * (its claim outlived its deadline marked terminating). The instance is read again: when
+         * the termination happened it is reported now, with its announcement; otherwise the
+         * decision is made afresh, and the reservations the dead attempt made under the same
+         * decision token are this attempt's own.
+         */
+        Map<String, Object> recover(DriftCase unplaced) {
+            Optional<InstanceFacts> described = fleet.describe(evaluation.instanceId());
+            if (!DriftPolicy.terminationApplied(described)) {
+                return decide(unplaced);
+            }
+            terminated = true;
+            details.put("recovered", "the attempt that terminated the instance ended before reporting it");
+            DriftCase drift = described.flatMap(InstanceFacts::group).map(group -> place(unplaced, group)).orElse(unplaced);
+            return finish(drift, DriftReason.DRIFT_CONFIRMED, details, announce.announces(DriftReason.DRIFT_CONFIRMED));
+        }
+
+        /**
+         * TerminateInstanceInAutoScalingGroup. A call that fails may still have been applied (the
+         * reply was lost, or the SDK's retry met an instance already terminating), so the instance
+         * is read again before deciding what happened: a termination that happened keeps its
+         * reservations and is reported; one that did not is given back by {@link #abandon}.
+         */
+        private void terminate(DriftCase drift) {
+            String instanceId = evaluation.instanceId();
+            try {
+                details.put("activityId", fleet.terminate(instanceId));
+            } catch (RuntimeException failure) {
+                if (!DriftPolicy.terminationApplied(fleet.describe(instanceId))) {
+                    throw failure;
+                }
+                details.put("activityId", "unknown: the call failed (" + failure.getMessage()
+                        + ") but the instance was found terminating");
+            }
+            terminated = true;
+        }
+
+        /**
+         * Reports the decision and completes the event's claim, giving back whatever the decision
+         * reserved unless it terminated. The claim is completed after the report, so a report
+         * that fails leaves the event to Lambda's retry; when only the notification failed and the
+         * instance was terminated, the claim is completed owing it.
+         */
+        private Map<String, Object> finish(DriftCase drift, DriftReason reason, Map<String, Object> facts, boolean announced) {
+            List<String> actions = terminated ? List.of("TerminateInstanceInAutoScalingGroup " + evaluation.instanceId()) : List.of();
+            Map<String, Object> result;
+            try {
+                result = report(drift, reason, actions, facts, announced);
+            } catch (UndeliveredNotificationException undelivered) {
+                if (terminated) {
+                    ledger.completeEvent(evaluation, attempt, Optional.of(undelivered.message()));
+                }
+                throw undelivered;
+            }
+            if (terminated || units.isEmpty()) {
+                ledger.completeEvent(evaluation, attempt, Optional.empty());
+            } else {
+                ledger.giveBackAndComplete(evaluation, units.get(), attempt);
+            }
+            return result;
         }
 
         /** AWS Config's current result as rule 3 judged it, once it was read: the audit shows what vouched or refused. */
@@ -263,7 +351,7 @@ public final class DriftRemediation {
                 details.put("replacedAt", termination.at().toString());
                 // Dry run opens nothing, and says what enforce would: open the breaker and alert.
                 breakerAlert = drift.mode() != Mode.ENFORCE || ledger.openBreaker(group.name(), evaluation.ruleName(),
-                        evaluation.instanceId(), evaluation.eventId(), now, clearedAt);
+                        evaluation.instanceId(), evaluation.eventId(), now, clearedAt, attempt);
             });
             details.put("clearWith", DriftReports.clearBreakerHint(group.name(), evaluation.ruleName()));
             return stopped;
@@ -317,50 +405,72 @@ public final class DriftRemediation {
         }
 
         /**
-         * Handling failed before the instance was terminated: give back what was reserved and
-         * release the event, so that a retry decides afresh.
+         * Handling failed. Before the termination: what was reserved is given back and the event
+         * released, so that a retry decides afresh. After it: nothing is given back (the
+         * termination counts against every limit) and the claim stays as it is, completed owing
+         * the announcement or, if even that failed, in progress and marked terminating until the
+         * deadline, after which the retry recovers it.
          */
         void abandon(RuntimeException failure) {
             if (terminated) {
                 return;
             }
             try {
-                guards.ifPresent(TerminationGuards::giveBack);
-                ledger.releaseEvent(evaluation);
+                if (units.isPresent()) {
+                    ledger.giveBackAndRelease(evaluation, units.get(), attempt);
+                } else {
+                    ledger.releaseEvent(evaluation, attempt);
+                }
             } catch (RuntimeException cleanup) {
                 failure.addSuppressed(cleanup);
             }
         }
 
         /**
-         * Rule 7. The group's and the account's (the account the function acts in, never the
-         * event's) units are taken together or not at all, so a decision the account's limit
-         * refuses holds nothing of the group's; the first limit reached opens the circuit for the
-         * rest of the window and sends the window's one storm alert.
+         * Rules 4, 5 and 7 in one transaction: the instance's one termination, a unit of the
+         * group's capacity allowance, and the group's and the account's (the account the function
+         * acts in, never the event's) rate units, all or none, so a decision one limit refuses
+         * holds nothing of another's. In dry run they are only read. The first rate limit reached
+         * in enforce mode opens the circuit for the rest of the window and sends the window's one
+         * storm alert.
          */
-        private Optional<DriftReason> rateGuard(DriftCase drift, TerminationGuards guards, String groupName) {
-            Settings.Drift rules = settings.drift();
-            Optional<RateScope> refused = guards.takeRateUnits(List.of(
-                    new DriftLedger.RateUnit(RateScope.GROUP, groupName, rules.maxTerminationsPerGroup()),
-                    new DriftLedger.RateUnit(RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount())));
-            Optional<DriftReason> stopped = DriftPolicy.rateGuard(
-                    !refused.equals(Optional.of(RateScope.GROUP)), !refused.equals(Optional.of(RateScope.ACCOUNT)));
-            if (stopped.isPresent() && drift.mode() == Mode.ENFORCE) {
-                if (refused.get() == RateScope.GROUP) {
-                    storm(drift, RateScope.GROUP, groupName, rules.maxTerminationsPerGroup());
-                } else {
-                    storm(drift, RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount());
-                }
+        private Optional<DriftReason> reserve(DriftCase drift, DriftLedger.TerminationUnits needed) {
+            Optional<DriftLedger.Refusal> refused;
+            if (drift.mode() == Mode.ENFORCE) {
+                units = Optional.of(needed);
+                refused = ledger.reserve(needed, attempt, now);
+            } else {
+                refused = ledger.wouldRefuse(needed, attempt, now);
             }
-            return stopped;
+            if (refused.isEmpty()) {
+                return Optional.empty();
+            }
+            return switch (refused.get()) {
+                case DriftLedger.Refusal.AlreadyTerminating ignored -> DriftPolicy.notAlreadyTerminating(false);
+                case DriftLedger.Refusal.NoCapacity ignored -> DriftPolicy.capacityGuard(false);
+                case DriftLedger.Refusal.RateLimit limit -> {
+                    if (drift.mode() == Mode.ENFORCE) {
+                        needed.rates().stream().filter(unit -> unit.scope() == limit.scope()).findFirst()
+                                .ifPresent(unit -> storm(drift, unit.scope(), unit.name(), unit.limit()));
+                    }
+                    yield DriftPolicy.rateGuard(limit.scope() != RateScope.GROUP, limit.scope() != RateScope.ACCOUNT);
+                }
+            };
         }
 
         private void storm(DriftCase drift, RateScope scope, String name, int limit) {
             Duration window = settings.drift().rateWindow();
             ledger.openCircuit(scope, name, windowStart, window);
-            if (ledger.claimStormAlert(scope, name, windowStart, window, evaluation.eventId())) {
-                reporter.report(DriftReports.storm(drift, scope, name, limit, windowStart, windowStart.plus(window)));
-                reporter.telemetry().count(Map.of("StormAlerts", 1), Map.of("Scope", scope.label()));
+            if (ledger.claimStormAlert(scope, name, windowStart, window, attempt, evaluation.eventId(), now)) {
+                boolean sent = false;
+                try {
+                    reporter.report(DriftReports.storm(drift, scope, name, limit, windowStart, windowStart.plus(window)));
+                    reporter.telemetry().count(Map.of("StormAlerts", 1), Map.of("Scope", scope.label()));
+                    sent = true;
+                } finally {
+                    // Released when it failed, so that the next refused decision sends it.
+                    ledger.stormAlerted(scope, name, windowStart, attempt, sent);
+                }
             }
         }
     }

@@ -12,6 +12,7 @@ import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.Report;
 import io.driftdeploy.policy.SweepReports;
 import io.driftdeploy.policy.SweepReports.SweptInstance;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -41,7 +42,7 @@ final class DriftSweep {
         this.telemetry = telemetry;
     }
 
-    Report sweep(AlarmStateChange alarm, Optional<AlarmDefinition> definition) {
+    Report sweep(AlarmStateChange alarm, Optional<AlarmDefinition> definition, Instant deadline) {
         Settings.Drift drift = settings.drift();
         Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
         drift.rulePrefix().ifPresent(prefix -> rules.addAll(compliance.ruleNamesStartingWith(prefix)));
@@ -65,7 +66,8 @@ final class DriftSweep {
             }
         }
         telemetry.accountWide(DriftRemediation.NON_COMPLIANT_INSTANCES, byInstance.size());
-        List<SweptInstance> outcomes = byInstance.values().stream().map(this::decide).toList();
+        List<SweptInstance> outcomes = byInstance.values().stream()
+                .map(evaluations -> decide(evaluations, deadline)).toList();
         return SweepReports.summary(alarm, definition, settings.mode(), settings.dryRunForced(), swept, missing, outcomes);
     }
 
@@ -84,13 +86,13 @@ final class DriftSweep {
      * only while the drift path skips them, since a skip can be about one rule's evaluation (stale,
      * compliant again) while terminate and notify are about the instance and its group.
      */
-    private SweptInstance decide(List<Evaluation> evaluations) {
+    private SweptInstance decide(List<Evaluation> evaluations, Instant deadline) {
         Evaluation decided = evaluations.getFirst();
         Map<String, Object> result = Map.of();
         for (Evaluation evaluation : evaluations) {
             decided = evaluation;
             result = remediation.remediate(evaluation, DriftRemediation.Announce.TERMINATIONS,
-                    DriftRemediation.Source.CONFIG);
+                    DriftRemediation.Source.CONFIG, deadline);
             if (!DriftDecision.SKIP.label().equals(result.get("decision"))) {
                 break;
             }

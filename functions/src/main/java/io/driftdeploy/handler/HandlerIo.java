@@ -1,5 +1,6 @@
 package io.driftdeploy.handler;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,6 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 
 /** Reads a handler's raw event and writes its JSON result; shared by every handler and the CLI. */
 public final class HandlerIo {
@@ -21,6 +25,22 @@ public final class HandlerIo {
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private HandlerIo() {
+    }
+
+    /**
+     * The budget of a call made without a Lambda context (tests, an in-process run): Lambda's
+     * longest timeout, 900 seconds ("Configure Lambda function timeout", AWS Lambda Developer
+     * Guide), so no claim of a live call is ever taken for a dead one's.
+     */
+    public static final Duration WITHOUT_CONTEXT = Duration.ofSeconds(900);
+
+    /**
+     * When this invocation ends at the latest: Lambda stops it when its remaining time runs out,
+     * running no cleanup, so the claims it makes are in progress until then and no longer. A call
+     * without a context (a test, an in-process run) gets {@link #WITHOUT_CONTEXT}.
+     */
+    public static Instant deadline(Context context, Clock clock) {
+        return context == null ? clock.instant().plus(WITHOUT_CONTEXT) : clock.instant().plusMillis(context.getRemainingTimeInMillis());
     }
 
     public static byte[] readAll(InputStream input) {

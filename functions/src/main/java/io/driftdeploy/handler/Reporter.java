@@ -31,14 +31,33 @@ public final class Reporter {
         return telemetry;
     }
 
-    /** Audits, notifies and logs the report; returns it as the handler's JSON result. */
+    /**
+     * Audits, notifies and logs the report; returns it as the handler's JSON result. When the
+     * notification cannot be published the decision is still audited and logged, and
+     * {@link UndeliveredNotificationException} carries the message, for a caller that acted to
+     * record it as owed.
+     */
     public Map<String, Object> report(Report report) {
         audit.record(report, clock.instant());
-        Optional<String> messageId = report.notification().map(notifier::publish);
         Map<String, Object> result = result(report);
-        messageId.ifPresent(id -> result.put("notificationId", id));
+        Optional<Notifier.Rendered> message = report.notification().map(Notifier::render);
+        try {
+            message.map(notifier::publish).ifPresent(id -> result.put("notificationId", id));
+        } catch (RuntimeException failure) {
+            result.put("notification", "not delivered: " + failure.getMessage());
+            telemetry.decision("ERROR", result);
+            telemetry.count(Map.of("UndeliveredNotifications", 1), Map.of());
+            throw new UndeliveredNotificationException(message.orElseThrow(), result, failure);
+        }
         telemetry.decision("INFO", result);
         return result;
+    }
+
+    /** Delivers an announcement owed since its first try failed; returns the SNS message id. */
+    public String deliverOwed(Notifier.Rendered owed) {
+        String messageId = notifier.publish(owed);
+        telemetry.count(Map.of("OwedNotificationsDelivered", 1), Map.of());
+        return messageId;
     }
 
     /**

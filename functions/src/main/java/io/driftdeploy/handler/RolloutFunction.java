@@ -10,6 +10,7 @@ import io.driftdeploy.policy.Rejection;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,11 +35,16 @@ public abstract class RolloutFunction<E> implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) {
-        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input)));
+        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input), HandlerIo.deadline(context, rollouts.clock())));
     }
 
-    /** Handles one event and returns what was decided. */
+    /** Handles one event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
     public final Map<String, Object> handle(byte[] json) {
+        return handle(json, rollouts.now().plus(HandlerIo.WITHOUT_CONTEXT));
+    }
+
+    /** Handles one event in an invocation that ends by {@code deadline}; returns what was decided. */
+    public final Map<String, Object> handle(byte[] json, Instant deadline) {
         E event;
         try {
             event = parse(json);
@@ -50,7 +56,7 @@ public abstract class RolloutFunction<E> implements RequestStreamHandler {
         if (foreign.isPresent()) {
             return rollouts.reporter().reject(foreign.get());
         }
-        return rollouts.once(function, eventId(event), subject(event), () -> decide(event));
+        return rollouts.once(function, eventId(event), subject(event), deadline, () -> decide(event));
     }
 
     abstract E parse(byte[] json);

@@ -1,5 +1,6 @@
 package io.driftdeploy.handler;
 
+import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.ImageCatalog;
@@ -118,24 +119,33 @@ final class Rollouts {
         return clock.instant();
     }
 
+    Clock clock() {
+        return clock;
+    }
+
     /**
-     * Handles an event once: a redelivered event is reported as a duplicate and does nothing. If
-     * handling fails, the claim is given back so that Lambda's retry can act.
+     * Handles an event once, as an attempt that ends by {@code deadline}: a redelivered event is
+     * reported as a duplicate and does nothing. If handling fails, the claim is given back so that
+     * Lambda's retry can act; if the attempt dies, its claim lapses at the deadline.
      */
-    Map<String, Object> once(String function, String eventId, String subject, Supplier<List<Reported>> work) {
+    Map<String, Object> once(String function, String eventId, String subject, Instant deadline,
+                             Supplier<List<Reported>> work) {
         Mode mode = settings.mode();
-        if (!ledger.claimEvent(function, eventId, mode, clock.instant())) {
+        Attempt attempt = Attempt.until(deadline);
+        if (!ledger.claimEvent(function, eventId, mode, attempt, clock.instant())) {
             return report(RolloutReports.duplicate(function, eventId, subject, mode)).result();
         }
         List<Reported> decisions;
         try {
             decisions = work.get();
         } catch (RuntimeException e) {
-            ledger.releaseEvent(function, eventId, mode);
+            ledger.releaseEvent(function, eventId, mode, attempt);
             throw e;
         }
         if (decisions.stream().anyMatch(Reported::retryable)) {
-            ledger.releaseEvent(function, eventId, mode);
+            ledger.releaseEvent(function, eventId, mode, attempt);
+        } else {
+            ledger.completeEvent(function, eventId, mode, attempt);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("function", function);
@@ -252,16 +262,17 @@ final class Rollouts {
             if (start instanceof RefreshStart.Started started) {
                 ledger.recordStartedRefresh(new StartedRefresh(started.refreshId(), group, imageId, decision.image().app(),
                         source.launchTemplateId(), version), clock.instant());
+                ledger.completeRollout(group, imageId, trigger.eventId());
             }
         } catch (RuntimeException e) {
-            ledger.releaseRollout(group, imageId);
+            ledger.releaseRollout(group, imageId, trigger.eventId());
             throw e;
         }
         return switch (start) {
             case RefreshStart.Started started -> started(trigger, decision, started.refreshId(), actions, facts);
             case RefreshStart.Busy busy -> {
                 // The template version stays unused; a later rollout of this image reuses it via the client token.
-                ledger.releaseRollout(group, imageId);
+                ledger.releaseRollout(group, imageId, trigger.eventId());
                 yield pend(trigger, decision.raceLostToRefresh(), actions, facts);
             }
             case RefreshStart.Refused refused -> notStarted(trigger, decision, version, actions, facts, refused.errorCode(),
@@ -313,7 +324,7 @@ final class Rollouts {
      */
     private Reported notStarted(RolloutTrigger trigger, GroupDecision decision, long version, List<String> actions,
                                 Map<String, Object> facts, String errorCode, String why) {
-        ledger.releaseRollout(decision.group().name(), decision.image().image().imageId());
+        ledger.releaseRollout(decision.group().name(), decision.image().image().imageId(), trigger.eventId());
         String launchTemplateId = decision.group().template().orElseThrow().launchTemplateId();
         facts.put("errorCode", errorCode);
         facts.put("groupVersion", decision.group().template().orElseThrow().version());

@@ -82,6 +82,20 @@ public final class DriftPolicy {
         return instance.get().state().isLive() ? Optional.empty() : Optional.of(DriftReason.INSTANCE_NOT_RUNNING);
     }
 
+    /**
+     * Whether a termination was applied, judged by reading the instance again after a call whose
+     * outcome is unknown (an error, or a reply that never came): the instance is gone or no
+     * longer running in EC2, has left its Auto Scaling group, or the group is terminating it
+     * (lifecycle state Terminating, Terminating:Wait, Terminating:Proceed or Terminated: "Amazon
+     * EC2 Auto Scaling instance lifecycle", Amazon EC2 Auto Scaling User Guide). With a
+     * termination lifecycle hook EC2 still reports the instance running while the group holds it
+     * in Terminating:Wait, so the group's state decides as much as EC2's.
+     */
+    public static boolean terminationApplied(Optional<InstanceFacts> instance) {
+        return instance.isEmpty() || !instance.get().state().isLive()
+                || instance.get().group().map(group -> group.memberLifecycleState().startsWith("Terminat")).orElse(true);
+    }
+
     /** @param firstClaim whether this decision won the conditional claim to terminate the instance */
     public static Optional<DriftReason> notAlreadyTerminating(boolean firstClaim) {
         return firstClaim ? Optional.empty() : Optional.of(DriftReason.ALREADY_TERMINATING);

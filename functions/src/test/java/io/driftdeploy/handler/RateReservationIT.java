@@ -27,7 +27,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Rule 7's reservations on the emulator: the group's and the account's units are taken in one
@@ -59,8 +58,8 @@ class RateReservationIT {
         Instant windowStart = DriftPolicy.rateWindowStart(Instant.now(), WINDOW);
         Ledger ledger = new Ledger(env.aws.dynamoDb(), env.tableName);
         // The account (the function's own, DRIFT_DEPLOY_ACCOUNT_ID) already reached its limit of 1 in this window.
-        assertThat(ledger.incrementAllIfBelow(List.of(
-                new Ledger.Counter(accountCounter(), windowStart.toString(), 1, windowStart.plus(WINDOW))))).isEmpty();
+        assertThat(ledger.reserveAll(List.of(new Ledger.Reservation(accountCounter(), windowStart.toString(), 1,
+                windowStart.plus(WINDOW), windowStart.plus(WINDOW))), "an-earlier-termination", Instant.now())).isEmpty();
         DriftHandler handler = handler();
         List<Callable<Map<String, Object>>> decisions = new ArrayList<>();
         for (String instance : group.instanceIds()) {
@@ -72,7 +71,7 @@ class RateReservationIT {
 
         assertThat(results).as("the group is below its limit of 2: only the account's refuses")
                 .extracting(result -> result.get("reason")).containsOnly("account-rate-limit");
-        assertThat(rate("RATE#group#" + group.name)).as("no unit of the group's is held").isIn(0L, -1L);
+        assertThat(rate("RATE#group#" + group.name)).as("no unit of the group's is held").isZero();
         List<ReceivedNotification> storms = env.drainNotifications(Duration.ofSeconds(5)).stream()
                 .filter(n -> "storm".equals(n.kind())).toList();
         assertThat(storms).as("one storm alert, for the account, none for the group").singleElement()
@@ -107,12 +106,10 @@ class RateReservationIT {
         return "RATE#account#" + Emulator.ACCOUNT;
     }
 
-    /** The counter's count in the current window's item; -1 when there is none. */
+    /** The units held now in the current window's item. */
     private long rate(String pk) {
-        return env.aws.dynamoDb().scan(r -> r.tableName(env.tableName)).items().stream()
-                .filter(item -> item.get(Ledger.PARTITION_KEY).s().equals(pk))
-                .map(item -> item.get("count")).map(AttributeValue::n).mapToLong(Long::parseLong)
-                .findFirst().orElse(-1L);
+        Instant now = Instant.now();
+        return new Ledger(env.aws.dynamoDb(), env.tableName).heldUnits(pk, DriftPolicy.rateWindowStart(now, WINDOW).toString(), now);
     }
 
     private <T> List<T> concurrently(List<Callable<T>> calls) throws Exception {

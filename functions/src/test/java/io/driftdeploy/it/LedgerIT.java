@@ -8,55 +8,168 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The ledger's guards hold when many invocations race, as they do under EventBridge. */
+/**
+ * The ledger's guards hold when many invocations race, as they do under EventBridge, and every
+ * write is safe to repeat, as the SDK's retries and Lambda's redeliveries repeat them.
+ */
 class LedgerIT {
 
     private final TestEnvironment env = TestEnvironment.create();
     private final Ledger ledger = new Ledger(env.aws.dynamoDb(), env.tableName);
     private final Instant expires = Instant.parse("2030-01-01T00:00:00Z");
 
+    private final Instant now = Instant.parse("2026-11-26T10:00:00Z");
+    private final Instant deadline = now.plusSeconds(60);
+
     @Test
     void aClaimIsWonByExactlyOneOfManyConcurrentCallers() throws Exception {
-        List<Boolean> outcomes = race(20, () -> ledger.claim("EVENT#e-1", "CLAIM", Map.of(), expires));
+        AtomicInteger caller = new AtomicInteger();
+        List<Boolean> outcomes = race(20, () -> claim("EVENT#e-1", "holder-" + caller.incrementAndGet(), now).won());
 
         assertThat(outcomes).containsOnlyOnce(true);
-        assertThat(ledger.claim("EVENT#e-1", "CLAIM", Map.of(), expires)).isFalse();
+        assertThat(claim("EVENT#e-1", "latecomer", now).won()).isFalse();
+    }
+
+    /** The SDK retries a call whose reply was lost: the retry meets the write it already made. */
+    @Test
+    void aClaimRepeatedByItsHolderIsStillItsOwn() {
+        Ledger.Claim first = claim("EVENT#e-2", "attempt-1", now);
+        Ledger.Claim repeated = claim("EVENT#e-2", "attempt-1", now);
+
+        assertThat(repeated.won()).isTrue();
+        assertThat(repeated.decision()).isEqualTo(first.decision());
+        assertThat(claim("EVENT#e-2", "attempt-2", now).won()).isFalse();
     }
 
     @Test
-    void aReleasedClaimCanBeTakenAgain() {
-        assertThat(ledger.claim("EVENT#e-2", "CLAIM", Map.of(), expires)).isTrue();
-        ledger.release("EVENT#e-2", "CLAIM");
+    void aDoneClaimIsRefusedWithWhatItsHolderLeft() {
+        claim("EVENT#e-3", "attempt-1", now);
+        assertThat(ledger.complete("EVENT#e-3", "claim", "attempt-1", Map.of("owed", Ledger.text("message")), List.of())).isTrue();
 
-        assertThat(ledger.claim("EVENT#e-2", "CLAIM", Map.of(), expires)).isTrue();
+        Ledger.Claim later = claim("EVENT#e-3", "attempt-2", deadline.plusSeconds(3_600));
+
+        assertThat(later.won()).isFalse();
+        assertThat(later.done()).isTrue();
+        assertThat(later.heldUntil()).isEmpty();
+        assertThat(later.attribute("owed")).contains(Ledger.text("message"));
+    }
+
+    /** A crash or a Lambda timeout runs no cleanup: the claim is freed by its deadline, and its decision is adopted. */
+    @Test
+    void anAttemptThatDiedInProgressIsTakenOverAfterItsDeadlineKeepingItsDecision() {
+        Ledger.Claim dead = claim("EVENT#e-4", "attempt-1", now);
+
+        Ledger.Claim tooEarly = claim("EVENT#e-4", "attempt-2", deadline.minusSeconds(1));
+        Ledger.Claim takeover = claim("EVENT#e-4", "attempt-2", deadline.plusSeconds(1));
+
+        assertThat(tooEarly.won()).isFalse();
+        assertThat(tooEarly.heldUntil()).contains(deadline);
+        assertThat(takeover.won()).isTrue();
+        assertThat(takeover.decision()).as("the dead attempt's decision token").isEqualTo(dead.decision());
+        assertThat(ledger.complete("EVENT#e-4", "claim", "attempt-1", Map.of(), List.of()))
+                .as("the dead attempt cannot complete what it lost").isFalse();
     }
 
     @Test
-    void aCounterNeverPassesItsLimitUnderConcurrency() throws Exception {
-        List<Boolean> outcomes = race(30, () -> takeUnit("RATE#group", "WINDOW#1", 3));
+    void onlyTheHolderReleasesAClaimAndAReleasedClaimCanBeTakenAgain() {
+        claim("EVENT#e-5", "attempt-1", now);
 
-        assertThat(outcomes.stream().filter(Boolean::booleanValue).count()).isEqualTo(3);
-        assertThat(ledger.get("RATE#group", "WINDOW#1").orElseThrow().get("count").n()).isEqualTo("3");
+        assertThat(ledger.release("EVENT#e-5", "claim", "attempt-2")).isFalse();
+        assertThat(claim("EVENT#e-5", "attempt-2", now).won()).isFalse();
+        assertThat(ledger.release("EVENT#e-5", "claim", "attempt-1")).isTrue();
+        assertThat(ledger.release("EVENT#e-5", "claim", "attempt-1")).as("a repeated release changes nothing").isFalse();
+        assertThat(claim("EVENT#e-5", "attempt-2", now).won()).isTrue();
     }
 
     @Test
-    void aDecrementGivesBackOneUnit() {
-        assertThat(takeUnit("RATE#g2", "W", 1)).isTrue();
-        assertThat(takeUnit("RATE#g2", "W", 1)).isFalse();
-        ledger.decrement("RATE#g2", "W");
+    void reservationsNeverPassTheirLimitUnderConcurrency() throws Exception {
+        AtomicInteger caller = new AtomicInteger();
+        List<Boolean> outcomes = race(30, () -> reserve("RATE#group", "WINDOW#1", 3, "token-" + caller.incrementAndGet(), deadline));
 
-        assertThat(takeUnit("RATE#g2", "W", 1)).isTrue();
+        assertThat(outcomes).filteredOn(taken -> taken).hasSize(3);
+        assertThat(ledger.heldUnits("RATE#group", "WINDOW#1", now)).isEqualTo(3);
     }
 
-    /** One counter of the rate guard's all-or-none increment: whether its unit was taken. */
-    private boolean takeUnit(String pk, String sk, long limit) {
-        return ledger.incrementAllIfBelow(List.of(new Ledger.Counter(pk, sk, limit, expires))).isEmpty();
+    /** A transaction retried after a lost reply, or a takeover reserving under the adopted decision: one unit, not two. */
+    @Test
+    void aReservationRepeatedByItsTokenHoldsOneUnit() {
+        assertThat(reserve("RATE#g1", "W", 2, "token-a", deadline)).isTrue();
+        assertThat(reserve("RATE#g1", "W", 2, "token-a", deadline)).isTrue();
+
+        assertThat(ledger.heldUnits("RATE#g1", "W", now)).isEqualTo(1);
+        assertThat(reserve("RATE#g1", "W", 2, "token-b", deadline)).isTrue();
+        assertThat(reserve("RATE#g1", "W", 2, "token-c", deadline)).isFalse();
+        assertThat(reserve("RATE#g1", "W", 2, "token-a", deadline)).as("a holder at the limit still holds").isTrue();
+    }
+
+    /** The SDK retried a give-back whose reply was lost: one unit comes back, not two. */
+    @Test
+    void aGiveBackRepeatedGivesBackOneUnit() {
+        reserve("RATE#g2", "W", 2, "token-a", deadline);
+        reserve("RATE#g2", "W", 2, "token-b", deadline);
+
+        ledger.writeAll(List.of(Ledger.giveBack("RATE#g2", "W", "token-a")));
+        ledger.writeAll(List.of(Ledger.giveBack("RATE#g2", "W", "token-a")));
+
+        assertThat(reserve("RATE#g2", "W", 2, "token-c", deadline)).isTrue();
+        assertThat(reserve("RATE#g2", "W", 2, "token-d", deadline)).isFalse();
+    }
+
+    @Test
+    void aUnitWhoseHolderDiedIsFreedByTimeUnlessItWasExtended() {
+        reserve("CAPACITY#g3", "claim", 2, "died-before-acting", deadline);
+        reserve("CAPACITY#g3", "claim", 2, "acted", deadline);
+        ledger.writeAll(List.of(Ledger.extend("CAPACITY#g3", "claim", "acted", deadline.plusSeconds(3_600))));
+        Instant later = deadline.plusSeconds(1);
+
+        assertThat(ledger.heldUnits("CAPACITY#g3", "claim", later)).isEqualTo(1);
+        assertThat(ledger.reserveAll(List.of(new Ledger.Reservation("CAPACITY#g3", "claim", 2, later.plusSeconds(60), expires)),
+                "newcomer", later)).isEmpty();
+        assertThat(ledger.reserveAll(List.of(new Ledger.Reservation("CAPACITY#g3", "claim", 2, later.plusSeconds(60), expires)),
+                "one-too-many", later)).containsExactly(0);
+    }
+
+    @Test
+    void anExtensionNeedsTheUnitStillHeld() {
+        assertThat(ledger.writeAll(List.of(Ledger.extend("RATE#g4", "W", "never-reserved", deadline)))).containsOnlyKeys(0);
+    }
+
+    @Test
+    void reservationsAreTakenAllOrNone() {
+        reserve("RATE#account", "W", 1, "token-a", deadline);
+
+        SortedSet<Integer> refused = ledger.reserveAll(List.of(
+                new Ledger.Reservation("RATE#g5", "W", 5, deadline, expires),
+                new Ledger.Reservation("RATE#account", "W", 1, deadline, expires)), "token-b", now);
+
+        assertThat(refused).containsExactly(1);
+        assertThat(ledger.heldUnits("RATE#g5", "W", now)).as("nothing of the group's is held").isZero();
+    }
+
+    @Test
+    void anOpenCircuitRefusesNewcomersHoweverManyUnitsComeBack() {
+        reserve("RATE#g6", "W", 1, "token-a", deadline);
+        ledger.openCircuit("RATE#g6", "W", expires);
+        ledger.writeAll(List.of(Ledger.giveBack("RATE#g6", "W", "token-a")));
+
+        assertThat(reserve("RATE#g6", "W", 1, "token-b", deadline)).isFalse();
+        assertThat(ledger.heldUnits("RATE#g6", "W", now)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    private Ledger.Claim claim(String pk, String holder, Instant at) {
+        return ledger.claim(pk, "claim", holder, "decision-of-" + holder, at, deadline, expires, Map.of());
+    }
+
+    private boolean reserve(String pk, String sk, long limit, String token, Instant heldUntil) {
+        return ledger.reserveAll(List.of(new Ledger.Reservation(pk, sk, limit, heldUntil, expires)), token, now).isEmpty();
     }
 
     @Test

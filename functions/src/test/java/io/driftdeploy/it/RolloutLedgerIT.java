@@ -2,6 +2,7 @@ package io.driftdeploy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Mode;
@@ -45,11 +46,12 @@ class RolloutLedgerIT {
 
     @Test
     void eventsAreClaimedOncePerFunctionAndMode() {
-        assertThat(ledger.claimEvent("images", "e-1", Mode.DRY_RUN, now)).isTrue();
-        assertThat(ledger.claimEvent("images", "e-1", Mode.DRY_RUN, now)).isFalse();
+        Attempt attempt = Attempt.until(now.plusSeconds(60));
+        assertThat(ledger.claimEvent("images", "e-1", Mode.DRY_RUN, attempt, now)).isTrue();
+        assertThat(ledger.claimEvent("images", "e-1", Mode.DRY_RUN, Attempt.until(now.plusSeconds(60)), now)).isFalse();
         // A dry run of an event does not stop enforce from acting on it later.
-        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, now)).isTrue();
-        assertThat(ledger.claimEvent("refreshes", "e-1", Mode.ENFORCE, now)).isTrue();
+        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, attempt, now)).isTrue();
+        assertThat(ledger.claimEvent("refreshes", "e-1", Mode.ENFORCE, attempt, now)).isTrue();
     }
 
     @Test
