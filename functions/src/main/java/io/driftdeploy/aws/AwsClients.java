@@ -4,15 +4,19 @@ import io.driftdeploy.config.SettingsException;
 import io.driftdeploy.event.FieldLimits;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.config.ConfigClient;
@@ -43,7 +47,9 @@ public final class AwsClients {
     private final Lazy<AutoScalingClient> autoScaling = new Lazy<>(() -> configure(AutoScalingClient.builder()).build());
     private final Lazy<SnsClient> sns = new Lazy<>(() -> configure(SnsClient.builder()).build());
     private final Lazy<SqsClient> sqs = new Lazy<>(() -> configure(SqsClient.builder()).build());
-    private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> configure(DynamoDbClient.builder()).build());
+    private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> configure(DynamoDbClient.builder())
+            .overrideConfiguration(bounded(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
+                    .maxAttempts(DYNAMODB_ATTEMPTS).build())).build());
     private final Lazy<ConfigClient> config = new Lazy<>(() -> configure(ConfigClient.builder()).build());
     private final Lazy<CloudWatchClient> cloudWatch = new Lazy<>(() -> configure(CloudWatchClient.builder()).build());
     private final Lazy<ImagebuilderClient> imageBuilder = new Lazy<>(() -> configure(ImagebuilderClient.builder()).build());
@@ -140,10 +146,46 @@ public final class AwsClients {
         return lambda.get();
     }
 
+    /**
+     * One try of a call gives up after this: every call drift-deploy makes answers in well under
+     * a second on AWS, so a try this slow is a lost reply, and the SDK tries again. Safe because
+     * every write is idempotent (see Ledger) or re-read before its outcome is believed.
+     */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The SDK's own default for DynamoDB (9 tries, where other services get 3): the ledger guards
+     * every action, so a brief DynamoDB hiccup should not fail a decision; {@link #CALL_TIMEOUT}
+     * still bounds them.
+     */
+    static final int DYNAMODB_ATTEMPTS = 9;
+    /**
+     * A call with its retries gives up after this, so a decision of a dozen calls that meets an
+     * outage fails well inside a two-minute function timeout, releasing what it claimed, instead of
+     * being killed by Lambda holding it until its deadline.
+     */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(25);
+
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
-        builder.region(region).credentialsProvider(credentials).httpClient(http);
+        builder.region(region).credentialsProvider(credentials).httpClient(http)
+                .overrideConfiguration(bounded(AwsRetryStrategy.standardRetryStrategy()));
         endpoint.ifPresent(builder::endpointOverride);
         return builder;
+    }
+
+    /**
+     * The standard retry strategy (3 tries, exponential backoff with jitter, throttling backed
+     * off from 1 second) for every client, and the adaptive one for DynamoDB, which adds
+     * client-side rate limiting once throttled: the SDK's guide recommends it where every call of
+     * the client goes to one resource, as the ledger's do to its one table ("Configure retry
+     * behavior in the AWS SDK for Java 2.x",
+     * https://docs.aws.amazon.com/sdk-for-java/latest/developer-guide/retry-strategy.html).
+     */
+    private static ClientOverrideConfiguration bounded(RetryStrategy retryStrategy) {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(retryStrategy)
+                .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                .apiCallTimeout(CALL_TIMEOUT)
+                .build();
     }
 
     private static final class Lazy<T> implements Supplier<T> {

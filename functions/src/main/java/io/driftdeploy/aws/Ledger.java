@@ -403,19 +403,7 @@ public final class Ledger {
     /** Runs one update; false when its condition was false. */
     @RequiresIam("dynamodb:UpdateItem")
     public boolean update(Update update) {
-        try {
-            dynamoDb.updateItem(request -> {
-                request.tableName(table).key(key(update.pk(), update.sk())).updateExpression(update.expression())
-                        .expressionAttributeNames(update.names());
-                if (!update.values().isEmpty()) {
-                    request.expressionAttributeValues(update.values());
-                }
-                update.condition().ifPresent(request::conditionExpression);
-            });
-            return true;
-        } catch (ConditionalCheckFailedException conditionFailed) {
-            return false;
-        }
+        return writeOne(update).isEmpty();
     }
 
     /**

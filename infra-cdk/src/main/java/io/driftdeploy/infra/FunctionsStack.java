@@ -42,8 +42,12 @@ public final class FunctionsStack extends Stack {
     /** The custom event a Packer pipeline (or the CLI) puts on the default bus for a new golden AMI. */
     public static final String GOLDEN_IMAGE_PUBLISHED = "Golden Image Published";
 
-    /** The ledger item calls of the rollout path: claims and notes (conditional puts and deletes), reads. */
-    private static final List<String> LEDGER_CLAIMS = List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem");
+    /**
+     * The ledger item calls of the rollout path: claims (conditional updates that take, complete
+     * and release them), notes (conditional puts and deletes), reads.
+     */
+    private static final List<String> LEDGER_CLAIMS = List.of(
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
     /**
      * The drift path's, which also counts (rate windows, capacity holds) with conditional updates and
      * reads a group's churn record (breaker and recent terminations) with one Query.

@@ -112,10 +112,10 @@ class IamCoverageTest {
         assertThat(refreshes.get("autoscaling:StartInstanceRefresh").pathText()).contains("RefreshesHandler.decide");
         assertThat(refreshes.get("autoscaling:StartInstanceRefresh").pathText()).doesNotContain("ImagesHandler");
 
-        // Through a sealed interface to its implementations (the drift path's termination guards).
+        // Through the lambdas of the drift rules' Optional.or chain to the reservations, in both modes.
         assertThat(GRAPH.reachableFromHandler(handlerClass(Kind.DRIFT)))
-                .contains("TerminationGuards$Reserving.takeRateUnits", "TerminationGuards$Peeking.takeRateUnits",
-                        "DriftLedger.takeRateUnits");
+                .contains("DriftRemediation$ClaimedEvaluation.reserve", "DriftLedger.reserve", "DriftLedger.wouldRefuse",
+                        "Ledger.reserveAll", "Ledger.writeAll", "Ledger.heldUnits");
 
         Map<String, Need> drift = GRAPH.needsOfHandler(handlerClass(Kind.DRIFT));
         assertThat(drift.get("autoscaling:TerminateInstanceInAutoScalingGroup").pathText())
