@@ -1,6 +1,7 @@
 package io.driftdeploy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,8 @@ import io.driftdeploy.handler.Telemetry;
 import io.driftdeploy.policy.AlarmNotice;
 import io.driftdeploy.testing.AlarmEvents;
 import io.driftdeploy.testing.ComplianceEvents;
+import io.driftdeploy.testing.Emulator;
+import io.driftdeploy.testing.FaultProxy;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
 import io.driftdeploy.testing.TestGroup;
@@ -174,6 +177,35 @@ class AlarmsSweepIT {
             assertThat(line.path("Function").asText()).isEqualTo("alarms");
             assertThat(line.path("NonCompliantInstances").asInt()).isEqualTo(3);
         });
+    }
+
+    /**
+     * The defect: a sweep that died (a crash, or the 900 s timeout, which runs no cleanup) kept
+     * the alarm's state change claimed for a week, so nothing swept while the alarm stayed in
+     * ALARM. Now the claim lapses at the attempt's deadline and Lambda's retry sweeps.
+     */
+    @Test
+    void aSweepWhoseAttemptDiedIsSweptByTheRetryAfterItsDeadline() {
+        TestGroup web = optedInGroup("web", 2);
+        String drifted = web.instanceIds().get(0);
+        nonCompliant(EC2_INSTANCE, drifted);
+        Instant deadline = Instant.now().plusSeconds(60);
+        try (FaultProxy proxy = FaultProxy.start(Emulator.endpoint())) {
+            proxy.when("config", "GetComplianceDetailsByConfigRule").fail(FaultProxy.Fault.INTERNAL_ERROR);
+            proxy.when("dynamodb", "DeleteItem").fail(FaultProxy.Fault.INTERNAL_ERROR);
+            AlarmsHandler dying = new AlarmsHandler(env.settings(settings(Map.of())), proxy.clients(), Clock.systemUTC(),
+                    telemetry("alarms"));
+            assertThatThrownBy(() -> dying.handle(driftAlarmInAlarm().bytes(), deadline)).isNotNull();
+        }
+
+        Map<String, Object> tooEarly = driftAlarmFires(alarms(Map.of()));
+        Clock afterDeadline = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(61));
+        Map<String, Object> retried = new AlarmsHandler(env.settings(settings(Map.of())), env.aws, afterDeadline,
+                telemetry("alarms")).handle(driftAlarmInAlarm().bytes());
+
+        assertThat(tooEarly).containsEntry("reason", "duplicate-event");
+        assertThat(retried).as("%s", retried).containsEntry("decision", "sweep");
+        assertThat(state(drifted)).isIn(InstanceStateName.SHUTTING_DOWN, InstanceStateName.TERMINATED);
     }
 
     @Test
