@@ -1,6 +1,7 @@
 package io.driftdeploy.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.ImageCatalog;
@@ -19,6 +20,7 @@ import java.io.PrintStream;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,6 +103,31 @@ class RefreshStartFailureIT {
                 .hasValueSatisfying(recorded -> assertThat(recorded.imageId()).isEqualTo(golden));
     }
 
+    /**
+     * The defect: an images event whose attempt died (a crash or a timeout: no cleanup runs, here
+     * an Error no handler catches) stayed claimed for its retention, so its image never rolled
+     * out. Now the claim lapses at the attempt's deadline and Lambda's retry rolls the image out.
+     */
+    @Test
+    void anEventWhoseAttemptDiedIsActedOnByTheRetryAfterItsDeadline() {
+        TestGroup group = groupRunningAGoldenImage();
+        String golden = goldenImage("v2");
+        String eventId = UUID.randomUUID().toString();
+        Rollouts dying = rollouts(env.aws.autoScaling(), clock);
+        Instant deadline = clock.instant().plusSeconds(60);
+
+        assertThatThrownBy(() -> dying.once(ImagesHandler.FUNCTION, eventId, golden, deadline, () -> {
+            throw new OutOfMemoryError("the attempt dies");
+        })).isInstanceOf(OutOfMemoryError.class);
+        Map<String, Object> tooEarly = imagePublished(rollouts(env.aws.autoScaling(), clock), eventId, golden);
+        Map<String, Object> retried = single(imagePublished(
+                rollouts(env.aws.autoScaling(), Clock.offset(clock, Duration.ofSeconds(61))), eventId, golden));
+
+        assertThat(tooEarly).containsEntry("reason", "duplicate-event");
+        assertThat(retried).containsEntry("decision", "refresh");
+        assertThat(refreshes(group)).hasSize(1);
+    }
+
     @Test
     void noAnswerAndNoRefreshFoundIsReportedAsNotStarted() {
         TestGroup group = groupRunningAGoldenImage();
@@ -166,6 +193,10 @@ class RefreshStartFailureIT {
     }
 
     private Rollouts rollouts(AutoScalingClient autoScaling) {
+        return rollouts(autoScaling, clock);
+    }
+
+    private Rollouts rollouts(AutoScalingClient autoScaling, Clock clock) {
         Settings settings = env.settings(Map.of("DRIFT_DEPLOY_MODE", "enforce", "DRIFT_DEPLOY_INSTANCE_WARMUP_SECONDS", "0"));
         Telemetry telemetry = new Telemetry(ImagesHandler.FUNCTION, new PrintStream(new ByteArrayOutputStream()), clock);
         Reporter reporter = new Reporter(new AuditTrail(ledger), new Notifier(env.aws.sns(), env.topicArn), telemetry, clock);
