@@ -57,13 +57,13 @@ public final class RolloutLedger {
     }
 
     /**
-     * True when the attempt holds the event (in this function and mode): the first delivery, an
-     * SDK retry meeting its own claim, or a retry after an attempt that died in progress; false
+     * Won when the attempt holds the event (in this function and mode): the first delivery, an
+     * SDK retry meeting its own claim, or a retry after an attempt that died in progress; refused
      * for a redelivery of an event decided or being decided (see {@link Ledger#claim}).
      */
-    public boolean claimEvent(String function, String eventId, Mode mode, Attempt attempt, Instant now) {
+    public Ledger.Claim claimEvent(String function, String eventId, Mode mode, Attempt attempt, Instant now) {
         return ledger.claim(eventKey(eventId), function + "#" + mode.label(), attempt.id(), attempt.decision(), now,
-                attempt.deadline(), now.plus(EVENT_CLAIM_RETENTION), Map.of("at", text(now.toString()))).won();
+                attempt.deadline(), now.plus(EVENT_CLAIM_RETENTION), Map.of("at", text(now.toString())));
     }
 
     /** The event is decided: later deliveries are duplicates. */

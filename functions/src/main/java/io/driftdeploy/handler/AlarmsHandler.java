@@ -100,8 +100,10 @@ public final class AlarmsHandler implements RequestStreamHandler {
         String claimKey = "EVENT#" + AlarmNotice.FUNCTION + "#" + AlarmNotice.stateChangeId(change);
         Attempt attempt = Attempt.until(deadline);
         Instant now = clock.instant();
-        if (!ledger.claim(claimKey, CLAIM, attempt.id(), attempt.decision(), now, deadline, now.plus(CLAIM_RETENTION),
-                Map.of("eventId", Ledger.text(change.eventId()))).won()) {
+        Ledger.Claim claim = ledger.claim(claimKey, CLAIM, attempt.id(), attempt.decision(), now, deadline,
+                now.plus(CLAIM_RETENTION), Map.of("eventId", Ledger.text(change.eventId())));
+        if (!claim.won()) {
+            EventInProgressException.throwIfHeld(AlarmNotice.FUNCTION, change.eventId(), claim, reporter.telemetry());
             return reporter.report(AlarmNotice.duplicate(change));
         }
         try {

@@ -137,7 +137,7 @@ public final class DriftRemediation {
         Attempt proposed = Attempt.until(deadline);
         Ledger.Claim claim = ledger.claimEvent(evaluation, proposed, now);
         if (!claim.won()) {
-            return duplicate(drift, claim, announce);
+            return duplicate(drift, claim, announce, source);
         }
         ClaimedEvaluation claimed = new ClaimedEvaluation(evaluation, now, announce,
                 new Attempt(proposed.id(), claim.decision(), deadline));
@@ -150,12 +150,18 @@ public final class DriftRemediation {
     }
 
     /**
-     * Rule 1: another attempt holds the event or decided it. When that one acted but could not
-     * announce it, the announcement it owes is delivered now, then cleared (at least once: a
-     * death between the two sends it again rather than never).
+     * Rule 1: another attempt decided the event, or holds it. An event delivery held elsewhere
+     * fails ({@link EventInProgressException}) so that Lambda delivers it again once the holder
+     * finished or its claim lapsed; the sweep just leaves the instance to the holder. When the
+     * attempt that decided acted but could not announce it, the announcement it owes is
+     * delivered now, then cleared (at least once: a death between the two sends it again rather
+     * than never).
      */
-    private Map<String, Object> duplicate(DriftCase drift, Ledger.Claim claim, Announce announce) {
+    private Map<String, Object> duplicate(DriftCase drift, Ledger.Claim claim, Announce announce, Source source) {
         Map<String, Object> facts = new LinkedHashMap<>();
+        if (source == Source.EVENT) {
+            EventInProgressException.throwIfHeld(DriftReports.FUNCTION, drift.evaluation().eventId(), claim, reporter.telemetry());
+        }
         claim.heldUntil().filter(until -> !claim.done()).ifPresent(until -> facts.put("inProgressUntil", until.toString()));
         Optional<Notifier.Rendered> owed = DriftLedger.owed(claim);
         owed.ifPresent(message -> {

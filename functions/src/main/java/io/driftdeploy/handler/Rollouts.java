@@ -132,7 +132,9 @@ final class Rollouts {
                              Supplier<List<Reported>> work) {
         Mode mode = settings.mode();
         Attempt attempt = Attempt.until(deadline);
-        if (!ledger.claimEvent(function, eventId, mode, attempt, clock.instant())) {
+        Ledger.Claim claim = ledger.claimEvent(function, eventId, mode, attempt, clock.instant());
+        if (!claim.won()) {
+            EventInProgressException.throwIfHeld(function, eventId, claim, reporter.telemetry());
             return report(RolloutReports.duplicate(function, eventId, subject, mode)).result();
         }
         List<Reported> decisions;

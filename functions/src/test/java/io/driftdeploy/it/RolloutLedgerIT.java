@@ -47,11 +47,11 @@ class RolloutLedgerIT {
     @Test
     void eventsAreClaimedOncePerFunctionAndMode() {
         Attempt attempt = Attempt.until(now.plusSeconds(60));
-        assertThat(ledger.claimEvent("images", "e-1", Mode.DRY_RUN, attempt, now)).isTrue();
-        assertThat(ledger.claimEvent("images", "e-1", Mode.DRY_RUN, Attempt.until(now.plusSeconds(60)), now)).isFalse();
+        assertThat(ledger.claimEvent("images", "e-1", Mode.DRY_RUN, attempt, now).won()).isTrue();
+        assertThat(ledger.claimEvent("images", "e-1", Mode.DRY_RUN, Attempt.until(now.plusSeconds(60)), now).won()).isFalse();
         // A dry run of an event does not stop enforce from acting on it later.
-        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, attempt, now)).isTrue();
-        assertThat(ledger.claimEvent("refreshes", "e-1", Mode.ENFORCE, attempt, now)).isTrue();
+        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, attempt, now).won()).isTrue();
+        assertThat(ledger.claimEvent("refreshes", "e-1", Mode.ENFORCE, attempt, now).won()).isTrue();
     }
 
     @Test
