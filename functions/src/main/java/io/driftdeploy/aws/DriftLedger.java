@@ -55,10 +55,10 @@ public final class DriftLedger {
     /** A terminated instance is gone long before this. */
     private static final Duration TERMINATION_HOLD = Duration.ofDays(1);
     /**
-     * How long after the attempt's deadline a termination counts as in flight for the capacity
-     * guard. It only has to cover the moment between the termination and the instance leaving
-     * InService (seconds); while it lasts, the instance also counts as missing from InService, so
-     * the guard errs on the safe side.
+     * How long a termination counts as in flight for the capacity guard: from the reservation, and
+     * again from the confirmation right before the call. It only has to cover the moment between
+     * the group's DescribeAutoScalingGroups and the instance leaving InService (seconds); while it
+     * lasts, the instance also counts as missing from InService, so the guard errs on the safe side.
      */
     private static final Duration CAPACITY_HOLD = Duration.ofMinutes(2);
 
@@ -191,8 +191,9 @@ public final class DriftLedger {
 
     /**
      * Right before terminating: keeps the termination's reservations past the attempt's deadline
-     * (the instance's for a day, the rate units for their window) and marks the event's claim as
-     * terminating, all while this attempt still holds them, in one transaction. False when one was
+     * (the instance's for a day, the rate units for their window, the capacity in flight for its
+     * hold from now) and marks the event's claim as terminating, all while this attempt still
+     * holds them, in one transaction. False when one was
      * lost (the attempt outlived its deadline and another took it): then nothing may be done.
      */
     public boolean confirm(Evaluation evaluation, TerminationUnits units, Attempt attempt, Instant now) {
@@ -201,6 +202,7 @@ public final class DriftLedger {
                 Optional.of("#holder = :holder"), Map.of("#terminating", TERMINATING, "#holder", Ledger.HOLDER),
                 Map.of(":instance", text(units.instanceId()), ":holder", text(attempt.id()))));
         updates.add(Ledger.extend(terminationKey(units.instanceId()), CLAIM, attempt.decision(), now.plus(TERMINATION_HOLD)));
+        updates.add(Ledger.extend(capacityKey(units.group()), CLAIM, attempt.decision(), now.plus(CAPACITY_HOLD)));
         units.rates().forEach(unit -> updates.add(Ledger.extend(rateKey(unit.scope(), unit.name()),
                 units.windowStart().toString(), attempt.decision(), units.windowStart().plus(units.window()))));
         return ledger.writeAll(updates).isEmpty();
@@ -234,9 +236,8 @@ public final class DriftLedger {
         List<Ledger.Reservation> reservations = new ArrayList<>();
         reservations.add(new Ledger.Reservation(terminationKey(units.instanceId()), CLAIM, 1, attempt.deadline(),
                 attempt.deadline().plus(TERMINATION_HOLD)));
-        Instant capacityHeld = attempt.deadline().plus(CAPACITY_HOLD);
-        reservations.add(new Ledger.Reservation(capacityKey(units.group()), CLAIM, units.allowance(), capacityHeld,
-                capacityHeld.plus(TERMINATION_HOLD)));
+        reservations.add(new Ledger.Reservation(capacityKey(units.group()), CLAIM, units.allowance(), now.plus(CAPACITY_HOLD),
+                now.plus(CAPACITY_HOLD).plus(TERMINATION_HOLD)));
         Instant expires = windowExpiry(units.windowStart(), units.window());
         units.rates().forEach(unit -> reservations.add(new Ledger.Reservation(rateKey(unit.scope(), unit.name()),
                 units.windowStart().toString(), unit.limit(), attempt.deadline(), expires)));
