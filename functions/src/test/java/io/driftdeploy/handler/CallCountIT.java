@@ -1,0 +1,124 @@
+package io.driftdeploy.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftdeploy.testing.ComplianceEvents;
+import io.driftdeploy.testing.Emulator;
+import io.driftdeploy.testing.FaultProxy;
+import io.driftdeploy.testing.TestEnvironment;
+import io.driftdeploy.testing.TestGroup;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.config.model.ComplianceType;
+
+/**
+ * The AWS calls one drift decision makes, counted on the wire by {@link FaultProxy}: counts are
+ * deterministic (times are not), so a change that adds a call to a decision fails here and has to
+ * say why. The lists are what the code makes today, in order.
+ */
+class CallCountIT {
+
+    private final TestEnvironment env = TestEnvironment.create();
+    private final FaultProxy proxy = FaultProxy.start(Emulator.endpoint());
+    private final String driftRule = env.prefix + "-drift-golden-ami";
+
+    @AfterEach
+    void closeProxy() {
+        proxy.close();
+    }
+
+    private DriftHandler handler(String mode) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("DRIFT_DEPLOY_DRIFT_RULE_PREFIX", env.prefix + "-drift-");
+        settings.put("DRIFT_DEPLOY_MODE", mode);
+        settings.put("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "50");
+        return new DriftHandler(env.settings(settings), proxy.clients(), Clock.systemUTC(),
+                new Telemetry("drift", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));
+    }
+
+    private ComplianceEvents onRecord(String instanceId) {
+        ComplianceEvents event = ComplianceEvents.nonCompliant(driftRule, instanceId);
+        env.putEvaluation(env.existingConfigRule(driftRule), event.resourceType(), instanceId, ComplianceType.NON_COMPLIANT,
+                event.orderingTimestamp());
+        return event;
+    }
+
+    private List<String> calls() {
+        return proxy.exchanges().stream().map(exchange -> exchange.service() + ":" + exchange.operation()).toList();
+    }
+
+    @Test
+    void anEnforcedTermination() {
+        TestGroup group = env.group("web").instances(2).tag("drift-deploy:remediation", "terminate").create();
+        ComplianceEvents event = onRecord(group.instanceIds().get(0));
+
+        Map<String, Object> result = handler("enforce").handle(event.bytes());
+
+        assertThat(result).containsEntry("decision", "terminate");
+        assertThat(calls()).containsExactly(
+                "dynamodb:UpdateItem",                  // the event's claim
+                "dynamodb:PutItem",                     // the evaluation, if newest
+                "ec2:DescribeInstances",
+                "autoscaling:DescribeAutoScalingGroups",
+                "autoscaling:DescribeInstanceRefreshes",
+                "dynamodb:Query",                       // the churn record
+                "config:DescribeConfigRules",           // the rule's kind, once per rule and function instance
+                "dynamodb:TransactWriteItems",          // the instance's termination, capacity, rate units
+                "config:GetComplianceDetailsByResource",
+                "dynamodb:TransactWriteItems",          // the confirmation right before the call
+                "autoscaling:TerminateInstanceInAutoScalingGroup",
+                "dynamodb:PutItem",                     // the churn record of the termination
+                "dynamodb:PutItem",                     // the audit record
+                "sns:Publish",
+                "dynamodb:UpdateItem");                 // the event's claim completed
+    }
+
+    @Test
+    void aDryRunDecision() {
+        TestGroup group = env.group("web").instances(2).tag("drift-deploy:remediation", "terminate").create();
+        ComplianceEvents event = onRecord(group.instanceIds().get(0));
+
+        Map<String, Object> result = handler("dry-run").handle(event.bytes());
+
+        assertThat(result).containsEntry("reason", "dry-run");
+        assertThat(calls()).containsExactly(
+                "dynamodb:UpdateItem",
+                "dynamodb:PutItem",
+                "ec2:DescribeInstances",
+                "autoscaling:DescribeAutoScalingGroups",
+                "autoscaling:DescribeInstanceRefreshes",
+                "dynamodb:Query",
+                "config:DescribeConfigRules",
+                "dynamodb:GetItem",                     // what the reservations would find: the instance's,
+                "dynamodb:GetItem",                     // the group's capacity,
+                "dynamodb:GetItem",                     // the group's rate units,
+                "dynamodb:GetItem",                     // the account's rate units
+                "config:GetComplianceDetailsByResource",
+                "dynamodb:PutItem",
+                "sns:Publish",
+                "dynamodb:UpdateItem");
+    }
+
+    @Test
+    void aDuplicate() {
+        TestGroup group = env.group("web").instances(2).tag("drift-deploy:remediation", "terminate").create();
+        ComplianceEvents event = onRecord(group.instanceIds().get(0));
+        DriftHandler handler = handler("enforce");
+        handler.handle(event.bytes());
+        int before = proxy.exchanges().size();
+
+        Map<String, Object> result = handler.handle(event.bytes());
+
+        assertThat(result).containsEntry("reason", "duplicate-event");
+        assertThat(calls().subList(before, calls().size())).containsExactly(
+                "dynamodb:UpdateItem",                  // the event's claim, refused with the item as found
+                "dynamodb:PutItem");                    // the audit record
+    }
+}
