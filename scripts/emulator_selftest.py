@@ -569,6 +569,13 @@ def test_dynamodb_transactions() -> None:
                   (count("kept"), count("new"), count("gone")) == ("2", "1", None),
                   (count("kept"), count("new"), count("gone")))
 
+    for sk in ("c", "a", "b"):
+        ddb.put_item(TableName=table, Item={"pk": {"S": "many"}, "sk": {"S": sk}})
+    queried = ddb.query(TableName=table, KeyConditionExpression="pk = :pk AND sk >= :from", ScanIndexForward=False,
+                        ExpressionAttributeValues={":pk": {"S": "many"}, ":from": {"S": "b"}})["Items"]
+    results.check("dynamodb query answers its partition's items only, in key order",
+                  [item["sk"]["S"] for item in queried] == ["c", "b"], queried)
+
 
 def main() -> None:
     print(f"emulator self-test against {endpoint()}")

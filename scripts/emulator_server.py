@@ -19,7 +19,7 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from emulator_ext import (config_evaluations, dynamodb_transactions, event_pattern, image_builder, instance_refresh,
+from emulator_ext import (config_evaluations, dynamodb_costs, event_pattern, image_builder, instance_refresh,
                           launch_template_source_version)
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -66,7 +66,7 @@ def main(argv: list[str]) -> None:
     event_pattern.install()
     launch_template_source_version.install()
     image_builder.install()
-    dynamodb_transactions.install()
+    dynamodb_costs.install()
 
     app = image_builder.serve(_atomic_dynamodb(_advancing_refreshes(DomainDispatcherApplication(create_backend_app))))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
