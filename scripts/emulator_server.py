@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from moto import backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
@@ -54,6 +55,13 @@ def _atomic_dynamodb(app: WsgiApp) -> WsgiApp:
     return serve
 
 
+def _moto_modules_listed_once() -> None:
+    """moto lists its package directory (a listdir and a stat per entry) for every request, to
+    tell a service from the Host header; the list cannot change while the server runs."""
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
@@ -61,6 +69,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--port-file", required=True)
     args = parser.parse_args(argv)
 
+    _moto_modules_listed_once()
     instance_refresh.install()
     config_evaluations.install()
     event_pattern.install()
