@@ -9,6 +9,7 @@ learns a port that is already listening and no other process can take it in betw
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import signal
 import sys
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from moto import backends
+from moto.core import responses as moto_responses
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
@@ -62,6 +64,12 @@ def _moto_modules_listed_once() -> None:
     backends.list_of_moto_modules = lambda: modules
 
 
+def _moto_action_names_read_once() -> None:
+    """moto lists a response class's methods (inspect.getmembers) on every request to check the
+    action exists; read lazily, after the extensions have added theirs, the list stays valid."""
+    moto_responses.method_names_from_class = functools.cache(moto_responses.method_names_from_class)
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
@@ -70,6 +78,7 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
 
     _moto_modules_listed_once()
+    _moto_action_names_read_once()
     instance_refresh.install()
     config_evaluations.install()
     event_pattern.install()
