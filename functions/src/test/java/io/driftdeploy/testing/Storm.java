@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.config.model.Evaluation;
  */
 public final class Storm {
 
-    public static final String OPT_IN_KEY = "drift-deploy:remediation";
+    private static final String OPT_IN_KEY = "drift-deploy:remediation";
     public static final int MIN_HEALTHY_PERCENT = 50;
     public static final int MAX_TERMINATIONS_PER_GROUP = 3;
     /** A day, so that the rate window does not turn during a storm and split its counts. */
@@ -140,7 +140,8 @@ public final class Storm {
         List<Delivery> distinct = new ArrayList<>();
         Map<String, List<Evaluation>> evaluations = new HashMap<>();
         for (int i = 0; i < shape.distinctEvents(); i++) {
-            // Every instance drifts from the first rule before any drifts from the second, and so on.
+            // Round robin over the instances, a rule at a time: a bad baseline flags the whole fleet, and
+            // each instance then has an event per rule, so that later ones find it already terminating or gone.
             String rule = env.prefix + "-drift-r" + i / instances.size();
             ComplianceEvents event = ComplianceEvents.nonCompliant(rule, instances.get(i % instances.size()));
             distinct.add(new Delivery(event.id(), event.instanceId(), event.bytes()));
