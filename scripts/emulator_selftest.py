@@ -537,6 +537,46 @@ def test_event_pattern() -> None:
     )
 
 
+def test_dynamodb_transactions() -> None:
+    ddb = client("dynamodb")
+    table = f"selftest-{uuid.uuid4().hex[:8]}"
+    ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                           {"AttributeName": "sk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+
+    def key(pk: str) -> dict[str, Any]:
+        return {"pk": {"S": pk}, "sk": {"S": "x"}}
+
+    def count(pk: str) -> str | None:
+        item = ddb.get_item(TableName=table, Key=key(pk)).get("Item")
+        return item["count"]["N"] if item else None
+
+    ddb.put_item(TableName=table, Item={**key("kept"), "count": {"N": "1"}})
+    ddb.put_item(TableName=table, Item={**key("gone"), "count": {"N": "1"}})
+    increment = {"Update": {"TableName": table, "Key": key("kept"), "UpdateExpression": "SET #c = #c + :one",
+                            "ExpressionAttributeNames": {"#c": "count"}, "ExpressionAttributeValues": {":one": {"N": "1"}}}}
+    put = {"Put": {"TableName": table, "Item": {**key("new"), "count": {"N": "1"}}}}
+    delete = {"Delete": {"TableName": table, "Key": key("gone")}}
+    refused = {"ConditionCheck": {"TableName": table, "Key": key("absent"), "ConditionExpression": "attribute_exists(pk)"}}
+    results.raises("dynamodb transaction with a failing condition is cancelled", "TransactionCanceledException",
+                   lambda: ddb.transact_write_items(TransactItems=[increment, put, delete, refused]))
+    results.check("dynamodb cancelled transaction leaves every item as it was",
+                  (count("kept"), count("new"), count("gone")) == ("1", None, "1"),
+                  (count("kept"), count("new"), count("gone")))
+    ddb.transact_write_items(TransactItems=[increment, put, delete])
+    results.check("dynamodb transaction applies every item",
+                  (count("kept"), count("new"), count("gone")) == ("2", "1", None),
+                  (count("kept"), count("new"), count("gone")))
+
+    for sk in ("c", "a", "b"):
+        ddb.put_item(TableName=table, Item={"pk": {"S": "many"}, "sk": {"S": sk}})
+    queried = ddb.query(TableName=table, KeyConditionExpression="pk = :pk AND sk >= :from", ScanIndexForward=False,
+                        ExpressionAttributeValues={":pk": {"S": "many"}, ":from": {"S": "b"}})["Items"]
+    results.check("dynamodb query answers its partition's items only, in key order",
+                  [item["sk"]["S"] for item in queried] == ["c", "b"], queried)
+
+
 def main() -> None:
     print(f"emulator self-test against {endpoint()}")
     group, template, images = fleet()
@@ -554,6 +594,7 @@ def main() -> None:
     test_client_token()
     test_event_pattern()
     test_image_builder()
+    test_dynamodb_transactions()
     print(f"{results.passed} passed, {results.failed} failed")
     sys.exit(1 if results.failed else 0)
 

@@ -9,6 +9,7 @@ learns a port that is already listening and no other process can take it in betw
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import signal
 import sys
@@ -16,10 +17,13 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from moto import backends
+from moto.core import responses as moto_responses
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from emulator_ext import config_evaluations, event_pattern, image_builder, instance_refresh, launch_template_source_version
+from emulator_ext import (config_evaluations, dynamodb_costs, event_pattern, image_builder, instance_refresh,
+                          launch_template_source_version)
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -53,6 +57,19 @@ def _atomic_dynamodb(app: WsgiApp) -> WsgiApp:
     return serve
 
 
+def _moto_modules_listed_once() -> None:
+    """moto lists its package directory (a listdir and a stat per entry) for every request, to
+    tell a service from the Host header; the list cannot change while the server runs."""
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
+
+
+def _moto_action_names_read_once() -> None:
+    """moto lists a response class's methods (inspect.getmembers) on every request to check the
+    action exists; read lazily, after the extensions have added theirs, the list stays valid."""
+    moto_responses.method_names_from_class = functools.cache(moto_responses.method_names_from_class)
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
@@ -60,11 +77,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--port-file", required=True)
     args = parser.parse_args(argv)
 
+    _moto_modules_listed_once()
+    _moto_action_names_read_once()
     instance_refresh.install()
     config_evaluations.install()
     event_pattern.install()
     launch_template_source_version.install()
     image_builder.install()
+    dynamodb_costs.install()
 
     app = image_builder.serve(_atomic_dynamodb(_advancing_refreshes(DomainDispatcherApplication(create_backend_app))))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)

@@ -212,11 +212,28 @@ public final class TestEnvironment {
         return List.copyOf(received);
     }
 
-    private void receiveOnce() {
-        for (Message message : aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+    /**
+     * Every notification received until none has arrived for {@code quiet}: for a batch too large
+     * to drain within a fixed period, and whose count is what is being checked.
+     */
+    public List<ReceivedNotification> drainUntilQuiet(Duration quiet) {
+        Instant lastArrival = Instant.now();
+        while (Instant.now().isBefore(lastArrival.plus(quiet))) {
+            if (receiveOnce()) {
+                lastArrival = Instant.now();
+            }
+        }
+        return List.copyOf(received);
+    }
+
+    /** Whether any message arrived. */
+    private boolean receiveOnce() {
+        List<Message> messages = aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+        for (Message message : messages) {
             received.add(ReceivedNotification.fromSnsEnvelope(message.body()));
             aws.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
         }
+        return !messages.isEmpty();
     }
 
     public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
