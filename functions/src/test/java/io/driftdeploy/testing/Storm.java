@@ -2,6 +2,7 @@ package io.driftdeploy.testing;
 
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.DriftHandler;
+import io.driftdeploy.handler.EventInProgressException;
 import io.driftdeploy.handler.Telemetry;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -39,6 +40,9 @@ import software.amazon.awssdk.services.config.model.Evaluation;
  * what its minimum healthy share would let go, and the account's is below the groups' together.
  */
 public final class Storm {
+
+    /** How long a delivery refused as in progress waits before it is delivered again. */
+    private static final Duration REDELIVERY_PAUSE = Duration.ofMillis(50);
 
     private static final String OPT_IN_KEY = "drift-deploy:remediation";
     public static final int MIN_HEALTHY_PERCENT = 50;
@@ -243,11 +247,29 @@ public final class Storm {
         }
     }
 
+    /**
+     * One delivery, as Lambda makes it: a copy refused because another invocation is still
+     * deciding the event fails, and Lambda delivers it again later (a minute later on AWS, a few
+     * milliseconds here), until it is decided or found a duplicate.
+     */
     private static Decision decide(DriftHandler handler, AwsCalls.Recording calls, Delivery delivery) {
+        while (true) {
+            try {
+                return new Decision(delivery, calls.run(() -> handler.handle(delivery.bytes())), null);
+            } catch (EventInProgressException deliveredAgainLater) {
+                pauseBeforeRedelivery();
+            } catch (RuntimeException failure) {
+                return new Decision(delivery, Map.of(), failure);
+            }
+        }
+    }
+
+    private static void pauseBeforeRedelivery() {
         try {
-            return new Decision(delivery, calls.run(() -> handler.handle(delivery.bytes())), null);
-        } catch (RuntimeException failure) {
-            return new Decision(delivery, Map.of(), failure);
+            Thread.sleep(REDELIVERY_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted before delivering an event again", e);
         }
     }
 
