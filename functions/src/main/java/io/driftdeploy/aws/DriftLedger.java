@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
+import java.util.SortedMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -163,7 +163,8 @@ public final class DriftLedger {
         record NoCapacity() implements Refusal {
         }
 
-        record RateLimit(RateScope scope) implements Refusal {
+        /** @param circuitOpen whether the scope's circuit was open already: the storm is known and alerted */
+        record RateLimit(RateScope scope, boolean circuitOpen) implements Refusal {
         }
     }
 
@@ -173,8 +174,10 @@ public final class DriftLedger {
      * refused decision holds nothing, so it cannot make a concurrent one see a limit reached.
      */
     public Optional<Refusal> reserve(TerminationUnits units, Attempt attempt, Instant now) {
-        SortedSet<Integer> refused = ledger.reserveAll(reservations(units, attempt, now), attempt.decision(), now);
-        return refused.isEmpty() ? Optional.empty() : Optional.of(refusal(units, refused.first()));
+        SortedMap<Integer, Map<String, AttributeValue>> refused =
+                ledger.reserveAll(reservations(units, attempt, now), attempt.decision(), now);
+        return refused.isEmpty() ? Optional.empty()
+                : Optional.of(refusal(units, refused.firstKey(), Ledger.circuitOpen(refused.get(refused.firstKey()))));
     }
 
     /** Read only, for dry run: the first reservation that would be refused now. */
@@ -183,7 +186,7 @@ public final class DriftLedger {
         for (int i = 0; i < reservations.size(); i++) {
             Ledger.Reservation reservation = reservations.get(i);
             if (ledger.heldUnits(reservation.pk(), reservation.sk(), now) >= reservation.limit()) {
-                return Optional.of(refusal(units, i));
+                return Optional.of(refusal(units, i, false));
             }
         }
         return Optional.empty();
@@ -244,11 +247,11 @@ public final class DriftLedger {
         return reservations;
     }
 
-    private static Refusal refusal(TerminationUnits units, int index) {
+    private static Refusal refusal(TerminationUnits units, int index, boolean circuitOpen) {
         return switch (index) {
             case 0 -> new Refusal.AlreadyTerminating();
             case 1 -> new Refusal.NoCapacity();
-            default -> new Refusal.RateLimit(units.rates().get(index - 2).scope());
+            default -> new Refusal.RateLimit(units.rates().get(index - 2).scope(), circuitOpen);
         };
     }
 

@@ -11,9 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedSet;
+import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -278,16 +277,18 @@ public final class Ledger {
      *   <li>a unit whose holder died is freed by time: a refused caller removes holders past their
      *       expiry (each removal conditional on the expiry it read) and tries once more.</li>
      * </ul>
-     * Returns the indexes of the reservations whose limit (or open circuit) refused; empty when
-     * all were taken. A limit of zero or less refuses without a write. N concurrent callers get at
+     * Returns the reservations whose limit (or open circuit) refused, by index, each with its item
+     * as found (empty for none, or when the limit was zero or less, which refuses without a write);
+     * empty when all were taken. N concurrent callers get at
      * most each limit's worth of units, and a refused caller holds nothing.
      */
     @RequiresIam("dynamodb:UpdateItem")
-    public SortedSet<Integer> reserveAll(List<Reservation> reservations, String token, Instant now) {
-        SortedSet<Integer> closed = new TreeSet<>();
+    public SortedMap<Integer, Map<String, AttributeValue>> reserveAll(List<Reservation> reservations, String token,
+                                                                     Instant now) {
+        SortedMap<Integer, Map<String, AttributeValue>> closed = new TreeMap<>();
         for (int i = 0; i < reservations.size(); i++) {
             if (reservations.get(i).limit() <= 0) {
-                closed.add(i);
+                closed.put(i, Map.of());
             }
         }
         if (!closed.isEmpty()) {
@@ -305,7 +306,7 @@ public final class Ledger {
                 freed |= !swept && freeExpired(reservation.pk(), reservation.sk(), entry.getValue(), now);
             }
             if (!freed) {
-                return new TreeSet<>(refused.keySet());
+                return new TreeMap<>(refused);
             }
         }
     }
@@ -370,6 +371,11 @@ public final class Ledger {
         return new Update(pk, sk, "SET " + expression.name(heldUntilOf(token)) + " = " + expression.value(number(heldUntil.toEpochMilli())),
                 Optional.of("contains(" + expression.name(HOLDERS) + ", " + expression.value(text(token)) + ")"),
                 expression.names(), expression.values());
+    }
+
+    /** Whether a reserved item, as read, has its circuit open ({@link #openCircuit}). */
+    public static boolean circuitOpen(Map<String, AttributeValue> item) {
+        return item.containsKey(CIRCUIT);
     }
 
     /** The units of the item held at {@code now}; {@link Long#MAX_VALUE} while its circuit is open. Read only (dry run). */

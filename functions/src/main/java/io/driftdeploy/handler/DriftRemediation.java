@@ -471,20 +471,29 @@ public final class DriftRemediation {
                 case DriftLedger.Refusal.RateLimit limit -> {
                     if (drift.mode() == Mode.ENFORCE) {
                         needed.rates().stream().filter(unit -> unit.scope() == limit.scope()).findFirst()
-                                .ifPresent(unit -> storm(drift, unit.scope(), unit.name(), unit.limit()));
+                                .ifPresent(unit -> storm(drift, unit, limit.circuitOpen()));
                     }
                     yield DriftPolicy.rateGuard(limit.scope() != RateScope.GROUP, limit.scope() != RateScope.ACCOUNT);
                 }
             };
         }
 
-        private void storm(DriftCase drift, RateScope scope, String name, int limit) {
+        /**
+         * Opens the scope's circuit, unless the refused reservation found it open already, and
+         * claims the window's one storm alert: tried by every refused decision, so an alert whose
+         * sender failed or died is sent by a later one.
+         */
+        private void storm(DriftCase drift, DriftLedger.RateUnit unit, boolean circuitOpen) {
             Duration window = settings.drift().rateWindow();
-            ledger.openCircuit(scope, name, windowStart, window);
+            RateScope scope = unit.scope();
+            String name = unit.name();
+            if (!circuitOpen) {
+                ledger.openCircuit(scope, name, windowStart, window);
+            }
             if (ledger.claimStormAlert(scope, name, windowStart, window, attempt, evaluation.eventId(), now)) {
                 boolean sent = false;
                 try {
-                    reporter.report(DriftReports.storm(drift, scope, name, limit, windowStart, windowStart.plus(window)));
+                    reporter.report(DriftReports.storm(drift, scope, name, unit.limit(), windowStart, windowStart.plus(window)));
                     reporter.telemetry().count(Map.of("StormAlerts", 1), Map.of("Scope", scope.label()));
                     sent = true;
                 } finally {
