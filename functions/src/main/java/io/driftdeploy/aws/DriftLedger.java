@@ -73,6 +73,8 @@ public final class DriftLedger {
     private static final String MEMBERS = "members";
     /** On the event's claim: the attempt holding it reserved everything and went on to terminate. */
     private static final String TERMINATING = "terminating";
+    /** On a scope's rate item: the window's storm alert for the scope is out. */
+    private static final String STORM_ALERTED = "stormAlerted";
     /** On the event's claim: an announcement that failed after the action, for a later attempt to deliver. */
     private static final String OWED = "owed";
 
@@ -163,8 +165,11 @@ public final class DriftLedger {
         record NoCapacity() implements Refusal {
         }
 
-        /** @param circuitOpen whether the scope's circuit was open already: the storm is known and alerted */
-        record RateLimit(RateScope scope, boolean circuitOpen) implements Refusal {
+        /**
+         * @param circuitOpen  whether the scope's circuit was open already
+         * @param stormAlerted whether the window's storm alert for the scope is out already
+         */
+        record RateLimit(RateScope scope, boolean circuitOpen, boolean stormAlerted) implements Refusal {
         }
     }
 
@@ -176,8 +181,11 @@ public final class DriftLedger {
     public Optional<Refusal> reserve(TerminationUnits units, Attempt attempt, Instant now) {
         SortedMap<Integer, Map<String, AttributeValue>> refused =
                 ledger.reserveAll(reservations(units, attempt, now), attempt.decision(), now);
-        return refused.isEmpty() ? Optional.empty()
-                : Optional.of(refusal(units, refused.firstKey(), Ledger.circuitOpen(refused.get(refused.firstKey()))));
+        if (refused.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> found = refused.get(refused.firstKey());
+        return Optional.of(refusal(units, refused.firstKey(), Ledger.circuitOpen(found), found.containsKey(STORM_ALERTED)));
     }
 
     /** Read only, for dry run: the first reservation that would be refused now. */
@@ -186,7 +194,7 @@ public final class DriftLedger {
         for (int i = 0; i < reservations.size(); i++) {
             Ledger.Reservation reservation = reservations.get(i);
             if (ledger.heldUnits(reservation.pk(), reservation.sk(), now) >= reservation.limit()) {
-                return Optional.of(refusal(units, i, false));
+                return Optional.of(refusal(units, i, false, false));
             }
         }
         return Optional.empty();
@@ -247,11 +255,11 @@ public final class DriftLedger {
         return reservations;
     }
 
-    private static Refusal refusal(TerminationUnits units, int index, boolean circuitOpen) {
+    private static Refusal refusal(TerminationUnits units, int index, boolean circuitOpen, boolean stormAlerted) {
         return switch (index) {
             case 0 -> new Refusal.AlreadyTerminating();
             case 1 -> new Refusal.NoCapacity();
-            default -> new Refusal.RateLimit(units.rates().get(index - 2).scope(), circuitOpen);
+            default -> new Refusal.RateLimit(units.rates().get(index - 2).scope(), circuitOpen, stormAlerted);
         };
     }
 
@@ -271,9 +279,17 @@ public final class DriftLedger {
         return claim.won();
     }
 
+    /**
+     * Completes the storm alert's claim once the alert is out, and says so on the scope's rate item
+     * in the same transaction, so later refused decisions, which read that item anyway, need not
+     * try the claim; releases it when sending failed.
+     */
     public void stormAlerted(RateScope scope, String name, Instant windowStart, Attempt attempt, boolean sent) {
         if (sent) {
-            ledger.complete(stormKey(scope, name), windowStart.toString(), attempt.id(), Map.of(), List.of());
+            ledger.writeAll(List.of(
+                    ledger.completion(stormKey(scope, name), windowStart.toString(), attempt.id(), Map.of(), List.of()),
+                    new Ledger.Update(rateKey(scope, name), windowStart.toString(), "SET #alerted = :eventOf",
+                            Optional.empty(), Map.of("#alerted", STORM_ALERTED), Map.of(":eventOf", text(attempt.decision())))));
         } else {
             ledger.release(stormKey(scope, name), windowStart.toString(), attempt.id());
         }

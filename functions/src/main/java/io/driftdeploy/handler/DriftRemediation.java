@@ -139,8 +139,10 @@ public final class DriftRemediation {
         if (!claim.won()) {
             return duplicate(drift, claim, announce, source);
         }
+        // A decision token other than the one proposed is a dead attempt's, adopted with what it reserved.
+        boolean tookOver = !claim.decision().equals(proposed.decision());
         ClaimedEvaluation claimed = new ClaimedEvaluation(evaluation, now, announce,
-                new Attempt(proposed.id(), claim.decision(), deadline));
+                new Attempt(proposed.id(), claim.decision(), deadline), tookOver);
         try {
             return DriftLedger.wasTerminating(claim) ? claimed.recover(drift) : claimed.decide(drift);
         } catch (RuntimeException failure) {
@@ -178,6 +180,8 @@ public final class DriftRemediation {
         private final Instant windowStart;
         private final Announce announce;
         private final Attempt attempt;
+        /** Whether the attempt took the event over from a dead one, whose reservations it then holds. */
+        private final boolean tookOver;
         /** Set once the reservations are known; until then nothing is reserved. */
         private Optional<DriftLedger.TerminationUnits> units = Optional.empty();
         private boolean terminated;
@@ -190,12 +194,13 @@ public final class DriftRemediation {
         /** AWS Config's current result for the rule and instance, read at most once. */
         private final Once<Optional<ConfigResult>> configResult;
 
-        ClaimedEvaluation(Evaluation evaluation, Instant now, Announce announce, Attempt attempt) {
+        ClaimedEvaluation(Evaluation evaluation, Instant now, Announce announce, Attempt attempt, boolean tookOver) {
             this.evaluation = evaluation;
             this.now = now;
             this.windowStart = DriftPolicy.rateWindowStart(now, settings.drift().rateWindow());
             this.announce = announce;
             this.attempt = attempt;
+            this.tookOver = tookOver;
             this.configResult = new Once<>(() ->
                     compliance.current(evaluation.ruleName(), evaluation.resourceType(), evaluation.resourceId()));
         }
@@ -457,8 +462,13 @@ public final class DriftRemediation {
         private Optional<DriftReason> reserve(DriftCase drift, DriftLedger.TerminationUnits needed) {
             Optional<DriftLedger.Refusal> refused;
             if (drift.mode() == Mode.ENFORCE) {
+                // Set first: a reservation that fails with an exception may have been applied, and is given back.
                 units = Optional.of(needed);
                 refused = ledger.reserve(needed, attempt, now);
+                if (refused.isPresent() && !tookOver) {
+                    // All or none: a refused reservation wrote nothing, so there is nothing to give back.
+                    units = Optional.empty();
+                }
             } else {
                 refused = ledger.wouldRefuse(needed, attempt, now);
             }
@@ -471,6 +481,7 @@ public final class DriftRemediation {
                 case DriftLedger.Refusal.RateLimit limit -> {
                     if (drift.mode() == Mode.ENFORCE) {
                         needed.rates().stream().filter(unit -> unit.scope() == limit.scope()).findFirst()
+                                .filter(unit -> !limit.stormAlerted())
                                 .ifPresent(unit -> storm(drift, unit, limit.circuitOpen()));
                     }
                     yield DriftPolicy.rateGuard(limit.scope() != RateScope.GROUP, limit.scope() != RateScope.ACCOUNT);
@@ -480,8 +491,8 @@ public final class DriftRemediation {
 
         /**
          * Opens the scope's circuit, unless the refused reservation found it open already, and
-         * claims the window's one storm alert: tried by every refused decision, so an alert whose
-         * sender failed or died is sent by a later one.
+         * claims the window's one storm alert. Every refused decision tries it until the rate item
+         * says the alert is out, so an alert whose sender failed or died is sent by a later one.
          */
         private void storm(DriftCase drift, DriftLedger.RateUnit unit, boolean circuitOpen) {
             Duration window = settings.drift().rateWindow();
