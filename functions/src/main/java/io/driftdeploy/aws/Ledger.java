@@ -66,9 +66,9 @@ public final class Ledger {
 
     /** The attributes of a claim ({@link #claim}). */
     public static final String HOLDER = "holder";
-    public static final String DECISION = "decision";
-    public static final String STATUS = "status";
-    public static final String HELD_UNTIL = "heldUntil";
+    private static final String DECISION = "decision";
+    private static final String STATUS = "status";
+    private static final String HELD_UNTIL = "heldUntil";
     private static final String IN_PROGRESS = "in-progress";
     private static final String DONE = "done";
     /** The attributes of a reserved item ({@link #reserveAll}): its holders, and its open circuit. */

@@ -185,6 +185,8 @@ public final class DriftRemediation {
         /** Set once the reservations are known; until then nothing is reserved. */
         private Optional<DriftLedger.TerminationUnits> units = Optional.empty();
         private boolean terminated;
+        /** The termination call failed and the instance could not be read: it may have happened. */
+        private boolean outcomeUnknown;
         /** Facts only this outcome has (the template to fix, the termination replaced, the activity id). */
         private final Map<String, Object> details = new LinkedHashMap<>();
         /** Whether this decision sends the churn breaker's one alert. */
@@ -269,7 +271,7 @@ public final class DriftRemediation {
                 throw new IllegalStateException("the termination's reservations lapsed at " + attempt.deadline()
                         + " and were taken by another decision; nothing was terminated");
             }
-            terminate(placed);
+            terminate();
             rememberTermination(group);
             return finish(placed, reason, details, announce.announces(reason));
         }
@@ -296,14 +298,24 @@ public final class DriftRemediation {
          * TerminateInstanceInAutoScalingGroup. A call that fails may still have been applied (the
          * reply was lost, or the SDK's retry met an instance already terminating), so the instance
          * is read again before deciding what happened: a termination that happened keeps its
-         * reservations and is reported; one that did not is given back by {@link #abandon}.
+         * reservations and is reported; one that did not is given back by {@link #abandon}. When
+         * even the read fails, nothing is given back: the claim stays marked terminating until the
+         * deadline, and the retry after it reads the instance and recovers.
          */
-        private void terminate(DriftCase drift) {
+        private void terminate() {
             String instanceId = evaluation.instanceId();
             try {
                 details.put("activityId", fleet.terminate(instanceId));
             } catch (RuntimeException failure) {
-                if (!DriftPolicy.terminationApplied(fleet.describe(instanceId))) {
+                boolean applied;
+                try {
+                    applied = DriftPolicy.terminationApplied(fleet.describe(instanceId));
+                } catch (RuntimeException reread) {
+                    failure.addSuppressed(reread);
+                    outcomeUnknown = true;
+                    throw failure;
+                }
+                if (!applied) {
                     throw failure;
                 }
                 details.put("activityId", "unknown: the call failed (" + failure.getMessage()
@@ -434,10 +446,11 @@ public final class DriftRemediation {
          * released, so that a retry decides afresh. After it: nothing is given back (the
          * termination counts against every limit) and the claim stays as it is, completed owing
          * the announcement or, if even that failed, in progress and marked terminating until the
-         * deadline, after which the retry recovers it.
+         * deadline, after which the retry recovers it. The same when the termination's outcome is
+         * unknown.
          */
         void abandon(RuntimeException failure) {
-            if (terminated) {
+            if (terminated || outcomeUnknown) {
                 return;
             }
             try {

@@ -128,6 +128,33 @@ class DriftFaultsIT {
     }
 
     /**
+     * The termination's reply is lost and the instance cannot be read either: the outcome is
+     * unknown, so nothing is given back and the claim stays marked terminating until the deadline;
+     * the retry after it finds the instance terminated and reports it, and the group's unit stays
+     * spent.
+     */
+    @Test
+    void aTerminationWhoseOutcomeCannotBeReadIsRecoveredByTheRetryAfterItsDeadline() {
+        TestGroup group = optedInGroup(3);
+        List<String> ids = group.instanceIds();
+        ComplianceEvents event = onRecord(ids.get(0));
+        proxy.when("autoscaling", TERMINATE).fail(Fault.LOST_RESPONSE);
+        // The decision's own read of the instance passes; the one after the lost reply fails.
+        proxy.when("ec2", "DescribeInstances").afterFirst(1).fail(Fault.INTERNAL_ERROR);
+        Instant deadline = Instant.now().plusSeconds(60);
+
+        assertThatThrownBy(() -> throughProxy().handle(event.bytes(), deadline)).isNotNull();
+        Clock afterDeadline = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(61));
+        Map<String, Object> recovered = retry(afterDeadline).handle(event.bytes());
+        Map<String, Object> next = retry(afterDeadline).handle(onRecord(ids.get(1)).bytes());
+
+        assertThat(recovered).as("%s", recovered).containsEntry("decision", "terminate").containsKey("recovered");
+        assertThat(next).as("%s", next).containsEntry("reason", "group-rate-limit");
+        assertThat(terminated(ids)).containsExactly(ids.get(0));
+        assertThat(terminationsAnnounced(Duration.ofSeconds(3))).hasSize(1);
+    }
+
+    /**
      * The defect: the event's claim (a conditional write) was retried by the SDK after a lost
      * reply, met its own write and reported duplicate-event, and nothing ever decided the event.
      */

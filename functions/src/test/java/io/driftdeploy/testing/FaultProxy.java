@@ -156,6 +156,7 @@ public final class FaultProxy implements AutoCloseable {
         private final String operation;
         private String bodySubstring = "";
         private int remaining = Integer.MAX_VALUE;
+        private int passing;
         private Fault fault;
         private Duration delay = Duration.ZERO;
 
@@ -167,6 +168,12 @@ public final class FaultProxy implements AutoCloseable {
         /** Only requests whose body contains this text, e.g. one item's key. */
         public Rule withBodyContaining(String text) {
             this.bodySubstring = text;
+            return this;
+        }
+
+        /** Lets the first {@code count} matching requests through untouched, e.g. a read before the one to fail. */
+        public Rule afterFirst(int count) {
+            this.passing = count;
             return this;
         }
 
@@ -290,6 +297,10 @@ public final class FaultProxy implements AutoCloseable {
     private Optional<Rule> takeRule(Call call, String body) {
         synchronized (rules) {
             Optional<Rule> rule = rules.stream().filter(r -> r.matches(call, body)).findFirst();
+            if (rule.isPresent() && rule.get().passing > 0) {
+                rule.get().passing--;
+                return Optional.empty();
+            }
             rule.ifPresent(r -> r.remaining--);
             return rule;
         }
