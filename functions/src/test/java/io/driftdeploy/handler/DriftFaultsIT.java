@@ -41,6 +41,8 @@ class DriftFaultsIT {
     private static final String OPT_IN_KEY = "drift-deploy:remediation";
     private static final Duration NOTIFIED = Duration.ofSeconds(20);
     private static final String TERMINATE = "TerminateInstanceInAutoScalingGroup";
+    /** The SDK's standard retry strategy tries a call three times: failing them all fails the call. */
+    private static final int SNS_TRIES = 3;
 
     private final TestEnvironment env = TestEnvironment.create();
     private final FaultProxy proxy = FaultProxy.start(Emulator.endpoint());
@@ -244,6 +246,30 @@ class DriftFaultsIT {
         List<ReceivedNotification> announced = terminationsAnnounced(Duration.ofSeconds(3));
         assertThat(announced).singleElement().satisfies(notification ->
                 assertThat(notification.body().path("facts").path("instance").asText()).isEqualTo(ids.get(0)));
+    }
+
+    /**
+     * A storm alert that SNS refused is not lost: the decision that opened the circuit fails, and
+     * its redelivery (or any later refused decision) finds the circuit open but the alert not out,
+     * and sends it, once.
+     */
+    @Test
+    void aStormAlertThatCouldNotBeSentIsSentByALaterRefusedDecision() {
+        TestGroup group = optedInGroup(3);
+        List<String> ids = group.instanceIds();
+        DriftHandler handler = throughProxy();
+        assertThat(handler.handle(onRecord(ids.get(0)).bytes())).containsEntry("decision", "terminate");
+        ComplianceEvents refused = onRecord(ids.get(1));
+        proxy.when("sns", "Publish").withBodyContaining("StringValue=storm").times(SNS_TRIES).fail(Fault.SERVICE_UNAVAILABLE);
+
+        assertThatThrownBy(() -> handler.handle(refused.bytes())).isNotNull();
+        Map<String, Object> redelivered = handler.handle(refused.bytes());
+        Map<String, Object> later = handler.handle(onRecord(ids.get(2)).bytes());
+
+        assertThat(redelivered).as("%s", redelivered).containsEntry("reason", "group-rate-limit");
+        assertThat(later).as("%s", later).containsEntry("reason", "group-rate-limit");
+        assertThat(env.drainNotifications(Duration.ofSeconds(3))).filteredOn(n -> "storm".equals(n.kind())).hasSize(1);
+        assertThat(terminated(ids)).containsExactly(ids.get(0));
     }
 
     /** A topic that does not exist (yet): the instance is terminated, and the announcement waits for the topic. */
