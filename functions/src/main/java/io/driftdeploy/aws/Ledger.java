@@ -101,7 +101,10 @@ public final class Ledger {
             return Optional.ofNullable(item.get(STATUS)).map(AttributeValue::s).filter(DONE::equals).isPresent();
         }
 
-        /** Until when the holder's attempt may still be working on it; empty once it is done. */
+        /**
+         * Until when the holder's attempt may still be working on it: present exactly while the
+         * claim is in progress, since completing it removes the attribute.
+         */
         public Optional<Instant> heldUntil() {
             return Optional.ofNullable(item.get(HELD_UNTIL)).map(until -> Instant.ofEpochMilli(Long.parseLong(until.n())));
         }

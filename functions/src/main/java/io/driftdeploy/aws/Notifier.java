@@ -51,14 +51,11 @@ public final class Notifier {
     /** Publishes a message rendered before (an announcement owed since its first try failed). */
     @RequiresIam({"sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"})
     public String publish(Rendered message) {
-        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
-        message.attributes().forEach((name, value) ->
-                attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
         return sns.publish(request -> request
                         .topicArn(topicArn)
                         .subject(message.subject())
                         .message(message.body())
-                        .messageAttributes(attributes))
+                        .messageAttributes(messageAttributes(message.attributes())))
                 .messageId();
     }
 
@@ -88,9 +85,7 @@ public final class Notifier {
     }
 
     public static Rendered render(Notification notification) {
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes(notification).forEach((name, value) -> attributes.put(name, value.stringValue()));
-        return new Rendered(notification.subject(), body(notification), attributes);
+        return new Rendered(notification.subject(), body(notification), attributes(notification));
     }
 
     /** The JSON body, within {@link #MAX_BODY_BYTES} whatever the notification holds. */
@@ -112,8 +107,8 @@ public final class Notifier {
      * values, so an absent or blank one is left out; a long one is cut, since attributes count
      * towards the message size and only serve filtering.
      */
-    static Map<String, MessageAttributeValue> attributes(Notification notification) {
-        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+    static Map<String, String> attributes(Notification notification) {
+        Map<String, String> attributes = new LinkedHashMap<>();
         putText(attributes, "kind", notification.kind());
         putText(attributes, "severity", notification.severity().label());
         putText(attributes, "action", notification.action());
@@ -122,10 +117,18 @@ public final class Notifier {
         return attributes;
     }
 
-    private static void putText(Map<String, MessageAttributeValue> attributes, String name, String value) {
+    private static void putText(Map<String, String> attributes, String name, String value) {
         String bounded = FieldLimits.abbreviate(value.strip(), MAX_ATTRIBUTE_LENGTH);
         if (!bounded.isEmpty()) {
-            attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(bounded).build());
+            attributes.put(name, bounded);
         }
+    }
+
+    /** The attributes as SNS takes them: every one a String. */
+    static Map<String, MessageAttributeValue> messageAttributes(Map<String, String> attributes) {
+        Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
+        attributes.forEach((name, value) ->
+                values.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
+        return values;
     }
 }

@@ -79,7 +79,7 @@ public final class AlarmsHandler implements RequestStreamHandler {
 
     /** Handles one raw event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
     public Map<String, Object> handle(byte[] event) {
-        return handle(event, clock.instant().plus(HandlerIo.WITHOUT_CONTEXT));
+        return handle(event, HandlerIo.deadlineWithoutContext(clock));
     }
 
     /** Handles one raw event in an invocation that ends by {@code deadline}; returns the JSON result. */

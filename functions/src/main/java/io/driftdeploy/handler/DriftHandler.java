@@ -55,7 +55,7 @@ public final class DriftHandler implements RequestStreamHandler {
 
     /** Decides on one raw event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
     public Map<String, Object> handle(byte[] event) {
-        return handle(event, clock.instant().plus(HandlerIo.WITHOUT_CONTEXT));
+        return handle(event, HandlerIo.deadlineWithoutContext(clock));
     }
 
     /** Decides on one raw event in an invocation that ends by {@code deadline}; returns the result the handler writes. */

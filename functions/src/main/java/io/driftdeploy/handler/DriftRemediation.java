@@ -164,7 +164,7 @@ public final class DriftRemediation {
         if (source == Source.EVENT) {
             EventInProgressException.throwIfHeld(DriftReports.FUNCTION, drift.evaluation().eventId(), claim, reporter.telemetry());
         }
-        claim.heldUntil().filter(until -> !claim.done()).ifPresent(until -> facts.put("inProgressUntil", until.toString()));
+        claim.heldUntil().ifPresent(until -> facts.put("inProgressUntil", until.toString()));
         Optional<Notifier.Rendered> owed = DriftLedger.owed(claim);
         owed.ifPresent(message -> {
             facts.put("owedNotificationId", reporter.deliverOwed(message));

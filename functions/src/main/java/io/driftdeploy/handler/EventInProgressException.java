@@ -22,7 +22,7 @@ public final class EventInProgressException extends RuntimeException {
 
     /** Throws when the claim the delivery was refused is still in progress, not done. */
     static void throwIfHeld(String function, String eventId, Ledger.Claim claim, Telemetry telemetry) {
-        Optional<Instant> heldUntil = claim.heldUntil().filter(until -> !claim.done());
+        Optional<Instant> heldUntil = claim.heldUntil();
         if (heldUntil.isPresent()) {
             telemetry.count(Map.of("EventsInProgressElsewhere", 1), Map.of());
             throw new EventInProgressException(function, eventId, heldUntil.get());

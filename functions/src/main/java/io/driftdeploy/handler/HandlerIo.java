@@ -40,7 +40,12 @@ public final class HandlerIo {
      * without a context (a test, an in-process run) gets {@link #WITHOUT_CONTEXT}.
      */
     public static Instant deadline(Context context, Clock clock) {
-        return context == null ? clock.instant().plus(WITHOUT_CONTEXT) : clock.instant().plusMillis(context.getRemainingTimeInMillis());
+        return context == null ? deadlineWithoutContext(clock) : clock.instant().plusMillis(context.getRemainingTimeInMillis());
+    }
+
+    /** The deadline of a call made without a Lambda context: {@link #WITHOUT_CONTEXT} from now. */
+    public static Instant deadlineWithoutContext(Clock clock) {
+        return clock.instant().plus(WITHOUT_CONTEXT);
     }
 
     public static byte[] readAll(InputStream input) {

@@ -40,7 +40,7 @@ public abstract class RolloutFunction<E> implements RequestStreamHandler {
 
     /** Handles one event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
     public final Map<String, Object> handle(byte[] json) {
-        return handle(json, rollouts.now().plus(HandlerIo.WITHOUT_CONTEXT));
+        return handle(json, HandlerIo.deadlineWithoutContext(rollouts.clock()));
     }
 
     /** Handles one event in an invocation that ends by {@code deadline}; returns what was decided. */

@@ -208,7 +208,7 @@ class RefreshStartFailureIT {
     private static Map<String, Object> imagePublished(Rollouts rollouts, String eventId, String imageId) {
         RolloutTrigger trigger = new RolloutTrigger(ImagesHandler.FUNCTION, eventId, Emulator.ACCOUNT, Emulator.REGION.id(),
                 "drift-deploy.images");
-        return rollouts.once(ImagesHandler.FUNCTION, eventId, imageId, rollouts.now().plus(HandlerIo.WITHOUT_CONTEXT), () -> rollouts.rollOut(trigger,
+        return rollouts.once(ImagesHandler.FUNCTION, eventId, imageId, HandlerIo.deadlineWithoutContext(rollouts.clock()), () -> rollouts.rollOut(trigger,
                 new Rollouts.Announcement(Optional.of(imageId), Optional.empty(), Optional.empty(), true, Optional.empty()),
                 group -> true));
     }
