@@ -6,7 +6,6 @@ import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.FaultProxy;
 import io.driftdeploy.testing.TestEnvironment;
-import io.driftdeploy.testing.TestGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +42,9 @@ class CallCountIT {
                 new Telemetry("drift", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }
 
-    private ComplianceEvents onRecord(String instanceId) {
+    /** A drift event, on record in AWS Config, for an instance of a group of two opted in to remediation. */
+    private ComplianceEvents driftInAnOptedInGroup() {
+        String instanceId = env.group("web").instances(2).tag("drift-deploy:remediation", "terminate").create().instanceIds().get(0);
         ComplianceEvents event = ComplianceEvents.nonCompliant(driftRule, instanceId);
         env.putEvaluation(env.existingConfigRule(driftRule), event.resourceType(), instanceId, ComplianceType.NON_COMPLIANT,
                 event.orderingTimestamp());
@@ -56,8 +57,7 @@ class CallCountIT {
 
     @Test
     void anEnforcedTermination() {
-        TestGroup group = env.group("web").instances(2).tag("drift-deploy:remediation", "terminate").create();
-        ComplianceEvents event = onRecord(group.instanceIds().get(0));
+        ComplianceEvents event = driftInAnOptedInGroup();
 
         Map<String, Object> result = handler("enforce").handle(event.bytes());
 
@@ -82,8 +82,7 @@ class CallCountIT {
 
     @Test
     void aDryRunDecision() {
-        TestGroup group = env.group("web").instances(2).tag("drift-deploy:remediation", "terminate").create();
-        ComplianceEvents event = onRecord(group.instanceIds().get(0));
+        ComplianceEvents event = driftInAnOptedInGroup();
 
         Map<String, Object> result = handler("dry-run").handle(event.bytes());
 
@@ -108,8 +107,7 @@ class CallCountIT {
 
     @Test
     void aDuplicate() {
-        TestGroup group = env.group("web").instances(2).tag("drift-deploy:remediation", "terminate").create();
-        ComplianceEvents event = onRecord(group.instanceIds().get(0));
+        ComplianceEvents event = driftInAnOptedInGroup();
         DriftHandler handler = handler("enforce");
         handler.handle(event.bytes());
         int before = proxy.exchanges().size();

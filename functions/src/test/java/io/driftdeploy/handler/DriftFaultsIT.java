@@ -9,7 +9,6 @@ import io.driftdeploy.testing.FaultProxy;
 import io.driftdeploy.testing.FaultProxy.Fault;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
-import io.driftdeploy.testing.TestGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -80,8 +79,9 @@ class DriftFaultsIT {
                 new Telemetry("drift", new PrintStream(log, true, StandardCharsets.UTF_8), clock));
     }
 
-    private TestGroup optedInGroup(int instances) {
-        return env.group("web").instances(instances).tag(OPT_IN_KEY, "terminate").create();
+    /** A group opted in to remediation; its instances as it starts (it replaces those it loses). */
+    private List<String> optedInGroup(int instances) {
+        return env.group("web").instances(instances).tag(OPT_IN_KEY, "terminate").create().instanceIds();
     }
 
     /** The event as AWS Config sends it, its evaluation on record in Config. */
@@ -92,7 +92,7 @@ class DriftFaultsIT {
         return event;
     }
 
-    /** Which of the given instances (the group's at the start: the group replaces what it loses) were terminated. */
+    /** Which of the given instances were terminated. */
     private List<String> terminated(List<String> instanceIds) {
         return instanceIds.stream().filter(id -> {
             InstanceStateName state = env.aws.ec2().describeInstances(r -> r.instanceIds(id)).reservations().get(0)
@@ -112,8 +112,7 @@ class DriftFaultsIT {
      */
     @Test
     void aTerminationWhoseReplyIsLostIsFoundAppliedAndKeepsItsRateUnit() {
-        TestGroup group = optedInGroup(3);
-        List<String> ids = group.instanceIds();
+        List<String> ids = optedInGroup(3);
         String first = ids.get(0);
         String second = ids.get(1);
         proxy.when("autoscaling", TERMINATE).fail(Fault.LOST_RESPONSE);
@@ -137,8 +136,7 @@ class DriftFaultsIT {
      */
     @Test
     void aTerminationWhoseOutcomeCannotBeReadIsRecoveredByTheRetryAfterItsDeadline() {
-        TestGroup group = optedInGroup(3);
-        List<String> ids = group.instanceIds();
+        List<String> ids = optedInGroup(3);
         ComplianceEvents event = onRecord(ids.get(0));
         proxy.when("autoscaling", TERMINATE).fail(Fault.LOST_RESPONSE);
         // The decision's own read of the instance passes; the one after the lost reply fails.
@@ -155,8 +153,7 @@ class DriftFaultsIT {
      */
     @Test
     void anEventClaimWhoseReplyIsLostIsStillDecided() {
-        TestGroup group = optedInGroup(2);
-        List<String> ids = group.instanceIds();
+        List<String> ids = optedInGroup(2);
         ComplianceEvents event = onRecord(ids.get(0));
         proxy.when("dynamodb", "UpdateItem").withBodyContaining("EVENT#drift#" + event.id()).times(1).fail(Fault.LOST_RESPONSE);
 
@@ -173,8 +170,7 @@ class DriftFaultsIT {
      */
     @Test
     void aGiveBackRepeatedAfterALostReplyGivesBackOneUnit() {
-        TestGroup group = optedInGroup(4);
-        List<String> ids = group.instanceIds();
+        List<String> ids = optedInGroup(4);
         Map<String, String> limitOfTwo = settings();
         limitOfTwo.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "2");
         DriftHandler handler = handler(proxy.clients(), limitOfTwo, Clock.systemUTC());
@@ -204,8 +200,7 @@ class DriftFaultsIT {
      */
     @Test
     void anAttemptThatCouldNotCleanUpIsTakenOverAfterItsDeadline() {
-        TestGroup group = optedInGroup(3);
-        List<String> ids = group.instanceIds();
+        List<String> ids = optedInGroup(3);
         ComplianceEvents event = onRecord(ids.get(0));
         proxy.when("config", "GetComplianceDetailsByResource").fail(Fault.INTERNAL_ERROR);
         proxy.when("dynamodb", "TransactWriteItems").withBodyContaining("DELETE").fail(Fault.INTERNAL_ERROR);
@@ -230,8 +225,7 @@ class DriftFaultsIT {
      */
     @Test
     void aTerminationWhoseAnnouncementFailedIsAnnouncedByTheRetry() {
-        TestGroup group = optedInGroup(2);
-        List<String> ids = group.instanceIds();
+        List<String> ids = optedInGroup(2);
         ComplianceEvents event = onRecord(ids.get(0));
         proxy.when("sns", "Publish").fail(Fault.SERVICE_UNAVAILABLE);
 
@@ -255,8 +249,7 @@ class DriftFaultsIT {
      */
     @Test
     void aStormAlertThatCouldNotBeSentIsSentByALaterRefusedDecision() {
-        TestGroup group = optedInGroup(3);
-        List<String> ids = group.instanceIds();
+        List<String> ids = optedInGroup(3);
         DriftHandler handler = throughProxy();
         assertThat(handler.handle(onRecord(ids.get(0)).bytes())).containsEntry("decision", "terminate");
         ComplianceEvents refused = onRecord(ids.get(1));
@@ -275,8 +268,7 @@ class DriftFaultsIT {
     /** A topic that does not exist (yet): the instance is terminated, and the announcement waits for the topic. */
     @Test
     void aTerminationAnnouncedToAMissingTopicIsAnnouncedOnceTheTopicIsFixed() {
-        TestGroup group = optedInGroup(2);
-        List<String> ids = group.instanceIds();
+        List<String> ids = optedInGroup(2);
         ComplianceEvents event = onRecord(ids.get(0));
         Map<String, String> wrongTopic = settings();
         wrongTopic.put("DRIFT_DEPLOY_TOPIC_ARN", env.topicArn + "-missing");
@@ -297,8 +289,7 @@ class DriftFaultsIT {
      */
     @Test
     void aProcessKilledBeforeTheTerminationLeavesTheEventToTheRetryAfterItsDeadline() throws Exception {
-        TestGroup group = optedInGroup(3);
-        List<String> ids = group.instanceIds();
+        List<String> ids = optedInGroup(3);
         ComplianceEvents event = onRecord(ids.get(0));
         proxy.when("autoscaling", TERMINATE).fail(Fault.HANG);
 
@@ -322,8 +313,7 @@ class DriftFaultsIT {
      */
     @Test
     void aProcessKilledAfterTheTerminationIsReportedByTheRetry() throws Exception {
-        TestGroup group = optedInGroup(3);
-        List<String> ids = group.instanceIds();
+        List<String> ids = optedInGroup(3);
         ComplianceEvents event = onRecord(ids.get(0));
         proxy.when("sns", "Publish").fail(Fault.HANG);
 
