@@ -577,6 +577,44 @@ def test_dynamodb_transactions() -> None:
                   [item["sk"]["S"] for item in queried] == ["c", "b"], queried)
 
 
+def test_kept_alive_connections() -> None:
+    """Requests on one connection, each answered in turn, whether or not moto reads the body."""
+    import http.client
+    from urllib.parse import urlparse
+
+    url = urlparse(endpoint())
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    statuses = []
+    for body, headers in ((b"x" * 100_000, {}), (b"", {}), (iter([b"chunk", b"ed"]), {"Transfer-Encoding": "chunked"}),
+                          (b"", {})):
+        connection.request("GET", "/moto-api/data.json", body=body, headers=headers,
+                           encode_chunked="Transfer-Encoding" in headers)
+        response = connection.getresponse()
+        response.read()
+        statuses.append((response.status, response.getheader("Connection")))
+    results.check("emulator answers several requests on one kept-alive connection",
+                  statuses == [(200, None)] * 4, statuses)
+    connection.request("GET", "/moto-api/data.json", headers={"Connection": "close"})
+    response = connection.getresponse()
+    response.read()
+    results.check("emulator closes a connection whose client asks it to", response.getheader("Connection") == "close",
+                  response.getheaders())
+    connection.close()
+
+
+def test_sqs_counts() -> None:
+    sqs = client("sqs")
+    queue = sqs.create_queue(QueueName=f"selftest-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    sqs.send_message(QueueUrl=queue, MessageBody="visible")
+    sqs.send_message(QueueUrl=queue, MessageBody="received")
+    sqs.send_message(QueueUrl=queue, MessageBody="delayed", DelaySeconds=600)
+    sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=1, VisibilityTimeout=600)
+    counts = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+    counted = tuple(counts.get(name) for name in ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed",
+                                                  "ApproximateNumberOfMessagesNotVisible"))
+    results.check("sqs counts visible, delayed and in-flight messages apart", counted == ("1", "1", "1"), counts)
+
+
 def main() -> None:
     print(f"emulator self-test against {endpoint()}")
     group, template, images = fleet()
@@ -595,6 +633,8 @@ def main() -> None:
     test_event_pattern()
     test_image_builder()
     test_dynamodb_transactions()
+    test_kept_alive_connections()
+    test_sqs_counts()
     print(f"{results.passed} passed, {results.failed} failed")
     sys.exit(1 if results.failed else 0)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import selectors
 import signal
 import sys
 import threading
@@ -20,10 +21,12 @@ from typing import Any
 from moto import backends
 from moto.core import responses as moto_responses
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug import serving as werkzeug_serving
 from werkzeug.serving import make_server
+from werkzeug.wsgi import LimitedStream
 
 from emulator_ext import (config_evaluations, dynamodb_costs, event_pattern, image_builder, instance_refresh,
-                          launch_template_source_version)
+                          launch_template_source_version, sqs_costs)
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -57,6 +60,63 @@ def _atomic_dynamodb(app: WsgiApp) -> WsgiApp:
     return serve
 
 
+class KeepAliveRequestHandler(MotoRequestHandler):
+    """Keeps a client's connection open between requests, as AWS's endpoints do.
+
+    Werkzeug's development server closes every connection after one response, because
+    http.server cannot skip a request body the application left unread. So each AWS call
+    cost a TCP connection and a server thread of its own: a 1,000-event drift storm opened
+    8,000 connections and left them in TIME-WAIT, close to running the machine's ephemeral
+    ports out. Here the body is bounded by its Content-Length (or its chunked encoding) and
+    read to its end after the response, so the next request starts where it should; a
+    connection whose body cannot be read to the end is closed.
+    """
+
+    # An idle keep-alive connection holds a thread; clients close theirs long before this.
+    timeout = 120
+
+    class NoTrailingRead:
+        """Stands in for the selectors module in werkzeug.serving, whose one use is to read
+        whatever a client sent after the request, for up to 10 ms after every response: on a
+        kept-alive connection that is the next request, so it is not read there."""
+
+        EVENT_READ = selectors.EVENT_READ
+
+        class DefaultSelector:
+            def register(self, *_: Any) -> None:
+                pass
+
+            def select(self, timeout: float | None = None) -> list[Any]:
+                return []
+
+            def close(self) -> None:
+                pass
+
+    def make_environ(self) -> dict[str, Any]:
+        environ = super().make_environ()
+        if not environ.get("wsgi.input_terminated"):
+            length = environ.get("CONTENT_LENGTH", "")
+            environ["wsgi.input"] = LimitedStream(self.rfile, int(length) if length.isdigit() else 0)
+        self.request_body = environ["wsgi.input"]
+        return environ
+
+    def send_header(self, keyword: str, value: str) -> None:
+        # Werkzeug sends "Connection: close" on every response; a client that asked to close still gets it.
+        if keyword.lower() == "connection" and value.lower() == "close" and not self.close_connection:
+            return
+        super().send_header(keyword, value)
+
+    def run_wsgi(self) -> None:
+        super().run_wsgi()
+        if self.close_connection:
+            return
+        try:
+            while self.request_body.read(65536):
+                pass
+        except Exception:
+            self.close_connection = True
+
+
 def _moto_modules_listed_once() -> None:
     """moto lists its package directory (a listdir and a stat per entry) for every request, to
     tell a service from the Host header; the list cannot change while the server runs."""
@@ -85,9 +145,11 @@ def main(argv: list[str]) -> None:
     launch_template_source_version.install()
     image_builder.install()
     dynamodb_costs.install()
+    sqs_costs.install()
+    werkzeug_serving.selectors = KeepAliveRequestHandler.NoTrailingRead
 
     app = image_builder.serve(_atomic_dynamodb(_advancing_refreshes(DomainDispatcherApplication(create_backend_app))))
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=KeepAliveRequestHandler)
     port = server.server_port
     # moto tells code it runs on its behalf (Lambda, Batch) to call back on MOTO_PORT.
     os.environ["MOTO_PORT"] = str(port)
