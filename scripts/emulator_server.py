@@ -4,17 +4,25 @@ Usage: emulator_server.py --port-file FILE [--host 127.0.0.1] [--port 0]
 
 Binds first (port 0 = any free port), then writes the bound port to FILE, so the caller
 learns a port that is already listening and no other process can take it in between.
+
+DynamoDB is answered by a second moto process that this one starts (--dynamodb-for PID marks
+it), so that the two use both of a machine's cores: see _dynamodb_in_its_own_process.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import functools
+import http.client
+import io
 import os
 import selectors
 import signal
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -41,6 +49,94 @@ def _advancing_refreshes(app: WsgiApp) -> WsgiApp:
     return serve
 
 
+def _is_dynamodb(environ: dict[str, Any]) -> bool:
+    # DynamoDB's and DynamoDB Streams' targets; Streams reads the tables, so they stay together.
+    return environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB")
+
+
+# Hop-by-hop headers, and the two every response of this server gets anew.
+_NOT_FORWARDED = {"connection", "keep-alive", "transfer-encoding", "server", "date"}
+
+
+def _dynamodb_in_its_own_process(app: WsgiApp, upstream_port: int) -> WsgiApp:
+    """Answers DynamoDB requests by forwarding them to a second moto process.
+
+    moto answers on one Python thread (the GIL), and DynamoDB requests one at a time (see
+    _atomic_dynamodb), so a busy test waited on DynamoDB while the machine's second core
+    idled: in a drift storm, six of ten calls are DynamoDB's. In AWS, DynamoDB is a service of
+    its own, and moto keeps no state that DynamoDB shares with the other services drift-deploy
+    calls, so the second process changes no answer. Each server thread keeps one connection
+    to it; a request is sent again only when a kept connection turned out closed before it was
+    sent, never once the second process may have applied it. POST /moto-api/reset resets both.
+    """
+    connections = threading.local()
+
+    def send(method: str, target: str, body: bytes, headers: dict[str, str]) -> tuple[http.client.HTTPResponse, bytes]:
+        connection = getattr(connections, "connection", None)
+        reused = connection is not None
+        if connection is None:
+            connection = connections.connection = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=300)
+        try:
+            connection.request(method, target, body=body, headers=headers)
+            response = connection.getresponse()
+            return response, response.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            connection.close()
+            connections.connection = None
+            if not reused:
+                raise
+            # The kept connection had been closed: the request never reached a handler.
+            return send(method, target, body, headers)
+
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        resets = environ.get("PATH_INFO") == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST"
+        if not _is_dynamodb(environ) and not resets:
+            return app(environ, start_response)
+        body = environ["wsgi.input"].read()
+        headers = {key[5:].replace("_", "-"): value for key, value in environ.items() if key.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        headers["Content-Length"] = str(len(body))
+        target = environ.get("PATH_INFO", "/") + (f"?{environ['QUERY_STRING']}" if environ.get("QUERY_STRING") else "")
+        response, data = send(environ["REQUEST_METHOD"], target, body, headers)
+        if resets:
+            environ["wsgi.input"] = LimitedStream(io.BytesIO(body), len(body))
+            return app(environ, start_response)
+        start_response(f"{response.status} {response.reason}",
+                       [(name, value) for name, value in response.getheaders() if name.lower() not in _NOT_FORWARDED])
+        return [data]
+
+    return serve
+
+
+def _start_dynamodb_process(host: str, port_file: str) -> int:
+    """Starts this server again for DynamoDB on a free port; returns the port once it listens."""
+    dynamodb_port_file = f"{port_file}.dynamodb"
+    if os.path.exists(dynamodb_port_file):
+        os.remove(dynamodb_port_file)
+    process = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--host", host, "--port", "0",
+                                "--port-file", dynamodb_port_file, "--dynamodb-for", str(os.getpid())])
+    atexit.register(process.terminate)
+    deadline = time.monotonic() + 60
+    while not os.path.exists(dynamodb_port_file):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the DynamoDB process did not start (exit code {process.poll()})")
+        time.sleep(0.05)
+    with open(dynamodb_port_file) as written:
+        return int(written.read())
+
+
+def _exit_with(parent: int) -> None:
+    """Ends the DynamoDB process when the server that started it is gone, however it ended."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _atomic_dynamodb(app: WsgiApp) -> WsgiApp:
     """Answers DynamoDB requests one at a time.
 
@@ -52,7 +148,7 @@ def _atomic_dynamodb(app: WsgiApp) -> WsgiApp:
     lock = threading.Lock()
 
     def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+        if not _is_dynamodb(environ):
             return app(environ, start_response)
         with lock:
             return list(app(environ, start_response))
@@ -100,6 +196,15 @@ class KeepAliveRequestHandler(MotoRequestHandler):
         self.request_body = environ["wsgi.input"]
         return environ
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        # A line per answered call was a few percent of the server's time in a storm; refusals and failures are kept.
+        try:
+            answered = int(code) < 400
+        except (TypeError, ValueError):
+            answered = False
+        if not answered:
+            super().log_request(code, size)
+
     def send_header(self, keyword: str, value: str) -> None:
         # Werkzeug sends "Connection: close" on every response; a client that asked to close still gets it.
         if keyword.lower() == "connection" and value.lower() == "close" and not self.close_connection:
@@ -135,6 +240,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--port-file", required=True)
+    parser.add_argument("--dynamodb-for", type=int, metavar="PID",
+                        help="serve DynamoDB for the emulator server PID, and end with it")
     args = parser.parse_args(argv)
 
     _moto_modules_listed_once()
@@ -149,6 +256,10 @@ def main(argv: list[str]) -> None:
     werkzeug_serving.selectors = KeepAliveRequestHandler.NoTrailingRead
 
     app = image_builder.serve(_atomic_dynamodb(_advancing_refreshes(DomainDispatcherApplication(create_backend_app))))
+    if args.dynamodb_for:
+        _exit_with(args.dynamodb_for)
+    else:
+        app = _dynamodb_in_its_own_process(app, _start_dynamodb_process(args.host, args.port_file))
     server = make_server(args.host, args.port, app, threaded=True, request_handler=KeepAliveRequestHandler)
     port = server.server_port
     # moto tells code it runs on its behalf (Lambda, Batch) to call back on MOTO_PORT.
@@ -159,7 +270,8 @@ def main(argv: list[str]) -> None:
     os.replace(temporary, args.port_file)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"drift-deploy emulator (moto server) listening on http://{args.host}:{port}", flush=True)
+    role = f"DynamoDB for {args.dynamodb_for}" if args.dynamodb_for else "moto server"
+    print(f"drift-deploy emulator ({role}) listening on http://{args.host}:{port}", flush=True)
     server.serve_forever()
 
 
