@@ -39,6 +39,16 @@ public final class AuditTrail {
     }
 
     public void record(Report report, Instant at) {
+        record(entry(report, at));
+    }
+
+    /** Writes an audit record made by {@link #entry}. */
+    public void record(Ledger.Put entry) {
+        ledger.put(entry);
+    }
+
+    /** The audit record of {@code report}, for a caller that writes it in a transaction of its own. */
+    public static Ledger.Put entry(Report report, Instant at) {
         Map<String, AttributeValue> attributes = new HashMap<>();
         attributes.put("function", text(report.function()));
         attributes.put("eventId", text(report.eventId()));
@@ -51,7 +61,7 @@ public final class AuditTrail {
                     .map(action -> text(FieldLimits.abbreviate(action, MAX_ACTION_LENGTH))).toList()));
         }
         attributes.put("facts", text(BoundedJson.write(report.facts(), MAX_FACTS_BYTES)));
-        ledger.put(partitionKey(report.subject()), at + "#" + report.function() + "#" + report.eventId(),
+        return new Ledger.Put(partitionKey(report.subject()), at + "#" + report.function() + "#" + report.eventId(),
                 attributes, at.plus(RETENTION));
     }
 }

@@ -100,9 +100,18 @@ public final class DriftLedger {
         return claim.attribute(OWED).map(owed -> Notifier.Rendered.fromAttribute(owed.m()));
     }
 
-    /** The event is decided: later deliveries are duplicates. Owes {@code undelivered} when given. */
+    /** The event is decided, owing {@code undelivered}: later deliveries are duplicates that deliver it. */
     public void completeEvent(Evaluation evaluation, Attempt attempt, Optional<Notifier.Rendered> undelivered) {
         ledger.writeAll(List.of(eventCompletion(evaluation, attempt, undelivered)));
+    }
+
+    /**
+     * The event is decided: completes its claim and writes the decision's audit record, in one
+     * transaction. False when the claim is no longer the attempt's (it outlived its deadline and
+     * was taken over): then nothing is written.
+     */
+    public boolean completeEvent(Evaluation evaluation, Attempt attempt, Ledger.Put audit) {
+        return ledger.writeAll(List.of(eventCompletion(evaluation, attempt, Optional.empty()), audit)).isEmpty();
     }
 
     private Ledger.Update eventCompletion(Evaluation evaluation, Attempt attempt, Optional<Notifier.Rendered> undelivered) {
@@ -220,13 +229,15 @@ public final class DriftLedger {
     }
 
     /**
-     * Gives back every unit the decision may hold and completes the event's claim, in one
-     * transaction: the termination is not going to happen. Safe to repeat.
+     * Gives back every unit the decision may hold, completes the event's claim and writes the
+     * decision's audit record, in one transaction: the termination is not going to happen. Safe to
+     * repeat; false, with nothing written, as {@link #completeEvent(Evaluation, Attempt, Ledger.Put)}.
      */
-    public void giveBackAndComplete(Evaluation evaluation, TerminationUnits units, Attempt attempt) {
-        List<Ledger.Update> updates = new ArrayList<>(giveBacks(units, attempt));
-        updates.add(eventCompletion(evaluation, attempt, Optional.empty()));
-        ledger.writeAll(updates);
+    public boolean giveBackAndComplete(Evaluation evaluation, TerminationUnits units, Attempt attempt, Ledger.Put audit) {
+        List<Ledger.Write> writes = new ArrayList<>(giveBacks(units, attempt));
+        writes.add(eventCompletion(evaluation, attempt, Optional.empty()));
+        writes.add(audit);
+        return ledger.writeAll(writes).isEmpty();
     }
 
     /** As {@link #giveBackAndComplete}, but releasing the event for a retry: handling failed before acting. */

@@ -226,8 +226,8 @@ public final class Ledger {
 
     /** Writes an item unconditionally (audit records, notes that need no guard). */
     @RequiresIam("dynamodb:PutItem")
-    public void put(String pk, String sk, Map<String, AttributeValue> attributes, Instant expiresAt) {
-        Map<String, AttributeValue> item = item(pk, sk, attributes, expiresAt);
+    public void put(Put put) {
+        Map<String, AttributeValue> item = item(put.pk(), put.sk(), put.attributes(), put.expiresAt());
         dynamoDb.putItem(request -> request.tableName(table).item(item));
     }
 
@@ -404,9 +404,17 @@ public final class Ledger {
         return HELD_UNTIL + "#" + token;
     }
 
+    /** One write of a transaction ({@link #writeAll}). */
+    public sealed interface Write permits Update, Put {
+    }
+
     /** One UpdateItem, alone ({@link #update}) or in a transaction ({@link #writeAll}). */
     public record Update(String pk, String sk, String expression, Optional<String> condition, Map<String, String> names,
-                         Map<String, AttributeValue> values) {
+                         Map<String, AttributeValue> values) implements Write {
+    }
+
+    /** One unconditional PutItem ({@link #put}) as a write of a transaction. */
+    public record Put(String pk, String sk, Map<String, AttributeValue> attributes, Instant expiresAt) implements Write {
     }
 
     /** Runs one update; false when its condition was false. */
@@ -416,27 +424,19 @@ public final class Ledger {
     }
 
     /**
-     * Runs the updates all or none, in one TransactWriteItems; returns the items whose condition
+     * Runs the writes all or none, in one TransactWriteItems; returns the items whose condition
      * refused, by index, as they were (empty map for an absent item); empty when all were written.
      * A cancellation only for a conflict with another transaction on the same items is tried
      * again a few times before it is thrown. Every update given here is safe to repeat, so an SDK
      * retry after a lost reply does no harm (and the SDK sends the same ClientRequestToken, which
      * DynamoDB honours for ten minutes: Amazon DynamoDB API Reference, TransactWriteItems).
      */
-    @RequiresIam("dynamodb:UpdateItem")
-    public Map<Integer, Map<String, AttributeValue>> writeAll(List<Update> updates) {
-        if (updates.size() == 1) {
-            return writeOne(updates.get(0));
+    @RequiresIam({"dynamodb:UpdateItem", "dynamodb:PutItem"})
+    public Map<Integer, Map<String, AttributeValue>> writeAll(List<? extends Write> writes) {
+        if (writes.size() == 1 && writes.get(0) instanceof Update update) {
+            return writeOne(update);
         }
-        List<TransactWriteItem> items = updates.stream().map(update -> TransactWriteItem.builder().update(item -> {
-            item.tableName(table).key(key(update.pk(), update.sk())).updateExpression(update.expression())
-                    .expressionAttributeNames(update.names())
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
-            if (!update.values().isEmpty()) {
-                item.expressionAttributeValues(update.values());
-            }
-            update.condition().ifPresent(item::conditionExpression);
-        }).build()).toList();
+        List<TransactWriteItem> items = writes.stream().map(this::transactItem).toList();
         for (int attempt = 1; ; attempt++) {
             try {
                 dynamoDb.transactWriteItems(request -> request.transactItems(items));
@@ -459,6 +459,23 @@ public final class Ledger {
                 pause(attempt);
             }
         }
+    }
+
+    private TransactWriteItem transactItem(Write write) {
+        return switch (write) {
+            case Update update -> TransactWriteItem.builder().update(item -> {
+                item.tableName(table).key(key(update.pk(), update.sk())).updateExpression(update.expression())
+                        .expressionAttributeNames(update.names())
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+                if (!update.values().isEmpty()) {
+                    item.expressionAttributeValues(update.values());
+                }
+                update.condition().ifPresent(item::conditionExpression);
+            }).build();
+            case Put put -> TransactWriteItem.builder()
+                    .put(item -> item.tableName(table).item(item(put.pk(), put.sk(), put.attributes(), put.expiresAt())))
+                    .build();
+        };
     }
 
     /** A transaction of one is a plain UpdateItem: half the write capacity, same outcome. */

@@ -116,14 +116,14 @@ public final class RolloutLedger {
     }
 
     public void recordStartedRefresh(StartedRefresh refresh, Instant now) {
-        ledger.put(refreshKey(refresh.refreshId()), "STARTED", Map.of(
+        ledger.put(new Ledger.Put(refreshKey(refresh.refreshId()), "STARTED", Map.of(
                         "group", text(refresh.group()),
                         IMAGE_ID, text(refresh.imageId()),
                         "app", text(refresh.app()),
                         "launchTemplateId", text(refresh.launchTemplateId()),
                         "launchTemplateVersion", number(refresh.launchTemplateVersion()),
                         "at", text(now.toString())),
-                now.plus(ROLLOUT_RETENTION));
+                now.plus(ROLLOUT_RETENTION)));
     }
 
     public Optional<StartedRefresh> startedRefresh(String refreshId) {
@@ -145,7 +145,7 @@ public final class RolloutLedger {
         attributes.put(READ_AT, text(evidence.readAt().toString()));
         attributes.put("eventId", text(eventId));
         attributes.put(AT, text(now.toString()));
-        ledger.put(imageKey(refresh.imageId()), BAD, attributes, now.plus(BAD_IMAGE_RETENTION));
+        ledger.put(new Ledger.Put(imageKey(refresh.imageId()), BAD, attributes, now.plus(BAD_IMAGE_RETENTION)));
     }
 
     public boolean isBad(String imageId) {

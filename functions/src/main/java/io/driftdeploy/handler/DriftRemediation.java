@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The drift path: decide on one evaluation by the nine safety rules, act on it, report it.
@@ -332,21 +333,20 @@ public final class DriftRemediation {
          */
         private Map<String, Object> finish(DriftCase drift, DriftReason reason, Map<String, Object> facts, boolean announced) {
             List<String> actions = terminated ? List.of("TerminateInstanceInAutoScalingGroup " + evaluation.instanceId()) : List.of();
-            Map<String, Object> result;
             try {
-                result = report(drift, reason, actions, facts, announced);
+                return report(drift, reason, actions, facts, announced, Optional.of(this::complete));
             } catch (UndeliveredNotificationException undelivered) {
                 if (terminated) {
                     ledger.completeEvent(evaluation, attempt, Optional.of(undelivered.message()));
                 }
                 throw undelivered;
             }
-            if (terminated || units.isEmpty()) {
-                ledger.completeEvent(evaluation, attempt, Optional.empty());
-            } else {
-                ledger.giveBackAndComplete(evaluation, units.get(), attempt);
-            }
-            return result;
+        }
+
+        /** Completes the event's claim with the decision's audit record, giving back what it reserved unless it terminated. */
+        private boolean complete(Ledger.Put audit) {
+            return terminated || units.isEmpty() ? ledger.completeEvent(evaluation, attempt, audit)
+                    : ledger.giveBackAndComplete(evaluation, units.get(), attempt, audit);
         }
 
         /** AWS Config's current result as rule 3 judged it, once it was read: the audit shows what vouched or refused. */
@@ -535,13 +535,16 @@ public final class DriftRemediation {
 
     private Map<String, Object> report(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details,
                                        Announce announce) {
-        return report(drift, reason, actions, details, announce.announces(reason));
+        return report(drift, reason, actions, details, announce.announces(reason), Optional.empty());
     }
 
+    /** Reports the decision; {@code recordWith}, when given, writes its audit record with the decision's last write. */
     private Map<String, Object> report(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details,
-                                       boolean announced) {
-        Report report = DriftReports.decision(drift, reason, actions, details);
-        Map<String, Object> result = reporter.report(announced ? report : report.withoutNotification());
+                                       boolean announced, Optional<Predicate<Ledger.Put>> recordWith) {
+        Report decided = DriftReports.decision(drift, reason, actions, details);
+        Report report = announced ? decided : decided.withoutNotification();
+        Map<String, Object> result = recordWith.map(write -> reporter.report(report, write))
+                .orElseGet(() -> reporter.report(report));
         if (reason == DriftReason.DRIFT_CONFIRMED) {
             reporter.telemetry().count(Map.of("Terminated", 1), Map.of());
         } else {

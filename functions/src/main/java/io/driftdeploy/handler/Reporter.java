@@ -1,6 +1,7 @@
 package io.driftdeploy.handler;
 
 import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.policy.Rejection;
 import io.driftdeploy.policy.Report;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Says what a function decided, everywhere it must be said: one structured log line, the audit
@@ -38,7 +40,31 @@ public final class Reporter {
      * record it as owed.
      */
     public Map<String, Object> report(Report report) {
-        audit.record(report, clock.instant());
+        audit.record(AuditTrail.entry(report, clock.instant()));
+        Map<String, Object> result = publish(report, () -> { });
+        telemetry.decision("INFO", result);
+        return result;
+    }
+
+    /**
+     * As {@link #report(Report)}, for a caller whose last write records the decision: the
+     * notification is published first, then {@code recordWith} writes the audit record together
+     * with the caller's own writes, in one call (one call fewer per decision). When that write is
+     * refused, returning false, the audit record is written alone; when the notification fails, it
+     * is written alone before the failure is thrown.
+     */
+    public Map<String, Object> report(Report report, Predicate<Ledger.Put> recordWith) {
+        Ledger.Put entry = AuditTrail.entry(report, clock.instant());
+        Map<String, Object> result = publish(report, () -> audit.record(entry));
+        if (!recordWith.test(entry)) {
+            audit.record(entry);
+        }
+        telemetry.decision("INFO", result);
+        return result;
+    }
+
+    /** Publishes the report's notification, if it has one; runs {@code beforeFailing} when it cannot. */
+    private Map<String, Object> publish(Report report, Runnable beforeFailing) {
         Map<String, Object> result = result(report);
         Optional<Notifier.Rendered> message = report.notification().map(Notifier::render);
         try {
@@ -47,9 +73,15 @@ public final class Reporter {
             result.put("notification", "not delivered: " + failure.getMessage());
             telemetry.decision("ERROR", result);
             telemetry.count(Map.of("UndeliveredNotifications", 1), Map.of());
-            throw new UndeliveredNotificationException(message.orElseThrow(), result, failure);
+            UndeliveredNotificationException undelivered =
+                    new UndeliveredNotificationException(message.orElseThrow(), result, failure);
+            try {
+                beforeFailing.run();
+            } catch (RuntimeException alsoFailed) {
+                undelivered.addSuppressed(alsoFailed);
+            }
+            throw undelivered;
         }
-        telemetry.decision("INFO", result);
         return result;
     }
 

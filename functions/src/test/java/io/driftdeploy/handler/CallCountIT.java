@@ -75,9 +75,8 @@ class CallCountIT {
                 "dynamodb:TransactWriteItems",          // the confirmation right before the call
                 "autoscaling:TerminateInstanceInAutoScalingGroup",
                 "dynamodb:PutItem",                     // the churn record of the termination
-                "dynamodb:PutItem",                     // the audit record
                 "sns:Publish",
-                "dynamodb:UpdateItem");                 // the event's claim completed
+                "dynamodb:TransactWriteItems");         // the event's claim completed, with the audit record
     }
 
     @Test
@@ -100,9 +99,8 @@ class CallCountIT {
                 "dynamodb:GetItem",                     // the group's rate units,
                 "dynamodb:GetItem",                     // the account's rate units
                 "config:GetComplianceDetailsByResource",
-                "dynamodb:PutItem",
                 "sns:Publish",
-                "dynamodb:UpdateItem");
+                "dynamodb:TransactWriteItems");
     }
 
     @Test

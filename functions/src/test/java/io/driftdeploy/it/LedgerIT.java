@@ -174,6 +174,20 @@ class LedgerIT {
     }
 
     @Test
+    void aRecordWrittenWithAClaimsCompletionIsWrittenOnlyWhileTheClaimIsHeld() {
+        claim("EVENT#e-9", "attempt-1", now);
+        Ledger.Put record = new Ledger.Put("AUDIT#i-9", "decided", Map.of("reason", Ledger.text("dry-run")), expires);
+
+        assertThat(ledger.writeAll(List.of(ledger.completion("EVENT#e-9", "claim", "attempt-2", Map.of(), List.of()), record)))
+                .as("another attempt's completion is refused").containsOnlyKeys(0);
+        assertThat(ledger.get("AUDIT#i-9", "decided")).as("and the record with it").isEmpty();
+        assertThat(ledger.writeAll(List.of(ledger.completion("EVENT#e-9", "claim", "attempt-1", Map.of(), List.of()), record)))
+                .isEmpty();
+        assertThat(ledger.get("AUDIT#i-9", "decided").orElseThrow().get("reason").s()).isEqualTo("dry-run");
+        assertThat(claim("EVENT#e-9", "attempt-2", now).done()).isTrue();
+    }
+
+    @Test
     void onlyANewerFactReplacesAnOlderOne() {
         Instant t1 = Instant.parse("2026-11-26T10:00:00Z");
         Instant t2 = t1.plusSeconds(60);

@@ -1,0 +1,86 @@
+package io.driftdeploy.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.policy.Notification;
+import io.driftdeploy.policy.Report;
+import io.driftdeploy.testing.TestEnvironment;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Every decision is audited however its last write goes: written with the caller's own writes,
+ * alone when those were refused, and alone before the failure when the notification could not be
+ * published (then the caller's writes are not attempted).
+ */
+class ReporterIT {
+
+    private final TestEnvironment env = TestEnvironment.create();
+    private final Ledger ledger = new Ledger(env.aws.dynamoDb(), env.tableName);
+    private final List<Ledger.Put> offered = new ArrayList<>();
+
+    private Reporter reporter(String topicArn) {
+        Clock clock = Clock.systemUTC();
+        return new Reporter(new AuditTrail(ledger), new Notifier(env.aws.sns(), topicArn),
+                new Telemetry("drift", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), clock), clock);
+    }
+
+    private Report decision(String subject) {
+        Notification notification = new Notification("drift", Notification.Severity.INFO, "notify", Optional.empty(),
+                Optional.empty(), subject, "a decision about " + subject, Map.of("instance", subject));
+        return new Report("drift", "event-" + subject, subject, "notify", "dry-run", Optional.empty(), List.of(),
+                Map.of("instance", subject), Optional.of(notification));
+    }
+
+    private List<Map<String, AttributeValue>> auditRecords(String subject) {
+        return env.aws.dynamoDb().query(r -> r.tableName(env.tableName).keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", Ledger.PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":pk", Ledger.text(AuditTrail.partitionKey(subject))))).items();
+    }
+
+    @Test
+    void aRecordTheCallerWroteIsNotWrittenAgain() {
+        Map<String, Object> result = reporter(env.topicArn).report(decision("i-written"), entry -> {
+            offered.add(entry);
+            ledger.writeAll(List.of(entry));
+            return true;
+        });
+
+        assertThat(result).containsKey("notificationId");
+        assertThat(offered).hasSize(1);
+        assertThat(auditRecords("i-written")).hasSize(1);
+    }
+
+    @Test
+    void aRecordWhoseWriteWasRefusedIsWrittenAlone() {
+        reporter(env.topicArn).report(decision("i-refused"), entry -> false);
+
+        assertThat(auditRecords("i-refused")).singleElement()
+                .satisfies(record -> assertThat(record.get("reason").s()).isEqualTo("dry-run"));
+    }
+
+    @Test
+    void aDecisionWhoseNotificationFailedIsAuditedAndItsWritesAreNotAttempted() {
+        String missingTopic = env.topicArn + "-missing";
+
+        assertThatThrownBy(() -> reporter(missingTopic).report(decision("i-undelivered"), entry -> {
+            offered.add(entry);
+            return true;
+        })).isInstanceOf(UndeliveredNotificationException.class);
+
+        assertThat(offered).isEmpty();
+        assertThat(auditRecords("i-undelivered")).hasSize(1);
+    }
+}
