@@ -578,23 +578,32 @@ def test_dynamodb_transactions() -> None:
 
 
 def test_kept_alive_connections() -> None:
-    """Requests on one connection, each answered in turn, whether or not moto reads the body."""
+    """Requests on one connection, each answered in turn, whether or not the server reads the body.
+
+    Cheap calls only (data.json grows with the emulator's state): a refused GET whose body moto never
+    reads, and DynamoDB's ListTables, which the server forwards to its DynamoDB process.
+    """
     import http.client
     from urllib.parse import urlparse
 
     url = urlparse(endpoint())
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    statuses = []
-    for body, headers in ((b"x" * 100_000, {}), (b"", {}), (iter([b"chunk", b"ed"]), {"Transfer-Encoding": "chunked"}),
-                          (b"", {})):
-        connection.request("GET", "/moto-api/data.json", body=body, headers=headers,
-                           encode_chunked="Transfer-Encoding" in headers)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    dynamodb = {"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0",
+                "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/dynamodb/aws4_request, "
+                                 "SignedHeaders=host, Signature=0"}
+    requests = (("GET", "/moto-api/reset-auth", b"x" * 100_000, {}),
+                ("POST", "/", b'{"Limit": 1}', dynamodb),
+                ("POST", "/", iter([b'{"Limit"', b': 1}']), {**dynamodb, "Transfer-Encoding": "chunked"}),
+                ("GET", "/moto-api/reset-auth", b"", {}))
+    answers = []
+    for method, path, body, headers in requests:
+        connection.request(method, path, body=body, headers=headers, encode_chunked="Transfer-Encoding" in headers)
         response = connection.getresponse()
         response.read()
-        statuses.append((response.status, response.getheader("Connection")))
+        answers.append((response.status, response.getheader("Connection")))
     results.check("emulator answers several requests on one kept-alive connection",
-                  statuses == [(200, None)] * 4, statuses)
-    connection.request("GET", "/moto-api/data.json", headers={"Connection": "close"})
+                  answers == [(400, None), (200, None), (200, None), (400, None)], answers)
+    connection.request("GET", "/moto-api/reset-auth", headers={"Connection": "close"})
     response = connection.getresponse()
     response.read()
     results.check("emulator closes a connection whose client asks it to", response.getheader("Connection") == "close",

@@ -54,8 +54,11 @@ def _is_dynamodb(environ: dict[str, Any]) -> bool:
     return environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB")
 
 
-# Hop-by-hop headers, and the two every response of this server gets anew.
-_NOT_FORWARDED = {"connection", "keep-alive", "transfer-encoding", "server", "date"}
+# Hop-by-hop headers; a request's body is forwarded whole (de-chunked) with a length of its own, and
+# a response gets the two headers every response of this server gets anew.
+_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "expect"}
+_REQUEST_NOT_FORWARDED = _HOP_BY_HOP | {"content-length"}
+_RESPONSE_NOT_FORWARDED = _HOP_BY_HOP | {"server", "date"}
 
 
 def _dynamodb_in_its_own_process(app: WsgiApp, upstream_port: int) -> WsgiApp:
@@ -93,7 +96,9 @@ def _dynamodb_in_its_own_process(app: WsgiApp, upstream_port: int) -> WsgiApp:
         if not _is_dynamodb(environ) and not resets:
             return app(environ, start_response)
         body = environ["wsgi.input"].read()
-        headers = {key[5:].replace("_", "-"): value for key, value in environ.items() if key.startswith("HTTP_")}
+        headers = {name: value for name, value in
+                   ((key[5:].replace("_", "-"), value) for key, value in environ.items() if key.startswith("HTTP_"))
+                   if name.lower() not in _REQUEST_NOT_FORWARDED}
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
         headers["Content-Length"] = str(len(body))
@@ -103,7 +108,7 @@ def _dynamodb_in_its_own_process(app: WsgiApp, upstream_port: int) -> WsgiApp:
             environ["wsgi.input"] = LimitedStream(io.BytesIO(body), len(body))
             return app(environ, start_response)
         start_response(f"{response.status} {response.reason}",
-                       [(name, value) for name, value in response.getheaders() if name.lower() not in _NOT_FORWARDED])
+                       [(name, value) for name, value in response.getheaders() if name.lower() not in _RESPONSE_NOT_FORWARDED])
         return [data]
 
     return serve
@@ -150,6 +155,12 @@ def _atomic_dynamodb(app: WsgiApp) -> WsgiApp:
     def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if not _is_dynamodb(environ):
             return app(environ, start_response)
+        # Read before taking the lock: a client slow to send its body must not hold up every other.
+        body = environ["wsgi.input"].read()
+        environ["wsgi.input"] = LimitedStream(io.BytesIO(body), len(body))
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        environ.pop("wsgi.input_terminated", None)
         with lock:
             return list(app(environ, start_response))
 
