@@ -1,7 +1,6 @@
 package io.driftdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.aws.DeadLetterQueue.DeadLetter;
 import io.driftdeploy.aws.EventRedelivery.BusEvent;
 import java.io.IOException;
@@ -31,7 +30,6 @@ sealed interface DeadLetterRoute {
     Pattern RULE_ARN = Pattern.compile("arn:([\\w-]+):events:([\\w-]+):(\\d{12}):rule/(?:([.\\-_A-Za-z0-9]+)/)?([.\\-_A-Za-z0-9]+)");
     Pattern LAMBDA_ARN = Pattern.compile("arn:[\\w-]+:lambda:[\\w-]+:\\d{12}:function:[-\\w]+(:[-\\w$]+)?");
 
-    ObjectMapper JSON = new ObjectMapper();
 
     /** A route that delivers: says what goes where. */
     sealed interface Delivery extends DeadLetterRoute {
@@ -58,7 +56,7 @@ sealed interface DeadLetterRoute {
     static DeadLetterRoute of(DeadLetter letter) {
         JsonNode event;
         try {
-            event = JSON.readTree(letter.body());
+            event = CliJson.mapper().readTree(letter.body());
         } catch (IOException e) {
             return new Unroutable("the message body is not JSON");
         }

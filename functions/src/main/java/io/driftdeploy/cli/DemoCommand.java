@@ -1,7 +1,6 @@
 package io.driftdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.Telemetry;
@@ -49,7 +48,6 @@ import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
                 "Exit status: 0 every step went as the story says; 1 a step did not (the timeline says which) or the emulator failed."})
 final class DemoCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACCOUNT_REGION = "us-east-1";
     private static final Duration FLEET_TIMEOUT = Duration.ofSeconds(30);
 
@@ -210,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
                 Functions.handler(function)
                         .create(settings, aws, clock, new Telemetry(function, new PrintStream(OutputStream.nullOutputStream()), clock))
                         .handleRequest(new ByteArrayInputStream(event), result, new LocalContext(function, clock, new PrintStream(OutputStream.nullOutputStream())));
-                return JSON.readTree(result.toByteArray());
+                return CliJson.mapper().readTree(result.toByteArray());
             } catch (IOException e) {
                 throw new CliFailure("the " + function + " function's result is not JSON: " + e.getMessage());
             }
@@ -230,7 +228,7 @@ final class DemoCommand implements Callable<Integer> {
                         + each.path("decision").asText("?").toUpperCase(Locale.ROOT) + " (" + each.path("reason").asText("?") + ")"
                         + (why.isEmpty() ? "" : ": " + why));
             }
-            JsonNode first = decisions.isEmpty() ? JSON.createObjectNode() : decisions.get(0);
+            JsonNode first = decisions.isEmpty() ? CliJson.mapper().createObjectNode() : decisions.get(0);
             boolean asExpected = (decision == null || decision.equals(first.path("decision").asText()))
                     && (reason == null || reason.equals(first.path("reason").asText()));
             if (!asExpected) {

@@ -1,7 +1,6 @@
 package io.driftdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -20,7 +19,6 @@ final class DemoEvents {
     /** The account every sample names, and the emulator's own (moto's default account): the demo acts in it. */
     static final String ACCOUNT_ID = "123456789012";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path eventsDir;
 
@@ -71,7 +69,7 @@ final class DemoEvents {
         Path path = eventsDir.resolve(file);
         JsonNode sample;
         try {
-            sample = JSON.readTree(path.toFile());
+            sample = CliJson.mapper().readTree(path.toFile());
         } catch (IOException e) {
             throw new CliFailure("cannot read the sample event " + path + ": " + e.getMessage());
         }

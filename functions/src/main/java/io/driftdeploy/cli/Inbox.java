@@ -1,7 +1,6 @@
 package io.driftdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /** The queue subscribed to the notification topic: what drift-deploy told its subscribers, as it arrived. */
 final class Inbox {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -41,7 +39,7 @@ final class Inbox {
 
     private static Received parse(String snsEnvelope) {
         try {
-            JsonNode envelope = JSON.readTree(snsEnvelope);
+            JsonNode envelope = CliJson.mapper().readTree(snsEnvelope);
             JsonNode attributes = envelope.path("MessageAttributes");
             return new Received(envelope.path("Subject").asText("(no subject)"),
                     attributes.path("kind").path("Value").asText("?"), attributes.path("severity").path("Value").asText("?"));

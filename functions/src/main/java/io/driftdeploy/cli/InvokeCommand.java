@@ -2,7 +2,6 @@ package io.driftdeploy.cli;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.Telemetry;
 import java.io.ByteArrayInputStream;
@@ -39,7 +38,6 @@ import picocli.CommandLine.Parameters;
                 "2 usage error."})
 final class InvokeCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @CommandLine.ParentCommand
     private Main main;
@@ -93,7 +91,7 @@ final class InvokeCommand implements Callable<Integer> {
     private int rejection(byte[] result) {
         JsonNode parsed;
         try {
-            parsed = JSON.readTree(result);
+            parsed = CliJson.mapper().readTree(result);
         } catch (IOException e) {
             throw new CliFailure("the " + function + " function returned something that is not JSON");
         }

@@ -1,7 +1,6 @@
 package io.driftdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,7 +41,6 @@ final class PackerManifest {
     record Build(String name, OptionalLong buildTime, String artifactId, String imageId) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern AMI_ID = Pattern.compile("ami-(?:[0-9a-f]{8}|[0-9a-f]{17})");
 
     private PackerManifest() {
@@ -111,7 +109,7 @@ final class PackerManifest {
 
     private static JsonNode read(Path manifest) {
         try {
-            JsonNode root = JSON.readTree(Files.readAllBytes(manifest));
+            JsonNode root = CliJson.mapper().readTree(Files.readAllBytes(manifest));
             if (root == null || !root.isObject()) {
                 throw new InvalidManifestException("$", manifest + " is not a JSON object");
             }

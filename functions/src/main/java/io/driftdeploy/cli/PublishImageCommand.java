@@ -1,7 +1,6 @@
 package io.driftdeploy.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.ImagePublisher;
 import io.driftdeploy.config.Settings;
@@ -54,7 +53,6 @@ final class PublishImageCommand implements Callable<Integer> {
 
     /** What an application name may look like: it must match a tag value on images and groups. */
     private static final Pattern APP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/+=@-]{0,255}");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -157,7 +155,7 @@ final class PublishImageCommand implements Callable<Integer> {
 
     private static String json(Object value, boolean pretty) {
         try {
-            return pretty ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value) : JSON.writeValueAsString(value);
+            return pretty ? CliJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value) : CliJson.mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
