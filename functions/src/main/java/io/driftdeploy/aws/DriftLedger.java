@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -61,6 +62,8 @@ public final class DriftLedger {
      * lasts, the instance also counts as missing from InService, so the guard errs on the safe side.
      */
     private static final Duration CAPACITY_HOLD = Duration.ofMinutes(2);
+    /** Where the rate units start among a termination's reservations: after its own and the capacity's. */
+    private static final int FIRST_RATE_UNIT = 2;
 
     private static final String CLAIM = "claim";
     private static final String ORDERING_TIMESTAMP = "orderingTimestamp";
@@ -79,6 +82,14 @@ public final class DriftLedger {
     private static final String OWED = "owed";
 
     private final Ledger ledger;
+    /**
+     * The rate scopes, by rate item and window, that this instance found paused (circuit open and
+     * the window's storm alert out), with the end of their window. Nothing closes a circuit
+     * before its window ends, so a later decision in such a scope is refused as the reservation's
+     * transaction would refuse it, without the transaction. A scope is remembered only once its
+     * alert is out, so an alert whose sender failed is still sent by a later decision.
+     */
+    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
 
     public DriftLedger(Ledger ledger) {
         this.ledger = ledger;
@@ -188,13 +199,35 @@ public final class DriftLedger {
      * refused decision holds nothing, so it cannot make a concurrent one see a limit reached.
      */
     public Optional<Refusal> reserve(TerminationUnits units, Attempt attempt, Instant now) {
+        Optional<Refusal> paused = units.rates().stream()
+                .filter(unit -> pausedUntil.containsKey(pausedKey(unit, units.windowStart())))
+                .findFirst()
+                .map(unit -> new Refusal.RateLimit(unit.scope(), true, true));
+        if (paused.isPresent()) {
+            return paused;
+        }
         SortedMap<Integer, Map<String, AttributeValue>> refused =
                 ledger.reserveAll(reservations(units, attempt, now), attempt.decision(), now);
         if (refused.isEmpty()) {
             return Optional.empty();
         }
+        rememberPaused(units, refused, now);
         Map<String, AttributeValue> found = refused.get(refused.firstKey());
         return Optional.of(refusal(units, refused.firstKey(), Ledger.circuitOpen(found), found.containsKey(STORM_ALERTED)));
+    }
+
+    private void rememberPaused(TerminationUnits units, SortedMap<Integer, Map<String, AttributeValue>> refused, Instant now) {
+        pausedUntil.values().removeIf(windowEnd -> !windowEnd.isAfter(now));
+        Instant windowEnd = units.windowStart().plus(units.window());
+        refused.forEach((index, found) -> {
+            if (index >= FIRST_RATE_UNIT && Ledger.circuitOpen(found) && found.containsKey(STORM_ALERTED)) {
+                pausedUntil.put(pausedKey(units.rates().get(index - FIRST_RATE_UNIT), units.windowStart()), windowEnd);
+            }
+        });
+    }
+
+    private static String pausedKey(RateUnit unit, Instant windowStart) {
+        return rateKey(unit.scope(), unit.name()) + "/" + windowStart;
     }
 
     /** Read only, for dry run: the first reservation that would be refused now. */
@@ -270,7 +303,7 @@ public final class DriftLedger {
         return switch (index) {
             case 0 -> new Refusal.AlreadyTerminating();
             case 1 -> new Refusal.NoCapacity();
-            default -> new Refusal.RateLimit(units.rates().get(index - 2).scope(), circuitOpen, stormAlerted);
+            default -> new Refusal.RateLimit(units.rates().get(index - FIRST_RATE_UNIT).scope(), circuitOpen, stormAlerted);
         };
     }
 

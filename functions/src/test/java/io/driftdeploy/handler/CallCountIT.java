@@ -34,17 +34,24 @@ class CallCountIT {
     }
 
     private DriftHandler handler(String mode) {
-        Map<String, String> settings = new HashMap<>();
+        return handler(mode, Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "50"));
+    }
+
+    private DriftHandler handler(String mode, Map<String, String> limits) {
+        Map<String, String> settings = new HashMap<>(limits);
         settings.put("DRIFT_DEPLOY_DRIFT_RULE_PREFIX", env.prefix + "-drift-");
         settings.put("DRIFT_DEPLOY_MODE", mode);
-        settings.put("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "50");
         return new DriftHandler(env.settings(settings), proxy.clients(), Clock.systemUTC(),
                 new Telemetry("drift", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }
 
     /** A drift event, on record in AWS Config, for an instance of a group of two opted in to remediation. */
     private ComplianceEvents driftInAnOptedInGroup() {
-        String instanceId = env.group("web").instances(2).tag("drift-deploy:remediation", "terminate").create().instanceIds().get(0);
+        return drift(env.group("web").instances(2).tag("drift-deploy:remediation", "terminate").create().instanceIds().get(0));
+    }
+
+    /** A drift event for the instance, on record in AWS Config. */
+    private ComplianceEvents drift(String instanceId) {
         ComplianceEvents event = ComplianceEvents.nonCompliant(driftRule, instanceId);
         env.putEvaluation(env.existingConfigRule(driftRule), event.resourceType(), instanceId, ComplianceType.NON_COMPLIANT,
                 event.orderingTimestamp());
@@ -99,6 +106,33 @@ class CallCountIT {
                 "dynamodb:GetItem",                     // the group's rate units,
                 "dynamodb:GetItem",                     // the account's rate units
                 "config:GetComplianceDetailsByResource",
+                "sns:Publish",
+                "dynamodb:TransactWriteItems");
+    }
+
+    @Test
+    void aDecisionInAGroupThisFunctionInstanceFoundPausedReservesNothing() {
+        List<String> instances = env.group("web").instances(4).tag("drift-deploy:remediation", "terminate").create().instanceIds();
+        DriftHandler handler = handler("enforce",
+                Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "0", "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "1"));
+        // The group's one termination of the window; the next decision is refused and pauses the group
+        // (circuit, storm alert); the one after is refused by the transaction, which finds it paused.
+        List<Object> reasons = instances.subList(0, 3).stream().map(instance -> handler.handle(drift(instance).bytes()).get("reason"))
+                .toList();
+        assertThat(reasons).containsExactly("drift-confirmed", "group-rate-limit", "group-rate-limit");
+        ComplianceEvents last = drift(instances.get(3));
+        int before = proxy.exchanges().size();
+
+        Map<String, Object> result = handler.handle(last.bytes());
+
+        assertThat(result).containsEntry("reason", "group-rate-limit");
+        assertThat(calls().subList(before, calls().size())).containsExactly(
+                "dynamodb:UpdateItem",
+                "dynamodb:PutItem",
+                "ec2:DescribeInstances",
+                "autoscaling:DescribeAutoScalingGroups",
+                "autoscaling:DescribeInstanceRefreshes",
+                "dynamodb:Query",                       // no reservation: the group stays paused to the window's end
                 "sns:Publish",
                 "dynamodb:TransactWriteItems");
     }

@@ -265,6 +265,28 @@ class DriftFaultsIT {
         assertThat(terminated(ids)).containsExactly(ids.get(0));
     }
 
+    /**
+     * A function instance that found a group's circuit open refuses later decisions there without
+     * reserving, but only once the window's storm alert is out: while it is not, each refused
+     * decision still goes through the reservation and tries to send it.
+     */
+    @Test
+    void aGroupIsTakenForPausedOnlyOnceItsStormAlertIsOut() {
+        List<String> ids = optedInGroup(4);
+        DriftHandler handler = throughProxy();
+        assertThat(handler.handle(onRecord(ids.get(0)).bytes())).containsEntry("decision", "terminate");
+        proxy.when("sns", "Publish").withBodyContaining("StringValue=storm").times(2 * SNS_TRIES).fail(Fault.SERVICE_UNAVAILABLE);
+
+        assertThatThrownBy(() -> handler.handle(onRecord(ids.get(1)).bytes())).isNotNull();
+        assertThatThrownBy(() -> handler.handle(onRecord(ids.get(2)).bytes())).as("the circuit is open, the alert not out")
+                .isNotNull();
+        Map<String, Object> later = handler.handle(onRecord(ids.get(3)).bytes());
+
+        assertThat(later).as("%s", later).containsEntry("reason", "group-rate-limit");
+        assertThat(env.drainNotifications(Duration.ofSeconds(3))).filteredOn(n -> "storm".equals(n.kind())).hasSize(1);
+        assertThat(terminated(ids)).containsExactly(ids.get(0));
+    }
+
     /** A topic that does not exist (yet): the instance is terminated, and the announcement waits for the topic. */
     @Test
     void aTerminationAnnouncedToAMissingTopicIsAnnouncedOnceTheTopicIsFixed() {
