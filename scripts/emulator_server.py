@@ -62,6 +62,16 @@ _REQUEST_NOT_FORWARDED = _HOP_BY_HOP | {"content-length"}
 _RESPONSE_NOT_FORWARDED = _HOP_BY_HOP | {"server", "date"}
 
 
+def _read_body(environ: dict[str, Any]) -> bytes:
+    """Reads the request's body whole, leaving the environ to hand it on as if it were unread."""
+    body = environ["wsgi.input"].read()
+    environ["wsgi.input"] = LimitedStream(io.BytesIO(body), len(body))
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    environ.pop("wsgi.input_terminated", None)
+    return body
+
+
 def _dynamodb_in_its_own_process(app: WsgiApp, upstream_port: int) -> WsgiApp:
     """Answers DynamoDB requests by forwarding them to a second moto process.
 
@@ -98,7 +108,7 @@ def _dynamodb_in_its_own_process(app: WsgiApp, upstream_port: int) -> WsgiApp:
         resets = environ.get("PATH_INFO") == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST"
         if not _is_dynamodb(environ) and not resets:
             return app(environ, start_response)
-        body = environ["wsgi.input"].read()
+        body = _read_body(environ)
         headers = {name: value for name, value in
                    ((key[5:].replace("_", "-"), value) for key, value in environ.items() if key.startswith("HTTP_"))
                    if name.lower() not in _REQUEST_NOT_FORWARDED}
@@ -108,7 +118,6 @@ def _dynamodb_in_its_own_process(app: WsgiApp, upstream_port: int) -> WsgiApp:
         target = environ.get("PATH_INFO", "/") + (f"?{environ['QUERY_STRING']}" if environ.get("QUERY_STRING") else "")
         response, data = send(environ["REQUEST_METHOD"], target, body, headers)
         if resets:
-            environ["wsgi.input"] = LimitedStream(io.BytesIO(body), len(body))
             return app(environ, start_response)
         start_response(f"{response.status} {response.reason}",
                        [(name, value) for name, value in response.getheaders() if name.lower() not in _RESPONSE_NOT_FORWARDED])
@@ -159,11 +168,7 @@ def _atomic_dynamodb(app: WsgiApp) -> WsgiApp:
         if not _is_dynamodb(environ):
             return app(environ, start_response)
         # Read before taking the lock: a client slow to send its body must not hold up every other.
-        body = environ["wsgi.input"].read()
-        environ["wsgi.input"] = LimitedStream(io.BytesIO(body), len(body))
-        environ["CONTENT_LENGTH"] = str(len(body))
-        environ.pop("HTTP_TRANSFER_ENCODING", None)
-        environ.pop("wsgi.input_terminated", None)
+        _read_body(environ)
         with lock:
             return list(app(environ, start_response))
 

@@ -40,7 +40,7 @@ public final class Reporter {
      * record it as owed.
      */
     public Map<String, Object> report(Report report) {
-        audit.record(AuditTrail.entry(report, clock.instant()));
+        audit.record(report, clock.instant());
         Map<String, Object> result = publish(report, () -> { });
         telemetry.decision("INFO", result);
         return result;

@@ -250,10 +250,8 @@ class DriftFaultsIT {
     @Test
     void aStormAlertThatCouldNotBeSentIsSentByALaterRefusedDecision() {
         List<String> ids = optedInGroup(3);
-        DriftHandler handler = throughProxy();
-        assertThat(handler.handle(onRecord(ids.get(0)).bytes())).containsEntry("decision", "terminate");
+        DriftHandler handler = atItsLimitWithStormAlertsFailing(ids, 1);
         ComplianceEvents refused = onRecord(ids.get(1));
-        proxy.when("sns", "Publish").withBodyContaining("StringValue=storm").times(SNS_TRIES).fail(Fault.SERVICE_UNAVAILABLE);
 
         assertThatThrownBy(() -> handler.handle(refused.bytes())).isNotNull();
         Map<String, Object> redelivered = handler.handle(refused.bytes());
@@ -261,8 +259,7 @@ class DriftFaultsIT {
 
         assertThat(redelivered).as("%s", redelivered).containsEntry("reason", "group-rate-limit");
         assertThat(later).as("%s", later).containsEntry("reason", "group-rate-limit");
-        assertThat(env.drainNotifications(Duration.ofSeconds(3))).filteredOn(n -> "storm".equals(n.kind())).hasSize(1);
-        assertThat(terminated(ids)).containsExactly(ids.get(0));
+        oneStormAlertAndTheFirstTerminatedOnly(ids);
     }
 
     /**
@@ -273,9 +270,7 @@ class DriftFaultsIT {
     @Test
     void aGroupIsTakenForPausedOnlyOnceItsStormAlertIsOut() {
         List<String> ids = optedInGroup(4);
-        DriftHandler handler = throughProxy();
-        assertThat(handler.handle(onRecord(ids.get(0)).bytes())).containsEntry("decision", "terminate");
-        proxy.when("sns", "Publish").withBodyContaining("StringValue=storm").times(2 * SNS_TRIES).fail(Fault.SERVICE_UNAVAILABLE);
+        DriftHandler handler = atItsLimitWithStormAlertsFailing(ids, 2);
 
         assertThatThrownBy(() -> handler.handle(onRecord(ids.get(1)).bytes())).isNotNull();
         assertThatThrownBy(() -> handler.handle(onRecord(ids.get(2)).bytes())).as("the circuit is open, the alert not out")
@@ -283,6 +278,22 @@ class DriftFaultsIT {
         Map<String, Object> later = handler.handle(onRecord(ids.get(3)).bytes());
 
         assertThat(later).as("%s", later).containsEntry("reason", "group-rate-limit");
+        oneStormAlertAndTheFirstTerminatedOnly(ids);
+    }
+
+    /**
+     * A handler whose group ({@code ids}) used its one termination of the window on the first
+     * instance, with the storm alert failing for the next {@code failedAlerts} attempts to send it.
+     */
+    private DriftHandler atItsLimitWithStormAlertsFailing(List<String> ids, int failedAlerts) {
+        DriftHandler handler = throughProxy();
+        assertThat(handler.handle(onRecord(ids.get(0)).bytes())).containsEntry("decision", "terminate");
+        proxy.when("sns", "Publish").withBodyContaining("StringValue=storm").times(failedAlerts * SNS_TRIES)
+                .fail(Fault.SERVICE_UNAVAILABLE);
+        return handler;
+    }
+
+    private void oneStormAlertAndTheFirstTerminatedOnly(List<String> ids) {
         assertThat(env.drainNotifications(Duration.ofSeconds(3))).filteredOn(n -> "storm".equals(n.kind())).hasSize(1);
         assertThat(terminated(ids)).containsExactly(ids.get(0));
     }

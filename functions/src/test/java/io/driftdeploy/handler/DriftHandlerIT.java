@@ -107,13 +107,6 @@ class DriftHandlerIT {
         return env.aws.ec2().describeInstances(r -> r.instanceIds(instanceId)).reservations().get(0).instances().get(0).state().name();
     }
 
-    private List<Map<String, AttributeValue>> auditRecords(String subject) {
-        return env.aws.dynamoDb().query(r -> r.tableName(env.tableName)
-                .keyConditionExpression("#pk = :pk")
-                .expressionAttributeNames(Map.of("#pk", Ledger.PARTITION_KEY))
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("AUDIT#" + subject)))).items();
-    }
-
     private List<ReceivedNotification> notificationsOfKind(String kind, Duration quiet) {
         return env.drainNotifications(quiet).stream().filter(n -> kind.equals(n.kind())).toList();
     }
@@ -127,7 +120,7 @@ class DriftHandlerIT {
         ReceivedNotification notification = env.awaitNotifications(1, NOTIFIED).get(0);
         assertThat(notification.attributes()).containsEntry("kind", "drift").containsEntry("action", decision);
         assertThat(notification.body().path("facts").path("reason").asText()).isEqualTo(reason);
-        assertThat(auditRecords(instanceId)).hasSize(1)
+        assertThat(env.auditRecords(instanceId)).hasSize(1)
                 .allSatisfy(record -> assertThat(record.get("reason").s()).isEqualTo(reason));
     }
 
@@ -164,7 +157,7 @@ class DriftHandlerIT {
         assertThat(notification.body().path("facts").path("instance").asText()).isEqualTo(victim);
         assertThat(notification.body().path("facts").path("decision").asText()).isEqualTo("terminate");
 
-        List<Map<String, AttributeValue>> audit = auditRecords(victim);
+        List<Map<String, AttributeValue>> audit = env.auditRecords(victim);
         assertThat(audit).hasSize(1);
         assertThat(audit.get(0).get("decision").s()).isEqualTo("terminate");
         assertThat(audit.get(0).get("actions").l()).extracting(AttributeValue::s)
@@ -316,7 +309,7 @@ class DriftHandlerIT {
         assertThat(result.path("decision").asText()).isEqualTo("skip");
         assertThat(result.path("reason").asText()).isEqualTo("stale-evaluation");
         assertThat(state(instance)).isIn(InstanceStateName.RUNNING, InstanceStateName.PENDING);
-        assertThat(auditRecords(instance)).extracting(record -> record.get("reason").s())
+        assertThat(env.auditRecords(instance)).extracting(record -> record.get("reason").s())
                 .containsExactlyInAnyOrder("compliant", "stale-evaluation");
     }
 
@@ -399,7 +392,7 @@ class DriftHandlerIT {
         assertThat(genuine.path("decision").asText()).isEqualTo("terminate");
         TestEnvironment.awaitTrue("a replacement joins the group", Duration.ofSeconds(30),
                 () -> group.instanceIds().size() == 2 && !group.instanceIds().contains(instance));
-        assertThat(auditRecords(instance)).extracting(record -> record.get("reason").s())
+        assertThat(env.auditRecords(instance)).extracting(record -> record.get("reason").s())
                 .containsExactlyInAnyOrder("evaluation-from-the-future", "drift-confirmed");
         assertThat(recordedEvaluation(instance)).as("the 2099 evaluation was never recorded")
                 .hasValueSatisfying(recorded -> assertThat(recorded.get("compliance").s()).isEqualTo("NON_COMPLIANT"));
@@ -481,7 +474,7 @@ class DriftHandlerIT {
         assertThat(second.path("decision").asText()).isEqualTo("skip");
         assertThat(second.path("reason").asText()).isEqualTo("duplicate-event");
         assertThat(notificationsOfKind("drift", Duration.ofSeconds(3))).as("a duplicate is not notified").hasSize(1);
-        assertThat(auditRecords(instance)).extracting(record -> record.get("reason").s())
+        assertThat(env.auditRecords(instance)).extracting(record -> record.get("reason").s())
                 .containsExactlyInAnyOrder("drift-confirmed", "duplicate-event");
     }
 
@@ -695,7 +688,7 @@ class DriftHandlerIT {
                 "clear-breaker", "--group", churn.group().name, "--rule", driftRule, "--table", env.tableName, "--region", "us-east-1");
         assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("cleared");
-        assertThat(auditRecords(churn.group().name)).extracting(record -> record.get("reason").s()).containsExactly("breaker-cleared");
+        assertThat(env.auditRecords(churn.group().name)).extracting(record -> record.get("reason").s()).containsExactly("breaker-cleared");
 
         JsonNode resumed = churn.flaggedAgain(this::onRecord);
         assertThat(resumed.path("reason").asText()).as("%s", resumed).isEqualTo("drift-confirmed");

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Every decision is audited however its last write goes: written with the caller's own writes,
@@ -44,12 +43,6 @@ class ReporterIT {
                 Map.of("instance", subject), Optional.of(notification));
     }
 
-    private List<Map<String, AttributeValue>> auditRecords(String subject) {
-        return env.aws.dynamoDb().query(r -> r.tableName(env.tableName).keyConditionExpression("#pk = :pk")
-                .expressionAttributeNames(Map.of("#pk", Ledger.PARTITION_KEY))
-                .expressionAttributeValues(Map.of(":pk", Ledger.text(AuditTrail.partitionKey(subject))))).items();
-    }
-
     @Test
     void aRecordTheCallerWroteIsNotWrittenAgain() {
         Map<String, Object> result = reporter(env.topicArn).report(decision("i-written"), entry -> {
@@ -60,14 +53,14 @@ class ReporterIT {
 
         assertThat(result).containsKey("notificationId");
         assertThat(offered).hasSize(1);
-        assertThat(auditRecords("i-written")).hasSize(1);
+        assertThat(env.auditRecords("i-written")).hasSize(1);
     }
 
     @Test
     void aRecordWhoseWriteWasRefusedIsWrittenAlone() {
         reporter(env.topicArn).report(decision("i-refused"), entry -> false);
 
-        assertThat(auditRecords("i-refused")).singleElement()
+        assertThat(env.auditRecords("i-refused")).singleElement()
                 .satisfies(record -> assertThat(record.get("reason").s()).isEqualTo("dry-run"));
     }
 
@@ -81,6 +74,6 @@ class ReporterIT {
         })).isInstanceOf(UndeliveredNotificationException.class);
 
         assertThat(offered).isEmpty();
-        assertThat(auditRecords("i-undelivered")).hasSize(1);
+        assertThat(env.auditRecords("i-undelivered")).hasSize(1);
     }
 }

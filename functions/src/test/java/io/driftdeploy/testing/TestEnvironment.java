@@ -2,6 +2,7 @@ package io.driftdeploy.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.config.Settings;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.config.model.ComplianceType;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.config.model.Evaluation;
 import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
 import software.amazon.awssdk.services.config.model.Owner;
@@ -204,6 +206,14 @@ public final class TestEnvironment {
     }
 
     /** Every notification that arrives within {@code quietPeriod} (for asserting that no more come). */
+    /** The audit records of {@code subject} in this environment's ledger, oldest first. */
+    public List<Map<String, AttributeValue>> auditRecords(String subject) {
+        return aws.dynamoDb().query(r -> r.tableName(tableName)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", Ledger.PARTITION_KEY))
+                .expressionAttributeValues(Map.of(":pk", Ledger.text(AuditTrail.partitionKey(subject))))).items();
+    }
+
     public List<ReceivedNotification> drainNotifications(Duration quietPeriod) {
         Instant deadline = Instant.now().plus(quietPeriod);
         while (Instant.now().isBefore(deadline)) {
