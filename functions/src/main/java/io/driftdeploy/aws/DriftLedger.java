@@ -40,9 +40,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       a person clears it.</li>
  * </ul>
  *
- * <p>A termination's units are reserved until the attempt's deadline, then extended to the end of
- * their window right before the instance is terminated ({@link #confirm}), so an attempt that dies
- * before acting frees them by time, and one that dies after acting keeps them.
+ * <p>A termination's units are reserved right before the instance is terminated, in the same
+ * transaction that marks the event's claim terminating ({@link #reserve}), each for as long as the
+ * termination counts against it; a decision that does not go on to terminate gives them back.
  */
 public final class DriftLedger {
 
@@ -56,8 +56,8 @@ public final class DriftLedger {
     /** A terminated instance is gone long before this. */
     private static final Duration TERMINATION_HOLD = Duration.ofDays(1);
     /**
-     * How long a termination counts as in flight for the capacity guard: from the reservation, and
-     * again from the confirmation right before the call. It only has to cover the moment between
+     * How long a termination counts as in flight for the capacity guard: from the reservation right
+     * before the call. It only has to cover the moment between
      * the group's DescribeAutoScalingGroups and the instance leaving InService (seconds); while it
      * lasts, the instance also counts as missing from InService, so the guard errs on the safe side.
      */
@@ -95,13 +95,30 @@ public final class DriftLedger {
         this.ledger = ledger;
     }
 
-    /** Claims the event for the attempt (see {@link Ledger#claim}). */
-    public Ledger.Claim claimEvent(Evaluation evaluation, Attempt attempt, Instant now) {
-        return ledger.claim(eventKey(evaluation.eventId()), CLAIM, attempt.id(), attempt.decision(), now, attempt.deadline(),
-                now.plus(EVENT_CLAIM_TTL), Map.of(INSTANCE, text(evaluation.instanceId()), "claimedAt", text(now.toString())));
+    /**
+     * The event's claim, and whether the evaluation is the newest recorded for its rule and
+     * instance (see {@link #recordEvaluation}) when the claim's call could tell.
+     */
+    public record EventClaim(Ledger.Claim claim, Optional<Boolean> newest) {
     }
 
-    /** Whether the attempt that held this claim went on to terminate (it reserved and confirmed everything). */
+    /**
+     * Claims the event for the attempt and records its evaluation if it is the newest, in one
+     * transaction when the claim is fresh (see {@link Ledger#claimWith}).
+     */
+    public EventClaim claimEvent(Evaluation evaluation, Attempt attempt, Instant now) {
+        Ledger.ClaimWith claimed = ledger.claimWith(eventKey(evaluation.eventId()), CLAIM, attempt.id(), attempt.decision(), now,
+                attempt.deadline(), now.plus(EVENT_CLAIM_TTL),
+                Map.of(INSTANCE, text(evaluation.instanceId()), "claimedAt", text(now.toString())), evaluationRecord(evaluation, now));
+        Optional<Boolean> newest = switch (claimed.alongside()) {
+            case WRITTEN -> Optional.of(true);
+            case REFUSED -> Optional.of(false);
+            case NOT_TRIED -> Optional.empty();
+        };
+        return new EventClaim(claimed.claim(), newest);
+    }
+
+    /** Whether the attempt that held this claim went on to terminate (it reserved everything). */
     public static boolean wasTerminating(Ledger.Claim claim) {
         return claim.attribute(TERMINATING).isPresent();
     }
@@ -153,16 +170,23 @@ public final class DriftLedger {
      * function's sweep re-reading from Config an evaluation whose event was held back by a guard.
      */
     public boolean recordEvaluation(Evaluation evaluation, Instant now) {
-        String pk = "EVALUATION#" + evaluation.instanceId();
-        boolean newest = ledger.putIfNewer(pk, evaluation.ruleName(), ORDERING_TIMESTAMP, evaluation.orderingTimestamp(),
-                Map.of(COMPLIANCE, text(evaluation.compliance().name()),
-                        "eventId", text(evaluation.eventId()),
-                        "recordedAt", text(now.toString())),
-                now.plus(EVALUATION_TTL));
-        return newest || ledger.get(pk, evaluation.ruleName())
-                .filter(recorded -> Long.parseLong(recorded.get(ORDERING_TIMESTAMP).n()) == evaluation.orderingTimestamp().toEpochMilli()
-                        && recorded.get(COMPLIANCE).s().equals(evaluation.compliance().name()))
-                .isPresent();
+        return ledger.update(evaluationRecord(evaluation, now));
+    }
+
+    private static Ledger.Update evaluationRecord(Evaluation evaluation, Instant now) {
+        Map<String, String> names = Map.of("#pk", Ledger.PARTITION_KEY, "#order", ORDERING_TIMESTAMP, "#compliance", COMPLIANCE,
+                "#eventId", "eventId", "#recordedAt", "recordedAt", "#expiresAt", Ledger.EXPIRES_AT);
+        Map<String, AttributeValue> values = Map.of(
+                ":order", Ledger.number(evaluation.orderingTimestamp().toEpochMilli()),
+                ":compliance", text(evaluation.compliance().name()),
+                ":eventId", text(evaluation.eventId()),
+                ":recordedAt", text(now.toString()),
+                ":expiresAt", Ledger.number(now.plus(EVALUATION_TTL).getEpochSecond()));
+        return new Ledger.Update("EVALUATION#" + evaluation.instanceId(), evaluation.ruleName(),
+                "SET #order = :order, #compliance = :compliance, #eventId = :eventId, #recordedAt = :recordedAt, "
+                        + "#expiresAt = :expiresAt",
+                Optional.of("attribute_not_exists(#pk) OR #order < :order OR (#order = :order AND #compliance = :compliance)"),
+                names, values);
     }
 
     /** One scope's rate limit for a decision: the group's or the account's counter and its limit. */
@@ -194,22 +218,50 @@ public final class DriftLedger {
     }
 
     /**
-     * Reserves everything the termination needs, all or none, in one transaction (see
-     * {@link Ledger#reserveAll}), held until the attempt's deadline; empty when all was taken. A
-     * refused decision holds nothing, so it cannot make a concurrent one see a limit reached.
+     * Rule 7 as this function instance last found it: a scope it found paused (circuit open, the
+     * window's storm alert out) stays paused until its window ends, so a decision there is refused
+     * without a call. Empty when no such scope is in the way.
      */
-    public Optional<Refusal> reserve(TerminationUnits units, Attempt attempt, Instant now) {
-        Optional<Refusal> paused = units.rates().stream()
+    public Optional<Refusal> knownPaused(TerminationUnits units) {
+        return units.rates().stream()
                 .filter(unit -> pausedUntil.containsKey(pausedKey(unit, units.windowStart())))
                 .findFirst()
                 .map(unit -> new Refusal.RateLimit(unit.scope(), true, true));
-        if (paused.isPresent()) {
-            return paused;
-        }
+    }
+
+    /**
+     * Right before terminating, in one transaction (see {@link Ledger#reserveAll}): reserves
+     * everything the termination needs, all or none, each for as long as a termination counts
+     * against it (the instance's for a day, the capacity in flight for its hold, the rate units
+     * for their window); marks the event's claim terminating while the attempt still holds it;
+     * and remembers the termination for the churn breaker (see {@link #churn}). Empty when all
+     * was taken. A refused decision holds nothing, so it cannot make a concurrent one see a limit
+     * reached.
+     *
+     * <p>An attempt that dies after this transaction and before its termination keeps the units:
+     * its event's retry takes the claim over at the deadline, finds it marked terminating, reads
+     * the instance and, when it was not terminated, decides afresh under the same decision token,
+     * which holds the units already.
+     *
+     * @throws ClaimLapsedException when the claim is no longer the attempt's (it outlived its
+     *                              deadline and another attempt took it over): nothing was written
+     */
+    public Optional<Refusal> reserve(Evaluation evaluation, TerminationUnits units, Termination termination, Attempt attempt,
+                                     Instant now) {
+        List<Ledger.Write> alongside = List.of(
+                new Ledger.Update(eventKey(evaluation.eventId()), CLAIM, "SET #terminating = :instance",
+                        Optional.of("#holder = :holder"), Map.of("#terminating", TERMINATING, "#holder", Ledger.HOLDER),
+                        Map.of(":instance", text(units.instanceId()), ":holder", text(attempt.id()))),
+                churnEntry(units.group(), evaluation.ruleName(), termination, units.window()));
+        List<Ledger.Reservation> reservations = reservations(units, now);
         SortedMap<Integer, Map<String, AttributeValue>> refused =
-                ledger.reserveAll(reservations(units, attempt, now), attempt.decision(), now);
+                ledger.reserveAll(reservations, attempt.decision(), now, alongside);
         if (refused.isEmpty()) {
             return Optional.empty();
+        }
+        if (refused.containsKey(reservations.size())) {
+            throw new ClaimLapsedException("the event's claim lapsed at " + attempt.deadline()
+                    + " and was taken over by another attempt; nothing was reserved or terminated");
         }
         rememberPaused(units, refused, now);
         Map<String, AttributeValue> found = refused.get(refused.firstKey());
@@ -231,34 +283,15 @@ public final class DriftLedger {
     }
 
     /** Read only, for dry run: the first reservation that would be refused now. */
-    public Optional<Refusal> wouldRefuse(TerminationUnits units, Attempt attempt, Instant now) {
-        List<Ledger.Reservation> reservations = reservations(units, attempt, now);
+    public Optional<Refusal> wouldRefuse(TerminationUnits units, Instant now) {
+        List<Ledger.Reservation> reservations = reservations(units, now);
+        List<Long> held = ledger.heldUnits(reservations, now);
         for (int i = 0; i < reservations.size(); i++) {
-            Ledger.Reservation reservation = reservations.get(i);
-            if (ledger.heldUnits(reservation.pk(), reservation.sk(), now) >= reservation.limit()) {
+            if (held.get(i) >= reservations.get(i).limit()) {
                 return Optional.of(refusal(units, i, false, false));
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * Right before terminating: keeps the termination's reservations past the attempt's deadline
-     * (the instance's for a day, the rate units for their window, the capacity in flight for its
-     * hold from now) and marks the event's claim as terminating, all while this attempt still
-     * holds them, in one transaction. False when one was
-     * lost (the attempt outlived its deadline and another took it): then nothing may be done.
-     */
-    public boolean confirm(Evaluation evaluation, TerminationUnits units, Attempt attempt, Instant now) {
-        List<Ledger.Update> updates = new ArrayList<>();
-        updates.add(new Ledger.Update(eventKey(evaluation.eventId()), CLAIM, "SET #terminating = :instance",
-                Optional.of("#holder = :holder"), Map.of("#terminating", TERMINATING, "#holder", Ledger.HOLDER),
-                Map.of(":instance", text(units.instanceId()), ":holder", text(attempt.id()))));
-        updates.add(Ledger.extend(terminationKey(units.instanceId()), CLAIM, attempt.decision(), now.plus(TERMINATION_HOLD)));
-        updates.add(Ledger.extend(capacityKey(units.group()), CLAIM, attempt.decision(), now.plus(CAPACITY_HOLD)));
-        units.rates().forEach(unit -> updates.add(Ledger.extend(rateKey(unit.scope(), unit.name()),
-                units.windowStart().toString(), attempt.decision(), units.windowStart().plus(units.window()))));
-        return ledger.writeAll(updates).isEmpty();
     }
 
     /**
@@ -267,7 +300,7 @@ public final class DriftLedger {
      * repeat; false, with nothing written, as {@link #completeEvent(Evaluation, Attempt, Ledger.Put)}.
      */
     public boolean giveBackAndComplete(Evaluation evaluation, TerminationUnits units, Attempt attempt, Ledger.Put audit) {
-        List<Ledger.Write> writes = new ArrayList<>(giveBacks(units, attempt));
+        List<Ledger.Write> writes = new ArrayList<>(giveBacks(evaluation, units, attempt));
         writes.add(eventCompletion(evaluation, attempt, Optional.empty()));
         writes.add(audit);
         return ledger.writeAll(writes).isEmpty();
@@ -275,27 +308,35 @@ public final class DriftLedger {
 
     /** As {@link #giveBackAndComplete}, but releasing the event for a retry: handling failed before acting. */
     public void giveBackAndRelease(Evaluation evaluation, TerminationUnits units, Attempt attempt) {
-        ledger.writeAll(giveBacks(units, attempt));
+        ledger.writeAll(giveBacks(evaluation, units, attempt));
         releaseEvent(evaluation, attempt);
     }
 
-    private List<Ledger.Update> giveBacks(TerminationUnits units, Attempt attempt) {
-        List<Ledger.Update> updates = new ArrayList<>();
-        for (Ledger.Reservation reservation : reservations(units, attempt, Instant.EPOCH)) {
-            updates.add(Ledger.giveBack(reservation.pk(), reservation.sk(), attempt.decision()));
+    /**
+     * What a decision that reserved gives back: a unit of each reservation, and the churn record
+     * of the termination that is not going to happen, which only the holder of the instance's one
+     * termination writes (see {@link #reserve}).
+     */
+    private List<Ledger.Write> giveBacks(Evaluation evaluation, TerminationUnits units, Attempt attempt) {
+        List<Ledger.Write> writes = new ArrayList<>();
+        for (Ledger.Reservation reservation : reservations(units, Instant.EPOCH)) {
+            writes.add(Ledger.giveBack(reservation.pk(), reservation.sk(), attempt.decision()));
         }
-        return updates;
+        writes.add(new Ledger.Delete(churnKey(units.group(), evaluation.ruleName()), TERMINATION_PREFIX + units.instanceId()));
+        return writes;
     }
 
-    private List<Ledger.Reservation> reservations(TerminationUnits units, Attempt attempt, Instant now) {
+    private List<Ledger.Reservation> reservations(TerminationUnits units, Instant now) {
         List<Ledger.Reservation> reservations = new ArrayList<>();
-        reservations.add(new Ledger.Reservation(terminationKey(units.instanceId()), CLAIM, 1, attempt.deadline(),
-                attempt.deadline().plus(TERMINATION_HOLD)));
+        Instant terminationHeld = now.plus(TERMINATION_HOLD);
+        reservations.add(new Ledger.Reservation(terminationKey(units.instanceId()), CLAIM, 1, terminationHeld,
+                terminationHeld.plus(TERMINATION_HOLD)));
         reservations.add(new Ledger.Reservation(capacityKey(units.group()), CLAIM, units.allowance(), now.plus(CAPACITY_HOLD),
                 now.plus(CAPACITY_HOLD).plus(TERMINATION_HOLD)));
+        Instant windowEnd = units.windowStart().plus(units.window());
         Instant expires = windowExpiry(units.windowStart(), units.window());
         units.rates().forEach(unit -> reservations.add(new Ledger.Reservation(rateKey(unit.scope(), unit.name()),
-                units.windowStart().toString(), unit.limit(), attempt.deadline(), expires)));
+                units.windowStart().toString(), unit.limit(), windowEnd, expires)));
         return reservations;
     }
 
@@ -340,19 +381,19 @@ public final class DriftLedger {
     }
 
     /**
-     * Remembers a termination for the churn breaker, until the rate window after it ends. A
-     * repeat finds it written and leaves it as it is.
+     * A termination for the churn breaker, remembered until the rate window after it ends; written
+     * with the termination's reservations, so exactly the decision that holds the instance's one
+     * termination writes it.
      */
-    public void recordTermination(String group, String rule, Termination termination, Duration window) {
+    private static Ledger.Put churnEntry(String group, String rule, Termination termination, Duration window) {
         Map<String, AttributeValue> attributes = new HashMap<>();
         attributes.put(AT, Ledger.number(termination.at().toEpochMilli()));
         attributes.put(INSTANCE, text(termination.instanceId()));
         if (!termination.members().isEmpty()) {
             attributes.put(MEMBERS, AttributeValue.fromSs(List.copyOf(termination.members())));
         }
-        attributes.put(Ledger.EXPIRES_AT, Ledger.number(termination.at().plus(window).getEpochSecond()));
-        ledger.putUnlessAtLeast(churnKey(group, rule), TERMINATION_PREFIX + termination.instanceId(), attributes, AT, 0,
-                termination.instanceId());
+        return new Ledger.Put(churnKey(group, rule), TERMINATION_PREFIX + termination.instanceId(), attributes,
+                termination.at().plus(window));
     }
 
     /** The open breaker and the remembered terminations of the group for the rule: one Query. */

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -157,6 +159,62 @@ public final class Ledger {
         }
     }
 
+    /** How a write given to {@link #claimWith} fared. */
+    public enum Alongside {
+        /** Written in the claim's own transaction. */
+        WRITTEN,
+        /** Its condition refused it, so the claim was taken alone. */
+        REFUSED,
+        /** Not tried: the claim was refused, or taken over from a dead attempt (see {@link #claimWith}). */
+        NOT_TRIED
+    }
+
+    /** What {@link #claimWith} found: the claim as {@link #claim} returns it, and how the write alongside fared. */
+    public record ClaimWith(Claim claim, Alongside alongside) {
+    }
+
+    /**
+     * {@link #claim}, and {@code alongside} in the same transaction, in one call where a claim is
+     * taken fresh (or met again by the holder's own retry), which is the common case. A claim
+     * another attempt holds or finished is refused as {@link #claim} refuses it, with the item as
+     * found and nothing written. Otherwise {@link #claim} decides alone (one more call): when
+     * {@code alongside}'s condition refused it, and for a takeover, whose claim keeps the dead
+     * attempt's decision token, which only {@link #claim}'s answer carries.
+     */
+    @RequiresIam("dynamodb:UpdateItem")
+    public ClaimWith claimWith(String pk, String sk, String holder, String decision, Instant now, Instant heldUntil,
+                               Instant expiresAt, Map<String, AttributeValue> attributes, Update alongside) {
+        Map<String, AttributeValue> written = new LinkedHashMap<>(attributes);
+        written.put(HOLDER, text(holder));
+        written.put(STATUS, text(IN_PROGRESS));
+        written.put(HELD_UNTIL, number(heldUntil.toEpochMilli()));
+        written.put(EXPIRES_AT, number(expiresAt.getEpochSecond()));
+        written.put(DECISION, text(decision));
+        Expression set = new Expression();
+        written.forEach(set::assign);
+        String condition = "attribute_not_exists(" + set.name(PARTITION_KEY) + ") OR " + set.name(HOLDER) + " = "
+                + set.value(text(holder));
+        Update fresh = new Update(pk, sk, "SET " + set.assignments(), Optional.of(condition), set.names(), set.values());
+        Map<Integer, Map<String, AttributeValue>> refused = writeAll(List.of(fresh, alongside));
+        if (refused.isEmpty()) {
+            return new ClaimWith(new Claim(true, written), Alongside.WRITTEN);
+        }
+        Map<String, AttributeValue> found = refused.get(0);
+        if (found != null && !lapsed(found, now)) {
+            return new ClaimWith(new Claim(false, found), Alongside.NOT_TRIED);
+        }
+        Claim claim = claim(pk, sk, holder, decision, now, heldUntil, expiresAt, attributes);
+        return new ClaimWith(claim, found == null ? Alongside.REFUSED : Alongside.NOT_TRIED);
+    }
+
+    /** A claim still in progress past its holder's deadline: the holder died, and the claim may be taken over. */
+    private static boolean lapsed(Map<String, AttributeValue> claim, Instant now) {
+        AttributeValue status = claim.get(STATUS);
+        AttributeValue until = claim.get(HELD_UNTIL);
+        return status != null && IN_PROGRESS.equals(status.s()) && until != null
+                && Long.parseLong(until.n()) < now.toEpochMilli();
+    }
+
     /**
      * Marks the claim done while {@code holder} still holds it, setting and removing the
      * attributes given (an owed notification, for one); false when another attempt took it over
@@ -288,6 +346,17 @@ public final class Ledger {
     @RequiresIam("dynamodb:UpdateItem")
     public SortedMap<Integer, Map<String, AttributeValue>> reserveAll(List<Reservation> reservations, String token,
                                                                      Instant now) {
+        return reserveAll(reservations, token, now, List.of());
+    }
+
+    /**
+     * As {@link #reserveAll(List, String, Instant)}, with {@code alongside} written in the same
+     * transaction after the reservations: what the reserved units are for, all or none with them.
+     * A refusal of one of those is returned at its index after the reservations'.
+     */
+    @RequiresIam({"dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem"})
+    public SortedMap<Integer, Map<String, AttributeValue>> reserveAll(List<Reservation> reservations, String token,
+                                                                     Instant now, List<? extends Write> alongside) {
         SortedMap<Integer, Map<String, AttributeValue>> closed = new TreeMap<>();
         for (int i = 0; i < reservations.size(); i++) {
             if (reservations.get(i).limit() <= 0) {
@@ -297,14 +366,19 @@ public final class Ledger {
         if (!closed.isEmpty()) {
             return closed;
         }
-        List<Update> updates = reservations.stream().map(reservation -> reservation(reservation, token)).toList();
+        List<Write> writes = new ArrayList<>();
+        reservations.forEach(reservation -> writes.add(reservation(reservation, token)));
+        writes.addAll(alongside);
         for (boolean swept = false; ; swept = true) {
-            Map<Integer, Map<String, AttributeValue>> refused = writeAll(updates);
+            Map<Integer, Map<String, AttributeValue>> refused = writeAll(writes);
             if (refused.isEmpty()) {
                 return closed;
             }
             boolean freed = false;
             for (Map.Entry<Integer, Map<String, AttributeValue>> entry : refused.entrySet()) {
+                if (entry.getKey() >= reservations.size()) {
+                    continue;
+                }
                 Reservation reservation = reservations.get(entry.getKey());
                 freed |= !swept && freeExpired(reservation.pk(), reservation.sk(), entry.getValue(), now);
             }
@@ -365,30 +439,45 @@ public final class Ledger {
                 + " REMOVE " + expression.name(heldUntilOf(token)), Optional.empty(), expression.names(), expression.values());
     }
 
-    /**
-     * Keeps {@code token}'s unit until {@code heldUntil}, on condition that it still holds it: an
-     * action is taken only while every unit it needs is held. As one write of a transaction.
-     */
-    public static Update extend(String pk, String sk, String token, Instant heldUntil) {
-        Expression expression = new Expression();
-        return new Update(pk, sk, "SET " + expression.name(heldUntilOf(token)) + " = " + expression.value(number(heldUntil.toEpochMilli())),
-                Optional.of("contains(" + expression.name(HOLDERS) + ", " + expression.value(text(token)) + ")"),
-                expression.names(), expression.values());
-    }
-
     /** Whether a reserved item, as read, has its circuit open ({@link #openCircuit}). */
     public static boolean circuitOpen(Map<String, AttributeValue> item) {
         return item.containsKey(CIRCUIT);
     }
 
-    /** The units of the item held at {@code now}; {@link Long#MAX_VALUE} while its circuit is open. Read only (dry run). */
-    @RequiresIam("dynamodb:GetItem")
-    public long heldUnits(String pk, String sk, Instant now) {
-        return get(pk, sk).map(item -> item.containsKey(CIRCUIT) ? Long.MAX_VALUE
+    /**
+     * The units of each reservation's item held at {@code now}, in the order given;
+     * {@link Long#MAX_VALUE} while an item's circuit is open. Read only (dry run), with one
+     * consistent BatchGetItem: its answer may leave keys unprocessed (throttling, size), which are
+     * asked again ("BatchGetItem", Amazon DynamoDB API Reference). It refuses the same key twice,
+     * so each is asked once.
+     */
+    @RequiresIam("dynamodb:BatchGetItem")
+    public List<Long> heldUnits(List<Reservation> reservations, Instant now) {
+        Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found = new HashMap<>();
+        List<Map<String, AttributeValue>> asked = reservations.stream().map(r -> key(r.pk(), r.sk())).distinct().toList();
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(asked).consistentRead(true).build());
+        for (int attempt = 1; !request.isEmpty(); attempt++) {
+            if (attempt > 1) {
+                pause(attempt);
+            }
+            Map<String, KeysAndAttributes> unprocessed = request;
+            BatchGetItemResponse response = dynamoDb.batchGetItem(batch -> batch.requestItems(unprocessed));
+            response.responses().getOrDefault(table, List.of())
+                    .forEach(item -> found.put(Map.of(PARTITION_KEY, item.get(PARTITION_KEY), SORT_KEY, item.get(SORT_KEY)), item));
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return reservations.stream()
+                .map(reservation -> Optional.ofNullable(found.get(key(reservation.pk(), reservation.sk())))
+                        .map(item -> heldUnits(item, now)).orElse(0L))
+                .toList();
+    }
+
+    private static long heldUnits(Map<String, AttributeValue> item, Instant now) {
+        return item.containsKey(CIRCUIT) ? Long.MAX_VALUE
                 : item.containsKey(HOLDERS) ? item.get(HOLDERS).ss().stream()
                         .map(holder -> item.get(heldUntilOf(holder)))
                         .filter(until -> until != null && Long.parseLong(until.n()) >= now.toEpochMilli())
-                        .count() : 0L).orElse(0L);
+                        .count() : 0L;
     }
 
     /** Refuses every later reservation of the item, however many units are given back, until it expires. */
@@ -405,7 +494,7 @@ public final class Ledger {
     }
 
     /** One write of a transaction ({@link #writeAll}). */
-    public sealed interface Write permits Update, Put {
+    public sealed interface Write permits Update, Put, Delete {
     }
 
     /** One UpdateItem, alone ({@link #update}) or in a transaction ({@link #writeAll}). */
@@ -415,6 +504,10 @@ public final class Ledger {
 
     /** One unconditional PutItem ({@link #put}) as a write of a transaction. */
     public record Put(String pk, String sk, Map<String, AttributeValue> attributes, Instant expiresAt) implements Write {
+    }
+
+    /** One unconditional DeleteItem as a write of a transaction: deleting what is gone already is a no-op, so safe to repeat. */
+    public record Delete(String pk, String sk) implements Write {
     }
 
     /** Runs one update; false when its condition was false. */
@@ -431,7 +524,7 @@ public final class Ledger {
      * retry after a lost reply does no harm (and the SDK sends the same ClientRequestToken, which
      * DynamoDB honours for ten minutes: Amazon DynamoDB API Reference, TransactWriteItems).
      */
-    @RequiresIam({"dynamodb:UpdateItem", "dynamodb:PutItem"})
+    @RequiresIam({"dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem"})
     public Map<Integer, Map<String, AttributeValue>> writeAll(List<? extends Write> writes) {
         if (writes.size() == 1 && writes.get(0) instanceof Update update) {
             return writeOne(update);
@@ -474,6 +567,9 @@ public final class Ledger {
             }).build();
             case Put put -> TransactWriteItem.builder()
                     .put(item -> item.tableName(table).item(item(put.pk(), put.sk(), put.attributes(), put.expiresAt())))
+                    .build();
+            case Delete delete -> TransactWriteItem.builder()
+                    .delete(item -> item.tableName(table).key(key(delete.pk(), delete.sk())))
                     .build();
         };
     }

@@ -2,6 +2,7 @@ package io.driftdeploy.handler;
 
 import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.ClaimLapsedException;
 import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.DriftLedger;
 import io.driftdeploy.aws.Fleet;
@@ -136,14 +137,15 @@ public final class DriftRemediation {
             return report(drift, stopped.get(), List.of(), Map.of(), announce);
         }
         Attempt proposed = Attempt.until(deadline);
-        Ledger.Claim claim = ledger.claimEvent(evaluation, proposed, now);
+        DriftLedger.EventClaim eventClaim = ledger.claimEvent(evaluation, proposed, now);
+        Ledger.Claim claim = eventClaim.claim();
         if (!claim.won()) {
             return duplicate(drift, claim, announce, source);
         }
         // A decision token other than the one proposed is a dead attempt's, adopted with what it reserved.
         boolean tookOver = !claim.decision().equals(proposed.decision());
         ClaimedEvaluation claimed = new ClaimedEvaluation(evaluation, now, announce,
-                new Attempt(proposed.id(), claim.decision(), deadline), tookOver);
+                new Attempt(proposed.id(), claim.decision(), deadline), tookOver, eventClaim.newest());
         try {
             return DriftLedger.wasTerminating(claim) ? claimed.recover(drift) : claimed.decide(drift);
         } catch (RuntimeException failure) {
@@ -183,6 +185,8 @@ public final class DriftRemediation {
         private final Attempt attempt;
         /** Whether the attempt took the event over from a dead one, whose reservations it then holds. */
         private final boolean tookOver;
+        /** Whether the evaluation is the newest recorded, when the event's claim recorded it (or found a newer one). */
+        private final Optional<Boolean> newestRecorded;
         /** Set once the reservations are known; until then nothing is reserved. */
         private Optional<DriftLedger.TerminationUnits> units = Optional.empty();
         private boolean terminated;
@@ -197,19 +201,21 @@ public final class DriftRemediation {
         /** AWS Config's current result for the rule and instance, read at most once. */
         private final Once<Optional<ConfigResult>> configResult;
 
-        ClaimedEvaluation(Evaluation evaluation, Instant now, Announce announce, Attempt attempt, boolean tookOver) {
+        ClaimedEvaluation(Evaluation evaluation, Instant now, Announce announce, Attempt attempt, boolean tookOver,
+                          Optional<Boolean> newestRecorded) {
             this.evaluation = evaluation;
             this.now = now;
             this.windowStart = DriftPolicy.rateWindowStart(now, settings.drift().rateWindow());
             this.announce = announce;
             this.attempt = attempt;
             this.tookOver = tookOver;
+            this.newestRecorded = newestRecorded;
             this.configResult = new Once<>(() ->
                     compliance.current(evaluation.ruleName(), evaluation.resourceType(), evaluation.resourceId()));
         }
 
         Map<String, Object> decide(DriftCase unplaced) {
-            boolean newest = ledger.recordEvaluation(evaluation, now);
+            boolean newest = newestRecorded.orElseGet(() -> ledger.recordEvaluation(evaluation, now));
             Optional<DriftReason> stopped = DriftPolicy.nonCompliant(evaluation)
                     // Events wrote the ledger, so a newer evaluation there is checked against AWS Config.
                     .or(() -> newest ? Optional.empty() : DriftPolicy.currentInConfig(evaluation, configResult.get(), false));
@@ -250,9 +256,11 @@ public final class DriftRemediation {
                     // Rule 9, before anything is reserved: one ledger Query, then the template only when the rule needs it.
                     .or(() -> churnBreaker(placed, instance, group))
                     .or(() -> replacementWouldCure(instance, group))
-                    // Rules 4, 5 and 7 at once: the instance's one termination, capacity in flight, the rate limits.
-                    .or(() -> reserve(placed, needed))
-                    .or(() -> DriftPolicy.currentInConfig(evaluation, configResult.get(), newest));
+                    // A scope this function instance found paused for the rest of its window: no call needed.
+                    .or(() -> ledger.knownPaused(needed).flatMap(paused -> refused(placed, needed, paused)))
+                    .or(() -> DriftPolicy.currentInConfig(evaluation, configResult.get(), newest))
+                    // Rules 4, 5 and 7 at once, right before acting: the instance's one termination, capacity in flight, the rate limits.
+                    .or(() -> reserve(placed, needed, new Termination(evaluation.instanceId(), now, group.members())));
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
             details.putAll(configFacts());
             if (reason != DriftReason.DRIFT_CONFIRMED) {
@@ -263,17 +271,7 @@ public final class DriftRemediation {
                 boolean announced = reason == DriftReason.REPLACEMENT_DID_NOT_CURE ? breakerAlert : announce.announces(reason);
                 return finish(placed, reason, details, announced);
             }
-            Instant confirming = clock.instant();
-            if (confirming.plus(TIME_TO_ACT).isAfter(attempt.deadline())) {
-                throw new IllegalStateException("too little time left before the invocation's deadline " + attempt.deadline()
-                        + " to terminate and report it; nothing was terminated, and the event is left for a retry");
-            }
-            if (!ledger.confirm(evaluation, needed, attempt, confirming)) {
-                throw new IllegalStateException("the termination's reservations lapsed at " + attempt.deadline()
-                        + " and were taken by another decision; nothing was terminated");
-            }
             terminate();
-            rememberTermination(group);
             return finish(placed, reason, details, announce.announces(reason));
         }
 
@@ -428,20 +426,6 @@ public final class DriftRemediation {
         }
 
         /**
-         * The churn breaker needs to know this termination when the replacement is flagged. The
-         * instance is gone already, so a failure to write is reported, not thrown: the decision
-         * stands and a retry would find the event a duplicate.
-         */
-        private void rememberTermination(GroupFacts group) {
-            try {
-                ledger.recordTermination(group.name(), evaluation.ruleName(),
-                        new Termination(evaluation.instanceId(), now, group.members()), settings.drift().rateWindow());
-            } catch (RuntimeException failure) {
-                details.put("churnRecord", "not written: " + failure.getMessage());
-            }
-        }
-
-        /**
          * Handling failed. Before the termination: what was reserved is given back and the event
          * released, so that a retry decides afresh. After it: nothing is given back (the
          * termination counts against every limit) and the claim stays as it is, completed owing
@@ -468,27 +452,42 @@ public final class DriftRemediation {
          * Rules 4, 5 and 7 in one transaction: the instance's one termination, a unit of the
          * group's capacity allowance, and the group's and the account's (the account the function
          * acts in, never the event's) rate units, all or none, so a decision one limit refuses
-         * holds nothing of another's. In dry run they are only read. The first rate limit reached
-         * in enforce mode opens the circuit for the rest of the window and sends the window's one
-         * storm alert.
+         * holds nothing of another's. In enforce mode it is the last step before the termination
+         * and also marks the claim terminating and remembers {@code termination} for the churn
+         * breaker; so it is taken only with the time to terminate and report left. In dry run the
+         * units are only read.
          */
-        private Optional<DriftReason> reserve(DriftCase drift, DriftLedger.TerminationUnits needed) {
+        private Optional<DriftReason> reserve(DriftCase drift, DriftLedger.TerminationUnits needed, Termination termination) {
+            if (drift.mode() != Mode.ENFORCE) {
+                return ledger.wouldRefuse(needed, now).flatMap(refusal -> refused(drift, needed, refusal));
+            }
+            if (clock.instant().plus(TIME_TO_ACT).isAfter(attempt.deadline())) {
+                throw new IllegalStateException("too little time left before the invocation's deadline " + attempt.deadline()
+                        + " to terminate and report it; nothing was reserved or terminated, and the event is left for a retry");
+            }
+            // Set first: a reservation that fails with an exception may have been applied, and is given back.
+            units = Optional.of(needed);
             Optional<DriftLedger.Refusal> refused;
-            if (drift.mode() == Mode.ENFORCE) {
-                // Set first: a reservation that fails with an exception may have been applied, and is given back.
-                units = Optional.of(needed);
-                refused = ledger.reserve(needed, attempt, now);
-                if (refused.isPresent() && !tookOver) {
-                    // All or none: a refused reservation wrote nothing, so there is nothing to give back.
-                    units = Optional.empty();
-                }
-            } else {
-                refused = ledger.wouldRefuse(needed, attempt, now);
+            try {
+                refused = ledger.reserve(evaluation, needed, termination, attempt, now);
+            } catch (ClaimLapsedException claimLapsed) {
+                // Nothing was written; the units under this decision token are the attempt's that took the claim over.
+                units = Optional.empty();
+                throw claimLapsed;
             }
-            if (refused.isEmpty()) {
-                return Optional.empty();
+            if (refused.isPresent() && !tookOver) {
+                // All or none: a refused reservation wrote nothing, so there is nothing to give back.
+                units = Optional.empty();
             }
-            return switch (refused.get()) {
+            return refused.flatMap(refusal -> refused(drift, needed, refusal));
+        }
+
+        /**
+         * The rule a refused reservation breaks. The first rate limit reached in enforce mode
+         * opens the circuit for the rest of the window and sends the window's one storm alert.
+         */
+        private Optional<DriftReason> refused(DriftCase drift, DriftLedger.TerminationUnits needed, DriftLedger.Refusal refusal) {
+            return switch (refusal) {
                 case DriftLedger.Refusal.AlreadyTerminating ignored -> DriftPolicy.notAlreadyTerminating(false);
                 case DriftLedger.Refusal.NoCapacity ignored -> DriftPolicy.capacityGuard(false);
                 case DriftLedger.Refusal.RateLimit limit -> {

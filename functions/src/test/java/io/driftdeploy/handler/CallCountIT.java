@@ -70,18 +70,15 @@ class CallCountIT {
 
         assertThat(result).containsEntry("decision", "terminate");
         assertThat(calls()).containsExactly(
-                "dynamodb:UpdateItem",                  // the event's claim
-                "dynamodb:PutItem",                     // the evaluation, if newest
+                "dynamodb:TransactWriteItems",          // the event's claim, and its evaluation if the newest
                 "ec2:DescribeInstances",
                 "autoscaling:DescribeAutoScalingGroups",
                 "autoscaling:DescribeInstanceRefreshes",
                 "dynamodb:Query",                       // the churn record
                 "config:DescribeConfigRules",           // the rule's kind, once per rule and function instance
-                "dynamodb:TransactWriteItems",          // the instance's termination, capacity, rate units
                 "config:GetComplianceDetailsByResource",
-                "dynamodb:TransactWriteItems",          // the confirmation right before the call
+                "dynamodb:TransactWriteItems",          // the instance's termination, capacity, rate units, claim, churn record
                 "autoscaling:TerminateInstanceInAutoScalingGroup",
-                "dynamodb:PutItem",                     // the churn record of the termination
                 "sns:Publish",
                 "dynamodb:TransactWriteItems");         // the event's claim completed, with the audit record
     }
@@ -94,18 +91,15 @@ class CallCountIT {
 
         assertThat(result).containsEntry("reason", "dry-run");
         assertThat(calls()).containsExactly(
-                "dynamodb:UpdateItem",
-                "dynamodb:PutItem",
+                "dynamodb:TransactWriteItems",
                 "ec2:DescribeInstances",
                 "autoscaling:DescribeAutoScalingGroups",
                 "autoscaling:DescribeInstanceRefreshes",
                 "dynamodb:Query",
                 "config:DescribeConfigRules",
-                "dynamodb:GetItem",                     // what the reservations would find: the instance's,
-                "dynamodb:GetItem",                     // the group's capacity,
-                "dynamodb:GetItem",                     // the group's rate units,
-                "dynamodb:GetItem",                     // the account's rate units
                 "config:GetComplianceDetailsByResource",
+                "dynamodb:BatchGetItem",                // what the reservations would find: the instance's, the
+                                                        // group's capacity, the group's and the account's rate units
                 "sns:Publish",
                 "dynamodb:TransactWriteItems");
     }
@@ -127,8 +121,7 @@ class CallCountIT {
 
         assertThat(result).containsEntry("reason", "group-rate-limit");
         assertThat(calls().subList(before, calls().size())).containsExactly(
-                "dynamodb:UpdateItem",
-                "dynamodb:PutItem",
+                "dynamodb:TransactWriteItems",
                 "ec2:DescribeInstances",
                 "autoscaling:DescribeAutoScalingGroups",
                 "autoscaling:DescribeInstanceRefreshes",
@@ -148,7 +141,7 @@ class CallCountIT {
 
         assertThat(result).containsEntry("reason", "duplicate-event");
         assertThat(calls().subList(before, calls().size())).containsExactly(
-                "dynamodb:UpdateItem",                  // the event's claim, refused with the item as found
+                "dynamodb:TransactWriteItems",          // the event's claim, refused with the item as found
                 "dynamodb:PutItem");                    // the audit record
     }
 }

@@ -3,12 +3,16 @@ package io.driftdeploy.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.driftdeploy.aws.DriftLedger;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.FaultProxy;
 import io.driftdeploy.testing.FaultProxy.Fault;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
+import io.driftdeploy.testing.TestGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
@@ -42,6 +47,7 @@ class DriftFaultsIT {
     private static final String TERMINATE = "TerminateInstanceInAutoScalingGroup";
     /** The SDK's standard retry strategy tries a call three times: failing them all fails the call. */
     private static final int SNS_TRIES = 3;
+    private static final Duration RATE_WINDOW = Duration.ofDays(1);
 
     private final TestEnvironment env = TestEnvironment.create();
     private final FaultProxy proxy = FaultProxy.start(Emulator.endpoint());
@@ -60,7 +66,7 @@ class DriftFaultsIT {
         settings.put("DRIFT_DEPLOY_MODE", "enforce");
         settings.put("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "0");
         settings.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "1");
-        settings.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", Long.toString(Duration.ofDays(1).toMinutes()));
+        settings.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", Long.toString(RATE_WINDOW.toMinutes()));
         return settings;
     }
 
@@ -155,11 +161,14 @@ class DriftFaultsIT {
     void anEventClaimWhoseReplyIsLostIsStillDecided() {
         List<String> ids = optedInGroup(2);
         ComplianceEvents event = onRecord(ids.get(0));
-        proxy.when("dynamodb", "UpdateItem").withBodyContaining("EVENT#drift#" + event.id()).times(1).fail(Fault.LOST_RESPONSE);
+        // The claim, taken with the evaluation's record in one transaction.
+        proxy.when("dynamodb", "TransactWriteItems").withBodyContaining("EVENT#drift#" + event.id()).times(1)
+                .fail(Fault.LOST_RESPONSE);
 
         Map<String, Object> result = throughProxy().handle(event.bytes());
 
-        assertThat(proxy.exchanges("dynamodb", "UpdateItem")).filteredOn(exchange -> exchange.fault().isPresent()).hasSize(1);
+        assertThat(proxy.exchanges("dynamodb", "TransactWriteItems")).filteredOn(exchange -> exchange.fault().isPresent())
+                .hasSize(1);
         assertThat(result).as("%s", result).containsEntry("decision", "terminate");
         assertThat(terminated(ids)).hasSize(1);
     }
@@ -175,21 +184,40 @@ class DriftFaultsIT {
         limitOfTwo.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "2");
         DriftHandler handler = handler(proxy.clients(), limitOfTwo, Clock.systemUTC());
         Map<String, Object> first = handler.handle(onRecord(ids.get(0)).bytes());
-        // Config holds no evaluation of this instance: the decision reserves, then gives back.
-        ComplianceEvents untrusted = ComplianceEvents.nonCompliant(driftRule, ids.get(1));
+        // Auto Scaling refuses this instance's termination: the decision reserved, and gives back.
+        ComplianceEvents refusedByAutoScaling = onRecord(ids.get(1));
+        proxy.when("autoscaling", TERMINATE).withBodyContaining(ids.get(1)).fail(Fault.INTERNAL_ERROR);
         proxy.when("dynamodb", "TransactWriteItems").withBodyContaining("DELETE").times(1).fail(Fault.LOST_RESPONSE);
 
-        Map<String, Object> refused = handler.handle(untrusted.bytes());
+        assertThatThrownBy(() -> handler.handle(refusedByAutoScaling.bytes())).as("left to Lambda's retry").isNotNull();
         Map<String, Object> second = handler.handle(onRecord(ids.get(2)).bytes());
         Map<String, Object> third = handler.handle(onRecord(ids.get(3)).bytes());
 
         assertThat(proxy.exchanges("dynamodb", "TransactWriteItems")).filteredOn(exchange -> exchange.fault().isPresent())
                 .as("the give-back's reply was lost and the SDK sent it again").hasSize(1);
         assertThat(first).containsEntry("decision", "terminate");
-        assertThat(refused).containsEntry("reason", "no-evaluation-on-record");
         assertThat(second).containsEntry("decision", "terminate");
         assertThat(third).as("%s", third).containsEntry("reason", "group-rate-limit");
         assertThat(terminated(ids)).containsExactlyInAnyOrder(ids.get(0), ids.get(2));
+    }
+
+    /**
+     * The churn breaker's record of a termination is written with the reservations, right before
+     * the call: a termination that did not happen takes it back with the units, or the group's
+     * next new instance would pass for its replacement and open the breaker.
+     */
+    @Test
+    void aTerminationThatDidNotHappenLeavesNoChurnRecord() {
+        TestGroup group = env.group("web").instances(2).tag(OPT_IN_KEY, "terminate").create();
+        String instance = group.instanceIds().get(0);
+        proxy.when("autoscaling", TERMINATE).fail(Fault.INTERNAL_ERROR);
+
+        assertThatThrownBy(() -> throughProxy().handle(onRecord(instance).bytes())).as("left to Lambda's retry").isNotNull();
+
+        assertThat(proxy.exchanges("autoscaling", TERMINATE)).as("the decision went as far as the call").isNotEmpty();
+        assertThat(terminated(group.instanceIds())).isEmpty();
+        assertThat(new DriftLedger(new Ledger(env.aws.dynamoDb(), env.tableName)).churn(group.name, driftRule).terminations())
+                .isEmpty();
     }
 
     /**
@@ -202,7 +230,8 @@ class DriftFaultsIT {
     void anAttemptThatCouldNotCleanUpIsTakenOverAfterItsDeadline() {
         List<String> ids = optedInGroup(3);
         ComplianceEvents event = onRecord(ids.get(0));
-        proxy.when("config", "GetComplianceDetailsByResource").fail(Fault.INTERNAL_ERROR);
+        // Auto Scaling refuses the termination after the reservations, and the give-back and the release fail.
+        proxy.when("autoscaling", TERMINATE).fail(Fault.INTERNAL_ERROR);
         proxy.when("dynamodb", "TransactWriteItems").withBodyContaining("DELETE").fail(Fault.INTERNAL_ERROR);
         proxy.when("dynamodb", "DeleteItem").fail(Fault.INTERNAL_ERROR);
         Instant deadline = Instant.now().plusSeconds(60);
@@ -210,7 +239,7 @@ class DriftFaultsIT {
         assertThatThrownBy(() -> throughProxy().handle(event.bytes(), deadline)).as("left to Lambda's retry").isNotNull();
         assertThatThrownBy(() -> retry(Clock.systemUTC()).handle(event.bytes()))
                 .as("a retry before the deadline is delivered again later").isInstanceOf(EventInProgressException.class);
-        Clock afterDeadline = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(61));
+        Clock afterDeadline = sameRateWindow(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(61)));
         Map<String, Object> takenOver = retry(afterDeadline).handle(event.bytes());
         Map<String, Object> next = retry(afterDeadline).handle(onRecord(ids.get(1)).bytes());
 
@@ -329,7 +358,7 @@ class DriftFaultsIT {
         killWhenCalled(event, "autoscaling", TERMINATE);
         assertThat(terminated(ids)).as("the call never reached Auto Scaling").isEmpty();
         assertThatThrownBy(() -> retry(Clock.systemUTC()).handle(event.bytes())).isInstanceOf(EventInProgressException.class);
-        Clock afterDeadline = Clock.offset(Clock.systemUTC(), HandlerIo.WITHOUT_CONTEXT.plusSeconds(60));
+        Clock afterDeadline = sameRateWindow(Clock.offset(Clock.systemUTC(), HandlerIo.WITHOUT_CONTEXT.plusSeconds(60)));
         Map<String, Object> takenOver = retry(afterDeadline).handle(event.bytes());
         Map<String, Object> next = retry(afterDeadline).handle(onRecord(ids.get(1)).bytes());
 
@@ -356,11 +385,24 @@ class DriftFaultsIT {
     }
 
     /**
+     * {@code later}, as long as it falls in the rate window the test started in: the next event's
+     * finding the group's unit spent is what these tests check, and in the next window the unit
+     * is rightly free. Rate windows are aligned to the clock (a day here), so a test that starts
+     * within the retry's offset of midnight UTC is skipped, saying so, rather than failed.
+     */
+    private static Clock sameRateWindow(Clock later) {
+        Instant now = Instant.now();
+        Assumptions.assumeTrue(DriftPolicy.rateWindowStart(now, RATE_WINDOW).equals(DriftPolicy.rateWindowStart(later.instant(), RATE_WINDOW)),
+                "the rate window turns before the retry would run; run the test again after midnight UTC");
+        return later;
+    }
+
+    /**
      * Lambda's retry, {@code later} than the dead attempt's start (past its deadline), reports the
      * termination it finds applied, once; the next event in the group finds the unit spent.
      */
     private void assertRecoveredOnce(ComplianceEvents event, List<String> ids, Duration later) {
-        Clock afterDeadline = Clock.offset(Clock.systemUTC(), later);
+        Clock afterDeadline = sameRateWindow(Clock.offset(Clock.systemUTC(), later));
         Map<String, Object> recovered = retry(afterDeadline).handle(event.bytes());
         Map<String, Object> next = retry(afterDeadline).handle(onRecord(ids.get(1)).bytes());
 

@@ -27,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.config.model.ComplianceType;
 
 /**
  * Rule 7's reservations on the emulator: the group's and the account's units are taken in one
@@ -63,7 +64,7 @@ class RateReservationIT {
         DriftHandler handler = handler();
         List<Callable<Map<String, Object>>> decisions = new ArrayList<>();
         for (String instance : group.instanceIds()) {
-            byte[] event = ComplianceEvents.nonCompliant(env.prefix + "-drift-a", instance).bytes();
+            byte[] event = onRecord(instance).bytes();
             decisions.add(() -> handler.handle(event));
         }
 
@@ -83,11 +84,19 @@ class RateReservationIT {
     void bothUnitsAreTakenTogetherUnderTheFunctionsOwnAccount() {
         TestGroup group = env.group("web").instances(2).tag(OPT_IN_KEY, "terminate").create();
 
-        Map<String, Object> result = handler().handle(
-                ComplianceEvents.nonCompliant(env.prefix + "-drift-a", group.instanceIds().get(0)).bytes());
+        Map<String, Object> result = handler().handle(onRecord(group.instanceIds().get(0)).bytes());
 
-        assertThat(result.get("reason")).as("%s", result).isNotIn("group-rate-limit", "account-rate-limit");
-        assertThat(rate("RATE#group#" + group.name)).isEqualTo(rate(accountCounter()));
+        assertThat(result).as("%s", result).containsEntry("reason", "drift-confirmed");
+        assertThat(rate("RATE#group#" + group.name)).isEqualTo(1).isEqualTo(rate(accountCounter()));
+    }
+
+    /** A drift event whose evaluation AWS Config holds, so that only the rate limits can refuse it. */
+    private ComplianceEvents onRecord(String instanceId) {
+        String rule = env.prefix + "-drift-a";
+        ComplianceEvents event = ComplianceEvents.nonCompliant(rule, instanceId);
+        env.putEvaluation(env.existingConfigRule(rule), event.resourceType(), instanceId, ComplianceType.NON_COMPLIANT,
+                event.orderingTimestamp());
+        return event;
     }
 
     private DriftHandler handler() {
@@ -109,7 +118,9 @@ class RateReservationIT {
     /** The units held now in the current window's item. */
     private long rate(String pk) {
         Instant now = Instant.now();
-        return new Ledger(env.aws.dynamoDb(), env.tableName).heldUnits(pk, DriftPolicy.rateWindowStart(now, WINDOW).toString(), now);
+        String window = DriftPolicy.rateWindowStart(now, WINDOW).toString();
+        return new Ledger(env.aws.dynamoDb(), env.tableName).heldUnits(List.of(new Ledger.Reservation(pk, window, 1, now, now)), now)
+                .get(0);
     }
 
     private <T> List<T> concurrently(List<Callable<T>> calls) throws Exception {

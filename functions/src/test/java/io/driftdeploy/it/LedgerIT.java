@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.util.concurrent.Callable;
@@ -29,6 +30,11 @@ class LedgerIT {
 
     private final Instant now = Instant.parse("2026-11-26T10:00:00Z");
     private final Instant deadline = now.plusSeconds(60);
+
+    /** The units of one item held at {@code now}, as a dry run reads them. */
+    private long held(String pk, String sk, Instant now) {
+        return ledger.heldUnits(List.of(new Ledger.Reservation(pk, sk, 1, now, now)), now).get(0);
+    }
 
     @Test
     void aClaimIsWonByExactlyOneOfManyConcurrentCallers() throws Exception {
@@ -96,7 +102,7 @@ class LedgerIT {
         List<Boolean> outcomes = race(30, () -> reserve("RATE#group", "WINDOW#1", 3, "token-" + caller.incrementAndGet(), deadline));
 
         assertThat(outcomes).filteredOn(taken -> taken).hasSize(3);
-        assertThat(ledger.heldUnits("RATE#group", "WINDOW#1", now)).isEqualTo(3);
+        assertThat(held("RATE#group", "WINDOW#1", now)).isEqualTo(3);
     }
 
     /** A transaction retried after a lost reply, or a takeover reserving under the adopted decision: one unit, not two. */
@@ -105,7 +111,7 @@ class LedgerIT {
         assertThat(reserve("RATE#g1", "W", 2, "token-a", deadline)).isTrue();
         assertThat(reserve("RATE#g1", "W", 2, "token-a", deadline)).isTrue();
 
-        assertThat(ledger.heldUnits("RATE#g1", "W", now)).isEqualTo(1);
+        assertThat(held("RATE#g1", "W", now)).isEqualTo(1);
         assertThat(reserve("RATE#g1", "W", 2, "token-b", deadline)).isTrue();
         assertThat(reserve("RATE#g1", "W", 2, "token-c", deadline)).isFalse();
         assertThat(reserve("RATE#g1", "W", 2, "token-a", deadline)).as("a holder at the limit still holds").isTrue();
@@ -125,22 +131,16 @@ class LedgerIT {
     }
 
     @Test
-    void aUnitWhoseHolderDiedIsFreedByTimeUnlessItWasExtended() {
-        reserve("CAPACITY#g3", "claim", 2, "died-before-acting", deadline);
-        reserve("CAPACITY#g3", "claim", 2, "acted", deadline);
-        ledger.writeAll(List.of(Ledger.extend("CAPACITY#g3", "claim", "acted", deadline.plusSeconds(3_600))));
+    void aUnitIsFreedByTimeOnceItsHoldEnds() {
+        reserve("CAPACITY#g3", "claim", 2, "held-briefly", deadline);
+        reserve("CAPACITY#g3", "claim", 2, "held-for-an-hour", deadline.plusSeconds(3_600));
         Instant later = deadline.plusSeconds(1);
 
-        assertThat(ledger.heldUnits("CAPACITY#g3", "claim", later)).isEqualTo(1);
+        assertThat(held("CAPACITY#g3", "claim", later)).isEqualTo(1);
         assertThat(ledger.reserveAll(List.of(new Ledger.Reservation("CAPACITY#g3", "claim", 2, later.plusSeconds(60), expires)),
                 "newcomer", later)).isEmpty();
         assertThat(ledger.reserveAll(List.of(new Ledger.Reservation("CAPACITY#g3", "claim", 2, later.plusSeconds(60), expires)),
                 "one-too-many", later)).containsOnlyKeys(0);
-    }
-
-    @Test
-    void anExtensionNeedsTheUnitStillHeld() {
-        assertThat(ledger.writeAll(List.of(Ledger.extend("RATE#g4", "W", "never-reserved", deadline)))).containsOnlyKeys(0);
     }
 
     @Test
@@ -152,7 +152,7 @@ class LedgerIT {
                 new Ledger.Reservation("RATE#account", "W", 1, deadline, expires)), "token-b", now);
 
         assertThat(refused).containsOnlyKeys(1);
-        assertThat(ledger.heldUnits("RATE#g5", "W", now)).as("nothing of the group's is held").isZero();
+        assertThat(held("RATE#g5", "W", now)).as("nothing of the group's is held").isZero();
     }
 
     @Test
@@ -162,7 +162,68 @@ class LedgerIT {
         ledger.writeAll(List.of(Ledger.giveBack("RATE#g6", "W", "token-a")));
 
         assertThat(reserve("RATE#g6", "W", 1, "token-b", deadline)).isFalse();
-        assertThat(ledger.heldUnits("RATE#g6", "W", now)).isEqualTo(Long.MAX_VALUE);
+        assertThat(held("RATE#g6", "W", now)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    /** The common case: a fresh claim takes the write given with it in the same call. */
+    @Test
+    void aFreshClaimIsTakenWithItsWriteInOneTransaction() {
+        Ledger.ClaimWith taken = claimWith("EVENT#w-1", "attempt-1", now, noteIfAbsent("NOTE#w-1"));
+        Ledger.ClaimWith repeated = claimWith("EVENT#w-1", "attempt-1", now, noteIfAbsent("NOTE#w-1b"));
+
+        assertThat(taken.claim().won()).isTrue();
+        assertThat(taken.claim().decision()).isEqualTo("decision-of-attempt-1");
+        assertThat(taken.alongside()).isEqualTo(Ledger.Alongside.WRITTEN);
+        assertThat(ledger.get("NOTE#w-1", "note")).isPresent();
+        assertThat(repeated.claim().won()).as("the holder's own retry meets its write").isTrue();
+        assertThat(repeated.alongside()).isEqualTo(Ledger.Alongside.WRITTEN);
+        assertThat(claim("EVENT#w-1", "attempt-2", now).won()).isFalse();
+    }
+
+    @Test
+    void aClaimWhoseWriteIsRefusedIsTakenAlone() {
+        ledger.update(noteIfAbsent("NOTE#w-2"));
+
+        Ledger.ClaimWith taken = claimWith("EVENT#w-2", "attempt-1", now, noteIfAbsent("NOTE#w-2"));
+
+        assertThat(taken.claim().won()).isTrue();
+        assertThat(taken.claim().decision()).isEqualTo("decision-of-attempt-1");
+        assertThat(taken.alongside()).isEqualTo(Ledger.Alongside.REFUSED);
+        assertThat(claim("EVENT#w-2", "attempt-2", now).won()).as("the claim is held").isFalse();
+    }
+
+    @Test
+    void aClaimHeldElsewhereIsRefusedWithItsItemAndNothingWritten() {
+        claim("EVENT#w-3", "attempt-1", now);
+
+        Ledger.ClaimWith refused = claimWith("EVENT#w-3", "attempt-2", now, noteIfAbsent("NOTE#w-3"));
+
+        assertThat(refused.claim().won()).isFalse();
+        assertThat(refused.claim().heldUntil()).contains(deadline);
+        assertThat(refused.alongside()).isEqualTo(Ledger.Alongside.NOT_TRIED);
+        assertThat(ledger.get("NOTE#w-3", "note")).isEmpty();
+    }
+
+    @Test
+    void aClaimWhoseHolderDiedIsTakenOverKeepingItsDecisionWithoutTheWrite() {
+        Ledger.Claim dead = claim("EVENT#w-4", "attempt-1", now);
+
+        Ledger.ClaimWith takeover = claimWith("EVENT#w-4", "attempt-2", deadline.plusSeconds(1), noteIfAbsent("NOTE#w-4"));
+
+        assertThat(takeover.claim().won()).isTrue();
+        assertThat(takeover.claim().decision()).as("the dead attempt's decision token").isEqualTo(dead.decision());
+        assertThat(takeover.alongside()).isEqualTo(Ledger.Alongside.NOT_TRIED);
+        assertThat(ledger.get("NOTE#w-4", "note")).isEmpty();
+    }
+
+    private Ledger.ClaimWith claimWith(String pk, String holder, Instant at, Ledger.Update alongside) {
+        return ledger.claimWith(pk, "claim", holder, "decision-of-" + holder, at, deadline, expires, Map.of(), alongside);
+    }
+
+    /** A write that its condition refuses once the note exists. */
+    private static Ledger.Update noteIfAbsent(String pk) {
+        return new Ledger.Update(pk, "note", "SET #v = :v", Optional.of("attribute_not_exists(#v)"), Map.of("#v", "value"),
+                Map.of(":v", Ledger.text("written")));
     }
 
     private Ledger.Claim claim(String pk, String holder, Instant at) {

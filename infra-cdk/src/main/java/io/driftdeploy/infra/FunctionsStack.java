@@ -49,11 +49,13 @@ public final class FunctionsStack extends Stack {
     private static final List<String> LEDGER_CLAIMS = List.of(
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
     /**
-     * The drift path's, which also counts (rate windows, capacity holds) with conditional updates and
-     * reads a group's churn record (breaker and recent terminations) with one Query.
+     * The drift path's, which also counts (rate windows, capacity holds) with conditional updates,
+     * reads a group's churn record (breaker and recent terminations) with one Query, and in dry run
+     * reads what its reservations would find with one BatchGetItem.
      */
     private static final List<String> LEDGER_WITH_COUNTERS = List.of(
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query");
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
+            "dynamodb:BatchGetItem");
 
     private final Map<Kind, DriftDeployFunction> functions = new EnumMap<>(Kind.class);
     private final Table ledger;

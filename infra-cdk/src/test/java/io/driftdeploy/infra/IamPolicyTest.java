@@ -117,14 +117,15 @@ class IamPolicyTest {
                             "AWS::AccountId", ":key/*"),
                     "Condition", Map.of("ForAnyValue:StringEquals",
                             Map.of("kms:ResourceAliases", "alias/DriftDeploy-notifications"))));
-            // Only item calls io.driftdeploy.aws.Ledger makes, on the table only (no Query, Scan, batch, index);
-            // IamCoverageTest holds each function to exactly the calls its path makes.
+            // Only the calls io.driftdeploy.aws.Ledger makes, on the table only: item calls, Query of one partition,
+            // BatchGetItem of named keys (no Scan, no batch write, no index); IamCoverageTest holds each function to
+            // exactly the calls its path makes.
             hasStatement(kind, Map.of("Action", Match.arrayWith(List.of("dynamodb:GetItem", "dynamodb:PutItem",
                             "dynamodb:DeleteItem")),
                     "Resource", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))));
             assertThat(actionsOf(kind)).filteredOn(action -> action.toString().startsWith("dynamodb:"))
                     .isSubsetOf("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                            "dynamodb:Query");
+                            "dynamodb:Query", "dynamodb:BatchGetItem");
         }
         hasStatement(Kind.ALARMS, Map.of("Action", Match.arrayWith(List.of("cloudwatch:DescribeAlarms",
                         "config:DescribeConfigRules", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeImages")),
