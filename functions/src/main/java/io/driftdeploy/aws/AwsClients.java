@@ -5,17 +5,22 @@ import io.driftdeploy.event.FieldLimits;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -29,9 +34,12 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Builds each AWS client once, on first use, sharing one URLConnection HTTP client (the fastest
- * to start in Lambda). An endpoint override (the CLI's --endpoint-url, or AWS_ENDPOINT_URL) points
- * every client at an AWS-compatible emulator.
+ * Builds each AWS client once, on first use, sharing one HTTP client and one credentials provider.
+ * The HTTP client is URLConnection's, kept after measuring AWS CRT's and Apache's against it
+ * (docs/performance.md, "HTTP client"): cold, neither was faster (Apache about 0.15 s slower);
+ * warm, both saved about 15 ms of a 120 ms decision, not worth 19 MB of native libraries (CRT) or
+ * 1.5 MB and 900 classes (Apache) in the jar. An endpoint override (the CLI's --endpoint-url, or
+ * AWS_ENDPOINT_URL) points every client at an AWS-compatible emulator.
  */
 public final class AwsClients {
 
@@ -40,8 +48,8 @@ public final class AwsClients {
 
     private final Region region;
     private final Optional<URI> endpoint;
-    private final SdkHttpClient http = UrlConnectionHttpClient.create();
-    private final DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+    private final AwsCredentialsProvider credentials;
+    private final SdkHttpClient http;
 
     private final Lazy<Ec2Client> ec2 = new Lazy<>(() -> configure(Ec2Client.builder()).build());
     private final Lazy<AutoScalingClient> autoScaling = new Lazy<>(() -> configure(AutoScalingClient.builder()).build());
@@ -56,14 +64,76 @@ public final class AwsClients {
     private final Lazy<EventBridgeClient> eventBridge = new Lazy<>(() -> configure(EventBridgeClient.builder()).build());
     private final Lazy<LambdaClient> lambda = new Lazy<>(() -> configure(LambdaClient.builder()).build());
 
+    /**
+     * Credentials from the SDK's default chain (environment, profile, container, instance...), as
+     * the CLI and the tests want them: an operator's CLI may run with a profile.
+     */
     public AwsClients(Region region, Optional<URI> endpoint) {
-        this.region = region;
-        this.endpoint = endpoint;
+        this(region, endpoint, DefaultCredentialsProvider.builder().build(), UrlConnectionHttpClient.create());
     }
 
-    /** Region from the standard chain (AWS_REGION in Lambda), endpoint from AWS_ENDPOINT_URL. */
+    /** Every client signs with {@code credentials} and sends through {@code http}, which it then owns. */
+    public AwsClients(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials, SdkHttpClient http) {
+        this.region = region;
+        this.endpoint = endpoint;
+        this.credentials = credentials;
+        this.http = http;
+    }
+
+    /**
+     * Lambda's clients: region and credentials named, not searched for ({@link #lambdaRegion},
+     * {@link #lambdaCredentials}), endpoint from AWS_ENDPOINT_URL.
+     */
     public static AwsClients fromEnvironment() {
-        return new AwsClients(DefaultAwsRegionProviderChain.builder().build().getRegion(), endpointFromEnvironment());
+        Map<String, String> environment = System.getenv();
+        return new AwsClients(lambdaRegion(environment), endpointFromEnvironment(), lambdaCredentials(environment),
+                UrlConnectionHttpClient.create());
+    }
+
+    /**
+     * The region Lambda sets in AWS_REGION, read directly: the SDK's default region chain would
+     * look there only after the {@code aws.region} system property, and go on to the profile
+     * files and the instance metadata service when it is missing. Outside Lambda (a local run of
+     * a handler) AWS_REGION must be set too.
+     */
+    public static Region lambdaRegion(Map<String, String> environment) {
+        String variable = SdkSystemSetting.AWS_REGION.environmentVariable();
+        String value = environment.get(variable);
+        if (value == null || value.isBlank()) {
+            throw new SettingsException(variable, "not set: Lambda sets it; a local run of a handler must set it too");
+        }
+        return Region.of(value.strip());
+    }
+
+    /**
+     * The function's credentials from where Lambda puts them, instead of the SDK's default chain,
+     * which on a cold start also tries system properties, web identity, the profile files and the
+     * instance metadata service: the environment's keys (AWS_ACCESS_KEY_ID..., an on-demand
+     * function or $LATEST), else the container endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI), in
+     * the default chain's order. The container endpoint is not optional: a version restored from a
+     * SnapStart snapshot (infra-cdk turns SnapStart on for the published versions behind
+     * {@code live}) gets its credentials only that way, so EnvironmentVariableCredentialsProvider
+     * alone would fail there (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-credentials).
+     * Both are tried on the first call, not here, so what the snapshot's init saw does not count.
+     * An environment with neither variable is not Lambda: the default chain, as before.
+     *
+     * <p>The SDK for Java 2.x guide recommends a named provider (and the region from AWS_REGION)
+     * in Lambda to skip the default chain's lookups ("Reduce SDK startup time for AWS Lambda";
+     * "Use a specific credentials provider or provider chain"); what it is worth here is measured
+     * in docs/performance.md, "HTTP client".
+     */
+    public static AwsCredentialsProvider lambdaCredentials(Map<String, String> environment) {
+        if (isSet(environment, SdkSystemSetting.AWS_ACCESS_KEY_ID.environmentVariable())
+                || isSet(environment, SdkSystemSetting.AWS_CONTAINER_CREDENTIALS_FULL_URI.environmentVariable())) {
+            return AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(),
+                    ContainerCredentialsProvider.create());
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    private static boolean isSet(Map<String, String> environment, String variable) {
+        String value = environment.get(variable);
+        return value != null && !value.isBlank();
     }
 
     public static Optional<URI> endpointFromEnvironment() {
