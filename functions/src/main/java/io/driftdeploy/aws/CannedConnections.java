@@ -32,7 +32,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionFactory;
  * answers an operation with a sample of what the service returns, where prime/SERVICE/OPERATION
  * beside this class holds one (responses of the local emulator, an Image Builder GetImage as its
  * API reference shows it), so that unmarshalling builds the response models a real decision reads
- * (an EC2 Instance alone loads some 400 classes), and as {@link #empty()} otherwise.
+ * (the EC2 models of a drift decision's DescribeInstances reply are over 400 classes), and as
+ * {@link #empty()} otherwise.
  */
 final class CannedConnections implements UrlConnectionFactory {
 

@@ -84,7 +84,7 @@ public final class SnapStartPrime implements Resource {
      * fixed here), so a failure is a bug, and a function whose hook is broken should not be deployed
      * unnoticed (SnapStartHookTest runs every function's hook). The hook counts towards init, which
      * may take 130 s or the function's timeout, whichever is longer ("Lambda SnapStart runtime
-     * hooks for Java"); the prime takes 1 to 2.5 s on this project's development machines.
+     * hooks for Java"); the prime takes 1.5 to 2.6 s on this project's development machines.
      */
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
