@@ -89,10 +89,16 @@ public final class SnapStartPrime implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         // Found nothing: the decision's path through the rules is then fixed, whatever the samples hold.
-        decision.accept(aws.answeredBy(CannedConnections.empty()));
+        AwsClients empty = aws.answeredBy(CannedConnections.empty());
         AwsClients sampled = aws.answeredBy(CannedConnections.samples());
-        for (String service : aws.built()) {
-            callsOf(service, sampled);
+        try {
+            decision.accept(empty);
+            for (String service : aws.built()) {
+                callsOf(service, sampled);
+            }
+        } finally {
+            empty.close();
+            sampled.close();
         }
     }
 

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 
@@ -31,5 +35,30 @@ class SnapStartPrimeTest {
 
         assertThat(given[0]).isNotNull().isNotSameAs(aws);
         assertThat(aws.built()).as("the function's own clients, none built by the prime").isEmpty();
+    }
+
+    /** Each SDK client starts threads to time its calls out; the twins' must not stay in the snapshot. */
+    @Test
+    void theTwinsThreadsEndWhenThePrimeIsDone() throws InterruptedException {
+        Set<Thread> before = sdkThreads();
+        Set<Thread> started = new HashSet<>();
+
+        new SnapStartPrime(aws, canned -> {
+            canned.dynamoDb().getItem(request -> request.tableName("t").key(Map.of()));
+            started.addAll(sdkThreads());
+            started.removeAll(before);
+        }).beforeCheckpoint(null);
+
+        assertThat(started).as("threads the twin's call started").isNotEmpty();
+        for (Thread thread : started) {
+            thread.join(5_000);
+        }
+        assertThat(started).as("still running").noneMatch(Thread::isAlive);
+    }
+
+    private static Set<Thread> sdkThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("sdk-ScheduledExecutor"))
+                .collect(Collectors.toSet());
     }
 }
