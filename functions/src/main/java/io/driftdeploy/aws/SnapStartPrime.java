@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -140,6 +141,8 @@ public final class SnapStartPrime implements Resource {
                 .conditionExpression("attribute_not_exists(#holder) OR #until < :until")
                 .expressionAttributeNames(names).expressionAttributeValues(values));
         dynamoDb.getItem(request -> request.tableName(TABLE).key(key).consistentRead(true));
+        dynamoDb.batchGetItem(request -> request.requestItems(
+                Map.of(TABLE, KeysAndAttributes.builder().keys(key).consistentRead(true).build())));
         dynamoDb.deleteItem(request -> request.tableName(TABLE).key(key)
                 .conditionExpression("#holder = :holder").expressionAttributeNames(Map.of("#holder", "holder"))
                 .expressionAttributeValues(Map.of(":holder", AttributeValue.fromS(ID))));
