@@ -5,20 +5,27 @@ import io.driftdeploy.event.FieldLimits;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -51,18 +58,24 @@ public final class AwsClients {
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient http;
 
-    private final Lazy<Ec2Client> ec2 = new Lazy<>(() -> configure(Ec2Client.builder()).build());
-    private final Lazy<AutoScalingClient> autoScaling = new Lazy<>(() -> configure(AutoScalingClient.builder()).build());
-    private final Lazy<SnsClient> sns = new Lazy<>(() -> configure(SnsClient.builder()).build());
-    private final Lazy<SqsClient> sqs = new Lazy<>(() -> configure(SqsClient.builder()).build());
-    private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(() -> configure(DynamoDbClient.builder())
+    private final Lazy<Ec2Client> ec2 = new Lazy<>(Ec2Client.SERVICE_NAME, () -> configure(Ec2Client.builder()).build());
+    private final Lazy<AutoScalingClient> autoScaling = new Lazy<>(AutoScalingClient.SERVICE_NAME,
+            () -> configure(AutoScalingClient.builder()).build());
+    private final Lazy<SnsClient> sns = new Lazy<>(SnsClient.SERVICE_NAME, () -> configure(SnsClient.builder()).build());
+    private final Lazy<SqsClient> sqs = new Lazy<>(SqsClient.SERVICE_NAME, () -> configure(SqsClient.builder()).build());
+    private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(DynamoDbClient.SERVICE_NAME, () -> configure(DynamoDbClient.builder())
             .overrideConfiguration(bounded(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
                     .maxAttempts(DYNAMODB_ATTEMPTS).build())).build());
-    private final Lazy<ConfigClient> config = new Lazy<>(() -> configure(ConfigClient.builder()).build());
-    private final Lazy<CloudWatchClient> cloudWatch = new Lazy<>(() -> configure(CloudWatchClient.builder()).build());
-    private final Lazy<ImagebuilderClient> imageBuilder = new Lazy<>(() -> configure(ImagebuilderClient.builder()).build());
-    private final Lazy<EventBridgeClient> eventBridge = new Lazy<>(() -> configure(EventBridgeClient.builder()).build());
-    private final Lazy<LambdaClient> lambda = new Lazy<>(() -> configure(LambdaClient.builder()).build());
+    private final Lazy<ConfigClient> config = new Lazy<>(ConfigClient.SERVICE_NAME, () -> configure(ConfigClient.builder()).build());
+    private final Lazy<CloudWatchClient> cloudWatch = new Lazy<>(CloudWatchClient.SERVICE_NAME,
+            () -> configure(CloudWatchClient.builder()).build());
+    private final Lazy<ImagebuilderClient> imageBuilder = new Lazy<>(ImagebuilderClient.SERVICE_NAME,
+            () -> configure(ImagebuilderClient.builder()).build());
+    private final Lazy<EventBridgeClient> eventBridge = new Lazy<>(EventBridgeClient.SERVICE_NAME,
+            () -> configure(EventBridgeClient.builder()).build());
+    private final Lazy<LambdaClient> lambda = new Lazy<>(LambdaClient.SERVICE_NAME, () -> configure(LambdaClient.builder()).build());
+    private final List<Lazy<? extends SdkClient>> clients = List.of(ec2, autoScaling, sns, sqs, dynamoDb, config, cloudWatch, imageBuilder,
+            eventBridge, lambda);
 
     /**
      * Credentials from the SDK's default chain (environment, profile, container, instance...), as
@@ -78,6 +91,31 @@ public final class AwsClients {
         this.endpoint = endpoint;
         this.credentials = credentials;
         this.http = http;
+    }
+
+    /**
+     * Clients configured as these are (region, endpoint, retry strategies, timeouts, the
+     * URLConnection HTTP client), except that every call is answered in memory by {@code connections}
+     * and signed with placeholder credentials: what {@link SnapStartPrime} drives, so that the
+     * snapshot holds the request path loaded but none of these clients' credentials or connections.
+     */
+    AwsClients answeredBy(UrlConnectionFactory connections) {
+        return new AwsClients(region, endpoint,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("SNAPSTART-PRIME", "never-sent")),
+                UrlConnectionHttpClient.create(connections));
+    }
+
+    /** The service (its endpoint prefix, e.g. {@code dynamodb}) of each client built so far. */
+    Set<String> built() {
+        return clients.stream().filter(Lazy::built).map(client -> client.service).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Closes the clients built so far, and with them the threads each starts to time its calls out:
+     * for the prime's twins, which would otherwise stay in the snapshot, idle, holding the twins.
+     */
+    void close() {
+        clients.stream().filter(Lazy::built).forEach(client -> client.get().close());
     }
 
     /**
@@ -259,11 +297,17 @@ public final class AwsClients {
     }
 
     private static final class Lazy<T> implements Supplier<T> {
+        private final String service;
         private final Supplier<T> factory;
         private volatile T value;
 
-        Lazy(Supplier<T> factory) {
+        Lazy(String service, Supplier<T> factory) {
+            this.service = service;
             this.factory = factory;
+        }
+
+        boolean built() {
+            return value != null;
         }
 
         @Override

@@ -272,7 +272,9 @@ public final class DriftLedger {
         pausedUntil.values().removeIf(windowEnd -> !windowEnd.isAfter(now));
         Instant windowEnd = units.windowStart().plus(units.window());
         refused.forEach((index, found) -> {
-            if (index >= FIRST_RATE_UNIT && Ledger.circuitOpen(found) && found.containsKey(STORM_ALERTED)) {
+            // Only the rate units' items can be paused; the writes alongside them come after them.
+            boolean rateUnit = index >= FIRST_RATE_UNIT && index < FIRST_RATE_UNIT + units.rates().size();
+            if (rateUnit && Ledger.circuitOpen(found) && found.containsKey(STORM_ALERTED)) {
                 pausedUntil.put(pausedKey(units.rates().get(index - FIRST_RATE_UNIT), units.windowStart()), windowEnd);
             }
         });

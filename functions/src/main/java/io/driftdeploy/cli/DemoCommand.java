@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.policy.DriftPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -73,6 +74,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The scenario, step by step, printed as a timeline. */
     private static final class Story {
+        /** Far more than steps 1 to 5 take on these machines (about 20 s). */
+        private static final Duration LONGEST_STORY = Duration.ofMinutes(2);
+
         private final PrintStream out;
         private final AwsClients aws;
         private final DemoEvents events;
@@ -90,6 +94,7 @@ final class DemoCommand implements Callable<Integer> {
 
         List<String> play() throws InterruptedException {
             seed();
+            startInOneRateWindow();
             driftOnOptedInInstance();
             driftOnStandaloneInstance();
             String newImage = goldenImagePublished();
@@ -123,6 +128,24 @@ final class DemoCommand implements Callable<Integer> {
             line("  config    rule " + fleet.configRule + " counts as drift");
             line("  settings  mode enforce, min healthy 50 %, at most 2 terminations per group per hour");
             line("  topic     " + fleet.topicArn + " -> a queue, to show the notifications");
+        }
+
+        /**
+         * Steps 1 and 5 must count against one rate window: they are one termination and the
+         * storm that finds the group's second and last. Rate windows are aligned to the clock, so
+         * a demo that would run across the turn of one (on the hour, by default) first waits for
+         * the next to begin.
+         */
+        private void startInOneRateWindow() throws InterruptedException {
+            Instant now = Instant.now();
+            Duration window = settings.drift().rateWindow();
+            Instant windowEnd = DriftPolicy.rateWindowStart(now, window).plus(window);
+            Duration left = Duration.between(now, windowEnd);
+            if (left.compareTo(LONGEST_STORY) < 0) {
+                line("  waiting   " + left.toSeconds() + " s for the next rate window (from " + windowEnd
+                        + "), so that steps 1 and 5 count against one");
+                Thread.sleep(left.plusSeconds(1).toMillis());
+            }
         }
 
         private void driftOnOptedInInstance() throws InterruptedException {

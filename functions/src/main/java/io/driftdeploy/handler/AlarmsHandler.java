@@ -11,6 +11,7 @@ import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.aws.RolloutFleet;
 import io.driftdeploy.aws.RolloutLedger;
+import io.driftdeploy.aws.SnapStartPrime;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.AlarmState;
 import io.driftdeploy.event.AlarmStateChange;
@@ -52,11 +53,17 @@ public final class AlarmsHandler implements RequestStreamHandler {
     private final RolloutFleet rolloutFleet;
     private final RolloutLedger rolloutLedger;
     private final DriftSweep sweep;
+    /** SnapStart's hook; held here because the runtime holds hooks only weakly. */
+    final SnapStartPrime snapStart;
 
-    /** Lambda's entry: settings from the environment, clients built once per container. */
+    /**
+     * Lambda's entry: settings from the environment, clients built once per container. Registers the
+     * SnapStart hook that primes them before the snapshot.
+     */
     public AlarmsHandler() {
         this(Settings.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(),
                 Telemetry.toStdout(AlarmNotice.FUNCTION));
+        snapStart.register();
     }
 
     public AlarmsHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
@@ -70,6 +77,9 @@ public final class AlarmsHandler implements RequestStreamHandler {
         this.rolloutLedger = new RolloutLedger(ledger);
         this.sweep = new DriftSweep(settings, new Compliance(aws.config()),
                 new DriftRemediation(settings, aws, reporter, clock), telemetry);
+        // An alarm going to ALARM: its definition, the rollout guard check and the notice.
+        this.snapStart = Priming.of(settings, aws, "alarms/drift-alarm-state-alarm.json",
+                canned -> new AlarmsHandler(settings, canned, clock, Telemetry.discarded(AlarmNotice.FUNCTION))::handle);
     }
 
     @Override

@@ -155,7 +155,7 @@ public final class DriftRemediation {
     }
 
     /**
-     * Rule 1: another attempt decided the event, or holds it. An event delivery held elsewhere
+     * Rule 2: another attempt decided the event, or holds it. An event delivery held elsewhere
      * fails ({@link EventInProgressException}) so that Lambda delivers it again once the holder
      * finished or its claim lapsed; the sweep just leaves the instance to the holder. When the
      * attempt that decided acted but could not announce it, the announcement it owes is
@@ -259,7 +259,7 @@ public final class DriftRemediation {
                     // A scope this function instance found paused for the rest of its window: no call needed.
                     .or(() -> ledger.knownPaused(needed).flatMap(paused -> refused(placed, needed, paused)))
                     .or(() -> DriftPolicy.currentInConfig(evaluation, configResult.get(), newest))
-                    // Rules 4, 5 and 7 at once, right before acting: the instance's one termination, capacity in flight, the rate limits.
+                    // Rules 3, 6 and 7 at once, right before acting: the instance's one termination, capacity in flight, the rate limits.
                     .or(() -> reserve(placed, needed, new Termination(evaluation.instanceId(), now, group.members())));
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
             details.putAll(configFacts());
@@ -449,7 +449,7 @@ public final class DriftRemediation {
         }
 
         /**
-         * Rules 4, 5 and 7 in one transaction: the instance's one termination, a unit of the
+         * Rules 3, 6 and 7 in one transaction: the instance's one termination, a unit of the
          * group's capacity allowance, and the group's and the account's (the account the function
          * acts in, never the event's) rate units, all or none, so a decision one limit refuses
          * holds nothing of another's. In enforce mode it is the last step before the termination

@@ -17,13 +17,15 @@ public final class ImagesHandler extends RolloutFunction<ImageAvailable> {
 
     public static final String FUNCTION = "images";
 
-    /** Lambda's entry: settings and clients are built once, at init. */
+    /** Lambda's entry: settings and clients are built once, at init; registers the SnapStart hook that primes them. */
     public ImagesHandler() {
         this(Settings.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(), Telemetry.toStdout(FUNCTION));
+        snapStart.register();
     }
 
     public ImagesHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
-        super(FUNCTION, settings, aws, clock, telemetry);
+        super(FUNCTION, settings, aws, clock, telemetry, "images/ami-available.json",
+                canned -> new ImagesHandler(settings, canned, clock, Telemetry.discarded(FUNCTION))::handle);
     }
 
     @Override

@@ -25,13 +25,15 @@ public final class RefreshesHandler extends RolloutFunction<InstanceRefreshEvent
 
     public static final String FUNCTION = RefreshOutcomes.FUNCTION;
 
-    /** Lambda's entry: settings and clients are built once, at init. */
+    /** Lambda's entry: settings and clients are built once, at init; registers the SnapStart hook that primes them. */
     public RefreshesHandler() {
         this(Settings.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(), Telemetry.toStdout(FUNCTION));
+        snapStart.register();
     }
 
     public RefreshesHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
-        super(FUNCTION, settings, aws, clock, telemetry);
+        super(FUNCTION, settings, aws, clock, telemetry, "refreshes/refresh-succeeded.json",
+                canned -> new RefreshesHandler(settings, canned, clock, Telemetry.discarded(FUNCTION))::handle);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.driftdeploy.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.SnapStartPrime;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.InvalidEventException;
 import io.driftdeploy.policy.AccountTrust;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What the images and refreshes functions share: parse the event (a bad one is rejected and
@@ -26,11 +28,19 @@ public abstract class RolloutFunction<E> implements RequestStreamHandler {
     private final String function;
     private final String accountId;
     final Rollouts rollouts;
+    /** SnapStart's hook; held here because the runtime holds hooks only weakly. */
+    final SnapStartPrime snapStart;
 
-    RolloutFunction(String function, Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
+    /**
+     * @param sample the function's SnapStart prime decides this event from events/ ...
+     * @param twin   ... with the function's handler on the clients given, logging nowhere
+     */
+    RolloutFunction(String function, Settings settings, AwsClients aws, Clock clock, Telemetry telemetry, String sample,
+                    Function<AwsClients, Priming.Decider> twin) {
         this.function = function;
         this.accountId = settings.accountId();
         this.rollouts = Rollouts.wire(settings, aws, clock, telemetry);
+        this.snapStart = Priming.of(settings, aws, sample, twin);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.driftdeploy.handler;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -30,6 +31,11 @@ public final class Telemetry {
 
     public static Telemetry toStdout(String function) {
         return new Telemetry(function, System.out, Clock.systemUTC());
+    }
+
+    /** Lines that go nowhere: SnapStart's prime decides a sample event, which is no decision to log or count. */
+    static Telemetry discarded(String function) {
+        return new Telemetry(function, new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
     }
 
     /** Logs one decision: what was decided, why, and the facts; never anything secret. */

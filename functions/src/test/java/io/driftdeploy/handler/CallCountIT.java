@@ -2,6 +2,7 @@ package io.driftdeploy.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftdeploy.testing.AlarmEvents;
 import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.FaultProxy;
@@ -10,6 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +131,46 @@ class CallCountIT {
                 "dynamodb:Query",                       // no reservation: the group stays paused to the window's end
                 "sns:Publish",
                 "dynamodb:TransactWriteItems");
+    }
+
+    /**
+     * The drift alarm's sweep over instances it refuses (their group has not opted in): besides
+     * the sweep's own calls (its alarm's claim, the drift rules, each rule's results, the summary
+     * and its completion), four per instance, in order. Issue #12 asks for two; the facts a
+     * decision reads (EC2, the group) are still read one instance at a time.
+     */
+    @Test
+    void aSweepPerRefusedInstance() {
+        List<String> instances = env.group("legacy").instances(3).create().instanceIds();
+        String rule = env.existingConfigRule(driftRule);
+        instances.forEach(id -> env.putEvaluation(rule, "AWS::EC2::Instance", id, ComplianceType.NON_COMPLIANT, Instant.now()));
+        String driftAlarm = env.prefix + "-drift-alarm";
+        Map<String, String> settings = new HashMap<>();
+        settings.put("DRIFT_DEPLOY_DRIFT_RULE_PREFIX", env.prefix + "-drift-");
+        settings.put("DRIFT_DEPLOY_DRIFT_ALARMS", driftAlarm);
+        settings.put("DRIFT_DEPLOY_MODE", "enforce");
+        AlarmsHandler alarms = new AlarmsHandler(env.settings(settings), proxy.clients(), Clock.systemUTC(),
+                new Telemetry("alarms", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));
+
+        Map<String, Object> result = alarms.handle(AlarmEvents.fromSample("alarms/drift-alarm-state-alarm.json", driftAlarm).bytes());
+
+        assertThat(result).as("%s", result).containsEntry("decision", "sweep");
+        List<String> perInstance = List.of(
+                "dynamodb:TransactWriteItems",          // the claim of the sweep's evaluation, with its record
+                "ec2:DescribeInstances",
+                "autoscaling:DescribeAutoScalingGroups",
+                "dynamodb:TransactWriteItems");         // the completion, with the audit record
+        List<String> expected = new ArrayList<>(List.of(
+                "dynamodb:UpdateItem",                  // the alarm state change's claim
+                "monitoring:DescribeAlarms",            // the alarm's definition, for the summary
+                "config:DescribeConfigRules",           // the drift rules by prefix
+                "config:GetComplianceDetailsByConfigRule"));
+        instances.forEach(instance -> expected.addAll(perInstance));
+        expected.addAll(List.of(
+                "dynamodb:PutItem",                     // the summary's audit record
+                "sns:Publish",
+                "dynamodb:UpdateItem"));                // the claim completed
+        assertThat(calls()).containsExactlyElementsOf(expected);
     }
 
     @Test

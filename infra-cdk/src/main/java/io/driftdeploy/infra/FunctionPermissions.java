@@ -33,7 +33,8 @@ final class FunctionPermissions {
     }
 
     /**
-     * The ledger's item calls the function makes, on the table only: no Query, Scan or batch calls,
+     * The ledger calls the function makes, on the table only: item calls, and for the drift path
+     * Query of one partition and BatchGetItem of named keys; no Scan, batch writes or indexes,
      * which nothing in the functions makes (IamCoverageTest checks the lists against the code).
      */
     void ledgerItems(IRole role, ITable ledger, List<String> actions) {

@@ -214,7 +214,6 @@ public final class FunctionsStack extends Stack {
         permissions.readOnly(drift,
                 "ec2:DescribeInstances",
                 "autoscaling:DescribeAutoScalingGroups",
-                "autoscaling:DescribeAutoScalingInstances",
                 "autoscaling:DescribeInstanceRefreshes",
                 "config:GetComplianceDetailsByResource",
                 // Rule 9: which managed rule a drift rule runs, and what the group's replacement would launch with.
@@ -233,7 +232,6 @@ public final class FunctionsStack extends Stack {
                 "config:GetComplianceDetailsByResource",
                 "ec2:DescribeInstances",
                 "autoscaling:DescribeAutoScalingGroups",
-                "autoscaling:DescribeAutoScalingInstances",
                 "autoscaling:DescribeInstanceRefreshes",
                 // A guard alarm's notification names the image its refresh rolls out; the sweep's rule 9
                 // reads the group's template version too (and DescribeConfigRules, above).

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import io.driftdeploy.aws.SnapStartPrime;
 import io.driftdeploy.infra.AwsCallGraph.Need;
 import io.driftdeploy.infra.DriftDeployFunction.Kind;
 import java.util.ArrayList;
@@ -34,12 +35,21 @@ class IamCoverageTest {
     private static final AwsCallGraph GRAPH = AwsCallGraph.ofFunctions();
     private static final SynthesizedApp APP = SynthesizedApp.everything();
     private static final Pattern ACTION = Pattern.compile("[a-z0-9-]+:[A-Z][A-Za-z0-9]+");
+    /**
+     * SnapStart's prime calls the SDK on clients whose every call is answered in memory
+     * (AwsClients.answeredBy), so its calls need no IAM action; no handler's path reaches it
+     * (only the runtime calls beforeCheckpoint), so it adds nothing a role must grant either.
+     */
+    private static final Set<String> ANSWERED_IN_MEMORY = Set.of(SnapStartPrime.class.getName());
 
     @Test
     void everyAdapterMethodThatCallsAwsDeclaresTheActionsItsCallsNeed() {
         List<String> problems = new ArrayList<>();
         int checked = 0;
         for (JavaClass adapter : GRAPH.adapters()) {
+            if (ANSWERED_IN_MEMORY.contains(adapter.getName())) {
+                continue;
+            }
             for (JavaCodeUnit method : AwsCallGraph.publicCodeUnits(adapter).toList()) {
                 Map<String, Need> sdkNeeds = GRAPH.sdkNeedsWithinClass(method);
                 Optional<List<String>> declared = AwsCallGraph.declared(method);
@@ -125,6 +135,16 @@ class IamCoverageTest {
         Map<String, Need> alarms = GRAPH.needsOfHandler(handlerClass(Kind.ALARMS));
         assertThat(alarms.get("autoscaling:TerminateInstanceInAutoScalingGroup").pathText()).contains("DriftSweep");
         assertThat(alarms).containsKeys("cloudwatch:DescribeAlarms", "config:GetComplianceDetailsByConfigRule");
+    }
+
+    /** SnapStartPrime is exempt above because no handler's path reaches its calls: only Lambda's runtime calls the hook. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void noHandlersPathReachesTheCallsOfTheSnapStartPrime(Kind kind) {
+        assertThat(GRAPH.reachableFromHandler(handlerClass(kind)))
+                .as("the walk reaches the hook (its Lambda constructor registers it), not its calls")
+                .contains("SnapStartPrime.<init>", "SnapStartPrime.register")
+                .doesNotContain("SnapStartPrime.beforeCheckpoint");
     }
 
     /** A coverage test that cannot fail is a defect: take each needed action out of a copy of the synthesized role. */

@@ -1,0 +1,209 @@
+package io.driftdeploy.aws;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.AlarmType;
+import software.amazon.awssdk.services.config.ConfigClient;
+import software.amazon.awssdk.services.config.model.ComplianceType;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+
+/**
+ * SnapStart's hook before the snapshot (issue #12): runs a function's request path once, so that
+ * the classes it loads and the code it runs are in the snapshot and not in the first decision after
+ * each restore. The Lambda Developer Guide recommends exactly this: preload what contributes to
+ * startup latency before the snapshot, by initialising it or by dummy invocations ("Maximize Lambda
+ * SnapStart performance"), in a {@code beforeCheckpoint} runtime hook registered with
+ * {@code Core.getGlobalContext()} ("Lambda SnapStart runtime hooks for Java").
+ *
+ * <p>Nothing leaves the process. The prime runs the function's own decision on a sample event, then
+ * every call the adapters make on each client the function built, all against twins of its clients
+ * ({@link AwsClients#answeredBy}: the same configuration, with every call answered in memory by
+ * {@link CannedConnections} and signed with placeholder credentials). So the request path is run
+ * whole, marshalling, endpoint rules, SigV4 signing, the retry strategy, the HTTP client and
+ * unmarshalling in each protocol the functions use (AWS JSON, REST-JSON, query, EC2 query), yet the
+ * prime has no effect on AWS and needs no network, credentials or permission. AWS SDK 2.54.0's
+ * {@code SdkWarmUp} would do the service half of this, but it also sends one real request per HTTP
+ * client, to STS ("Warm up SDK clients in the AWS SDK for Java 2.x"), and this build cannot move
+ * to it: Image Builder's module resolves at 2.40.2 at the newest (the pom's awssdk.version). See
+ * docs/snapstart.md for the design and its measured effect.
+ *
+ * <p>After a restore there is nothing to do. The real clients made no call before the snapshot, so
+ * it holds none of their connections and no credentials: they resolve the container credentials
+ * Lambda provides to SnapStart functions on their first call ("Activating and managing Lambda
+ * SnapStart", Using SnapStart with AWS SDKs), and open their connections then ("Improving startup
+ * performance with Lambda SnapStart", Compatibility considerations). The function's own caches (a
+ * rule's kind, a paused scope) are empty in the snapshot too: the prime filled its twins' only.
+ * Times are read from the clock at each use, and what must be unique (attempt ids) comes from
+ * {@code SecureRandom} at each use, which the Lambda runtime keeps unique across restores
+ * ("Handling uniqueness with Lambda SnapStart").
+ */
+public final class SnapStartPrime implements Resource {
+
+    private static final String TABLE = "snapstart-prime";
+    private static final String ID = "snapstart-prime";
+    private static final String ARN = "arn:aws:sns:us-east-1:000000000000:snapstart-prime";
+
+    private final AwsClients aws;
+    private final Consumer<AwsClients> decision;
+
+    /**
+     * @param aws      the function's clients; the prime drives twins of those built by the time it runs
+     * @param decision the function's decision on a sample event, made with the clients given to it
+     */
+    public SnapStartPrime(AwsClients aws, Consumer<AwsClients> decision) {
+        this.aws = aws;
+        this.decision = decision;
+    }
+
+    /**
+     * Registers the hook with the runtime (on a JDK without CRaC, as in tests and the CLI, this does
+     * nothing). The runtime holds it only weakly, so the caller must keep a reference to it
+     * ("Lambda SnapStart runtime hooks for Java").
+     */
+    public void register() {
+        Core.getGlobalContext().register(this);
+    }
+
+    /**
+     * Primes. A failure fails the function's initialisation, and so the version's snapshot
+     * ("Activating and managing Lambda SnapStart": the version's state becomes Failed), saying why:
+     * the prime cannot fail for a reason outside this code (no network, no credentials, answers
+     * fixed here), so a failure is a bug, and a function whose hook is broken should not be deployed
+     * unnoticed (SnapStartHookTest runs every function's hook). The hook counts towards init, which
+     * may take 130 s or the function's timeout, whichever is longer ("Lambda SnapStart runtime
+     * hooks for Java"); the prime takes 1.5 to 2.6 s on this project's development machines.
+     */
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        // Found nothing: the decision's path through the rules is then fixed, whatever the samples hold.
+        AwsClients empty = aws.answeredBy(CannedConnections.empty());
+        AwsClients sampled = aws.answeredBy(CannedConnections.samples());
+        try {
+            decision.accept(empty);
+            for (String service : aws.built()) {
+                callsOf(service, sampled);
+            }
+        } finally {
+            empty.close();
+            sampled.close();
+        }
+    }
+
+    /** Nothing: see the class comment. */
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        // The snapshot holds nothing that a restore makes stale.
+    }
+
+    /**
+     * Every call the adapters make on the service's client in a function's decisions, with the
+     * shapes they send, so that each operation's marshaller, response model and unmarshaller is loaded.
+     */
+    private static void callsOf(String service, AwsClients canned) {
+        switch (service) {
+            case DynamoDbClient.SERVICE_NAME -> dynamoDb(canned.dynamoDb());
+            case Ec2Client.SERVICE_NAME -> ec2(canned.ec2());
+            case AutoScalingClient.SERVICE_NAME -> autoScaling(canned.autoScaling());
+            case SnsClient.SERVICE_NAME -> sns(canned.sns());
+            case ConfigClient.SERVICE_NAME -> config(canned.config());
+            case CloudWatchClient.SERVICE_NAME -> cloudWatch(canned.cloudwatch());
+            case ImagebuilderClient.SERVICE_NAME -> imageBuilder(canned.imageBuilder());
+            default -> throw new IllegalStateException("the function uses the " + service
+                    + " client, which SnapStartPrime does not prime: add the calls its adapters make to callsOf");
+        }
+    }
+
+    private static void dynamoDb(DynamoDbClient dynamoDb) {
+        Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS(ID), "sk", AttributeValue.fromS(ID));
+        Map<String, String> names = Map.of("#holder", "holder", "#until", "heldUntil");
+        Map<String, AttributeValue> values = Map.of(":holder", AttributeValue.fromS(ID), ":until", AttributeValue.fromN("0"));
+        dynamoDb.updateItem(request -> request.tableName(TABLE).key(key)
+                .updateExpression("SET #holder = :holder, #until = :until")
+                .conditionExpression("attribute_not_exists(#holder) OR #until < :until")
+                .expressionAttributeNames(names).expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+        dynamoDb.putItem(request -> request.tableName(TABLE).item(key)
+                .conditionExpression("attribute_not_exists(#holder) OR #until < :until")
+                .expressionAttributeNames(names).expressionAttributeValues(values));
+        dynamoDb.getItem(request -> request.tableName(TABLE).key(key).consistentRead(true));
+        dynamoDb.batchGetItem(request -> request.requestItems(
+                Map.of(TABLE, KeysAndAttributes.builder().keys(key).consistentRead(true).build())));
+        dynamoDb.deleteItem(request -> request.tableName(TABLE).key(key)
+                .conditionExpression("#holder = :holder").expressionAttributeNames(Map.of("#holder", "holder"))
+                .expressionAttributeValues(Map.of(":holder", AttributeValue.fromS(ID))));
+        dynamoDb.queryPaginator(request -> request.tableName(TABLE).keyConditionExpression("#pk = :pk")
+                        .expressionAttributeNames(Map.of("#pk", "pk"))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ID))).consistentRead(true))
+                .items().stream().count();
+        dynamoDb.transactWriteItems(request -> request.transactItems(
+                item -> item.update(update -> update.tableName(TABLE).key(key)
+                        .updateExpression("SET #holder = :holder, #until = :until")
+                        .conditionExpression("#holder = :holder")
+                        .expressionAttributeNames(names).expressionAttributeValues(values)),
+                item -> item.put(put -> put.tableName(TABLE).item(key))));
+    }
+
+    private static void ec2(Ec2Client ec2) {
+        ec2.describeInstances(request -> request.instanceIds("i-00000000000000000"));
+        ec2.describeLaunchTemplates(request -> request.launchTemplateIds("lt-00000000000000000"));
+        ec2.describeLaunchTemplateVersions(request -> request.launchTemplateId("lt-00000000000000000").versions("1"));
+        ec2.describeImages(request -> request.imageIds("ami-00000000000000000")
+                .filters(filter -> filter.name("tag:" + ID).values("true")));
+        ec2.createLaunchTemplateVersion(request -> request.launchTemplateId("lt-00000000000000000").sourceVersion("1")
+                .launchTemplateData(data -> data.imageId("ami-00000000000000000")));
+    }
+
+    private static void autoScaling(AutoScalingClient autoScaling) {
+        autoScaling.describeAutoScalingGroups(request -> request.autoScalingGroupNames(ID));
+        autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(filter -> filter.name("tag:" + ID).values("true")))
+                .autoScalingGroups().stream().count();
+        autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(ID).maxRecords(10));
+        autoScaling.terminateInstanceInAutoScalingGroup(request -> request.instanceId("i-00000000000000000")
+                .shouldDecrementDesiredCapacity(false));
+        autoScaling.startInstanceRefresh(request -> request.autoScalingGroupName(ID)
+                .desiredConfiguration(configuration -> configuration.launchTemplate(template -> template
+                        .launchTemplateId("lt-00000000000000000").version("1")))
+                .preferences(preferences -> preferences.minHealthyPercentage(90).skipMatching(true)));
+    }
+
+    private static void sns(SnsClient sns) {
+        sns.publish(request -> request.topicArn(ARN).subject(ID).message(ID)
+                .messageAttributes(Map.of(ID, MessageAttributeValue.builder().dataType("String").stringValue(ID).build())));
+    }
+
+    private static void config(ConfigClient config) {
+        config.describeConfigRules(request -> request.configRuleNames(ID));
+        config.describeConfigRulesPaginator(request -> { }).configRules().stream().count();
+        config.getComplianceDetailsByConfigRulePaginator(request -> request.configRuleName(ID)
+                        .complianceTypes(ComplianceType.NON_COMPLIANT))
+                .evaluationResults().stream().count();
+        config.getComplianceDetailsByResourcePaginator(request -> request.resourceType("AWS::EC2::Instance")
+                        .resourceId("i-00000000000000000"))
+                .evaluationResults().stream().count();
+    }
+
+    private static void cloudWatch(CloudWatchClient cloudWatch) {
+        cloudWatch.describeAlarms(request -> request.alarmNames(ID).alarmTypes(List.of(AlarmType.METRIC_ALARM,
+                AlarmType.COMPOSITE_ALARM)));
+    }
+
+    private static void imageBuilder(ImagebuilderClient imageBuilder) {
+        imageBuilder.getImage(request -> request.imageBuildVersionArn(
+                "arn:aws:imagebuilder:us-east-1:000000000000:image/snapstart-prime/1.0.0/1"));
+    }
+}

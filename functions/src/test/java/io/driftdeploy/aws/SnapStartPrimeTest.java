@@ -1,0 +1,64 @@
+package io.driftdeploy.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+
+/** What the handlers' hook tests (handler.SnapStartHookTest) cannot show: the hook's own guards. */
+class SnapStartPrimeTest {
+
+    private final AwsClients aws = new AwsClients(Region.US_EAST_1, Optional.of(URI.create("http://127.0.0.1:9")));
+
+    @Test
+    void aClientTheFunctionBuiltButThePrimeDoesNotKnowFailsTheHookNamingIt() {
+        aws.sqs();
+
+        assertThat(aws.built()).containsExactly("sqs");
+        assertThatThrownBy(() -> new SnapStartPrime(aws, canned -> { }).beforeCheckpoint(null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the sqs client");
+    }
+
+    @Test
+    void theDecisionIsGivenClientsOtherThanTheFunctions() {
+        AwsClients[] given = new AwsClients[1];
+
+        new SnapStartPrime(aws, canned -> given[0] = canned).beforeCheckpoint(null);
+
+        assertThat(given[0]).isNotNull().isNotSameAs(aws);
+        assertThat(aws.built()).as("the function's own clients, none built by the prime").isEmpty();
+    }
+
+    /** Each SDK client starts threads to time its calls out; the twins' must not stay in the snapshot. */
+    @Test
+    void theTwinsThreadsEndWhenThePrimeIsDone() throws InterruptedException {
+        Set<Thread> before = sdkThreads();
+        Set<Thread> started = new HashSet<>();
+
+        new SnapStartPrime(aws, canned -> {
+            canned.dynamoDb().getItem(request -> request.tableName("t").key(Map.of()));
+            started.addAll(sdkThreads());
+            started.removeAll(before);
+        }).beforeCheckpoint(null);
+
+        assertThat(started).as("threads the twin's call started").isNotEmpty();
+        for (Thread thread : started) {
+            thread.join(5_000);
+        }
+        assertThat(started).as("still running").noneMatch(Thread::isAlive);
+    }
+
+    private static Set<Thread> sdkThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("sdk-ScheduledExecutor"))
+                .collect(Collectors.toSet());
+    }
+}
