@@ -14,41 +14,38 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The audit record of every decision, acted on or not, kept in the ledger under
  * {@code AUDIT#<subject>} sorted by time, so "what happened to i-0abc" is one query.
  */
-public final class AuditTrail {
+public interface AuditTrail {
 
     /** Long enough to answer "why was this replaced" well after an incident review. */
-    public static final Duration RETENTION = Duration.ofDays(400);
+    Duration RETENTION = Duration.ofDays(400);
 
     /**
      * A DynamoDB item is at most 400 KB, attribute names and values together; the keys are at most
      * 3 KB (see {@link Ledger}) and a decision takes a handful of actions, each naming an AWS call
      * and its subject; the facts are kept to 300 KB of JSON.
      */
-    static final int MAX_FACTS_BYTES = 300 * 1024;
-    static final int MAX_ACTION_LENGTH = 1024;
+    int MAX_FACTS_BYTES = 300 * 1024;
+    int MAX_ACTION_LENGTH = 1024;
 
-    private final Ledger ledger;
-
-    public AuditTrail(Ledger ledger) {
-        this.ledger = ledger;
+    /** The audit trail kept in {@code ledger}'s table. */
+    static AuditTrail in(Ledger ledger) {
+        return ledger::put;
     }
 
     /** The audit trail's partition key for {@code subject}, as stored (a subject too long for a key is hashed). */
-    public static String partitionKey(String subject) {
+    static String partitionKey(String subject) {
         return Ledger.partitionKey("AUDIT#" + subject);
     }
 
-    public void record(Report report, Instant at) {
+    default void record(Report report, Instant at) {
         record(entry(report, at));
     }
 
     /** Writes an audit record made by {@link #entry}. */
-    public void record(Ledger.Put entry) {
-        ledger.put(entry);
-    }
+    void record(Ledger.Put entry);
 
     /** The audit record of {@code report}, for a caller that writes it in a transaction of its own. */
-    public static Ledger.Put entry(Report report, Instant at) {
+    static Ledger.Put entry(Report report, Instant at) {
         Map<String, AttributeValue> attributes = new HashMap<>();
         attributes.put("function", text(report.function()));
         attributes.put("eventId", text(report.eventId()));

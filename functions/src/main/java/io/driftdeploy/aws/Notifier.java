@@ -5,58 +5,32 @@ import io.driftdeploy.policy.Notification;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /**
- * Publishes notifications to the one SNS topic: a JSON body (schema version, summary, facts) and
- * message attributes kind, severity, action, app and group so subscribers can filter.
+ * Where notifications go: the one SNS topic ({@link SnsNotifier}) in every function, a list in
+ * memory in the fast tests. A notification is rendered here, the same for every destination: a
+ * JSON body (schema version, summary, facts) and message attributes kind, severity, action, app
+ * and group so subscribers can filter.
  */
-public final class Notifier {
+public interface Notifier {
 
-    public static final String SCHEMA_VERSION = "1";
+    String SCHEMA_VERSION = "1";
 
     /**
      * SNS Publish takes at most 256 KB (262,144 bytes), message attributes and subject included
      * (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html); the body keeps well under it
      * so that the subject (under 100 characters) and the attributes always fit beside it.
      */
-    static final int MAX_MESSAGE_BYTES = 262_144;
-    static final int MAX_BODY_BYTES = 200 * 1024;
+    int MAX_MESSAGE_BYTES = 262_144;
+    int MAX_BODY_BYTES = 200 * 1024;
     /** An app tag value is at most 256 characters and a group name 255: nothing real is cut. */
-    static final int MAX_ATTRIBUTE_LENGTH = 256;
+    int MAX_ATTRIBUTE_LENGTH = 256;
 
-    private final SnsClient sns;
-    private final String topicArn;
+    /** Publishes and returns the message id. */
+    String publish(Rendered message);
 
-    public Notifier(SnsClient sns, String topicArn) {
-        this.sns = sns;
-        this.topicArn = topicArn;
-    }
-
-    /**
-     * Publishes and returns the SNS message id.
-     *
-     * <p>The topic is encrypted at rest with a customer managed KMS key, so SNS uses the key on the
-     * publisher's behalf: a publisher needs kms:GenerateDataKey and kms:Decrypt on it as well as
-     * sns:Publish (Amazon SNS Developer Guide, "Encryption at rest" / key management,
-     * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html: "publishers have the
-     * kms:GenerateDataKey* and kms:Decrypt permissions for the AWS KMS key").
-     */
-    @RequiresIam({"sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"})
-    public String publish(Notification notification) {
+    default String publish(Notification notification) {
         return publish(render(notification));
-    }
-
-    /** Publishes a message rendered before (an announcement owed since its first try failed). */
-    @RequiresIam({"sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"})
-    public String publish(Rendered message) {
-        return sns.publish(request -> request
-                        .topicArn(topicArn)
-                        .subject(message.subject())
-                        .message(message.body())
-                        .messageAttributes(messageAttributes(message.attributes())))
-                .messageId();
     }
 
     /**
@@ -84,7 +58,7 @@ public final class Notifier {
         }
     }
 
-    public static Rendered render(Notification notification) {
+    static Rendered render(Notification notification) {
         return new Rendered(notification.subject(), body(notification), attributes(notification));
     }
 
@@ -122,13 +96,5 @@ public final class Notifier {
         if (!bounded.isEmpty()) {
             attributes.put(name, bounded);
         }
-    }
-
-    /** The attributes as SNS takes them: every one a String. */
-    static Map<String, MessageAttributeValue> messageAttributes(Map<String, String> attributes) {
-        Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
-        attributes.forEach((name, value) ->
-                values.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
-        return values;
     }
 }

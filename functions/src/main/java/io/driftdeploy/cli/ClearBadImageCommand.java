@@ -56,7 +56,7 @@ final class ClearBadImageCommand implements Callable<Integer> {
         }
         BadMark mark = cleared.get();
         Instant now = Instant.now();
-        new AuditTrail(ledger).record(RefreshOutcomes.badMarkCleared(mark, now), now);
+        AuditTrail.in(ledger).record(RefreshOutcomes.badMarkCleared(mark, now), now);
         out.println("cleared   the bad mark of image " + image + " (refresh " + mark.refreshId() + " on " + mark.group()
                 + ", Auto Scaling status " + mark.status() + mark.statusReason().map(reason -> ": " + reason).orElse("")
                 + "): it may be rolled out again");

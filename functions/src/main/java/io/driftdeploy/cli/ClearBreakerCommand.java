@@ -58,7 +58,7 @@ final class ClearBreakerCommand implements Callable<Integer> {
             return 0;
         }
         Instant now = Instant.now();
-        new AuditTrail(ledger).record(DriftReports.breakerCleared(group, rule, cleared.get(), now), now);
+        AuditTrail.in(ledger).record(DriftReports.breakerCleared(group, rule, cleared.get(), now), now);
         out.println("cleared   the churn breaker for rule " + rule + " in group " + group + " (opened at "
                 + cleared.get().openedAt() + " by " + cleared.get().instanceId() + "): drift-deploy remediates it again");
         return 0;

@@ -8,7 +8,7 @@ import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.aws.RolloutFleet;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.aws.SnapStartPrime;
@@ -71,7 +71,7 @@ public final class AlarmsHandler implements RequestStreamHandler {
         this.settings = settings;
         this.clock = clock;
         this.ledger = new Ledger(aws.dynamoDb(), settings.tableName());
-        this.reporter = new Reporter(new AuditTrail(ledger), new Notifier(aws.sns(), settings.topicArn()), telemetry, clock);
+        this.reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
         this.alarmDefinitions = new AlarmDefinitions(aws.cloudwatch());
         this.rolloutFleet = new RolloutFleet(aws.autoScaling(), aws.ec2());
         this.rolloutLedger = new RolloutLedger(ledger);

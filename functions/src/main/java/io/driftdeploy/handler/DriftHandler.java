@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.aws.SnapStartPrime;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.ComplianceChange;
@@ -50,8 +50,8 @@ public final class DriftHandler implements RequestStreamHandler {
     public DriftHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
         this.accountId = settings.accountId();
         this.clock = clock;
-        this.reporter = new Reporter(new AuditTrail(new Ledger(aws.dynamoDb(), settings.tableName())),
-                new Notifier(aws.sns(), settings.topicArn()), telemetry, clock);
+        this.reporter = new Reporter(AuditTrail.in(new Ledger(aws.dynamoDb(), settings.tableName())),
+                new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
         this.remediation = new DriftRemediation(settings, aws, reporter, clock);
         this.snapStart = Priming.of(settings, aws, "drift/config-noncompliant-ec2.json",
                 canned -> new DriftHandler(settings, canned, clock, Telemetry.discarded(DriftReports.FUNCTION))::handle);

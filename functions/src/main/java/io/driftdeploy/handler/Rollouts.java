@@ -5,7 +5,7 @@ import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.ImageCatalog;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.aws.RolloutFleet;
 import io.driftdeploy.aws.RolloutFleet.RefreshRequest;
 import io.driftdeploy.aws.RolloutFleet.RefreshStart;
@@ -98,7 +98,7 @@ final class Rollouts {
     /** Builds the rollout path on real AWS clients; both handlers start from here. */
     static Rollouts wire(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
-        Reporter reporter = new Reporter(new AuditTrail(ledger), new Notifier(aws.sns(), settings.topicArn()), telemetry, clock);
+        Reporter reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
         return new Rollouts(settings, new ImageCatalog(aws.ec2(), aws.imageBuilder()),
                 new RolloutFleet(aws.autoScaling(), aws.ec2()), new RolloutLedger(ledger), reporter, clock);
     }

@@ -45,7 +45,7 @@ class ServiceLimitsTest {
                 Optional.of("a".repeat(10_000)), Optional.of("g".repeat(10_000)), "s".repeat(10_000), HUGE, facts);
 
         String body = Notifier.body(notification);
-        Map<String, MessageAttributeValue> attributes = Notifier.messageAttributes(Notifier.attributes(notification));
+        Map<String, MessageAttributeValue> attributes = SnsNotifier.messageAttributes(Notifier.attributes(notification));
 
         assertThat(BoundedJson.utf8Length(body)).isLessThanOrEqualTo(Notifier.MAX_BODY_BYTES);
         JsonNode parsed = JSON.readTree(body);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.ImageCatalog;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.aws.RolloutFleet;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Settings;
@@ -199,7 +199,7 @@ class RefreshStartFailureIT {
     private Rollouts rollouts(AutoScalingClient autoScaling, Clock clock) {
         Settings settings = env.settings(Map.of("DRIFT_DEPLOY_MODE", "enforce", "DRIFT_DEPLOY_INSTANCE_WARMUP_SECONDS", "0"));
         Telemetry telemetry = new Telemetry(ImagesHandler.FUNCTION, new PrintStream(new ByteArrayOutputStream()), clock);
-        Reporter reporter = new Reporter(new AuditTrail(ledger), new Notifier(env.aws.sns(), env.topicArn), telemetry, clock);
+        Reporter reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(env.aws.sns(), env.topicArn), telemetry, clock);
         return new Rollouts(settings, new ImageCatalog(env.aws.ec2(), env.aws.imageBuilder()),
                 new RolloutFleet(autoScaling, env.aws.ec2()), new RolloutLedger(ledger), reporter, clock);
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.policy.Notification;
 import io.driftdeploy.policy.Report;
 import io.driftdeploy.testing.TestEnvironment;
@@ -32,7 +32,7 @@ class ReporterIT {
 
     private Reporter reporter(String topicArn) {
         Clock clock = Clock.systemUTC();
-        return new Reporter(new AuditTrail(ledger), new Notifier(env.aws.sns(), topicArn),
+        return new Reporter(AuditTrail.in(ledger), new SnsNotifier(env.aws.sns(), topicArn),
                 new Telemetry("drift", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), clock), clock);
     }
 

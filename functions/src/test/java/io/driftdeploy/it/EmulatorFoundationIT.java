@@ -3,6 +3,7 @@ package io.driftdeploy.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.policy.Notification;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
@@ -51,7 +52,7 @@ class EmulatorFoundationIT {
 
     @Test
     void aPublishedNotificationArrivesOnTheSubscribedQueueWithItsAttributes() {
-        Notifier notifier = new Notifier(env.aws.sns(), env.topicArn);
+        Notifier notifier = new SnsNotifier(env.aws.sns(), env.topicArn);
         notifier.publish(new Notification("drift", Notification.Severity.WARNING, "terminate",
                 Optional.of("shop"), Optional.of("shop-blue"), "drift-deploy: test subject",
                 "one-line summary", Map.of("instance", "i-0123")));
