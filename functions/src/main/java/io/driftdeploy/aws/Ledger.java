@@ -114,6 +114,20 @@ public final class Ledger {
         public Optional<AttributeValue> attribute(String name) {
             return Optional.ofNullable(item.get(name));
         }
+
+        /**
+         * A claim as {@link #claim} returns it, for a ledger kept elsewhere (in memory, in the fast
+         * tests): in progress until {@code heldUntil}, done when that is empty.
+         */
+        public static Claim of(boolean won, String holder, String decision, Optional<Instant> heldUntil,
+                               Map<String, AttributeValue> attributes) {
+            Map<String, AttributeValue> item = new HashMap<>(attributes);
+            item.put(HOLDER, text(holder));
+            item.put(DECISION, text(decision));
+            item.put(STATUS, text(heldUntil.isPresent() ? IN_PROGRESS : DONE));
+            heldUntil.ifPresent(until -> item.put(HELD_UNTIL, number(until.toEpochMilli())));
+            return new Claim(won, item);
+        }
     }
 
     /**

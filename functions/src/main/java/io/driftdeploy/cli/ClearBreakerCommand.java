@@ -1,7 +1,7 @@
 package io.driftdeploy.cli;
 
 import io.driftdeploy.aws.AuditTrail;
-import io.driftdeploy.aws.DriftLedger;
+import io.driftdeploy.aws.DynamoDriftLedger;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
 import io.driftdeploy.policy.DriftReports;
@@ -52,7 +52,7 @@ final class ClearBreakerCommand implements Callable<Integer> {
         Console console = main.console();
         PrintStream out = console.out();
         Ledger ledger = table.open(console, aws);
-        Optional<Breaker> cleared = new DriftLedger(ledger).clearBreaker(group, rule);
+        Optional<Breaker> cleared = new DynamoDriftLedger(ledger).clearBreaker(group, rule);
         if (cleared.isEmpty()) {
             out.println("no churn breaker open for rule " + rule + " in group " + group + ": nothing to clear");
             return 0;

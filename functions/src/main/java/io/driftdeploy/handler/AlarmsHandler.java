@@ -7,11 +7,12 @@ import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance;
+import io.driftdeploy.aws.ConfigCompliance;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.aws.RolloutFleet;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.aws.SnapStartPrime;
+import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.AlarmState;
 import io.driftdeploy.event.AlarmStateChange;
@@ -75,8 +76,9 @@ public final class AlarmsHandler implements RequestStreamHandler {
         this.alarmDefinitions = new AlarmDefinitions(aws.cloudwatch());
         this.rolloutFleet = new RolloutFleet(aws.autoScaling(), aws.ec2());
         this.rolloutLedger = new RolloutLedger(ledger);
-        this.sweep = new DriftSweep(settings, new Compliance(aws.config()),
-                new DriftRemediation(settings, aws, reporter, clock), telemetry);
+        Compliance compliance = new ConfigCompliance(aws.config());
+        this.sweep = new DriftSweep(settings, compliance, DriftRemediation.wire(settings, aws, compliance, reporter, clock),
+                telemetry);
         // An alarm going to ALARM: its definition, the rollout guard check and the notice.
         this.snapStart = Priming.of(settings, aws, "alarms/drift-alarm-state-alarm.json",
                 canned -> new AlarmsHandler(settings, canned, clock, Telemetry.discarded(AlarmNotice.FUNCTION))::handle);

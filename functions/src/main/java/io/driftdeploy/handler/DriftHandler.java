@@ -4,9 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.ConfigCompliance;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.aws.SnapStartPrime;
+import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.Events;
@@ -52,7 +53,7 @@ public final class DriftHandler implements RequestStreamHandler {
         this.clock = clock;
         this.reporter = new Reporter(AuditTrail.in(new Ledger(aws.dynamoDb(), settings.tableName())),
                 new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
-        this.remediation = new DriftRemediation(settings, aws, reporter, clock);
+        this.remediation = DriftRemediation.wire(settings, aws, new ConfigCompliance(aws.config()), reporter, clock);
         this.snapStart = Priming.of(settings, aws, "drift/config-noncompliant-ec2.json",
                 canned -> new DriftHandler(settings, canned, clock, Telemetry.discarded(DriftReports.FUNCTION))::handle);
     }

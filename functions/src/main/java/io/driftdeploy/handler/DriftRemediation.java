@@ -1,36 +1,38 @@
 package io.driftdeploy.handler;
 
 import io.driftdeploy.aws.Attempt;
+import io.driftdeploy.aws.AutoScalingFleet;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.ClaimLapsedException;
 import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.DriftLedger;
+import io.driftdeploy.aws.DynamoDriftLedger;
 import io.driftdeploy.aws.Fleet;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
-import io.driftdeploy.policy.ChurnBreaker;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
 import io.driftdeploy.policy.ChurnBreaker.ChurnRecord;
 import io.driftdeploy.policy.ChurnBreaker.Termination;
+import io.driftdeploy.policy.ChurnBreaker;
 import io.driftdeploy.policy.ConfigResult;
 import io.driftdeploy.policy.DriftCase;
 import io.driftdeploy.policy.DriftDecision;
 import io.driftdeploy.policy.DriftPolicy;
-import io.driftdeploy.policy.GroupModes;
 import io.driftdeploy.policy.DriftReason;
 import io.driftdeploy.policy.DriftReports;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.GroupFacts;
+import io.driftdeploy.policy.GroupModes;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.MinHealthy;
 import io.driftdeploy.policy.RateScope;
-import io.driftdeploy.policy.ReplacementPolicy;
 import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import io.driftdeploy.policy.ReplacementPolicy.DriftKind;
 import io.driftdeploy.policy.ReplacementPolicy.Replacement;
 import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
+import io.driftdeploy.policy.ReplacementPolicy;
 import io.driftdeploy.policy.Report;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,14 +102,20 @@ public final class DriftRemediation {
     private final Reporter reporter;
     private final Clock clock;
 
-    public DriftRemediation(Settings settings, AwsClients aws, Reporter reporter, Clock clock) {
+    DriftRemediation(Settings settings, DriftLedger ledger, Fleet fleet, Compliance compliance, Reporter reporter, Clock clock) {
         settings.drift().requireRules();
         this.settings = settings;
-        this.ledger = new DriftLedger(new Ledger(aws.dynamoDb(), settings.tableName()));
-        this.fleet = new Fleet(aws.ec2(), aws.autoScaling());
-        this.compliance = new Compliance(aws.config());
+        this.ledger = ledger;
+        this.fleet = fleet;
+        this.compliance = compliance;
         this.reporter = reporter;
         this.clock = clock;
+    }
+
+    /** The drift path on AWS: the drift function and the alarms function's sweep build it here. */
+    static DriftRemediation wire(Settings settings, AwsClients aws, Compliance compliance, Reporter reporter, Clock clock) {
+        return new DriftRemediation(settings, new DynamoDriftLedger(new Ledger(aws.dynamoDb(), settings.tableName())),
+                new AutoScalingFleet(aws.ec2(), aws.autoScaling()), compliance, reporter, clock);
     }
 
     /**

@@ -3,15 +3,15 @@ package io.driftdeploy.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.driftdeploy.aws.DriftLedger;
+import io.driftdeploy.aws.DynamoDriftLedger;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.Emulator;
-import io.driftdeploy.testing.FaultProxy;
 import io.driftdeploy.testing.FaultProxy.Fault;
-import io.driftdeploy.testing.TestEnvironment;
+import io.driftdeploy.testing.FaultProxy;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
+import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -216,7 +216,7 @@ class DriftFaultsIT {
 
         assertThat(proxy.exchanges("autoscaling", TERMINATE)).as("the decision went as far as the call").isNotEmpty();
         assertThat(terminated(group.instanceIds())).isEmpty();
-        assertThat(new DriftLedger(new Ledger(env.aws.dynamoDb(), env.tableName)).churn(group.name, driftRule).terminations())
+        assertThat(new DynamoDriftLedger(new Ledger(env.aws.dynamoDb(), env.tableName)).churn(group.name, driftRule).terminations())
                 .isEmpty();
     }
 

@@ -1,0 +1,212 @@
+package io.driftdeploy.aws;
+
+import io.driftdeploy.policy.GroupFacts.LaunchTemplateRef;
+import io.driftdeploy.policy.GroupFacts;
+import io.driftdeploy.policy.InstanceFacts;
+import io.driftdeploy.policy.InstanceState;
+import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
+import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
+import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
+import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
+import software.amazon.awssdk.services.autoscaling.model.MixedInstancesPolicy;
+import software.amazon.awssdk.services.autoscaling.model.TagDescription;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/** The fleet as EC2 and Auto Scaling see it: what the drift rules judge, and the one action they take. */
+public final class AutoScalingFleet implements Fleet {
+
+    /** Auto Scaling tags every instance it launches with its group's name; users cannot set aws: tags. */
+    public static final String GROUP_NAME_TAG = "aws:autoscaling:groupName";
+
+    private static final String INSTANCE_NOT_FOUND = "InvalidInstanceID.NotFound";
+    private static final String LAUNCH_TEMPLATE_NOT_FOUND = "InvalidLaunchTemplate";
+    private static final String IMAGE_NOT_FOUND = "InvalidAMIID";
+    private static final String AMI_PREFIX = "ami-";
+    private static final String DEFAULT_VERSION = "$Default";
+    private static final String HEALTHY = "Healthy";
+    private static final Set<InstanceRefreshStatus> ACTIVE_REFRESH = EnumSet.of(
+            InstanceRefreshStatus.PENDING, InstanceRefreshStatus.IN_PROGRESS, InstanceRefreshStatus.CANCELLING,
+            InstanceRefreshStatus.ROLLBACK_IN_PROGRESS, InstanceRefreshStatus.BAKING);
+
+    private final Ec2Client ec2;
+    private final AutoScalingClient autoScaling;
+
+    public AutoScalingFleet(Ec2Client ec2, AutoScalingClient autoScaling) {
+        this.ec2 = ec2;
+        this.autoScaling = autoScaling;
+    }
+
+    /**
+     * The instance with its group: DescribeInstances, then DescribeAutoScalingGroups when the
+     * instance carries a group's name. Empty when EC2 no longer knows the instance. The group is
+     * left out when it no longer lists the instance (detached): nothing would replace it.
+     */
+    @RequiresIam({"ec2:DescribeInstances", "autoscaling:DescribeAutoScalingGroups"})
+    @Override
+    public Optional<InstanceFacts> describe(String instanceId) {
+        Optional<Instance> found;
+        try {
+            found = ec2.describeInstances(request -> request.instanceIds(instanceId)).reservations().stream()
+                    .flatMap(reservation -> reservation.instances().stream())
+                    .filter(instance -> instance.instanceId().equals(instanceId))
+                    .findFirst();
+        } catch (Ec2Exception e) {
+            if (e.awsErrorDetails() != null && INSTANCE_NOT_FOUND.equals(e.awsErrorDetails().errorCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return found.map(instance -> {
+            Map<String, String> tags = instance.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
+            Optional<GroupFacts> group = Optional.ofNullable(tags.get(GROUP_NAME_TAG))
+                    .flatMap(groupName -> describeGroup(groupName, instanceId));
+            return new InstanceFacts(instanceId, state(instance), tags, Optional.ofNullable(instance.imageId()),
+                    Optional.ofNullable(instance.launchTime()), group);
+        });
+    }
+
+    /** DescribeInstanceRefreshes: whether a refresh is under way on the group, and when the last one started. */
+    @RequiresIam("autoscaling:DescribeInstanceRefreshes")
+    @Override
+    public Refreshes refreshes(String groupName) {
+        List<InstanceRefresh> refreshes = autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(groupName))
+                .instanceRefreshes();
+        return new Refreshes(refreshes.stream().anyMatch(refresh -> ACTIVE_REFRESH.contains(refresh.status())),
+                refreshes.stream().map(InstanceRefresh::startTime).filter(Objects::nonNull).max(Comparator.naturalOrder()));
+    }
+
+    /**
+     * TerminateInstanceInAutoScalingGroup without decrementing the desired capacity, so the group
+     * launches a replacement from its launch template. Returns the scaling activity id.
+     */
+    @RequiresIam("autoscaling:TerminateInstanceInAutoScalingGroup")
+    @Override
+    public String terminate(String instanceId) {
+        return autoScaling.terminateInstanceInAutoScalingGroup(request -> request
+                .instanceId(instanceId)
+                .shouldDecrementDesiredCapacity(false)).activity().activityId();
+    }
+
+    private Optional<GroupFacts> describeGroup(String groupName, String instanceId) {
+        List<AutoScalingGroup> groups = autoScaling.describeAutoScalingGroups(request -> request.autoScalingGroupNames(groupName))
+                .autoScalingGroups();
+        return groups.stream().findFirst().flatMap(group -> group.instances().stream()
+                .filter(member -> member.instanceId().equals(instanceId))
+                .findFirst()
+                .map(member -> new GroupFacts(
+                        group.autoScalingGroupName(),
+                        group.tags().stream().collect(Collectors.toMap(TagDescription::key, TagDescription::value, (a, b) -> b)),
+                        group.desiredCapacity(),
+                        (int) group.instances().stream()
+                                .filter(instance -> instance.lifecycleState() == LifecycleState.IN_SERVICE
+                                        && HEALTHY.equalsIgnoreCase(instance.healthStatus()))
+                                .count(),
+                        member.lifecycleStateAsString(),
+                        Boolean.TRUE.equals(member.protectedFromScaleIn()),
+                        launchTemplate(group),
+                        group.instances().stream().map(software.amazon.awssdk.services.autoscaling.model.Instance::instanceId)
+                                .collect(Collectors.toSet()))));
+    }
+
+    /**
+     * ec2:DescribeLaunchTemplateVersions for the version the group launches, {@code $Latest} and
+     * {@code $Default} resolved by EC2. Empty when the template or version no longer exists.
+     */
+    @RequiresIam("ec2:DescribeLaunchTemplateVersions")
+    @Override
+    public Optional<TemplateVersionFacts> templateVersion(LaunchTemplateRef template) {
+        try {
+            return ec2.describeLaunchTemplateVersions(request -> request
+                            .launchTemplateId(template.launchTemplateId())
+                            .versions(template.version()))
+                    .launchTemplateVersions().stream()
+                    .findFirst()
+                    .map(version -> {
+                        ResponseLaunchTemplateData data = version.launchTemplateData();
+                        Optional<String> httpTokens = Optional.ofNullable(data == null ? null : data.metadataOptions())
+                                .map(options -> options.httpTokensAsString());
+                        return new TemplateVersionFacts(version.launchTemplateId(), version.versionNumber(),
+                                Optional.ofNullable(data == null ? null : data.imageId()), httpTokens);
+                    });
+        } catch (Ec2Exception e) {
+            if (e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+                    && e.awsErrorDetails().errorCode().startsWith(LAUNCH_TEMPLATE_NOT_FOUND)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * ec2:DescribeImages: the image's tags; an empty map when EC2 knows no such image, and empty
+     * when the id is no AMI id (an SSM parameter alias is resolved only at launch).
+     */
+    @RequiresIam("ec2:DescribeImages")
+    @Override
+    public Optional<Map<String, String>> imageTags(String imageId) {
+        if (!imageId.startsWith(AMI_PREFIX)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ec2.describeImages(request -> request.imageIds(imageId)).images().stream()
+                    .flatMap(image -> image.tags().stream())
+                    .collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b)));
+        } catch (Ec2Exception e) {
+            if (e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+                    && e.awsErrorDetails().errorCode().startsWith(IMAGE_NOT_FOUND)) {
+                return Optional.of(Map.of());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The template replacements are launched from: the group's own, or a mixed instances policy's
+     * when no override names another template (then no single template decides).
+     */
+    private static Optional<LaunchTemplateRef> launchTemplate(AutoScalingGroup group) {
+        if (group.launchTemplate() != null) {
+            return Optional.of(ref(group.launchTemplate()));
+        }
+        MixedInstancesPolicy mixed = group.mixedInstancesPolicy();
+        if (mixed == null || mixed.launchTemplate() == null || mixed.launchTemplate().launchTemplateSpecification() == null
+                || mixed.launchTemplate().overrides().stream().anyMatch(override -> override.launchTemplateSpecification() != null)) {
+            return Optional.empty();
+        }
+        return Optional.of(ref(mixed.launchTemplate().launchTemplateSpecification()));
+    }
+
+    private static LaunchTemplateRef ref(LaunchTemplateSpecification spec) {
+        // A group that names no version launches the template's default one.
+        return new LaunchTemplateRef(spec.launchTemplateId(), spec.version() == null ? DEFAULT_VERSION : spec.version());
+    }
+
+    private static InstanceState state(Instance instance) {
+        return switch (instance.state().name()) {
+            case PENDING -> InstanceState.PENDING;
+            case RUNNING -> InstanceState.RUNNING;
+            case STOPPING -> InstanceState.STOPPING;
+            case STOPPED -> InstanceState.STOPPED;
+            case SHUTTING_DOWN -> InstanceState.SHUTTING_DOWN;
+            case TERMINATED -> InstanceState.TERMINATED;
+            // A state this SDK does not know: not pending or running, so never acted on.
+            case UNKNOWN_TO_SDK_VERSION -> InstanceState.STOPPED;
+        };
+    }
+}

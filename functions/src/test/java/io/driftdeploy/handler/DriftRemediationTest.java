@@ -1,0 +1,276 @@
+package io.driftdeploy.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.driftdeploy.aws.Attempt;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.ComplianceType;
+import io.driftdeploy.fakes.FakeAuditTrail;
+import io.driftdeploy.fakes.FakeClock;
+import io.driftdeploy.fakes.FakeCompliance;
+import io.driftdeploy.fakes.FakeDriftLedger;
+import io.driftdeploy.fakes.FakeFleet;
+import io.driftdeploy.fakes.FakeNotifier;
+import io.driftdeploy.policy.DriftPolicy;
+import io.driftdeploy.policy.DriftReason;
+import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.InstanceState;
+import io.driftdeploy.policy.RateScope;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The drift path's orchestration on in-memory fakes, in milliseconds: which rule decides, which
+ * facts each decision reads (and which it never reaches), what it holds in the ledger, what it
+ * gives back when the termination fails, and the storm alert. The integration tests keep what
+ * only AWS's behaviour can prove: conditional writes under concurrency, the calls on the wire.
+ */
+class DriftRemediationTest {
+
+    private static final String ACCOUNT = "123456789012";
+    private static final String RULE = "dd-drift-golden-ami";
+    private static final Map<String, String> OPTED_IN = Map.of("drift-deploy:remediation", "terminate");
+    private static final Instant NOW = Instant.parse("2026-12-02T10:15:00Z");
+
+    private static final String WEB1 = FakeFleet.member("web", 1);
+    private static final String WEB2 = FakeFleet.member("web", 2);
+    private static final String API1 = FakeFleet.member("api", 1);
+    private static final String DB1 = FakeFleet.member("db", 1);
+    private static final String DB2 = FakeFleet.member("db", 2);
+
+    private final FakeClock clock = new FakeClock(NOW);
+    private final FakeDriftLedger ledger = new FakeDriftLedger();
+    private final FakeFleet fleet = new FakeFleet();
+    private final FakeCompliance compliance = new FakeCompliance().rule(RULE, Optional.empty());
+    private final FakeNotifier notifier = new FakeNotifier();
+    private final FakeAuditTrail audit = new FakeAuditTrail();
+    private int events;
+
+    private DriftRemediation remediation(Consumer<Map<String, String>> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put(Settings.PREFIX + "TOPIC_ARN", "arn:aws:sns:eu-west-1:" + ACCOUNT + ":drift-deploy");
+        env.put(Settings.PREFIX + "TABLE", "drift-deploy-ledger");
+        env.put(Settings.PREFIX + "ACCOUNT_ID", ACCOUNT);
+        env.put(Settings.PREFIX + "DRIFT_RULES", RULE);
+        env.put(Settings.PREFIX + "MODE", "enforce");
+        env.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", "0");
+        overrides.accept(env);
+        Reporter reporter = new Reporter(audit, notifier, Telemetry.discarded("drift"), clock);
+        return new DriftRemediation(Settings.from(env), ledger, fleet, compliance, reporter, clock);
+    }
+
+    private DriftRemediation enforcing() {
+        return remediation(env -> { });
+    }
+
+    /** A NON_COMPLIANT evaluation of the instance by the drift rule, just made, that AWS Config still holds. */
+    private Evaluation drifted(String instanceId) {
+        Instant evaluated = clock.instant().minusSeconds(30);
+        compliance.result(RULE, instanceId, ComplianceType.NON_COMPLIANT, evaluated);
+        return new Evaluation("event-" + ++events, ACCOUNT, "eu-west-1", RULE, "AWS::EC2::Instance", instanceId,
+                ComplianceType.NON_COMPLIANT, evaluated);
+    }
+
+    private Map<String, Object> decide(DriftRemediation remediation, Evaluation evaluation) {
+        return remediation.remediate(evaluation, clock.instant().plus(Duration.ofMinutes(5)));
+    }
+
+    private static String reason(Map<String, Object> result) {
+        return (String) result.get("reason");
+    }
+
+    @Test
+    void anEnforcedTerminationHoldsEveryUnitAndIsAnnouncedAndAuditedOnce() {
+        fleet.group("web", OPTED_IN, 3);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(fleet.terminated()).containsExactly(WEB1);
+        assertThat(ledger.capacityHeld("web", NOW)).isEqualTo(1);
+        Instant window = DriftPolicy.rateWindowStart(NOW, Duration.ofHours(1));
+        assertThat(ledger.rateHeld(RateScope.GROUP, "web", window, NOW)).isEqualTo(1);
+        assertThat(ledger.rateHeld(RateScope.ACCOUNT, ACCOUNT, window, NOW)).isEqualTo(1);
+        assertThat(notifier.withAttribute("action", "terminate")).hasSize(1);
+        assertThat(ledger.audits()).hasSize(1);
+        assertThat(audit.records()).as("the audit record goes with the claim's completion").isEmpty();
+        assertThat(ledger.calls()).containsExactly("claimEvent", "churn", "knownPaused", "reserve", "completeEvent");
+    }
+
+    @Test
+    void anEvaluationOfNoDriftRuleTouchesNothing() {
+        fleet.group("web", OPTED_IN, 3);
+        Evaluation other = new Evaluation("event-x", ACCOUNT, "eu-west-1", "some-other-rule", "AWS::EC2::Instance", WEB1,
+                ComplianceType.NON_COMPLIANT, NOW.minusSeconds(30));
+
+        assertThat(reason(decide(enforcing(), other))).isEqualTo(DriftReason.NOT_A_DRIFT_RULE.label());
+        assertThat(ledger.calls()).isEmpty();
+        assertThat(fleet.calls()).isEmpty();
+    }
+
+    @Test
+    void aGoneInstanceIsReadOnceAndNothingElse() {
+        fleet.group("web", OPTED_IN, 3).state(WEB1, InstanceState.TERMINATED);
+
+        assertThat(reason(decide(enforcing(), drifted(WEB1)))).isEqualTo(DriftReason.INSTANCE_GONE.label());
+        assertThat(fleet.calls()).containsExactly("describe " + WEB1);
+        assertThat(compliance.calls()).isEmpty();
+        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent");
+    }
+
+    @Test
+    void aGroupNotOptedInStopsBeforeItsRefreshesAreRead() {
+        fleet.group("web", Map.of(), 3);
+
+        assertThat(reason(decide(enforcing(), drifted(WEB1)))).isEqualTo(DriftReason.GROUP_NOT_OPTED_IN.label());
+        assertThat(fleet.calls()).containsExactly("describe " + WEB1);
+        assertThat(fleet.terminated()).isEmpty();
+    }
+
+    @Test
+    void aProtectedInstanceStopsBeforeItsGroupsRefreshesAreRead() {
+        fleet.group("web", OPTED_IN, 3).scaleInProtected(WEB1);
+
+        assertThat(reason(decide(enforcing(), drifted(WEB1)))).isEqualTo(DriftReason.SCALE_IN_PROTECTION.label());
+        assertThat(fleet.calls()).containsExactly("describe " + WEB1);
+    }
+
+    @Test
+    void aRefreshInProgressStopsBeforeTheLedgerIsAskedAnything() {
+        fleet.group("web", OPTED_IN, 3).refreshing("web", true, Optional.of(NOW.minusSeconds(60)));
+
+        assertThat(reason(decide(enforcing(), drifted(WEB1)))).isEqualTo(DriftReason.REFRESH_IN_PROGRESS.label());
+        assertThat(fleet.calls()).containsExactly("describe " + WEB1, "refreshes web");
+        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent");
+        assertThat(compliance.calls()).isEmpty();
+    }
+
+    @Test
+    void aGroupAtItsFloorIsRefusedBeforeAnythingIsReserved() {
+        fleet.group("web", OPTED_IN, 2).lifecycle(WEB2, "Pending");
+        DriftRemediation floorOfHalf = remediation(env -> env.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", "50"));
+
+        assertThat(reason(decide(floorOfHalf, drifted(WEB1)))).isEqualTo(DriftReason.CAPACITY_GUARD.label());
+        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent");
+        assertThat(fleet.terminated()).isEmpty();
+    }
+
+    @Test
+    void aTerminationThatFailedAndDidNotHappenGivesEveryUnitBackAndReleasesTheEvent() {
+        fleet.group("web", OPTED_IN, 3).failTerminations(new IllegalStateException("ScalingActivityInProgress"), false);
+        Evaluation evaluation = drifted(WEB1);
+
+        assertThatThrownBy(() -> decide(enforcing(), evaluation)).hasMessageContaining("ScalingActivityInProgress");
+
+        Instant window = DriftPolicy.rateWindowStart(NOW, Duration.ofHours(1));
+        assertThat(ledger.capacityHeld("web", NOW)).isZero();
+        assertThat(ledger.rateHeld(RateScope.GROUP, "web", window, NOW)).isZero();
+        assertThat(ledger.rateHeld(RateScope.ACCOUNT, ACCOUNT, window, NOW)).isZero();
+        assertThat(ledger.churn("web", RULE).terminations()).as("no churn record of a termination that did not happen").isEmpty();
+        assertThat(ledger.eventClaim(evaluation.eventId())).as("released for Lambda's retry").isEmpty();
+        assertThat(notifier.published()).isEmpty();
+    }
+
+    @Test
+    void aTerminationWhoseCallFailedButHappenedKeepsItsUnitsAndIsReported() {
+        fleet.group("web", OPTED_IN, 3).failTerminations(new IllegalStateException("reply lost"), true);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(result.get("activityId").toString()).startsWith("unknown: the call failed (reply lost)");
+        assertThat(ledger.capacityHeld("web", NOW)).isEqualTo(1);
+        assertThat(notifier.withAttribute("action", "terminate")).hasSize(1);
+    }
+
+    @Test
+    void theSameEventAgainIsADuplicateThatActsOnNothing() {
+        fleet.group("web", OPTED_IN, 3);
+        DriftRemediation remediation = enforcing();
+        Evaluation evaluation = drifted(WEB1);
+        decide(remediation, evaluation);
+
+        assertThat(reason(decide(remediation, evaluation))).isEqualTo(DriftReason.DUPLICATE_EVENT.label());
+        assertThat(fleet.terminated()).containsExactly(WEB1);
+        assertThat(notifier.withAttribute("action", "terminate")).hasSize(1);
+    }
+
+    @Test
+    void theAccountsRateLimitOpensTheCircuitAndSendsOneStormAlertThenRefusesWithoutTheLedger() {
+        fleet.group("web", OPTED_IN, 3).group("api", OPTED_IN, 3).group("db", OPTED_IN, 3);
+        DriftRemediation remediation = remediation(env -> env.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_ACCOUNT", "1"));
+
+        assertThat(reason(decide(remediation, drifted(WEB1)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(reason(decide(remediation, drifted(API1)))).isEqualTo(DriftReason.ACCOUNT_RATE_LIMIT.label());
+        assertThat(ledger.circuitOpen(RateScope.ACCOUNT, ACCOUNT, DriftPolicy.rateWindowStart(NOW, Duration.ofHours(1)))).isTrue();
+        assertThat(notifier.withAttribute("kind", "storm")).hasSize(1);
+
+        // The first refusal found the circuit closed and opened it; the second learns the scope is paused.
+        assertThat(reason(decide(remediation, drifted(DB1)))).isEqualTo(DriftReason.ACCOUNT_RATE_LIMIT.label());
+        List<String> beforeKnown = ledger.calls();
+        assertThat(reason(decide(remediation, drifted(DB2)))).isEqualTo(DriftReason.ACCOUNT_RATE_LIMIT.label());
+        assertThat(ledger.calls().subList(beforeKnown.size(), ledger.calls().size()))
+                .as("a scope known to be paused is refused without a reservation")
+                .containsExactly("claimEvent", "churn", "knownPaused", "completeEvent");
+        assertThat(fleet.terminated()).containsExactly(WEB1);
+        assertThat(notifier.withAttribute("kind", "storm")).as("one storm alert per scope and window").hasSize(1);
+    }
+
+    @Test
+    void aStormAlertAnotherAttemptIsSendingIsLeftToIt() {
+        fleet.group("web", OPTED_IN, 3).group("api", OPTED_IN, 3);
+        DriftRemediation remediation = remediation(env -> env.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_ACCOUNT", "1"));
+        decide(remediation, drifted(WEB1));
+        Instant window = DriftPolicy.rateWindowStart(NOW, Duration.ofHours(1));
+        Attempt sending = Attempt.until(NOW.plus(Duration.ofMinutes(5)));
+        assertThat(ledger.claimStormAlert(RateScope.ACCOUNT, ACCOUNT, window, Duration.ofHours(1), sending, "event-other", NOW))
+                .isTrue();
+
+        assertThat(reason(decide(remediation, drifted(API1)))).isEqualTo(DriftReason.ACCOUNT_RATE_LIMIT.label());
+        assertThat(notifier.withAttribute("kind", "storm")).isEmpty();
+    }
+
+    @Test
+    void aStormAlertThatCouldNotBeSentIsSentByTheNextRefusedDecision() {
+        fleet.group("web", OPTED_IN, 3).group("api", OPTED_IN, 3).group("db", OPTED_IN, 3);
+        DriftRemediation remediation = remediation(env -> env.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_ACCOUNT", "1"));
+        decide(remediation, drifted(WEB1));
+        notifier.failWith(new IllegalStateException("SNS unavailable"));
+
+        assertThatThrownBy(() -> decide(remediation, drifted(API1))).hasMessageContaining("SNS unavailable");
+        notifier.deliver();
+        assertThat(reason(decide(remediation, drifted(DB1)))).isEqualTo(DriftReason.ACCOUNT_RATE_LIMIT.label());
+
+        assertThat(notifier.withAttribute("kind", "storm")).hasSize(1);
+        assertThat(fleet.terminated()).containsExactly(WEB1);
+    }
+
+    @Test
+    void aDryRunReadsTheUnitsAndHoldsNothing() {
+        fleet.group("web", OPTED_IN, 3);
+        DriftRemediation dryRun = remediation(env -> env.put(Settings.PREFIX + "MODE", "dry-run"));
+
+        assertThat(reason(decide(dryRun, drifted(WEB1)))).isEqualTo(DriftReason.DRY_RUN.label());
+        assertThat(fleet.terminated()).isEmpty();
+        assertThat(ledger.calls()).containsExactly("claimEvent", "churn", "knownPaused", "wouldRefuse", "completeEvent");
+        assertThat(ledger.capacityHeld("web", NOW)).isZero();
+    }
+
+    @Test
+    void anEvaluationConfigHasSinceFoundCompliantIsStaleAndNotActedOn() {
+        fleet.group("web", OPTED_IN, 3);
+        Evaluation evaluation = drifted(WEB1);
+        compliance.result(RULE, WEB1, ComplianceType.COMPLIANT, NOW.minusSeconds(5));
+
+        assertThat(reason(decide(enforcing(), evaluation))).isEqualTo(DriftReason.STALE_EVALUATION.label());
+        assertThat(ledger.calls()).doesNotContain("reserve");
+        assertThat(fleet.terminated()).isEmpty();
+    }
+}
