@@ -2,5 +2,5 @@
 
 Each module adds AWS calls that moto 5.x lacks, following AWS's documented behaviour, and
 nothing else, except dynamodb_costs and sqs_costs, which only make some of moto's calls cheaper;
-scripts/EMULATOR.md describes what each one does.
+docs/emulator.md describes what each one does.
 """

@@ -10,7 +10,7 @@ makes every due step happen at the next request). Steps are applied lazily: befo
 any request the emulator calls advance_all(), which catches every active refresh up to the
 current time. A refresh therefore never moves while nobody talks to the emulator, and moves
 in exactly the same way whatever the client polls. The step contract is spelled out in
-scripts/EMULATOR.md.
+docs/emulator.md.
 
 A refresh fails, as on AWS, when its replacements cannot launch (the desired launch template
 version names an image that is not registered in EC2, or was deregistered) or when a

@@ -231,7 +231,7 @@ public final class DriftRemediation {
                 return finish(unplaced, stopped.get(), configFacts(), announce.announces(stopped.get()));
             }
             reporter.telemetry().count(Map.of("DriftDetected", 1), Map.of());
-            // One drifted instance known now; the drift alarm watches this (README, "Which metric the drift alarm watches").
+            // One drifted instance known now; the drift alarm watches this (docs/alarms.md, "Which metric the drift alarm watches").
             reporter.telemetry().accountWide(NON_COMPLIANT_INSTANCES, 1);
 
             Optional<InstanceFacts> described = fleet.describe(evaluation.instanceId());

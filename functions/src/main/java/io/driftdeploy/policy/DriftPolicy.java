@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The drift safety rules (README, "Drift: when an instance is terminated"), one method per check,
+ * The drift safety rules (docs/safety-rules.md, "Drift: when an instance is terminated"), one method per check,
  * each named after its rule. Every check is pure: it judges facts the caller gathered and returns the reason that
  * stops a termination, or empty when the rule holds. The caller applies them cheapest fact first
  * (not strictly in rule number: rule 9 comes before the reservations of rules 3, 6 and 7, and AWS

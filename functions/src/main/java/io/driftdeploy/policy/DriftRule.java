@@ -1,8 +1,8 @@
 package io.driftdeploy.policy;
 
 /**
- * The safety rules of drift remediation, numbered as the README's reason table
- * numbers them. A termination happens only when every one holds; {@link DriftReason} says which
+ * The safety rules of drift remediation, numbered as the drift table of
+ * docs/safety-rules.md numbers them. A termination happens only when every one holds; {@link DriftReason} says which
  * one did not. Rule 9 came last and keeps the numbers of the others: it is applied after the
  * cheap checks of rules 4 to 6 and before anything is reserved in the ledger.
  */

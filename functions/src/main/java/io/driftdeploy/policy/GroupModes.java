@@ -12,7 +12,7 @@ public final class GroupModes {
 
     /**
      * The group's mode tag overrides the global mode both ways (globally and per group, by tag:
-     * README, "Safety rules and the reasons they give"), so one group can be enforced while the rest of the account is observed. A
+     * docs/safety-rules.md, "Rule 8: the mode"), so one group can be enforced while the rest of the account is observed. A
      * tag value that is neither enforce nor dry-run means dry-run: a typo must never make a group
      * act. A forced dry run (a person's --dry-run) beats every tag.
      */

@@ -4,7 +4,7 @@ import io.driftdeploy.policy.Notification.Severity;
 
 /**
  * Why a golden image was or was not rolled out onto a group: the name of the rollout safety rule
- * (README, "Rollout: when a golden image is rolled out") that decided. The label is what reports, audit records,
+ * (docs/safety-rules.md, "Rollout: when a golden image is rolled out") that decided. The label is what reports, audit records,
  * notifications and metrics carry.
  */
 public enum RolloutReason {

@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The one-way data flow of README's layout, enforced: policy is pure, only aws talks to AWS. */
+/** The one-way data flow of docs/design.md §4 (Layering), enforced: policy is pure, only aws talks to AWS. */
 class LayeringTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()

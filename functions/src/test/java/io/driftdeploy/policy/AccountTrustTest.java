@@ -2,10 +2,6 @@ package io.driftdeploy.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftdeploy.testing.Checkout;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,15 +46,5 @@ class AccountTrustTest {
         assertThat(rejection.result()).containsEntry("reason", "invalid-event").containsEntry("field", "detail.resourceId");
         assertThat(rejection.notification().severity()).isEqualTo(Notification.Severity.WARNING);
         assertThat(rejection.notification().subject()).isEqualTo("drift-deploy drift: rejected an invalid event (detail.resourceId)");
-    }
-
-    /** Every rejection reason is a row of README's table of rejections, with a kebab-case label. */
-    @Test
-    void everyRejectionReasonIsInReadmesTable() throws IOException {
-        String readme = Files.readString(Checkout.root().resolve("README.md"));
-        Stream.of(RejectionReason.values()).forEach(reason -> {
-            assertThat(reason.label()).matches("[a-z]+(-[a-z]+)*");
-            assertThat(readme).as("README row for %s", reason).contains("| `" + reason.label() + "` | " + reason.severity().label() + " |");
-        });
     }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every drift safety rule (README, "Drift: when an instance is terminated"), table-driven; every reason reachable. */
+/** Every drift safety rule (docs/safety-rules.md, "Drift: when an instance is terminated"), table-driven; every reason reachable. */
 class DriftPolicyTest {
 
     private static final String PROTECT = "drift-deploy:protect";

@@ -39,7 +39,8 @@ public final class DriftDetectionStack extends Stack {
     /**
      * drift-deploy's own metric (embedded metric format, from the drift function and the sweep).
      * AWS Config publishes no per-rule compliance count to CloudWatch, so the seed's
-     * AWS/Config NonCompliantResourceCount alarm would never fire; see README "Drift alarm".
+     * AWS/Config NonCompliantResourceCount alarm would never fire; see docs/alarms.md, "Which metric
+     * the drift alarm watches, and why".
      */
     public static final String DRIFT_METRIC_NAMESPACE = "DriftDeploy";
     public static final String DRIFT_METRIC_NAME = "NonCompliantInstances";

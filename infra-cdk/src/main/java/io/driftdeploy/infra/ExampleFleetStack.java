@@ -169,8 +169,8 @@ public final class ExampleFleetStack extends Stack {
                     .maxCapacity(settings.fleetMaxSize())
                     .minHealthyPercentage(MIN_HEALTHY_PERCENTAGE)
                     .maxHealthyPercentage(MAX_HEALTHY_PERCENTAGE)
-                    // Who owns the launch template version (README "The example fleet and who owns its
-                    // launch template version"): CloudFormation updates a resource property only when its
+                    // Who owns the launch template version (infra-cdk/README.md, "The example fleet: prerequisite,
+                    // capacity, and who owns its launch template version"): CloudFormation updates a resource property only when its
                     // template value changes ("Understand update behaviors of stack resources"), so the
                     // version drift-deploy's refresh set survives stack updates that leave the template
                     // alone. When the stack does change the template, CloudFormation makes a new version
@@ -219,7 +219,7 @@ public final class ExampleFleetStack extends Stack {
 
     /**
      * A fixed AMI from context, or the golden AMI parameter the image pipeline maintains. The
-     * parameter must exist before the first deploy (README "Deploy": aws ssm put-parameter); synth
+     * parameter must exist before the first deploy (infra-cdk/README.md, "The example fleet": aws ssm put-parameter); synth
      * cannot check it, as the app makes no lookups, and CloudFormation fails the deploy without it.
      * The pipeline keeps it at the image it rolls out, so a later stack update never goes back.
      */

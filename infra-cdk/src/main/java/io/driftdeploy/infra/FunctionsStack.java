@@ -324,8 +324,8 @@ public final class FunctionsStack extends Stack {
     }
 
     /**
-     * What an operator needs to find and invoke the deployed pieces (README "Invoking the deployed
-     * functions"). Plain outputs, no exportName: an export would pin the value for other stacks.
+     * What an operator needs to find and invoke the deployed pieces (infra-cdk/README.md, "Invoking
+     * the deployed functions"). Plain outputs, no exportName: an export would pin the value for other stacks.
      */
     private void outputs() {
         output("LedgerTableName", ledger.getTableName(), "The DynamoDB ledger (audit trail of every decision)");
