@@ -26,12 +26,8 @@ public interface Notifier {
     /** An app tag value is at most 256 characters and a group name 255: nothing real is cut. */
     int MAX_ATTRIBUTE_LENGTH = 256;
 
-    /** Publishes and returns the message id. */
+    /** Publishes a rendered notification ({@link #render}) and returns the message id. */
     String publish(Rendered message);
-
-    default String publish(Notification notification) {
-        return publish(render(notification));
-    }
 
     /**
      * A notification as SNS receives it: subject, body and the attributes subscribers filter on.

@@ -23,6 +23,7 @@ import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.policy.DriftReason;
 import io.driftdeploy.policy.DriftReports;
 import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.GroupCheck;
 import io.driftdeploy.policy.GroupFacts;
 import io.driftdeploy.policy.GroupModes;
 import io.driftdeploy.policy.InstanceFacts;
@@ -256,19 +257,7 @@ public final class DriftRemediation {
                             new DriftLedger.RateUnit(RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount())),
                     windowStart, rules.rateWindow());
             DriftCase placed = drift;
-            stopped = DriftPolicy.notProtected(instance, group, rules.protectTag())
-                    .or(() -> DriftPolicy.noRefreshInProgress(refreshes.get().inProgress()))
-                    .or(() -> DriftPolicy.validGroupTag(minHealthy))
-                    // At its floor already: refused before anything is written to the ledger.
-                    .or(() -> DriftPolicy.capacityGuard(allowance > 0))
-                    // Rule 9, before anything is reserved: one ledger Query, then the template only when the rule needs it.
-                    .or(() -> churnBreaker(placed, instance, group))
-                    .or(() -> replacementWouldCure(instance, group))
-                    // A scope this function instance found paused for the rest of its window: no call needed.
-                    .or(() -> ledger.knownPaused(needed).flatMap(paused -> refused(placed, needed, paused)))
-                    .or(() -> DriftPolicy.currentInConfig(evaluation, configResult.get(), newest))
-                    // Rules 3, 6 and 7 at once, right before acting: the instance's one termination, capacity in flight, the rate limits.
-                    .or(() -> reserve(placed, needed, new Termination(evaluation.instanceId(), now, group.members())));
+            stopped = GroupCheck.firstStop(new InGroup(placed, instance, group, minHealthy, allowance, needed, newest));
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
             details.putAll(configFacts());
             if (reason != DriftReason.DRIFT_CONFIRMED) {
@@ -281,6 +270,93 @@ public final class DriftRemediation {
             }
             terminate();
             return finish(placed, reason, details, announce.announces(reason));
+        }
+
+        /** The facts of the group-stage checks, read as they are asked for ({@link GroupCheck}). */
+        private final class InGroup implements GroupCheck.Facts {
+            private final DriftCase placed;
+            private final InstanceFacts instance;
+            private final GroupFacts group;
+            private final MinHealthy minHealthy;
+            private final int allowance;
+            private final DriftLedger.TerminationUnits needed;
+            private final boolean newest;
+
+            InGroup(DriftCase placed, InstanceFacts instance, GroupFacts group, MinHealthy minHealthy, int allowance,
+                    DriftLedger.TerminationUnits needed, boolean newest) {
+                this.placed = placed;
+                this.instance = instance;
+                this.group = group;
+                this.minHealthy = minHealthy;
+                this.allowance = allowance;
+                this.needed = needed;
+                this.newest = newest;
+            }
+
+            @Override
+            public Evaluation evaluation() {
+                return evaluation;
+            }
+
+            @Override
+            public InstanceFacts instance() {
+                return instance;
+            }
+
+            @Override
+            public GroupFacts group() {
+                return group;
+            }
+
+            @Override
+            public String protectTag() {
+                return settings.drift().protectTag();
+            }
+
+            @Override
+            public boolean refreshInProgress() {
+                return refreshes.get().inProgress();
+            }
+
+            @Override
+            public MinHealthy minHealthy() {
+                return minHealthy;
+            }
+
+            @Override
+            public int capacityAllowance() {
+                return allowance;
+            }
+
+            @Override
+            public Optional<DriftReason> churnBreaker() {
+                return ClaimedEvaluation.this.churnBreaker(placed, instance, group);
+            }
+
+            @Override
+            public Optional<DriftReason> replacementWouldCure() {
+                return ClaimedEvaluation.this.replacementWouldCure(instance, group);
+            }
+
+            @Override
+            public Optional<DriftReason> knownPaused() {
+                return ledger.knownPaused(needed).flatMap(paused -> refused(placed, needed, paused));
+            }
+
+            @Override
+            public Optional<ConfigResult> configResult() {
+                return configResult.get();
+            }
+
+            @Override
+            public boolean newestRecorded() {
+                return newest;
+            }
+
+            @Override
+            public Optional<DriftReason> reserve() {
+                return ClaimedEvaluation.this.reserve(placed, needed, new Termination(evaluation.instanceId(), now, group.members()));
+            }
         }
 
         /**

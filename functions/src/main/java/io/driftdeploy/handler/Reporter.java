@@ -105,7 +105,7 @@ public final class Reporter {
         Map<String, Object> result = rejection.result();
         telemetry.decision("ERROR", result);
         telemetry.count(Map.of("RejectedEvents", 1), Map.of());
-        result.put("notificationId", notifier.publish(rejection.notification()));
+        result.put("notificationId", notifier.publish(Notifier.render(rejection.notification())));
         return result;
     }
 

@@ -53,9 +53,9 @@ class EmulatorFoundationIT {
     @Test
     void aPublishedNotificationArrivesOnTheSubscribedQueueWithItsAttributes() {
         Notifier notifier = new SnsNotifier(env.aws.sns(), env.topicArn);
-        notifier.publish(new Notification("drift", Notification.Severity.WARNING, "terminate",
+        notifier.publish(Notifier.render(new Notification("drift", Notification.Severity.WARNING, "terminate",
                 Optional.of("shop"), Optional.of("shop-blue"), "drift-deploy: test subject",
-                "one-line summary", Map.of("instance", "i-0123")));
+                "one-line summary", Map.of("instance", "i-0123"))));
 
         ReceivedNotification received = env.awaitNotifications(1, Duration.ofSeconds(20)).get(0);
         assertThat(received.subject()).isEqualTo("drift-deploy: test subject");

@@ -1,0 +1,82 @@
+package io.driftdeploy.policy;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The checks on a drifted instance of an opted-in group, in the order a decision makes them: the
+ * cheap ones on what is read already first, then those that read more (the group's refreshes, the
+ * churn record, the launch template, AWS Config's current result), and the reservation last, right
+ * before acting. The first that stops the decision gives its {@link DriftReason}, which names
+ * the {@link DriftRule} it belongs to. The facts are asked for only when a check needs them, so a
+ * decision stopped early never reads what the later checks would.
+ */
+public enum GroupCheck {
+    NOT_PROTECTED(facts -> DriftPolicy.notProtected(facts.instance(), facts.group(), facts.protectTag())),
+    NO_REFRESH_IN_PROGRESS(facts -> DriftPolicy.noRefreshInProgress(facts.refreshInProgress())),
+    VALID_GROUP_TAG(facts -> DriftPolicy.validGroupTag(facts.minHealthy())),
+    /** A group at its floor already is refused before anything is written to the ledger. */
+    CAPACITY_LEFT(facts -> DriftPolicy.capacityGuard(facts.capacityAllowance() > 0)),
+    /** Before anything is reserved: one ledger Query. */
+    CHURN_BREAKER_CLOSED(Facts::churnBreaker),
+    /** The launch template (and its image) only for a rule whose kind says what they must hold. */
+    REPLACEMENT_WOULD_CURE(Facts::replacementWouldCure),
+    /** A scope this function instance found paused for the rest of its window: refused without a call. */
+    SCOPE_NOT_KNOWN_PAUSED(Facts::knownPaused),
+    STILL_TRUE_IN_CONFIG(facts -> DriftPolicy.currentInConfig(facts.evaluation(), facts.configResult(), facts.newestRecorded())),
+    /**
+     * Rules 3, 6 and 7 at once, right before acting: the instance's one termination, the capacity
+     * in flight and the rate limits, reserved all or none (read only, in dry run).
+     */
+    RESERVED(Facts::reserve);
+
+    /**
+     * What the checks ask, answered by the drift path as they are asked. The answers that only the
+     * ledger or the fleet can give (the churn breaker, whether the replacement would cure, the
+     * paused scopes, the reservation) come as the reason they refuse, if any.
+     */
+    public interface Facts {
+        Evaluation evaluation();
+
+        InstanceFacts instance();
+
+        GroupFacts group();
+
+        String protectTag();
+
+        boolean refreshInProgress();
+
+        MinHealthy minHealthy();
+
+        int capacityAllowance();
+
+        Optional<DriftReason> churnBreaker();
+
+        Optional<DriftReason> replacementWouldCure();
+
+        Optional<DriftReason> knownPaused();
+
+        Optional<ConfigResult> configResult();
+
+        boolean newestRecorded();
+
+        Optional<DriftReason> reserve();
+    }
+
+    private final Function<Facts, Optional<DriftReason>> check;
+
+    GroupCheck(Function<Facts, Optional<DriftReason>> check) {
+        this.check = check;
+    }
+
+    /** The reason the first check that stops the decision gives; empty when every check holds. */
+    public static Optional<DriftReason> firstStop(Facts facts) {
+        for (GroupCheck check : values()) {
+            Optional<DriftReason> stopped = check.check.apply(facts);
+            if (stopped.isPresent()) {
+                return stopped;
+            }
+        }
+        return Optional.empty();
+    }
+}
