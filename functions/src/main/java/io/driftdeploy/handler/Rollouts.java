@@ -43,6 +43,9 @@ import java.util.function.Supplier;
 /**
  * The rollout path, shared by the images function (a new image) and the refreshes function (the
  * image that waited for a refresh to end): gather the facts, let the policy decide, act, report.
+ * The rollout rules ({@link io.driftdeploy.policy.RolloutRule}) decide in number order: rule 1
+ * ({@link ImageRules}) and rule 2 (the app's groups) here, rules 3 to 7 per group in
+ * {@link RolloutRules}, and rule 8 here, the claim that starts each (image, group) refresh once.
  */
 final class Rollouts {
 
@@ -239,6 +242,7 @@ final class Rollouts {
     private Reported refresh(RolloutTrigger trigger, GroupDecision decision) {
         String group = decision.group().name();
         String imageId = decision.image().image().imageId();
+        // Rule 8: the (image, group) refresh is started once.
         if (!ledger.claimRollout(group, imageId, trigger.eventId(), clock.instant())) {
             return report(RolloutReports.group(trigger, decision.alreadyStarted(), List.of(), Map.of()));
         }
@@ -318,7 +322,7 @@ final class Rollouts {
 
     /**
      * The new launch template version exists and no refresh started. It is kept, not deleted: the
-     * group is pinned to its own version (a rollout rule), so an unused version changes nothing;
+     * group is pinned to its own version (rollout rule 6), so an unused version changes nothing;
      * a retry of the rollout gets the same version back through the deterministic client token
      * instead of making another; and deleting would need ec2:DeleteLaunchTemplateVersions and
      * could itself fail half-way. So the rollout is released for a retry, the event too (replaying
