@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -31,49 +30,25 @@ import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
- * The Auto Scaling groups a golden image rolls out to, and the two calls that roll it out: a new
- * launch template version and an instance refresh to it.
+ * The rollout fleet as Auto Scaling and EC2 keep it: groups and their refreshes from Auto Scaling,
+ * launch template versions from EC2.
  */
-public final class RolloutFleet {
-
-    /** Statuses of a refresh that has not ended: a new one cannot start on the group meanwhile. */
-    private static final Set<String> ACTIVE_REFRESH_STATUSES =
-            Set.of("Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking");
-
-    /**
-     * An Auto Scaling group as the rollout rules need it.
-     *
-     * @param template for launch template groups: the template and version the group names, with
-     *     the ImageId that version holds
-     */
-    public record TargetGroup(String name, Map<String, String> tags, LaunchSource launchSource,
-                              Optional<TemplateVersion> template, Optional<RefreshInFlight> activeRefresh) {
-    }
-
-    /** A refresh that has not ended, and the image its desired configuration rolls out, when known. */
-    public record RefreshInFlight(String refreshId, String status, Optional<String> targetImageId) {
-    }
-
-    /**
-     * What StartInstanceRefresh is asked for: rolling replacement to one explicit template version,
-     * skipping instances already on it, rolled back automatically on failure or a guard alarm.
-     */
-    public record RefreshRequest(String group, String launchTemplateId, long version, int minHealthyPercent,
-                                 int instanceWarmupSeconds, List<String> guardAlarms) {
-    }
+public final class AutoScalingRolloutFleet implements RolloutFleet {
 
     private final AutoScalingClient autoScaling;
     private final Ec2Client ec2;
 
-    public RolloutFleet(AutoScalingClient autoScaling, Ec2Client ec2) {
+    public AutoScalingRolloutFleet(AutoScalingClient autoScaling, Ec2Client ec2) {
         this.autoScaling = autoScaling;
         this.ec2 = ec2;
     }
 
     /**
      * autoscaling:DescribeAutoScalingGroups (filtered by the application tag), then per group
-     * autoscaling:DescribeInstanceRefreshes and ec2:DescribeLaunchTemplateVersions.
+     * autoscaling:DescribeInstanceRefreshes, ec2:DescribeLaunchTemplateVersions and
+     * ec2:DescribeLaunchTemplates.
      */
+    @Override
     @RequiresIam({
             "autoscaling:DescribeAutoScalingGroups",
             "autoscaling:DescribeInstanceRefreshes",
@@ -88,10 +63,10 @@ public final class RolloutFleet {
     }
 
     /**
-     * ec2:CreateLaunchTemplateVersion from the group's version with only the ImageId changed;
-     * returns the new version number. The client token makes a retried call return the version the
-     * first call created instead of a second one.
+     * ec2:CreateLaunchTemplateVersion. The client token, derived from the source version and the
+     * image, makes a retried call return the version the first call created.
      */
+    @Override
     @RequiresIam("ec2:CreateLaunchTemplateVersion")
     public long createImageVersion(TemplateVersion source, String imageId) {
         return ec2.createLaunchTemplateVersion(request -> request
@@ -103,36 +78,8 @@ public final class RolloutFleet {
                 .launchTemplateVersion().versionNumber();
     }
 
-    /** What became of a StartInstanceRefresh call. */
-    public sealed interface RefreshStart {
-
-        /** AWS started the refresh (or, after {@link #refreshTo}, it was found to have started). */
-        record Started(String refreshId) implements RefreshStart {
-        }
-
-        /**
-         * AWS answered InstanceRefreshInProgress: another refresh runs on the group (the race with
-         * a refresh started since the group was described is lost) — or, after a retry inside the
-         * SDK, ours, which {@link #refreshTo} tells apart.
-         */
-        record Busy() implements RefreshStart {
-        }
-
-        /** AWS answered with an error (AccessDenied, ValidationError, Throttling ...): nothing started. */
-        record Refused(String errorCode, String message) implements RefreshStart {
-        }
-
-        /**
-         * No answer came (timeout, connection lost) or a server error: the refresh may have started.
-         * Only {@link #refreshTo} can tell.
-         */
-        record Unknown(String problem) implements RefreshStart {
-        }
-    }
-
     /**
-     * autoscaling:StartInstanceRefresh. Never throws for what AWS does with the request: the
-     * answer, or the lack of one, is the result.
+     * autoscaling:StartInstanceRefresh.
      *
      * <p>A DesiredConfiguration naming a launch template is authorised as the caller's use of that
      * template, as for CreateAutoScalingGroup/UpdateAutoScalingGroup: ec2:RunInstances on the
@@ -142,6 +89,7 @@ public final class RolloutFleet {
      * and "Amazon EC2 Auto Scaling API permissions",
      * https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-api-permissions.html).
      */
+    @Override
     @RequiresIam({"autoscaling:StartInstanceRefresh", "ec2:RunInstances", "ec2:CreateTags", "iam:PassRole"})
     public RefreshStart startRefresh(RefreshRequest refresh) {
         try {
@@ -176,11 +124,8 @@ public final class RolloutFleet {
         }
     }
 
-    /**
-     * autoscaling:DescribeInstanceRefreshes: the refresh on the group whose desired configuration is
-     * this launch template version, if one is running or started at or after {@code notBefore} —
-     * how a start whose answer was lost is told from one that never happened.
-     */
+    /** autoscaling:DescribeInstanceRefreshes, the group's ten newest. */
+    @Override
     @RequiresIam("autoscaling:DescribeInstanceRefreshes")
     public Optional<String> refreshTo(String group, String launchTemplateId, long version, Instant notBefore) {
         String wanted = Long.toString(version);
@@ -196,10 +141,10 @@ public final class RolloutFleet {
     }
 
     /**
-     * autoscaling:DescribeInstanceRefreshes for the one refresh, by group and id: its status as
-     * Auto Scaling reports it, read at {@code now}. Empty when AWS knows no such refresh on that
-     * group (an empty answer, or a ValidationError for an id AWS does not accept).
+     * autoscaling:DescribeInstanceRefreshes for the one refresh, by group and id. Empty for an empty
+     * answer, and for the ValidationError of an id AWS does not accept.
      */
+    @Override
     @RequiresIam("autoscaling:DescribeInstanceRefreshes")
     public Optional<ObservedRefresh> refreshStatus(String group, String refreshId, Instant now) {
         List<InstanceRefresh> found;
@@ -224,7 +169,8 @@ public final class RolloutFleet {
      * the groups drift-deploy rolls out to (those carrying the application tag, whatever the
      * application): autoscaling:DescribeAutoScalingGroups, then per group
      * DescribeInstanceRefreshes. The image is left to the caller, who knows from the ledger what
-     * drift-deploy rolls out and can read any other refresh's with {@link #imageOf}.
+     * drift-deploy rolls out and can read any other refresh's with {@link #imageOf}. The alarms
+     * function's, not on the rollout port.
      */
     @RequiresIam({"autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeInstanceRefreshes"})
     public List<GuardedRefresh> refreshesGuardedBy(String alarmName, String appTag) {
@@ -238,7 +184,10 @@ public final class RolloutFleet {
                 .toList();
     }
 
-    /** The ImageId a launch template version holds, as written (an AMI id or an SSM parameter alias). */
+    /**
+     * ec2:DescribeLaunchTemplateVersions: the ImageId a launch template version holds, as written
+     * (an AMI id or an SSM parameter alias).
+     */
     @RequiresIam("ec2:DescribeLaunchTemplateVersions")
     public Optional<String> imageOf(String launchTemplateId, String version) {
         return ec2.describeLaunchTemplateVersions(request -> request.launchTemplateId(launchTemplateId).versions(version))

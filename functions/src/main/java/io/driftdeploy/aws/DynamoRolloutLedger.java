@@ -27,17 +27,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *                                              carries the evidence (refresh, group, AWS's status and reason, when read)
  * </pre>
  */
-public final class RolloutLedger {
+public final class DynamoRolloutLedger implements RolloutLedger {
 
     /** EventBridge retries for up to 24 hours; a week covers any replay by hand soon after. */
     static final Duration EVENT_CLAIM_RETENTION = Duration.ofDays(7);
     /** Long enough that a replay of an old image event never starts the same rollout twice. */
     static final Duration ROLLOUT_RETENTION = Duration.ofDays(400);
-    /**
-     * How long a rollout claim stays in progress when its attempt dies before the refresh starts:
-     * Lambda's longest timeout, 900 seconds, so no live attempt loses it.
-     */
-    static final Duration ROLLOUT_IN_PROGRESS = Duration.ofSeconds(900);
     /** A refresh runs hours, not weeks; a pending image older than this has been superseded or forgotten. */
     static final Duration PENDING_RETENTION = Duration.ofDays(30);
     /** A bad image stays bad: the mark outlives any AMI's useful life. */
@@ -52,69 +47,64 @@ public final class RolloutLedger {
 
     private final Ledger ledger;
 
-    public RolloutLedger(Ledger ledger) {
+    public DynamoRolloutLedger(Ledger ledger) {
         this.ledger = ledger;
     }
 
-    /**
-     * Won when the attempt holds the event (in this function and mode): the first delivery, an
-     * SDK retry meeting its own claim, or a retry after an attempt that died in progress; refused
-     * for a redelivery of an event decided or being decided (see {@link Ledger#claim}).
-     */
-    public Ledger.Claim claimEvent(String function, String eventId, Mode mode, Attempt attempt, Instant now) {
-        return ledger.claim(eventKey(eventId), function + "#" + mode.label(), attempt.id(), attempt.decision(), now,
-                attempt.deadline(), now.plus(EVENT_CLAIM_RETENTION), Map.of("at", text(now.toString())));
+    /** See {@link Ledger#claim}. */
+    @Override
+    public EventClaim claimEvent(String function, String eventId, Mode mode, Attempt attempt, Instant now) {
+        Ledger.Claim claim = ledger.claim(eventKey(eventId), function + "#" + mode.label(), attempt.id(), attempt.decision(),
+                now, attempt.deadline(), now.plus(EVENT_CLAIM_RETENTION), Map.of("at", text(now.toString())));
+        return new EventClaim(claim.won(), claim.won() ? Optional.empty() : claim.heldUntil());
     }
 
-    /** The event is decided: later deliveries are duplicates. */
+    @Override
     public void completeEvent(String function, String eventId, Mode mode, Attempt attempt) {
         ledger.complete(eventKey(eventId), function + "#" + mode.label(), attempt.id(), Map.of(), List.of());
     }
 
-    /** Gives the event back, when handling it failed before it was done, so that a retry can act. */
+    @Override
     public void releaseEvent(String function, String eventId, Mode mode, Attempt attempt) {
         ledger.release(eventKey(eventId), function + "#" + mode.label(), attempt.id());
     }
 
-    /**
-     * True for the first event that starts rolling this image out to this group, and for that
-     * event's own retries: the claim's holder is the event, so a retry after a lost reply or a
-     * dead attempt meets its own claim, while another event is refused until the claim is
-     * released, or for {@link #ROLLOUT_IN_PROGRESS} after an attempt died holding it.
-     */
+    @Override
     public boolean claimRollout(String group, String imageId, String eventId, Instant now) {
         Ledger.Claim claim = ledger.claim(groupKey(group), "IMAGE#" + imageId, eventId, eventId, now,
                 now.plus(ROLLOUT_IN_PROGRESS), now.plus(ROLLOUT_RETENTION), Map.of("eventId", text(eventId), "at", text(now.toString())));
         return claim.won();
     }
 
-    /** The refresh started: the rollout is done, and no other event starts it again. */
+    @Override
     public void completeRollout(String group, String imageId, String eventId) {
         ledger.complete(groupKey(group), "IMAGE#" + imageId, eventId, Map.of(), List.of());
     }
 
-    /** Gives the (image, group) rollout back, when it did not start after all. */
+    @Override
     public void releaseRollout(String group, String imageId, String eventId) {
         ledger.release(groupKey(group), "IMAGE#" + imageId, eventId);
     }
 
-    /** Lets the image wait for the group's refresh, unless an image at least as new already waits. */
+    @Override
     public boolean storePending(String group, ImageRef image, String eventId, Instant now) {
         return ledger.putIfNewer(groupKey(group), "PENDING", IMAGE_CREATED, image.created(),
                 Map.of(IMAGE_ID, text(image.imageId()), "eventId", text(eventId), "at", text(now.toString())),
                 now.plus(PENDING_RETENTION));
     }
 
+    @Override
     public Optional<ImageRef> pending(String group) {
         return ledger.get(groupKey(group), "PENDING").map(item -> new ImageRef(item.get(IMAGE_ID).s(),
                 Instant.ofEpochMilli(Long.parseLong(item.get(IMAGE_CREATED).n()))));
     }
 
-    /** Clears the pending image, unless a newer one replaced it meanwhile. */
+    @Override
     public void clearPending(String group, String imageId) {
         ledger.deleteIf(groupKey(group), "PENDING", IMAGE_ID, text(imageId));
     }
 
+    @Override
     public void recordStartedRefresh(StartedRefresh refresh, Instant now) {
         ledger.put(new Ledger.Put(refreshKey(refresh.refreshId()), "STARTED", Map.of(
                         "group", text(refresh.group()),
@@ -126,16 +116,14 @@ public final class RolloutLedger {
                 now.plus(ROLLOUT_RETENTION)));
     }
 
+    @Override
     public Optional<StartedRefresh> startedRefresh(String refreshId) {
         return ledger.get(refreshKey(refreshId), "STARTED").map(item -> new StartedRefresh(refreshId,
                 item.get("group").s(), item.get(IMAGE_ID).s(), item.get("app").s(), item.get("launchTemplateId").s(),
                 Long.parseLong(item.get("launchTemplateVersion").n())));
     }
 
-    /**
-     * Marks the image of the refresh bad, with the evidence: the refresh as Auto Scaling reported
-     * it (status, status reason, when it was read) and the event that led there.
-     */
+    @Override
     public void markBad(StartedRefresh refresh, ObservedRefresh evidence, String eventId, Instant now) {
         Map<String, AttributeValue> attributes = new HashMap<>();
         attributes.put("refreshId", text(refresh.refreshId()));
@@ -148,10 +136,7 @@ public final class RolloutLedger {
         ledger.put(new Ledger.Put(imageKey(refresh.imageId()), BAD, attributes, now.plus(BAD_IMAGE_RETENTION)));
     }
 
-    public boolean isBad(String imageId) {
-        return badMark(imageId).isPresent();
-    }
-
+    @Override
     public Optional<BadMark> badMark(String imageId) {
         return ledger.get(imageKey(imageId), BAD).map(item -> new BadMark(imageId, item.get("refreshId").s(),
                 item.get("group").s(), item.get("status").s(),
@@ -160,11 +145,7 @@ public final class RolloutLedger {
                 item.get(AT).s()));
     }
 
-    /**
-     * A person clears the mark: it is deleted only while it is still the mark read (a mark made
-     * again meanwhile stays), and then the rollout claim of the image on the mark's group, so that
-     * the image may roll out there again. Returns the mark cleared; empty when none was there.
-     */
+    @Override
     public Optional<BadMark> clearBadMark(String imageId) {
         Optional<BadMark> cleared = badMark(imageId)
                 .filter(mark -> ledger.deleteIf(imageKey(imageId), BAD, AT, text(mark.markedAt())));

@@ -19,27 +19,29 @@ import software.amazon.awssdk.services.imagebuilder.model.Ami;
 import software.amazon.awssdk.services.imagebuilder.model.ResourceNotFoundException;
 
 /**
- * What EC2 and EC2 Image Builder say about images. Images are looked up with the {@code image-id}
- * filter rather than by id: an unknown or deregistered AMI is then simply absent, where a lookup
- * by id would fail the whole call.
+ * The image catalog as EC2 and EC2 Image Builder keep it. Images are looked up with the
+ * {@code image-id} filter rather than by id: an unknown or deregistered AMI is then simply absent,
+ * where a lookup by id would fail the whole call.
  */
-public final class ImageCatalog {
+public final class Ec2ImageCatalog implements ImageCatalog {
 
     private final Ec2Client ec2;
     private final ImagebuilderClient imageBuilder;
 
-    public ImageCatalog(Ec2Client ec2, ImagebuilderClient imageBuilder) {
+    public Ec2ImageCatalog(Ec2Client ec2, ImagebuilderClient imageBuilder) {
         this.ec2 = ec2;
         this.imageBuilder = imageBuilder;
     }
 
-    /** ec2:DescribeImages for one AMI; empty when EC2 knows no such image. */
+    /** ec2:DescribeImages for one AMI. */
+    @Override
     @RequiresIam("ec2:DescribeImages")
     public Optional<DescribedImage> describe(String imageId) {
-        return images(List.of(imageId)).stream().findFirst().map(ImageCatalog::described);
+        return images(List.of(imageId)).stream().findFirst().map(Ec2ImageCatalog::described);
     }
 
-    /** ec2:DescribeImages for several AMIs at once: the creation time of each one EC2 still knows. */
+    /** ec2:DescribeImages for several AMIs at once. */
+    @Override
     @RequiresIam("ec2:DescribeImages")
     public Map<String, ImageRef> created(Collection<String> imageIds) {
         if (imageIds.isEmpty()) {
@@ -50,10 +52,8 @@ public final class ImageCatalog {
                 .collect(Collectors.toMap(ImageRef::imageId, Function.identity(), (first, second) -> first));
     }
 
-    /**
-     * imagebuilder:GetImage: the AMI an Image Builder image build version distributed to this
-     * region and account. Empty when Image Builder knows no such image or it has no AMI here.
-     */
+    /** imagebuilder:GetImage. */
+    @Override
     @RequiresIam("imagebuilder:GetImage")
     public Optional<String> imageBuilderAmi(String imageBuildVersionArn, String region, String account) {
         List<Ami> amis;

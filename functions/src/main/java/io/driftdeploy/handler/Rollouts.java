@@ -2,7 +2,10 @@ package io.driftdeploy.handler;
 
 import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.DynamoRolloutLedger;
+import io.driftdeploy.aws.Ec2ImageCatalog;
 import io.driftdeploy.aws.ImageCatalog;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.SnsNotifier;
@@ -98,12 +101,15 @@ final class Rollouts {
         this.clock = clock;
     }
 
-    /** Builds the rollout path on real AWS clients; both handlers start from here. */
+    /**
+     * The images and refreshes functions' composition root: the only place their adapters are
+     * built on real AWS clients. Tests build a {@code Rollouts} on fakes with the constructor.
+     */
     static Rollouts wire(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
         Reporter reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
-        return new Rollouts(settings, new ImageCatalog(aws.ec2(), aws.imageBuilder()),
-                new RolloutFleet(aws.autoScaling(), aws.ec2()), new RolloutLedger(ledger), reporter, clock);
+        return new Rollouts(settings, new Ec2ImageCatalog(aws.ec2(), aws.imageBuilder()),
+                new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2()), new DynamoRolloutLedger(ledger), reporter, clock);
     }
 
     RolloutLedger ledger() {
@@ -135,9 +141,9 @@ final class Rollouts {
                              Supplier<List<Reported>> work) {
         Mode mode = settings.mode();
         Attempt attempt = Attempt.until(deadline);
-        Ledger.Claim claim = ledger.claimEvent(function, eventId, mode, attempt, clock.instant());
+        RolloutLedger.EventClaim claim = ledger.claimEvent(function, eventId, mode, attempt, clock.instant());
         if (!claim.won()) {
-            EventInProgressException.throwIfHeld(function, eventId, claim, reporter.telemetry());
+            EventInProgressException.throwIfHeld(function, eventId, claim.heldElsewhereUntil(), reporter.telemetry());
             return report(RolloutReports.duplicate(function, eventId, subject, mode)).result();
         }
         List<Reported> decisions;

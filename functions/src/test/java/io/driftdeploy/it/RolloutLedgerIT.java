@@ -3,6 +3,7 @@ package io.driftdeploy.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.aws.Attempt;
+import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Mode;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RolloutLedgerIT {
 
     private final TestEnvironment env = TestEnvironment.create();
-    private final RolloutLedger ledger = new RolloutLedger(new Ledger(env.aws.dynamoDb(), env.tableName));
+    private final RolloutLedger ledger = new DynamoRolloutLedger(new Ledger(env.aws.dynamoDb(), env.tableName));
     private final Instant now = Instant.parse("2025-06-12T08:00:00Z");
     private final ImageRef older = new ImageRef("ami-0000000000000000a", Instant.parse("2025-06-12T07:00:00Z"));
     private final ImageRef newer = new ImageRef("ami-0000000000000000b", Instant.parse("2025-06-12T07:30:00Z"));
