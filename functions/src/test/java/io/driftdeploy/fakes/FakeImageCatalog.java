@@ -13,8 +13,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The images EC2 and Image Builder know, in memory: an image not registered (or deregistered) is
- * absent, as in {@link io.driftdeploy.aws.Ec2ImageCatalog}. Keeps the questions asked, in order.
+ * The images EC2 and Image Builder know, in memory: an image not registered is absent, as in
+ * {@link io.driftdeploy.aws.Ec2ImageCatalog}. Keeps the questions asked, in order.
  */
 public final class FakeImageCatalog implements ImageCatalog {
 
@@ -28,10 +28,6 @@ public final class FakeImageCatalog implements ImageCatalog {
 
     public void register(DescribedImage image) {
         images.put(image.imageId(), image);
-    }
-
-    public void deregister(String imageId) {
-        images.remove(imageId);
     }
 
     /** The Image Builder build version distributed {@code imageId} to the region and account. */

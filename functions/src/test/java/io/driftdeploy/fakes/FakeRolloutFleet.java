@@ -102,7 +102,7 @@ public final class FakeRolloutFleet implements RolloutFleet {
         return id;
     }
 
-    /** A group launching from the template's version ({@code 2}, {@code $Latest}, …). */
+    /** A group launching from the template's version ({@code 2}, or {@code $Default}). */
     public void group(String name, Map<String, String> tags, String launchTemplateId, String version) {
         groups.put(name, new Group(name, tags, launchTemplateId, version));
     }
@@ -271,14 +271,10 @@ public final class FakeRolloutFleet implements RolloutFleet {
         return refresh;
     }
 
-    /** The image a version holds; {@code $Latest} is the newest version, {@code $Default} version 1. */
+    /** The image a version holds; {@code $Default} is version 1, the default until someone sets another. */
     private Optional<String> imageOf(String launchTemplateId, String version) {
         List<String> images = templates.get(launchTemplateId).images();
-        int number = switch (version) {
-            case "$Latest" -> images.size();
-            case "$Default" -> 1;
-            default -> Integer.parseInt(version);
-        };
-        return number >= 1 && number <= images.size() ? Optional.of(images.get(number - 1)) : Optional.empty();
+        int number = "$Default".equals(version) ? 1 : Integer.parseInt(version);
+        return number <= images.size() ? Optional.of(images.get(number - 1)) : Optional.empty();
     }
 }

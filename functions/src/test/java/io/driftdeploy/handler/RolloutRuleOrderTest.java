@@ -1,8 +1,10 @@
 package io.driftdeploy.handler;
 
+import static io.driftdeploy.handler.RolloutFakes.ACCOUNT;
 import static io.driftdeploy.handler.RolloutFakes.APP;
 import static io.driftdeploy.handler.RolloutFakes.APP_TAG;
 import static io.driftdeploy.handler.RolloutFakes.NOW;
+import static io.driftdeploy.handler.RolloutFakes.REGION;
 import static io.driftdeploy.handler.RolloutFakes.SHOP;
 import static io.driftdeploy.handler.RolloutFakes.STRATEGY_TAG;
 import static io.driftdeploy.handler.RolloutFakes.V1;
@@ -63,6 +65,26 @@ class RolloutRuleOrderTest {
         assertThat(fakes.auditedReasons()).containsExactly("untrusted-owner");
     }
 
+    /** An Image Builder image is what it distributed to this region and account: with no AMI here, rule 1 refuses it. */
+    @Test
+    void anImageBuilderImageIsRolledOutAsItsAmiInThisRegionAndRefusedByRule1WithoutOne() {
+        fakes.group("shop-blue", V1);
+        String build = "arn:aws:imagebuilder:us-east-1:123456789012:image/shop-golden/1.4.0/3";
+        fakes.images.distribute(build, "eu-west-1", ACCOUNT, V2);
+
+        Map<String, Object> elsewhere = single(fakes.imagesFunction.handle(imageBuilderAvailable(build)));
+
+        assertThat(elsewhere).containsEntry("decision", "skip").containsEntry("reason", "image-not-found")
+                .containsEntry("image", build);
+        assertThat(fakes.images.calls()).containsExactly("imageBuilderAmi " + build);
+        assertThat(fakes.fleet.calls()).isEmpty();
+
+        fakes.images.distribute(build, REGION, ACCOUNT, V2);
+
+        assertThat(single(fakes.imagesFunction.handle(imageBuilderAvailable(build))))
+                .containsEntry("decision", "refresh").containsEntry("image", V2);
+    }
+
     @Test
     void anImageNoGroupOfItsAppRunsIsRefusedByRule2BeforeAnyGroupStateIsRead() {
         fakes.fleet.group("other-app", Map.of(APP_TAG, "payments"), fakes.fleet.launchTemplate(Map.of(APP_TAG, "payments"), V1), "1");
@@ -112,6 +134,10 @@ class RolloutRuleOrderTest {
         assertThat(fakes.ledger.startedRefresh(fakes.fleet.refreshIds("shop-blue").get(0)))
                 .hasValueSatisfying(started -> assertThat(started.imageId()).isEqualTo(V2));
         assertThat(fakes.ledger.pending("shop-blue")).as("the image that waited is the one started").isEmpty();
+    }
+
+    private static byte[] imageBuilderAvailable(String build) {
+        return sample("images/imagebuilder-available.json", event -> event.putArray("resources").add(build));
     }
 
     /** Publishes V2 once more: {@code rule} decides it with {@code reason}, and the fleet sees exactly {@code calls}. */
