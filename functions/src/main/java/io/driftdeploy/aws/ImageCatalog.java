@@ -2,87 +2,26 @@ package io.driftdeploy.aws;
 
 import io.driftdeploy.policy.DescribedImage;
 import io.driftdeploy.policy.ImageRef;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.Image;
-import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
-import software.amazon.awssdk.services.imagebuilder.model.Ami;
-import software.amazon.awssdk.services.imagebuilder.model.ResourceNotFoundException;
 
 /**
- * What EC2 and EC2 Image Builder say about images. Images are looked up with the {@code image-id}
- * filter rather than by id: an unknown or deregistered AMI is then simply absent, where a lookup
- * by id would fail the whole call.
+ * What is known about images: what EC2 says about an AMI, and which AMI an Image Builder build
+ * distributed here ({@link Ec2ImageCatalog}). An unknown or deregistered image is absent, never
+ * an error.
  */
-public final class ImageCatalog {
+public interface ImageCatalog {
 
-    private final Ec2Client ec2;
-    private final ImagebuilderClient imageBuilder;
+    /** The AMI as EC2 describes it; empty when EC2 knows no such image. */
+    Optional<DescribedImage> describe(String imageId);
 
-    public ImageCatalog(Ec2Client ec2, ImagebuilderClient imageBuilder) {
-        this.ec2 = ec2;
-        this.imageBuilder = imageBuilder;
-    }
-
-    /** ec2:DescribeImages for one AMI; empty when EC2 knows no such image. */
-    @RequiresIam("ec2:DescribeImages")
-    public Optional<DescribedImage> describe(String imageId) {
-        return images(List.of(imageId)).stream().findFirst().map(ImageCatalog::described);
-    }
-
-    /** ec2:DescribeImages for several AMIs at once: the creation time of each one EC2 still knows. */
-    @RequiresIam("ec2:DescribeImages")
-    public Map<String, ImageRef> created(Collection<String> imageIds) {
-        if (imageIds.isEmpty()) {
-            return Map.of();
-        }
-        return images(imageIds).stream()
-                .map(image -> new ImageRef(image.imageId(), Instant.parse(image.creationDate())))
-                .collect(Collectors.toMap(ImageRef::imageId, Function.identity(), (first, second) -> first));
-    }
+    /** The creation time of each of these AMIs that EC2 still knows. */
+    Map<String, ImageRef> created(Collection<String> imageIds);
 
     /**
-     * imagebuilder:GetImage: the AMI an Image Builder image build version distributed to this
-     * region and account. Empty when Image Builder knows no such image or it has no AMI here.
+     * The AMI an Image Builder image build version distributed to this region and account; empty
+     * when Image Builder knows no such image or it has no AMI here.
      */
-    @RequiresIam("imagebuilder:GetImage")
-    public Optional<String> imageBuilderAmi(String imageBuildVersionArn, String region, String account) {
-        List<Ami> amis;
-        try {
-            amis = imageBuilder.getImage(request -> request.imageBuildVersionArn(imageBuildVersionArn))
-                    .image().outputResources().amis();
-        } catch (ResourceNotFoundException unknown) {
-            return Optional.empty();
-        }
-        // A distribution can copy the AMI to other regions and accounts; only the one here can roll out here.
-        return amis.stream()
-                .filter(ami -> region.equals(ami.region()))
-                .filter(ami -> ami.accountId() == null || account.equals(ami.accountId()))
-                .map(Ami::image)
-                .filter(Objects::nonNull)
-                .findFirst();
-    }
-
-    private List<Image> images(Collection<String> imageIds) {
-        return ec2.describeImages(request -> request
-                        .filters(Filter.builder().name("image-id").values(imageIds).build())
-                        // A group may still run an image that was deprecated since; its age still counts.
-                        .includeDeprecated(true))
-                .images();
-    }
-
-    private static DescribedImage described(Image image) {
-        Map<String, String> tags = image.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
-        return new DescribedImage(image.imageId(), image.stateAsString(), image.ownerId(),
-                Instant.parse(image.creationDate()), tags);
-    }
+    Optional<String> imageBuilderAmi(String imageBuildVersionArn, String region, String account);
 }

@@ -1,44 +1,22 @@
 package io.driftdeploy.aws;
 
 import io.driftdeploy.policy.GroupState.LaunchSource;
-import io.driftdeploy.policy.GuardedRefresh;
-import io.driftdeploy.policy.ObservedRefresh;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.driftdeploy.policy.ObservedRefresh;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
-import java.util.stream.Collectors;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
-import software.amazon.awssdk.services.autoscaling.model.DesiredConfiguration;
-import software.amazon.awssdk.services.autoscaling.model.Filter;
-import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
-import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshInProgressException;
-import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
-import software.amazon.awssdk.services.autoscaling.model.RefreshStrategy;
-import software.amazon.awssdk.services.autoscaling.model.TagDescription;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
-import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * The Auto Scaling groups a golden image rolls out to, and the two calls that roll it out: a new
- * launch template version and an instance refresh to it.
+ * launch template version and an instance refresh to it ({@link AutoScalingRolloutFleet}).
  */
-public final class RolloutFleet {
+public interface RolloutFleet {
 
     /** Statuses of a refresh that has not ended: a new one cannot start on the group meanwhile. */
-    private static final Set<String> ACTIVE_REFRESH_STATUSES =
-            Set.of("Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking");
+    Set<String> ACTIVE_REFRESH_STATUSES = Set.of("Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking");
 
     /**
      * An Auto Scaling group as the rollout rules need it.
@@ -46,65 +24,24 @@ public final class RolloutFleet {
      * @param template for launch template groups: the template and version the group names, with
      *     the ImageId that version holds
      */
-    public record TargetGroup(String name, Map<String, String> tags, LaunchSource launchSource,
-                              Optional<TemplateVersion> template, Optional<RefreshInFlight> activeRefresh) {
+    record TargetGroup(String name, Map<String, String> tags, LaunchSource launchSource,
+                       Optional<TemplateVersion> template, Optional<RefreshInFlight> activeRefresh) {
     }
 
     /** A refresh that has not ended, and the image its desired configuration rolls out, when known. */
-    public record RefreshInFlight(String refreshId, String status, Optional<String> targetImageId) {
+    record RefreshInFlight(String refreshId, String status, Optional<String> targetImageId) {
     }
 
     /**
      * What StartInstanceRefresh is asked for: rolling replacement to one explicit template version,
      * skipping instances already on it, rolled back automatically on failure or a guard alarm.
      */
-    public record RefreshRequest(String group, String launchTemplateId, long version, int minHealthyPercent,
-                                 int instanceWarmupSeconds, List<String> guardAlarms) {
-    }
-
-    private final AutoScalingClient autoScaling;
-    private final Ec2Client ec2;
-
-    public RolloutFleet(AutoScalingClient autoScaling, Ec2Client ec2) {
-        this.autoScaling = autoScaling;
-        this.ec2 = ec2;
-    }
-
-    /**
-     * autoscaling:DescribeAutoScalingGroups (filtered by the application tag), then per group
-     * autoscaling:DescribeInstanceRefreshes and ec2:DescribeLaunchTemplateVersions.
-     */
-    @RequiresIam({
-            "autoscaling:DescribeAutoScalingGroups",
-            "autoscaling:DescribeInstanceRefreshes",
-            "ec2:DescribeLaunchTemplateVersions",
-            "ec2:DescribeLaunchTemplates"})
-    public List<TargetGroup> targets(String appTag, String app) {
-        Filter byApp = Filter.builder().name("tag:" + appTag).values(app).build();
-        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(byApp))
-                .autoScalingGroups().stream()
-                .map(this::target)
-                .toList();
-    }
-
-    /**
-     * ec2:CreateLaunchTemplateVersion from the group's version with only the ImageId changed;
-     * returns the new version number. The client token makes a retried call return the version the
-     * first call created instead of a second one.
-     */
-    @RequiresIam("ec2:CreateLaunchTemplateVersion")
-    public long createImageVersion(TemplateVersion source, String imageId) {
-        return ec2.createLaunchTemplateVersion(request -> request
-                        .launchTemplateId(source.launchTemplateId())
-                        .sourceVersion(source.version())
-                        .versionDescription("drift-deploy: golden image " + imageId)
-                        .clientToken(clientToken(source, imageId))
-                        .launchTemplateData(data -> data.imageId(imageId)))
-                .launchTemplateVersion().versionNumber();
+    record RefreshRequest(String group, String launchTemplateId, long version, int minHealthyPercent,
+                          int instanceWarmupSeconds, List<String> guardAlarms) {
     }
 
     /** What became of a StartInstanceRefresh call. */
-    public sealed interface RefreshStart {
+    sealed interface RefreshStart {
 
         /** AWS started the refresh (or, after {@link #refreshTo}, it was found to have started). */
         record Started(String refreshId) implements RefreshStart {
@@ -130,203 +67,29 @@ public final class RolloutFleet {
         }
     }
 
-    /**
-     * autoscaling:StartInstanceRefresh. Never throws for what AWS does with the request: the
-     * answer, or the lack of one, is the result.
-     *
-     * <p>A DesiredConfiguration naming a launch template is authorised as the caller's use of that
-     * template, as for CreateAutoScalingGroup/UpdateAutoScalingGroup: ec2:RunInstances on the
-     * template and the resources it launches, ec2:CreateTags when it tags on launch, and
-     * iam:PassRole when it names an instance profile ("Control Amazon EC2 launch template usage in
-     * Auto Scaling groups", https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html,
-     * and "Amazon EC2 Auto Scaling API permissions",
-     * https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-api-permissions.html).
-     */
-    @RequiresIam({"autoscaling:StartInstanceRefresh", "ec2:RunInstances", "ec2:CreateTags", "iam:PassRole"})
-    public RefreshStart startRefresh(RefreshRequest refresh) {
-        try {
-            return new RefreshStart.Started(autoScaling.startInstanceRefresh(request -> request
-                    .autoScalingGroupName(refresh.group())
-                    .strategy(RefreshStrategy.ROLLING)
-                    // AutoRollback needs a desired configuration naming an explicit version.
-                    .desiredConfiguration(desired -> desired.launchTemplate(template -> template
-                            .launchTemplateId(refresh.launchTemplateId())
-                            .version(Long.toString(refresh.version()))))
-                    .preferences(preferences -> {
-                        preferences
-                                .minHealthyPercentage(refresh.minHealthyPercent())
-                                .instanceWarmup(refresh.instanceWarmupSeconds())
-                                .skipMatching(true)
-                                .autoRollback(true);
-                        if (!refresh.guardAlarms().isEmpty()) {
-                            preferences.alarmSpecification(alarms -> alarms.alarms(refresh.guardAlarms()));
-                        }
-                    })).instanceRefreshId());
-        } catch (InstanceRefreshInProgressException alreadyRunning) {
-            return new RefreshStart.Busy();
-        } catch (AwsServiceException error) {
-            String code = error.awsErrorDetails() == null ? null : error.awsErrorDetails().errorCode();
-            String message = error.awsErrorDetails() == null ? error.getMessage() : error.awsErrorDetails().errorMessage();
-            // A 5xx may come after the work was done; a 4xx is a refusal.
-            return error.statusCode() >= 500
-                    ? new RefreshStart.Unknown("HTTP " + error.statusCode() + " " + code + ": " + message)
-                    : new RefreshStart.Refused(code == null ? "HTTP " + error.statusCode() : code, message);
-        } catch (SdkClientException noAnswer) {
-            return new RefreshStart.Unknown(noAnswer.getMessage());
-        }
-    }
+    /** The groups tagged {@code appTag=app}, each with its launch template version and the refresh running on it. */
+    List<TargetGroup> targets(String appTag, String app);
 
     /**
-     * autoscaling:DescribeInstanceRefreshes: the refresh on the group whose desired configuration is
-     * this launch template version, if one is running or started at or after {@code notBefore} —
-     * how a start whose answer was lost is told from one that never happened.
+     * A new version of the group's launch template, from {@code source} with only the ImageId
+     * changed; returns its number. Asked again for the same source and image, it returns the
+     * version the first call created instead of making a second one.
      */
-    @RequiresIam("autoscaling:DescribeInstanceRefreshes")
-    public Optional<String> refreshTo(String group, String launchTemplateId, long version, Instant notBefore) {
-        String wanted = Long.toString(version);
-        return autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(group).maxRecords(10))
-                .instanceRefreshes().stream()
-                .filter(refresh -> refresh.desiredConfiguration() != null && refresh.desiredConfiguration().launchTemplate() != null)
-                .filter(refresh -> launchTemplateId.equals(refresh.desiredConfiguration().launchTemplate().launchTemplateId())
-                        && wanted.equals(refresh.desiredConfiguration().launchTemplate().version()))
-                .filter(refresh -> ACTIVE_REFRESH_STATUSES.contains(refresh.statusAsString())
-                        || refresh.startTime() != null && !refresh.startTime().isBefore(notBefore))
-                .map(InstanceRefresh::instanceRefreshId)
-                .findFirst();
-    }
+    long createImageVersion(TemplateVersion source, String imageId);
+
+    /** Starts the refresh. Never throws for what AWS does with the request: the answer, or the lack of one, is the result. */
+    RefreshStart startRefresh(RefreshRequest refresh);
 
     /**
-     * autoscaling:DescribeInstanceRefreshes for the one refresh, by group and id: its status as
-     * Auto Scaling reports it, read at {@code now}. Empty when AWS knows no such refresh on that
-     * group (an empty answer, or a ValidationError for an id AWS does not accept).
+     * The refresh on the group whose desired configuration is this launch template version, if one
+     * is running or started at or after {@code notBefore}: how a start whose answer was lost is
+     * told from one that never happened.
      */
-    @RequiresIam("autoscaling:DescribeInstanceRefreshes")
-    public Optional<ObservedRefresh> refreshStatus(String group, String refreshId, Instant now) {
-        List<InstanceRefresh> found;
-        try {
-            found = autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(group)
-                    .instanceRefreshIds(refreshId)).instanceRefreshes();
-        } catch (AwsServiceException error) {
-            if (error.awsErrorDetails() != null && "ValidationError".equals(error.awsErrorDetails().errorCode())) {
-                return Optional.empty();
-            }
-            throw error;
-        }
-        return found.stream()
-                .filter(refresh -> refreshId.equals(refresh.instanceRefreshId()))
-                .findFirst()
-                .map(refresh -> new ObservedRefresh(refreshId, group, refresh.statusAsString(),
-                        Optional.ofNullable(refresh.statusReason()).filter(reason -> !reason.isBlank()), now));
-    }
+    Optional<String> refreshTo(String group, String launchTemplateId, long version, Instant notBefore);
 
     /**
-     * The running refreshes whose {@code Preferences.AlarmSpecification.Alarms} name the alarm, on
-     * the groups drift-deploy rolls out to (those carrying the application tag, whatever the
-     * application): autoscaling:DescribeAutoScalingGroups, then per group
-     * DescribeInstanceRefreshes. The image is left to the caller, who knows from the ledger what
-     * drift-deploy rolls out and can read any other refresh's with {@link #imageOf}.
+     * The one refresh, by group and id: its status as Auto Scaling reports it, read at {@code now}.
+     * Empty when AWS knows no such refresh on that group.
      */
-    @RequiresIam({"autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeInstanceRefreshes"})
-    public List<GuardedRefresh> refreshesGuardedBy(String alarmName, String appTag) {
-        Filter tagged = Filter.builder().name("tag-key").values(appTag).build();
-        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(tagged))
-                .autoScalingGroups().stream()
-                .flatMap(group -> activeRefreshOf(group.autoScalingGroupName())
-                        .filter(refresh -> guardAlarms(refresh).contains(alarmName))
-                        .map(refresh -> guarded(group, appTag, refresh))
-                        .stream())
-                .toList();
-    }
-
-    /** The ImageId a launch template version holds, as written (an AMI id or an SSM parameter alias). */
-    @RequiresIam("ec2:DescribeLaunchTemplateVersions")
-    public Optional<String> imageOf(String launchTemplateId, String version) {
-        return ec2.describeLaunchTemplateVersions(request -> request.launchTemplateId(launchTemplateId).versions(version))
-                .launchTemplateVersions().stream()
-                .findFirst()
-                .map(LaunchTemplateVersion::launchTemplateData)
-                .map(data -> data.imageId());
-    }
-
-    private static List<String> guardAlarms(InstanceRefresh refresh) {
-        return refresh.preferences() == null || refresh.preferences().alarmSpecification() == null
-                ? List.of() : refresh.preferences().alarmSpecification().alarms();
-    }
-
-    private static GuardedRefresh guarded(AutoScalingGroup group, String appTag, InstanceRefresh refresh) {
-        Optional<LaunchTemplateSpecification> desired = Optional.ofNullable(refresh.desiredConfiguration())
-                .map(DesiredConfiguration::launchTemplate);
-        return new GuardedRefresh(
-                group.autoScalingGroupName(),
-                group.tags().stream().filter(tag -> tag.key().equals(appTag)).map(TagDescription::value).findFirst(),
-                refresh.instanceRefreshId(),
-                refresh.statusAsString(),
-                refresh.percentageComplete() == null ? OptionalInt.empty() : OptionalInt.of(refresh.percentageComplete()),
-                Optional.ofNullable(refresh.startTime()),
-                desired.map(LaunchTemplateSpecification::launchTemplateId),
-                desired.map(LaunchTemplateSpecification::version),
-                Optional.empty());
-    }
-
-    private TargetGroup target(AutoScalingGroup group) {
-        Map<String, String> tags = group.tags().stream()
-                .collect(Collectors.toMap(TagDescription::key, TagDescription::value, (first, second) -> second));
-        LaunchSource source;
-        Optional<TemplateVersion> template = Optional.empty();
-        if (group.mixedInstancesPolicy() != null) {
-            source = LaunchSource.MIXED_INSTANCES_POLICY;
-        } else if (group.launchTemplate() != null) {
-            source = LaunchSource.LAUNCH_TEMPLATE;
-            template = Optional.of(templateVersion(group.launchTemplate()));
-        } else {
-            source = LaunchSource.LAUNCH_CONFIGURATION;
-        }
-        return new TargetGroup(group.autoScalingGroupName(), tags, source, template, activeRefresh(group.autoScalingGroupName()));
-    }
-
-    private TemplateVersion templateVersion(LaunchTemplateSpecification spec) {
-        // A group created without a version uses the template's default version.
-        String version = spec.version() == null ? "$Default" : spec.version();
-        return new TemplateVersion(spec.launchTemplateId(), version, imageOf(spec.launchTemplateId(), version),
-                templateTags(spec.launchTemplateId()));
-    }
-
-    /** The template's own tags: IAM lets drift-deploy version only templates tagged with the application. */
-    private Map<String, String> templateTags(String launchTemplateId) {
-        return ec2.describeLaunchTemplates(request -> request.launchTemplateIds(launchTemplateId)).launchTemplates().stream()
-                .flatMap(template -> template.tags().stream())
-                .collect(Collectors.toMap(Tag::key, Tag::value, (first, second) -> second));
-    }
-
-    private Optional<RefreshInFlight> activeRefresh(String group) {
-        return activeRefreshOf(group)
-                .map(refresh -> new RefreshInFlight(refresh.instanceRefreshId(), refresh.statusAsString(), targetImage(refresh)));
-    }
-
-    private Optional<InstanceRefresh> activeRefreshOf(String group) {
-        // Newest first; at most one refresh per group can be active.
-        return autoScaling.describeInstanceRefreshes(request -> request.autoScalingGroupName(group).maxRecords(10))
-                .instanceRefreshes().stream()
-                .filter(refresh -> ACTIVE_REFRESH_STATUSES.contains(refresh.statusAsString()))
-                .findFirst();
-    }
-
-    private Optional<String> targetImage(InstanceRefresh refresh) {
-        if (refresh.desiredConfiguration() == null || refresh.desiredConfiguration().launchTemplate() == null) {
-            return Optional.empty();
-        }
-        LaunchTemplateSpecification desired = refresh.desiredConfiguration().launchTemplate();
-        String version = desired.version() == null ? "$Default" : desired.version();
-        return imageOf(desired.launchTemplateId(), version);
-    }
-
-    private static String clientToken(TemplateVersion source, String imageId) {
-        String identity = source.launchTemplateId() + "|" + source.version() + "|" + imageId;
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return "drift-deploy-" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
+    Optional<ObservedRefresh> refreshStatus(String group, String refreshId, Instant now);
 }

@@ -1,8 +1,5 @@
 package io.driftdeploy.aws;
 
-import static io.driftdeploy.aws.Ledger.number;
-import static io.driftdeploy.aws.Ledger.text;
-
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.policy.ImageRef;
@@ -10,71 +7,45 @@ import io.driftdeploy.policy.ObservedRefresh;
 import io.driftdeploy.policy.StartedRefresh;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The rollout's state in the shared ledger table, and its key layout:
- * <pre>
- * EVENT#&lt;event id&gt;       &lt;function&gt;#&lt;mode&gt;  claim: one event is handled once per function and mode
- * ROLLOUT#&lt;group&gt;        IMAGE#&lt;ami&gt;          claim: one (image, group) rollout is started once
- * ROLLOUT#&lt;group&gt;        PENDING              the image waiting for the group's running refresh (newest wins)
- * REFRESH#&lt;refresh id&gt;   STARTED              which image drift-deploy rolls out with that refresh
- * IMAGE#&lt;ami&gt;            BAD                  the image failed a refresh: never rolled out again automatically;
- *                                              carries the evidence (refresh, group, AWS's status and reason, when read)
- * </pre>
+ * The rollout's state ({@link DynamoRolloutLedger}): which events and which (image, group)
+ * rollouts are claimed, the image each group has pending, the refreshes drift-deploy started and
+ * the images marked bad. Every write that guards an action is conditional and safe to repeat, as
+ * in {@link Ledger}: a claim is held by one holder until it is completed, given back, or its
+ * holder's deadline passes while it is still in progress (the holder died).
  */
-public final class RolloutLedger {
+public interface RolloutLedger {
 
-    /** EventBridge retries for up to 24 hours; a week covers any replay by hand soon after. */
-    static final Duration EVENT_CLAIM_RETENTION = Duration.ofDays(7);
-    /** Long enough that a replay of an old image event never starts the same rollout twice. */
-    static final Duration ROLLOUT_RETENTION = Duration.ofDays(400);
     /**
      * How long a rollout claim stays in progress when its attempt dies before the refresh starts:
      * Lambda's longest timeout, 900 seconds, so no live attempt loses it.
      */
-    static final Duration ROLLOUT_IN_PROGRESS = Duration.ofSeconds(900);
-    /** A refresh runs hours, not weeks; a pending image older than this has been superseded or forgotten. */
-    static final Duration PENDING_RETENTION = Duration.ofDays(30);
-    /** A bad image stays bad: the mark outlives any AMI's useful life. */
-    static final Duration BAD_IMAGE_RETENTION = Duration.ofDays(3650);
+    Duration ROLLOUT_IN_PROGRESS = Duration.ofSeconds(900);
 
-    private static final String IMAGE_ID = "imageId";
-    private static final String BAD = "BAD";
-    private static final String AT = "at";
-    private static final String STATUS_REASON = "statusReason";
-    private static final String READ_AT = "readAt";
-    private static final String IMAGE_CREATED = "imageCreated";
-
-    private final Ledger ledger;
-
-    public RolloutLedger(Ledger ledger) {
-        this.ledger = ledger;
+    /**
+     * What claiming an event found.
+     *
+     * @param won the attempt holds the event now
+     * @param heldElsewhereUntil when refused while another attempt holds the event in progress:
+     *     that attempt's deadline; empty when won, and when the event was decided already
+     */
+    record EventClaim(boolean won, Optional<Instant> heldElsewhereUntil) {
     }
 
     /**
      * Won when the attempt holds the event (in this function and mode): the first delivery, an
      * SDK retry meeting its own claim, or a retry after an attempt that died in progress; refused
-     * for a redelivery of an event decided or being decided (see {@link Ledger#claim}).
+     * for a redelivery of an event decided or being decided.
      */
-    public Ledger.Claim claimEvent(String function, String eventId, Mode mode, Attempt attempt, Instant now) {
-        return ledger.claim(eventKey(eventId), function + "#" + mode.label(), attempt.id(), attempt.decision(), now,
-                attempt.deadline(), now.plus(EVENT_CLAIM_RETENTION), Map.of("at", text(now.toString())));
-    }
+    EventClaim claimEvent(String function, String eventId, Mode mode, Attempt attempt, Instant now);
 
-    /** The event is decided: later deliveries are duplicates. */
-    public void completeEvent(String function, String eventId, Mode mode, Attempt attempt) {
-        ledger.complete(eventKey(eventId), function + "#" + mode.label(), attempt.id(), Map.of(), List.of());
-    }
+    /** The event is decided: later deliveries are duplicates. Does nothing unless the attempt still holds it. */
+    void completeEvent(String function, String eventId, Mode mode, Attempt attempt);
 
-    /** Gives the event back, when handling it failed before it was done, so that a retry can act. */
-    public void releaseEvent(String function, String eventId, Mode mode, Attempt attempt) {
-        ledger.release(eventKey(eventId), function + "#" + mode.label(), attempt.id());
-    }
+    /** Gives the event back, when handling it failed before it was done, so that a retry can act; only the holder can. */
+    void releaseEvent(String function, String eventId, Mode mode, Attempt attempt);
 
     /**
      * True for the first event that starts rolling this image out to this group, and for that
@@ -82,109 +53,42 @@ public final class RolloutLedger {
      * dead attempt meets its own claim, while another event is refused until the claim is
      * released, or for {@link #ROLLOUT_IN_PROGRESS} after an attempt died holding it.
      */
-    public boolean claimRollout(String group, String imageId, String eventId, Instant now) {
-        Ledger.Claim claim = ledger.claim(groupKey(group), "IMAGE#" + imageId, eventId, eventId, now,
-                now.plus(ROLLOUT_IN_PROGRESS), now.plus(ROLLOUT_RETENTION), Map.of("eventId", text(eventId), "at", text(now.toString())));
-        return claim.won();
-    }
+    boolean claimRollout(String group, String imageId, String eventId, Instant now);
 
     /** The refresh started: the rollout is done, and no other event starts it again. */
-    public void completeRollout(String group, String imageId, String eventId) {
-        ledger.complete(groupKey(group), "IMAGE#" + imageId, eventId, Map.of(), List.of());
-    }
+    void completeRollout(String group, String imageId, String eventId);
 
-    /** Gives the (image, group) rollout back, when it did not start after all. */
-    public void releaseRollout(String group, String imageId, String eventId) {
-        ledger.release(groupKey(group), "IMAGE#" + imageId, eventId);
-    }
+    /** Gives the (image, group) rollout back, when it did not start after all; only the holding event can. */
+    void releaseRollout(String group, String imageId, String eventId);
 
     /** Lets the image wait for the group's refresh, unless an image at least as new already waits. */
-    public boolean storePending(String group, ImageRef image, String eventId, Instant now) {
-        return ledger.putIfNewer(groupKey(group), "PENDING", IMAGE_CREATED, image.created(),
-                Map.of(IMAGE_ID, text(image.imageId()), "eventId", text(eventId), "at", text(now.toString())),
-                now.plus(PENDING_RETENTION));
-    }
+    boolean storePending(String group, ImageRef image, String eventId, Instant now);
 
-    public Optional<ImageRef> pending(String group) {
-        return ledger.get(groupKey(group), "PENDING").map(item -> new ImageRef(item.get(IMAGE_ID).s(),
-                Instant.ofEpochMilli(Long.parseLong(item.get(IMAGE_CREATED).n()))));
-    }
+    Optional<ImageRef> pending(String group);
 
     /** Clears the pending image, unless a newer one replaced it meanwhile. */
-    public void clearPending(String group, String imageId) {
-        ledger.deleteIf(groupKey(group), "PENDING", IMAGE_ID, text(imageId));
-    }
+    void clearPending(String group, String imageId);
 
-    public void recordStartedRefresh(StartedRefresh refresh, Instant now) {
-        ledger.put(new Ledger.Put(refreshKey(refresh.refreshId()), "STARTED", Map.of(
-                        "group", text(refresh.group()),
-                        IMAGE_ID, text(refresh.imageId()),
-                        "app", text(refresh.app()),
-                        "launchTemplateId", text(refresh.launchTemplateId()),
-                        "launchTemplateVersion", number(refresh.launchTemplateVersion()),
-                        "at", text(now.toString())),
-                now.plus(ROLLOUT_RETENTION)));
-    }
+    void recordStartedRefresh(StartedRefresh refresh, Instant now);
 
-    public Optional<StartedRefresh> startedRefresh(String refreshId) {
-        return ledger.get(refreshKey(refreshId), "STARTED").map(item -> new StartedRefresh(refreshId,
-                item.get("group").s(), item.get(IMAGE_ID).s(), item.get("app").s(), item.get("launchTemplateId").s(),
-                Long.parseLong(item.get("launchTemplateVersion").n())));
-    }
+    Optional<StartedRefresh> startedRefresh(String refreshId);
 
     /**
      * Marks the image of the refresh bad, with the evidence: the refresh as Auto Scaling reported
      * it (status, status reason, when it was read) and the event that led there.
      */
-    public void markBad(StartedRefresh refresh, ObservedRefresh evidence, String eventId, Instant now) {
-        Map<String, AttributeValue> attributes = new HashMap<>();
-        attributes.put("refreshId", text(refresh.refreshId()));
-        attributes.put("group", text(refresh.group()));
-        attributes.put("status", text(evidence.status()));
-        evidence.statusReason().ifPresent(reason -> attributes.put(STATUS_REASON, text(reason)));
-        attributes.put(READ_AT, text(evidence.readAt().toString()));
-        attributes.put("eventId", text(eventId));
-        attributes.put(AT, text(now.toString()));
-        ledger.put(new Ledger.Put(imageKey(refresh.imageId()), BAD, attributes, now.plus(BAD_IMAGE_RETENTION)));
-    }
+    void markBad(StartedRefresh refresh, ObservedRefresh evidence, String eventId, Instant now);
 
-    public boolean isBad(String imageId) {
+    default boolean isBad(String imageId) {
         return badMark(imageId).isPresent();
     }
 
-    public Optional<BadMark> badMark(String imageId) {
-        return ledger.get(imageKey(imageId), BAD).map(item -> new BadMark(imageId, item.get("refreshId").s(),
-                item.get("group").s(), item.get("status").s(),
-                Optional.ofNullable(item.get(STATUS_REASON)).map(AttributeValue::s),
-                Optional.ofNullable(item.get(READ_AT)).map(value -> Instant.parse(value.s())),
-                item.get(AT).s()));
-    }
+    Optional<BadMark> badMark(String imageId);
 
     /**
      * A person clears the mark: it is deleted only while it is still the mark read (a mark made
      * again meanwhile stays), and then the rollout claim of the image on the mark's group, so that
      * the image may roll out there again. Returns the mark cleared; empty when none was there.
      */
-    public Optional<BadMark> clearBadMark(String imageId) {
-        Optional<BadMark> cleared = badMark(imageId)
-                .filter(mark -> ledger.deleteIf(imageKey(imageId), BAD, AT, text(mark.markedAt())));
-        cleared.ifPresent(mark -> ledger.forget(groupKey(mark.group()), "IMAGE#" + imageId));
-        return cleared;
-    }
-
-    private static String eventKey(String eventId) {
-        return "EVENT#" + eventId;
-    }
-
-    private static String groupKey(String group) {
-        return "ROLLOUT#" + group;
-    }
-
-    private static String refreshKey(String refreshId) {
-        return "REFRESH#" + refreshId;
-    }
-
-    private static String imageKey(String imageId) {
-        return "IMAGE#" + imageId;
-    }
+    Optional<BadMark> clearBadMark(String imageId);
 }

@@ -2,7 +2,7 @@ package io.driftdeploy.cli;
 
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.RolloutLedger;
+import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.policy.RefreshOutcomes;
 import java.io.PrintStream;
@@ -49,7 +49,7 @@ final class ClearBadImageCommand implements Callable<Integer> {
         Console console = main.console();
         PrintStream out = console.out();
         Ledger ledger = table.open(console, aws);
-        Optional<BadMark> cleared = new RolloutLedger(ledger).clearBadMark(image);
+        Optional<BadMark> cleared = new DynamoRolloutLedger(ledger).clearBadMark(image);
         if (cleared.isEmpty()) {
             out.println("image " + image + " is not marked bad: nothing to clear");
             return 0;

@@ -5,11 +5,12 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AlarmDefinitions;
 import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.ConfigCompliance;
+import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.RolloutFleet;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.aws.SnapStartPrime;
 import io.driftdeploy.aws.SnsNotifier;
@@ -51,7 +52,7 @@ public final class AlarmsHandler implements RequestStreamHandler {
     private final Ledger ledger;
     private final Reporter reporter;
     private final AlarmDefinitions alarmDefinitions;
-    private final RolloutFleet rolloutFleet;
+    private final AutoScalingRolloutFleet rolloutFleet;
     private final RolloutLedger rolloutLedger;
     private final DriftSweep sweep;
     /** SnapStart's hook; held here because the runtime holds hooks only weakly. */
@@ -74,8 +75,8 @@ public final class AlarmsHandler implements RequestStreamHandler {
         this.ledger = new Ledger(aws.dynamoDb(), settings.tableName());
         this.reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
         this.alarmDefinitions = new AlarmDefinitions(aws.cloudwatch());
-        this.rolloutFleet = new RolloutFleet(aws.autoScaling(), aws.ec2());
-        this.rolloutLedger = new RolloutLedger(ledger);
+        this.rolloutFleet = new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2());
+        this.rolloutLedger = new DynamoRolloutLedger(ledger);
         Compliance compliance = new ConfigCompliance(aws.config());
         this.sweep = new DriftSweep(settings, compliance, DriftRemediation.wire(settings, aws, compliance, reporter, clock),
                 telemetry);

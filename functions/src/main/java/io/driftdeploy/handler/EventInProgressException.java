@@ -22,7 +22,11 @@ public final class EventInProgressException extends RuntimeException {
 
     /** Throws when the claim the delivery was refused is still in progress, not done. */
     static void throwIfHeld(String function, String eventId, Ledger.Claim claim, Telemetry telemetry) {
-        Optional<Instant> heldUntil = claim.heldUntil();
+        throwIfHeld(function, eventId, claim.heldUntil(), telemetry);
+    }
+
+    /** Throws when another attempt holds the event in progress, until {@code heldUntil}. */
+    static void throwIfHeld(String function, String eventId, Optional<Instant> heldUntil, Telemetry telemetry) {
         if (heldUntil.isPresent()) {
             telemetry.count(Map.of("EventsInProgressElsewhere", 1), Map.of());
             throw new EventInProgressException(function, eventId, heldUntil.get());

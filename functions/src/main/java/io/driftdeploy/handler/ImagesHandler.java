@@ -20,12 +20,17 @@ public final class ImagesHandler extends RolloutFunction<ImageAvailable> {
     /** Lambda's entry: settings and clients are built once, at init; registers the SnapStart hook that primes them. */
     public ImagesHandler() {
         this(Settings.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(), Telemetry.toStdout(FUNCTION));
-        snapStart.register();
+        snapStart.orElseThrow().register();
     }
 
     public ImagesHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
         super(FUNCTION, settings, aws, clock, telemetry, "images/ami-available.json",
                 canned -> new ImagesHandler(settings, canned, clock, Telemetry.discarded(FUNCTION))::handle);
+    }
+
+    /** On ports: the rollout path given, as the fast tests build it on fakes. */
+    ImagesHandler(Settings settings, Rollouts rollouts) {
+        super(FUNCTION, settings, rollouts);
     }
 
     @Override

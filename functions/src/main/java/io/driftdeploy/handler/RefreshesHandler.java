@@ -28,12 +28,17 @@ public final class RefreshesHandler extends RolloutFunction<InstanceRefreshEvent
     /** Lambda's entry: settings and clients are built once, at init; registers the SnapStart hook that primes them. */
     public RefreshesHandler() {
         this(Settings.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(), Telemetry.toStdout(FUNCTION));
-        snapStart.register();
+        snapStart.orElseThrow().register();
     }
 
     public RefreshesHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
         super(FUNCTION, settings, aws, clock, telemetry, "refreshes/refresh-succeeded.json",
                 canned -> new RefreshesHandler(settings, canned, clock, Telemetry.discarded(FUNCTION))::handle);
+    }
+
+    /** On ports: the rollout path given, as the fast tests build it on fakes. */
+    RefreshesHandler(Settings settings, Rollouts rollouts) {
+        super(FUNCTION, settings, rollouts);
     }
 
     @Override

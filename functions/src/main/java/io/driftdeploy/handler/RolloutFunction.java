@@ -28,19 +28,33 @@ public abstract class RolloutFunction<E> implements RequestStreamHandler {
     private final String function;
     private final String accountId;
     final Rollouts rollouts;
-    /** SnapStart's hook; held here because the runtime holds hooks only weakly. */
-    final SnapStartPrime snapStart;
+    /**
+     * SnapStart's hook, for a function built on AWS clients; held here because the runtime holds
+     * hooks only weakly. A function built on ports has no clients to prime, so none.
+     */
+    final Optional<SnapStartPrime> snapStart;
 
     /**
+     * On AWS clients, through the composition root {@link Rollouts#wire}.
+     *
      * @param sample the function's SnapStart prime decides this event from events/ ...
      * @param twin   ... with the function's handler on the clients given, logging nowhere
      */
     RolloutFunction(String function, Settings settings, AwsClients aws, Clock clock, Telemetry telemetry, String sample,
                     Function<AwsClients, Priming.Decider> twin) {
+        this(function, settings, Rollouts.wire(settings, aws, clock, telemetry), Optional.of(Priming.of(settings, aws, sample, twin)));
+    }
+
+    /** On the rollout path given, built on ports (the fast tests' fakes). */
+    RolloutFunction(String function, Settings settings, Rollouts rollouts) {
+        this(function, settings, rollouts, Optional.empty());
+    }
+
+    private RolloutFunction(String function, Settings settings, Rollouts rollouts, Optional<SnapStartPrime> snapStart) {
         this.function = function;
         this.accountId = settings.accountId();
-        this.rollouts = Rollouts.wire(settings, aws, clock, telemetry);
-        this.snapStart = Priming.of(settings, aws, sample, twin);
+        this.rollouts = rollouts;
+        this.snapStart = snapStart;
     }
 
     @Override

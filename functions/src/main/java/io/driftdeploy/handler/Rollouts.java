@@ -2,7 +2,10 @@ package io.driftdeploy.handler;
 
 import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.DynamoRolloutLedger;
+import io.driftdeploy.aws.Ec2ImageCatalog;
 import io.driftdeploy.aws.ImageCatalog;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.RolloutFleet.RefreshRequest;
@@ -43,6 +46,9 @@ import java.util.function.Supplier;
 /**
  * The rollout path, shared by the images function (a new image) and the refreshes function (the
  * image that waited for a refresh to end): gather the facts, let the policy decide, act, report.
+ * The rollout rules ({@link io.driftdeploy.policy.RolloutRule}) decide in number order: rule 1
+ * ({@link ImageRules}) and rule 2 (the app's groups) here, rules 3 to 7 per group in
+ * {@link RolloutRules}, and rule 8 here, the claim that starts each (image, group) refresh once.
  */
 final class Rollouts {
 
@@ -95,12 +101,15 @@ final class Rollouts {
         this.clock = clock;
     }
 
-    /** Builds the rollout path on real AWS clients; both handlers start from here. */
+    /**
+     * The images and refreshes functions' composition root: the only place their adapters are
+     * built on real AWS clients. Tests build a {@code Rollouts} on fakes with the constructor.
+     */
     static Rollouts wire(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
         Reporter reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
-        return new Rollouts(settings, new ImageCatalog(aws.ec2(), aws.imageBuilder()),
-                new RolloutFleet(aws.autoScaling(), aws.ec2()), new RolloutLedger(ledger), reporter, clock);
+        return new Rollouts(settings, new Ec2ImageCatalog(aws.ec2(), aws.imageBuilder()),
+                new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2()), new DynamoRolloutLedger(ledger), reporter, clock);
     }
 
     RolloutLedger ledger() {
@@ -132,9 +141,9 @@ final class Rollouts {
                              Supplier<List<Reported>> work) {
         Mode mode = settings.mode();
         Attempt attempt = Attempt.until(deadline);
-        Ledger.Claim claim = ledger.claimEvent(function, eventId, mode, attempt, clock.instant());
+        RolloutLedger.EventClaim claim = ledger.claimEvent(function, eventId, mode, attempt, clock.instant());
         if (!claim.won()) {
-            EventInProgressException.throwIfHeld(function, eventId, claim, reporter.telemetry());
+            EventInProgressException.throwIfHeld(function, eventId, claim.heldElsewhereUntil(), reporter.telemetry());
             return report(RolloutReports.duplicate(function, eventId, subject, mode)).result();
         }
         List<Reported> decisions;
@@ -239,6 +248,7 @@ final class Rollouts {
     private Reported refresh(RolloutTrigger trigger, GroupDecision decision) {
         String group = decision.group().name();
         String imageId = decision.image().image().imageId();
+        // Rule 8: the (image, group) refresh is started once.
         if (!ledger.claimRollout(group, imageId, trigger.eventId(), clock.instant())) {
             return report(RolloutReports.group(trigger, decision.alreadyStarted(), List.of(), Map.of()));
         }
@@ -318,7 +328,7 @@ final class Rollouts {
 
     /**
      * The new launch template version exists and no refresh started. It is kept, not deleted: the
-     * group is pinned to its own version (a rollout rule), so an unused version changes nothing;
+     * group is pinned to its own version (rollout rule 6), so an unused version changes nothing;
      * a retry of the rollout gets the same version back through the deterministic client token
      * instead of making another; and deleting would need ec2:DeleteLaunchTemplateVersions and
      * could itself fail half-way. So the rollout is released for a retry, the event too (replaying

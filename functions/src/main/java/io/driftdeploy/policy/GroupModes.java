@@ -4,7 +4,10 @@ import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
 import java.util.Map;
 
-/** Safety rule 8, mode: the global mode, overridden per group by the mode tag, for drift and rollout alike. */
+/**
+ * Drift rule 8, mode: the global mode, overridden per group by the mode tag, for drift and rollout
+ * alike (the rollout rules give it no number: a dry run decides as enforce would and changes nothing).
+ */
 public final class GroupModes {
 
     private GroupModes() {

@@ -6,10 +6,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Rollout safety rule 1: the image exists, is available, is owned by a trusted account, carries
- * the tag naming its application and the golden-image tag, and has not been marked bad. Anyone who can put an event on
- * the bus must not be able to roll an arbitrary AMI onto a fleet, so every announcement is
- * checked against what EC2 itself says about the image.
+ * Rollout rule 1 ({@link RolloutRule#TRUSTED_GOLDEN_IMAGE}): the image exists, is available, is
+ * owned by a trusted account, carries the tag naming its application and the golden-image tag, and
+ * has not been marked bad. Anyone who can put an event on the bus must not be able to roll an
+ * arbitrary AMI onto a fleet, so every announcement is checked against what EC2 itself says about
+ * the image.
  */
 public final class ImageRules {
 

@@ -14,9 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Rollout safety rules 5 and 6 seen from the refresh's side: every status change is told; a
- * failed or rolled-back refresh is told at high severity and its image marked bad (never rolled
- * out again automatically); an ended refresh lets the image pending for the group start.
+ * Rollout rule 9 ({@link RolloutRule#REFRESH_OUTCOME}), and rule 7 seen from the refresh's side:
+ * every status change is told; a failed or rolled-back refresh is told at high severity and its
+ * image marked bad (rule 1 then never rolls it out again automatically); an ended refresh lets
+ * the image pending for the group start.
  *
  * <p>An event only says where to look: what is done follows the refresh's status as Auto Scaling
  * reports it ({@link #verdict}). A refresh Auto Scaling does not know is refused; one whose status

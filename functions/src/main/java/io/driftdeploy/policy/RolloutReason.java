@@ -1,14 +1,15 @@
 package io.driftdeploy.policy;
 
 import io.driftdeploy.policy.Notification.Severity;
+import java.util.stream.Stream;
 
 /**
- * Why a golden image was or was not rolled out onto a group: the name of the rollout safety rule
- * (docs/safety-rules.md, "Rollout: when a golden image is rolled out") that decided. The label is what reports, audit records,
- * notifications and metrics carry.
+ * Why a golden image was or was not rolled out onto a group: each reason belongs to one
+ * {@link RolloutRule} (docs/safety-rules.md, "Rollout: when a golden image is rolled out"), the rule that decided.
+ * The label is what reports, audit records, notifications and metrics carry.
  */
 public enum RolloutReason {
-    // The image itself (rule 1).
+    // Rule 1, the image itself.
     /** No AMI with that id (or no AMI in this region for an Image Builder image). */
     IMAGE_NOT_FOUND("image-not-found", Severity.WARNING),
     /** The AMI (or the event announcing it) is not in state available. */
@@ -26,19 +27,20 @@ public enum RolloutReason {
     NOT_GOLDEN_IMAGE("not-golden-image", Severity.WARNING),
     /** A refresh with this image failed or rolled back before; it is never rolled out again automatically. */
     IMAGE_MARKED_BAD("image-marked-bad", Severity.WARNING),
-    /** No Auto Scaling group carries the image's application tag (rule 3). */
+    // Rule 2.
+    /** No Auto Scaling group carries the image's application tag. */
     NO_TARGET_GROUPS("no-target-groups", Severity.WARNING),
 
-    // One target group.
-    /** The group runs an image at least as new (rule 2: replays never roll a fleet back). */
-    OLDER_THAN_RUNNING("older-than-running", Severity.LOW),
-    /** The refresh in progress on the group rolls out an image at least as new (rule 2). */
-    OLDER_THAN_REFRESHING("older-than-refreshing", Severity.LOW),
-    /** The group already has an image at least as new waiting (rule 2). */
-    OLDER_THAN_PENDING("older-than-pending", Severity.LOW),
+    // Rules 3 to 8, one target group.
     /** The group's rollout strategy tag names a strategy drift-deploy does not implement. */
     UNSUPPORTED_STRATEGY("unsupported-strategy", Severity.WARNING),
-    /** The group's strategy is manual: the team is told, nothing is changed (rule 3). */
+    /** The group runs an image at least as new (replays never roll a fleet back). */
+    OLDER_THAN_RUNNING("older-than-running", Severity.LOW),
+    /** The refresh in progress on the group rolls out an image at least as new. */
+    OLDER_THAN_REFRESHING("older-than-refreshing", Severity.LOW),
+    /** The group already has an image at least as new waiting. */
+    OLDER_THAN_PENDING("older-than-pending", Severity.LOW),
+    /** The group's strategy is manual: the team is told, nothing is changed. */
     MANUAL_STRATEGY("manual-strategy", Severity.INFO),
     /** The group launches from a launch configuration: there is no launch template to version. */
     NO_LAUNCH_TEMPLATE("no-launch-template", Severity.WARNING),
@@ -61,9 +63,9 @@ public enum RolloutReason {
      * started with a guessed percentage (fail closed); the message names the tag and its value.
      */
     INVALID_GROUP_TAG("invalid-group-tag", Severity.WARNING),
-    /** A refresh is running on the group: the image waits as pending (rule 5). */
+    /** A refresh is running on the group: the image waits as pending. */
     REFRESH_IN_PROGRESS("refresh-in-progress", Severity.INFO),
-    /** Every rule holds: a new template version and an instance refresh (rule 4). */
+    /** Every rule holds: a new template version and an instance refresh. */
     NEWER_IMAGE("newer-image", Severity.INFO),
     /** The same (image, group) rollout was already started by an earlier event. */
     ALREADY_STARTED("already-started", Severity.LOW),
@@ -75,7 +77,7 @@ public enum RolloutReason {
      */
     REFRESH_NOT_STARTED("refresh-not-started", Severity.HIGH),
 
-    // A refresh's outcome (the refreshes function): the event only says where to look.
+    // Rule 9, a refresh's outcome (the refreshes function): the event only says where to look.
     /**
      * Auto Scaling reports the refresh in another status than the event claims (still running, or
      * another end state): the decision follows AWS's status; an image is marked bad only on an end
@@ -97,6 +99,12 @@ public enum RolloutReason {
 
     public String label() {
         return label;
+    }
+
+    /** The rule that gives this reason. */
+    public RolloutRule rule() {
+        return Stream.of(RolloutRule.values()).filter(rule -> rule.reasons().contains(this)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no rollout rule gives the reason " + label));
     }
 
     /**

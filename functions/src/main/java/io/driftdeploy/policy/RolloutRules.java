@@ -11,11 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Rollout safety rules 2 to 5 for one target group of an approved image, checked in this order:
- * a strategy drift-deploy implements; ordering (never roll back: the image must be newer than
- * what the group runs, is refreshing to, or has pending); manual strategy means notify only; a
- * launch template AWS can auto-roll back from; a running refresh makes the image wait; otherwise
- * refresh. A group whose minimum healthy percentage tag is malformed is not refreshed.
+ * Rollout rules 3 to 7 ({@link RolloutRule}) for one target group of an approved image, checked
+ * in number order: 3, a strategy drift-deploy implements; 4, never roll back (the image must be
+ * newer than what the group runs, is refreshing to, or has pending); 5, a manual group is told
+ * only; 6, a group AWS can roll the refresh back on (a pinned, AMI-based, app-tagged launch
+ * template and a well-formed minimum healthy percentage tag); 7, a running refresh makes the image
+ * wait. Otherwise refresh, which rule 8 ({@code Rollouts}) starts once.
  */
 public final class RolloutRules {
 
@@ -44,12 +45,14 @@ public final class RolloutRules {
         ImageRef image = approved.image().ref();
         String strategyTag = settings.rollout().strategyTag();
 
+        // Rule 3: a strategy drift-deploy implements.
         Optional<String> strategyValue = Optional.ofNullable(group.tags().get(strategyTag));
         Optional<Strategy> strategy = Strategy.of(strategyValue);
         if (strategy.isEmpty()) {
             return decide.skip(RolloutReason.UNSUPPORTED_STRATEGY, "group tag " + strategyTag + "="
                     + strategyValue.orElseThrow() + " names no strategy drift-deploy implements (refresh, manual)");
         }
+        // Rule 4: never roll back.
         Optional<ImageRef> running = group.running();
         if (running.isPresent() && !image.newerThan(running.get())) {
             return decide.skip(RolloutReason.OLDER_THAN_RUNNING, notNewer(image, "runs", running.get()));
@@ -63,18 +66,21 @@ public final class RolloutRules {
         if (pending.isPresent() && !image.newerThan(pending.get())) {
             return decide.skip(RolloutReason.OLDER_THAN_PENDING, notNewer(image, "has pending", pending.get()));
         }
+        // Rule 5: a manual group is told.
         if (strategy.get() == Strategy.MANUAL) {
             return decide.of(Outcome.NOTIFY, RolloutReason.MANUAL_STRATEGY, "group " + group.name()
                     + " rolls out manually (" + strategyTag + "=manual): image " + image.imageId() + " is ready for it");
         }
+        // Rule 6: a group AWS can roll the refresh back on.
         Optional<GroupDecision> unsupported = unsupportedLaunchSource(decide, group, settings.rollout().appTag(), approved.app());
         if (unsupported.isPresent()) {
             return unsupported.get();
         }
-        // Before the image may wait as pending: a group that cannot be refreshed should not hold one.
+        // Rule 6 too, before rule 7 lets the image wait as pending: a group that cannot be refreshed should not hold one.
         if (minHealthy(settings.rollout(), group.tags()) instanceof MinHealthy.Invalid invalid) {
             return decide.skip(RolloutReason.INVALID_GROUP_TAG, invalid.detail(group.name()));
         }
+        // Rule 7: one refresh at a time.
         if (group.activeRefresh().isPresent()) {
             GroupState.ActiveRefresh active = group.activeRefresh().get();
             return decide.of(Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS, "instance refresh "
@@ -85,7 +91,7 @@ public final class RolloutRules {
                 + " is newer than what " + group.name() + " runs" + running.map(r -> " (" + r.imageId() + ")").orElse(""));
     }
 
-    /** Rule 4 needs AutoRollback, which AWS grants only from a pinned, AMI-based launch template version. */
+    /** Rule 6 needs AutoRollback, which AWS grants only from a pinned, AMI-based launch template version. */
     private static Optional<GroupDecision> unsupportedLaunchSource(Decider decide, GroupState group, String appTag, String app) {
         return switch (group.launchSource()) {
             case LAUNCH_CONFIGURATION -> Optional.of(decide.skip(RolloutReason.NO_LAUNCH_TEMPLATE, "group "

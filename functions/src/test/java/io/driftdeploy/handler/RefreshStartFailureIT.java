@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftdeploy.aws.AuditTrail;
-import io.driftdeploy.aws.ImageCatalog;
+import io.driftdeploy.aws.AutoScalingRolloutFleet;
+import io.driftdeploy.aws.DynamoRolloutLedger;
+import io.driftdeploy.aws.Ec2ImageCatalog;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.RolloutFleet;
-import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.policy.RolloutTrigger;
@@ -99,7 +99,7 @@ class RefreshStartFailureIT {
         assertThat(decision).containsEntry("decision", "refresh").containsEntry("reason", "newer-image")
                 .containsEntry("refreshId", started.instanceRefreshId()).containsKey("startConfirmedBy");
         assertThat(started.desiredConfiguration().launchTemplate().version()).isEqualTo(String.valueOf(decision.get("newVersion")));
-        assertThat(new RolloutLedger(ledger).startedRefresh(started.instanceRefreshId()))
+        assertThat(new DynamoRolloutLedger(ledger).startedRefresh(started.instanceRefreshId()))
                 .hasValueSatisfying(recorded -> assertThat(recorded.imageId()).isEqualTo(golden));
     }
 
@@ -200,8 +200,8 @@ class RefreshStartFailureIT {
         Settings settings = env.settings(Map.of("DRIFT_DEPLOY_MODE", "enforce", "DRIFT_DEPLOY_INSTANCE_WARMUP_SECONDS", "0"));
         Telemetry telemetry = new Telemetry(ImagesHandler.FUNCTION, new PrintStream(new ByteArrayOutputStream()), clock);
         Reporter reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(env.aws.sns(), env.topicArn), telemetry, clock);
-        return new Rollouts(settings, new ImageCatalog(env.aws.ec2(), env.aws.imageBuilder()),
-                new RolloutFleet(autoScaling, env.aws.ec2()), new RolloutLedger(ledger), reporter, clock);
+        return new Rollouts(settings, new Ec2ImageCatalog(env.aws.ec2(), env.aws.imageBuilder()),
+                new AutoScalingRolloutFleet(autoScaling, env.aws.ec2()), new DynamoRolloutLedger(ledger), reporter, clock);
     }
 
     /** The images function's path for a Golden Image Published event, handled once per event id. */

@@ -42,10 +42,11 @@ class SnapStartHookTest {
                 "DynamoDb", "Sns", "Ec2", "AutoScaling", "Config"),
         ALARMS((settings, aws) -> new AlarmsHandler(settings, aws, Clock.systemUTC(), Telemetry.discarded("alarms")).snapStart,
                 "DynamoDb", "Sns", "Ec2", "AutoScaling", "Config", "CloudWatch"),
-        IMAGES((settings, aws) -> new ImagesHandler(settings, aws, Clock.systemUTC(), Telemetry.discarded("images")).snapStart,
+        IMAGES((settings, aws) -> new ImagesHandler(settings, aws, Clock.systemUTC(), Telemetry.discarded("images"))
+                .snapStart.orElseThrow(),
                 "DynamoDb", "Sns", "Ec2", "AutoScaling", "Imagebuilder"),
         REFRESHES((settings, aws) -> new RefreshesHandler(settings, aws, Clock.systemUTC(),
-                Telemetry.discarded("refreshes")).snapStart,
+                Telemetry.discarded("refreshes")).snapStart.orElseThrow(),
                 "DynamoDb", "Sns", "Ec2", "AutoScaling", "Imagebuilder");
 
         private final BiFunction<Settings, AwsClients, SnapStartPrime> hook;

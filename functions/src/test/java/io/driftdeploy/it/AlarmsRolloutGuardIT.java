@@ -3,8 +3,8 @@ package io.driftdeploy.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.Telemetry;
@@ -98,7 +98,7 @@ class AlarmsRolloutGuardIT {
         long version = group.newTemplateVersion(env.otherImageId());
         String refreshId = startGuardedRefresh(group, version);
         // The rollout records the AMI it rolls; the template may name it through an SSM parameter.
-        new RolloutLedger(new Ledger(env.aws.dynamoDb(), env.tableName)).recordStartedRefresh(
+        new DynamoRolloutLedger(new Ledger(env.aws.dynamoDb(), env.tableName)).recordStartedRefresh(
                 new StartedRefresh(refreshId, group.name, "ami-0recorded00000001", "shop", group.launchTemplateId, version),
                 Instant.now());
 

@@ -5,6 +5,7 @@ import static io.driftdeploy.testing.EventSamples.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.cli.Console;
@@ -429,7 +430,7 @@ class RolloutIT {
     }
 
     private RolloutLedger rolloutLedger() {
-        return new RolloutLedger(new Ledger(env.aws.dynamoDb(), env.tableName));
+        return new DynamoRolloutLedger(new Ledger(env.aws.dynamoDb(), env.tableName));
     }
 
     private String goldenImage(String version) {

@@ -217,7 +217,11 @@ final class AwsCallGraph {
                 if (initialised.add(owner)) {
                     owner.getStaticInitializer().ifPresent(next::add);
                 }
-                next.addAll(resolve(target, owner, rootHandler));
+                // Within a class, a call to one of its own abstract methods (a port's default method
+                // calling the port) does not go on into the implementations: they are other classes.
+                resolve(target, owner, rootHandler).stream()
+                        .filter(callee -> !withinClass || sameClass(home, callee.getOwner()))
+                        .forEach(next::add);
             }
             for (JavaCodeUnit callee : next) {
                 if (!parent.containsKey(callee)) {

@@ -107,13 +107,14 @@ class IamCoverageTest {
     /**
      * The walk goes where the code goes: through RolloutFunction's abstract decide to the images and
      * refreshes handlers' own, through lambdas (Rollouts.once runs decide in a Supplier), interfaces
-     * and constructors, and not into the other functions' paths.
+     * (the RolloutFleet port to its Auto Scaling implementation) and constructors, and not into the
+     * other functions' paths.
      */
     @Test
     void theCallGraphFollowsTheCodeOfEachHandlerOnly() {
         Map<String, Need> images = GRAPH.needsOfHandler(handlerClass(Kind.IMAGES));
         assertThat(images.get("autoscaling:StartInstanceRefresh").pathText())
-                .contains("ImagesHandler.decide", "Rollouts.", "RolloutFleet.startRefresh");
+                .contains("ImagesHandler.decide", "Rollouts.", "AutoScalingRolloutFleet.startRefresh");
         assertThat(images).containsKeys("imagebuilder:GetImage", "ec2:CreateLaunchTemplateVersion", "sns:Publish",
                 "kms:GenerateDataKey", "dynamodb:PutItem");
         assertThat(images).doesNotContainKey("autoscaling:TerminateInstanceInAutoScalingGroup");

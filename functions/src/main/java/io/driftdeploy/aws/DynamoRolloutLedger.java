@@ -1,0 +1,171 @@
+package io.driftdeploy.aws;
+
+import static io.driftdeploy.aws.Ledger.number;
+import static io.driftdeploy.aws.Ledger.text;
+
+import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.BadMark;
+import io.driftdeploy.policy.ImageRef;
+import io.driftdeploy.policy.ObservedRefresh;
+import io.driftdeploy.policy.StartedRefresh;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The rollout's state in the shared ledger table, and its key layout:
+ * <pre>
+ * EVENT#&lt;event id&gt;       &lt;function&gt;#&lt;mode&gt;  claim: one event is handled once per function and mode
+ * ROLLOUT#&lt;group&gt;        IMAGE#&lt;ami&gt;          claim: one (image, group) rollout is started once
+ * ROLLOUT#&lt;group&gt;        PENDING              the image waiting for the group's running refresh (newest wins)
+ * REFRESH#&lt;refresh id&gt;   STARTED              which image drift-deploy rolls out with that refresh
+ * IMAGE#&lt;ami&gt;            BAD                  the image failed a refresh: never rolled out again automatically;
+ *                                              carries the evidence (refresh, group, AWS's status and reason, when read)
+ * </pre>
+ */
+public final class DynamoRolloutLedger implements RolloutLedger {
+
+    /** EventBridge retries for up to 24 hours; a week covers any replay by hand soon after. */
+    static final Duration EVENT_CLAIM_RETENTION = Duration.ofDays(7);
+    /** Long enough that a replay of an old image event never starts the same rollout twice. */
+    static final Duration ROLLOUT_RETENTION = Duration.ofDays(400);
+    /** A refresh runs hours, not weeks; a pending image older than this has been superseded or forgotten. */
+    static final Duration PENDING_RETENTION = Duration.ofDays(30);
+    /** A bad image stays bad: the mark outlives any AMI's useful life. */
+    static final Duration BAD_IMAGE_RETENTION = Duration.ofDays(3650);
+
+    private static final String IMAGE_ID = "imageId";
+    private static final String BAD = "BAD";
+    private static final String AT = "at";
+    private static final String STATUS_REASON = "statusReason";
+    private static final String READ_AT = "readAt";
+    private static final String IMAGE_CREATED = "imageCreated";
+
+    private final Ledger ledger;
+
+    public DynamoRolloutLedger(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    /** See {@link Ledger#claim}. */
+    @Override
+    public EventClaim claimEvent(String function, String eventId, Mode mode, Attempt attempt, Instant now) {
+        Ledger.Claim claim = ledger.claim(eventKey(eventId), function + "#" + mode.label(), attempt.id(), attempt.decision(),
+                now, attempt.deadline(), now.plus(EVENT_CLAIM_RETENTION), Map.of("at", text(now.toString())));
+        return new EventClaim(claim.won(), claim.won() ? Optional.empty() : claim.heldUntil());
+    }
+
+    @Override
+    public void completeEvent(String function, String eventId, Mode mode, Attempt attempt) {
+        ledger.complete(eventKey(eventId), function + "#" + mode.label(), attempt.id(), Map.of(), List.of());
+    }
+
+    @Override
+    public void releaseEvent(String function, String eventId, Mode mode, Attempt attempt) {
+        ledger.release(eventKey(eventId), function + "#" + mode.label(), attempt.id());
+    }
+
+    @Override
+    public boolean claimRollout(String group, String imageId, String eventId, Instant now) {
+        Ledger.Claim claim = ledger.claim(groupKey(group), "IMAGE#" + imageId, eventId, eventId, now,
+                now.plus(ROLLOUT_IN_PROGRESS), now.plus(ROLLOUT_RETENTION), Map.of("eventId", text(eventId), "at", text(now.toString())));
+        return claim.won();
+    }
+
+    @Override
+    public void completeRollout(String group, String imageId, String eventId) {
+        ledger.complete(groupKey(group), "IMAGE#" + imageId, eventId, Map.of(), List.of());
+    }
+
+    @Override
+    public void releaseRollout(String group, String imageId, String eventId) {
+        ledger.release(groupKey(group), "IMAGE#" + imageId, eventId);
+    }
+
+    @Override
+    public boolean storePending(String group, ImageRef image, String eventId, Instant now) {
+        return ledger.putIfNewer(groupKey(group), "PENDING", IMAGE_CREATED, image.created(),
+                Map.of(IMAGE_ID, text(image.imageId()), "eventId", text(eventId), "at", text(now.toString())),
+                now.plus(PENDING_RETENTION));
+    }
+
+    @Override
+    public Optional<ImageRef> pending(String group) {
+        return ledger.get(groupKey(group), "PENDING").map(item -> new ImageRef(item.get(IMAGE_ID).s(),
+                Instant.ofEpochMilli(Long.parseLong(item.get(IMAGE_CREATED).n()))));
+    }
+
+    @Override
+    public void clearPending(String group, String imageId) {
+        ledger.deleteIf(groupKey(group), "PENDING", IMAGE_ID, text(imageId));
+    }
+
+    @Override
+    public void recordStartedRefresh(StartedRefresh refresh, Instant now) {
+        ledger.put(new Ledger.Put(refreshKey(refresh.refreshId()), "STARTED", Map.of(
+                        "group", text(refresh.group()),
+                        IMAGE_ID, text(refresh.imageId()),
+                        "app", text(refresh.app()),
+                        "launchTemplateId", text(refresh.launchTemplateId()),
+                        "launchTemplateVersion", number(refresh.launchTemplateVersion()),
+                        "at", text(now.toString())),
+                now.plus(ROLLOUT_RETENTION)));
+    }
+
+    @Override
+    public Optional<StartedRefresh> startedRefresh(String refreshId) {
+        return ledger.get(refreshKey(refreshId), "STARTED").map(item -> new StartedRefresh(refreshId,
+                item.get("group").s(), item.get(IMAGE_ID).s(), item.get("app").s(), item.get("launchTemplateId").s(),
+                Long.parseLong(item.get("launchTemplateVersion").n())));
+    }
+
+    @Override
+    public void markBad(StartedRefresh refresh, ObservedRefresh evidence, String eventId, Instant now) {
+        Map<String, AttributeValue> attributes = new HashMap<>();
+        attributes.put("refreshId", text(refresh.refreshId()));
+        attributes.put("group", text(refresh.group()));
+        attributes.put("status", text(evidence.status()));
+        evidence.statusReason().ifPresent(reason -> attributes.put(STATUS_REASON, text(reason)));
+        attributes.put(READ_AT, text(evidence.readAt().toString()));
+        attributes.put("eventId", text(eventId));
+        attributes.put(AT, text(now.toString()));
+        ledger.put(new Ledger.Put(imageKey(refresh.imageId()), BAD, attributes, now.plus(BAD_IMAGE_RETENTION)));
+    }
+
+    @Override
+    public Optional<BadMark> badMark(String imageId) {
+        return ledger.get(imageKey(imageId), BAD).map(item -> new BadMark(imageId, item.get("refreshId").s(),
+                item.get("group").s(), item.get("status").s(),
+                Optional.ofNullable(item.get(STATUS_REASON)).map(AttributeValue::s),
+                Optional.ofNullable(item.get(READ_AT)).map(value -> Instant.parse(value.s())),
+                item.get(AT).s()));
+    }
+
+    @Override
+    public Optional<BadMark> clearBadMark(String imageId) {
+        Optional<BadMark> cleared = badMark(imageId)
+                .filter(mark -> ledger.deleteIf(imageKey(imageId), BAD, AT, text(mark.markedAt())));
+        cleared.ifPresent(mark -> ledger.forget(groupKey(mark.group()), "IMAGE#" + imageId));
+        return cleared;
+    }
+
+    private static String eventKey(String eventId) {
+        return "EVENT#" + eventId;
+    }
+
+    private static String groupKey(String group) {
+        return "ROLLOUT#" + group;
+    }
+
+    private static String refreshKey(String refreshId) {
+        return "REFRESH#" + refreshId;
+    }
+
+    private static String imageKey(String imageId) {
+        return "IMAGE#" + imageId;
+    }
+}
