@@ -5,6 +5,8 @@ import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.Telemetry;
 import io.driftdeploy.policy.DriftPolicy;
+import io.driftdeploy.testing.Checkout;
+import io.driftdeploy.testing.LocalEmulator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,7 +60,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Console console = main.console();
-        Path root = RepoRoot.find();
+        Path root = Checkout.find().orElseThrow(() -> new CliFailure("cannot find the drift-deploy checkout (scripts/emulator and"
+                + " events/) above the working directory or the jar; run the demo from the repository: scripts/demo"));
         try (LocalEmulator emulator = LocalEmulator.open(console.environment().get("AWS_ENDPOINT_URL"), root, console.out())) {
             // The emulator takes any credentials; fixed fakes keep whatever the user has configured out of it.
             System.setProperty("aws.accessKeyId", "testing");

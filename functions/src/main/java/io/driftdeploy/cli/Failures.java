@@ -1,6 +1,7 @@
 package io.driftdeploy.cli;
 
 import io.driftdeploy.config.SettingsException;
+import io.driftdeploy.testing.EmulatorException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -32,7 +33,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
 
     /** One line for an expected failure, or null when the failure is unexpected. */
     static String describe(Throwable failure) {
-        if (failure instanceof CliFailure || failure instanceof SettingsException) {
+        if (failure instanceof CliFailure || failure instanceof SettingsException || failure instanceof EmulatorException) {
             return failure.getMessage();
         }
         if (failure instanceof AwsServiceException refused) {

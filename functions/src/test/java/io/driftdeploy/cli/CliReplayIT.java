@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.testing.Emulator;
+import io.driftdeploy.testing.TestEnvironment;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ class CliReplayIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AwsClients aws = Emulator.clients();
+    private final AwsClients aws = TestEnvironment.clients();
     private final String prefix = "dd-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> environment = Map.of("AWS_ENDPOINT_URL", Emulator.endpoint().toString());
 

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.config.model.ComplianceType;
@@ -73,7 +74,12 @@ public final class TestEnvironment {
 
     /** A fresh environment with a unique name prefix. */
     public static TestEnvironment create() {
-        return new TestEnvironment(Emulator.clients(), "dd-" + UUID.randomUUID().toString().substring(0, 8));
+        return new TestEnvironment(clients(), "dd-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** The functions' AWS clients, at the emulator. */
+    public static AwsClients clients() {
+        return new AwsClients(Emulator.REGION, Optional.of(Emulator.endpoint()));
     }
 
     /** The environment variables the functions read, pointing at this environment, plus overrides. */

@@ -1,9 +1,7 @@
 package io.driftdeploy.testing;
 
-import io.driftdeploy.aws.AwsClients;
-import io.driftdeploy.cli.LocalEmulator;
 import java.net.URI;
-import java.util.Optional;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -37,7 +35,12 @@ public final class Emulator {
         return endpoint;
     }
 
-    public static AwsClients clients() {
-        return new AwsClients(REGION, Optional.of(endpoint()));
+    /**
+     * A client of any AWS service at the emulator, for setting up and checking what a test plays
+     * on (the functions' own clients are their AwsClients): the emulator's region, and the fixed
+     * fake credentials {@link #endpoint()} sets, which the SDK's default chain finds first.
+     */
+    public static <C, B extends AwsClientBuilder<B, C>> C client(B builder) {
+        return builder.region(REGION).endpointOverride(endpoint()).build();
     }
 }

@@ -1,9 +1,9 @@
-package io.driftdeploy.cli;
+package io.driftdeploy.testing;
 
-import io.driftdeploy.aws.AwsClients;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +35,11 @@ public final class LocalEmulator implements AutoCloseable {
     }
 
     public static LocalEmulator open(String configuredEndpoint, Path repoRoot, PrintStream progress) {
-        Optional<URI> configured = AwsClients.endpoint(AwsClients.ENDPOINT_VARIABLE, configuredEndpoint);
+        Optional<URI> configured = endpoint(configuredEndpoint);
         if (configured.isPresent()) {
             URI endpoint = configured.get();
             if (!LOOPBACK.contains(endpoint.getHost())) {
-                throw new CliFailure("the demo (like the tests) only runs on a local emulator, and AWS_ENDPOINT_URL is "
+                throw new EmulatorException("the demo (like the tests) only runs on a local emulator, and AWS_ENDPOINT_URL is "
                         + endpoint + "; unset it to start scripts/emulator");
             }
             progress.println("Using the emulator at " + endpoint + " (AWS_ENDPOINT_URL).");
@@ -52,15 +52,31 @@ public final class LocalEmulator implements AutoCloseable {
         }
         Result started = run(script, "start", progress, true);
         if (started.exitCode != 0) {
-            throw new CliFailure("scripts/emulator start failed (exit " + started.exitCode + "); see the lines above");
+            throw new EmulatorException("scripts/emulator start failed (exit " + started.exitCode + "); see the lines above");
         }
         List<String> lines = started.output.lines().filter(line -> !line.isBlank()).toList();
         if (lines.isEmpty()) {
-            throw new CliFailure("scripts/emulator start printed no endpoint URL");
+            throw new EmulatorException("scripts/emulator start printed no endpoint URL");
         }
         URI endpoint = URI.create(lines.get(lines.size() - 1).trim());
         progress.println((alreadyRunning ? "Using the running emulator at " : "Emulator up at ") + endpoint);
         return new LocalEmulator(endpoint, script, !alreadyRunning, progress);
+    }
+
+    /** The endpoint the value names, empty when it is unset or blank; the functions check it fully when they use it. */
+    private static Optional<URI> endpoint(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            URI endpoint = new URI(value.strip());
+            if (endpoint.getHost() == null) {
+                throw new EmulatorException("AWS_ENDPOINT_URL names no host: " + value);
+            }
+            return Optional.of(endpoint);
+        } catch (URISyntaxException e) {
+            throw new EmulatorException("AWS_ENDPOINT_URL is not a URL: " + value);
+        }
     }
 
     public URI endpoint() {
@@ -90,7 +106,7 @@ public final class LocalEmulator implements AutoCloseable {
                         .start();
                 if (!process.waitFor(SCRIPT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                     process.destroyForcibly();
-                    throw new CliFailure("scripts/emulator " + command + " did not finish within " + SCRIPT_TIMEOUT_MINUTES + " minutes");
+                    throw new EmulatorException("scripts/emulator " + command + " did not finish within " + SCRIPT_TIMEOUT_MINUTES + " minutes");
                 }
                 if (showDiagnostics) {
                     Files.readAllLines(diagnostics, StandardCharsets.UTF_8).forEach(line -> progress.println("  " + line));
@@ -101,10 +117,10 @@ public final class LocalEmulator implements AutoCloseable {
                 Files.deleteIfExists(diagnostics);
             }
         } catch (IOException e) {
-            throw new CliFailure("cannot run " + script + " " + command + ": " + e.getMessage());
+            throw new EmulatorException("cannot run " + script + " " + command + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CliFailure("interrupted while running scripts/emulator " + command);
+            throw new EmulatorException("interrupted while running scripts/emulator " + command);
         }
     }
 }
