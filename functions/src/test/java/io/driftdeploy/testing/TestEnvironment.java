@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.ec2.model.InstanceType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -54,6 +55,7 @@ public final class TestEnvironment {
     private static long lastImageSecond;
 
     private final List<ReceivedNotification> received = new ArrayList<>();
+    private final SqsClient sqs = Emulator.client(SqsClient.builder());
 
     private TestEnvironment(AwsClients aws, String prefix) {
         this.aws = aws;
@@ -63,8 +65,8 @@ public final class TestEnvironment {
                 aws.ec2().createSubnet(r -> r.vpcId(vpcId).cidrBlock("10.0.1.0/24").availabilityZone("us-east-1a")).subnet().subnetId(),
                 aws.ec2().createSubnet(r -> r.vpcId(vpcId).cidrBlock("10.0.2.0/24").availabilityZone("us-east-1b")).subnet().subnetId());
         this.topicArn = aws.sns().createTopic(r -> r.name(prefix + "-notifications")).topicArn();
-        this.queueUrl = aws.sqs().createQueue(r -> r.queueName(prefix + "-inbox")).queueUrl();
-        String queueArn = aws.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        this.queueUrl = sqs.createQueue(r -> r.queueName(prefix + "-inbox")).queueUrl();
+        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         aws.sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
         this.tableName = prefix + "-ledger";
@@ -244,10 +246,10 @@ public final class TestEnvironment {
 
     /** Whether any message arrived. */
     private boolean receiveOnce() {
-        List<Message> messages = aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+        List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
         for (Message message : messages) {
             received.add(ReceivedNotification.fromSnsEnvelope(message.body()));
-            aws.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+            sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
         }
         return !messages.isEmpty();
     }

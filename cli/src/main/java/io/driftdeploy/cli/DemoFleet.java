@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.ec2.model.InstanceType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -87,8 +88,9 @@ final class DemoFleet {
                         .tags(Tag.builder().key("Name").value("legacy-bastion").build()).build()))
                 .instances().get(0).instanceId();
         this.topicArn = aws.sns().createTopic(r -> r.name("drift-deploy-demo-" + suffix)).topicArn();
-        this.inboxUrl = aws.sqs().createQueue(r -> r.queueName("drift-deploy-demo-inbox-" + suffix)).queueUrl();
-        String inboxArn = aws.sqs().getQueueAttributes(r -> r.queueUrl(inboxUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        SqsClient sqs = aws.otherClient(SqsClient.builder());
+        this.inboxUrl = sqs.createQueue(r -> r.queueName("drift-deploy-demo-inbox-" + suffix)).queueUrl();
+        String inboxArn = sqs.getQueueAttributes(r -> r.queueUrl(inboxUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         aws.sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(inboxArn));
         this.tableName = "drift-deploy-demo-ledger-" + suffix;

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The whole story on a local emulator: seed a fleet, play events through the real handlers, show what happened. */
 @Command(
@@ -45,8 +46,8 @@ import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
                 "what changed in the fleet, and the notifications as they arrived; stops the emulator it started."},
         footer = {
                 "",
-                "Example (from the repository, after mvn -B -q package -DskipTests):",
-                "  java -jar functions/target/drift-deploy-functions.jar demo",
+                "Example (from the repository; scripts/demo builds the jar and runs this):",
+                "  java -jar cli/target/drift-deploy-cli.jar demo",
                 "",
                 "Exit status: 0 every step went as the story says; 1 a step did not (the timeline says which) or the emulator failed."})
 final class DemoCommand implements Callable<Integer> {
@@ -113,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
         private void seed() {
             line("Seeding the example fleet ...");
             fleet = new DemoFleet(aws, UUID.randomUUID().toString().substring(0, 4), what -> line("  creating  " + what));
-            inbox = new Inbox(aws.sqs(), fleet.inboxUrl);
+            inbox = new Inbox(aws.otherClient(SqsClient.builder()), fleet.inboxUrl);
             Map<String, String> environment = new LinkedHashMap<>();
             environment.put(Settings.PREFIX + "TOPIC_ARN", fleet.topicArn);
             environment.put(Settings.PREFIX + "TABLE", fleet.tableName);

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command-line front of drift-deploy: the same jar Lambda runs, for people. */
+/** The command-line front of drift-deploy, for people: the functions' own handlers, run in-process on an event. */
 @Command(
         name = "drift-deploy",
         mixinStandardHelpOptions = true,

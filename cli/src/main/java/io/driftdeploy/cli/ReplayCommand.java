@@ -1,8 +1,8 @@
 package io.driftdeploy.cli;
 
-import io.driftdeploy.aws.EventReplays;
-import io.driftdeploy.aws.EventReplays.Archive;
-import io.driftdeploy.aws.EventReplays.Progress;
+import io.driftdeploy.cli.aws.EventReplays;
+import io.driftdeploy.cli.aws.EventReplays.Archive;
+import io.driftdeploy.cli.aws.EventReplays.Progress;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.ReplayState;
 
 /** Starts an EventBridge replay from an archive and follows it to its end. */
@@ -72,7 +73,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         Console console = main.console();
         PrintStream progressLine = console.err();
-        EventReplays replays = new EventReplays(aws.clients(console.environment()).eventBridge());
+        EventReplays replays = new EventReplays(aws.clients(console.environment()).otherClient(EventBridgeClient.builder()));
         Archive archive = replays.archive(archiveName);
         Optional<String> ruleArn = Optional.ofNullable(rule).map(name -> replays.ruleArn(name, archive.busArn()));
         String replayName = replayName(archive.name(), Clock.systemUTC().instant());

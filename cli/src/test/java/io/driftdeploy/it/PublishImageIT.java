@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -41,6 +43,8 @@ class PublishImageIT {
     private static final String SAMPLE_LAST_AMI = "ami-0a1b2c3d4e5f60004";
 
     private final TestEnvironment env = TestEnvironment.create();
+    private final SqsClient sqs = Emulator.client(SqsClient.builder());
+    private final EventBridgeClient eventBridge = Emulator.client(EventBridgeClient.builder());
     private final String app = env.prefix + "-shop";
 
     @TempDir
@@ -135,18 +139,18 @@ class PublishImageIT {
 
     /** A rule on the default bus that sends this app's Golden Image Published events, whole, to a new queue. */
     private String queueReceivingGoldenImagesOf(String appName) throws IOException {
-        String queueUrl = env.aws.sqs().createQueue(r -> r.queueName(env.prefix + "-golden")).queueUrl();
-        String queueArn = env.aws.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        String queueUrl = sqs.createQueue(r -> r.queueName(env.prefix + "-golden")).queueUrl();
+        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         ObjectNode pattern = JSON.createObjectNode();
         pattern.putArray("source").add(ImageSource.GOLDEN_IMAGE_PUBLISHED.source());
         pattern.putArray("detail-type").add(ImageSource.GOLDEN_IMAGE_PUBLISHED.detailType());
         pattern.putObject("detail").putArray("app").add(appName);
         String rule = env.prefix + "-golden-images";
-        env.aws.eventBridge().putRule(r -> r.name(rule).eventPattern(pattern.toString()));
+        eventBridge.putRule(r -> r.name(rule).eventPattern(pattern.toString()));
         // The whole event as the rule matched it (<aws.events.event.json>): moto's default SQS
         // delivery drops the envelope's "account", which AWS always sends and the parser requires.
-        env.aws.eventBridge().putTargets(r -> r.rule(rule).targets(t -> t.id("inbox").arn(queueArn)
+        eventBridge.putTargets(r -> r.rule(rule).targets(t -> t.id("inbox").arn(queueArn)
                 .inputTransformer(transform -> transform.inputTemplate("<aws.events.event.json>"))));
         return queueUrl;
     }
@@ -169,7 +173,7 @@ class PublishImageIT {
     private Optional<Message> receive(String queueUrl, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            List<Message> messages = env.aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages();
+            List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages();
             if (!messages.isEmpty()) {
                 return Optional.of(messages.get(0));
             }

@@ -2,7 +2,7 @@ package io.driftdeploy.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.driftdeploy.aws.AwsClients;
-import io.driftdeploy.aws.ImagePublisher;
+import io.driftdeploy.cli.aws.ImagePublisher;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.config.SettingsException;
 import io.driftdeploy.config.TagMatcher;
@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * What a CI pipeline runs after {@code packer build}: reads the Packer manifest, marks the AMI
@@ -110,7 +111,7 @@ final class PublishImageCommand implements Callable<Integer> {
         }
         Map<String, Object> detail = detail(chosen);
         ImageSource published = ImageSource.GOLDEN_IMAGE_PUBLISHED;
-        ImagePublisher publisher = new ImagePublisher(aws.eventBridge(), aws.ec2());
+        ImagePublisher publisher = new ImagePublisher(aws.otherClient(EventBridgeClient.builder()), aws.ec2());
         String eventId;
         try {
             // Tagged first: an announced image without the tag would be refused, and its instances would drift.

@@ -3,16 +3,16 @@ package io.driftdeploy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.testing.Emulator;
-import io.driftdeploy.testing.TestEnvironment;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.DescribeReplayResponse;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -26,16 +26,17 @@ class CliReplayIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AwsClients aws = TestEnvironment.clients();
+    private final SqsClient sqs = Emulator.client(SqsClient.builder());
+    private final EventBridgeClient eventBridge = Emulator.client(EventBridgeClient.builder());
     private final String prefix = "dd-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> environment = Map.of("AWS_ENDPOINT_URL", Emulator.endpoint().toString());
 
     @Test
     void replaysTheArchivedEventsToTheBusAndFollowsTheReplayToCompletion() throws Exception {
         Instant before = Instant.now().minusSeconds(60);
-        String bus = aws.eventBridge().createEventBus(r -> r.name(prefix + "-bus")).eventBusArn();
+        String bus = eventBridge.createEventBus(r -> r.name(prefix + "-bus")).eventBusArn();
         String queueUrl = ruleDeliveringTo(prefix + "-images", prefix + "-bus");
-        aws.eventBridge().createArchive(r -> r.archiveName(prefix + "-archive").eventSourceArn(bus));
+        eventBridge.createArchive(r -> r.archiveName(prefix + "-archive").eventSourceArn(bus));
         putImagePublished(prefix + "-bus", "ami-0aaaaaaaaaaaaaaa1");
         putImagePublished(prefix + "-bus", "ami-0aaaaaaaaaaaaaaa2");
         assertThat(imagesDelivered(queueUrl, 2)).containsExactlyInAnyOrder("ami-0aaaaaaaaaaaaaaa1", "ami-0aaaaaaaaaaaaaaa2");
@@ -49,7 +50,7 @@ class CliReplayIT {
         assertThat(run.err()).contains("started: archive " + prefix + "-archive").contains("rule arn:aws:events:");
         assertThat(imagesDelivered(queueUrl, 2)).containsExactlyInAnyOrder("ami-0aaaaaaaaaaaaaaa1", "ami-0aaaaaaaaaaaaaaa2");
         String replayName = run.out().split(" ")[1].replace(":", "");
-        DescribeReplayResponse replay = aws.eventBridge().describeReplay(r -> r.replayName(replayName));
+        DescribeReplayResponse replay = eventBridge.describeReplay(r -> r.replayName(replayName));
         assertThat(replay.destination().arn()).isEqualTo(bus);
         assertThat(replay.destination().filterArns()).singleElement().asString().endsWith("rule/" + prefix + "-bus/" + prefix + "-images");
     }
@@ -63,17 +64,17 @@ class CliReplayIT {
     }
 
     private String ruleDeliveringTo(String rule, String busName) {
-        String queueUrl = aws.sqs().createQueue(r -> r.queueName(rule)).queueUrl();
-        String queueArn = aws.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        String queueUrl = sqs.createQueue(r -> r.queueName(rule)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
-        aws.eventBridge().putRule(r -> r.name(rule).eventBusName(busName)
+        eventBridge.putRule(r -> r.name(rule).eventBusName(busName)
                 .eventPattern("{\"source\":[\"drift-deploy.images\"]}"));
-        aws.eventBridge().putTargets(r -> r.rule(rule).eventBusName(busName).targets(t -> t.id("queue").arn(queueArn)));
+        eventBridge.putTargets(r -> r.rule(rule).eventBusName(busName).targets(t -> t.id("queue").arn(queueArn)));
         return queueUrl;
     }
 
     private void putImagePublished(String busName, String imageId) {
-        assertThat(aws.eventBridge().putEvents(r -> r.entries(e -> e.eventBusName(busName).source("drift-deploy.images")
+        assertThat(eventBridge.putEvents(r -> r.entries(e -> e.eventBusName(busName).source("drift-deploy.images")
                 .detailType("Golden Image Published").detail("{\"imageId\":\"" + imageId + "\",\"app\":\"shop\"}"))).failedEntryCount())
                 .isZero();
     }
@@ -83,9 +84,9 @@ class CliReplayIT {
         List<String> images = new ArrayList<>();
         Instant deadline = Instant.now().plusSeconds(20);
         while (images.size() < count && Instant.now().isBefore(deadline)) {
-            for (Message message : aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+            for (Message message : sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
                 images.add(JSON.readTree(message.body()).path("detail").path("imageId").asText());
-                aws.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+                sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
             }
         }
         return images;

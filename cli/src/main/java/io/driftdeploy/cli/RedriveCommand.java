@@ -1,9 +1,9 @@
 package io.driftdeploy.cli;
 
 import io.driftdeploy.aws.AwsClients;
-import io.driftdeploy.aws.DeadLetterQueue;
-import io.driftdeploy.aws.DeadLetterQueue.DeadLetter;
-import io.driftdeploy.aws.EventRedelivery;
+import io.driftdeploy.cli.aws.DeadLetterQueue;
+import io.driftdeploy.cli.aws.DeadLetterQueue.DeadLetter;
+import io.driftdeploy.cli.aws.EventRedelivery;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +15,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Delivers the events in an EventBridge dead-letter queue again, deleting each one only once AWS accepted it. */
 @Command(
@@ -60,8 +63,9 @@ final class RedriveCommand implements Callable<Integer> {
         Console console = main.console();
         PrintStream out = console.out();
         AwsClients clients = aws.clients(console.environment());
-        DeadLetterQueue dlq = DeadLetterQueue.named(clients.sqs(), queue);
-        EventRedelivery redelivery = new EventRedelivery(clients.eventBridge(), clients.lambda());
+        DeadLetterQueue dlq = DeadLetterQueue.named(clients.otherClient(SqsClient.builder()), queue);
+        EventRedelivery redelivery = new EventRedelivery(clients.otherClient(EventBridgeClient.builder()),
+                clients.otherClient(LambdaClient.builder()));
         int limit = max == null ? Integer.MAX_VALUE : max;
 
         int toBus = 0;

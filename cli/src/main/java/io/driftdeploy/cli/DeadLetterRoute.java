@@ -1,8 +1,8 @@
 package io.driftdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.driftdeploy.aws.DeadLetterQueue.DeadLetter;
-import io.driftdeploy.aws.EventRedelivery.BusEvent;
+import io.driftdeploy.cli.aws.DeadLetterQueue.DeadLetter;
+import io.driftdeploy.cli.aws.EventRedelivery.BusEvent;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

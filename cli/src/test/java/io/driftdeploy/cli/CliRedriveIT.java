@@ -3,9 +3,7 @@ package io.driftdeploy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.testing.Emulator;
-import io.driftdeploy.testing.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +14,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.Runtime;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -32,23 +33,25 @@ class CliRedriveIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AwsClients aws = TestEnvironment.clients();
+    private final SqsClient sqs = Emulator.client(SqsClient.builder());
+    private final EventBridgeClient eventBridge = Emulator.client(EventBridgeClient.builder());
+    private final LambdaClient lambda = Emulator.client(LambdaClient.builder());
     private final String prefix = "dd-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> environment = Map.of("AWS_ENDPOINT_URL", Emulator.endpoint().toString());
 
     @Test
     void redrivesToTheBusAndToTheTargetDeletesWhatWasAcceptedAndKeepsWhatWasRefused() throws Exception {
         String busName = prefix + "-bus";
-        aws.eventBridge().createEventBus(r -> r.name(busName));
-        String imagesQueue = aws.sqs().createQueue(r -> r.queueName(prefix + "-images")).queueUrl();
-        String imagesRuleArn = aws.eventBridge().putRule(r -> r.name(prefix + "-images").eventBusName(busName)
+        eventBridge.createEventBus(r -> r.name(busName));
+        String imagesQueue = sqs.createQueue(r -> r.queueName(prefix + "-images")).queueUrl();
+        String imagesRuleArn = eventBridge.putRule(r -> r.name(prefix + "-images").eventBusName(busName)
                 .eventPattern("{\"source\":[\"drift-deploy.images\"]}")).ruleArn();
-        aws.eventBridge().putTargets(r -> r.rule(prefix + "-images").eventBusName(busName)
+        eventBridge.putTargets(r -> r.rule(prefix + "-images").eventBusName(busName)
                 .targets(t -> t.id("queue").arn(queueArn(imagesQueue))));
         String driftFunction = lambdaFunction(prefix + "-drift");
         String deletedFunction = driftFunction.replace(prefix + "-drift", prefix + "-deleted");
         String driftRuleArn = "arn:aws:events:us-east-1:123456789012:rule/" + busName + "/" + prefix + "-drift";
-        String dlq = aws.sqs().createQueue(r -> r.queueName(prefix + "-dlq")).queueUrl();
+        String dlq = sqs.createQueue(r -> r.queueName(prefix + "-dlq")).queueUrl();
 
         deadLetter(dlq, Samples.text("images/golden-image-published.json"), imagesRuleArn, imagesQueue);
         deadLetter(dlq, Samples.text("drift/config-noncompliant-ec2.json"), driftRuleArn, driftFunction);
@@ -64,10 +67,10 @@ class CliRedriveIT {
                 .contains("kept      message").contains("ResourceNotFoundException").contains("(it first failed with RESOURCE_NOT_FOUND)");
         assertThat(run.err()).contains("1 of 3 messages could not be redriven").doesNotContain("\tat ");
 
-        List<Message> redelivered = aws.sqs().receiveMessage(r -> r.queueUrl(imagesQueue).waitTimeSeconds(2)).messages();
+        List<Message> redelivered = sqs.receiveMessage(r -> r.queueUrl(imagesQueue).waitTimeSeconds(2)).messages();
         assertThat(redelivered).singleElement().satisfies(message ->
                 assertThat(JSON.readTree(message.body()).path("detail").path("imageId").asText()).isEqualTo("ami-0fedcba9876543210"));
-        List<Message> left = aws.sqs().receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1)
+        List<Message> left = sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1)
                 .messageAttributeNames("All")).messages();
         assertThat(left).singleElement().satisfies(message ->
                 assertThat(message.messageAttributes().get("TARGET_ARN").stringValue()).isEqualTo(deletedFunction));
@@ -75,7 +78,7 @@ class CliRedriveIT {
 
     @Test
     void anEmptyQueueIsNothingToDo() {
-        aws.sqs().createQueue(r -> r.queueName(prefix + "-empty"));
+        sqs.createQueue(r -> r.queueName(prefix + "-empty"));
 
         CliRun run = CliRun.of(environment, "redrive", "--dlq", prefix + "-empty");
 
@@ -84,7 +87,7 @@ class CliRedriveIT {
     }
 
     private void deadLetter(String dlq, String event, String ruleArn, String targetArn) {
-        aws.sqs().sendMessage(r -> r.queueUrl(dlq).messageBody(event).messageAttributes(Map.of(
+        sqs.sendMessage(r -> r.queueUrl(dlq).messageBody(event).messageAttributes(Map.of(
                 "RULE_ARN", text(ruleArn),
                 "TARGET_ARN", text(targetArn),
                 "ERROR_CODE", text("RESOURCE_NOT_FOUND"),
@@ -96,7 +99,7 @@ class CliRedriveIT {
     }
 
     private String queueArn(String queueUrl) {
-        return aws.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        return sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
     }
 
@@ -115,7 +118,7 @@ class CliRedriveIT {
             entries.write("never run".getBytes(StandardCharsets.UTF_8));
             entries.closeEntry();
         }
-        return aws.lambda().createFunction(r -> r.functionName(name).runtime(Runtime.JAVA21).role(role)
+        return lambda.createFunction(r -> r.functionName(name).runtime(Runtime.JAVA21).role(role)
                 .handler("io.driftdeploy.handler.DriftHandler").code(c -> c.zipFile(SdkBytes.fromByteArray(zip.toByteArray()))))
                 .functionArn();
     }

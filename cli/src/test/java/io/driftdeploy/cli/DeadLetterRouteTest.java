@@ -2,7 +2,7 @@ package io.driftdeploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftdeploy.aws.DeadLetterQueue.DeadLetter;
+import io.driftdeploy.cli.aws.DeadLetterQueue.DeadLetter;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

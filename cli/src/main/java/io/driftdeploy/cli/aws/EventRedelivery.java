@@ -1,5 +1,6 @@
-package io.driftdeploy.aws;
+package io.driftdeploy.cli.aws;
 
+import io.driftdeploy.aws.RequiresIam;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
