@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +32,6 @@ import picocli.CommandLine.Command;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The whole story on a local emulator: seed a fleet, play events through the real handlers, show what happened. */
 @Command(
@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
             System.setProperty("aws.accessKeyId", "testing");
             System.setProperty("aws.secretAccessKey", "testing");
             AwsClients aws = new AwsClients(Region.of(ACCOUNT_REGION), Optional.of(emulator.endpoint()));
-            List<String> surprises = new Story(console.out(), aws, new DemoEvents(root.resolve("events"))).play();
+            List<String> surprises = new Story(console.out(), aws, emulator.endpoint(), new DemoEvents()).play();
             if (!surprises.isEmpty()) {
                 throw new CliFailure("the demo did not go as the story says:\n  " + String.join("\n  ", surprises));
             }
@@ -83,6 +83,7 @@ final class DemoCommand implements Callable<Integer> {
 
         private final PrintStream out;
         private final AwsClients aws;
+        private final URI endpoint;
         private final DemoEvents events;
         private final Instant start = Instant.now();
         private final List<String> surprises = new ArrayList<>();
@@ -90,9 +91,10 @@ final class DemoCommand implements Callable<Integer> {
         private Inbox inbox;
         private Settings settings;
 
-        Story(PrintStream out, AwsClients aws, DemoEvents events) {
+        Story(PrintStream out, AwsClients aws, URI endpoint, DemoEvents events) {
             this.out = out;
             this.aws = aws;
+            this.endpoint = endpoint;
             this.events = events;
         }
 
@@ -113,25 +115,23 @@ final class DemoCommand implements Callable<Integer> {
 
         private void seed() {
             line("Seeding the example fleet ...");
-            fleet = new DemoFleet(aws, UUID.randomUUID().toString().substring(0, 4), what -> line("  creating  " + what));
-            inbox = new Inbox(aws.otherClient(SqsClient.builder()), fleet.inboxUrl);
+            fleet = new DemoFleet(endpoint, aws.dynamoDb(), UUID.randomUUID().toString().substring(0, 4), what -> line("  creating  " + what));
+            inbox = new Inbox(fleet.sandbox.clients.sqs(), fleet.sandbox.queueUrl);
             Map<String, String> environment = new LinkedHashMap<>();
-            environment.put(Settings.PREFIX + "TOPIC_ARN", fleet.topicArn);
-            environment.put(Settings.PREFIX + "TABLE", fleet.tableName);
-            // The account the functions act in, as the stack sets it: the emulator's (moto's), which the events name.
-            environment.put(Settings.PREFIX + "ACCOUNT_ID", DemoEvents.ACCOUNT_ID);
             environment.put(Settings.PREFIX + "MODE", "enforce");
             environment.put(Settings.PREFIX + "DRIFT_RULES", fleet.configRule);
             environment.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", "50");
             environment.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_GROUP", "2");
             environment.put(Settings.PREFIX + "INSTANCE_WARMUP_SECONDS", "0");
-            settings = Settings.from(environment);
+            // The topic, the table and the account the functions act in, as the stack sets them: the account is the
+            // emulator's (moto's), which the events name.
+            settings = Settings.from(fleet.sandbox.environment(environment));
             line("  group     " + fleet.groupName + ": " + DemoFleet.GROUP_SIZE + " instances of golden image " + fleet.currentImage
                     + " (app " + DemoFleet.APP + "), opted in: drift-deploy:remediation=terminate");
             line("  instance  " + fleet.standaloneId + " (legacy-bastion): standalone, in no group");
             line("  config    rule " + fleet.configRule + " counts as drift");
             line("  settings  mode enforce, min healthy 50 %, at most 2 terminations per group per hour");
-            line("  topic     " + fleet.topicArn + " -> a queue, to show the notifications");
+            line("  topic     " + fleet.sandbox.topicArn + " -> a queue, to show the notifications");
         }
 
         /**
@@ -170,7 +170,6 @@ final class DemoCommand implements Callable<Integer> {
 
         private String goldenImagePublished() throws InterruptedException {
             step("3", "The Packer pipeline publishes a new golden image of " + DemoFleet.APP);
-            awaitNextSecondAfter(fleet.imageCreated(fleet.currentImage));
             String image = fleet.bakeGoldenImage("1.1");
             line("  event     drift-deploy.images \"Golden Image Published\": " + image + " (app " + DemoFleet.APP + ")");
             expect(invoke("images", events.goldenImagePublished(image, DemoFleet.APP, Instant.now())), "refresh", null);
@@ -306,14 +305,6 @@ final class DemoCommand implements Callable<Integer> {
                 line("  notified  [" + notification.severity() + "] " + notification.subject());
             }
             return received;
-        }
-
-        /** Golden images are ordered by creation time, which EC2 reports to the second. */
-        private void awaitNextSecondAfter(Instant created) throws InterruptedException {
-            Instant next = created.plusSeconds(1);
-            while (Instant.now().isBefore(next)) {
-                Thread.sleep(100);
-            }
         }
 
         private void step(String number, String title) {

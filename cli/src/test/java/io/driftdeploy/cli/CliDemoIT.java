@@ -19,7 +19,7 @@ class CliDemoIT {
                 .containsPattern("drift +TERMINATE \\(drift-confirmed\\)")
                 .containsPattern("fleet +i-\\w+ (shutting-down|terminated)")
                 .contains("back to 6 InService instances")
-                .containsPattern("notified +\\[warning] drift-deploy: terminated drifted i-\\w+ in shop-blue-")
+                .containsPattern("notified +\\[warning] drift-deploy: terminated drifted i-\\w+ in demo-\\w+-shop-blue")
                 .contains("2. AWS Config finds drift on the standalone instance")
                 .contains("NOTIFY (standalone-instance)")
                 .contains("3. The Packer pipeline publishes a new golden image of shop")

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.testing.Emulator;
-import io.driftdeploy.testing.TestEnvironment;
+import io.driftdeploy.testing.Sandbox;
 import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.TestGroup;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.config.model.ComplianceType;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * invoke runs the real handler on every sample in events/, with and without --dry-run: a valid
@@ -36,7 +38,12 @@ class CliInvokeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final TestEnvironment env = TestEnvironment.create();
+    private final Sandbox env = Sandbox.create();
+
+    CliInvokeIT() {
+        // The functions' ledger, which the handlers the command runs write to.
+        Ledger.createTable(Emulator.client(DynamoDbClient.builder()), env.tableName);
+    }
 
     record Sample(String file, String function, Optional<String> invalidField) {
         @Override

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.cli.Main;
+import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.Events;
 import io.driftdeploy.event.ImageAvailable;
 import io.driftdeploy.event.ImageSource;
 import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.Telemetry;
 import io.driftdeploy.testing.Emulator;
-import io.driftdeploy.testing.TestEnvironment;
+import io.driftdeploy.testing.Sandbox;
 import io.driftdeploy.testing.TestGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,10 +45,16 @@ class PublishImageIT {
     /** The last run's us-east-1 AMI in the sample manifest (src/test/resources/packer/manifest.json). */
     private static final String SAMPLE_LAST_AMI = "ami-0a1b2c3d4e5f60004";
 
-    private final TestEnvironment env = TestEnvironment.create();
-    private final SqsClient sqs = Emulator.client(SqsClient.builder());
+    private final Sandbox env = Sandbox.create();
+    private final AwsClients aws = new AwsClients(Emulator.REGION, Optional.of(Emulator.endpoint()));
+    private final SqsClient sqs = env.clients.sqs();
     private final EventBridgeClient eventBridge = Emulator.client(EventBridgeClient.builder());
     private final String app = env.prefix + "-shop";
+
+    PublishImageIT() {
+        // The functions' ledger, which the images function claims its events in.
+        Ledger.createTable(aws.dynamoDb(), env.tableName);
+    }
 
     @TempDir
     Path dir;
@@ -73,7 +82,7 @@ class PublishImageIT {
         assertThat(JSON.readTree(delivered).path("detail").path("buildTime").asLong()).isEqualTo(1749714058L);
 
         Clock clock = Clock.systemUTC();
-        Map<String, Object> result = new ImagesHandler(env.settings(Map.of("DRIFT_DEPLOY_MODE", "enforce")), env.aws, clock,
+        Map<String, Object> result = new ImagesHandler(Settings.from(env.environment(Map.of("DRIFT_DEPLOY_MODE", "enforce"))), aws, clock,
                 new Telemetry(ImagesHandler.FUNCTION, new PrintStream(new ByteArrayOutputStream()), clock)).handle(delivered);
 
         @SuppressWarnings("unchecked")
@@ -133,7 +142,7 @@ class PublishImageIT {
     }
 
     private Map<String, String> imageTags(String imageId) {
-        return env.aws.ec2().describeImages(r -> r.imageIds(imageId)).images().get(0).tags().stream()
+        return aws.ec2().describeImages(r -> r.imageIds(imageId)).images().get(0).tags().stream()
                 .collect(Collectors.toMap(Tag::key, Tag::value));
     }
 

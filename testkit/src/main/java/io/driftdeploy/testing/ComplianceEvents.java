@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -63,6 +64,13 @@ public final class ComplianceEvents {
     public ComplianceEvents orderedAt(Instant orderingTimestamp) {
         ((ObjectNode) detail().get("newEvaluationResult").get("evaluationResultIdentifier"))
                 .put("orderingTimestamp", orderingTimestamp.toString());
+        return this;
+    }
+
+    /** When Config recorded the new evaluation and sent the event (the event's time, to the second, as EventBridge writes it). */
+    public ComplianceEvents recordedAt(Instant recorded) {
+        event.put("time", recorded.truncatedTo(ChronoUnit.SECONDS).toString());
+        ((ObjectNode) detail().get("newEvaluationResult")).put("resultRecordedTime", recorded.toString());
         return this;
     }
 

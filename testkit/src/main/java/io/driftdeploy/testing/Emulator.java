@@ -41,6 +41,11 @@ public final class Emulator {
      * fake credentials {@link #endpoint()} sets, which the SDK's default chain finds first.
      */
     public static <C, B extends AwsClientBuilder<B, C>> C client(B builder) {
-        return builder.region(REGION).endpointOverride(endpoint()).build();
+        return client(builder, endpoint());
+    }
+
+    /** As {@link #client(AwsClientBuilder)}, at another local emulator (the demo's), whose credentials the caller has set. */
+    public static <C, B extends AwsClientBuilder<B, C>> C client(B builder, URI endpoint) {
+        return builder.region(REGION).endpointOverride(endpoint).build();
     }
 }

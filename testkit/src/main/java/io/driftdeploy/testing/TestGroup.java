@@ -15,16 +15,16 @@ public final class TestGroup {
 
     public final String name;
     public final String launchTemplateId;
-    private final TestEnvironment env;
+    private final Sandbox env;
 
-    private TestGroup(TestEnvironment env, String name, String launchTemplateId) {
+    private TestGroup(Sandbox env, String name, String launchTemplateId) {
         this.env = env;
         this.name = name;
         this.launchTemplateId = launchTemplateId;
     }
 
     public AutoScalingGroup describe() {
-        return env.aws.autoScaling().describeAutoScalingGroups(r -> r.autoScalingGroupNames(name)).autoScalingGroups().get(0);
+        return env.clients.autoScaling().describeAutoScalingGroups(r -> r.autoScalingGroupNames(name)).autoScalingGroups().get(0);
     }
 
     public List<String> instanceIds() {
@@ -39,19 +39,19 @@ public final class TestGroup {
     }
 
     public void protectFromScaleIn(String instanceId) {
-        env.aws.autoScaling().setInstanceProtection(r -> r.autoScalingGroupName(name).instanceIds(instanceId)
+        env.clients.autoScaling().setInstanceProtection(r -> r.autoScalingGroupName(name).instanceIds(instanceId)
                 .protectedFromScaleIn(true));
     }
 
     /** Moves the instance to Standby without launching a replacement for it. */
     public void enterStandby(String instanceId) {
-        env.aws.autoScaling().enterStandby(r -> r.autoScalingGroupName(name).instanceIds(instanceId)
+        env.clients.autoScaling().enterStandby(r -> r.autoScalingGroupName(name).instanceIds(instanceId)
                 .shouldDecrementDesiredCapacity(true));
     }
 
     /** Adds a launch template version with only the image changed; returns its version number. */
     public long newTemplateVersion(String imageId) {
-        return env.aws.ec2().createLaunchTemplateVersion(r -> r
+        return env.clients.ec2().createLaunchTemplateVersion(r -> r
                 .launchTemplateId(launchTemplateId)
                 .sourceVersion("$Latest")
                 .launchTemplateData(d -> d.imageId(imageId))).launchTemplateVersion().versionNumber();
@@ -59,12 +59,12 @@ public final class TestGroup {
 
     /** Makes the group launch another version of its template, e.g. {@code $Latest}. */
     public void launchTemplateVersion(String version) {
-        env.aws.autoScaling().updateAutoScalingGroup(r -> r.autoScalingGroupName(name)
+        env.clients.autoScaling().updateAutoScalingGroup(r -> r.autoScalingGroupName(name)
                 .launchTemplate(lt -> lt.launchTemplateId(launchTemplateId).version(version)));
     }
 
     public static final class Builder {
-        private final TestEnvironment env;
+        private final Sandbox env;
         private final String name;
         private int instances = 2;
         private Integer minSize;
@@ -74,7 +74,7 @@ public final class TestGroup {
         private boolean tagTemplate = true;
         private String httpTokens;
 
-        Builder(TestEnvironment env, String name) {
+        Builder(Sandbox env, String name) {
             this.env = env;
             this.name = name;
         }
@@ -123,7 +123,7 @@ public final class TestGroup {
                     ? tags.entrySet().stream().map(e -> software.amazon.awssdk.services.ec2.model.Tag.builder()
                             .key(e.getKey()).value(e.getValue()).build()).toList()
                     : List.of();
-            String templateId = env.aws.ec2().createLaunchTemplate(r -> {
+            String templateId = env.clients.ec2().createLaunchTemplate(r -> {
                 r.launchTemplateName(name + "-lt")
                         .launchTemplateData(d -> {
                             d.imageId(image).instanceType(InstanceType.T3_MICRO);
@@ -138,7 +138,7 @@ public final class TestGroup {
             List<Tag> groupTags = tags.entrySet().stream()
                     .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).propagateAtLaunch(false).build())
                     .toList();
-            env.aws.autoScaling().createAutoScalingGroup(r -> r
+            env.clients.autoScaling().createAutoScalingGroup(r -> r
                     .autoScalingGroupName(name)
                     .launchTemplate(lt -> lt.launchTemplateId(templateId).version("1"))
                     .minSize(minSize != null ? minSize : Math.min(1, instances))
