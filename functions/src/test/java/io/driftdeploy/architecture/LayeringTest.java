@@ -24,7 +24,7 @@ class LayeringTest {
         noClasses().that().resideInAPackage("io.driftdeploy.policy..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "software.amazon.awssdk..", "com.amazonaws..", "com.fasterxml.jackson..",
-                        "io.driftdeploy.aws..", "io.driftdeploy.handler..", "io.driftdeploy.cli..",
+                        "io.driftdeploy.aws..", "io.driftdeploy.handler..",
                         "java.io..", "java.net..", "java.nio..")
                 .check(CLASSES);
     }
