@@ -34,11 +34,8 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds each AWS client once, on first use, sharing one HTTP client and one credentials provider.
@@ -62,7 +59,6 @@ public final class AwsClients {
     private final Lazy<AutoScalingClient> autoScaling = new Lazy<>(AutoScalingClient.SERVICE_NAME,
             () -> configure(AutoScalingClient.builder()).build());
     private final Lazy<SnsClient> sns = new Lazy<>(SnsClient.SERVICE_NAME, () -> configure(SnsClient.builder()).build());
-    private final Lazy<SqsClient> sqs = new Lazy<>(SqsClient.SERVICE_NAME, () -> configure(SqsClient.builder()).build());
     private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(DynamoDbClient.SERVICE_NAME, () -> configure(DynamoDbClient.builder())
             .overrideConfiguration(bounded(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
                     .maxAttempts(DYNAMODB_ATTEMPTS).build())).build());
@@ -71,11 +67,7 @@ public final class AwsClients {
             () -> configure(CloudWatchClient.builder()).build());
     private final Lazy<ImagebuilderClient> imageBuilder = new Lazy<>(ImagebuilderClient.SERVICE_NAME,
             () -> configure(ImagebuilderClient.builder()).build());
-    private final Lazy<EventBridgeClient> eventBridge = new Lazy<>(EventBridgeClient.SERVICE_NAME,
-            () -> configure(EventBridgeClient.builder()).build());
-    private final Lazy<LambdaClient> lambda = new Lazy<>(LambdaClient.SERVICE_NAME, () -> configure(LambdaClient.builder()).build());
-    private final List<Lazy<? extends SdkClient>> clients = List.of(ec2, autoScaling, sns, sqs, dynamoDb, config, cloudWatch, imageBuilder,
-            eventBridge, lambda);
+    private final List<Lazy<? extends SdkClient>> clients = List.of(ec2, autoScaling, sns, dynamoDb, config, cloudWatch, imageBuilder);
 
     /**
      * Credentials from the SDK's default chain (environment, profile, container, instance...), as
@@ -226,10 +218,6 @@ public final class AwsClients {
         return sns.get();
     }
 
-    public SqsClient sqs() {
-        return sqs.get();
-    }
-
     public DynamoDbClient dynamoDb() {
         return dynamoDb.get();
     }
@@ -246,12 +234,15 @@ public final class AwsClients {
         return imageBuilder.get();
     }
 
-    public EventBridgeClient eventBridge() {
-        return eventBridge.get();
-    }
-
-    public LambdaClient lambda() {
-        return lambda.get();
+    /**
+     * A client of a service the functions never call (the CLI's SQS, EventBridge and Lambda, whose
+     * SDK modules are not in the Lambda jar), configured as every client here is: region,
+     * credentials, endpoint, the shared HTTP client, bounded retries and timeouts. Built anew on
+     * each call and owned by the caller; {@link #built()}, and so the SnapStart prime, knows
+     * nothing of it.
+     */
+    public <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C otherClient(B builder) {
+        return configure(builder).build();
     }
 
     /**

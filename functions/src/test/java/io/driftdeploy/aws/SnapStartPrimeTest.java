@@ -1,8 +1,9 @@
 package io.driftdeploy.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.regions.Region;
 
 /** What the handlers' hook tests (handler.SnapStartHookTest) cannot show: the hook's own guards. */
@@ -17,14 +19,20 @@ class SnapStartPrimeTest {
 
     private final AwsClients aws = new AwsClients(Region.US_EAST_1, Optional.of(URI.create("http://127.0.0.1:9")));
 
+    /**
+     * The prime fails the hook on a client the function built that it does not prime; every client
+     * AwsClients hands out (the functions' own; the CLI builds its others apart) must be primed.
+     */
     @Test
-    void aClientTheFunctionBuiltButThePrimeDoesNotKnowFailsTheHookNamingIt() {
-        aws.sqs();
+    void everyClientTheFunctionsCanBuildIsOneThePrimeKnows() throws ReflectiveOperationException {
+        for (Method accessor : AwsClients.class.getMethods()) {
+            if (accessor.getParameterCount() == 0 && SdkClient.class.isAssignableFrom(accessor.getReturnType())) {
+                accessor.invoke(aws);
+            }
+        }
 
-        assertThat(aws.built()).containsExactly("sqs");
-        assertThatThrownBy(() -> new SnapStartPrime(aws, canned -> { }).beforeCheckpoint(null))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("the sqs client");
+        assertThat(aws.built()).contains("ec2", "dynamodb");
+        assertThatCode(() -> new SnapStartPrime(aws, canned -> { }).beforeCheckpoint(null)).doesNotThrowAnyException();
     }
 
     @Test

@@ -413,21 +413,21 @@ class DriftFaultsIT {
     }
 
     /**
-     * Runs the CLI's {@code invoke drift} on the event in a process of its own, through the proxy,
+     * Runs the drift function on the event in a process of its own ({@link DriftFunctionProcess}), through the proxy,
      * and kills it (SIGKILL: no cleanup runs) once it is stuck in the given call.
      */
     private void killWhenCalled(ComplianceEvents event, String service, String operation) throws IOException, InterruptedException {
         Path eventFile = Files.createTempFile("drift-event", ".json");
         Files.write(eventFile, event.bytes());
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.driftdeploy.cli.Main",
-                "invoke", "drift", eventFile.toString(), "--endpoint-url", proxy.endpoint().toString()));
+                "-cp", System.getProperty("java.class.path"), DriftFunctionProcess.class.getName(), eventFile.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(Files.createTempFile("drift-killed", ".log").toFile());
         builder.environment().putAll(env.environment(settings()));
         builder.environment().put("AWS_ACCESS_KEY_ID", "testing");
         builder.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
         builder.environment().put("AWS_REGION", Emulator.REGION.id());
+        builder.environment().put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
         Process process = builder.start();
         try {
             Instant giveUp = Instant.now().plusSeconds(60);

@@ -39,7 +39,7 @@ class FaultProxyIT {
     private static final List<Operation> ONE_PER_PROTOCOL = List.of(new Operation("dynamodb", "GetItem"),
             new Operation("autoscaling", "DescribeAutoScalingGroups"), new Operation("ec2", "DescribeVpcs"));
 
-    private final AwsClients direct = Emulator.clients();
+    private final AwsClients direct = TestEnvironment.clients();
     private final String table = "fp-" + UUID.randomUUID().toString().substring(0, 8);
     private final FaultProxy proxy = FaultProxy.start(Emulator.endpoint());
     private final AwsClients proxied = proxy.clients();

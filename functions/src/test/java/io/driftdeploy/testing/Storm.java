@@ -216,7 +216,7 @@ public final class Storm {
         PrintStream discarded = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         List<DriftHandler> handlers = new ArrayList<>();
         for (int w = 0; w < shape.workers(); w++) {
-            handlers.add(new DriftHandler(settings, Emulator.clients(), Clock.systemUTC(),
+            handlers.add(new DriftHandler(settings, TestEnvironment.clients(), Clock.systemUTC(),
                     new Telemetry("drift", discarded, Clock.systemUTC())));
         }
         AwsCalls.Recording calls = new AwsCalls.Recording();

@@ -11,183 +11,45 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import software.amazon.awssdk.services.config.model.ComplianceType;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.config.model.Evaluation;
-import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
-import software.amazon.awssdk.services.config.model.Owner;
-import software.amazon.awssdk.services.ec2.model.Image;
-import software.amazon.awssdk.services.ec2.model.InstanceType;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * One test's own slice of the emulator, under names no other test uses: a VPC with two subnets,
- * the SNS topic with an SQS queue subscribed (so tests read what was really published), and the
- * ledger table. Auto Scaling groups and standalone instances are added with {@link #group} and
- * {@link #standaloneInstance}.
+ * One test's own slice of the emulator (a {@link Sandbox}: network, notification topic and inbox,
+ * groups, instances, images, Config rules), with what only the functions' tests need on top: the
+ * functions' AWS clients, their settings, the ledger table, and the notifications that arrived.
  */
-public final class TestEnvironment {
+public final class TestEnvironment extends Sandbox {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public final AwsClients aws;
-    public final String prefix;
-    public final String vpcId;
-    public final List<String> subnetIds;
-    public final String topicArn;
-    public final String queueUrl;
-    public final String tableName;
-    public final String baseImageId;
-
-    private static long lastImageSecond;
 
     private final List<ReceivedNotification> received = new ArrayList<>();
 
     private TestEnvironment(AwsClients aws, String prefix) {
+        super(emulatorClients(), prefix);
         this.aws = aws;
-        this.prefix = prefix;
-        this.vpcId = aws.ec2().createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
-        this.subnetIds = List.of(
-                aws.ec2().createSubnet(r -> r.vpcId(vpcId).cidrBlock("10.0.1.0/24").availabilityZone("us-east-1a")).subnet().subnetId(),
-                aws.ec2().createSubnet(r -> r.vpcId(vpcId).cidrBlock("10.0.2.0/24").availabilityZone("us-east-1b")).subnet().subnetId());
-        this.topicArn = aws.sns().createTopic(r -> r.name(prefix + "-notifications")).topicArn();
-        this.queueUrl = aws.sqs().createQueue(r -> r.queueName(prefix + "-inbox")).queueUrl();
-        String queueArn = aws.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        aws.sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
-        this.tableName = prefix + "-ledger";
         Ledger.createTable(aws.dynamoDb(), tableName);
-        this.baseImageId = anyAvailableImage();
     }
 
     /** A fresh environment with a unique name prefix. */
     public static TestEnvironment create() {
-        return new TestEnvironment(Emulator.clients(), "dd-" + UUID.randomUUID().toString().substring(0, 8));
+        return new TestEnvironment(clients(), uniquePrefix());
     }
 
-    /** The environment variables the functions read, pointing at this environment, plus overrides. */
-    public Map<String, String> environment(Map<String, String> overrides) {
-        Map<String, String> env = new HashMap<>();
-        env.put(Settings.PREFIX + "TOPIC_ARN", topicArn);
-        env.put(Settings.PREFIX + "TABLE", tableName);
-        // The account the functions act in: the emulator's, which every sample in events/ names.
-        env.put(Settings.PREFIX + "ACCOUNT_ID", Emulator.ACCOUNT);
-        env.putAll(overrides);
-        return env;
+    /** The functions' AWS clients, at the emulator. */
+    public static AwsClients clients() {
+        return new AwsClients(Emulator.REGION, Optional.of(Emulator.endpoint()));
     }
 
     public Settings settings(Map<String, String> overrides) {
         return Settings.from(environment(overrides));
-    }
-
-    public TestGroup.Builder group(String name) {
-        return new TestGroup.Builder(this, prefix + "-" + name);
-    }
-
-    /** An instance that belongs to no Auto Scaling group: nothing would replace it. */
-    public String standaloneInstance(Map<String, String> tags) {
-        List<Tag> ec2Tags = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-        return aws.ec2().runInstances(r -> {
-            r.imageId(baseImageId).instanceType(InstanceType.T3_MICRO).minCount(1).maxCount(1).subnetId(subnetIds.get(0));
-            if (!ec2Tags.isEmpty()) {
-                r.tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(ec2Tags).build());
-            }
-        }).instances().get(0).instanceId();
-    }
-
-    /** Adds tags to an EC2 instance (e.g. the protect tag). */
-    public void tagInstance(String instanceId, String key, String value) {
-        aws.ec2().createTags(r -> r.resources(instanceId).tags(Tag.builder().key(key).value(value).build()));
-    }
-
-    /**
-     * Creates an AWS Config rule of this environment evaluating EC2 instances, so evaluations
-     * can be stored for it with {@link #putEvaluation}. Returns its name.
-     */
-    public String configRule(String name) {
-        return configRule(name, "REQUIRED_TAGS", "{\"tag1Key\": \"app\"}");
-    }
-
-    /** As {@link #configRule(String)}, running the AWS managed rule named, with these input parameters (JSON). */
-    public String configRule(String name, String managedRule, String inputParameters) {
-        String ruleName = prefix + "-" + name;
-        aws.config().putConfigRule(r -> r.configRule(rule -> rule
-                .configRuleName(ruleName)
-                .source(source -> source.owner(Owner.AWS).sourceIdentifier(managedRule))
-                .inputParameters(inputParameters)
-                .scope(scope -> scope.complianceResourceTypes("AWS::EC2::Instance"))));
-        return ruleName;
-    }
-
-    /**
-     * The Config rule of that full name: made as {@link #configRule(String)} makes one (the name
-     * must start with this environment's prefix) unless AWS Config knows it already.
-     */
-    public String existingConfigRule(String ruleName) {
-        boolean known;
-        try {
-            known = !aws.config().describeConfigRules(r -> r.configRuleNames(ruleName)).configRules().isEmpty();
-        } catch (NoSuchConfigRuleException missing) {
-            known = false;
-        }
-        if (known) {
-            return ruleName;
-        }
-        if (!ruleName.startsWith(prefix + "-")) {
-            throw new IllegalArgumentException(ruleName + " is not a rule of this environment (" + prefix + ")");
-        }
-        return configRule(ruleName.substring(prefix.length() + 1));
-    }
-
-    /**
-     * Stores an evaluation as the rule's own function would (PutEvaluations); the emulator takes
-     * the rule name as the result token, since it runs no rule functions to hand one out.
-     */
-    public void putEvaluation(String ruleName, String resourceType, String resourceId, ComplianceType compliance,
-                              Instant orderingTimestamp) {
-        aws.config().putEvaluations(r -> r.resultToken(ruleName).evaluations(Evaluation.builder()
-                .complianceResourceType(resourceType)
-                .complianceResourceId(resourceId)
-                .complianceType(compliance)
-                .orderingTimestamp(orderingTimestamp)
-                .build()));
-    }
-
-    /**
-     * Registers an AMI owned by this account, tagged as given. EC2 reports creation times to the
-     * second, so images are registered at least a second apart: their order is then their age.
-     */
-    public String registerImage(String name, Map<String, String> tags) {
-        String imageId;
-        synchronized (TestEnvironment.class) {
-            long previous = lastImageSecond;
-            awaitTrue("the next second, so that images differ in age", Duration.ofSeconds(3),
-                    () -> Instant.now().getEpochSecond() > previous);
-            imageId = aws.ec2().registerImage(r -> r.name(prefix + "-" + name)
-                    .rootDeviceName("/dev/xvda")
-                    .architecture("x86_64")
-                    .virtualizationType("hvm")).imageId();
-            // The second EC2 recorded, not the one the request left in: on a loaded machine the
-            // request can arrive a second later, and the next image must be younger than that.
-            lastImageSecond = Instant.parse(aws.ec2().describeImages(r -> r.imageIds(imageId)).images().get(0).creationDate())
-                    .getEpochSecond();
-        }
-        if (!tags.isEmpty()) {
-            aws.ec2().createTags(r -> r.resources(imageId).tags(tags.entrySet().stream()
-                    .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
-        }
-        return imageId;
     }
 
     /**
@@ -238,48 +100,12 @@ public final class TestEnvironment {
 
     /** Whether any message arrived. */
     private boolean receiveOnce() {
-        List<Message> messages = aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+        List<Message> messages = clients.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
         for (Message message : messages) {
             received.add(ReceivedNotification.fromSnsEnvelope(message.body()));
-            aws.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+            clients.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
         }
         return !messages.isEmpty();
-    }
-
-    public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for: " + what, e);
-            }
-        }
-    }
-
-    /** An available image other than {@link #baseImageId}, to roll out as a new golden image. */
-    public String otherImageId() {
-        return amazonImages().stream()
-                .map(Image::imageId)
-                .filter(id -> !id.equals(baseImageId))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("the emulator lists only one Amazon-owned image"));
-    }
-
-    /** A few of the emulator's Amazon images: listing all of them (about 1,300) costs seconds per test. */
-    private List<Image> amazonImages() {
-        return aws.ec2().describeImages(r -> r.owners("amazon").filters(f -> f.name("name").values("amzn2-ami-hvm-*"))).images();
-    }
-
-    private String anyAvailableImage() {
-        return amazonImages().stream()
-                .map(Image::imageId)
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("the emulator lists no Amazon-owned image"));
     }
 
     /** A notification as SNS delivered it to the queue: subject, JSON body, message attributes. */

@@ -48,7 +48,7 @@ class EventPatternTest {
     @BeforeAll
     static void readRulesAndConnectToTheEmulator() {
         rules = synthesizedRules(SynthesizedApp.seedNames());
-        eventBridge = Emulator.clients().eventBridge();
+        eventBridge = Emulator.client(EventBridgeClient.builder());
     }
 
     static Stream<Sample> eventBridgeSamples() throws IOException {

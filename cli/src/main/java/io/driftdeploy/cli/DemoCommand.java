@@ -1,0 +1,324 @@
+package io.driftdeploy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.policy.DriftPolicy;
+import io.driftdeploy.testing.Checkout;
+import io.driftdeploy.testing.LocalEmulator;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
+import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
+
+/** The whole story on a local emulator: seed a fleet, play events through the real handlers, show what happened. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+                "See drift-deploy work end to end in well under a minute, with no AWS account: start the local emulator",
+                "(unless AWS_ENDPOINT_URL points at one), seed an example fleet, and play events from events/ through the real",
+                "drift, images and refreshes handlers: drift on an opted-in instance (replaced), drift on a standalone instance",
+                "(notify only), a golden image published (instance refresh; the fleet ends on the new AMI), a late event for",
+                "an older image (ignored), and a drift storm (capped, one alert). Prints each event, the decision and its reason,",
+                "what changed in the fleet, and the notifications as they arrived; stops the emulator it started."},
+        footer = {
+                "",
+                "Example (from the repository; scripts/demo builds the jar and runs this):",
+                "  java -jar cli/target/drift-deploy-cli.jar demo",
+                "",
+                "Exit status: 0 every step went as the story says; 1 a step did not (the timeline says which) or the emulator failed."})
+final class DemoCommand implements Callable<Integer> {
+
+    private static final String ACCOUNT_REGION = "us-east-1";
+    private static final Duration FLEET_TIMEOUT = Duration.ofSeconds(30);
+
+    @CommandLine.ParentCommand
+    private Main main;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Console console = main.console();
+        Path root = Checkout.find().orElseThrow(() -> new CliFailure("cannot find the drift-deploy checkout (scripts/emulator and"
+                + " events/) above the working directory or the jar; run the demo from the repository: scripts/demo"));
+        try (LocalEmulator emulator = LocalEmulator.open(console.environment().get("AWS_ENDPOINT_URL"), root, console.out())) {
+            // The emulator takes any credentials; fixed fakes keep whatever the user has configured out of it.
+            System.setProperty("aws.accessKeyId", "testing");
+            System.setProperty("aws.secretAccessKey", "testing");
+            AwsClients aws = new AwsClients(Region.of(ACCOUNT_REGION), Optional.of(emulator.endpoint()));
+            List<String> surprises = new Story(console.out(), aws, emulator.endpoint(), new DemoEvents()).play();
+            if (!surprises.isEmpty()) {
+                throw new CliFailure("the demo did not go as the story says:\n  " + String.join("\n  ", surprises));
+            }
+        }
+        return 0;
+    }
+
+    /** The scenario, step by step, printed as a timeline. */
+    private static final class Story {
+        /** Far more than steps 1 to 5 take on these machines (about 20 s). */
+        private static final Duration LONGEST_STORY = Duration.ofMinutes(2);
+
+        private final PrintStream out;
+        private final AwsClients aws;
+        private final URI endpoint;
+        private final DemoEvents events;
+        private final Instant start = Instant.now();
+        private final List<String> surprises = new ArrayList<>();
+        private DemoFleet fleet;
+        private Inbox inbox;
+        private Settings settings;
+
+        Story(PrintStream out, AwsClients aws, URI endpoint, DemoEvents events) {
+            this.out = out;
+            this.aws = aws;
+            this.endpoint = endpoint;
+            this.events = events;
+        }
+
+        List<String> play() throws InterruptedException {
+            seed();
+            startInOneRateWindow();
+            driftOnOptedInInstance();
+            driftOnStandaloneInstance();
+            String newImage = goldenImagePublished();
+            lateEventForOlderImage(newImage);
+            driftStorm();
+            line("");
+            line(surprises.isEmpty()
+                    ? "Done: every step went as the story says (" + elapsed() + ")."
+                    : "Done, with " + surprises.size() + " surprise(s) (" + elapsed() + ").");
+            return surprises;
+        }
+
+        private void seed() {
+            line("Seeding the example fleet ...");
+            fleet = new DemoFleet(endpoint, aws.dynamoDb(), UUID.randomUUID().toString().substring(0, 4), what -> line("  creating  " + what));
+            inbox = new Inbox(fleet.sandbox.clients.sqs(), fleet.sandbox.queueUrl);
+            Map<String, String> environment = new LinkedHashMap<>();
+            environment.put(Settings.PREFIX + "MODE", "enforce");
+            environment.put(Settings.PREFIX + "DRIFT_RULES", fleet.configRule);
+            environment.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", "50");
+            environment.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_GROUP", "2");
+            environment.put(Settings.PREFIX + "INSTANCE_WARMUP_SECONDS", "0");
+            // The topic, the table and the account the functions act in, as the stack sets them: the account is the
+            // emulator's (moto's), which the events name.
+            settings = Settings.from(fleet.sandbox.environment(environment));
+            line("  group     " + fleet.groupName + ": " + DemoFleet.GROUP_SIZE + " instances of golden image " + fleet.currentImage
+                    + " (app " + DemoFleet.APP + "), opted in: drift-deploy:remediation=terminate");
+            line("  instance  " + fleet.standaloneId + " (legacy-bastion): standalone, in no group");
+            line("  config    rule " + fleet.configRule + " counts as drift");
+            line("  settings  mode enforce, min healthy 50 %, at most 2 terminations per group per hour");
+            line("  topic     " + fleet.sandbox.topicArn + " -> a queue, to show the notifications");
+        }
+
+        /**
+         * Steps 1 and 5 must count against one rate window: they are one termination and the
+         * storm that finds the group's second and last. Rate windows are aligned to the clock, so
+         * a demo that would run across the turn of one (on the hour, by default) first waits for
+         * the next to begin.
+         */
+        private void startInOneRateWindow() throws InterruptedException {
+            Instant now = Instant.now();
+            Duration window = settings.drift().rateWindow();
+            Instant windowEnd = DriftPolicy.rateWindowStart(now, window).plus(window);
+            Duration left = Duration.between(now, windowEnd);
+            if (left.compareTo(LONGEST_STORY) < 0) {
+                line("  waiting   " + left.toSeconds() + " s for the next rate window (from " + windowEnd
+                        + "), so that steps 1 and 5 count against one");
+                Thread.sleep(left.plusSeconds(1).toMillis());
+            }
+        }
+
+        private void driftOnOptedInInstance() throws InterruptedException {
+            step("1", "AWS Config finds drift on an instance of the opted-in group");
+            String victim = fleet.inService().get(0);
+            expect(drift(victim), "terminate", "drift-confirmed");
+            awaitReplacement(Set.of(victim));
+            notifications();
+        }
+
+        private void driftOnStandaloneInstance() {
+            step("2", "AWS Config finds drift on the standalone instance");
+            expect(drift(fleet.standaloneId), "notify", "standalone-instance");
+            line("  fleet     " + fleet.standaloneId + " is still " + fleet.instanceState(fleet.standaloneId)
+                    + ": nothing would replace it, so people are told instead");
+            notifications();
+        }
+
+        private String goldenImagePublished() throws InterruptedException {
+            step("3", "The Packer pipeline publishes a new golden image of " + DemoFleet.APP);
+            String image = fleet.bakeGoldenImage("1.1");
+            line("  event     drift-deploy.images \"Golden Image Published\": " + image + " (app " + DemoFleet.APP + ")");
+            expect(invoke("images", events.goldenImagePublished(image, DemoFleet.APP, Instant.now())), "refresh", null);
+            InstanceRefresh refresh = followRefresh();
+            if (refresh.status() == InstanceRefreshStatus.SUCCESSFUL) {
+                line("  event     aws.autoscaling \"EC2 Auto Scaling Instance Refresh Succeeded\": " + refresh.instanceRefreshId());
+                expect(invoke("refreshes", events.refreshSucceeded(fleet.groupName, refresh.instanceRefreshId(), Instant.now())),
+                        null, null);
+            } else {
+                surprises.add("step 3: the instance refresh ended " + refresh.statusAsString() + ": " + refresh.statusReason());
+            }
+            Map<String, String> images = fleet.imagesOf(fleet.inService());
+            boolean allNew = images.values().stream().allMatch(image::equals);
+            line("  fleet     " + images.size() + " instances, " + (allNew ? "all on the new golden image " + image : "images " + images));
+            if (!allNew) {
+                surprises.add("step 3: the fleet did not end on " + image + ": " + images);
+            }
+            notifications();
+            return image;
+        }
+
+        private void lateEventForOlderImage(String newImage) {
+            step("4", "A late \"EC2 AMI State Change\" arrives for the older image " + fleet.currentImage);
+            line("  event     aws.ec2 \"EC2 AMI State Change\": " + fleet.currentImage + " available");
+            expect(invoke("images", events.amiAvailable(fleet.currentImage, Instant.now())), "skip", "older-than-running");
+            Map<String, String> images = fleet.imagesOf(fleet.inService());
+            line("  fleet     unchanged: " + images.size() + " instances on " + String.join(", ", new HashSet<>(images.values()))
+                    + " (a late or replayed event never rolls a fleet back)");
+            notifications();
+            if (!images.values().stream().allMatch(newImage::equals)) {
+                surprises.add("step 4: the fleet moved off " + newImage + ": " + images);
+            }
+        }
+
+        private void driftStorm() throws InterruptedException {
+            step("5", "A drift storm: AWS Config flags three instances of the group at once");
+            List<String> flagged = fleet.inService().subList(0, 3);
+            expect(drift(flagged.get(0)), "terminate", "drift-confirmed");
+            expect(drift(flagged.get(1)), "notify", "group-rate-limit");
+            expect(drift(flagged.get(2)), "notify", "group-rate-limit");
+            awaitReplacement(Set.of(flagged.get(0)));
+            List<Inbox.Received> received = notifications();
+            long stormAlerts = received.stream().filter(notification -> notification.kind().contains("storm")).count();
+            line("  => capped at 2 terminations per group per hour; " + stormAlerts + " storm alert; remediation paused for the group");
+            if (stormAlerts != 1) {
+                surprises.add("step 5: expected exactly one storm alert, got " + stormAlerts);
+            }
+        }
+
+        /** Records the NON_COMPLIANT evaluation in AWS Config, then hands the drift function Config's event. */
+        private JsonNode drift(String instanceId) {
+            Instant now = Instant.now();
+            fleet.recordNonCompliant(instanceId, now);
+            line("  event     aws.config \"Config Rules Compliance Change\": " + instanceId + " NON_COMPLIANT");
+            return invoke("drift", events.nonCompliant(fleet.configRule, instanceId, now));
+        }
+
+        private JsonNode invoke(String function, byte[] event) {
+            Clock clock = Clock.systemUTC();
+            ByteArrayOutputStream result = new ByteArrayOutputStream();
+            try {
+                Functions.handler(function)
+                        .create(settings, aws, clock, new Telemetry(function, new PrintStream(OutputStream.nullOutputStream()), clock))
+                        .handleRequest(new ByteArrayInputStream(event), result, new LocalContext(function, clock, new PrintStream(OutputStream.nullOutputStream())));
+                return CliJson.mapper().readTree(result.toByteArray());
+            } catch (IOException e) {
+                throw new CliFailure("the " + function + " function's result is not JSON: " + e.getMessage());
+            }
+        }
+
+        /** Prints every decision in the result and notes a surprise when the first is not the expected one. */
+        private void expect(JsonNode result, String decision, String reason) {
+            List<JsonNode> decisions = new ArrayList<>();
+            if (result.has("decisions")) {
+                result.path("decisions").forEach(decisions::add);
+            } else {
+                decisions.add(result);
+            }
+            for (JsonNode each : decisions) {
+                String why = each.path("explanation").asText(each.path("detail").asText(""));
+                line("  " + String.format(Locale.ROOT, "%-9s", each.path("function").asText("?")) + " "
+                        + each.path("decision").asText("?").toUpperCase(Locale.ROOT) + " (" + each.path("reason").asText("?") + ")"
+                        + (why.isEmpty() ? "" : ": " + why));
+            }
+            JsonNode first = decisions.isEmpty() ? CliJson.mapper().createObjectNode() : decisions.get(0);
+            boolean asExpected = (decision == null || decision.equals(first.path("decision").asText()))
+                    && (reason == null || reason.equals(first.path("reason").asText()));
+            if (!asExpected) {
+                surprises.add("expected " + decision + (reason == null ? "" : " (" + reason + ")") + ", got " + result);
+            }
+        }
+
+        /** Waits until the group has replaced the terminated instances and says what changed. */
+        private void awaitReplacement(Set<String> terminated) throws InterruptedException {
+            Instant deadline = Instant.now().plus(FLEET_TIMEOUT);
+            List<String> now = fleet.inService();
+            while ((now.size() < DemoFleet.GROUP_SIZE || now.stream().anyMatch(terminated::contains)) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(250);
+                now = fleet.inService();
+            }
+            for (String instance : terminated) {
+                line("  fleet     " + instance + " " + fleet.instanceState(instance));
+            }
+            line("  fleet     " + fleet.groupName + " back to " + now.size() + " InService instances, launched from its launch template");
+            if (now.size() < DemoFleet.GROUP_SIZE) {
+                surprises.add("the group did not replace " + terminated + " within " + FLEET_TIMEOUT.toSeconds() + " s");
+            }
+        }
+
+        /** Follows the group's instance refresh to its end, printing each change of its progress. */
+        private InstanceRefresh followRefresh() throws InterruptedException {
+            Instant deadline = Instant.now().plus(FLEET_TIMEOUT);
+            String shown = "";
+            while (true) {
+                InstanceRefresh refresh = aws.autoScaling().describeInstanceRefreshes(r -> r.autoScalingGroupName(fleet.groupName))
+                        .instanceRefreshes().get(0);
+                String progress = refresh.statusAsString() + " " + (refresh.percentageComplete() == null ? 0 : refresh.percentageComplete()) + " %";
+                if (!progress.equals(shown)) {
+                    line("  refresh   " + refresh.instanceRefreshId() + ": " + progress);
+                    shown = progress;
+                }
+                boolean active = refresh.status() == InstanceRefreshStatus.PENDING || refresh.status() == InstanceRefreshStatus.IN_PROGRESS;
+                if (!active || Instant.now().isAfter(deadline)) {
+                    return refresh;
+                }
+                Thread.sleep(250);
+            }
+        }
+
+        private List<Inbox.Received> notifications() {
+            List<Inbox.Received> received = inbox.drain();
+            for (Inbox.Received notification : received) {
+                line("  notified  [" + notification.severity() + "] " + notification.subject());
+            }
+            return received;
+        }
+
+        private void step(String number, String title) {
+            line("");
+            line(number + ". " + title);
+        }
+
+        private void line(String text) {
+            out.println(text.isEmpty() ? "" : "[" + String.format(Locale.ROOT, "%5.1f", Duration.between(start, Instant.now()).toMillis() / 1000.0) + "s] " + text);
+            out.flush();
+        }
+
+        private String elapsed() {
+            return String.format(Locale.ROOT, "%.1f s", Duration.between(start, Instant.now()).toMillis() / 1000.0);
+        }
+    }
+}
