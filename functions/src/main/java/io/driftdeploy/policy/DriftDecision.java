@@ -1,17 +1,11 @@
 package io.driftdeploy.policy;
 
-import java.util.Locale;
-
 /** What the drift function does about one evaluation. */
-public enum DriftDecision {
+public enum DriftDecision implements Labelled {
     /** Terminate the instance through its Auto Scaling group, which launches a clean replacement. */
     TERMINATE,
     /** Drift that is not remediated (or only would be, in dry-run): the team must know. */
     NOTIFY,
     /** Nothing to remediate: not drift, no longer drift, or already handled. */
-    SKIP;
-
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    SKIP
 }

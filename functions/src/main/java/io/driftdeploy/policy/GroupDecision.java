@@ -12,25 +12,15 @@ import java.util.Objects;
 public record GroupDecision(ImageVerdict.Approved image, GroupState group, Outcome outcome, RolloutReason reason,
                             Mode mode, String detail) {
 
-    public enum Outcome {
+    public enum Outcome implements Labelled {
         /** New launch template version and instance refresh. */
-        REFRESH("refresh"),
+        REFRESH,
         /** Wait for the running refresh to end; the refreshes function starts it then. */
-        PENDING("pending"),
+        PENDING,
         /** Tell the team, change nothing (manual strategy). */
-        NOTIFY("notify"),
+        NOTIFY,
         /** Nothing to do for this group. */
-        SKIP("skip");
-
-        private final String label;
-
-        Outcome(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
+        SKIP
     }
 
     public GroupDecision {

@@ -34,12 +34,8 @@ public record Notification(
     /** What a subject that holds nothing printable becomes: SNS refuses an empty one. */
     static final String FALLBACK_SUBJECT = "drift-deploy";
 
-    public enum Severity {
-        LOW, INFO, WARNING, HIGH;
-
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
+    public enum Severity implements Labelled {
+        LOW, INFO, WARNING, HIGH
     }
 
     public Notification {

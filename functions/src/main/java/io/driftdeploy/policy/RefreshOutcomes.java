@@ -37,7 +37,7 @@ public final class RefreshOutcomes {
     }
 
     /** How the event's claim stands against what Auto Scaling reports. */
-    public enum Check {
+    public enum Check implements Labelled {
         /** AWS reports the claimed status, or one that can only follow it. */
         CONFIRMED,
         /** AWS reports another status: the decision follows AWS. */
@@ -172,7 +172,7 @@ public final class RefreshOutcomes {
         facts.put("group", event.groupName());
         facts.put("refreshId", event.instanceRefreshId());
         facts.put("status", event.kind().detailType());
-        facts.put("check", verdict.check().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        facts.put("check", verdict.check().label());
         observed.ifPresent(aws -> facts.putAll(evidence(aws)));
         started.ifPresent(ours -> {
             facts.put("image", ours.imageId());
