@@ -52,8 +52,8 @@ public final class AuditTrail {
         Map<String, AttributeValue> attributes = new HashMap<>();
         attributes.put("function", text(report.function()));
         attributes.put("eventId", text(report.eventId()));
-        attributes.put("decision", text(report.decision()));
-        attributes.put("reason", text(report.reason()));
+        attributes.put("decision", text(report.decision().label()));
+        attributes.put("reason", text(report.reason().label()));
         attributes.put("at", text(at.toString()));
         report.mode().ifPresent(mode -> attributes.put("mode", text(mode.label())));
         if (!report.actions().isEmpty()) {

@@ -7,7 +7,7 @@ import io.driftdeploy.event.AlarmStateChange;
 import io.driftdeploy.event.ComplianceType;
 import io.driftdeploy.policy.AlarmDefinition;
 import io.driftdeploy.policy.AlarmNotice;
-import io.driftdeploy.policy.DriftDecision;
+import io.driftdeploy.policy.Decision;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.Report;
 import io.driftdeploy.policy.SweepReports;
@@ -93,7 +93,7 @@ final class DriftSweep {
             decided = evaluation;
             result = remediation.remediate(evaluation, DriftRemediation.Announce.TERMINATIONS,
                     DriftRemediation.Source.CONFIG, deadline);
-            if (!DriftDecision.SKIP.label().equals(result.get("decision"))) {
+            if (!Decision.SKIP.label().equals(result.get("decision"))) {
                 break;
             }
         }

@@ -8,6 +8,7 @@ import io.driftdeploy.event.InstanceRefreshEvent;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ObservedRefresh;
 import io.driftdeploy.policy.RefreshOutcomes;
+import io.driftdeploy.policy.RefreshReason;
 import io.driftdeploy.policy.RolloutTrigger;
 import io.driftdeploy.policy.StartedRefresh;
 import java.time.Clock;
@@ -80,7 +81,7 @@ public final class RefreshesHandler extends RolloutFunction<InstanceRefreshEvent
         if (verdict.releasesPending() && pending.isPresent()) {
             RolloutTrigger trigger = new RolloutTrigger(FUNCTION, event.eventId(), event.account(), event.region(),
                     "pending after instance refresh " + event.instanceRefreshId() + " "
-                            + verdict.acted().map(RefreshOutcomes::reason).orElse(verdict.reason()));
+                            + verdict.acted().map(RefreshReason::of).orElse(verdict.reason()).label());
             reported.addAll(rollouts.startPending(trigger, event.groupName(), pending.get()));
         }
         return reported;

@@ -113,8 +113,8 @@ public final class Reporter {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("function", report.function());
         result.put("eventId", report.eventId());
-        result.put("decision", report.decision());
-        result.put("reason", report.reason());
+        result.put("decision", report.decision().label());
+        result.put("reason", report.reason().label());
         report.mode().ifPresent(mode -> result.put("mode", mode.label()));
         result.putAll(report.facts());
         result.put("actions", report.actions());

@@ -13,6 +13,7 @@ import io.driftdeploy.aws.RolloutFleet.TargetGroup;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.policy.Decision;
 import io.driftdeploy.policy.DescribedImage;
 import io.driftdeploy.policy.GroupDecision;
 import io.driftdeploy.policy.GroupState;
@@ -73,8 +74,8 @@ final class Rollouts {
      * @param retryable nothing was done that a retry of the event would repeat, and a retry may
      *     succeed: the event's claim is given back so that a replay of it acts
      */
-    record Reported(String decision, Map<String, Object> result, boolean retryable) {
-        Reported(String decision, Map<String, Object> result) {
+    record Reported(Decision decision, Map<String, Object> result, boolean retryable) {
+        Reported(Decision decision, Map<String, Object> result) {
             this(decision, result, false);
         }
     }
@@ -198,7 +199,7 @@ final class Rollouts {
      */
     List<Reported> startPending(RolloutTrigger trigger, String group, ImageRef pending) {
         List<Reported> reported = rollOut(trigger, Announcement.known(pending.imageId()), group::equals);
-        if (reported.stream().noneMatch(done -> GroupDecision.Outcome.PENDING.label().equals(done.decision()))) {
+        if (reported.stream().noneMatch(done -> done.decision() == Decision.PENDING)) {
             ledger.clearPending(group, pending.imageId());
         }
         return reported;
@@ -207,7 +208,7 @@ final class Rollouts {
     Reported report(Report report) {
         Map<String, Object> result = reporter.report(report);
         reporter.telemetry().count(Map.of("Decisions", 1),
-                Map.of("Decision", report.decision(), "Reason", report.reason()));
+                Map.of("Decision", report.decision().label(), "Reason", report.reason().label()));
         return new Reported(report.decision(), result);
     }
 

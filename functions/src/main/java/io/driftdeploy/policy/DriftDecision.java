@@ -1,11 +1,22 @@
 package io.driftdeploy.policy;
 
 /** What the drift function does about one evaluation. */
-public enum DriftDecision implements Labelled {
+public enum DriftDecision {
     /** Terminate the instance through its Auto Scaling group, which launches a clean replacement. */
-    TERMINATE,
+    TERMINATE(Decision.TERMINATE),
     /** Drift that is not remediated (or only would be, in dry-run): the team must know. */
-    NOTIFY,
+    NOTIFY(Decision.NOTIFY),
     /** Nothing to remediate: not drift, no longer drift, or already handled. */
-    SKIP
+    SKIP(Decision.SKIP);
+
+    private final Decision decision;
+
+    DriftDecision(Decision decision) {
+        this.decision = decision;
+    }
+
+    /** The decision as the drift function reports it. */
+    public Decision decision() {
+        return decision;
+    }
 }

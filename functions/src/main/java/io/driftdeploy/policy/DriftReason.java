@@ -8,7 +8,7 @@ import static io.driftdeploy.policy.DriftDecision.TERMINATE;
  * Why a drift decision came out as it did: every reason names the safety rule that decided and
  * fixes the decision, so a reason can never be paired with the wrong action.
  */
-public enum DriftReason implements Labelled {
+public enum DriftReason implements Reason {
     NOT_A_DRIFT_RULE(DriftRule.DRIFT_EVALUATION, SKIP, "the Config rule is not one of the configured drift rules"),
     COMPLIANT(DriftRule.DRIFT_EVALUATION, SKIP,
             "the evaluation is COMPLIANT; it was recorded and cancels any older NON_COMPLIANT one"),

@@ -16,10 +16,7 @@ public final class DriftReports {
     public static final String FUNCTION = "drift";
     public static final String DRIFT_KIND = "drift";
     public static final String STORM_KIND = "storm";
-    public static final String STORM_DECISION = "pause";
     public static final String CLI_FUNCTION = "cli";
-    public static final String BREAKER_CLEARED_DECISION = "clear";
-    public static final String BREAKER_CLEARED_REASON = "breaker-cleared";
 
     private DriftReports() {
     }
@@ -35,17 +32,17 @@ public final class DriftReports {
         facts.put("explanation", reason.explanation());
         if (drift.mode() == Mode.DRY_RUN) {
             // Dry run reports exactly what enforce would do.
-            facts.put("enforceWouldDo", reason == DriftReason.DRY_RUN ? DriftDecision.TERMINATE.label() : reason.decision().label());
+            facts.put("enforceWouldDo", (reason == DriftReason.DRY_RUN ? DriftDecision.TERMINATE : reason.decision()).decision().label());
         }
         facts.putAll(details);
-        String decision = reason.decision().label();
+        Decision decision = reason.decision().decision();
         Optional<Notification> notification = reason == DriftReason.DUPLICATE_EVENT
                 // The first delivery already told the team; a duplicate is audited and logged only.
                 ? Optional.empty()
-                : Optional.of(new Notification(DRIFT_KIND, severity(reason), decision, drift.app(), drift.group(),
+                : Optional.of(new Notification(DRIFT_KIND, severity(reason), decision.label(), drift.app(), drift.group(),
                         subject(drift, reason), summary(drift, reason, facts),
-                        notificationFacts(evaluation.eventId(), decision, reason.label(), drift.mode(), facts)));
-        return new Report(FUNCTION, evaluation.eventId(), evaluation.instanceId(), decision, reason.label(),
+                        notificationFacts(evaluation.eventId(), decision, reason, drift.mode(), facts)));
+        return new Report(FUNCTION, evaluation.eventId(), evaluation.instanceId(), decision, reason,
                 Optional.of(drift.mode()), actions, facts, notification);
     }
 
@@ -68,11 +65,11 @@ public final class DriftReports {
                 + " would be terminated within one window; remediation is paused until " + windowEnd
                 + ". A storm usually means a bad rule or baseline, not that many bad servers: check the drift rules.";
         Evaluation evaluation = drift.evaluation();
-        Notification notification = new Notification(STORM_KIND, Notification.Severity.HIGH, STORM_DECISION, drift.app(),
+        Notification notification = new Notification(STORM_KIND, Notification.Severity.HIGH, Decision.PAUSE.label(), drift.app(),
                 scope == RateScope.GROUP ? Optional.of(scopeName) : Optional.empty(), subject, summary,
-                notificationFacts(evaluation.eventId(), STORM_DECISION, scope.reason().label(), drift.mode(), facts));
-        return new Report(FUNCTION, evaluation.eventId(), scope.label() + ":" + scopeName, STORM_DECISION,
-                scope.reason().label(), Optional.of(drift.mode()), List.of(), facts, Optional.of(notification));
+                notificationFacts(evaluation.eventId(), Decision.PAUSE, scope.reason(), drift.mode(), facts));
+        return new Report(FUNCTION, evaluation.eventId(), scope.label() + ":" + scopeName, Decision.PAUSE,
+                scope.reason(), Optional.of(drift.mode()), List.of(), facts, Optional.of(notification));
     }
 
     private static Map<String, Object> caseFacts(DriftCase drift) {
@@ -91,13 +88,13 @@ public final class DriftReports {
     }
 
     /** The notification carries every fact, including those the report keeps in its own fields. */
-    private static Map<String, Object> notificationFacts(String eventId, String decision, String reason, Mode mode,
+    private static Map<String, Object> notificationFacts(String eventId, Decision decision, Reason reason, Mode mode,
                                                         Map<String, Object> facts) {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("eventId", eventId);
         all.putAll(facts);
-        all.put("decision", decision);
-        all.put("reason", reason);
+        all.put("decision", decision.label());
+        all.put("reason", reason.label());
         all.put("mode", mode.label());
         return all;
     }
@@ -120,7 +117,7 @@ public final class DriftReports {
         facts.put("breakerOpenedBy", breaker.instanceId());
         facts.put("clearedAt", at.toString());
         return new Report(CLI_FUNCTION, "clear-breaker#" + group + "#" + rule + "#" + breaker.openedAt().toEpochMilli(),
-                group, BREAKER_CLEARED_DECISION, BREAKER_CLEARED_REASON, Optional.empty(),
+                group, Decision.CLEAR, ClearedReason.BREAKER_CLEARED, Optional.empty(),
                 List.of("DeleteItem CHURN#" + group + "#" + rule + " BREAKER"), facts, Optional.empty());
     }
 

@@ -12,15 +12,26 @@ import java.util.Objects;
 public record GroupDecision(ImageVerdict.Approved image, GroupState group, Outcome outcome, RolloutReason reason,
                             Mode mode, String detail) {
 
-    public enum Outcome implements Labelled {
+    public enum Outcome {
         /** New launch template version and instance refresh. */
-        REFRESH,
+        REFRESH(Decision.REFRESH),
         /** Wait for the running refresh to end; the refreshes function starts it then. */
-        PENDING,
+        PENDING(Decision.PENDING),
         /** Tell the team, change nothing (manual strategy). */
-        NOTIFY,
+        NOTIFY(Decision.NOTIFY),
         /** Nothing to do for this group. */
-        SKIP
+        SKIP(Decision.SKIP);
+
+        private final Decision decision;
+
+        Outcome(Decision decision) {
+            this.decision = decision;
+        }
+
+        /** The decision as the images and refreshes functions report it. */
+        public Decision decision() {
+            return decision;
+        }
     }
 
     public GroupDecision {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,13 +51,15 @@ public final class RefreshOutcomes {
      * @param acted the status whose meaning is acted on: the claim when confirmed, AWS's end state
      *     on a mismatch; empty when nothing is acted on
      */
-    public record Verdict(Check check, Optional<RefreshKind> acted, String reason, Severity severity, boolean marksImageBad,
+    public record Verdict(Check check, Optional<RefreshKind> acted, RefreshReason reason, Severity severity, boolean marksImageBad,
                           boolean releasesPending, String happened) {
     }
 
-    public static final String MARK_BAD_DECISION = "mark-bad";
-    public static final String NOTIFY_DECISION = "notify";
-    public static final String REFUSE_DECISION = "refuse";
+    /**
+     * How an event Auto Scaling does not confirm is told, at the least: someone (a replay, a
+     * misrouted rule, a crafted event) says what AWS does not, and a person should look.
+     */
+    private static final Severity UNCONFIRMED = Severity.WARNING;
 
     /** The claims that decide something; the others (started, checkpoint, baking) only tell. */
     private static final Set<RefreshKind> OUTCOMES = EnumSet.of(RefreshKind.SUCCEEDED, RefreshKind.CANCELLED,
@@ -103,25 +104,24 @@ public final class RefreshOutcomes {
      */
     public static Verdict verdict(RefreshKind claimed, Optional<String> awsStatus) {
         if (awsStatus.isEmpty()) {
-            RolloutReason notFound = RolloutReason.REFRESH_NOT_FOUND;
-            return new Verdict(Check.NOT_FOUND, Optional.empty(), notFound.label(), notFound.severity(), false, false,
+            return new Verdict(Check.NOT_FOUND, Optional.empty(), RefreshReason.REFRESH_NOT_FOUND, UNCONFIRMED, false, false,
                     "is not known to Auto Scaling; the event is refused");
         }
         Optional<RefreshKind> reported = statusKind(awsStatus.get());
         if (!OUTCOMES.contains(claimed) || reported.filter(kind -> confirms(claimed, kind)).isPresent()) {
             Meaning meaning = meaning(claimed);
-            return new Verdict(Check.CONFIRMED, Optional.of(claimed), reason(claimed), meaning.severity(),
+            return new Verdict(Check.CONFIRMED, Optional.of(claimed), RefreshReason.of(claimed), meaning.severity(),
                     meaning.marksImageBad(), meaning.releasesPending(), meaning.happened());
         }
-        RolloutReason mismatch = RolloutReason.REFRESH_STATUS_MISMATCH;
+        RefreshReason mismatch = RefreshReason.REFRESH_STATUS_MISMATCH;
         Optional<RefreshKind> ended = reported.filter(ENDED::contains);
         if (ended.isEmpty()) {
-            return new Verdict(Check.MISMATCH, Optional.empty(), mismatch.label(), mismatch.severity(), false, false,
+            return new Verdict(Check.MISMATCH, Optional.empty(), mismatch, UNCONFIRMED, false, false,
                     "is " + awsStatus.get() + " according to Auto Scaling, not what the event says");
         }
         Meaning meaning = meaning(ended.get());
-        Severity severity = meaning.severity().compareTo(mismatch.severity()) > 0 ? meaning.severity() : mismatch.severity();
-        return new Verdict(Check.MISMATCH, ended, mismatch.label(), severity, meaning.marksImageBad(),
+        Severity severity = meaning.severity().compareTo(UNCONFIRMED) > 0 ? meaning.severity() : UNCONFIRMED;
+        return new Verdict(Check.MISMATCH, ended, mismatch, severity, meaning.marksImageBad(),
                 meaning.releasesPending(), meaning.happened() + " according to Auto Scaling, not what the event says");
     }
 
@@ -145,11 +145,6 @@ public final class RefreshOutcomes {
             // The group is left half-replaced: a person must look before anything new starts on it.
             case ROLLBACK_FAILED -> new Meaning(Severity.HIGH, true, false, "failed to roll back; the group needs attention");
         };
-    }
-
-    /** The reason label of a refresh event, e.g. {@code refresh-rollback-succeeded}. */
-    public static String reason(RefreshKind kind) {
-        return "refresh-" + kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**
@@ -203,8 +198,8 @@ public final class RefreshOutcomes {
                     ? "Pending image " + waiting.imageId() + " is started next."
                     : "Pending image " + waiting.imageId() + " keeps waiting."));
         }
-        String decision = marked ? MARK_BAD_DECISION : verdict.check() == Check.NOT_FOUND ? REFUSE_DECISION : NOTIFY_DECISION;
-        Notification notification = new Notification(KIND, verdict.severity(), decision,
+        Decision decision = marked ? Decision.MARK_BAD : verdict.check() == Check.NOT_FOUND ? Decision.REFUSE : Decision.NOTIFY;
+        Notification notification = new Notification(KIND, verdict.severity(), decision.label(),
                 started.map(StartedRefresh::app), Optional.of(event.groupName()),
                 "drift-deploy: refresh on " + event.groupName() + " " + subjectOf(verdict, event),
                 String.join(" ", sentences), RolloutReports.withDecision(facts, decision, verdict.reason(), Optional.empty()));
@@ -232,7 +227,6 @@ public final class RefreshOutcomes {
      * person is there.
      */
     public static Report badMarkCleared(BadMark mark, Instant at) {
-        RolloutReason cleared = RolloutReason.BAD_MARK_CLEARED;
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("image", mark.imageId());
         facts.put("group", mark.group());
@@ -243,7 +237,7 @@ public final class RefreshOutcomes {
         facts.put("markedAt", mark.markedAt());
         facts.put("clearedAt", at.toString());
         return new Report(DriftReports.CLI_FUNCTION, "clear-bad-image#" + mark.imageId() + "#" + mark.markedAt(),
-                mark.imageId(), DriftReports.BREAKER_CLEARED_DECISION, cleared.label(), Optional.empty(),
+                mark.imageId(), Decision.CLEAR, ClearedReason.BAD_MARK_CLEARED, Optional.empty(),
                 List.of("DeleteItem IMAGE#" + mark.imageId() + " BAD", "DeleteItem ROLLOUT#" + mark.group() + " IMAGE#" + mark.imageId()),
                 facts, Optional.empty());
     }

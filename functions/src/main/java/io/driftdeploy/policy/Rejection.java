@@ -26,7 +26,7 @@ public record Rejection(String function, RejectionReason reason, String field, S
     public Map<String, Object> result() {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("function", function);
-        result.put("decision", "rejected");
+        result.put("decision", Decision.REJECTED.label());
         result.put("reason", reason.label());
         result.put("field", field);
         result.put("error", problem);

@@ -6,7 +6,7 @@ import io.driftdeploy.policy.Notification.Severity;
  * Why a function rejected an event before doing anything (no AWS call, no ledger write): the
  * label results, notifications and logs carry, with how urgently the team hears of it.
  */
-public enum RejectionReason implements Labelled {
+public enum RejectionReason implements Reason {
     /** A field breaks what AWS allows for it, or the event is not the shape the function takes. */
     INVALID_EVENT(Severity.WARNING, "an invalid event"),
     /**

@@ -7,7 +7,7 @@ import io.driftdeploy.policy.Notification.Severity;
  * (README, "Rollout: when a golden image is rolled out") that decided. The label is what reports, audit records,
  * notifications and metrics carry.
  */
-public enum RolloutReason implements Labelled {
+public enum RolloutReason implements Reason {
     // The image itself (rule 1).
     /** No AMI with that id (or no AMI in this region for an Image Builder image). */
     IMAGE_NOT_FOUND(Severity.WARNING),
@@ -75,17 +75,8 @@ public enum RolloutReason implements Labelled {
      */
     REFRESH_NOT_STARTED(Severity.HIGH),
 
-    // A refresh's outcome (the refreshes function): the event only says where to look.
-    /**
-     * Auto Scaling reports the refresh in another status than the event claims (still running, or
-     * another end state): the decision follows AWS's status; an image is marked bad only on an end
-     * state AWS reports. The report names both what the event said and what AWS says.
-     */
-    REFRESH_STATUS_MISMATCH(Severity.WARNING),
-    /** Auto Scaling knows no refresh with the event's id on the event's group: the event is refused, nothing is done. */
-    REFRESH_NOT_FOUND(Severity.WARNING),
-    /** A person cleared an image's bad mark (drift-deploy clear-bad-image): it may be rolled out again. */
-    BAD_MARK_CLEARED(Severity.INFO);
+    /** The event was already handled (EventBridge delivers at least once): audited and logged, never told. */
+    DUPLICATE_EVENT(Severity.LOW);
 
     private final Severity severity;
 

@@ -17,8 +17,6 @@ import java.util.stream.Collectors;
 public final class SweepReports {
 
     public static final String SWEEP_KIND = "sweep";
-    public static final String SWEEP = "sweep";
-    public static final String DRIFT_ALARM = "drift-alarm";
 
     private SweepReports() {
     }
@@ -42,12 +40,12 @@ public final class SweepReports {
         }
 
         boolean terminated() {
-            return decision.equals(DriftDecision.TERMINATE.label());
+            return decision.equals(Decision.TERMINATE.label());
         }
 
         /** Drift left in place that a person has to look at (dry run and skips do not need one). */
         boolean leftForAPerson() {
-            return decision.equals(DriftDecision.NOTIFY.label()) && !reason.equals(DriftReason.DRY_RUN.label());
+            return decision.equals(Decision.NOTIFY.label()) && !reason.equals(DriftReason.DRY_RUN.label());
         }
 
         String where() {
@@ -108,11 +106,11 @@ public final class SweepReports {
 
         boolean needsAPerson = !missingRules.isEmpty() || swept.stream().anyMatch(SweptInstance::leftForAPerson);
         Notification notification = new Notification(SWEEP_KIND,
-                needsAPerson ? Notification.Severity.WARNING : Notification.Severity.INFO, SWEEP,
+                needsAPerson ? Notification.Severity.WARNING : Notification.Severity.INFO, Decision.SWEEP.label(),
                 Optional.empty(), Optional.empty(), subject, summary.toString(),
-                AlarmNotice.notificationFacts(change, SWEEP, DRIFT_ALARM, facts));
+                AlarmNotice.notificationFacts(change, Decision.SWEEP, AlarmReason.DRIFT_ALARM, facts));
         List<String> actions = swept.stream().flatMap(instance -> instance.actions().stream()).toList();
-        return new Report(AlarmNotice.FUNCTION, change.eventId(), change.alarmName(), SWEEP, DRIFT_ALARM,
+        return new Report(AlarmNotice.FUNCTION, change.eventId(), change.alarmName(), Decision.SWEEP, AlarmReason.DRIFT_ALARM,
                 Optional.of(mode), actions, facts, Optional.of(notification));
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DriftReason;
 import io.driftdeploy.policy.Notification;
 import io.driftdeploy.policy.Report;
 import io.driftdeploy.testing.TestEnvironment;
@@ -39,7 +41,7 @@ class ReporterIT {
     private Report decision(String subject) {
         Notification notification = new Notification("drift", Notification.Severity.INFO, "notify", Optional.empty(),
                 Optional.empty(), subject, "a decision about " + subject, Map.of("instance", subject));
-        return new Report("drift", "event-" + subject, subject, "notify", "dry-run", Optional.empty(), List.of(),
+        return new Report("drift", "event-" + subject, subject, Decision.NOTIFY, DriftReason.DRY_RUN, Optional.empty(), List.of(),
                 Map.of("instance", subject), Optional.of(notification));
     }
 

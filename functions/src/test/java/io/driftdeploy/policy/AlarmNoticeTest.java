@@ -65,8 +65,8 @@ class AlarmNoticeTest {
                 .contains("Watches NonCompliantInstances (DriftDeploy) Maximum > 0 over 1 x 300 s.")
                 .contains("Reason: Threshold Crossed")
                 .endsWith("Console: " + CONSOLE);
-        assertThat(report.decision()).isEqualTo("notify");
-        assertThat(report.reason()).isEqualTo("alarm-state-change");
+        assertThat(report.decision()).isEqualTo(Decision.NOTIFY);
+        assertThat(report.reason()).isEqualTo(AlarmReason.ALARM_STATE_CHANGE);
         assertThat(report.subject()).isEqualTo("config-drift-detected");
         assertThat(report.mode()).isEmpty();
         assertThat(report.actions()).isEmpty();
@@ -141,7 +141,7 @@ class AlarmNoticeTest {
         assertThat(notification.summary())
                 .contains("refresh 08b91cf7-8fa6-48af-b6a6-d227f40f1b9b (InProgress, 40% done) on group shop-blue rolls out image ami-0abcdef1234567890 (launch template lt-0a20c965061f64abc version 7)")
                 .contains("drift-deploy does not act");
-        assertThat(report.reason()).isEqualTo("rollout-guard-alarm");
+        assertThat(report.reason()).isEqualTo(AlarmReason.ROLLOUT_GUARD_ALARM);
         assertThat(report.facts().get("refreshes")).asInstanceOf(LIST).singleElement().asInstanceOf(MAP)
                 .containsEntry("group", "shop-blue").containsEntry("refreshId", "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b")
                 .containsEntry("image", "ami-0abcdef1234567890").containsEntry("status", "InProgress");
@@ -187,8 +187,8 @@ class AlarmNoticeTest {
     void aDuplicateIsAuditedButNotToldAgain() {
         Report report = AlarmNotice.duplicate(eventBridge(AlarmState.OK, AlarmState.ALARM));
 
-        assertThat(report.decision()).isEqualTo("skip");
-        assertThat(report.reason()).isEqualTo("duplicate-event");
+        assertThat(report.decision()).isEqualTo(Decision.SKIP);
+        assertThat(report.reason()).isEqualTo(AlarmReason.DUPLICATE_EVENT);
         assertThat(report.notification()).isEmpty();
     }
 }

@@ -40,8 +40,8 @@ class AlarmSweepReportsTest {
                 left("i-0ccccccccccccccc1", "db", "notify", "protect-tag")));
 
         assertThat(report.function()).isEqualTo("alarms");
-        assertThat(report.decision()).isEqualTo("sweep");
-        assertThat(report.reason()).isEqualTo("drift-alarm");
+        assertThat(report.decision()).isEqualTo(Decision.SWEEP);
+        assertThat(report.reason()).isEqualTo(AlarmReason.DRIFT_ALARM);
         assertThat(report.subject()).isEqualTo("drift-deploy-drift");
         assertThat(report.mode()).contains(Mode.ENFORCE);
         assertThat(report.actions()).containsExactly("TerminateInstanceInAutoScalingGroup i-0aaaaaaaaaaaaaaa1",

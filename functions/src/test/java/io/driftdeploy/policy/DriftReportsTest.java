@@ -29,8 +29,8 @@ class DriftReportsTest {
 
         assertThat(report.function()).isEqualTo("drift");
         assertThat(report.subject()).isEqualTo("i-0abc1234def567890");
-        assertThat(report.decision()).isEqualTo("terminate");
-        assertThat(report.reason()).isEqualTo("drift-confirmed");
+        assertThat(report.decision()).isEqualTo(Decision.TERMINATE);
+        assertThat(report.reason()).isEqualTo(DriftReason.DRIFT_CONFIRMED);
         assertThat(report.mode()).contains(Mode.ENFORCE);
         assertThat(report.facts()).containsEntry("instance", "i-0abc1234def567890").containsEntry("group", LONG_GROUP)
                 .containsEntry("app", "shop").containsEntry("rule", EVALUATION.ruleName())
@@ -54,9 +54,9 @@ class DriftReportsTest {
         report.notification().ifPresent(notification -> {
             assertThat(notification.subject()).hasSizeLessThanOrEqualTo(Notification.MAX_SUBJECT_LENGTH)
                     .contains("i-0abc1234def567890");
-            assertThat(notification.action()).isEqualTo(reason.decision().label());
+            assertThat(notification.action()).isEqualTo(reason.decision().decision().label());
         });
-        assertThat(report.reason()).isEqualTo(reason.label());
+        assertThat(report.reason()).isEqualTo(reason);
         assertThat(report.facts()).containsEntry("safetyRule", reason.rule().number() + " " + reason.rule().label());
     }
 
@@ -78,7 +78,7 @@ class DriftReportsTest {
         DriftCase dryRun = DriftCase.of(EVALUATION, Mode.DRY_RUN).inGroup("web", Optional.empty(), Mode.DRY_RUN);
 
         Report wouldTerminate = DriftReports.decision(dryRun, DriftReason.DRY_RUN, List.of(), Map.of());
-        assertThat(wouldTerminate.decision()).isEqualTo("notify");
+        assertThat(wouldTerminate.decision()).isEqualTo(Decision.NOTIFY);
         assertThat(wouldTerminate.actions()).isEmpty();
         assertThat(wouldTerminate.facts()).containsEntry("enforceWouldDo", "terminate");
         assertThat(wouldTerminate.notification().orElseThrow().subject()).contains("would terminate");
@@ -92,7 +92,7 @@ class DriftReportsTest {
     @Test
     void aDuplicateIsReportedButNotNotified() {
         Report duplicate = DriftReports.decision(DriftCase.of(EVALUATION, Mode.ENFORCE), DriftReason.DUPLICATE_EVENT, List.of(), Map.of());
-        assertThat(duplicate.decision()).isEqualTo("skip");
+        assertThat(duplicate.decision()).isEqualTo(Decision.SKIP);
         assertThat(duplicate.notification()).isEmpty();
         assertThat(duplicate.facts()).doesNotContainKey("group");
     }
@@ -111,8 +111,8 @@ class DriftReportsTest {
                 Instant.parse("2026-03-01T10:00:00Z"), Instant.parse("2026-03-01T11:00:00Z"));
 
         assertThat(storm.subject()).isEqualTo("group:" + LONG_GROUP);
-        assertThat(storm.decision()).isEqualTo("pause");
-        assertThat(storm.reason()).isEqualTo("group-rate-limit");
+        assertThat(storm.decision()).isEqualTo(Decision.PAUSE);
+        assertThat(storm.reason()).isEqualTo(DriftReason.GROUP_RATE_LIMIT);
         assertThat(storm.facts()).containsEntry("limit", 2).containsEntry("windowEnd", "2026-03-01T11:00:00Z");
         Notification alert = storm.notification().orElseThrow();
         assertThat(alert.kind()).isEqualTo("storm");
@@ -123,7 +123,7 @@ class DriftReportsTest {
 
         Report accountStorm = DriftReports.storm(IN_GROUP, RateScope.ACCOUNT, "123456789012", 10,
                 Instant.parse("2026-03-01T10:00:00Z"), Instant.parse("2026-03-01T11:00:00Z"));
-        assertThat(accountStorm.reason()).isEqualTo("account-rate-limit");
+        assertThat(accountStorm.reason()).isEqualTo(DriftReason.ACCOUNT_RATE_LIMIT);
         assertThat(accountStorm.notification().orElseThrow().group()).isEmpty();
     }
 
@@ -133,7 +133,7 @@ class DriftReportsTest {
                 "launchTemplateId", "lt-0123456789abcdef0", "launchTemplateVersion", 3L,
                 "fix", "set MetadataOptions.HttpTokens=required in launch template lt-0123456789abcdef0 version 3"));
 
-        assertThat(report.decision()).isEqualTo("notify");
+        assertThat(report.decision()).isEqualTo(Decision.NOTIFY);
         assertThat(report.facts()).containsEntry("safetyRule", "9 replacement-cures").containsEntry("launchTemplateVersion", 3L);
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
@@ -162,8 +162,8 @@ class DriftReportsTest {
 
         assertThat(cleared.function()).isEqualTo("cli");
         assertThat(cleared.subject()).isEqualTo("web");
-        assertThat(cleared.decision()).isEqualTo("clear");
-        assertThat(cleared.reason()).isEqualTo("breaker-cleared");
+        assertThat(cleared.decision()).isEqualTo(Decision.CLEAR);
+        assertThat(cleared.reason()).isEqualTo(ClearedReason.BREAKER_CLEARED);
         assertThat(cleared.facts()).containsEntry("rule", "drift-imdsv2").containsEntry("breakerOpenedAt", "2026-03-01T10:05:00Z");
         assertThat(cleared.notification()).isEmpty();
     }

@@ -53,7 +53,7 @@ class RefreshOutcomesTest {
     @Test
     void everyKindTheParserKnowsIsCovered() {
         assertThat(kinds().map(arguments -> arguments.get()[0])).containsExactlyInAnyOrder((Object[]) RefreshKind.values());
-        assertThat(Arrays.stream(RefreshKind.values()).map(RefreshOutcomes::reason))
+        assertThat(Arrays.stream(RefreshKind.values()).map(RefreshReason::of).map(RefreshReason::label))
                 .contains("refresh-rollback-succeeded", "refresh-checkpoint-reached");
     }
 
@@ -124,7 +124,7 @@ class RefreshOutcomesTest {
 
         assertThat(verdict.check()).isEqualTo(check);
         assertThat(verdict.acted()).isEqualTo(Optional.ofNullable(acted));
-        assertThat(verdict.reason()).isEqualTo(reason);
+        assertThat(verdict.reason().label()).isEqualTo(reason);
         assertThat(verdict.marksImageBad()).isEqualTo(marksBad);
         assertThat(verdict.releasesPending()).isEqualTo(releasesPending);
     }
@@ -133,10 +133,11 @@ class RefreshOutcomesTest {
     void everyAwsStatusIsMappedAndTheNewReasonsAreInTheReasonEnum() {
         assertThat(Stream.of("Pending", "InProgress", "Baking", "Cancelling").map(RefreshOutcomes::statusKind)).allMatch(Optional::isEmpty);
         assertThat(RefreshOutcomes.statusKind("RollbackInProgress")).contains(RefreshKind.ROLLBACK_STARTED);
-        assertThat(Stream.of(RolloutReason.values()).map(RolloutReason::label))
-                .contains("refresh-status-mismatch", "refresh-not-found", "bad-mark-cleared");
-        assertThat(RolloutReason.REFRESH_STATUS_MISMATCH.severity()).isEqualTo(Severity.WARNING);
-        assertThat(RolloutReason.REFRESH_NOT_FOUND.severity()).isEqualTo(Severity.WARNING);
+        assertThat(Stream.of(RefreshReason.values()).map(RefreshReason::label))
+                .contains("refresh-status-mismatch", "refresh-not-found");
+        assertThat(ClearedReason.BAD_MARK_CLEARED.label()).isEqualTo("bad-mark-cleared");
+        assertThat(RefreshOutcomes.verdict(RefreshKind.FAILED, Optional.of("InProgress")).severity()).isEqualTo(Severity.WARNING);
+        assertThat(RefreshOutcomes.verdict(RefreshKind.FAILED, Optional.empty()).severity()).isEqualTo(Severity.WARNING);
     }
 
     @Test
@@ -145,8 +146,8 @@ class RefreshOutcomesTest {
         Report report = RefreshOutcomes.report(event(RefreshKind.FAILED), RefreshOutcomes.verdict(RefreshKind.FAILED,
                 Optional.of("Failed")), observed, Optional.of(OURS), Optional.empty(), List.of("ledger:mark-bad ami-0000000000000000b"));
 
-        assertThat(report.decision()).isEqualTo("mark-bad");
-        assertThat(report.reason()).isEqualTo("refresh-failed");
+        assertThat(report.decision()).isEqualTo(Decision.MARK_BAD);
+        assertThat(report.reason()).isEqualTo(RefreshReason.REFRESH_FAILED);
         assertThat(report.facts()).containsEntry("image", "ami-0000000000000000b").containsEntry("imageMarkedBad", true)
                 .containsEntry("check", "confirmed").containsEntry("awsStatus", "Failed")
                 .containsEntry("awsStatusReason", "The instance refresh failed because the CloudWatch alarm guard is in ALARM state.")
@@ -163,8 +164,8 @@ class RefreshOutcomesTest {
         Report report = RefreshOutcomes.report(event(RefreshKind.FAILED), RefreshOutcomes.verdict(RefreshKind.FAILED,
                 Optional.of("InProgress")), aws("InProgress", null), Optional.of(OURS), Optional.of(waiting), List.of());
 
-        assertThat(report.decision()).isEqualTo("notify");
-        assertThat(report.reason()).isEqualTo("refresh-status-mismatch");
+        assertThat(report.decision()).isEqualTo(Decision.NOTIFY);
+        assertThat(report.reason()).isEqualTo(RefreshReason.REFRESH_STATUS_MISMATCH);
         assertThat(report.facts()).containsEntry("imageMarkedBad", false).containsEntry("check", "mismatch")
                 .containsEntry("status", RefreshKind.FAILED.detailType()).containsEntry("awsStatus", "InProgress");
         Notification notification = report.notification().orElseThrow();
@@ -179,8 +180,8 @@ class RefreshOutcomesTest {
         Report report = RefreshOutcomes.report(event(RefreshKind.FAILED), RefreshOutcomes.verdict(RefreshKind.FAILED,
                 Optional.empty()), Optional.empty(), Optional.of(OURS), Optional.of(waiting), List.of());
 
-        assertThat(report.decision()).isEqualTo("refuse");
-        assertThat(report.reason()).isEqualTo("refresh-not-found");
+        assertThat(report.decision()).isEqualTo(Decision.REFUSE);
+        assertThat(report.reason()).isEqualTo(RefreshReason.REFRESH_NOT_FOUND);
         assertThat(report.actions()).isEmpty();
         assertThat(report.facts()).containsEntry("imageMarkedBad", false).containsEntry("check", "not-found")
                 .doesNotContainKey("awsStatus");
@@ -192,7 +193,7 @@ class RefreshOutcomesTest {
     void aFailedRefreshSomeoneElseStartedJudgesNoImage() {
         Report report = confirmed(RefreshKind.FAILED, "Failed", Optional.empty(), Optional.empty(), List.of());
 
-        assertThat(report.decision()).isEqualTo("notify");
+        assertThat(report.decision()).isEqualTo(Decision.NOTIFY);
         assertThat(report.facts()).containsEntry("imageMarkedBad", false).doesNotContainKey("image");
         assertThat(report.notification().orElseThrow().summary()).contains("not started by drift-deploy");
     }
@@ -214,7 +215,7 @@ class RefreshOutcomesTest {
 
         Report report = RefreshOutcomes.badMarkCleared(mark, Instant.parse("2025-06-13T09:00:00Z"));
 
-        assertThat(report.reason()).isEqualTo("bad-mark-cleared");
+        assertThat(report.reason()).isEqualTo(ClearedReason.BAD_MARK_CLEARED);
         assertThat(report.subject()).isEqualTo("ami-0000000000000000b");
         assertThat(report.notification()).isEmpty();
         assertThat(report.facts()).containsEntry("refreshId", "r-1").containsEntry("group", "shop-blue")

@@ -30,8 +30,8 @@ class RolloutReportsTest {
                 Map.of("newLaunchTemplateVersion", 4L));
 
         assertThat(report.subject()).isEqualTo("shop-blue");
-        assertThat(report.decision()).isEqualTo("refresh");
-        assertThat(report.reason()).isEqualTo("newer-image");
+        assertThat(report.decision()).isEqualTo(Decision.REFRESH);
+        assertThat(report.reason()).isEqualTo(RolloutReason.NEWER_IMAGE);
         assertThat(report.facts()).containsEntry("image", "ami-0000000000000000b").containsEntry("runningImage", "ami-0000000000000000a")
                 .containsEntry("newLaunchTemplateVersion", 4L);
         Notification notification = report.notification().orElseThrow();
@@ -60,8 +60,8 @@ class RolloutReportsTest {
         Report report = RolloutReports.imageRejected(TRIGGER, "ami-0000000000000000b", Optional.empty(),
                 new ImageVerdict.Rejected(RolloutReason.UNTRUSTED_OWNER, "owned by 999999999999"), Mode.ENFORCE);
 
-        assertThat(report.decision()).isEqualTo("skip");
-        assertThat(report.reason()).isEqualTo("untrusted-owner");
+        assertThat(report.decision()).isEqualTo(Decision.SKIP);
+        assertThat(report.reason()).isEqualTo(RolloutReason.UNTRUSTED_OWNER);
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.severity()).isEqualTo(Notification.Severity.HIGH);
         assertThat(notification.subject()).contains("untrusted-owner").hasSizeLessThanOrEqualTo(Notification.MAX_SUBJECT_LENGTH);
