@@ -66,7 +66,7 @@ public final class Reporter {
     /** Publishes the report's notification, if it has one; runs {@code beforeFailing} when it cannot. */
     private Map<String, Object> publish(Report report, Runnable beforeFailing) {
         Map<String, Object> result = result(report);
-        Optional<Notifier.Rendered> message = report.notification().map(Notifier::render);
+        Optional<Notifier.Rendered> message = Notifier.render(report);
         try {
             message.map(notifier::publish).ifPresent(id -> result.put("notificationId", id));
         } catch (RuntimeException failure) {
@@ -105,7 +105,7 @@ public final class Reporter {
         Map<String, Object> result = rejection.result();
         telemetry.decision("ERROR", result);
         telemetry.count(Map.of("RejectedEvents", 1), Map.of());
-        result.put("notificationId", notifier.publish(rejection.notification()));
+        result.put("notificationId", notifier.publish(Notifier.render(rejection)));
         return result;
     }
 

@@ -31,9 +31,8 @@ public final class AlarmNotice {
         Map<String, Object> facts = facts(change, definition);
         String summary = headline(change) + " " + condition(change, definition).map(text -> "Watches " + text + ". ").orElse("")
                 + "Reason: " + change.reason() + " Console: " + ConsoleLink.alarm(change.region(), change.alarmName());
-        Notification notification = new Notification(ALARM_KIND, severity(change.newState()), Decision.NOTIFY.label(),
-                Optional.empty(), Optional.empty(), subject(change), summary,
-                notificationFacts(change, Decision.NOTIFY, AlarmReason.ALARM_STATE_CHANGE, facts));
+        Notification notification = new Notification(ALARM_KIND, severity(change.newState()),
+                Optional.empty(), Optional.empty(), subject(change), summary);
         return report(change, Decision.NOTIFY, AlarmReason.ALARM_STATE_CHANGE, facts, Optional.of(notification));
     }
 
@@ -60,8 +59,7 @@ public final class AlarmNotice {
                 + ". AWS fails the refresh and, with auto rollback, restores the previous launch template; "
                 + "drift-deploy does not act. Reason: " + change.reason()
                 + " Console: " + ConsoleLink.alarm(change.region(), change.alarmName());
-        Notification notification = new Notification(ALARM_KIND, Notification.Severity.HIGH, Decision.NOTIFY.label(), app, group,
-                subject, summary, notificationFacts(change, Decision.NOTIFY, AlarmReason.ROLLOUT_GUARD_ALARM, facts));
+        Notification notification = new Notification(ALARM_KIND, Notification.Severity.HIGH, app, group, subject, summary);
         return report(change, Decision.NOTIFY, AlarmReason.ROLLOUT_GUARD_ALARM, facts, Optional.of(notification));
     }
 
@@ -223,17 +221,6 @@ public final class AlarmNotice {
                 + ") on group " + refresh.group() + " rolls out image " + refresh.imageId().orElse("(unknown)")
                 + refresh.launchTemplateVersion().map(version -> " (launch template " + refresh.launchTemplate().orElse("?")
                         + " version " + version + ")").orElse("");
-    }
-
-    /** The notification carries every fact, including those the report keeps in its own fields. */
-    static Map<String, Object> notificationFacts(AlarmStateChange change, Decision decision, Reason reason,
-                                                 Map<String, Object> facts) {
-        Map<String, Object> all = new LinkedHashMap<>();
-        all.put("eventId", change.eventId());
-        all.putAll(facts);
-        all.put("decision", decision.label());
-        all.put("reason", reason.label());
-        return all;
     }
 
     private static Report report(AlarmStateChange change, Decision decision, Reason reason, Map<String, Object> facts,

@@ -39,9 +39,8 @@ public final class DriftReports {
         Optional<Notification> notification = reason == DriftReason.DUPLICATE_EVENT
                 // The first delivery already told the team; a duplicate is audited and logged only.
                 ? Optional.empty()
-                : Optional.of(new Notification(DRIFT_KIND, severity(reason), decision.label(), drift.app(), drift.group(),
-                        subject(drift, reason), summary(drift, reason, facts),
-                        notificationFacts(evaluation.eventId(), decision, reason, drift.mode(), facts)));
+                : Optional.of(new Notification(DRIFT_KIND, severity(reason), drift.app(), drift.group(),
+                        subject(drift, reason), summary(drift, reason, facts)));
         return new Report(FUNCTION, evaluation.eventId(), evaluation.instanceId(), decision, reason,
                 Optional.of(drift.mode()), actions, facts, notification);
     }
@@ -65,9 +64,8 @@ public final class DriftReports {
                 + " would be terminated within one window; remediation is paused until " + windowEnd
                 + ". A storm usually means a bad rule or baseline, not that many bad servers: check the drift rules.";
         Evaluation evaluation = drift.evaluation();
-        Notification notification = new Notification(STORM_KIND, Notification.Severity.HIGH, Decision.PAUSE.label(), drift.app(),
-                scope == RateScope.GROUP ? Optional.of(scopeName) : Optional.empty(), subject, summary,
-                notificationFacts(evaluation.eventId(), Decision.PAUSE, scope.reason(), drift.mode(), facts));
+        Notification notification = new Notification(STORM_KIND, Notification.Severity.HIGH, drift.app(),
+                scope == RateScope.GROUP ? Optional.of(scopeName) : Optional.empty(), subject, summary);
         return new Report(FUNCTION, evaluation.eventId(), scope.label() + ":" + scopeName, Decision.PAUSE,
                 scope.reason(), Optional.of(drift.mode()), List.of(), facts, Optional.of(notification));
     }
@@ -85,18 +83,6 @@ public final class DriftReports {
         facts.put("compliance", evaluation.compliance().name());
         facts.put("orderingTimestamp", evaluation.orderingTimestamp().toString());
         return facts;
-    }
-
-    /** The notification carries every fact, including those the report keeps in its own fields. */
-    private static Map<String, Object> notificationFacts(String eventId, Decision decision, Reason reason, Mode mode,
-                                                        Map<String, Object> facts) {
-        Map<String, Object> all = new LinkedHashMap<>();
-        all.put("eventId", eventId);
-        all.putAll(facts);
-        all.put("decision", decision.label());
-        all.put("reason", reason.label());
-        all.put("mode", mode.label());
-        return all;
     }
 
     /** How a person clears the churn breaker of a group and rule, for the alert and every later report. */

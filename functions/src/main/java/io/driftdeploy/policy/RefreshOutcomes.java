@@ -199,10 +199,10 @@ public final class RefreshOutcomes {
                     : "Pending image " + waiting.imageId() + " keeps waiting."));
         }
         Decision decision = marked ? Decision.MARK_BAD : verdict.check() == Check.NOT_FOUND ? Decision.REFUSE : Decision.NOTIFY;
-        Notification notification = new Notification(KIND, verdict.severity(), decision.label(),
+        Notification notification = new Notification(KIND, verdict.severity(),
                 started.map(StartedRefresh::app), Optional.of(event.groupName()),
                 "drift-deploy: refresh on " + event.groupName() + " " + subjectOf(verdict, event),
-                String.join(" ", sentences), RolloutReports.withDecision(facts, decision, verdict.reason(), Optional.empty()));
+                String.join(" ", sentences));
         return new Report(FUNCTION, event.eventId(), event.groupName(), decision, verdict.reason(), Optional.empty(),
                 actions, facts, Optional.of(notification));
     }

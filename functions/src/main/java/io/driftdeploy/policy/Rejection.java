@@ -36,15 +36,8 @@ public record Rejection(String function, RejectionReason reason, String field, S
     }
 
     public Notification notification() {
-        Map<String, Object> notificationFacts = new LinkedHashMap<>();
-        notificationFacts.put("function", function);
-        notificationFacts.put("reason", reason.label());
-        notificationFacts.put("field", field);
-        notificationFacts.put("error", problem);
-        notificationFacts.putAll(facts);
-        return new Notification("rejected", reason.severity(), "none", Optional.empty(), Optional.empty(),
+        return new Notification("rejected", reason.severity(), Optional.empty(), Optional.empty(),
                 "drift-deploy " + function + ": rejected " + reason.what() + " (" + field + ")",
-                "The " + function + " function rejected an event and took no action: " + problem,
-                notificationFacts);
+                "The " + function + " function rejected an event and took no action: " + problem);
     }
 }

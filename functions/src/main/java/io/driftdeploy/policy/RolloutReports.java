@@ -26,11 +26,9 @@ public final class RolloutReports {
         app.ifPresent(name -> facts.put("app", name));
         facts.put("detail", rejected.detail());
         String summary = "Image " + subject + " is not rolled out (" + rejected.reason() + "): " + rejected.detail() + ".";
-        Decision skip = GroupDecision.Outcome.SKIP.decision();
-        Notification notification = new Notification(KIND, rejected.reason().severity(), skip.label(),
-                app, Optional.empty(), "drift-deploy: image " + subject + " not rolled out: " + rejected.reason(),
-                summary, withDecision(facts, skip, rejected.reason(), Optional.of(mode)));
-        return new Report(trigger.function(), trigger.eventId(), subject, skip,
+        Notification notification = new Notification(KIND, rejected.reason().severity(), app, Optional.empty(),
+                "drift-deploy: image " + subject + " not rolled out: " + rejected.reason(), summary);
+        return new Report(trigger.function(), trigger.eventId(), subject, GroupDecision.Outcome.SKIP.decision(),
                 rejected.reason(), Optional.of(mode), List.of(), facts, Optional.of(notification));
     }
 
@@ -56,10 +54,10 @@ public final class RolloutReports {
         facts.putAll(actionFacts);
         Decision outcome = decision.outcome().decision();
         String summary = (decision.mode() == Mode.DRY_RUN ? "Dry run, nothing changed: " : "") + summary(decision) + ".";
-        Notification notification = new Notification(KIND, decision.reason().severity(), outcome.label(), Optional.of(app),
+        Notification notification = new Notification(KIND, decision.reason().severity(), Optional.of(app),
                 Optional.of(group), "drift-deploy: " + app + " image " + image.imageId() + " on " + group + ": "
                         + outcome.label() + (decision.mode() == Mode.DRY_RUN ? " (dry run)" : ""),
-                summary, withDecision(facts, outcome, decision.reason(), Optional.of(decision.mode())));
+                summary);
         return new Report(trigger.function(), trigger.eventId(), group, outcome, decision.reason(),
                 Optional.of(decision.mode()), actions, facts, Optional.of(notification));
     }
@@ -90,15 +88,5 @@ public final class RolloutReports {
         facts.put("region", trigger.region());
         facts.put("source", trigger.source());
         return facts;
-    }
-
-    /** The facts a notification carries: the report's facts plus its decision, reason and mode. */
-    static Map<String, Object> withDecision(Map<String, Object> facts, Decision decision, Reason reason,
-                                            Optional<Mode> mode) {
-        Map<String, Object> all = new LinkedHashMap<>(facts);
-        all.put("decision", decision.label());
-        all.put("reason", reason.label());
-        mode.ifPresent(known -> all.put("mode", known.label()));
-        return all;
     }
 }

@@ -106,9 +106,8 @@ public final class SweepReports {
 
         boolean needsAPerson = !missingRules.isEmpty() || swept.stream().anyMatch(SweptInstance::leftForAPerson);
         Notification notification = new Notification(SWEEP_KIND,
-                needsAPerson ? Notification.Severity.WARNING : Notification.Severity.INFO, Decision.SWEEP.label(),
-                Optional.empty(), Optional.empty(), subject, summary.toString(),
-                AlarmNotice.notificationFacts(change, Decision.SWEEP, AlarmReason.DRIFT_ALARM, facts));
+                needsAPerson ? Notification.Severity.WARNING : Notification.Severity.INFO,
+                Optional.empty(), Optional.empty(), subject, summary.toString());
         List<String> actions = swept.stream().flatMap(instance -> instance.actions().stream()).toList();
         return new Report(AlarmNotice.FUNCTION, change.eventId(), change.alarmName(), Decision.SWEEP, AlarmReason.DRIFT_ALARM,
                 Optional.of(mode), actions, facts, Optional.of(notification));

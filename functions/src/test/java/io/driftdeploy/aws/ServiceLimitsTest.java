@@ -41,11 +41,11 @@ class ServiceLimitsTest {
     @ParameterizedTest
     @MethodSource("hugeFacts")
     void aNotificationFitsOneSnsMessage(Map<String, Object> facts) throws IOException {
-        Notification notification = new Notification("drift", Notification.Severity.WARNING, "notify",
-                Optional.of("a".repeat(10_000)), Optional.of("g".repeat(10_000)), "s".repeat(10_000), HUGE, facts);
+        Notification notification = new Notification("drift", Notification.Severity.WARNING,
+                Optional.of("a".repeat(10_000)), Optional.of("g".repeat(10_000)), "s".repeat(10_000), HUGE);
 
-        String body = Notifier.body(notification);
-        Map<String, MessageAttributeValue> attributes = Notifier.messageAttributes(Notifier.attributes(notification));
+        String body = Notifier.body(notification, "notify", facts);
+        Map<String, MessageAttributeValue> attributes = Notifier.messageAttributes(Notifier.attributes(notification, "notify"));
 
         assertThat(BoundedJson.utf8Length(body)).isLessThanOrEqualTo(Notifier.MAX_BODY_BYTES);
         JsonNode parsed = JSON.readTree(body);
@@ -90,10 +90,10 @@ class ServiceLimitsTest {
 
     @Test
     void blankAttributesAreLeftOut() {
-        Notification notification = new Notification("drift", Notification.Severity.INFO, "notify",
-                Optional.of("  "), Optional.empty(), "subject", "summary", Map.of());
+        Notification notification = new Notification("drift", Notification.Severity.INFO,
+                Optional.of("  "), Optional.empty(), "subject", "summary");
 
-        assertThat(Notifier.attributes(notification)).containsOnlyKeys("kind", "severity", "action");
+        assertThat(Notifier.attributes(notification, "notify")).containsOnlyKeys("kind", "severity", "action");
     }
 
     @Test

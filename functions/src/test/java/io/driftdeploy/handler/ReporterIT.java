@@ -39,8 +39,8 @@ class ReporterIT {
     }
 
     private Report decision(String subject) {
-        Notification notification = new Notification("drift", Notification.Severity.INFO, "notify", Optional.empty(),
-                Optional.empty(), subject, "a decision about " + subject, Map.of("instance", subject));
+        Notification notification = new Notification("drift", Notification.Severity.INFO, Optional.empty(),
+                Optional.empty(), subject, "a decision about " + subject);
         return new Report("drift", "event-" + subject, subject, Decision.NOTIFY, DriftReason.DRY_RUN, Optional.empty(), List.of(),
                 Map.of("instance", subject), Optional.of(notification));
     }

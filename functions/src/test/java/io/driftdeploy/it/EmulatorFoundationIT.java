@@ -52,9 +52,9 @@ class EmulatorFoundationIT {
     @Test
     void aPublishedNotificationArrivesOnTheSubscribedQueueWithItsAttributes() {
         Notifier notifier = new Notifier(env.aws.sns(), env.topicArn);
-        notifier.publish(new Notification("drift", Notification.Severity.WARNING, "terminate",
+        notifier.publish(Notifier.render(new Notification("drift", Notification.Severity.WARNING,
                 Optional.of("shop"), Optional.of("shop-blue"), "drift-deploy: test subject",
-                "one-line summary", Map.of("instance", "i-0123")));
+                "one-line summary"), "terminate", Map.of("instance", "i-0123")));
 
         ReceivedNotification received = env.awaitNotifications(1, Duration.ofSeconds(20)).get(0);
         assertThat(received.subject()).isEqualTo("drift-deploy: test subject");

@@ -38,9 +38,9 @@ class AccountTrustTest {
         Notification notification = rejection.notification();
         assertThat(notification.kind()).isEqualTo("rejected");
         assertThat(notification.severity()).isEqualTo(Notification.Severity.HIGH);
-        assertThat(notification.action()).isEqualTo("none");
+        assertThat(Announced.action(rejection)).isEqualTo("none");
         assertThat(notification.subject()).isEqualTo("drift-deploy images: rejected an event of another account (account)");
-        assertThat(notification.facts()).containsEntry("reason", "foreign-account").containsEntry("ownAccount", OWN);
+        assertThat(Announced.facts(rejection)).containsEntry("reason", "foreign-account").containsEntry("ownAccount", OWN);
     }
 
     @Test

@@ -59,7 +59,7 @@ class AlarmNoticeTest {
 
         assertThat(notification.kind()).isEqualTo("alarm");
         assertThat(notification.severity().label()).isEqualTo(severity);
-        assertThat(notification.action()).isEqualTo("notify");
+        assertThat(Announced.action(report)).isEqualTo("notify");
         assertThat(notification.subject()).isEqualTo(subject);
         assertThat(notification.summary()).startsWith(summaryStart + " 2025-06-12T09:20:12.507Z.")
                 .contains("Watches NonCompliantInstances (DriftDeploy) Maximum > 0 over 1 x 300 s.")
@@ -87,7 +87,7 @@ class AlarmNoticeTest {
                 .containsEntry("console", CONSOLE)
                 // The reporter writes decision and reason from the report itself; facts must not shadow them.
                 .doesNotContainKeys("decision", "reason");
-        assertThat(report.notification().orElseThrow().facts())
+        assertThat(Announced.facts(report))
                 .containsEntry("eventId", "6f7a8b9c").containsEntry("decision", "notify")
                 .containsEntry("reason", "alarm-state-change")
                 .containsEntry("stateReason", report.facts().get("stateReason"));

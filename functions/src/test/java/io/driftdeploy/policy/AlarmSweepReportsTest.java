@@ -55,7 +55,7 @@ class AlarmSweepReportsTest {
 
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.kind()).isEqualTo("sweep");
-        assertThat(notification.action()).isEqualTo("sweep");
+        assertThat(Announced.action(report)).isEqualTo("sweep");
         assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
         assertThat(notification.subject()).isEqualTo("drift-deploy: drift sweep (drift-deploy-drift): 5 found, 2 terminated");
         assertThat(notification.summary()).isEqualTo("Drift alarm drift-deploy-drift went OK -> ALARM at 2025-06-12T09:20:12.507Z;"
@@ -65,7 +65,7 @@ class AlarmSweepReportsTest {
                 + " 1 not terminated (protect-tag) [i-0ccccccccccccccc1 in db]."
                 + " Mode enforce (a group's mode tag overrides it)."
                 + " Console: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/drift-deploy-drift");
-        assertThat(notification.facts()).containsEntry("eventId", "6f7a8b9c").containsEntry("decision", "sweep")
+        assertThat(Announced.facts(report)).containsEntry("eventId", "6f7a8b9c").containsEntry("decision", "sweep")
                 .containsEntry("reason", "drift-alarm").containsEntry("found", 5);
     }
 

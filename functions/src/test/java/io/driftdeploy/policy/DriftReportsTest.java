@@ -38,11 +38,11 @@ class DriftReportsTest {
                 .doesNotContainKey("enforceWouldDo");
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.kind()).isEqualTo("drift");
-        assertThat(notification.action()).isEqualTo("terminate");
+        assertThat(Announced.action(report)).isEqualTo("terminate");
         assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
         assertThat(notification.group()).contains(LONG_GROUP);
         assertThat(notification.app()).contains("shop");
-        assertThat(notification.facts()).containsEntry("eventId", EVALUATION.eventId()).containsEntry("decision", "terminate")
+        assertThat(Announced.facts(report)).containsEntry("eventId", EVALUATION.eventId()).containsEntry("decision", "terminate")
                 .containsEntry("reason", "drift-confirmed").containsEntry("mode", "enforce");
         assertThat(notification.summary()).contains("Terminated i-0abc1234def567890").contains(EVALUATION.ruleName());
     }
@@ -54,7 +54,7 @@ class DriftReportsTest {
         report.notification().ifPresent(notification -> {
             assertThat(notification.subject()).hasSizeLessThanOrEqualTo(Notification.MAX_SUBJECT_LENGTH)
                     .contains("i-0abc1234def567890");
-            assertThat(notification.action()).isEqualTo(reason.decision().decision().label());
+            assertThat(Announced.action(report)).isEqualTo(reason.decision().decision().label());
         });
         assertThat(report.reason()).isEqualTo(reason);
         assertThat(report.facts()).containsEntry("safetyRule", reason.rule().number() + " " + reason.rule().label());
@@ -63,9 +63,10 @@ class DriftReportsTest {
     @ParameterizedTest
     @EnumSource(value = DriftReason.class, names = {"EVALUATION_FROM_THE_FUTURE", "EVALUATION_TOO_OLD", "NO_EVALUATION_ON_RECORD"})
     void anEvaluationAwsConfigDoesNotBackIsReportedAsTheEventsClaim(DriftReason reason) {
-        Notification notification = DriftReports.decision(IN_GROUP, reason, List.of(), Map.of()).notification().orElseThrow();
+        Report report = DriftReports.decision(IN_GROUP, reason, List.of(), Map.of());
+        Notification notification = report.notification().orElseThrow();
 
-        assertThat(notification.action()).isEqualTo("notify");
+        assertThat(Announced.action(report)).isEqualTo("notify");
         assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
         assertThat(notification.subject()).contains("untrusted drift event");
         assertThat(notification.summary()).contains("event " + EVALUATION.eventId() + " claims AWS Config rule "
@@ -149,7 +150,7 @@ class DriftReportsTest {
 
         Notification alert = report.notification().orElseThrow();
         assertThat(alert.severity()).isEqualTo(Notification.Severity.HIGH);
-        assertThat(alert.action()).isEqualTo("notify");
+        assertThat(Announced.action(report)).isEqualTo("notify");
         assertThat(alert.summary()).contains("It replaced i-0000000000000000a")
                 .contains("drift-deploy clear-breaker --group " + LONG_GROUP + " --rule " + EVALUATION.ruleName())
                 .contains("drift-deploy:churn-cleared=");

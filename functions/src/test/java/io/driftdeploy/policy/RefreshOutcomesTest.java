@@ -155,7 +155,7 @@ class RefreshOutcomesTest {
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.severity()).isEqualTo(Severity.HIGH);
         assertThat(notification.summary()).contains("marked bad").contains("drift-deploy clear-bad-image --image ami-0000000000000000b");
-        assertThat(notification.facts()).containsEntry("awsStatus", "Failed").containsEntry("reason", "refresh-failed");
+        assertThat(Announced.facts(report)).containsEntry("awsStatus", "Failed").containsEntry("reason", "refresh-failed");
     }
 
     @Test

@@ -37,7 +37,7 @@ class RolloutReportsTest {
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.group()).contains("shop-blue");
         assertThat(notification.app()).contains("shop");
-        assertThat(notification.facts()).containsEntry("decision", "refresh").containsEntry("mode", "enforce");
+        assertThat(Announced.facts(report)).containsEntry("decision", "refresh").containsEntry("mode", "enforce");
         assertThat(notification.summary()).startsWith("rolling out ami-0000000000000000b to shop-blue");
     }
 
