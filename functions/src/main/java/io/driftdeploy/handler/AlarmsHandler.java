@@ -88,12 +88,12 @@ public final class AlarmsHandler implements RequestStreamHandler {
     }
 
     /** Handles one raw event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
-    public Map<String, Object> handle(byte[] event) {
+    public Result handle(byte[] event) {
         return handle(event, HandlerIo.deadlineWithoutContext(clock));
     }
 
-    /** Handles one raw event in an invocation that ends by {@code deadline}; returns the JSON result. */
-    public Map<String, Object> handle(byte[] event, Instant deadline) {
+    /** Handles one raw event in an invocation that ends by {@code deadline}; returns what was decided. */
+    public Result handle(byte[] event, Instant deadline) {
         AlarmStateChange change;
         try {
             change = Events.parseAlarm(event);
@@ -117,7 +117,7 @@ public final class AlarmsHandler implements RequestStreamHandler {
             return reporter.report(AlarmNotice.duplicate(change));
         }
         try {
-            Map<String, Object> result = reporter.report(decide(change, deadline));
+            Result result = reporter.report(decide(change, deadline));
             ledger.complete(claimKey, CLAIM, attempt.id(), Map.of(), List.of());
             return result;
         } catch (RuntimeException failed) {

@@ -1,7 +1,6 @@
 package io.driftdeploy.policy;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,19 +19,6 @@ public record Rejection(String function, RejectionReason reason, String field, S
     /** The event is not what the function takes: the field and the problem, from the parser. */
     public static Rejection invalidEvent(String function, String field, String problem) {
         return new Rejection(function, RejectionReason.INVALID_EVENT, field, problem, Map.of());
-    }
-
-    /** The function's JSON result: decision {@code rejected}, the reason, the field, the error, no actions. */
-    public Map<String, Object> result() {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("function", function);
-        result.put("decision", Decision.REJECTED.label());
-        result.put("reason", reason.label());
-        result.put("field", field);
-        result.put("error", problem);
-        result.putAll(facts);
-        result.put("actions", List.of());
-        return result;
     }
 
     public Notification notification() {

@@ -24,28 +24,26 @@ public final class SweepReports {
     /**
      * What the drift path decided on one swept instance.
      *
-     * @param rule     the drift rule whose evaluation was decided on (the last one tried)
-     * @param decision terminate, notify or skip, as the drift path labels it
-     * @param reason   the drift path's reason label, naming the safety rule that decided
+     * @param rule   the drift rule whose evaluation was decided on (the last one tried)
+     * @param reason the safety rule that decided, which fixes the decision
      */
-    public record SweptInstance(String instanceId, Optional<String> group, String rule, String decision, String reason,
+    public record SweptInstance(String instanceId, Optional<String> group, String rule, DriftReason reason,
                                 List<String> actions) {
         public SweptInstance {
             Objects.requireNonNull(instanceId, "instanceId");
             Objects.requireNonNull(group, "group");
             Objects.requireNonNull(rule, "rule");
-            Objects.requireNonNull(decision, "decision");
             Objects.requireNonNull(reason, "reason");
             actions = List.copyOf(actions);
         }
 
         boolean terminated() {
-            return decision.equals(Decision.TERMINATE.label());
+            return reason.decision() == DriftDecision.TERMINATE;
         }
 
         /** Drift left in place that a person has to look at (dry run and skips do not need one). */
         boolean leftForAPerson() {
-            return decision.equals(Decision.NOTIFY.label()) && !reason.equals(DriftReason.DRY_RUN.label());
+            return reason.decision() == DriftDecision.NOTIFY && reason != DriftReason.DRY_RUN;
         }
 
         String where() {
@@ -64,7 +62,7 @@ public final class SweepReports {
                                  boolean modeForced, List<String> rules, List<String> missingRules,
                                  List<SweptInstance> swept) {
         List<SweptInstance> terminated = swept.stream().filter(SweptInstance::terminated).toList();
-        Map<String, List<SweptInstance>> notTerminated = swept.stream().filter(instance -> !instance.terminated())
+        Map<DriftReason, List<SweptInstance>> notTerminated = swept.stream().filter(instance -> !instance.terminated())
                 .collect(Collectors.groupingBy(SweptInstance::reason, LinkedHashMap::new, Collectors.toList()));
 
         Map<String, Object> facts = AlarmNotice.facts(change, definition);
@@ -79,7 +77,7 @@ public final class SweepReports {
         facts.put("found", swept.size());
         facts.put("terminated", terminated.size());
         Map<String, Integer> counts = new LinkedHashMap<>();
-        notTerminated.forEach((reason, instances) -> counts.put(reason, instances.size()));
+        notTerminated.forEach((reason, instances) -> counts.put(reason.label(), instances.size()));
         facts.put("notTerminated", counts);
         facts.put("instances", swept.stream().map(SweepReports::instanceFacts).toList());
 
@@ -94,7 +92,7 @@ public final class SweepReports {
             summary.append(": ").append(terminated.size()).append(" terminated")
                     .append(list(terminated));
             notTerminated.forEach((reason, instances) -> summary.append(", ").append(instances.size())
-                    .append(" not terminated (").append(reason).append(')').append(list(instances)));
+                    .append(" not terminated (").append(reason.label()).append(')').append(list(instances)));
         }
         summary.append(". Mode ").append(mode.label())
                 .append(modeForced ? " (forced: no group's mode tag overrides it)." : " (a group's mode tag overrides it).");
@@ -123,8 +121,8 @@ public final class SweepReports {
         facts.put("instance", instance.instanceId());
         instance.group().ifPresent(group -> facts.put("group", group));
         facts.put("rule", instance.rule());
-        facts.put("decision", instance.decision());
-        facts.put("reason", instance.reason());
+        facts.put("decision", instance.reason().decision().decision().label());
+        facts.put("reason", instance.reason().label());
         return facts;
     }
 }

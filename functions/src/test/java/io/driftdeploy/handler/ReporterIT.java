@@ -47,13 +47,13 @@ class ReporterIT {
 
     @Test
     void aRecordTheCallerWroteIsNotWrittenAgain() {
-        Map<String, Object> result = reporter(env.topicArn).report(decision("i-written"), entry -> {
+        Result.Decided result = reporter(env.topicArn).report(decision("i-written"), entry -> {
             offered.add(entry);
             ledger.writeAll(List.of(entry));
             return true;
         });
 
-        assertThat(result).containsKey("notificationId");
+        assertThat(result.json()).containsKey("notificationId");
         assertThat(offered).hasSize(1);
         assertThat(env.auditRecords("i-written")).hasSize(1);
     }

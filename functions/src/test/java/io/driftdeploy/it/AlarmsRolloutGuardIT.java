@@ -59,7 +59,7 @@ class AlarmsRolloutGuardIT {
     }
 
     private Map<String, Object> guardAlarmFires() {
-        return handler().handle(AlarmEvents.fromSample("alarms/composite-alarm-state-alarm.json", guardAlarm).bytes());
+        return handler().handle(AlarmEvents.fromSample("alarms/composite-alarm-state-alarm.json", guardAlarm).bytes()).json();
     }
 
     @Test

@@ -70,7 +70,7 @@ class PublishImageIT {
 
         Clock clock = Clock.systemUTC();
         Map<String, Object> result = new ImagesHandler(env.settings(Map.of("DRIFT_DEPLOY_MODE", "enforce")), env.aws, clock,
-                new Telemetry(ImagesHandler.FUNCTION, new PrintStream(new ByteArrayOutputStream()), clock)).handle(delivered);
+                new Telemetry(ImagesHandler.FUNCTION, new PrintStream(new ByteArrayOutputStream()), clock)).handle(delivered).json();
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> decisions = (List<Map<String, Object>>) result.get("decisions");

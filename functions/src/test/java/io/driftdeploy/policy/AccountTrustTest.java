@@ -2,9 +2,11 @@ package io.driftdeploy.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftdeploy.handler.Result;
 import io.driftdeploy.testing.Checkout;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,10 +33,10 @@ class AccountTrustTest {
     void aForeignAccountRejectionNamesBothAccountsAndIsToldAsHigh() {
         Rejection rejection = AccountTrust.foreignAccount("images", "210987654321", OWN).orElseThrow();
 
-        assertThat(rejection.result()).containsEntry("decision", "rejected").containsEntry("reason", "foreign-account")
+        assertThat(result(rejection)).containsEntry("decision", "rejected").containsEntry("reason", "foreign-account")
                 .containsEntry("field", "account").containsEntry("eventAccount", "210987654321")
                 .containsEntry("ownAccount", OWN).containsEntry("actions", java.util.List.of());
-        assertThat((String) rejection.result().get("error")).contains("210987654321", OWN);
+        assertThat((String) result(rejection).get("error")).contains("210987654321", OWN);
         Notification notification = rejection.notification();
         assertThat(notification.kind()).isEqualTo("rejected");
         assertThat(notification.severity()).isEqualTo(Notification.Severity.HIGH);
@@ -47,7 +49,7 @@ class AccountTrustTest {
     void anInvalidEventKeepsItsReasonAndSeverity() {
         Rejection rejection = Rejection.invalidEvent("drift", "detail.resourceId", "expected an EC2 instance id");
 
-        assertThat(rejection.result()).containsEntry("reason", "invalid-event").containsEntry("field", "detail.resourceId");
+        assertThat(result(rejection)).containsEntry("reason", "invalid-event").containsEntry("field", "detail.resourceId");
         assertThat(rejection.notification().severity()).isEqualTo(Notification.Severity.WARNING);
         assertThat(rejection.notification().subject()).isEqualTo("drift-deploy drift: rejected an invalid event (detail.resourceId)");
     }
@@ -60,5 +62,10 @@ class AccountTrustTest {
             assertThat(reason.label()).matches("[a-z]+(-[a-z]+)*");
             assertThat(readme).as("README row for %s", reason).contains("| `" + reason.label() + "` | " + reason.severity().label() + " |");
         });
+    }
+
+    /** The rejection as the function returns it. */
+    private static Map<String, Object> result(Rejection rejection) {
+        return new Result.Rejected(rejection, Result.Delivery.UNANNOUNCED).json();
     }
 }

@@ -22,22 +22,22 @@ class AlarmSweepReportsTest {
             "Threshold Crossed", Instant.parse("2025-06-12T09:20:12.507Z"), Optional.empty(), Optional.empty());
 
     private static SweptInstance terminated(String instance, String group) {
-        return new SweptInstance(instance, Optional.of(group), "golden-ami", "terminate", "drift-confirmed",
+        return new SweptInstance(instance, Optional.of(group), "golden-ami", DriftReason.DRIFT_CONFIRMED,
                 List.of("TerminateInstanceInAutoScalingGroup " + instance));
     }
 
-    private static SweptInstance left(String instance, String group, String decision, String reason) {
-        return new SweptInstance(instance, Optional.of(group), "golden-ami", decision, reason, List.of());
+    private static SweptInstance left(String instance, String group, DriftReason reason) {
+        return new SweptInstance(instance, Optional.of(group), "golden-ami", reason, List.of());
     }
 
     @Test
     void countsFoundTerminatedAndNotTerminatedByTheRuleThatStoppedEach() {
         Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, false, List.of("golden-ami"), List.of(), List.of(
                 terminated("i-0aaaaaaaaaaaaaaa1", "web"),
-                left("i-0aaaaaaaaaaaaaaa2", "web", "notify", "group-rate-limit"),
+                left("i-0aaaaaaaaaaaaaaa2", "web", DriftReason.GROUP_RATE_LIMIT),
                 terminated("i-0bbbbbbbbbbbbbbb1", "api"),
-                left("i-0bbbbbbbbbbbbbbb2", "api", "notify", "group-rate-limit"),
-                left("i-0ccccccccccccccc1", "db", "notify", "protect-tag")));
+                left("i-0bbbbbbbbbbbbbbb2", "api", DriftReason.GROUP_RATE_LIMIT),
+                left("i-0ccccccccccccccc1", "db", DriftReason.PROTECT_TAG)));
 
         assertThat(report.function()).isEqualTo("alarms");
         assertThat(report.decision()).isEqualTo(Decision.SWEEP);
@@ -71,17 +71,18 @@ class AlarmSweepReportsTest {
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
-            "terminate, drift-confirmed, info",
-            "notify, dry-run, info",
-            "skip, instance-gone, info",
-            "skip, no-longer-non-compliant, info",
-            "notify, capacity-guard, warning",
-            "notify, standalone-instance, warning",
+            "terminate, DRIFT_CONFIRMED, info",
+            "notify, DRY_RUN, info",
+            "skip, INSTANCE_GONE, info",
+            "skip, NO_LONGER_NON_COMPLIANT, info",
+            "notify, CAPACITY_GUARD, warning",
+            "notify, STANDALONE_INSTANCE, warning",
     })
-    void onlyDriftLeftForAPersonMakesItAWarning(String decision, String reason, String severity) {
+    void onlyDriftLeftForAPersonMakesItAWarning(String decision, DriftReason reason, String severity) {
         Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, false, List.of("golden-ami"), List.of(),
-                List.of(left("i-0aaaaaaaaaaaaaaa1", "web", decision, reason)));
+                List.of(left("i-0aaaaaaaaaaaaaaa1", "web", reason)));
 
+        assertThat(reason.decision().decision().label()).isEqualTo(decision);
         assertThat(report.notification().orElseThrow().severity().label()).isEqualTo(severity);
     }
 
