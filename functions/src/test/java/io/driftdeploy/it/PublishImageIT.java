@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftdeploy.cli.Main;
 import io.driftdeploy.event.Events;
 import io.driftdeploy.event.ImageAvailable;
+import io.driftdeploy.event.ImageAvailable.GoldenImagePublished;
 import io.driftdeploy.event.ImageSource;
 import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.Telemetry;
@@ -63,8 +64,10 @@ class PublishImageIT {
         byte[] delivered = awaitMessage(inbox).body().getBytes(StandardCharsets.UTF_8);
         ImageAvailable parsed = Events.parseImage(delivered);
         assertThat(parsed.source()).isEqualTo(ImageSource.GOLDEN_IMAGE_PUBLISHED);
-        assertThat(parsed.imageId()).contains(golden);
-        assertThat(parsed.app()).contains(app);
+        assertThat(parsed).isInstanceOfSatisfying(GoldenImagePublished.class, published -> {
+            assertThat(published.imageId()).isEqualTo(golden);
+            assertThat(published.app()).isEqualTo(app);
+        });
         assertThat(JSON.readTree(delivered).path("detail").path("buildName").asText()).isEqualTo("app");
         assertThat(JSON.readTree(delivered).path("detail").path("buildTime").asLong()).isEqualTo(1749714058L);
 
@@ -93,7 +96,8 @@ class PublishImageIT {
 
         assertThat(imageTags(golden)).containsEntry("approved", "yes").containsEntry("drift-deploy:app", app)
                 .doesNotContainKey("drift-deploy-golden");
-        assertThat(Events.parseImage(awaitMessage(inbox).body().getBytes(StandardCharsets.UTF_8)).imageId()).contains(golden);
+        assertThat(Events.parseImage(awaitMessage(inbox).body().getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(GoldenImagePublished.class, published -> assertThat(published.imageId()).isEqualTo(golden));
     }
 
     @Test
