@@ -3,7 +3,7 @@ package io.driftdeploy.aws;
 import static io.driftdeploy.aws.Ledger.text;
 
 import io.driftdeploy.event.FieldLimits;
-import io.driftdeploy.policy.Report;
+import io.driftdeploy.message.Report;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,9 +1,10 @@
 package io.driftdeploy.aws;
 
 import io.driftdeploy.event.FieldLimits;
-import io.driftdeploy.policy.Notification;
+import io.driftdeploy.message.Notification;
+import io.driftdeploy.message.RejectionNotice;
+import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.Rejection;
-import io.driftdeploy.policy.Report;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -106,7 +107,7 @@ public final class Notifier {
         facts.put("field", rejection.field());
         facts.put("error", rejection.problem());
         facts.putAll(rejection.facts());
-        return render(rejection.notification(), "none", facts);
+        return render(RejectionNotice.of(rejection), "none", facts);
     }
 
     /** A notification with the action it announces and the facts it carries, as SNS gets it. */

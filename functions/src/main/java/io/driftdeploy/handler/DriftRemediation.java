@@ -10,6 +10,9 @@ import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.message.DriftReports;
+import io.driftdeploy.message.Hints;
+import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.ChurnBreaker;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
 import io.driftdeploy.policy.ChurnBreaker.ChurnRecord;
@@ -18,11 +21,10 @@ import io.driftdeploy.policy.ConfigResult;
 import io.driftdeploy.policy.DriftCase;
 import io.driftdeploy.policy.DriftDecision;
 import io.driftdeploy.policy.DriftPolicy;
-import io.driftdeploy.policy.GroupModes;
 import io.driftdeploy.policy.DriftReason;
-import io.driftdeploy.policy.DriftReports;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.GroupFacts;
+import io.driftdeploy.policy.GroupModes;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.MinHealthy;
 import io.driftdeploy.policy.RateScope;
@@ -31,7 +33,6 @@ import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import io.driftdeploy.policy.ReplacementPolicy.DriftKind;
 import io.driftdeploy.policy.ReplacementPolicy.Replacement;
 import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
-import io.driftdeploy.policy.Report;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -395,7 +396,7 @@ public final class DriftRemediation {
                 breakerAlert = drift.mode() != Mode.ENFORCE || ledger.openBreaker(group.name(), evaluation.ruleName(),
                         evaluation.instanceId(), evaluation.eventId(), now, clearedAt, attempt);
             });
-            details.put("clearWith", DriftReports.clearBreakerHint(group.name(), evaluation.ruleName()));
+            details.put("clearWith", Hints.clearBreaker(group.name(), evaluation.ruleName()));
             return stopped;
         }
 
@@ -427,7 +428,7 @@ public final class DriftRemediation {
                     version.imageId().ifPresent(image -> details.put("templateImageId", image));
                 });
                 instance.imageId().ifPresent(image -> details.put("instanceImageId", image));
-                details.put("fix", ReplacementPolicy.whatToFix(replacement));
+                details.put("fix", Hints.whatToFix(replacement));
             });
             return stopped;
         }

@@ -1,19 +1,19 @@
 package io.driftdeploy.handler;
 
 import io.driftdeploy.config.Mode;
-import io.driftdeploy.policy.AlarmNotice;
+import io.driftdeploy.message.AlarmNotice;
+import io.driftdeploy.message.DriftReports;
+import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.AlarmReason;
 import io.driftdeploy.policy.ClearedReason;
 import io.driftdeploy.policy.Decision;
 import io.driftdeploy.policy.DriftReason;
-import io.driftdeploy.policy.DriftReports;
 import io.driftdeploy.policy.Labelled;
 import io.driftdeploy.policy.Reason;
+import io.driftdeploy.policy.RefreshReason;
 import io.driftdeploy.policy.Rejection;
 import io.driftdeploy.policy.RejectionReason;
-import io.driftdeploy.policy.Report;
 import io.driftdeploy.policy.RolloutReason;
-import io.driftdeploy.policy.RefreshReason;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -2,7 +2,6 @@ package io.driftdeploy.policy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * An event a function refused before doing anything: which field, what was wrong with it, and the
@@ -19,11 +18,5 @@ public record Rejection(String function, RejectionReason reason, String field, S
     /** The event is not what the function takes: the field and the problem, from the parser. */
     public static Rejection invalidEvent(String function, String field, String problem) {
         return new Rejection(function, RejectionReason.INVALID_EVENT, field, problem, Map.of());
-    }
-
-    public Notification notification() {
-        return new Notification("rejected", reason.severity(), Optional.empty(), Optional.empty(),
-                "drift-deploy " + function + ": rejected " + reason.what() + " (" + field + ")",
-                "The " + function + " function rejected an event and took no action: " + problem);
     }
 }

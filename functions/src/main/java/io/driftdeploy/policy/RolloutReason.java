@@ -1,6 +1,5 @@
 package io.driftdeploy.policy;
 
-import io.driftdeploy.policy.Notification.Severity;
 
 /**
  * Why a golden image was or was not rolled out onto a group: the name of the rollout safety rule

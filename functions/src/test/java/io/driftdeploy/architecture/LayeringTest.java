@@ -1,5 +1,6 @@
 package io.driftdeploy.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -7,7 +8,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The one-way data flow of README's layout, enforced: policy is pure, only aws talks to AWS. */
+/**
+ * The one-way data flow of README's layout, enforced: policy is pure and decides, message words
+ * what it decided, only aws talks to AWS.
+ */
 class LayeringTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -25,8 +29,24 @@ class LayeringTest {
     }
 
     @Test
-    void policyNeverReadsTheClock() {
+    void policyDecidesWithoutItsWording() {
         noClasses().that().resideInAPackage("io.driftdeploy.policy..")
+                .should().dependOnClassesThat().resideInAPackage("io.driftdeploy.message..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void messagesAreWrittenFromDecisionsEventsAndSettingsOnly() {
+        classes().that().resideInAPackage("io.driftdeploy.message..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(
+                        "io.driftdeploy.message..", "io.driftdeploy.policy..", "io.driftdeploy.event..",
+                        "io.driftdeploy.config..", "java.lang..", "java.util..", "java.time..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void policyAndMessagesNeverReadTheClock() {
+        noClasses().that().resideInAnyPackage("io.driftdeploy.policy..", "io.driftdeploy.message..")
                 .should().callMethod(java.time.Instant.class, "now")
                 .orShould().callMethod(java.lang.System.class, "currentTimeMillis")
                 .orShould().callMethod(java.time.Clock.class, "systemUTC")

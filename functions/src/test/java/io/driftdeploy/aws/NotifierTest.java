@@ -3,13 +3,14 @@ package io.driftdeploy.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.message.Notification;
+import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.AlarmReason;
 import io.driftdeploy.policy.Decision;
 import io.driftdeploy.policy.DriftReason;
-import io.driftdeploy.policy.Notification;
 import io.driftdeploy.policy.Rejection;
 import io.driftdeploy.policy.RejectionReason;
-import io.driftdeploy.policy.Report;
+import io.driftdeploy.policy.Severity;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class NotifierTest {
 
-    private static final Notification TERMINATED = new Notification("drift", Notification.Severity.WARNING,
+    private static final Notification TERMINATED = new Notification("drift", Severity.WARNING,
             Optional.of("shop"), Optional.of("web"), "drift-deploy: terminated drifted i-1 in web", "Terminated i-1.");
 
     @Test
@@ -47,7 +48,7 @@ class NotifierTest {
         facts.put("eventId", "ev-2");
         facts.put("alarm", "drift");
         facts.put("mode", "dry-run");
-        Notification swept = new Notification("sweep", Notification.Severity.INFO, Optional.empty(), Optional.empty(),
+        Notification swept = new Notification("sweep", Severity.INFO, Optional.empty(), Optional.empty(),
                 "drift-deploy: drift sweep", "Swept.");
 
         String withMode = Notifier.render(new Report("alarms", "ev-2", "drift", Decision.SWEEP, AlarmReason.DRIFT_ALARM,

@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.message.Notification;
+import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.Decision;
 import io.driftdeploy.policy.DriftReason;
-import io.driftdeploy.policy.Notification;
-import io.driftdeploy.policy.Report;
+import io.driftdeploy.policy.Severity;
 import io.driftdeploy.testing.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -39,7 +40,7 @@ class ReporterIT {
     }
 
     private Report decision(String subject) {
-        Notification notification = new Notification("drift", Notification.Severity.INFO, Optional.empty(),
+        Notification notification = new Notification("drift", Severity.INFO, Optional.empty(),
                 Optional.empty(), subject, "a decision about " + subject);
         return new Report("drift", "event-" + subject, subject, Decision.NOTIFY, DriftReason.DRY_RUN, Optional.empty(), List.of(),
                 Map.of("instance", subject), Optional.of(notification));

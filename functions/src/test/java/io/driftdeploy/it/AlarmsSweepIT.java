@@ -12,7 +12,7 @@ import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.DriftHandler;
 import io.driftdeploy.handler.EventInProgressException;
 import io.driftdeploy.handler.Telemetry;
-import io.driftdeploy.policy.AlarmNotice;
+import io.driftdeploy.message.AlarmNotice;
 import io.driftdeploy.testing.AlarmEvents;
 import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.Emulator;

@@ -3,7 +3,8 @@ package io.driftdeploy.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.aws.Notifier;
-import io.driftdeploy.policy.Notification;
+import io.driftdeploy.message.Notification;
+import io.driftdeploy.policy.Severity;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
 import io.driftdeploy.testing.TestGroup;
@@ -52,7 +53,7 @@ class EmulatorFoundationIT {
     @Test
     void aPublishedNotificationArrivesOnTheSubscribedQueueWithItsAttributes() {
         Notifier notifier = new Notifier(env.aws.sns(), env.topicArn);
-        notifier.publish(Notifier.render(new Notification("drift", Notification.Severity.WARNING,
+        notifier.publish(Notifier.render(new Notification("drift", Severity.WARNING,
                 Optional.of("shop"), Optional.of("shop-blue"), "drift-deploy: test subject",
                 "one-line summary"), "terminate", Map.of("instance", "i-0123")));
 

@@ -15,7 +15,7 @@ import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.RefreshesHandler;
 import io.driftdeploy.handler.Result;
 import io.driftdeploy.handler.Telemetry;
-import io.driftdeploy.policy.Notification;
+import io.driftdeploy.message.Notification;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
 import java.io.ByteArrayOutputStream;

@@ -3,6 +3,9 @@ package io.driftdeploy.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.handler.Result;
+import io.driftdeploy.message.Announced;
+import io.driftdeploy.message.Notification;
+import io.driftdeploy.message.RejectionNotice;
 import io.driftdeploy.testing.Checkout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,9 +40,9 @@ class AccountTrustTest {
                 .containsEntry("field", "account").containsEntry("eventAccount", "210987654321")
                 .containsEntry("ownAccount", OWN).containsEntry("actions", java.util.List.of());
         assertThat((String) result(rejection).get("error")).contains("210987654321", OWN);
-        Notification notification = rejection.notification();
+        Notification notification = RejectionNotice.of(rejection);
         assertThat(notification.kind()).isEqualTo("rejected");
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(notification.severity()).isEqualTo(Severity.HIGH);
         assertThat(Announced.action(rejection)).isEqualTo("none");
         assertThat(notification.subject()).isEqualTo("drift-deploy images: rejected an event of another account (account)");
         assertThat(Announced.facts(rejection)).containsEntry("reason", "foreign-account").containsEntry("ownAccount", OWN);
@@ -50,8 +53,8 @@ class AccountTrustTest {
         Rejection rejection = Rejection.invalidEvent("drift", "detail.resourceId", "expected an EC2 instance id");
 
         assertThat(result(rejection)).containsEntry("reason", "invalid-event").containsEntry("field", "detail.resourceId");
-        assertThat(rejection.notification().severity()).isEqualTo(Notification.Severity.WARNING);
-        assertThat(rejection.notification().subject()).isEqualTo("drift-deploy drift: rejected an invalid event (detail.resourceId)");
+        assertThat(RejectionNotice.of(rejection).severity()).isEqualTo(Severity.WARNING);
+        assertThat(RejectionNotice.of(rejection).subject()).isEqualTo("drift-deploy drift: rejected an invalid event (detail.resourceId)");
     }
 
     /** Every rejection reason is a row of README's table of rejections, with a kebab-case label. */

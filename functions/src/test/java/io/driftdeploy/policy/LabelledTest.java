@@ -19,7 +19,7 @@ class LabelledTest {
     @Test
     void aLabelIsTheNameInLowerCaseWithHyphensForUnderscores() {
         assertThat(DriftReason.NO_LONGER_NON_COMPLIANT.label()).isEqualTo("no-longer-non-compliant");
-        assertThat(Notification.Severity.HIGH.label()).isEqualTo("high");
+        assertThat(Severity.HIGH.label()).isEqualTo("high");
     }
 
     static Stream<Arguments> labelsAsReleased() {
@@ -53,7 +53,7 @@ class LabelledTest {
                 Arguments.of(Stream.of(GroupDecision.Outcome.values()).map(GroupDecision.Outcome::decision).toArray(Labelled[]::new),
                         List.of("refresh", "pending", "notify", "skip")),
                 Arguments.of(RateScope.values(), List.of("group", "account")),
-                Arguments.of(Notification.Severity.values(), List.of("low", "info", "warning", "high")),
+                Arguments.of(Severity.values(), List.of("low", "info", "warning", "high")),
                 Arguments.of(RefreshOutcomes.Check.values(), List.of("confirmed", "mismatch", "not-found")));
     }
 

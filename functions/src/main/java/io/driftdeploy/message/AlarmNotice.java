@@ -1,8 +1,14 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import io.driftdeploy.event.AlarmState;
 import io.driftdeploy.event.AlarmStateChange;
 import io.driftdeploy.event.MetricTrigger;
+import io.driftdeploy.policy.AlarmDefinition;
+import io.driftdeploy.policy.AlarmReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.GuardedRefresh;
+import io.driftdeploy.policy.Reason;
+import io.driftdeploy.policy.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +65,7 @@ public final class AlarmNotice {
                 + ". AWS fails the refresh and, with auto rollback, restores the previous launch template; "
                 + "drift-deploy does not act. Reason: " + change.reason()
                 + " Console: " + ConsoleLink.alarm(change.region(), change.alarmName());
-        Notification notification = new Notification(ALARM_KIND, Notification.Severity.HIGH, app, group, subject, summary);
+        Notification notification = new Notification(ALARM_KIND, Severity.HIGH, app, group, subject, summary);
         return report(change, Decision.NOTIFY, AlarmReason.ROLLOUT_GUARD_ALARM, facts, Optional.of(notification));
     }
 
@@ -163,11 +169,11 @@ public final class AlarmNotice {
     }
 
     /** An alarm firing needs a person; a recovery is news; missing data rarely needs anyone. */
-    static Notification.Severity severity(AlarmState state) {
+    static Severity severity(AlarmState state) {
         return switch (state) {
-            case ALARM -> Notification.Severity.WARNING;
-            case OK -> Notification.Severity.INFO;
-            case INSUFFICIENT_DATA -> Notification.Severity.LOW;
+            case ALARM -> Severity.WARNING;
+            case OK -> Severity.INFO;
+            case INSUFFICIENT_DATA -> Severity.LOW;
         };
     }
 

@@ -1,7 +1,13 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.event.AlarmStateChange;
+import io.driftdeploy.policy.AlarmDefinition;
+import io.driftdeploy.policy.AlarmReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DriftDecision;
+import io.driftdeploy.policy.DriftReason;
+import io.driftdeploy.policy.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +110,7 @@ public final class SweepReports {
 
         boolean needsAPerson = !missingRules.isEmpty() || swept.stream().anyMatch(SweptInstance::leftForAPerson);
         Notification notification = new Notification(SWEEP_KIND,
-                needsAPerson ? Notification.Severity.WARNING : Notification.Severity.INFO,
+                needsAPerson ? Severity.WARNING : Severity.INFO,
                 Optional.empty(), Optional.empty(), subject, summary.toString());
         List<String> actions = swept.stream().flatMap(instance -> instance.actions().stream()).toList();
         return new Report(AlarmNotice.FUNCTION, change.eventId(), change.alarmName(), Decision.SWEEP, AlarmReason.DRIFT_ALARM,

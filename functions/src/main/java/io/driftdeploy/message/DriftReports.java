@@ -1,6 +1,15 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.ChurnBreaker;
+import io.driftdeploy.policy.ClearedReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DriftCase;
+import io.driftdeploy.policy.DriftDecision;
+import io.driftdeploy.policy.DriftReason;
+import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.RateScope;
+import io.driftdeploy.policy.Severity;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +38,7 @@ public final class DriftReports {
         Evaluation evaluation = drift.evaluation();
         Map<String, Object> facts = caseFacts(drift);
         facts.put("safetyRule", reason.rule().number() + " " + reason.rule().label());
-        facts.put("explanation", reason.explanation());
+        facts.put("explanation", DriftExplanations.of(reason));
         if (drift.mode() == Mode.DRY_RUN) {
             // Dry run reports exactly what enforce would do.
             facts.put("enforceWouldDo", (reason == DriftReason.DRY_RUN ? DriftDecision.TERMINATE : reason.decision()).decision().label());
@@ -64,7 +73,7 @@ public final class DriftReports {
                 + " would be terminated within one window; remediation is paused until " + windowEnd
                 + ". A storm usually means a bad rule or baseline, not that many bad servers: check the drift rules.";
         Evaluation evaluation = drift.evaluation();
-        Notification notification = new Notification(STORM_KIND, Notification.Severity.HIGH, drift.app(),
+        Notification notification = new Notification(STORM_KIND, Severity.HIGH, drift.app(),
                 scope == RateScope.GROUP ? Optional.of(scopeName) : Optional.empty(), subject, summary);
         return new Report(FUNCTION, evaluation.eventId(), scope.label() + ":" + scopeName, Decision.PAUSE,
                 scope.reason(), Optional.of(drift.mode()), List.of(), facts, Optional.of(notification));
@@ -85,12 +94,6 @@ public final class DriftReports {
         return facts;
     }
 
-    /** How a person clears the churn breaker of a group and rule, for the alert and every later report. */
-    public static String clearBreakerHint(String group, String rule) {
-        return "drift-deploy clear-breaker --group " + group + " --rule " + rule + ", or tag the group "
-                + ChurnBreaker.CLEARED_TAG + "=<UTC time now, e.g. 2026-01-01T12:00:00Z>";
-    }
-
     /**
      * The audit record of a person clearing a churn breaker (drift-deploy clear-breaker): nothing
      * is announced, the person is there.
@@ -107,16 +110,16 @@ public final class DriftReports {
                 List.of("DeleteItem CHURN#" + group + "#" + rule + " BREAKER"), facts, Optional.empty());
     }
 
-    private static Notification.Severity severity(DriftReason reason) {
+    private static Severity severity(DriftReason reason) {
         if (reason == DriftReason.REPLACEMENT_DID_NOT_CURE) {
             // Churn: remediation of a rule stopped for a whole group until a person acts.
-            return Notification.Severity.HIGH;
+            return Severity.HIGH;
         }
         return switch (reason.decision()) {
-            case TERMINATE -> Notification.Severity.WARNING;
+            case TERMINATE -> Severity.WARNING;
             // Dry run is the expected outcome while observing; every other unremediated drift needs a person.
-            case NOTIFY -> reason == DriftReason.DRY_RUN ? Notification.Severity.INFO : Notification.Severity.WARNING;
-            case SKIP -> Notification.Severity.LOW;
+            case NOTIFY -> reason == DriftReason.DRY_RUN ? Severity.INFO : Severity.WARNING;
+            case SKIP -> Severity.LOW;
         };
     }
 
@@ -145,7 +148,7 @@ public final class DriftReports {
             case SKIP -> "Skipped ";
         };
         return lead + evaluation.instanceId() + drift.group().map(group -> " (group " + group + ")").orElse("")
-                + ": " + claim(reason, evaluation) + "; " + reason.explanation() + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
+                + ": " + claim(reason, evaluation) + "; " + DriftExplanations.of(reason) + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
                 + action(facts);
     }
 

@@ -1,4 +1,4 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,11 @@ import io.driftdeploy.config.Mode;
 import io.driftdeploy.event.AlarmDelivery;
 import io.driftdeploy.event.AlarmState;
 import io.driftdeploy.event.AlarmStateChange;
-import io.driftdeploy.policy.SweepReports.SweptInstance;
+import io.driftdeploy.message.SweepReports.SweptInstance;
+import io.driftdeploy.policy.AlarmReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DriftReason;
+import io.driftdeploy.policy.Severity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +60,7 @@ class AlarmSweepReportsTest {
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.kind()).isEqualTo("sweep");
         assertThat(Announced.action(report)).isEqualTo("sweep");
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
+        assertThat(notification.severity()).isEqualTo(Severity.WARNING);
         assertThat(notification.subject()).isEqualTo("drift-deploy: drift sweep (drift-deploy-drift): 5 found, 2 terminated");
         assertThat(notification.summary()).isEqualTo("Drift alarm drift-deploy-drift went OK -> ALARM at 2025-06-12T09:20:12.507Z;"
                 + " the sweep of AWS Config rule golden-ami found 5 non-compliant instances:"
@@ -91,7 +95,7 @@ class AlarmSweepReportsTest {
         Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.DRY_RUN, true, List.of("a", "b"), List.of(), List.of());
 
         Notification notification = report.notification().orElseThrow();
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.INFO);
+        assertThat(notification.severity()).isEqualTo(Severity.INFO);
         assertThat(notification.summary()).contains("the sweep of AWS Config rules a, b found 0 non-compliant instances. Mode dry-run (forced: no group's mode tag overrides it).");
         assertThat(report.facts()).containsEntry("found", 0).containsEntry("notTerminated", Map.of());
     }
@@ -101,7 +105,7 @@ class AlarmSweepReportsTest {
         Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, false, List.of(), List.of("golden-amii"), List.of());
 
         Notification notification = report.notification().orElseThrow();
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
+        assertThat(notification.severity()).isEqualTo(Severity.WARNING);
         assertThat(notification.summary()).contains("the sweep of AWS Config rules (none found) found 0")
                 .contains("Configured drift rules AWS Config does not know here: golden-amii.");
         assertThat(report.facts()).containsEntry("missingRules", List.of("golden-amii"));

@@ -1,4 +1,4 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,11 @@ import io.driftdeploy.event.AlarmDelivery;
 import io.driftdeploy.event.AlarmState;
 import io.driftdeploy.event.AlarmStateChange;
 import io.driftdeploy.event.MetricTrigger;
+import io.driftdeploy.policy.AlarmDefinition;
+import io.driftdeploy.policy.AlarmReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.GuardedRefresh;
+import io.driftdeploy.policy.Severity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +139,7 @@ class AlarmNoticeTest {
         Report report = AlarmNotice.rolloutGuard(composite(), Optional.empty(), List.of(refresh));
         Notification notification = report.notification().orElseThrow();
 
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(notification.severity()).isEqualTo(Severity.HIGH);
         assertThat(notification.group()).contains("shop-blue");
         assertThat(notification.app()).contains("shop");
         assertThat(notification.subject()).isEqualTo("drift-deploy: rollout guard app-blue-rollout-guard in ALARM on shop-blue");

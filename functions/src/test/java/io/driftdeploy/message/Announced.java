@@ -1,7 +1,8 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.policy.Rejection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -10,26 +11,26 @@ import java.util.Map;
  * A notification as subscribers get it: the notifier writes its action and facts from the report
  * (or the rejection) it belongs to, so that is where tests read them.
  */
-final class Announced {
+public final class Announced {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Announced() {
     }
 
-    static String action(Report report) {
+    public static String action(Report report) {
         return Notifier.render(report).orElseThrow().attributes().get("action");
     }
 
-    static Map<String, Object> facts(Report report) {
+    public static Map<String, Object> facts(Report report) {
         return facts(Notifier.render(report).orElseThrow());
     }
 
-    static String action(Rejection rejection) {
+    public static String action(Rejection rejection) {
         return Notifier.render(rejection).attributes().get("action");
     }
 
-    static Map<String, Object> facts(Rejection rejection) {
+    public static Map<String, Object> facts(Rejection rejection) {
         return facts(Notifier.render(rejection));
     }
 

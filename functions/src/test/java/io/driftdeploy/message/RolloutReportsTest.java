@@ -1,10 +1,19 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DescribedImage;
+import io.driftdeploy.policy.GroupDecision;
+import io.driftdeploy.policy.GroupState;
 import io.driftdeploy.policy.GroupState.LaunchSource;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
+import io.driftdeploy.policy.ImageRef;
+import io.driftdeploy.policy.ImageVerdict;
+import io.driftdeploy.policy.RolloutReason;
+import io.driftdeploy.policy.RolloutTrigger;
+import io.driftdeploy.policy.Severity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +72,7 @@ class RolloutReportsTest {
         assertThat(report.decision()).isEqualTo(Decision.SKIP);
         assertThat(report.reason()).isEqualTo(RolloutReason.UNTRUSTED_OWNER);
         Notification notification = report.notification().orElseThrow();
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(notification.severity()).isEqualTo(Severity.HIGH);
         assertThat(notification.subject()).contains("untrusted-owner").hasSizeLessThanOrEqualTo(Notification.MAX_SUBJECT_LENGTH);
     }
 }

@@ -1,6 +1,12 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DescribedImage;
+import io.driftdeploy.policy.GroupDecision;
+import io.driftdeploy.policy.ImageVerdict;
+import io.driftdeploy.policy.RolloutReason;
+import io.driftdeploy.policy.RolloutTrigger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

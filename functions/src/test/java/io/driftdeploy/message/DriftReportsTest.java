@@ -1,17 +1,25 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.ComplianceType;
+import io.driftdeploy.policy.ChurnBreaker;
+import io.driftdeploy.policy.ClearedReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DriftCase;
+import io.driftdeploy.policy.DriftReason;
+import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.RateScope;
+import io.driftdeploy.policy.Severity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class DriftReportsTest {
 
@@ -39,7 +47,7 @@ class DriftReportsTest {
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.kind()).isEqualTo("drift");
         assertThat(Announced.action(report)).isEqualTo("terminate");
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
+        assertThat(notification.severity()).isEqualTo(Severity.WARNING);
         assertThat(notification.group()).contains(LONG_GROUP);
         assertThat(notification.app()).contains("shop");
         assertThat(Announced.facts(report)).containsEntry("eventId", EVALUATION.eventId()).containsEntry("decision", "terminate")
@@ -67,7 +75,7 @@ class DriftReportsTest {
         Notification notification = report.notification().orElseThrow();
 
         assertThat(Announced.action(report)).isEqualTo("notify");
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
+        assertThat(notification.severity()).isEqualTo(Severity.WARNING);
         assertThat(notification.subject()).contains("untrusted drift event");
         assertThat(notification.summary()).contains("event " + EVALUATION.eventId() + " claims AWS Config rule "
                         + EVALUATION.ruleName() + " evaluated it NON_COMPLIANT at " + EVALUATION.orderingTimestamp())
@@ -83,7 +91,7 @@ class DriftReportsTest {
         assertThat(wouldTerminate.actions()).isEmpty();
         assertThat(wouldTerminate.facts()).containsEntry("enforceWouldDo", "terminate");
         assertThat(wouldTerminate.notification().orElseThrow().subject()).contains("would terminate");
-        assertThat(wouldTerminate.notification().orElseThrow().severity()).isEqualTo(Notification.Severity.INFO);
+        assertThat(wouldTerminate.notification().orElseThrow().severity()).isEqualTo(Severity.INFO);
 
         Report wouldBeStopped = DriftReports.decision(dryRun, DriftReason.CAPACITY_GUARD, List.of(), Map.of());
         assertThat(wouldBeStopped.facts()).containsEntry("enforceWouldDo", "notify");
@@ -101,9 +109,9 @@ class DriftReportsTest {
     @Test
     void unremediatedDriftWarnsAndSkipsAreLow() {
         assertThat(DriftReports.decision(IN_GROUP, DriftReason.PROTECT_TAG, List.of(), Map.of()).notification().orElseThrow().severity())
-                .isEqualTo(Notification.Severity.WARNING);
+                .isEqualTo(Severity.WARNING);
         assertThat(DriftReports.decision(IN_GROUP, DriftReason.COMPLIANT, List.of(), Map.of()).notification().orElseThrow().severity())
-                .isEqualTo(Notification.Severity.LOW);
+                .isEqualTo(Severity.LOW);
     }
 
     @Test
@@ -117,7 +125,7 @@ class DriftReportsTest {
         assertThat(storm.facts()).containsEntry("limit", 2).containsEntry("windowEnd", "2026-03-01T11:00:00Z");
         Notification alert = storm.notification().orElseThrow();
         assertThat(alert.kind()).isEqualTo("storm");
-        assertThat(alert.severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(alert.severity()).isEqualTo(Severity.HIGH);
         assertThat(alert.group()).contains(LONG_GROUP);
         assertThat(alert.subject()).hasSizeLessThanOrEqualTo(Notification.MAX_SUBJECT_LENGTH).startsWith("drift-deploy: drift storm");
         assertThat(alert.summary()).contains("paused until 2026-03-01T11:00:00Z");
@@ -137,7 +145,7 @@ class DriftReportsTest {
         assertThat(report.decision()).isEqualTo(Decision.NOTIFY);
         assertThat(report.facts()).containsEntry("safetyRule", "9 replacement-cures").containsEntry("launchTemplateVersion", 3L);
         Notification notification = report.notification().orElseThrow();
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
+        assertThat(notification.severity()).isEqualTo(Severity.WARNING);
         assertThat(notification.subject()).contains("i-0abc1234def567890").contains("would not cure");
         assertThat(notification.summary()).contains("To fix: set MetadataOptions.HttpTokens=required in launch template lt-0123456789abcdef0 version 3");
     }
@@ -146,10 +154,10 @@ class DriftReportsTest {
     void churnIsAHighSeverityAlertThatSaysHowToClearTheBreaker() {
         Report report = DriftReports.decision(IN_GROUP, DriftReason.REPLACEMENT_DID_NOT_CURE, List.of(), Map.of(
                 "replaces", "i-0000000000000000a", "replacedAt", "2026-03-01T10:00:00Z",
-                "clearWith", DriftReports.clearBreakerHint(LONG_GROUP, EVALUATION.ruleName())));
+                "clearWith", Hints.clearBreaker(LONG_GROUP, EVALUATION.ruleName())));
 
         Notification alert = report.notification().orElseThrow();
-        assertThat(alert.severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(alert.severity()).isEqualTo(Severity.HIGH);
         assertThat(Announced.action(report)).isEqualTo("notify");
         assertThat(alert.summary()).contains("It replaced i-0000000000000000a")
                 .contains("drift-deploy clear-breaker --group " + LONG_GROUP + " --rule " + EVALUATION.ruleName())

@@ -1,5 +1,6 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
+import io.driftdeploy.policy.Severity;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,10 +27,6 @@ public record Notification(
     public static final int MAX_SUBJECT_LENGTH = 99;
     /** What a subject that holds nothing printable becomes: SNS refuses an empty one. */
     static final String FALLBACK_SUBJECT = "drift-deploy";
-
-    public enum Severity implements Labelled {
-        LOW, INFO, WARNING, HIGH
-    }
 
     public Notification {
         Objects.requireNonNull(kind, "kind");

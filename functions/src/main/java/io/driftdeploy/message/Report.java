@@ -1,6 +1,8 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.Reason;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
