@@ -1,10 +1,10 @@
 package io.driftdeploy.cli;
 
 import io.driftdeploy.aws.AuditTrail;
-import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.DynamoRolloutLedger;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.message.RefreshReports;
 import io.driftdeploy.policy.BadMark;
-import io.driftdeploy.policy.RefreshOutcomes;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Optional;
@@ -56,7 +56,7 @@ final class ClearBadImageCommand implements Callable<Integer> {
         }
         BadMark mark = cleared.get();
         Instant now = Instant.now();
-        AuditTrail.in(ledger).record(RefreshOutcomes.badMarkCleared(mark, now), now);
+        AuditTrail.in(ledger).record(RefreshReports.badMarkCleared(mark, now), now);
         out.println("cleared   the bad mark of image " + image + " (refresh " + mark.refreshId() + " on " + mark.group()
                 + ", Auto Scaling status " + mark.status() + mark.statusReason().map(reason -> ": " + reason).orElse("")
                 + "): it may be rolled out again");

@@ -1,10 +1,15 @@
 package io.driftdeploy.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.handler.HandlerIo;
+import io.driftdeploy.handler.Result;
 import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.policy.Decision;
 import io.driftdeploy.policy.DriftPolicy;
+import io.driftdeploy.policy.DriftReason;
+import io.driftdeploy.policy.Reason;
+import io.driftdeploy.policy.RolloutReason;
 import io.driftdeploy.testing.Checkout;
 import io.driftdeploy.testing.LocalEmulator;
 import java.io.ByteArrayInputStream;
@@ -74,6 +79,14 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** One decision as the timeline prints it; {@code why} is its explanation or detail, if it has one. */
+    private record Said(String function, Decision decision, Reason reason, String why) {
+        static Said of(Result.Decided decided) {
+            Object why = decided.facts().getOrDefault("explanation", decided.facts().getOrDefault("detail", ""));
+            return new Said(decided.function(), decided.decision(), decided.reason(), String.valueOf(why));
+        }
     }
 
     /** The scenario, step by step, printed as a timeline. */
@@ -155,14 +168,14 @@ final class DemoCommand implements Callable<Integer> {
         private void driftOnOptedInInstance() throws InterruptedException {
             step("1", "AWS Config finds drift on an instance of the opted-in group");
             String victim = fleet.inService().get(0);
-            expect(drift(victim), "terminate", "drift-confirmed");
+            expect(drift(victim), Decision.TERMINATE, DriftReason.DRIFT_CONFIRMED);
             awaitReplacement(Set.of(victim));
             notifications();
         }
 
         private void driftOnStandaloneInstance() {
             step("2", "AWS Config finds drift on the standalone instance");
-            expect(drift(fleet.standaloneId), "notify", "standalone-instance");
+            expect(drift(fleet.standaloneId), Decision.NOTIFY, DriftReason.STANDALONE_INSTANCE);
             line("  fleet     " + fleet.standaloneId + " is still " + fleet.instanceState(fleet.standaloneId)
                     + ": nothing would replace it, so people are told instead");
             notifications();
@@ -172,7 +185,7 @@ final class DemoCommand implements Callable<Integer> {
             step("3", "The Packer pipeline publishes a new golden image of " + DemoFleet.APP);
             String image = fleet.bakeGoldenImage("1.1");
             line("  event     drift-deploy.images \"Golden Image Published\": " + image + " (app " + DemoFleet.APP + ")");
-            expect(invoke("images", events.goldenImagePublished(image, DemoFleet.APP, Instant.now())), "refresh", null);
+            expect(invoke("images", events.goldenImagePublished(image, DemoFleet.APP, Instant.now())), Decision.REFRESH, null);
             InstanceRefresh refresh = followRefresh();
             if (refresh.status() == InstanceRefreshStatus.SUCCESSFUL) {
                 line("  event     aws.autoscaling \"EC2 Auto Scaling Instance Refresh Succeeded\": " + refresh.instanceRefreshId());
@@ -194,7 +207,8 @@ final class DemoCommand implements Callable<Integer> {
         private void lateEventForOlderImage(String newImage) {
             step("4", "A late \"EC2 AMI State Change\" arrives for the older image " + fleet.currentImage);
             line("  event     aws.ec2 \"EC2 AMI State Change\": " + fleet.currentImage + " available");
-            expect(invoke("images", events.amiAvailable(fleet.currentImage, Instant.now())), "skip", "older-than-running");
+            expect(invoke("images", events.amiAvailable(fleet.currentImage, Instant.now())), Decision.SKIP,
+                    RolloutReason.OLDER_THAN_RUNNING);
             Map<String, String> images = fleet.imagesOf(fleet.inService());
             line("  fleet     unchanged: " + images.size() + " instances on " + String.join(", ", new HashSet<>(images.values()))
                     + " (a late or replayed event never rolls a fleet back)");
@@ -207,9 +221,9 @@ final class DemoCommand implements Callable<Integer> {
         private void driftStorm() throws InterruptedException {
             step("5", "A drift storm: AWS Config flags three instances of the group at once");
             List<String> flagged = fleet.inService().subList(0, 3);
-            expect(drift(flagged.get(0)), "terminate", "drift-confirmed");
-            expect(drift(flagged.get(1)), "notify", "group-rate-limit");
-            expect(drift(flagged.get(2)), "notify", "group-rate-limit");
+            expect(drift(flagged.get(0)), Decision.TERMINATE, DriftReason.DRIFT_CONFIRMED);
+            expect(drift(flagged.get(1)), Decision.NOTIFY, DriftReason.GROUP_RATE_LIMIT);
+            expect(drift(flagged.get(2)), Decision.NOTIFY, DriftReason.GROUP_RATE_LIMIT);
             awaitReplacement(Set.of(flagged.get(0)));
             List<Inbox.Received> received = notifications();
             long stormAlerts = received.stream().filter(notification -> notification.kind().contains("storm")).count();
@@ -220,45 +234,53 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         /** Records the NON_COMPLIANT evaluation in AWS Config, then hands the drift function Config's event. */
-        private JsonNode drift(String instanceId) {
+        private Result drift(String instanceId) {
             Instant now = Instant.now();
             fleet.recordNonCompliant(instanceId, now);
             line("  event     aws.config \"Config Rules Compliance Change\": " + instanceId + " NON_COMPLIANT");
             return invoke("drift", events.nonCompliant(fleet.configRule, instanceId, now));
         }
 
-        private JsonNode invoke(String function, byte[] event) {
+        /** Invokes the function as Lambda would; its JSON result is read back once, as what it decided. */
+        private Result invoke(String function, byte[] event) {
             Clock clock = Clock.systemUTC();
             ByteArrayOutputStream result = new ByteArrayOutputStream();
             try {
                 Functions.handler(function)
                         .create(settings, aws, clock, new Telemetry(function, new PrintStream(OutputStream.nullOutputStream()), clock))
                         .handleRequest(new ByteArrayInputStream(event), result, new LocalContext(function, clock, new PrintStream(OutputStream.nullOutputStream())));
-                return CliJson.mapper().readTree(result.toByteArray());
             } catch (IOException e) {
-                throw new CliFailure("the " + function + " function's result is not JSON: " + e.getMessage());
+                throw new CliFailure("the " + function + " function could not read its event or write its result: "
+                        + e.getMessage());
+            }
+            try {
+                return HandlerIo.readResult(result.toByteArray());
+            } catch (RuntimeException notAResult) {
+                throw new CliFailure("the " + function + " function's result is not its JSON result: " + notAResult.getMessage());
             }
         }
 
-        /** Prints every decision in the result and notes a surprise when the first is not the expected one. */
-        private void expect(JsonNode result, String decision, String reason) {
-            List<JsonNode> decisions = new ArrayList<>();
-            if (result.has("decisions")) {
-                result.path("decisions").forEach(decisions::add);
-            } else {
-                decisions.add(result);
+        /**
+         * Prints every decision in the result and notes a surprise when the first is not the expected
+         * one; a null decision or reason expects any.
+         */
+        private void expect(Result result, Decision decision, Reason reason) {
+            List<Said> said = switch (result) {
+                case Result.Decided decided -> List.of(Said.of(decided));
+                case Result.Decisions decisions -> decisions.decisions().stream().map(Said::of).toList();
+                case Result.Rejected rejected -> List.of(new Said(rejected.rejection().function(), Decision.REJECTED,
+                        rejected.rejection().reason(), ""));
+            };
+            for (Said each : said) {
+                line("  " + String.format(Locale.ROOT, "%-9s", each.function()) + " "
+                        + each.decision().label().toUpperCase(Locale.ROOT) + " ("
+                        + each.reason().label() + ")" + (each.why().isEmpty() ? "" : ": " + each.why()));
             }
-            for (JsonNode each : decisions) {
-                String why = each.path("explanation").asText(each.path("detail").asText(""));
-                line("  " + String.format(Locale.ROOT, "%-9s", each.path("function").asText("?")) + " "
-                        + each.path("decision").asText("?").toUpperCase(Locale.ROOT) + " (" + each.path("reason").asText("?") + ")"
-                        + (why.isEmpty() ? "" : ": " + why));
-            }
-            JsonNode first = decisions.isEmpty() ? CliJson.mapper().createObjectNode() : decisions.get(0);
-            boolean asExpected = (decision == null || decision.equals(first.path("decision").asText()))
-                    && (reason == null || reason.equals(first.path("reason").asText()));
+            boolean asExpected = decision == null || said.stream().findFirst()
+                    .filter(first -> first.decision() == decision && (reason == null || first.reason() == reason)).isPresent();
             if (!asExpected) {
-                surprises.add("expected " + decision + (reason == null ? "" : " (" + reason + ")") + ", got " + result);
+                surprises.add("expected " + decision.label() + (reason == null ? "" : " (" + reason.label() + ")") + ", got "
+                        + result.json());
             }
         }
 

@@ -1,8 +1,9 @@
 package io.driftdeploy.cli;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.handler.HandlerIo;
+import io.driftdeploy.handler.Result;
 import io.driftdeploy.handler.Telemetry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -88,18 +89,19 @@ final class InvokeCommand implements Callable<Integer> {
     }
 
     /** A rejected event is a failure for the person who typed the command: exit 1 with the field that was wrong. */
-    private int rejection(byte[] result) {
-        JsonNode parsed;
+    private int rejection(byte[] json) {
+        Result result;
         try {
-            parsed = CliJson.mapper().readTree(result);
-        } catch (IOException e) {
-            throw new CliFailure("the " + function + " function returned something that is not JSON");
+            result = HandlerIo.readResult(json);
+        } catch (RuntimeException notAResult) {
+            throw new CliFailure("the " + function + " function returned something that is not its JSON result: "
+                    + notAResult.getMessage());
         }
-        if (!"rejected".equals(parsed.path("decision").asText())) {
-            return 0;
+        if (result instanceof Result.Rejected rejected) {
+            throw new CliFailure("the " + function + " function rejected the event (" + rejected.rejection().field()
+                    + "): " + rejected.rejection().problem());
         }
-        throw new CliFailure("the " + function + " function rejected the event (" + parsed.path("field").asText("?")
-                + "): " + parsed.path("error").asText("no reason given"));
+        return 0;
     }
 
     private byte[] readEvent() {

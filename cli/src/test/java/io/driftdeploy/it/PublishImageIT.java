@@ -9,6 +9,7 @@ import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.cli.Main;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.Events;
+import io.driftdeploy.event.ImageAvailable.GoldenImagePublished;
 import io.driftdeploy.event.ImageAvailable;
 import io.driftdeploy.event.ImageSource;
 import io.driftdeploy.handler.ImagesHandler;
@@ -76,14 +77,16 @@ class PublishImageIT {
         byte[] delivered = awaitMessage(inbox).body().getBytes(StandardCharsets.UTF_8);
         ImageAvailable parsed = Events.parseImage(delivered);
         assertThat(parsed.source()).isEqualTo(ImageSource.GOLDEN_IMAGE_PUBLISHED);
-        assertThat(parsed.imageId()).contains(golden);
-        assertThat(parsed.app()).contains(app);
+        assertThat(parsed).isInstanceOfSatisfying(GoldenImagePublished.class, published -> {
+            assertThat(published.imageId()).isEqualTo(golden);
+            assertThat(published.app()).isEqualTo(app);
+        });
         assertThat(JSON.readTree(delivered).path("detail").path("buildName").asText()).isEqualTo("app");
         assertThat(JSON.readTree(delivered).path("detail").path("buildTime").asLong()).isEqualTo(1749714058L);
 
         Clock clock = Clock.systemUTC();
         Map<String, Object> result = new ImagesHandler(Settings.from(env.environment(Map.of("DRIFT_DEPLOY_MODE", "enforce"))), aws, clock,
-                new Telemetry(ImagesHandler.FUNCTION, new PrintStream(new ByteArrayOutputStream()), clock)).handle(delivered);
+                new Telemetry(ImagesHandler.FUNCTION, new PrintStream(new ByteArrayOutputStream()), clock)).handle(delivered).json();
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> decisions = (List<Map<String, Object>>) result.get("decisions");
@@ -106,7 +109,8 @@ class PublishImageIT {
 
         assertThat(imageTags(golden)).containsEntry("approved", "yes").containsEntry("drift-deploy:app", app)
                 .doesNotContainKey("drift-deploy-golden");
-        assertThat(Events.parseImage(awaitMessage(inbox).body().getBytes(StandardCharsets.UTF_8)).imageId()).contains(golden);
+        assertThat(Events.parseImage(awaitMessage(inbox).body().getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(GoldenImagePublished.class, published -> assertThat(published.imageId()).isEqualTo(golden));
     }
 
     @Test

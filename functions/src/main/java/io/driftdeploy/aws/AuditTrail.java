@@ -3,7 +3,7 @@ package io.driftdeploy.aws;
 import static io.driftdeploy.aws.Ledger.text;
 
 import io.driftdeploy.event.FieldLimits;
-import io.driftdeploy.policy.Report;
+import io.driftdeploy.message.Report;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -49,8 +49,8 @@ public interface AuditTrail {
         Map<String, AttributeValue> attributes = new HashMap<>();
         attributes.put("function", text(report.function()));
         attributes.put("eventId", text(report.eventId()));
-        attributes.put("decision", text(report.decision()));
-        attributes.put("reason", text(report.reason()));
+        attributes.put("decision", text(report.decision().label()));
+        attributes.put("reason", text(report.reason().label()));
         attributes.put("at", text(at.toString()));
         report.mode().ifPresent(mode -> attributes.put("mode", text(mode.label())));
         if (!report.actions().isEmpty()) {

@@ -1,16 +1,21 @@
 package io.driftdeploy.aws;
 
 import io.driftdeploy.event.FieldLimits;
-import io.driftdeploy.policy.Notification;
+import io.driftdeploy.message.Notification;
+import io.driftdeploy.message.RejectionNotice;
+import io.driftdeploy.message.Report;
+import io.driftdeploy.policy.Rejection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Where notifications go: the one SNS topic ({@link SnsNotifier}) in every function, a list in
  * memory in the fast tests. A notification is rendered here, the same for every destination: a
  * JSON body (schema version, summary, facts) and message attributes kind, severity, action, app
- * and group so subscribers can filter.
+ * and group so subscribers can filter. The action and the facts are the report's (or the
+ * rejection's), written here from it, once.
  */
 public interface Notifier {
 
@@ -34,7 +39,7 @@ public interface Notifier {
      * It fits in a ledger item (400 KB) beside the claim it is owed on, since the body is bounded
      * to {@link #MAX_BODY_BYTES}.
      */
-    public record Rendered(String subject, String body, Map<String, String> attributes) {
+    record Rendered(String subject, String body, Map<String, String> attributes) {
 
         private static final String SUBJECT = "subject";
         private static final String BODY = "body";
@@ -54,21 +59,49 @@ public interface Notifier {
         }
     }
 
-    static Rendered render(Notification notification) {
-        return new Rendered(notification.subject(), body(notification), attributes(notification));
+    /**
+     * The report's notification, if it has one: its action is the report's decision, and its facts
+     * every fact the report holds, its own fields included (event id, facts, decision, reason, mode).
+     */
+    static Optional<Rendered> render(Report report) {
+        return report.notification().map(notification -> {
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("eventId", report.eventId());
+            facts.putAll(report.facts());
+            facts.put("decision", report.decision().label());
+            facts.put("reason", report.reason().label());
+            report.mode().ifPresent(mode -> facts.put("mode", mode.label()));
+            return render(notification, report.decision().label(), facts);
+        });
+    }
+
+    /** A rejected event's notification: nothing was done (action none); the facts say which field and why. */
+    static Rendered render(Rejection rejection) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("function", rejection.function());
+        facts.put("reason", rejection.reason().label());
+        facts.put("field", rejection.field());
+        facts.put("error", rejection.problem());
+        facts.putAll(rejection.facts());
+        return render(RejectionNotice.of(rejection), "none", facts);
+    }
+
+    /** A notification with the action it announces and the facts it carries, as SNS gets it. */
+    static Rendered render(Notification notification, String action, Map<String, Object> facts) {
+        return new Rendered(notification.subject(), body(notification, action, facts), attributes(notification, action));
     }
 
     /** The JSON body, within {@link #MAX_BODY_BYTES} whatever the notification holds. */
-    static String body(Notification notification) {
+    static String body(Notification notification, String action, Map<String, Object> facts) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("schemaVersion", SCHEMA_VERSION);
         body.put("kind", notification.kind());
         body.put("severity", notification.severity().label());
-        body.put("action", notification.action());
+        body.put("action", action);
         body.put("summary", notification.summary());
         notification.app().ifPresent(app -> body.put("app", app));
         notification.group().ifPresent(group -> body.put("group", group));
-        body.put("facts", notification.facts());
+        body.put("facts", facts);
         return BoundedJson.write(body, MAX_BODY_BYTES);
     }
 
@@ -77,11 +110,11 @@ public interface Notifier {
      * values, so an absent or blank one is left out; a long one is cut, since attributes count
      * towards the message size and only serve filtering.
      */
-    static Map<String, String> attributes(Notification notification) {
+    static Map<String, String> attributes(Notification notification, String action) {
         Map<String, String> attributes = new LinkedHashMap<>();
         putText(attributes, "kind", notification.kind());
         putText(attributes, "severity", notification.severity().label());
-        putText(attributes, "action", notification.action());
+        putText(attributes, "action", action);
         notification.app().ifPresent(app -> putText(attributes, "app", app));
         notification.group().ifPresent(group -> putText(attributes, "group", group));
         return attributes;

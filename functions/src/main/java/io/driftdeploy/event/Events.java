@@ -16,7 +16,7 @@ public final class Events {
 
     /** For the images function: an AMI state change, an Image Builder state change or a Golden Image Published. */
     public static ImageAvailable parseImage(byte[] json) {
-        return ImageAvailable.from(envelope(json));
+        return ImageEvents.parse(envelope(json));
     }
 
     /** For the refreshes function: an {@code EC2 Auto Scaling Instance Refresh ...} event. */

@@ -1,99 +1,111 @@
 package io.driftdeploy.event;
 
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
+import java.util.Objects;
 
 /**
- * A new image was announced, from any of the three {@link ImageSource}s.
+ * A new image was announced, by one of the three {@link ImageSource}s, each of which says
+ * something different about it: an AMI id and its state, an Image Builder build and its status,
+ * or an AMI id and the application a publisher names.
  *
  * <p>States that are valid but not actionable (an AMI that {@code failed}, an Image Builder build
  * that is not {@code AVAILABLE}) parse fine and carry their state: the policy decides to skip
  * them with a reason ({@link #reportedAvailable()} is false), rather than the parser failing.
- *
- * @param eventId EventBridge event id
- * @param account account of the event
- * @param region region of the event
- * @param eventTime when the event was emitted
- * @param source which event announced the image
- * @param imageId the AMI id, when the event names it (AMI state change, Golden Image Published);
- *     for Image Builder the AWS adapter resolves it with GetImage
- * @param imageBuilderImageArn the image build version ARN, for Image Builder only
- * @param app the application the publisher says the image is for (Golden Image Published only);
- *     the image's own app tag stays the authority
- * @param reportedState the state the event reports ({@code available}/{@code failed}/... for AMIs,
- *     {@code AVAILABLE}/{@code FAILED}/... for Image Builder); empty for Golden Image Published
  */
-public record ImageAvailable(
-        String eventId,
-        String account,
-        String region,
-        Instant eventTime,
-        ImageSource source,
-        Optional<String> imageId,
-        Optional<String> imageBuilderImageArn,
-        Optional<String> app,
-        Optional<String> reportedState) {
+public sealed interface ImageAvailable {
+
+    /** The EventBridge event id. */
+    String eventId();
+
+    /** The account of the event. */
+    String account();
+
+    /** The region of the event. */
+    String region();
+
+    /** When the event was emitted. */
+    Instant eventTime();
+
+    ImageSource source();
 
     /**
-     * Whether the event itself says the image can be used. A Golden Image Published event is by
-     * definition an announcement of a finished image; the AWS adapter verifies every image
+     * Whether the event itself says the image can be used. The AWS adapter verifies every image
      * (exists, available, trusted owner, app tag) whatever the event says.
      */
-    public boolean reportedAvailable() {
-        return switch (source) {
-            case AMI_STATE_CHANGE -> reportedState.equals(Optional.of("available"));
-            case IMAGE_BUILDER -> reportedState.equals(Optional.of("AVAILABLE"));
-            case GOLDEN_IMAGE_PUBLISHED -> true;
-        };
-    }
+    boolean reportedAvailable();
 
-    static ImageAvailable from(EventEnvelope envelope) {
-        ImageSource source = sourceOf(envelope);
-        JsonField detail = envelope.detailField();
-        return switch (source) {
-            case AMI_STATE_CHANGE -> new ImageAvailable(
-                    envelope.id(), envelope.account(), envelope.region(), envelope.time(), source,
-                    Optional.of(detail.text("ImageId", FieldLimits.AMI_ID)),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.of(detail.text("State", FieldLimits.IMAGE_STATE)));
-            case IMAGE_BUILDER -> new ImageAvailable(
-                    envelope.id(), envelope.account(), envelope.region(), envelope.time(), source,
-                    Optional.empty(),
-                    Optional.of(imageBuilderArn(envelope)),
-                    Optional.empty(),
-                    Optional.of(detail.object("state").text("status", FieldLimits.IMAGE_STATE)));
-            case GOLDEN_IMAGE_PUBLISHED -> new ImageAvailable(
-                    envelope.id(), envelope.account(), envelope.region(), envelope.time(), source,
-                    Optional.of(detail.text("imageId", FieldLimits.AMI_ID)),
-                    Optional.empty(),
-                    Optional.of(detail.text("app", FieldLimits.TAG_VALUE)),
-                    Optional.empty());
-        };
-    }
+    /**
+     * EC2's {@code EC2 AMI State Change}.
+     *
+     * @param state {@code available}, {@code failed}, ...
+     */
+    record AmiStateChange(String eventId, String account, String region, Instant eventTime, String imageId, String state)
+            implements ImageAvailable {
 
-    private static ImageSource sourceOf(EventEnvelope envelope) {
-        ImageSource source = Arrays.stream(ImageSource.values())
-                .filter(candidate -> candidate.source().equals(envelope.source()))
-                .findFirst()
-                .orElseThrow(() -> new InvalidEventException("source", "expected one of "
-                        + Arrays.stream(ImageSource.values()).map(ImageSource::source).toList()
-                        + ", got " + FieldLimits.echo(envelope.source())));
-        envelope.requireDetailType(source.detailType());
-        return source;
+        public AmiStateChange {
+            Objects.requireNonNull(imageId, "imageId");
+            Objects.requireNonNull(state, "state");
+        }
+
+        @Override
+        public ImageSource source() {
+            return ImageSource.AMI_STATE_CHANGE;
+        }
+
+        @Override
+        public boolean reportedAvailable() {
+            return state.equals("available");
+        }
     }
 
     /**
-     * The image build version ARN Image Builder puts first in {@code resources}, parsed whole: it is
-     * passed to GetImage, so no {@code ..}, no extra path segment and no trailing text gets through.
+     * EC2 Image Builder's {@code EC2 Image Builder Image State Change}: it names the image build
+     * version, whose AMI the AWS adapter resolves with GetImage.
+     *
+     * @param status {@code AVAILABLE}, {@code FAILED}, ...
      */
-    private static String imageBuilderArn(EventEnvelope envelope) {
-        List<String> resources = envelope.resources();
-        if (resources.isEmpty()) {
-            throw new InvalidEventException("resources", "expected the image build version ARN, got none");
+    record ImageBuilderStateChange(String eventId, String account, String region, Instant eventTime,
+                                   String imageBuilderImageArn, String status) implements ImageAvailable {
+
+        public ImageBuilderStateChange {
+            Objects.requireNonNull(imageBuilderImageArn, "imageBuilderImageArn");
+            Objects.requireNonNull(status, "status");
         }
-        return FieldLimits.IMAGE_BUILDER_ARN.check(resources.getFirst(), "resources[0]");
+
+        @Override
+        public ImageSource source() {
+            return ImageSource.IMAGE_BUILDER;
+        }
+
+        @Override
+        public boolean reportedAvailable() {
+            return status.equals("AVAILABLE");
+        }
+    }
+
+    /**
+     * drift-deploy's {@code Golden Image Published}: by definition the announcement of a finished
+     * image.
+     *
+     * @param app the application the publisher says the image is for; the image's own app tag
+     *     stays the authority
+     */
+    record GoldenImagePublished(String eventId, String account, String region, Instant eventTime, String imageId,
+                                String app) implements ImageAvailable {
+
+        public GoldenImagePublished {
+            Objects.requireNonNull(imageId, "imageId");
+            Objects.requireNonNull(app, "app");
+        }
+
+        @Override
+        public ImageSource source() {
+            return ImageSource.GOLDEN_IMAGE_PUBLISHED;
+        }
+
+        @Override
+        public boolean reportedAvailable() {
+            return true;
+        }
     }
 }

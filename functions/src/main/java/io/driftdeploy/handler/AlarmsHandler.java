@@ -19,12 +19,12 @@ import io.driftdeploy.event.AlarmState;
 import io.driftdeploy.event.AlarmStateChange;
 import io.driftdeploy.event.Events;
 import io.driftdeploy.event.InvalidEventException;
+import io.driftdeploy.message.AlarmNotice;
+import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.AccountTrust;
 import io.driftdeploy.policy.AlarmDefinition;
-import io.driftdeploy.policy.AlarmNotice;
 import io.driftdeploy.policy.GuardedRefresh;
 import io.driftdeploy.policy.Rejection;
-import io.driftdeploy.policy.Report;
 import io.driftdeploy.policy.StartedRefresh;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,12 +91,12 @@ public final class AlarmsHandler implements RequestStreamHandler {
     }
 
     /** Handles one raw event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
-    public Map<String, Object> handle(byte[] event) {
+    public Result handle(byte[] event) {
         return handle(event, HandlerIo.deadlineWithoutContext(clock));
     }
 
-    /** Handles one raw event in an invocation that ends by {@code deadline}; returns the JSON result. */
-    public Map<String, Object> handle(byte[] event, Instant deadline) {
+    /** Handles one raw event in an invocation that ends by {@code deadline}; returns what was decided. */
+    public Result handle(byte[] event, Instant deadline) {
         AlarmStateChange change;
         try {
             change = Events.parseAlarm(event);
@@ -120,7 +120,7 @@ public final class AlarmsHandler implements RequestStreamHandler {
             return reporter.report(AlarmNotice.duplicate(change));
         }
         try {
-            Map<String, Object> result = reporter.report(decide(change, deadline));
+            Result result = reporter.report(decide(change, deadline));
             ledger.complete(claimKey, CLAIM, attempt.id(), Map.of(), List.of());
             return result;
         } catch (RuntimeException failed) {

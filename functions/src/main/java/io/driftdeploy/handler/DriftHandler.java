@@ -12,15 +12,14 @@ import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.Events;
 import io.driftdeploy.event.InvalidEventException;
+import io.driftdeploy.message.DriftReports;
 import io.driftdeploy.policy.AccountTrust;
-import io.driftdeploy.policy.DriftReports;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.Rejection;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,12 +63,12 @@ public final class DriftHandler implements RequestStreamHandler {
     }
 
     /** Decides on one raw event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
-    public Map<String, Object> handle(byte[] event) {
+    public Result handle(byte[] event) {
         return handle(event, HandlerIo.deadlineWithoutContext(clock));
     }
 
     /** Decides on one raw event in an invocation that ends by {@code deadline}; returns the result the handler writes. */
-    public Map<String, Object> handle(byte[] event, Instant deadline) {
+    public Result handle(byte[] event, Instant deadline) {
         ComplianceChange change;
         try {
             change = Events.parseCompliance(event);
@@ -82,6 +81,6 @@ public final class DriftHandler implements RequestStreamHandler {
         }
         return remediation.remediate(new Evaluation(change.eventId(), change.account(), change.region(),
                 change.configRuleName(), change.resourceType(), change.resourceId(), change.complianceType(),
-                change.orderingTimestamp()), deadline);
+                change.orderingTimestamp()), deadline).decided();
     }
 }

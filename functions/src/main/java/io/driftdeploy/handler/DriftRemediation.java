@@ -12,6 +12,9 @@ import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.message.DriftReports;
+import io.driftdeploy.message.Hints;
+import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
 import io.driftdeploy.policy.ChurnBreaker.ChurnRecord;
 import io.driftdeploy.policy.ChurnBreaker.Termination;
@@ -21,7 +24,6 @@ import io.driftdeploy.policy.DriftCase;
 import io.driftdeploy.policy.DriftDecision;
 import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.policy.DriftReason;
-import io.driftdeploy.policy.DriftReports;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.GroupCheck;
 import io.driftdeploy.policy.GroupFacts;
@@ -34,7 +36,6 @@ import io.driftdeploy.policy.ReplacementPolicy.DriftKind;
 import io.driftdeploy.policy.ReplacementPolicy.Replacement;
 import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
 import io.driftdeploy.policy.ReplacementPolicy;
-import io.driftdeploy.policy.Report;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,6 +86,13 @@ public final class DriftRemediation {
     }
 
     /**
+     * One drift decision as reported: the case it was made on (placed in the instance's group once
+     * that is known), the reason that decided, and the result the function returns for it.
+     */
+    public record Remediated(DriftCase drift, DriftReason reason, Result.Decided decided) {
+    }
+
+    /**
      * The time a decision must have left before its deadline to confirm its reservations,
      * terminate and report (three calls that take well under a second each on AWS). With less it
      * gives up before acting, leaving the event to a retry, rather than start what it likely
@@ -121,13 +129,13 @@ public final class DriftRemediation {
 
     /**
      * Decides on the evaluation and acts on it, as an attempt that ends by {@code deadline} at the
-     * latest; returns the reported result (decision, reason, instance, group, mode, actions, ...).
+     * latest; returns the decision as reported (decision, reason, instance, group, mode, actions, ...).
      * An exception means the event is left for Lambda's retry: either nothing was done and the
      * event was released, or the instance was terminated and its announcement is owed on the
      * event's claim, which the retry delivers. An attempt that dies (crash, timeout) holds the
      * event and its reservations only until its deadline; the retry then takes them over.
      */
-    public Map<String, Object> remediate(Evaluation evaluation, Instant deadline) {
+    public Remediated remediate(Evaluation evaluation, Instant deadline) {
         return remediate(evaluation, Announce.EVERY_DECISION, Source.EVENT, deadline);
     }
 
@@ -135,7 +143,7 @@ public final class DriftRemediation {
      * As {@link #remediate(Evaluation, Instant)}, announcing only the decisions {@code announce}
      * names, for an evaluation whose time comes from {@code source}.
      */
-    public Map<String, Object> remediate(Evaluation evaluation, Announce announce, Source source, Instant deadline) {
+    public Remediated remediate(Evaluation evaluation, Announce announce, Source source, Instant deadline) {
         Instant now = clock.instant();
         DriftCase drift = DriftCase.of(evaluation, settings.mode());
         Optional<DriftReason> stopped = DriftPolicy.driftRule(evaluation, settings.drift())
@@ -171,7 +179,7 @@ public final class DriftRemediation {
      * delivered now, then cleared (at least once: a death between the two sends it again rather
      * than never).
      */
-    private Map<String, Object> duplicate(DriftCase drift, Ledger.Claim claim, Announce announce, Source source) {
+    private Remediated duplicate(DriftCase drift, Ledger.Claim claim, Announce announce, Source source) {
         Map<String, Object> facts = new LinkedHashMap<>();
         if (source == Source.EVENT) {
             EventInProgressException.throwIfHeld(DriftReports.FUNCTION, drift.evaluation().eventId(), claim, reporter.telemetry());
@@ -223,7 +231,7 @@ public final class DriftRemediation {
                     compliance.current(evaluation.ruleName(), evaluation.resourceType(), evaluation.resourceId()));
         }
 
-        Map<String, Object> decide(DriftCase unplaced) {
+        Remediated decide(DriftCase unplaced) {
             boolean newest = newestRecorded.orElseGet(() -> ledger.recordEvaluation(evaluation, now));
             Optional<DriftReason> stopped = DriftPolicy.nonCompliant(evaluation)
                     // Events wrote the ledger, so a newer evaluation there is checked against AWS Config.
@@ -366,7 +374,7 @@ public final class DriftRemediation {
          * decision is made afresh, and the reservations the dead attempt made under the same
          * decision token are this attempt's own.
          */
-        Map<String, Object> recover(DriftCase unplaced) {
+        Remediated recover(DriftCase unplaced) {
             Optional<InstanceFacts> described = fleet.describe(evaluation.instanceId());
             if (!DriftPolicy.terminationApplied(described)) {
                 return decide(unplaced);
@@ -413,7 +421,7 @@ public final class DriftRemediation {
          * that fails leaves the event to Lambda's retry; when only the notification failed and the
          * instance was terminated, the claim is completed owing it.
          */
-        private Map<String, Object> finish(DriftCase drift, DriftReason reason, Map<String, Object> facts, boolean announced) {
+        private Remediated finish(DriftCase drift, DriftReason reason, Map<String, Object> facts, boolean announced) {
             List<String> actions = terminated ? List.of("TerminateInstanceInAutoScalingGroup " + evaluation.instanceId()) : List.of();
             try {
                 return report(drift, reason, actions, facts, announced, Optional.of(this::complete));
@@ -472,7 +480,7 @@ public final class DriftRemediation {
                 breakerAlert = drift.mode() != Mode.ENFORCE || ledger.openBreaker(group.name(), evaluation.ruleName(),
                         evaluation.instanceId(), evaluation.eventId(), now, clearedAt, attempt);
             });
-            details.put("clearWith", DriftReports.clearBreakerHint(group.name(), evaluation.ruleName()));
+            details.put("clearWith", Hints.clearBreaker(group.name(), evaluation.ruleName()));
             return stopped;
         }
 
@@ -504,7 +512,7 @@ public final class DriftRemediation {
                     version.imageId().ifPresent(image -> details.put("templateImageId", image));
                 });
                 instance.imageId().ifPresent(image -> details.put("instanceImageId", image));
-                details.put("fix", ReplacementPolicy.whatToFix(replacement));
+                details.put("fix", Hints.whatToFix(replacement));
             });
             return stopped;
         }
@@ -616,23 +624,23 @@ public final class DriftRemediation {
         return drift.inGroup(group.name(), app, GroupModes.effective(settings, group.tags()));
     }
 
-    private Map<String, Object> report(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details,
-                                       Announce announce) {
+    private Remediated report(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details,
+                              Announce announce) {
         return report(drift, reason, actions, details, announce.announces(reason), Optional.empty());
     }
 
     /** Reports the decision; {@code recordWith}, when given, writes its audit record with the decision's last write. */
-    private Map<String, Object> report(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details,
-                                       boolean announced, Optional<Predicate<Ledger.Put>> recordWith) {
+    private Remediated report(DriftCase drift, DriftReason reason, List<String> actions, Map<String, Object> details,
+                              boolean announced, Optional<Predicate<Ledger.Put>> recordWith) {
         Report decided = DriftReports.decision(drift, reason, actions, details);
         Report report = announced ? decided : decided.withoutNotification();
-        Map<String, Object> result = recordWith.map(write -> reporter.report(report, write))
+        Result.Decided result = recordWith.map(write -> reporter.report(report, write))
                 .orElseGet(() -> reporter.report(report));
         if (reason == DriftReason.DRIFT_CONFIRMED) {
             reporter.telemetry().count(Map.of("Terminated", 1), Map.of());
         } else {
             reporter.telemetry().count(Map.of("NotTerminated", 1), Map.of("Reason", reason.label()));
         }
-        return result;
+        return new Remediated(drift, reason, result);
     }
 }

@@ -1,19 +1,21 @@
 package io.driftdeploy.handler;
 
-import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.Compliance.NonCompliantResource;
+import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.AlarmStateChange;
 import io.driftdeploy.event.ComplianceType;
+import io.driftdeploy.handler.DriftRemediation.Remediated;
+import io.driftdeploy.message.AlarmNotice;
+import io.driftdeploy.message.Report;
+import io.driftdeploy.message.SweepReports.SweptInstance;
+import io.driftdeploy.message.SweepReports;
 import io.driftdeploy.policy.AlarmDefinition;
-import io.driftdeploy.policy.AlarmNotice;
 import io.driftdeploy.policy.DriftDecision;
 import io.driftdeploy.policy.Evaluation;
-import io.driftdeploy.policy.Report;
-import io.driftdeploy.policy.SweepReports;
-import io.driftdeploy.policy.SweepReports.SweptInstance;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,22 +89,19 @@ final class DriftSweep {
      * compliant again) while terminate and notify are about the instance and its group.
      */
     private SweptInstance decide(List<Evaluation> evaluations, Instant deadline) {
-        Evaluation decided = evaluations.getFirst();
-        Map<String, Object> result = Map.of();
-        for (Evaluation evaluation : evaluations) {
-            decided = evaluation;
-            result = remediation.remediate(evaluation, DriftRemediation.Announce.TERMINATIONS,
-                    DriftRemediation.Source.CONFIG, deadline);
-            if (!DriftDecision.SKIP.label().equals(result.get("decision"))) {
-                break;
-            }
+        Iterator<Evaluation> untried = evaluations.iterator();
+        Evaluation decided = untried.next();
+        Remediated remediated = remediate(decided, deadline);
+        while (remediated.reason().decision() == DriftDecision.SKIP && untried.hasNext()) {
+            decided = untried.next();
+            remediated = remediate(decided, deadline);
         }
-        return new SweptInstance(decided.instanceId(), Optional.ofNullable((String) result.get("group")),
-                decided.ruleName(), (String) result.get("decision"), (String) result.get("reason"), actions(result));
+        return new SweptInstance(decided.instanceId(), remediated.drift().group(), decided.ruleName(), remediated.reason(),
+                remediated.decided().actions());
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> actions(Map<String, Object> result) {
-        return (List<String>) result.getOrDefault("actions", List.of());
+    private Remediated remediate(Evaluation evaluation, Instant deadline) {
+        return remediation.remediate(evaluation, DriftRemediation.Announce.TERMINATIONS, DriftRemediation.Source.CONFIG,
+                deadline);
     }
 }

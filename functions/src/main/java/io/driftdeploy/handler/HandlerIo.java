@@ -13,8 +13,12 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
-/** Reads a handler's raw event and writes its JSON result; shared by every handler and the CLI. */
+/**
+ * Reads a handler's raw event and writes its result as JSON, and reads such JSON back as the result;
+ * shared by every handler and the CLI.
+ */
 public final class HandlerIo {
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -48,6 +52,16 @@ public final class HandlerIo {
         return clock.instant().plus(WITHOUT_CONTEXT);
     }
 
+    /** A function's JSON result, as a caller that invoked it through Lambda got it, back as what it decided. */
+    @SuppressWarnings("unchecked")
+    public static Result readResult(byte[] json) {
+        try {
+            return Result.fromJson(JSON.readValue(json, Map.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the result is not JSON", e);
+        }
+    }
+
     public static byte[] readAll(InputStream input) {
         try {
             return input.readAllBytes();
@@ -56,9 +70,10 @@ public final class HandlerIo {
         }
     }
 
-    public static void writeJson(OutputStream output, Object result) {
+    /** Writes the result as its JSON (see {@link Result#json()}), as Lambda returns it. */
+    public static void writeJson(OutputStream output, Result result) {
         try {
-            JSON.writerWithDefaultPrettyPrinter().writeValue(output, result);
+            JSON.writerWithDefaultPrettyPrinter().writeValue(output, result.json());
             output.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the result", e);

@@ -3,10 +3,14 @@ package io.driftdeploy.handler;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.Events;
+import io.driftdeploy.event.ImageAvailable.AmiStateChange;
+import io.driftdeploy.event.ImageAvailable.GoldenImagePublished;
+import io.driftdeploy.event.ImageAvailable.ImageBuilderStateChange;
 import io.driftdeploy.event.ImageAvailable;
 import io.driftdeploy.policy.RolloutTrigger;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The images function: an AMI became available (EC2), an Image Builder image became AVAILABLE, or
@@ -48,17 +52,30 @@ public final class ImagesHandler extends RolloutFunction<ImageAvailable> {
         return event.account();
     }
 
+    /** The image the event names: its AMI, or the Image Builder build whose AMI is not known yet. */
     @Override
     String subject(ImageAvailable event) {
-        return event.imageId().or(event::imageBuilderImageArn).orElse(event.eventId());
+        return switch (event) {
+            case AmiStateChange ami -> ami.imageId();
+            case ImageBuilderStateChange build -> build.imageBuilderImageArn();
+            case GoldenImagePublished golden -> golden.imageId();
+        };
     }
 
     @Override
     List<Rollouts.Reported> decide(ImageAvailable event) {
         RolloutTrigger trigger = new RolloutTrigger(FUNCTION, event.eventId(), event.account(), event.region(),
                 event.source().source());
-        Rollouts.Announcement announcement = new Rollouts.Announcement(event.imageId(), event.imageBuilderImageArn(),
-                event.app(), event.reportedAvailable(), event.reportedState());
+        Rollouts.Announcement announcement = switch (event) {
+            case AmiStateChange ami -> new Rollouts.Announcement(Optional.of(ami.imageId()), Optional.empty(),
+                    Optional.empty(), ami.reportedAvailable(), Optional.of(ami.state()));
+            case ImageBuilderStateChange build -> new Rollouts.Announcement(Optional.empty(),
+                    Optional.of(build.imageBuilderImageArn()), Optional.empty(), build.reportedAvailable(),
+                    Optional.of(build.status()));
+            // A finished image by definition: no state to report.
+            case GoldenImagePublished golden -> new Rollouts.Announcement(Optional.of(golden.imageId()), Optional.empty(),
+                    Optional.of(golden.app()), golden.reportedAvailable(), Optional.empty());
+        };
         return rollouts.rollOut(trigger, announcement, group -> true);
     }
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -29,7 +28,7 @@ final class Priming {
     /** A function's decision on one raw event, made as its handler makes it outside Lambda. */
     @FunctionalInterface
     interface Decider {
-        Map<String, Object> handle(byte[] event);
+        Result handle(byte[] event);
     }
 
     /**
@@ -38,10 +37,11 @@ final class Priming {
      */
     static SnapStartPrime of(Settings settings, AwsClients aws, String sample, Function<AwsClients, Decider> twin) {
         return new SnapStartPrime(aws, canned -> {
-            Map<String, Object> result = twin.apply(canned).handle(sampleEvent(sample, settings.accountId()));
+            Result result = twin.apply(canned).handle(sampleEvent(sample, settings.accountId()));
             // A rejected sample would prime parsing and the rejection only: the prime is broken, say so.
-            if ("rejected".equals(result.get("decision"))) {
-                throw new IllegalStateException("the SnapStart prime's sample event " + sample + " was rejected: " + result);
+            if (result instanceof Result.Rejected rejected) {
+                throw new IllegalStateException("the SnapStart prime's sample event " + sample + " was rejected: "
+                        + rejected.json());
             }
             HandlerIo.writeJson(OutputStream.nullOutputStream(), result);
         });

@@ -5,9 +5,11 @@ import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.Events;
 import io.driftdeploy.event.InstanceRefreshEvent;
+import io.driftdeploy.message.RefreshReports;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ObservedRefresh;
 import io.driftdeploy.policy.RefreshOutcomes;
+import io.driftdeploy.policy.RefreshReason;
 import io.driftdeploy.policy.RolloutTrigger;
 import io.driftdeploy.policy.StartedRefresh;
 import java.time.Clock;
@@ -23,7 +25,7 @@ import java.util.Optional;
  */
 public final class RefreshesHandler extends RolloutFunction<InstanceRefreshEvent> {
 
-    public static final String FUNCTION = RefreshOutcomes.FUNCTION;
+    public static final String FUNCTION = RefreshReports.FUNCTION;
 
     /** Lambda's entry: settings and clients are built once, at init; registers the SnapStart hook that primes them. */
     public RefreshesHandler() {
@@ -81,11 +83,11 @@ public final class RefreshesHandler extends RolloutFunction<InstanceRefreshEvent
         }
         Optional<ImageRef> pending = ledger.pending(event.groupName());
         List<Rollouts.Reported> reported = new ArrayList<>();
-        reported.add(rollouts.report(RefreshOutcomes.report(event, verdict, observed, ours, pending, actions)));
+        reported.add(rollouts.report(RefreshReports.report(event, verdict, observed, ours, pending, actions)));
         if (verdict.releasesPending() && pending.isPresent()) {
             RolloutTrigger trigger = new RolloutTrigger(FUNCTION, event.eventId(), event.account(), event.region(),
                     "pending after instance refresh " + event.instanceRefreshId() + " "
-                            + verdict.acted().map(RefreshOutcomes::reason).orElse(verdict.reason()));
+                            + verdict.acted().map(RefreshReason::of).orElse(verdict.reason()).label());
             reported.addAll(rollouts.startPending(trigger, event.groupName(), pending.get()));
         }
         return reported;

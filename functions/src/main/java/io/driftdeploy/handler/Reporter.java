@@ -3,17 +3,17 @@ package io.driftdeploy.handler;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.Rejection;
-import io.driftdeploy.policy.Report;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
  * Says what a function decided, everywhere it must be said: one structured log line, the audit
- * record, the notification and a metric. Used by every handler, so no decision goes unreported.
+ * record, the notification and a metric, each written from the one report (or rejection), and
+ * returns it as the handler's typed result. Used by every handler, so no decision goes unreported.
  */
 public final class Reporter {
 
@@ -34,15 +34,15 @@ public final class Reporter {
     }
 
     /**
-     * Audits, notifies and logs the report; returns it as the handler's JSON result. When the
+     * Audits, notifies and logs the report; returns it as the handler's result. When the
      * notification cannot be published the decision is still audited and logged, and
      * {@link UndeliveredNotificationException} carries the message, for a caller that acted to
      * record it as owed.
      */
-    public Map<String, Object> report(Report report) {
+    public Result.Decided report(Report report) {
         audit.record(report, clock.instant());
-        Map<String, Object> result = publish(report, () -> { });
-        telemetry.decision("INFO", result);
+        Result.Decided result = publish(report, () -> { });
+        telemetry.decision("INFO", result.json());
         return result;
     }
 
@@ -53,25 +53,25 @@ public final class Reporter {
      * refused, returning false, the audit record is written alone; when the notification fails, it
      * is written alone before the failure is thrown.
      */
-    public Map<String, Object> report(Report report, Predicate<Ledger.Put> recordWith) {
+    public Result.Decided report(Report report, Predicate<Ledger.Put> recordWith) {
         Ledger.Put entry = AuditTrail.entry(report, clock.instant());
-        Map<String, Object> result = publish(report, () -> audit.record(entry));
+        Result.Decided result = publish(report, () -> audit.record(entry));
         if (!recordWith.test(entry)) {
             audit.record(entry);
         }
-        telemetry.decision("INFO", result);
+        telemetry.decision("INFO", result.json());
         return result;
     }
 
     /** Publishes the report's notification, if it has one; runs {@code beforeFailing} when it cannot. */
-    private Map<String, Object> publish(Report report, Runnable beforeFailing) {
-        Map<String, Object> result = result(report);
-        Optional<Notifier.Rendered> message = report.notification().map(Notifier::render);
+    private Result.Decided publish(Report report, Runnable beforeFailing) {
+        Optional<Notifier.Rendered> message = Notifier.render(report);
         try {
-            message.map(notifier::publish).ifPresent(id -> result.put("notificationId", id));
+            return Result.Decided.of(report, message.map(notifier::publish)
+                    .<Result.Delivery>map(Result.Delivery.Published::new).orElse(Result.Delivery.UNANNOUNCED));
         } catch (RuntimeException failure) {
-            result.put("notification", "not delivered: " + failure.getMessage());
-            telemetry.decision("ERROR", result);
+            Result.Decided result = Result.Decided.of(report, new Result.Delivery.Undelivered(failure.getMessage()));
+            telemetry.decision("ERROR", result.json());
             telemetry.count(Map.of("UndeliveredNotifications", 1), Map.of());
             UndeliveredNotificationException undelivered =
                     new UndeliveredNotificationException(message.orElseThrow(), result, failure);
@@ -82,7 +82,6 @@ public final class Reporter {
             }
             throw undelivered;
         }
-        return result;
     }
 
     /** Delivers an announcement owed since its first try failed; returns the SNS message id. */
@@ -96,28 +95,14 @@ public final class Reporter {
      * Bad input: nothing is done, the problem is logged, counted and notified, and the handler
      * returns normally so that Lambda does not retry an event that can never succeed.
      */
-    public Map<String, Object> reject(String function, String field, String problem) {
+    public Result.Rejected reject(String function, String field, String problem) {
         return reject(Rejection.invalidEvent(function, field, problem));
     }
 
     /** An event refused before anything was done (see {@link #reject(String, String, String)}). */
-    public Map<String, Object> reject(Rejection rejection) {
-        Map<String, Object> result = rejection.result();
-        telemetry.decision("ERROR", result);
+    public Result.Rejected reject(Rejection rejection) {
+        telemetry.decision("ERROR", new Result.Rejected(rejection, Result.Delivery.UNANNOUNCED).json());
         telemetry.count(Map.of("RejectedEvents", 1), Map.of());
-        result.put("notificationId", notifier.publish(Notifier.render(rejection.notification())));
-        return result;
-    }
-
-    private static Map<String, Object> result(Report report) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("function", report.function());
-        result.put("eventId", report.eventId());
-        result.put("decision", report.decision());
-        result.put("reason", report.reason());
-        report.mode().ifPresent(mode -> result.put("mode", mode.label()));
-        result.putAll(report.facts());
-        result.put("actions", report.actions());
-        return result;
+        return new Result.Rejected(rejection, new Result.Delivery.Published(notifier.publish(Notifier.render(rejection))));
     }
 }

@@ -13,13 +13,12 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * What the images and refreshes functions share: parse the event (a bad one is rejected and
- * nothing is done), handle it once per event id, and return every decision as JSON.
+ * nothing is done), handle it once per event id, and return every decision.
  *
  * @param <E> the parsed event
  */
@@ -63,12 +62,12 @@ public abstract class RolloutFunction<E> implements RequestStreamHandler {
     }
 
     /** Handles one event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
-    public final Map<String, Object> handle(byte[] json) {
+    public final Result handle(byte[] json) {
         return handle(json, HandlerIo.deadlineWithoutContext(rollouts.clock()));
     }
 
     /** Handles one event in an invocation that ends by {@code deadline}; returns what was decided. */
-    public final Map<String, Object> handle(byte[] json, Instant deadline) {
+    public final Result handle(byte[] json, Instant deadline) {
         E event;
         try {
             event = parse(json);

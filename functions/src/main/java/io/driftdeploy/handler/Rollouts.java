@@ -16,6 +16,9 @@ import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.message.Report;
+import io.driftdeploy.message.RolloutReports;
+import io.driftdeploy.policy.Decision;
 import io.driftdeploy.policy.DescribedImage;
 import io.driftdeploy.policy.GroupDecision;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
@@ -24,9 +27,7 @@ import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ImageRules;
 import io.driftdeploy.policy.ImageVerdict;
 import io.driftdeploy.policy.MinHealthy;
-import io.driftdeploy.policy.Report;
 import io.driftdeploy.policy.RolloutReason;
-import io.driftdeploy.policy.RolloutReports;
 import io.driftdeploy.policy.RolloutRules;
 import io.driftdeploy.policy.RolloutTrigger;
 import io.driftdeploy.policy.StartedRefresh;
@@ -74,14 +75,14 @@ final class Rollouts {
     }
 
     /**
-     * One decision as reported: its outcome, and the result the handler returns for it.
+     * One decision as reported, and whether a retry may act on it.
      *
      * @param retryable nothing was done that a retry of the event would repeat, and a retry may
      *     succeed: the event's claim is given back so that a replay of it acts
      */
-    record Reported(String decision, Map<String, Object> result, boolean retryable) {
-        Reported(String decision, Map<String, Object> result) {
-            this(decision, result, false);
+    record Reported(Result.Decided decided, boolean retryable) {
+        Reported(Result.Decided decided) {
+            this(decided, false);
         }
     }
 
@@ -137,14 +138,13 @@ final class Rollouts {
      * reported as a duplicate and does nothing. If handling fails, the claim is given back so that
      * Lambda's retry can act; if the attempt dies, its claim lapses at the deadline.
      */
-    Map<String, Object> once(String function, String eventId, String subject, Instant deadline,
-                             Supplier<List<Reported>> work) {
+    Result once(String function, String eventId, String subject, Instant deadline, Supplier<List<Reported>> work) {
         Mode mode = settings.mode();
         Attempt attempt = Attempt.until(deadline);
         RolloutLedger.EventClaim claim = ledger.claimEvent(function, eventId, mode, attempt, clock.instant());
         if (!claim.won()) {
             EventInProgressException.throwIfHeld(function, eventId, claim.heldElsewhereUntil(), reporter.telemetry());
-            return report(RolloutReports.duplicate(function, eventId, subject, mode)).result();
+            return report(RolloutReports.duplicate(function, eventId, subject, mode)).decided();
         }
         List<Reported> decisions;
         try {
@@ -158,11 +158,7 @@ final class Rollouts {
         } else {
             ledger.completeEvent(function, eventId, mode, attempt);
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("function", function);
-        result.put("eventId", eventId);
-        result.put("decisions", decisions.stream().map(Reported::result).toList());
-        return result;
+        return new Result.Decisions(function, eventId, decisions.stream().map(Reported::decided).toList());
     }
 
     /** Validates the announced image and decides, acts and reports for every target group it matches. */
@@ -207,17 +203,17 @@ final class Rollouts {
      */
     List<Reported> startPending(RolloutTrigger trigger, String group, ImageRef pending) {
         List<Reported> reported = rollOut(trigger, Announcement.known(pending.imageId()), group::equals);
-        if (reported.stream().noneMatch(done -> GroupDecision.Outcome.PENDING.label().equals(done.decision()))) {
+        if (reported.stream().noneMatch(done -> done.decided().decision() == Decision.PENDING)) {
             ledger.clearPending(group, pending.imageId());
         }
         return reported;
     }
 
     Reported report(Report report) {
-        Map<String, Object> result = reporter.report(report);
+        Result.Decided decided = reporter.report(report);
         reporter.telemetry().count(Map.of("Decisions", 1),
-                Map.of("Decision", report.decision(), "Reason", report.reason()));
-        return new Reported(report.decision(), result);
+                Map.of("Decision", report.decision().label(), "Reason", report.reason().label()));
+        return new Reported(decided);
     }
 
     private GroupState state(TargetGroup target) {
@@ -342,7 +338,7 @@ final class Rollouts {
         facts.put("groupVersion", decision.group().template().orElseThrow().version());
         Reported reported = report(RolloutReports.group(trigger, decision.refreshNotStarted(launchTemplateId, version, why),
                 actions, facts));
-        return new Reported(reported.decision(), reported.result(), true);
+        return new Reported(reported.decided(), true);
     }
 
     private Reported pend(RolloutTrigger trigger, GroupDecision decision, List<String> actions, Map<String, Object> facts) {

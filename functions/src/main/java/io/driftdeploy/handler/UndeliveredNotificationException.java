@@ -1,7 +1,6 @@
 package io.driftdeploy.handler;
 
 import io.driftdeploy.aws.Notifier;
-import java.util.Map;
 
 /**
  * A decision was audited and logged but its notification could not be published. A caller that
@@ -11,9 +10,9 @@ import java.util.Map;
 public final class UndeliveredNotificationException extends RuntimeException {
 
     private final transient Notifier.Rendered message;
-    private final transient Map<String, Object> result;
+    private final transient Result.Decided result;
 
-    UndeliveredNotificationException(Notifier.Rendered message, Map<String, Object> result, RuntimeException cause) {
+    UndeliveredNotificationException(Notifier.Rendered message, Result.Decided result, RuntimeException cause) {
         super("the decision was made but its notification was not delivered: " + cause.getMessage(), cause);
         this.message = message;
         this.result = result;
@@ -24,7 +23,7 @@ public final class UndeliveredNotificationException extends RuntimeException {
     }
 
     /** The decision as reported, with the failed delivery noted. */
-    public Map<String, Object> result() {
+    public Result.Decided result() {
         return result;
     }
 }

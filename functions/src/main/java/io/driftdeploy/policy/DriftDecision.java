@@ -1,17 +1,22 @@
 package io.driftdeploy.policy;
 
-import java.util.Locale;
-
 /** What the drift function does about one evaluation. */
 public enum DriftDecision {
     /** Terminate the instance through its Auto Scaling group, which launches a clean replacement. */
-    TERMINATE,
+    TERMINATE(Decision.TERMINATE),
     /** Drift that is not remediated (or only would be, in dry-run): the team must know. */
-    NOTIFY,
+    NOTIFY(Decision.NOTIFY),
     /** Nothing to remediate: not drift, no longer drift, or already handled. */
-    SKIP;
+    SKIP(Decision.SKIP);
 
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
+    private final Decision decision;
+
+    DriftDecision(Decision decision) {
+        this.decision = decision;
+    }
+
+    /** The decision as the drift function reports it. */
+    public Decision decision() {
+        return decision;
     }
 }

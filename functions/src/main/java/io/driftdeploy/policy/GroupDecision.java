@@ -14,22 +14,23 @@ public record GroupDecision(ImageVerdict.Approved image, GroupState group, Outco
 
     public enum Outcome {
         /** New launch template version and instance refresh. */
-        REFRESH("refresh"),
+        REFRESH(Decision.REFRESH),
         /** Wait for the running refresh to end; the refreshes function starts it then. */
-        PENDING("pending"),
+        PENDING(Decision.PENDING),
         /** Tell the team, change nothing (manual strategy). */
-        NOTIFY("notify"),
+        NOTIFY(Decision.NOTIFY),
         /** Nothing to do for this group. */
-        SKIP("skip");
+        SKIP(Decision.SKIP);
 
-        private final String label;
+        private final Decision decision;
 
-        Outcome(String label) {
-            this.label = label;
+        Outcome(Decision decision) {
+            this.decision = decision;
         }
 
-        public String label() {
-            return label;
+        /** The decision as the images and refreshes functions report it. */
+        public Decision decision() {
+            return decision;
         }
     }
 

@@ -1,15 +1,7 @@
 package io.driftdeploy.policy;
 
-import io.driftdeploy.event.InstanceRefreshEvent;
 import io.driftdeploy.event.RefreshKind;
-import io.driftdeploy.policy.Notification.Severity;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,20 +17,17 @@ import java.util.Set;
  */
 public final class RefreshOutcomes {
 
-    public static final String FUNCTION = "refreshes";
-    public static final String KIND = "refresh";
-
     /**
      * What one refresh event means.
      *
      * @param marksImageBad the refresh's image proved bad: Failed, or a rollback (started, done or failed)
      * @param releasesPending the group is free again and its pending image may start
      */
-    public record Meaning(Severity severity, boolean marksImageBad, boolean releasesPending, String happened) {
+    public record Meaning(Severity severity, boolean marksImageBad, boolean releasesPending) {
     }
 
     /** How the event's claim stands against what Auto Scaling reports. */
-    public enum Check {
+    public enum Check implements Labelled {
         /** AWS reports the claimed status, or one that can only follow it. */
         CONFIRMED,
         /** AWS reports another status: the decision follows AWS. */
@@ -53,13 +42,15 @@ public final class RefreshOutcomes {
      * @param acted the status whose meaning is acted on: the claim when confirmed, AWS's end state
      *     on a mismatch; empty when nothing is acted on
      */
-    public record Verdict(Check check, Optional<RefreshKind> acted, String reason, Severity severity, boolean marksImageBad,
-                          boolean releasesPending, String happened) {
+    public record Verdict(Check check, Optional<RefreshKind> acted, RefreshReason reason, Severity severity, boolean marksImageBad,
+                          boolean releasesPending) {
     }
 
-    public static final String MARK_BAD_DECISION = "mark-bad";
-    public static final String NOTIFY_DECISION = "notify";
-    public static final String REFUSE_DECISION = "refuse";
+    /**
+     * How an event Auto Scaling does not confirm is told, at the least: someone (a replay, a
+     * misrouted rule, a crafted event) says what AWS does not, and a person should look.
+     */
+    private static final Severity UNCONFIRMED = Severity.WARNING;
 
     /** The claims that decide something; the others (started, checkpoint, baking) only tell. */
     private static final Set<RefreshKind> OUTCOMES = EnumSet.of(RefreshKind.SUCCEEDED, RefreshKind.CANCELLED,
@@ -104,26 +95,22 @@ public final class RefreshOutcomes {
      */
     public static Verdict verdict(RefreshKind claimed, Optional<String> awsStatus) {
         if (awsStatus.isEmpty()) {
-            RolloutReason notFound = RolloutReason.REFRESH_NOT_FOUND;
-            return new Verdict(Check.NOT_FOUND, Optional.empty(), notFound.label(), notFound.severity(), false, false,
-                    "is not known to Auto Scaling; the event is refused");
+            return new Verdict(Check.NOT_FOUND, Optional.empty(), RefreshReason.REFRESH_NOT_FOUND, UNCONFIRMED, false, false);
         }
         Optional<RefreshKind> reported = statusKind(awsStatus.get());
         if (!OUTCOMES.contains(claimed) || reported.filter(kind -> confirms(claimed, kind)).isPresent()) {
             Meaning meaning = meaning(claimed);
-            return new Verdict(Check.CONFIRMED, Optional.of(claimed), reason(claimed), meaning.severity(),
-                    meaning.marksImageBad(), meaning.releasesPending(), meaning.happened());
+            return new Verdict(Check.CONFIRMED, Optional.of(claimed), RefreshReason.of(claimed), meaning.severity(),
+                    meaning.marksImageBad(), meaning.releasesPending());
         }
-        RolloutReason mismatch = RolloutReason.REFRESH_STATUS_MISMATCH;
+        RefreshReason mismatch = RefreshReason.REFRESH_STATUS_MISMATCH;
         Optional<RefreshKind> ended = reported.filter(ENDED::contains);
         if (ended.isEmpty()) {
-            return new Verdict(Check.MISMATCH, Optional.empty(), mismatch.label(), mismatch.severity(), false, false,
-                    "is " + awsStatus.get() + " according to Auto Scaling, not what the event says");
+            return new Verdict(Check.MISMATCH, Optional.empty(), mismatch, UNCONFIRMED, false, false);
         }
         Meaning meaning = meaning(ended.get());
-        Severity severity = meaning.severity().compareTo(mismatch.severity()) > 0 ? meaning.severity() : mismatch.severity();
-        return new Verdict(Check.MISMATCH, ended, mismatch.label(), severity, meaning.marksImageBad(),
-                meaning.releasesPending(), meaning.happened() + " according to Auto Scaling, not what the event says");
+        Severity severity = meaning.severity().compareTo(UNCONFIRMED) > 0 ? meaning.severity() : UNCONFIRMED;
+        return new Verdict(Check.MISMATCH, ended, mismatch, severity, meaning.marksImageBad(), meaning.releasesPending());
     }
 
     /** The reported status is the claimed one, or one only reachable after it. */
@@ -134,130 +121,13 @@ public final class RefreshOutcomes {
 
     public static Meaning meaning(RefreshKind kind) {
         return switch (kind) {
-            case STARTED -> new Meaning(Severity.INFO, false, false, "started");
-            case CHECKPOINT_REACHED -> new Meaning(Severity.INFO, false, false, "reached a checkpoint");
-            case STARTED_BAKING -> new Meaning(Severity.INFO, false, false, "replaced every instance and started baking");
-            case SUCCEEDED -> new Meaning(Severity.INFO, false, true, "succeeded");
+            case STARTED, CHECKPOINT_REACHED, STARTED_BAKING -> new Meaning(Severity.INFO, false, false);
+            case SUCCEEDED -> new Meaning(Severity.INFO, false, true);
             // A person (or a newer refresh) cancelled it: no verdict on the image.
-            case CANCELLED -> new Meaning(Severity.WARNING, false, true, "was cancelled");
-            case FAILED -> new Meaning(Severity.HIGH, true, true, "failed");
-            case ROLLBACK_STARTED -> new Meaning(Severity.HIGH, true, false, "is rolling back");
-            case ROLLBACK_SUCCEEDED -> new Meaning(Severity.HIGH, true, true, "was rolled back");
-            // The group is left half-replaced: a person must look before anything new starts on it.
-            case ROLLBACK_FAILED -> new Meaning(Severity.HIGH, true, false, "failed to roll back; the group needs attention");
-        };
-    }
-
-    /** The reason label of a refresh event, e.g. {@code refresh-rollback-succeeded}. */
-    public static String reason(RefreshKind kind) {
-        return "refresh-" + kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    /**
-     * The report of one refresh event.
-     *
-     * @param verdict what was decided from the event and Auto Scaling's answer ({@link #verdict})
-     * @param observed the refresh as Auto Scaling reported it; empty when it knows no such refresh
-     * @param started what the ledger says drift-deploy started with this refresh; empty for a
-     *     refresh someone else started (its image is then not judged)
-     * @param pending the image waiting for this group, if any
-     * @param actions what was recorded (the bad mark)
-     */
-    public static Report report(InstanceRefreshEvent event, Verdict verdict, Optional<ObservedRefresh> observed,
-                                Optional<StartedRefresh> started, Optional<ImageRef> pending, List<String> actions) {
-        boolean marked = verdict.marksImageBad() && started.isPresent();
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("eventId", event.eventId());
-        facts.put("account", event.account());
-        facts.put("region", event.region());
-        facts.put("group", event.groupName());
-        facts.put("refreshId", event.instanceRefreshId());
-        facts.put("status", event.kind().detailType());
-        facts.put("check", verdict.check().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        observed.ifPresent(aws -> facts.putAll(evidence(aws)));
-        started.ifPresent(ours -> {
-            facts.put("image", ours.imageId());
-            facts.put("app", ours.app());
-            facts.put("launchTemplateId", ours.launchTemplateId());
-            facts.put("launchTemplateVersion", ours.launchTemplateVersion());
-        });
-        event.checkpointPercentage().ifPresent(percent -> facts.put("checkpointPercentage", percent));
-        event.checkpointDelay().ifPresent(delay -> facts.put("checkpointDelaySeconds", delay.toSeconds()));
-        pending.ifPresent(waiting -> facts.put("pendingImage", waiting.imageId()));
-        facts.put("imageMarkedBad", marked);
-
-        List<String> sentences = new ArrayList<>();
-        String refresh = "Instance refresh " + event.instanceRefreshId() + " on " + event.groupName();
-        if (verdict.check() != Check.CONFIRMED) {
-            sentences.add("The event says: " + event.kind().detailType() + ". Auto Scaling says: "
-                    + observed.map(RefreshOutcomes::said).orElse("no refresh " + event.instanceRefreshId() + " on "
-                    + event.groupName()) + ".");
-        }
-        sentences.add(refresh + " " + verdict.happened()
-                + started.map(ours -> " (rolling out image " + ours.imageId() + ")").orElse(" (not started by drift-deploy)") + ".");
-        if (marked) {
-            sentences.add("Image " + started.get().imageId() + " is marked bad and will not be rolled out again automatically"
-                    + " (clear with: " + clearBadImageHint(started.get().imageId()) + ").");
-        }
-        if (verdict.check() != Check.NOT_FOUND) {
-            pending.ifPresent(waiting -> sentences.add(verdict.releasesPending()
-                    ? "Pending image " + waiting.imageId() + " is started next."
-                    : "Pending image " + waiting.imageId() + " keeps waiting."));
-        }
-        String decision = marked ? MARK_BAD_DECISION : verdict.check() == Check.NOT_FOUND ? REFUSE_DECISION : NOTIFY_DECISION;
-        Notification notification = new Notification(KIND, verdict.severity(), decision,
-                started.map(StartedRefresh::app), Optional.of(event.groupName()),
-                "drift-deploy: refresh on " + event.groupName() + " " + subjectOf(verdict, event),
-                String.join(" ", sentences), RolloutReports.withDecision(facts, decision, verdict.reason(), Optional.empty()));
-        return new Report(FUNCTION, event.eventId(), event.groupName(), decision, verdict.reason(), Optional.empty(),
-                actions, facts, Optional.of(notification));
-    }
-
-    /** The facts a bad mark and a report carry about the refresh as Auto Scaling reported it. */
-    public static Map<String, Object> evidence(ObservedRefresh aws) {
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("awsStatus", aws.status());
-        aws.statusReason().ifPresent(reason -> facts.put("awsStatusReason", reason));
-        facts.put("awsReadAt", aws.readAt().toString());
-        return facts;
-    }
-
-    /** How a person clears an image's bad mark, for the alert that marks it. */
-    public static String clearBadImageHint(String imageId) {
-        return "drift-deploy clear-bad-image --image " + imageId;
-    }
-
-    /**
-     * The audit record of a person clearing an image's bad mark (drift-deploy clear-bad-image),
-     * under the image: the mark's evidence and when it was cleared. Nothing is announced, the
-     * person is there.
-     */
-    public static Report badMarkCleared(BadMark mark, Instant at) {
-        RolloutReason cleared = RolloutReason.BAD_MARK_CLEARED;
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("image", mark.imageId());
-        facts.put("group", mark.group());
-        facts.put("refreshId", mark.refreshId());
-        facts.put("awsStatus", mark.status());
-        mark.statusReason().ifPresent(reason -> facts.put("awsStatusReason", reason));
-        mark.readAt().ifPresent(readAt -> facts.put("awsReadAt", readAt.toString()));
-        facts.put("markedAt", mark.markedAt());
-        facts.put("clearedAt", at.toString());
-        return new Report(DriftReports.CLI_FUNCTION, "clear-bad-image#" + mark.imageId() + "#" + mark.markedAt(),
-                mark.imageId(), DriftReports.BREAKER_CLEARED_DECISION, cleared.label(), Optional.empty(),
-                List.of("DeleteItem IMAGE#" + mark.imageId() + " BAD", "DeleteItem ROLLOUT#" + mark.group() + " IMAGE#" + mark.imageId()),
-                facts, Optional.empty());
-    }
-
-    private static String said(ObservedRefresh aws) {
-        return aws.status() + aws.statusReason().map(reason -> " (" + reason + ")").orElse("") + " at " + aws.readAt();
-    }
-
-    private static String subjectOf(Verdict verdict, InstanceRefreshEvent event) {
-        return switch (verdict.check()) {
-            case CONFIRMED -> verdict.happened();
-            case MISMATCH -> "does not match its event (" + event.kind().detailType() + ")";
-            case NOT_FOUND -> "is unknown to Auto Scaling: event refused";
+            case CANCELLED -> new Meaning(Severity.WARNING, false, true);
+            case FAILED, ROLLBACK_SUCCEEDED -> new Meaning(Severity.HIGH, true, true);
+            // ROLLBACK_FAILED leaves the group half-replaced: a person must look before anything new starts on it.
+            case ROLLBACK_STARTED, ROLLBACK_FAILED -> new Meaning(Severity.HIGH, true, false);
         };
     }
 }

@@ -1,9 +1,7 @@
 package io.driftdeploy.policy;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * An event a function refused before doing anything: which field, what was wrong with it, and the
@@ -20,31 +18,5 @@ public record Rejection(String function, RejectionReason reason, String field, S
     /** The event is not what the function takes: the field and the problem, from the parser. */
     public static Rejection invalidEvent(String function, String field, String problem) {
         return new Rejection(function, RejectionReason.INVALID_EVENT, field, problem, Map.of());
-    }
-
-    /** The function's JSON result: decision {@code rejected}, the reason, the field, the error, no actions. */
-    public Map<String, Object> result() {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("function", function);
-        result.put("decision", "rejected");
-        result.put("reason", reason.label());
-        result.put("field", field);
-        result.put("error", problem);
-        result.putAll(facts);
-        result.put("actions", List.of());
-        return result;
-    }
-
-    public Notification notification() {
-        Map<String, Object> notificationFacts = new LinkedHashMap<>();
-        notificationFacts.put("function", function);
-        notificationFacts.put("reason", reason.label());
-        notificationFacts.put("field", field);
-        notificationFacts.put("error", problem);
-        notificationFacts.putAll(facts);
-        return new Notification("rejected", reason.severity(), "none", Optional.empty(), Optional.empty(),
-                "drift-deploy " + function + ": rejected " + reason.what() + " (" + field + ")",
-                "The " + function + " function rejected an event and took no action: " + problem,
-                notificationFacts);
     }
 }

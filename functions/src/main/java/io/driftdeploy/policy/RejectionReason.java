@@ -1,38 +1,23 @@
 package io.driftdeploy.policy;
 
-import io.driftdeploy.policy.Notification.Severity;
-
 /**
  * Why a function rejected an event before doing anything (no AWS call, no ledger write): the
  * label results, notifications and logs carry, with how urgently the team hears of it.
  */
-public enum RejectionReason {
+public enum RejectionReason implements Reason {
     /** A field breaks what AWS allows for it, or the event is not the shape the function takes. */
-    INVALID_EVENT("invalid-event", Severity.WARNING, "an invalid event"),
+    INVALID_EVENT(Severity.WARNING),
     /**
      * The event names another account than the one the function acts in ({@code DRIFT_DEPLOY_ACCOUNT_ID}):
      * nothing of another account is served until multi-account support defines how. Whoever sent it
      * could invoke the function, so it is told as high.
      */
-    FOREIGN_ACCOUNT("foreign-account", Severity.HIGH, "an event of another account");
+    FOREIGN_ACCOUNT(Severity.HIGH);
 
-    private final String label;
     private final Severity severity;
-    private final String what;
 
-    RejectionReason(String label, Severity severity, String what) {
-        this.label = label;
+    RejectionReason(Severity severity) {
         this.severity = severity;
-        this.what = what;
-    }
-
-    /** What was rejected, for the notification's subject ("rejected an invalid event"). */
-    public String what() {
-        return what;
-    }
-
-    public String label() {
-        return label;
     }
 
     public Severity severity() {
@@ -41,6 +26,6 @@ public enum RejectionReason {
 
     @Override
     public String toString() {
-        return label;
+        return label();
     }
 }

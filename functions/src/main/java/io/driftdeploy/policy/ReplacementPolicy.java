@@ -91,7 +91,8 @@ public final class ReplacementPolicy {
             return template.flatMap(TemplateVersionFacts::imageId);
         }
 
-        boolean sameImage() {
+        /** Whether the group would launch the instance's own image again. */
+        public boolean sameImage() {
             return instanceImageId.isPresent() && instanceImageId.equals(templateImageId());
         }
     }
@@ -137,23 +138,6 @@ public final class ReplacementPolicy {
 
     public static Optional<DriftReason> replacementWouldCure(Replacement replacement) {
         return wouldNotCure(replacement) ? Optional.of(DriftReason.REPLACEMENT_WOULD_NOT_CURE) : Optional.empty();
-    }
-
-    /** What a person has to change before drift-deploy can cure the drift, for the notification. */
-    public static String whatToFix(Replacement replacement) {
-        String where = replacement.template()
-                .map(template -> "launch template " + template.launchTemplateId() + " version " + template.versionNumber()
-                        + template.imageId().map(image -> " (image " + image + ")").orElse(""))
-                .orElse("the group's launch template");
-        return switch (replacement.kind()) {
-            case IMDSV2_REQUIRED -> "set MetadataOptions.HttpTokens=required in " + where;
-            case APPROVED_IMAGE_TAG -> replacement.sameImage()
-                    ? "point " + where + " at an approved image: it launches the instance's own image"
-                    : "tag the image of " + where + " with " + replacement.approvedTags() + ", or point it at an approved image";
-            case INHERITED_FROM_IMAGE -> "build a new image without the drift and point " + where
-                    + " at it: it launches the instance's own image";
-            case OTHER -> "nothing: a replacement may cure this rule";
-        };
     }
 
     private static boolean wouldNotCure(Replacement replacement) {

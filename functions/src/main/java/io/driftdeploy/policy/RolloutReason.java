@@ -1,6 +1,5 @@
 package io.driftdeploy.policy;
 
-import io.driftdeploy.policy.Notification.Severity;
 import java.util.stream.Stream;
 
 /**
@@ -8,103 +7,81 @@ import java.util.stream.Stream;
  * {@link RolloutRule} (docs/safety-rules.md, "Rollout: when a golden image is rolled out"), the rule that decided.
  * The label is what reports, audit records, notifications and metrics carry.
  */
-public enum RolloutReason {
+public enum RolloutReason implements Reason {
     // Rule 1, the image itself.
     /** No AMI with that id (or no AMI in this region for an Image Builder image). */
-    IMAGE_NOT_FOUND("image-not-found", Severity.WARNING),
+    IMAGE_NOT_FOUND(Severity.WARNING),
     /** The AMI (or the event announcing it) is not in state available. */
-    IMAGE_NOT_AVAILABLE("image-not-available", Severity.WARNING),
+    IMAGE_NOT_AVAILABLE(Severity.WARNING),
     /** The AMI's owner is not a trusted account. */
-    UNTRUSTED_OWNER("untrusted-owner", Severity.HIGH),
+    UNTRUSTED_OWNER(Severity.HIGH),
     /** The AMI carries no application tag, so it cannot be matched to any group. */
-    MISSING_APP_TAG("missing-app-tag", Severity.WARNING),
+    MISSING_APP_TAG(Severity.WARNING),
     /** The publisher named another application than the AMI's own tag: the tag wins, nothing moves. */
-    APP_MISMATCH("app-mismatch", Severity.HIGH),
+    APP_MISMATCH(Severity.HIGH),
     /**
      * The AMI lacks the golden-image tag that the drift rule (AWS Config APPROVED_AMIS_BY_TAG)
      * requires: every instance launched from it would drift and be replaced from it again, forever.
      */
-    NOT_GOLDEN_IMAGE("not-golden-image", Severity.WARNING),
+    NOT_GOLDEN_IMAGE(Severity.WARNING),
     /** A refresh with this image failed or rolled back before; it is never rolled out again automatically. */
-    IMAGE_MARKED_BAD("image-marked-bad", Severity.WARNING),
-    // Rule 2.
-    /** No Auto Scaling group carries the image's application tag. */
-    NO_TARGET_GROUPS("no-target-groups", Severity.WARNING),
+    IMAGE_MARKED_BAD(Severity.WARNING),
+    /** No Auto Scaling group carries the image's application tag (rule 3). */
+    NO_TARGET_GROUPS(Severity.WARNING),
 
-    // Rules 3 to 8, one target group.
+    // One target group.
+    /** The group runs an image at least as new (rule 2: replays never roll a fleet back). */
+    OLDER_THAN_RUNNING(Severity.LOW),
+    /** The refresh in progress on the group rolls out an image at least as new (rule 2). */
+    OLDER_THAN_REFRESHING(Severity.LOW),
+    /** The group already has an image at least as new waiting (rule 2). */
+    OLDER_THAN_PENDING(Severity.LOW),
     /** The group's rollout strategy tag names a strategy drift-deploy does not implement. */
-    UNSUPPORTED_STRATEGY("unsupported-strategy", Severity.WARNING),
-    /** The group runs an image at least as new (replays never roll a fleet back). */
-    OLDER_THAN_RUNNING("older-than-running", Severity.LOW),
-    /** The refresh in progress on the group rolls out an image at least as new. */
-    OLDER_THAN_REFRESHING("older-than-refreshing", Severity.LOW),
-    /** The group already has an image at least as new waiting. */
-    OLDER_THAN_PENDING("older-than-pending", Severity.LOW),
-    /** The group's strategy is manual: the team is told, nothing is changed. */
-    MANUAL_STRATEGY("manual-strategy", Severity.INFO),
+    UNSUPPORTED_STRATEGY(Severity.WARNING),
+    /** The group's strategy is manual: the team is told, nothing is changed (rule 3). */
+    MANUAL_STRATEGY(Severity.INFO),
     /** The group launches from a launch configuration: there is no launch template to version. */
-    NO_LAUNCH_TEMPLATE("no-launch-template", Severity.WARNING),
+    NO_LAUNCH_TEMPLATE(Severity.WARNING),
     /** The group uses a mixed instances policy, whose template overrides drift-deploy does not rewrite. */
-    MIXED_INSTANCES_POLICY("mixed-instances-policy", Severity.WARNING),
+    MIXED_INSTANCES_POLICY(Severity.WARNING),
     /**
      * The group uses {@code $Latest} or {@code $Default}: AWS refuses AutoRollback then, and with
      * {@code $Latest} a new template version would reach the group before any refresh guards it.
      */
-    UNPINNED_LAUNCH_TEMPLATE("unpinned-launch-template", Severity.WARNING),
+    UNPINNED_LAUNCH_TEMPLATE(Severity.WARNING),
     /** The group's template takes its AMI from an SSM parameter: AWS refuses AutoRollback then. */
-    SSM_IMAGE_ALIAS("ssm-image-alias", Severity.WARNING),
+    SSM_IMAGE_ALIAS(Severity.WARNING),
     /**
      * The group's launch template does not carry the image's application tag: drift-deploy may only
      * version the templates of that application (its IAM policy says so), so it says what to tag.
      */
-    TEMPLATE_NOT_APP_TAGGED("template-not-app-tagged", Severity.WARNING),
+    TEMPLATE_NOT_APP_TAGGED(Severity.WARNING),
     /**
      * The group's minimum healthy percentage tag is not a whole number from 0 to 100: no refresh is
      * started with a guessed percentage (fail closed); the message names the tag and its value.
      */
-    INVALID_GROUP_TAG("invalid-group-tag", Severity.WARNING),
-    /** A refresh is running on the group: the image waits as pending. */
-    REFRESH_IN_PROGRESS("refresh-in-progress", Severity.INFO),
-    /** Every rule holds: a new template version and an instance refresh. */
-    NEWER_IMAGE("newer-image", Severity.INFO),
+    INVALID_GROUP_TAG(Severity.WARNING),
+    /** A refresh is running on the group: the image waits as pending (rule 7). */
+    REFRESH_IN_PROGRESS(Severity.INFO),
+    /** Every rule holds: a new template version and an instance refresh (rule 8). */
+    NEWER_IMAGE(Severity.INFO),
     /** The same (image, group) rollout was already started by an earlier event. */
-    ALREADY_STARTED("already-started", Severity.LOW),
+    ALREADY_STARTED(Severity.LOW),
     /**
      * Every rule held and the launch template version was created, but AWS refused
      * StartInstanceRefresh (e.g. AccessDenied for iam:PassRole) or never answered and no refresh
      * to that version exists: the group still runs its old version. The report names the template
      * and the version left unused; publishing the image again reuses that version.
      */
-    REFRESH_NOT_STARTED("refresh-not-started", Severity.HIGH),
+    REFRESH_NOT_STARTED(Severity.HIGH),
 
-    // Rule 9, a refresh's outcome (the refreshes function): the event only says where to look.
-    /**
-     * Auto Scaling reports the refresh in another status than the event claims (still running, or
-     * another end state): the decision follows AWS's status; an image is marked bad only on an end
-     * state AWS reports. The report names both what the event said and what AWS says.
-     */
-    REFRESH_STATUS_MISMATCH("refresh-status-mismatch", Severity.WARNING),
-    /** Auto Scaling knows no refresh with the event's id on the event's group: the event is refused, nothing is done. */
-    REFRESH_NOT_FOUND("refresh-not-found", Severity.WARNING),
-    /** A person cleared an image's bad mark (drift-deploy clear-bad-image): it may be rolled out again. */
-    BAD_MARK_CLEARED("bad-mark-cleared", Severity.INFO);
+    /** The event was already handled (EventBridge delivers at least once): audited and logged, never told. */
+    DUPLICATE_EVENT(Severity.LOW);
 
-    private final String label;
     private final Severity severity;
 
-    RolloutReason(String label, Severity severity) {
-        this.label = label;
+    RolloutReason(Severity severity) {
         this.severity = severity;
-    }
-
-    public String label() {
-        return label;
-    }
-
-    /** The rule that gives this reason. */
-    public RolloutRule rule() {
-        return Stream.of(RolloutRule.values()).filter(rule -> rule.reasons().contains(this)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no rollout rule gives the reason " + label));
     }
 
     /**
@@ -116,8 +93,13 @@ public enum RolloutReason {
         return severity;
     }
 
+    public RolloutRule rule() {
+        return Stream.of(RolloutRule.values()).filter(rule -> rule.reasons().contains(this)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no rollout rule gives the reason " + label()));
+    }
+
     @Override
     public String toString() {
-        return label;
+        return label();
     }
 }

@@ -1,8 +1,7 @@
 package io.driftdeploy.policy;
 
-import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The safety rules of a golden image's rollout, numbered in the order they are checked: the first
@@ -45,27 +44,28 @@ public enum RolloutRule {
     /**
      * Every rule before held: the (image, group) rollout is claimed and its refresh started once.
      * Another event's claim refuses it; a start AWS refused or never answered gives the claim back
-     * for a retry.
+     * for a retry. An event is decided once too: delivered again, it is a duplicate.
      */
     STARTED_ONCE(8, "started-once", RolloutReason.NEWER_IMAGE, RolloutReason.ALREADY_STARTED,
-            RolloutReason.REFRESH_NOT_STARTED),
+            RolloutReason.REFRESH_NOT_STARTED, RolloutReason.DUPLICATE_EVENT),
     /**
      * What a refresh drift-deploy started came to, as Auto Scaling reports it, never as the event
      * claims: a failure or rollback marks its image bad (rule 1 then refuses it until a person
-     * clears the mark), an end lets the pending image start. Besides these reasons, every refresh
-     * status gives its own ({@link RefreshOutcomes#reason}).
+     * clears the mark), an end lets the pending image start. Its reasons are {@link RefreshReason}s,
+     * one per refresh status and two for an event AWS contradicts, and a person's
+     * {@link ClearedReason#BAD_MARK_CLEARED}.
      */
-    REFRESH_OUTCOME(9, "refresh-outcome", RolloutReason.REFRESH_STATUS_MISMATCH, RolloutReason.REFRESH_NOT_FOUND,
-            RolloutReason.BAD_MARK_CLEARED);
+    REFRESH_OUTCOME(9, "refresh-outcome", Stream.concat(Stream.of(RefreshReason.values()),
+            Stream.of(ClearedReason.BAD_MARK_CLEARED)).toArray(Reason[]::new));
 
     private final int number;
     private final String label;
-    private final Set<RolloutReason> reasons;
+    private final Set<Reason> reasons;
 
-    RolloutRule(int number, String label, RolloutReason... reasons) {
+    RolloutRule(int number, String label, Reason... reasons) {
         this.number = number;
         this.label = label;
-        this.reasons = EnumSet.copyOf(List.of(reasons));
+        this.reasons = Set.of(reasons);
     }
 
     public int number() {
@@ -77,7 +77,7 @@ public enum RolloutRule {
     }
 
     /** The reasons a decision by this rule can give. */
-    public Set<RolloutReason> reasons() {
-        return EnumSet.copyOf(reasons);
+    public Set<Reason> reasons() {
+        return reasons;
     }
 }

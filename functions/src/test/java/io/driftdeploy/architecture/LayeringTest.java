@@ -1,5 +1,6 @@
 package io.driftdeploy.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -9,7 +10,10 @@ import io.driftdeploy.aws.AwsClients;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The one-way data flow of docs/design.md §4 (Layering), enforced: policy is pure, only aws talks to AWS. */
+/**
+ * The one-way data flow of docs/design.md §4 (Layering), enforced: policy is pure and decides, message words
+ * what it decided, only aws talks to AWS.
+ */
 class LayeringTest {
 
     /**
@@ -30,8 +34,24 @@ class LayeringTest {
     }
 
     @Test
-    void policyNeverReadsTheClock() {
+    void policyDecidesWithoutItsWording() {
         noClasses().that().resideInAPackage("io.driftdeploy.policy..")
+                .should().dependOnClassesThat().resideInAPackage("io.driftdeploy.message..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void messagesAreWrittenFromDecisionsEventsAndSettingsOnly() {
+        classes().that().resideInAPackage("io.driftdeploy.message..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(
+                        "io.driftdeploy.message..", "io.driftdeploy.policy..", "io.driftdeploy.event..",
+                        "io.driftdeploy.config..", "java.lang..", "java.util..", "java.time..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void policyAndMessagesNeverReadTheClock() {
+        noClasses().that().resideInAnyPackage("io.driftdeploy.policy..", "io.driftdeploy.message..")
                 .should().callMethod(java.time.Instant.class, "now")
                 .orShould().callMethod(java.lang.System.class, "currentTimeMillis")
                 .orShould().callMethod(java.time.Clock.class, "systemUTC")

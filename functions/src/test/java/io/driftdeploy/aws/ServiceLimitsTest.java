@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.driftdeploy.policy.Notification;
+import io.driftdeploy.message.Notification;
+import io.driftdeploy.policy.Severity;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,11 +42,11 @@ class ServiceLimitsTest {
     @ParameterizedTest
     @MethodSource("hugeFacts")
     void aNotificationFitsOneSnsMessage(Map<String, Object> facts) throws IOException {
-        Notification notification = new Notification("drift", Notification.Severity.WARNING, "notify",
-                Optional.of("a".repeat(10_000)), Optional.of("g".repeat(10_000)), "s".repeat(10_000), HUGE, facts);
+        Notification notification = new Notification("drift", Severity.WARNING,
+                Optional.of("a".repeat(10_000)), Optional.of("g".repeat(10_000)), "s".repeat(10_000), HUGE);
 
-        String body = Notifier.body(notification);
-        Map<String, MessageAttributeValue> attributes = SnsNotifier.messageAttributes(Notifier.attributes(notification));
+        String body = Notifier.body(notification, "notify", facts);
+        Map<String, MessageAttributeValue> attributes = SnsNotifier.messageAttributes(Notifier.attributes(notification, "notify"));
 
         assertThat(BoundedJson.utf8Length(body)).isLessThanOrEqualTo(Notifier.MAX_BODY_BYTES);
         JsonNode parsed = JSON.readTree(body);
@@ -90,10 +91,10 @@ class ServiceLimitsTest {
 
     @Test
     void blankAttributesAreLeftOut() {
-        Notification notification = new Notification("drift", Notification.Severity.INFO, "notify",
-                Optional.of("  "), Optional.empty(), "subject", "summary", Map.of());
+        Notification notification = new Notification("drift", Severity.INFO,
+                Optional.of("  "), Optional.empty(), "subject", "summary");
 
-        assertThat(Notifier.attributes(notification)).containsOnlyKeys("kind", "severity", "action");
+        assertThat(Notifier.attributes(notification, "notify")).containsOnlyKeys("kind", "severity", "action");
     }
 
     @Test

@@ -69,7 +69,7 @@ class CallCountIT {
     void anEnforcedTermination() {
         ComplianceEvents event = driftInAnOptedInGroup();
 
-        Map<String, Object> result = handler("enforce").handle(event.bytes());
+        Map<String, Object> result = handler("enforce").handle(event.bytes()).json();
 
         assertThat(result).containsEntry("decision", "terminate");
         assertThat(calls()).containsExactly(
@@ -90,7 +90,7 @@ class CallCountIT {
     void aDryRunDecision() {
         ComplianceEvents event = driftInAnOptedInGroup();
 
-        Map<String, Object> result = handler("dry-run").handle(event.bytes());
+        Map<String, Object> result = handler("dry-run").handle(event.bytes()).json();
 
         assertThat(result).containsEntry("reason", "dry-run");
         assertThat(calls()).containsExactly(
@@ -114,13 +114,13 @@ class CallCountIT {
                 Map.of("DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "0", "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "1"));
         // The group's one termination of the window; the next decision is refused and pauses the group
         // (circuit, storm alert); the one after is refused by the transaction, which finds it paused.
-        List<Object> reasons = instances.subList(0, 3).stream().map(instance -> handler.handle(drift(instance).bytes()).get("reason"))
+        List<Object> reasons = instances.subList(0, 3).stream().map(instance -> handler.handle(drift(instance).bytes()).json().get("reason"))
                 .toList();
         assertThat(reasons).containsExactly("drift-confirmed", "group-rate-limit", "group-rate-limit");
         ComplianceEvents last = drift(instances.get(3));
         int before = proxy.exchanges().size();
 
-        Map<String, Object> result = handler.handle(last.bytes());
+        Map<String, Object> result = handler.handle(last.bytes()).json();
 
         assertThat(result).containsEntry("reason", "group-rate-limit");
         assertThat(calls().subList(before, calls().size())).containsExactly(
@@ -152,7 +152,7 @@ class CallCountIT {
         AlarmsHandler alarms = new AlarmsHandler(env.settings(settings), proxy.clients(), Clock.systemUTC(),
                 new Telemetry("alarms", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));
 
-        Map<String, Object> result = alarms.handle(AlarmEvents.fromSample("alarms/drift-alarm-state-alarm.json", driftAlarm).bytes());
+        Map<String, Object> result = alarms.handle(AlarmEvents.fromSample("alarms/drift-alarm-state-alarm.json", driftAlarm).bytes()).json();
 
         assertThat(result).as("%s", result).containsEntry("decision", "sweep");
         List<String> perInstance = List.of(
@@ -180,7 +180,7 @@ class CallCountIT {
         handler.handle(event.bytes());
         int before = proxy.exchanges().size();
 
-        Map<String, Object> result = handler.handle(event.bytes());
+        Map<String, Object> result = handler.handle(event.bytes()).json();
 
         assertThat(result).containsEntry("reason", "duplicate-event");
         assertThat(calls().subList(before, calls().size())).containsExactly(

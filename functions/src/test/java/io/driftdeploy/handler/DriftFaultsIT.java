@@ -123,8 +123,8 @@ class DriftFaultsIT {
         String second = ids.get(1);
         proxy.when("autoscaling", TERMINATE).fail(Fault.LOST_RESPONSE);
 
-        Map<String, Object> result = throughProxy().handle(onRecord(first).bytes());
-        Map<String, Object> next = throughProxy().handle(onRecord(second).bytes());
+        Map<String, Object> result = throughProxy().handle(onRecord(first).bytes()).json();
+        Map<String, Object> next = throughProxy().handle(onRecord(second).bytes()).json();
 
         assertThat(proxy.forwarded("autoscaling", TERMINATE)).as("the call reached Auto Scaling").isPositive();
         assertThat(result).containsEntry("decision", "terminate");
@@ -165,7 +165,7 @@ class DriftFaultsIT {
         proxy.when("dynamodb", "TransactWriteItems").withBodyContaining("EVENT#drift#" + event.id()).times(1)
                 .fail(Fault.LOST_RESPONSE);
 
-        Map<String, Object> result = throughProxy().handle(event.bytes());
+        Map<String, Object> result = throughProxy().handle(event.bytes()).json();
 
         assertThat(proxy.exchanges("dynamodb", "TransactWriteItems")).filteredOn(exchange -> exchange.fault().isPresent())
                 .hasSize(1);
@@ -183,15 +183,15 @@ class DriftFaultsIT {
         Map<String, String> limitOfTwo = settings();
         limitOfTwo.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "2");
         DriftHandler handler = handler(proxy.clients(), limitOfTwo, Clock.systemUTC());
-        Map<String, Object> first = handler.handle(onRecord(ids.get(0)).bytes());
+        Map<String, Object> first = handler.handle(onRecord(ids.get(0)).bytes()).json();
         // Auto Scaling refuses this instance's termination: the decision reserved, and gives back.
         ComplianceEvents refusedByAutoScaling = onRecord(ids.get(1));
         proxy.when("autoscaling", TERMINATE).withBodyContaining(ids.get(1)).fail(Fault.INTERNAL_ERROR);
         proxy.when("dynamodb", "TransactWriteItems").withBodyContaining("DELETE").times(1).fail(Fault.LOST_RESPONSE);
 
         assertThatThrownBy(() -> handler.handle(refusedByAutoScaling.bytes())).as("left to Lambda's retry").isNotNull();
-        Map<String, Object> second = handler.handle(onRecord(ids.get(2)).bytes());
-        Map<String, Object> third = handler.handle(onRecord(ids.get(3)).bytes());
+        Map<String, Object> second = handler.handle(onRecord(ids.get(2)).bytes()).json();
+        Map<String, Object> third = handler.handle(onRecord(ids.get(3)).bytes()).json();
 
         assertThat(proxy.exchanges("dynamodb", "TransactWriteItems")).filteredOn(exchange -> exchange.fault().isPresent())
                 .as("the give-back's reply was lost and the SDK sent it again").hasSize(1);
@@ -240,8 +240,8 @@ class DriftFaultsIT {
         assertThatThrownBy(() -> retry(Clock.systemUTC()).handle(event.bytes()))
                 .as("a retry before the deadline is delivered again later").isInstanceOf(EventInProgressException.class);
         Clock afterDeadline = sameRateWindow(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(61)));
-        Map<String, Object> takenOver = retry(afterDeadline).handle(event.bytes());
-        Map<String, Object> next = retry(afterDeadline).handle(onRecord(ids.get(1)).bytes());
+        Map<String, Object> takenOver = retry(afterDeadline).handle(event.bytes()).json();
+        Map<String, Object> next = retry(afterDeadline).handle(onRecord(ids.get(1)).bytes()).json();
 
         assertThat(takenOver).as("%s", takenOver).containsEntry("decision", "terminate");
         assertThat(next).as("one unit for the event, not one per attempt").containsEntry("reason", "group-rate-limit");
@@ -261,8 +261,8 @@ class DriftFaultsIT {
         assertThatThrownBy(() -> throughProxy().handle(event.bytes())).isInstanceOf(UndeliveredNotificationException.class);
         assertThat(terminated(ids)).hasSize(1);
         assertThat(terminationsAnnounced(Duration.ofSeconds(2))).as("nothing reached the topic yet").isEmpty();
-        Map<String, Object> retried = retry(Clock.systemUTC()).handle(event.bytes());
-        Map<String, Object> again = retry(Clock.systemUTC()).handle(event.bytes());
+        Map<String, Object> retried = retry(Clock.systemUTC()).handle(event.bytes()).json();
+        Map<String, Object> again = retry(Clock.systemUTC()).handle(event.bytes()).json();
 
         assertThat(retried).containsEntry("reason", "duplicate-event").containsKey("owedNotificationId");
         assertThat(again).doesNotContainKey("owedNotificationId");
@@ -283,8 +283,8 @@ class DriftFaultsIT {
         ComplianceEvents refused = onRecord(ids.get(1));
 
         assertThatThrownBy(() -> handler.handle(refused.bytes())).isNotNull();
-        Map<String, Object> redelivered = handler.handle(refused.bytes());
-        Map<String, Object> later = handler.handle(onRecord(ids.get(2)).bytes());
+        Map<String, Object> redelivered = handler.handle(refused.bytes()).json();
+        Map<String, Object> later = handler.handle(onRecord(ids.get(2)).bytes()).json();
 
         assertThat(redelivered).as("%s", redelivered).containsEntry("reason", "group-rate-limit");
         assertThat(later).as("%s", later).containsEntry("reason", "group-rate-limit");
@@ -304,7 +304,7 @@ class DriftFaultsIT {
         assertThatThrownBy(() -> handler.handle(onRecord(ids.get(1)).bytes())).isNotNull();
         assertThatThrownBy(() -> handler.handle(onRecord(ids.get(2)).bytes())).as("the circuit is open, the alert not out")
                 .isNotNull();
-        Map<String, Object> later = handler.handle(onRecord(ids.get(3)).bytes());
+        Map<String, Object> later = handler.handle(onRecord(ids.get(3)).bytes()).json();
 
         assertThat(later).as("%s", later).containsEntry("reason", "group-rate-limit");
         oneStormAlertAndTheFirstTerminatedOnly(ids);
@@ -316,7 +316,7 @@ class DriftFaultsIT {
      */
     private DriftHandler atItsLimitWithStormAlertsFailing(List<String> ids, int failedAlerts) {
         DriftHandler handler = throughProxy();
-        assertThat(handler.handle(onRecord(ids.get(0)).bytes())).containsEntry("decision", "terminate");
+        assertThat(handler.handle(onRecord(ids.get(0)).bytes()).json()).containsEntry("decision", "terminate");
         proxy.when("sns", "Publish").withBodyContaining("StringValue=storm").times(failedAlerts * SNS_TRIES)
                 .fail(Fault.SERVICE_UNAVAILABLE);
         return handler;
@@ -337,7 +337,7 @@ class DriftFaultsIT {
 
         assertThatThrownBy(() -> handler(env.aws, wrongTopic, Clock.systemUTC()).handle(event.bytes()))
                 .isInstanceOf(UndeliveredNotificationException.class);
-        Map<String, Object> retried = retry(Clock.systemUTC()).handle(event.bytes());
+        Map<String, Object> retried = retry(Clock.systemUTC()).handle(event.bytes()).json();
 
         assertThat(retried).containsKey("owedNotificationId");
         assertThat(terminationsAnnounced(Duration.ofSeconds(3))).hasSize(1);
@@ -359,8 +359,8 @@ class DriftFaultsIT {
         assertThat(terminated(ids)).as("the call never reached Auto Scaling").isEmpty();
         assertThatThrownBy(() -> retry(Clock.systemUTC()).handle(event.bytes())).isInstanceOf(EventInProgressException.class);
         Clock afterDeadline = sameRateWindow(Clock.offset(Clock.systemUTC(), HandlerIo.WITHOUT_CONTEXT.plusSeconds(60)));
-        Map<String, Object> takenOver = retry(afterDeadline).handle(event.bytes());
-        Map<String, Object> next = retry(afterDeadline).handle(onRecord(ids.get(1)).bytes());
+        Map<String, Object> takenOver = retry(afterDeadline).handle(event.bytes()).json();
+        Map<String, Object> next = retry(afterDeadline).handle(onRecord(ids.get(1)).bytes()).json();
 
         assertThat(takenOver).as("%s", takenOver).containsEntry("decision", "terminate");
         assertThat(next).as("%s", next).containsEntry("reason", "group-rate-limit");
@@ -403,8 +403,8 @@ class DriftFaultsIT {
      */
     private void assertRecoveredOnce(ComplianceEvents event, List<String> ids, Duration later) {
         Clock afterDeadline = sameRateWindow(Clock.offset(Clock.systemUTC(), later));
-        Map<String, Object> recovered = retry(afterDeadline).handle(event.bytes());
-        Map<String, Object> next = retry(afterDeadline).handle(onRecord(ids.get(1)).bytes());
+        Map<String, Object> recovered = retry(afterDeadline).handle(event.bytes()).json();
+        Map<String, Object> next = retry(afterDeadline).handle(onRecord(ids.get(1)).bytes()).json();
 
         assertThat(recovered).as("%s", recovered).containsEntry("decision", "terminate").containsKey("recovered");
         assertThat(next).as("%s", next).containsEntry("reason", "group-rate-limit");

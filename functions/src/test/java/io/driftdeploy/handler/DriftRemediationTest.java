@@ -79,7 +79,7 @@ class DriftRemediationTest {
     }
 
     private Map<String, Object> decide(DriftRemediation remediation, Evaluation evaluation) {
-        return remediation.remediate(evaluation, clock.instant().plus(Duration.ofMinutes(5)));
+        return remediation.remediate(evaluation, clock.instant().plus(Duration.ofMinutes(5))).decided().json();
     }
 
     private static String reason(Map<String, Object> result) {

@@ -7,8 +7,8 @@ import io.driftdeploy.config.Settings;
 import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.Emulator;
-import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
+import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -65,7 +65,7 @@ class RateReservationIT {
         List<Callable<Map<String, Object>>> decisions = new ArrayList<>();
         for (String instance : group.instanceIds()) {
             byte[] event = onRecord(instance).bytes();
-            decisions.add(() -> handler.handle(event));
+            decisions.add(() -> handler.handle(event).json());
         }
 
         List<Map<String, Object>> results = concurrently(decisions);
@@ -84,7 +84,7 @@ class RateReservationIT {
     void bothUnitsAreTakenTogetherUnderTheFunctionsOwnAccount() {
         TestGroup group = env.group("web").instances(2).tag(OPT_IN_KEY, "terminate").create();
 
-        Map<String, Object> result = handler().handle(onRecord(group.instanceIds().get(0)).bytes());
+        Map<String, Object> result = handler().handle(onRecord(group.instanceIds().get(0)).bytes()).json();
 
         assertThat(result).as("%s", result).containsEntry("reason", "drift-confirmed");
         assertThat(rate("RATE#group#" + group.name)).isEqualTo(1).isEqualTo(rate(accountCounter()));

@@ -210,7 +210,7 @@ class RefreshStartFailureIT {
                 "drift-deploy.images");
         return rollouts.once(ImagesHandler.FUNCTION, eventId, imageId, HandlerIo.deadlineWithoutContext(rollouts.clock()), () -> rollouts.rollOut(trigger,
                 new Rollouts.Announcement(Optional.of(imageId), Optional.empty(), Optional.empty(), true, Optional.empty()),
-                group -> true));
+                group -> true)).json();
     }
 
     @SuppressWarnings("unchecked")

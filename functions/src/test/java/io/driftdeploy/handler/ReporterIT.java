@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.aws.SnsNotifier;
-import io.driftdeploy.policy.Notification;
-import io.driftdeploy.policy.Report;
+import io.driftdeploy.message.Notification;
+import io.driftdeploy.message.Report;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DriftReason;
+import io.driftdeploy.policy.Severity;
 import io.driftdeploy.testing.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -37,21 +41,21 @@ class ReporterIT {
     }
 
     private Report decision(String subject) {
-        Notification notification = new Notification("drift", Notification.Severity.INFO, "notify", Optional.empty(),
-                Optional.empty(), subject, "a decision about " + subject, Map.of("instance", subject));
-        return new Report("drift", "event-" + subject, subject, "notify", "dry-run", Optional.empty(), List.of(),
+        Notification notification = new Notification("drift", Severity.INFO, Optional.empty(),
+                Optional.empty(), subject, "a decision about " + subject);
+        return new Report("drift", "event-" + subject, subject, Decision.NOTIFY, DriftReason.DRY_RUN, Optional.empty(), List.of(),
                 Map.of("instance", subject), Optional.of(notification));
     }
 
     @Test
     void aRecordTheCallerWroteIsNotWrittenAgain() {
-        Map<String, Object> result = reporter(env.topicArn).report(decision("i-written"), entry -> {
+        Result.Decided result = reporter(env.topicArn).report(decision("i-written"), entry -> {
             offered.add(entry);
             ledger.writeAll(List.of(entry));
             return true;
         });
 
-        assertThat(result).containsKey("notificationId");
+        assertThat(result.json()).containsKey("notificationId");
         assertThat(offered).hasSize(1);
         assertThat(env.auditRecords("i-written")).hasSize(1);
     }

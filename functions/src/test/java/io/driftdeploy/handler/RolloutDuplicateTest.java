@@ -28,9 +28,9 @@ class RolloutDuplicateTest {
     void theSameEventTwiceMakesOneVersionAndOneRefreshAndTellsOnce() {
         byte[] event = published(V2);
 
-        Map<String, Object> first = single(fakes.imagesFunction.handle(event));
+        Map<String, Object> first = single(fakes.imagesFunction.handle(event).json());
         int calls = fakes.fleet.calls().size();
-        Map<String, Object> again = fakes.imagesFunction.handle(event);
+        Map<String, Object> again = fakes.imagesFunction.handle(event).json();
 
         assertThat(first).containsEntry("decision", "refresh");
         assertThat(again).containsEntry("decision", "skip").containsEntry("reason", "duplicate-event");
@@ -48,13 +48,13 @@ class RolloutDuplicateTest {
         fakes.ledger.claimEvent(ImagesHandler.FUNCTION, "held-event", Mode.ENFORCE, elsewhere, NOW);
         byte[] event = published(V2, "held-event");
 
-        assertThatThrownBy(() -> fakes.imagesFunction.handle(event)).isInstanceOf(EventInProgressException.class)
+        assertThatThrownBy(() -> fakes.imagesFunction.handle(event).json()).isInstanceOf(EventInProgressException.class)
                 .hasMessageContaining(elsewhere.deadline().toString());
         assertThat(fakes.fleet.calls()).isEmpty();
 
         fakes.clock.advance(Duration.ofSeconds(61));
 
-        assertThat(single(fakes.imagesFunction.handle(event))).containsEntry("decision", "refresh");
+        assertThat(single(fakes.imagesFunction.handle(event).json())).containsEntry("decision", "refresh");
     }
 
     /** Two events for one image race: the one that lost the rollout's claim starts nothing, until the winner's attempt is dead. */

@@ -80,7 +80,7 @@ final class RolloutFakes {
 
     /** What the images function decides on a Golden Image Published event for the image, a fresh event each time. */
     Map<String, Object> publish(String imageId) {
-        return imagesFunction.handle(published(imageId));
+        return imagesFunction.handle(published(imageId)).json();
     }
 
     /** A Golden Image Published event for the image, with a fresh event id. */
@@ -98,7 +98,7 @@ final class RolloutFakes {
     /** What the refreshes function decides on the sample event {@code refreshes/<file>} for the group's refresh. */
     Map<String, Object> refreshEvent(String file, String group, String refreshId) {
         return refreshesFunction.handle(sample("refreshes/" + file, event -> detail(event)
-                .put("AutoScalingGroupName", group).put("InstanceRefreshId", refreshId)));
+                .put("AutoScalingGroupName", group).put("InstanceRefreshId", refreshId))).json();
     }
 
     @SuppressWarnings("unchecked")

@@ -40,7 +40,7 @@ class RolloutRuleOrderTest {
         Map<String, Object> decision = single(fakes.imagesFunction.handle(sample("images/ami-failed.json", event -> {
             detail(event).put("ImageId", V2);
             event.putArray("resources").add("arn:aws:ec2:us-east-1::image/" + V2);
-        })));
+        })).json());
 
         assertThat(decision).containsEntry("decision", "skip").containsEntry("reason", "image-not-available");
         assertThat(RolloutReason.IMAGE_NOT_AVAILABLE.rule()).isEqualTo(RolloutRule.TRUSTED_GOLDEN_IMAGE);
@@ -72,7 +72,7 @@ class RolloutRuleOrderTest {
         String build = "arn:aws:imagebuilder:us-east-1:123456789012:image/shop-golden/1.4.0/3";
         fakes.images.distribute(build, "eu-west-1", ACCOUNT, V2);
 
-        Map<String, Object> elsewhere = single(fakes.imagesFunction.handle(imageBuilderAvailable(build)));
+        Map<String, Object> elsewhere = single(fakes.imagesFunction.handle(imageBuilderAvailable(build)).json());
 
         assertThat(elsewhere).containsEntry("decision", "skip").containsEntry("reason", "image-not-found")
                 .containsEntry("image", build);
@@ -81,7 +81,7 @@ class RolloutRuleOrderTest {
 
         fakes.images.distribute(build, REGION, ACCOUNT, V2);
 
-        assertThat(single(fakes.imagesFunction.handle(imageBuilderAvailable(build))))
+        assertThat(single(fakes.imagesFunction.handle(imageBuilderAvailable(build)).json()))
                 .containsEntry("decision", "refresh").containsEntry("image", V2);
     }
 

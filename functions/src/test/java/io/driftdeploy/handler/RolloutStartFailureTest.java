@@ -30,7 +30,7 @@ class RolloutStartFailureTest {
         fakes.fleet.failNextStart(StartFailure.REFUSED);
         byte[] event = published(V2);
 
-        Map<String, Object> refused = single(fakes.imagesFunction.handle(event));
+        Map<String, Object> refused = single(fakes.imagesFunction.handle(event).json());
 
         assertThat(refused).containsEntry("decision", "notify").containsEntry("reason", "refresh-not-started")
                 .containsEntry("errorCode", "AccessDenied").containsEntry("launchTemplateId", template)
@@ -43,7 +43,7 @@ class RolloutStartFailureTest {
         assertThat(fakes.notifier.published()).singleElement()
                 .satisfies(told -> assertThat(told.attributes()).containsEntry("severity", "high").containsEntry("action", "notify"));
 
-        Map<String, Object> retried = single(fakes.imagesFunction.handle(event));
+        Map<String, Object> retried = single(fakes.imagesFunction.handle(event).json());
 
         assertThat(retried).as("the event was given back, not done").containsEntry("decision", "refresh").containsEntry("newVersion", 2L);
         assertThat(fakes.fleet.versionImages(template)).as("the version is reused").containsExactly(V1, V2);
@@ -96,12 +96,12 @@ class RolloutStartFailureTest {
         fakes.fleet.failNextStart(StartFailure.ANOTHER_REFRESH_STARTED);
         byte[] event = published(V2);
 
-        Map<String, Object> waiting = single(fakes.imagesFunction.handle(event));
+        Map<String, Object> waiting = single(fakes.imagesFunction.handle(event).json());
 
         assertThat(waiting).containsEntry("decision", "pending").containsEntry("reason", "refresh-in-progress")
                 .containsEntry("pendingStored", true).containsEntry("newVersion", 2L);
         assertThat(fakes.ledger.pending("shop-blue")).contains(RolloutFakes.ref(V2));
-        assertThat(fakes.imagesFunction.handle(event)).as("the event is done").containsEntry("reason", "duplicate-event");
+        assertThat(fakes.imagesFunction.handle(event).json()).as("the event is done").containsEntry("reason", "duplicate-event");
         String someoneElses = fakes.fleet.refreshIds("shop-blue").get(0);
         fakes.fleet.finish(someoneElses, "Successful", Optional.empty());
 
@@ -118,11 +118,11 @@ class RolloutStartFailureTest {
         fakes.fleet.failRefreshReads(new IllegalStateException("DescribeInstanceRefreshes: connection reset"));
         byte[] event = published(V2);
 
-        assertThatThrownBy(() -> fakes.imagesFunction.handle(event)).hasMessageContaining("connection reset");
+        assertThatThrownBy(() -> fakes.imagesFunction.handle(event).json()).hasMessageContaining("connection reset");
 
         assertThat(single(fakes.publish(V2))).as("the rollout was given back").containsEntry("decision", "refresh")
                 .containsEntry("newVersion", 2L);
-        assertThat(single(fakes.imagesFunction.handle(event))).as("the event was given back, and is decided now")
+        assertThat(single(fakes.imagesFunction.handle(event).json())).as("the event was given back, and is decided now")
                 .containsEntry("reason", "older-than-refreshing");
     }
 }

@@ -150,11 +150,11 @@ public final class SnapStartBench {
             long cpuPrimed = cpu.getProcessCpuTime();
             long beforeFirst = classes.getTotalLoadedClassCount();
             AwsCalls.Recording calls = new AwsCalls.Recording();
-            Map<String, Object> first = calls.run(() -> handler.handle(readEvent(dir, 0)));
+            Map<String, Object> first = calls.run(() -> handler.handle(readEvent(dir, 0)).json());
             long firstDone = System.nanoTime();
             long cpuFirstDone = cpu.getProcessCpuTime();
             long afterFirst = classes.getTotalLoadedClassCount();
-            Map<String, Object> warm = handler.handle(readEvent(dir, 1));
+            Map<String, Object> warm = handler.handle(readEvent(dir, 1)).json();
             long warmDone = System.nanoTime();
             long cpuWarmDone = cpu.getProcessCpuTime();
 

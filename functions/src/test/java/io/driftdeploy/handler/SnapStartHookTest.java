@@ -7,6 +7,7 @@ import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.SnapStartPrime;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.Events;
+import io.driftdeploy.policy.Rejection;
 import io.driftdeploy.testing.AwsCalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,7 +97,8 @@ class SnapStartHookTest {
     void aRejectedSampleFailsTheHook() {
         AwsClients aws = new AwsClients(Region.US_EAST_1, Optional.of(URI.create("http://127.0.0.1:9")));
         SnapStartPrime hook = Priming.of(SETTINGS, aws, "drift/config-noncompliant-ec2.json",
-                canned -> event -> Map.of("decision", "rejected", "field", "account"));
+                canned -> event -> new Result.Rejected(Rejection.invalidEvent("drift", "account", "not the function's"),
+                        Result.Delivery.UNANNOUNCED));
 
         assertThatThrownBy(() -> hook.beforeCheckpoint(null))
                 .isInstanceOf(IllegalStateException.class)

@@ -15,8 +15,8 @@ import io.driftdeploy.handler.Telemetry;
 import io.driftdeploy.testing.AlarmEvents;
 import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.Emulator;
-import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
+import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -62,7 +62,7 @@ class AccountTrustIT {
         env.putEvaluation(rule, "AWS::EC2::Instance", instance, ComplianceType.NON_COMPLIANT, Instant.now());
         byte[] event = withAccount(ComplianceEvents.nonCompliant(rule, instance).bytes(), FOREIGN);
 
-        Map<String, Object> result = drift(enforce(Map.of(Settings.PREFIX + "DRIFT_RULES", rule))).handle(event);
+        Map<String, Object> result = drift(enforce(Map.of(Settings.PREFIX + "DRIFT_RULES", rule))).handle(event).json();
 
         assertForeignAccountRejected(result, "drift", FOREIGN);
         assertThat(state(instance)).isIn(InstanceStateName.RUNNING, InstanceStateName.PENDING);
@@ -73,7 +73,7 @@ class AccountTrustIT {
         TestGroup group = env.group("blue").instances(2).tag(APP_TAG, app).image(goldenImage("v1")).create();
         String golden = goldenImage("v2");
 
-        Map<String, Object> result = images(enforce(Map.of())).handle(withAccount(amiAvailable(golden), FOREIGN));
+        Map<String, Object> result = images(enforce(Map.of())).handle(withAccount(amiAvailable(golden), FOREIGN)).json();
 
         assertForeignAccountRejected(result, "images", FOREIGN);
         assertUnchanged(group);
@@ -89,7 +89,7 @@ class AccountTrustIT {
         String golden = goldenImage("v2");
 
         Map<String, Object> result = images(enforce(Map.of(Settings.PREFIX + "ACCOUNT_ID", FOREIGN)))
-                .handle(amiAvailable(golden));
+                .handle(amiAvailable(golden)).json();
 
         assertForeignAccountRejected(result, "images", Emulator.ACCOUNT);
         assertUnchanged(group);
@@ -110,7 +110,7 @@ class AccountTrustIT {
         String golden = goldenImage("v2");
 
         Map<String, Object> result = images(enforce(Map.of(Settings.PREFIX + setting, value)))
-                .handle(withAccount(amiAvailable(golden), eventAccount));
+                .handle(withAccount(amiAvailable(golden), eventAccount)).json();
 
         assertThat(single(result)).containsEntry("decision", "skip").containsEntry("reason", "untrusted-owner");
         assertUnchanged(group);
@@ -123,7 +123,7 @@ class AccountTrustIT {
                 .put("AutoScalingGroupName", group.name).put("InstanceRefreshId", "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b")),
                 FOREIGN);
 
-        Map<String, Object> result = refreshes(enforce(Map.of())).handle(event);
+        Map<String, Object> result = refreshes(enforce(Map.of())).handle(event).json();
 
         assertForeignAccountRejected(result, "refreshes", FOREIGN);
     }
@@ -133,7 +133,7 @@ class AccountTrustIT {
         String driftAlarm = env.prefix + "-drift-detected";
         byte[] event = withAccount(AlarmEvents.fromSample("alarms/drift-alarm-state-alarm.json", driftAlarm).bytes(), FOREIGN);
 
-        Map<String, Object> result = alarms(driftAlarm).handle(event);
+        Map<String, Object> result = alarms(driftAlarm).handle(event).json();
 
         assertForeignAccountRejected(result, "alarms", FOREIGN);
     }
@@ -147,7 +147,7 @@ class AccountTrustIT {
         message.put("AWSAccountId", FOREIGN);
         sns.put("Message", message.toString());
 
-        Map<String, Object> result = alarms(driftAlarm).handle(JSON.writeValueAsBytes(event));
+        Map<String, Object> result = alarms(driftAlarm).handle(JSON.writeValueAsBytes(event)).json();
 
         assertForeignAccountRejected(result, "alarms", FOREIGN);
     }

@@ -6,8 +6,8 @@ import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.Telemetry;
 import io.driftdeploy.testing.Checkout;
-import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
+import io.driftdeploy.testing.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -85,7 +85,7 @@ class AlarmsNotificationsIT {
     })
     void eachAcceptedShapeIsToldWithItsContext(String file, String severity, String subject, String headline,
                                                String condition, String delivery) {
-        Map<String, Object> result = handler.handle(sample(file));
+        Map<String, Object> result = handler.handle(sample(file)).json();
 
         assertThat(result).containsEntry("function", "alarms").containsEntry("decision", "notify")
                 .containsEntry("reason", "alarm-state-change").containsKey("notificationId");
@@ -114,7 +114,7 @@ class AlarmsNotificationsIT {
     @Test
     void aRedeliveredEventIsAuditedButToldOnce() {
         handler.handle(sample("alarms/sns-drift-alarm.json"));
-        Map<String, Object> again = handler.handle(sample("alarms/sns-drift-alarm.json"));
+        Map<String, Object> again = handler.handle(sample("alarms/sns-drift-alarm.json")).json();
 
         assertThat(again).containsEntry("decision", "skip").containsEntry("reason", "duplicate-event")
                 .doesNotContainKey("notificationId");
@@ -124,7 +124,7 @@ class AlarmsNotificationsIT {
     @Test
     void oneStateChangeDeliveredBothByEventBridgeAndBySnsIsToldOnce() {
         handler.handle(sample("alarms/drift-alarm-state-alarm.json"));
-        Map<String, Object> viaSns = handler.handle(sample("alarms/sns-drift-alarm.json"));
+        Map<String, Object> viaSns = handler.handle(sample("alarms/sns-drift-alarm.json")).json();
 
         assertThat(viaSns).containsEntry("decision", "skip").containsEntry("reason", "duplicate-event");
         assertThat(env.drainNotifications(Duration.ofSeconds(3))).singleElement()
@@ -134,7 +134,7 @@ class AlarmsNotificationsIT {
 
     @Test
     void malformedInputIsRejectedNamingTheFieldAndNothingElseHappens() {
-        Map<String, Object> result = handler.handle(sample("drift/config-noncompliant-ec2.json"));
+        Map<String, Object> result = handler.handle(sample("drift/config-noncompliant-ec2.json")).json();
 
         assertThat(result).containsEntry("decision", "rejected").containsEntry("reason", "invalid-event")
                 .containsEntry("field", "source");
@@ -147,7 +147,7 @@ class AlarmsNotificationsIT {
 
     @Test
     void notJsonIsRejectedToo() {
-        Map<String, Object> result = handler.handle("{\"Records\": [".getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> result = handler.handle("{\"Records\": [".getBytes(StandardCharsets.UTF_8)).json();
 
         assertThat(result).containsEntry("decision", "rejected").containsEntry("field", "$");
     }

@@ -10,8 +10,8 @@ import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.Telemetry;
 import io.driftdeploy.policy.StartedRefresh;
 import io.driftdeploy.testing.AlarmEvents;
-import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
+import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestGroup;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -59,7 +59,7 @@ class AlarmsRolloutGuardIT {
     }
 
     private Map<String, Object> guardAlarmFires() {
-        return handler().handle(AlarmEvents.fromSample("alarms/composite-alarm-state-alarm.json", guardAlarm).bytes());
+        return handler().handle(AlarmEvents.fromSample("alarms/composite-alarm-state-alarm.json", guardAlarm).bytes()).json();
     }
 
     @Test

@@ -12,13 +12,13 @@ import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.DriftHandler;
 import io.driftdeploy.handler.EventInProgressException;
 import io.driftdeploy.handler.Telemetry;
-import io.driftdeploy.policy.AlarmNotice;
+import io.driftdeploy.message.AlarmNotice;
 import io.driftdeploy.testing.AlarmEvents;
 import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.FaultProxy;
-import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
+import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,7 +82,7 @@ class AlarmsSweepIT {
     }
 
     private Map<String, Object> driftAlarmFires(AlarmsHandler handler) {
-        return handler.handle(driftAlarmInAlarm().bytes());
+        return handler.handle(driftAlarmInAlarm().bytes()).json();
     }
 
     private TestGroup optedInGroup(String name, int instances) {
@@ -140,7 +140,7 @@ class AlarmsSweepIT {
 
         AlarmEvents fired = driftAlarmInAlarm();
         Map<String, Object> result = alarms(Map.of(Settings.PREFIX + "MAX_TERMINATIONS_PER_ACCOUNT", "2"))
-                .handle(fired.bytes());
+                .handle(fired.bytes()).json();
 
         assertThat(result).containsEntry("function", "alarms").containsEntry("decision", "sweep")
                 .containsEntry("reason", "drift-alarm").containsEntry("found", 3).containsEntry("terminated", 2)
@@ -202,7 +202,7 @@ class AlarmsSweepIT {
         assertThatThrownBy(() -> driftAlarmFires(alarms(Map.of()))).isInstanceOf(EventInProgressException.class);
         Clock afterDeadline = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(61));
         Map<String, Object> retried = new AlarmsHandler(env.settings(settings(Map.of())), env.aws, afterDeadline,
-                telemetry("alarms")).handle(driftAlarmInAlarm().bytes());
+                telemetry("alarms")).handle(driftAlarmInAlarm().bytes()).json();
 
         assertThat(retried).as("%s", retried).containsEntry("decision", "sweep");
         assertThat(state(drifted)).isIn(InstanceStateName.SHUTTING_DOWN, InstanceStateName.TERMINATED);
@@ -255,7 +255,7 @@ class AlarmsSweepIT {
         String instance = web.instanceIds().getFirst();
         Instant captured = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         DriftHandler drift = new DriftHandler(env.settings(settings(Map.of())), env.aws, Clock.systemUTC(), telemetry("drift"));
-        Map<String, Object> heldBack = drift.handle(ComplianceEvents.nonCompliant(driftRule, instance).orderedAt(captured).bytes());
+        Map<String, Object> heldBack = drift.handle(ComplianceEvents.nonCompliant(driftRule, instance).orderedAt(captured).bytes()).json();
         assertThat(heldBack).containsEntry("reason", "group-not-opted-in");
         env.putEvaluation(driftRule, EC2_INSTANCE, instance, ComplianceType.NON_COMPLIANT, captured);
         env.aws.autoScaling().createOrUpdateTags(r -> r.tags(tag -> tag.resourceId(web.name)
@@ -304,7 +304,7 @@ class AlarmsSweepIT {
         nonCompliant(EC2_INSTANCE, drifted);
 
         Map<String, Object> result = alarms(Map.of())
-                .handle(AlarmEvents.fromSample("alarms/drift-alarm-state-ok.json", driftAlarm).bytes());
+                .handle(AlarmEvents.fromSample("alarms/drift-alarm-state-ok.json", driftAlarm).bytes()).json();
 
         assertThat(result).containsEntry("decision", "notify").containsEntry("reason", "alarm-state-change")
                 .doesNotContainKey("found");

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.aws.SnsNotifier;
-import io.driftdeploy.policy.Notification;
+import io.driftdeploy.message.Notification;
+import io.driftdeploy.policy.Severity;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestGroup;
@@ -53,9 +54,9 @@ class EmulatorFoundationIT {
     @Test
     void aPublishedNotificationArrivesOnTheSubscribedQueueWithItsAttributes() {
         Notifier notifier = new SnsNotifier(env.aws.sns(), env.topicArn);
-        notifier.publish(Notifier.render(new Notification("drift", Notification.Severity.WARNING, "terminate",
+        notifier.publish(Notifier.render(new Notification("drift", Severity.WARNING,
                 Optional.of("shop"), Optional.of("shop-blue"), "drift-deploy: test subject",
-                "one-line summary", Map.of("instance", "i-0123"))));
+                "one-line summary"), "terminate", Map.of("instance", "i-0123")));
 
         ReceivedNotification received = env.awaitNotifications(1, Duration.ofSeconds(20)).get(0);
         assertThat(received.subject()).isEqualTo("drift-deploy: test subject");

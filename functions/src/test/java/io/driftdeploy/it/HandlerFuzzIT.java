@@ -15,11 +15,12 @@ import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.DriftHandler;
 import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.RefreshesHandler;
+import io.driftdeploy.handler.Result;
 import io.driftdeploy.handler.Telemetry;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.FaultProxy;
-import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
+import io.driftdeploy.testing.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -164,13 +165,14 @@ class HandlerFuzzIT {
                 Settings.PREFIX + "DRIFT_ALARMS", SAMPLE_DRIFT_ALARM));
         Clock clock = Clock.systemUTC();
         Telemetry telemetry = new Telemetry(function, new PrintStream(log, true, StandardCharsets.UTF_8), clock);
-        return switch (function) {
+        Function<byte[], Result> handler = switch (function) {
             case "drift" -> new DriftHandler(settings, aws, clock, telemetry)::handle;
             case "images" -> new ImagesHandler(settings, aws, clock, telemetry)::handle;
             case "refreshes" -> new RefreshesHandler(settings, aws, clock, telemetry)::handle;
             case "alarms" -> new AlarmsHandler(settings, aws, clock, telemetry)::handle;
             default -> throw new IllegalArgumentException(function);
         };
+        return handler.andThen(Result::json);
     }
 
     /**

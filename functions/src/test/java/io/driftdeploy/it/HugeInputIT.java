@@ -13,10 +13,11 @@ import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.DriftHandler;
 import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.RefreshesHandler;
+import io.driftdeploy.handler.Result;
 import io.driftdeploy.handler.Telemetry;
-import io.driftdeploy.policy.Notification;
-import io.driftdeploy.testing.TestEnvironment;
+import io.driftdeploy.message.Notification;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
+import io.driftdeploy.testing.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -146,13 +147,14 @@ class HugeInputIT {
                 Settings.PREFIX + "DRIFT_ALARMS", env.prefix + "-drift-alarm"));
         Clock clock = Clock.systemUTC();
         Telemetry telemetry = new Telemetry(function, new PrintStream(log, true, StandardCharsets.UTF_8), clock);
-        return switch (function) {
+        Function<byte[], Result> handler = switch (function) {
             case "drift" -> new DriftHandler(settings, env.aws, clock, telemetry)::handle;
             case "images" -> new ImagesHandler(settings, env.aws, clock, telemetry)::handle;
             case "refreshes" -> new RefreshesHandler(settings, env.aws, clock, telemetry)::handle;
             case "alarms" -> new AlarmsHandler(settings, env.aws, clock, telemetry)::handle;
             default -> throw new IllegalArgumentException(function);
         };
+        return handler.andThen(Result::json);
     }
 
     private static void assertWithinSnsLimits(ReceivedNotification notification) {

@@ -14,8 +14,8 @@ import io.driftdeploy.handler.RefreshesHandler;
 import io.driftdeploy.handler.Telemetry;
 import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.testing.Emulator;
-import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
+import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -58,7 +58,7 @@ class RolloutIT {
         TestGroup untagged = env.group("plain").instances(1).image(running).create();
         String golden = goldenImage("v2");
 
-        Map<String, Object> decision = single(images(enforce()).handle(announce(source, golden)));
+        Map<String, Object> decision = single(images(enforce()).handle(announce(source, golden)).json());
 
         assertThat(decision).containsEntry("decision", "refresh").containsEntry("reason", "newer-image")
                 .containsEntry("group", target.name).containsEntry("image", golden).containsEntry("mode", "enforce");
@@ -93,7 +93,7 @@ class RolloutIT {
         String foreign = env.otherImageId();
         env.aws.ec2().createTags(r -> r.resources(foreign).tags(t -> t.key(APP_TAG).value(app)));
 
-        assertRejected(images(enforce()).handle(amiAvailable(foreign)), "untrusted-owner", group);
+        assertRejected(images(enforce()).handle(amiAvailable(foreign)).json(), "untrusted-owner", group);
     }
 
     @Test
@@ -101,7 +101,7 @@ class RolloutIT {
         TestGroup group = groupRunning(goldenImage("v1"));
         String untagged = env.registerImage("untagged", Map.of());
 
-        assertRejected(images(enforce()).handle(amiAvailable(untagged)), "missing-app-tag", group);
+        assertRejected(images(enforce()).handle(amiAvailable(untagged)).json(), "missing-app-tag", group);
     }
 
     @Test
@@ -109,7 +109,7 @@ class RolloutIT {
         TestGroup group = groupRunning(goldenImage("v1"));
         String notGolden = env.registerImage("not-golden", Map.of(APP_TAG, app));
 
-        Map<String, Object> result = images(enforce()).handle(amiAvailable(notGolden));
+        Map<String, Object> result = images(enforce()).handle(amiAvailable(notGolden)).json();
 
         assertRejected(result, "not-golden-image", group);
         ReceivedNotification told = notification("not-golden-image");
@@ -122,7 +122,7 @@ class RolloutIT {
         TestGroup group = env.group("blue").instances(2).tag(APP_TAG, app).tag(MIN_HEALTHY_TAG, "50").image(goldenImage("v1")).create();
         String golden = goldenImage("v2");
 
-        Map<String, Object> decision = single(images(enforce()).handle(amiAvailable(golden)));
+        Map<String, Object> decision = single(images(enforce()).handle(amiAvailable(golden)).json());
 
         assertThat(decision).containsEntry("decision", "refresh").containsEntry("minHealthyPercent", 50)
                 .containsEntry("minHealthyFrom", "group tag " + MIN_HEALTHY_TAG);
@@ -133,7 +133,7 @@ class RolloutIT {
     void aMalformedMinHealthyTagStartsNoRefreshAndNamesTheTagAndItsValue() {
         TestGroup group = env.group("blue").instances(2).tag(APP_TAG, app).tag(MIN_HEALTHY_TAG, "ninety").image(goldenImage("v1")).create();
 
-        assertRejected(images(enforce()).handle(amiAvailable(goldenImage("v2"))), "invalid-group-tag", group);
+        assertRejected(images(enforce()).handle(amiAvailable(goldenImage("v2"))).json(), "invalid-group-tag", group);
         assertThat(notification("invalid-group-tag").body().path("facts").path("detail").asText())
                 .contains(MIN_HEALTHY_TAG + "='ninety'");
     }
@@ -144,7 +144,7 @@ class RolloutIT {
         String disabled = goldenImage("v2");
         env.aws.ec2().disableImage(r -> r.imageId(disabled));
 
-        assertRejected(images(enforce()).handle(amiAvailable(disabled)), "image-not-available", group);
+        assertRejected(images(enforce()).handle(amiAvailable(disabled)).json(), "image-not-available", group);
     }
 
     @Test
@@ -154,7 +154,7 @@ class RolloutIT {
                 + "-never-built/1.0.0/1";
 
         assertRejected(images(enforce()).handle(sample("images/imagebuilder-available.json",
-                event -> event.putArray("resources").add(unknown))), "image-not-found", group);
+                event -> event.putArray("resources").add(unknown))).json(), "image-not-found", group);
     }
 
     @Test
@@ -162,7 +162,7 @@ class RolloutIT {
         String older = goldenImage("v1");
         TestGroup group = groupRunning(goldenImage("v2"));
 
-        Map<String, Object> result = images(enforce()).handle(amiAvailable(older));
+        Map<String, Object> result = images(enforce()).handle(amiAvailable(older)).json();
 
         assertThat(single(result)).containsEntry("decision", "skip").containsEntry("reason", "older-than-running");
         assertUnchanged(group);
@@ -178,8 +178,8 @@ class RolloutIT {
         ImagesHandler images = images(enforce());
         RefreshesHandler refreshes = refreshes(enforce());
 
-        Map<String, Object> started = single(images.handle(goldenPublished(second)));
-        Map<String, Object> waiting = single(images.handle(goldenPublished(third)));
+        Map<String, Object> started = single(images.handle(goldenPublished(second)).json());
+        Map<String, Object> waiting = single(images.handle(goldenPublished(third)).json());
 
         assertThat(started).containsEntry("decision", "refresh");
         String firstRefresh = (String) started.get("refreshId");
@@ -189,7 +189,7 @@ class RolloutIT {
         assertThat(rolloutLedger().pending(group.name)).hasValueSatisfying(p -> assertThat(p.imageId()).isEqualTo(third));
         assertThat(awaitEnd(group, firstRefresh).status()).isEqualTo(InstanceRefreshStatus.SUCCESSFUL);
 
-        List<Map<String, Object>> onSucceeded = decisions(refreshes.handle(refreshEvent("refresh-succeeded.json", group, firstRefresh)));
+        List<Map<String, Object>> onSucceeded = decisions(refreshes.handle(refreshEvent("refresh-succeeded.json", group, firstRefresh)).json());
 
         assertThat(onSucceeded).hasSize(2);
         assertThat(onSucceeded.get(0)).containsEntry("decision", "notify").containsEntry("reason", "refresh-succeeded")
@@ -202,7 +202,7 @@ class RolloutIT {
         assertThat(rolloutLedger().pending(group.name)).isEmpty();
 
         String bad = goldenImage("v4");
-        Map<String, Object> doomed = single(images.handle(amiAvailable(bad)));
+        Map<String, Object> doomed = single(images.handle(amiAvailable(bad)).json());
         // New instances cannot launch from a disabled image: the refresh fails and AutoRollback undoes it.
         env.aws.ec2().disableImage(r -> r.imageId(bad));
         String badRefresh = (String) doomed.get("refreshId");
@@ -210,14 +210,14 @@ class RolloutIT {
         env.aws.ec2().enableImage(r -> r.imageId(bad));
 
         // With AutoRollback, AWS announces the failure as a rollback: Rollback Succeeded once it is undone.
-        Map<String, Object> onFailed = single(refreshes.handle(refreshEvent("refresh-rollback-succeeded.json", group, badRefresh)));
+        Map<String, Object> onFailed = single(refreshes.handle(refreshEvent("refresh-rollback-succeeded.json", group, badRefresh)).json());
 
         assertThat(onFailed).containsEntry("decision", "mark-bad").containsEntry("reason", "refresh-rollback-succeeded")
                 .containsEntry("image", bad).containsEntry("imageMarkedBad", true).containsEntry("awsStatus", "RollbackSuccessful");
         assertThat(notification("refresh-rollback-succeeded").attributes()).containsEntry("severity", "high").containsEntry("group", group.name);
         int versionsBefore = versions(group).size();
 
-        Map<String, Object> replay = single(images.handle(goldenPublished(bad)));
+        Map<String, Object> replay = single(images.handle(goldenPublished(bad)).json());
 
         assertThat(replay).containsEntry("decision", "skip").containsEntry("reason", "image-marked-bad");
         assertThat(versions(group)).hasSize(versionsBefore);
@@ -231,8 +231,8 @@ class RolloutIT {
         byte[] event = amiAvailable(golden);
         ImagesHandler images = images(enforce());
 
-        Map<String, Object> first = images.handle(event);
-        Map<String, Object> again = images.handle(event);
+        Map<String, Object> first = images.handle(event).json();
+        Map<String, Object> again = images.handle(event).json();
 
         assertThat(single(first)).containsEntry("decision", "refresh");
         assertThat(again).containsEntry("decision", "skip").containsEntry("reason", "duplicate-event");
@@ -248,10 +248,10 @@ class RolloutIT {
         String older = goldenImage("v1");
         TestGroup group = env.group("blue").instances(5).tag(APP_TAG, app).image(older).create();
         String golden = goldenImage("v2");
-        Map<String, Object> started = single(images(enforce()).handle(goldenPublished(golden)));
+        Map<String, Object> started = single(images(enforce()).handle(goldenPublished(golden)).json());
         String refreshId = (String) started.get("refreshId");
 
-        Map<String, Object> crafted = single(refreshes(enforce()).handle(refreshEvent("refresh-failed.json", group, refreshId)));
+        Map<String, Object> crafted = single(refreshes(enforce()).handle(refreshEvent("refresh-failed.json", group, refreshId)).json());
 
         assertThat(crafted).containsEntry("decision", "notify").containsEntry("reason", "refresh-status-mismatch")
                 .containsEntry("status", "EC2 Auto Scaling Instance Refresh Failed").containsEntry("check", "mismatch")
@@ -265,7 +265,7 @@ class RolloutIT {
         assertThat(instanceImages(group)).containsOnly(golden);
 
         TestGroup another = env.group("green").instances(1).tag(APP_TAG, app).image(older).create();
-        Map<String, Object> again = images(enforce()).handle(goldenPublished(golden));
+        Map<String, Object> again = images(enforce()).handle(goldenPublished(golden)).json();
 
         assertThat(decisions(again)).anySatisfy(decision -> assertThat(decision).containsEntry("group", another.name)
                 .containsEntry("decision", "refresh").containsEntry("reason", "newer-image"));
@@ -276,12 +276,12 @@ class RolloutIT {
         TestGroup group = groupRunning(goldenImage("v1"));
         TestGroup elsewhere = env.group("green").instances(1).image(goldenImage("v1")).create();
         String golden = goldenImage("v2");
-        String refreshId = (String) single(images(enforce()).handle(goldenPublished(golden))).get("refreshId");
+        String refreshId = (String) single(images(enforce()).handle(goldenPublished(golden)).json()).get("refreshId");
         RefreshesHandler refreshes = refreshes(enforce());
 
         Map<String, Object> unknownId = single(refreshes.handle(refreshEvent("refresh-failed.json", group,
-                "5f3a0c7e-0000-4000-8000-000000000000")));
-        Map<String, Object> otherGroup = single(refreshes.handle(refreshEvent("refresh-failed.json", elsewhere, refreshId)));
+                "5f3a0c7e-0000-4000-8000-000000000000")).json());
+        Map<String, Object> otherGroup = single(refreshes.handle(refreshEvent("refresh-failed.json", elsewhere, refreshId)).json());
 
         for (Map<String, Object> refused : List.of(unknownId, otherGroup)) {
             assertThat(refused).containsEntry("decision", "refuse").containsEntry("reason", "refresh-not-found")
@@ -297,14 +297,14 @@ class RolloutIT {
         TestGroup group = groupRunning(goldenImage("v1"));
         String bad = goldenImage("v2");
         ImagesHandler images = images(enforce());
-        String refreshId = (String) single(images.handle(goldenPublished(bad))).get("refreshId");
+        String refreshId = (String) single(images.handle(goldenPublished(bad)).json()).get("refreshId");
         // New instances cannot launch from a disabled image: the refresh fails and AutoRollback undoes it.
         env.aws.ec2().disableImage(r -> r.imageId(bad));
         InstanceRefresh ended = awaitEnd(group, refreshId);
         assertThat(ended.status()).isEqualTo(InstanceRefreshStatus.ROLLBACK_SUCCESSFUL);
         env.aws.ec2().enableImage(r -> r.imageId(bad));
 
-        Map<String, Object> marked = single(refreshes(enforce()).handle(refreshEvent("refresh-rollback-succeeded.json", group, refreshId)));
+        Map<String, Object> marked = single(refreshes(enforce()).handle(refreshEvent("refresh-rollback-succeeded.json", group, refreshId)).json());
 
         assertThat(marked).containsEntry("decision", "mark-bad").containsEntry("reason", "refresh-rollback-succeeded")
                 .containsEntry("check", "confirmed").containsEntry("image", bad).containsEntry("refreshId", refreshId)
@@ -319,13 +319,13 @@ class RolloutIT {
         ReceivedNotification told = notification("refresh-rollback-succeeded");
         assertThat(told.body().path("facts").path("awsStatusReason").asText()).isEqualTo(ended.statusReason());
         assertThat(told.body().path("summary").asText()).contains("drift-deploy clear-bad-image --image " + bad);
-        assertThat(single(images.handle(goldenPublished(bad)))).containsEntry("reason", "image-marked-bad");
+        assertThat(single(images.handle(goldenPublished(bad)).json())).containsEntry("reason", "image-marked-bad");
 
         // What the CLI's clear-bad-image does to the ledger (the cli module's CliClearIT runs the command itself).
         assertThat(rolloutLedger().clearBadMark(bad)).hasValueSatisfying(cleared -> assertThat(cleared.refreshId()).isEqualTo(refreshId));
         assertThat(rolloutLedger().isBad(bad)).isFalse();
 
-        Map<String, Object> rolledOutAgain = single(images.handle(goldenPublished(bad)));
+        Map<String, Object> rolledOutAgain = single(images.handle(goldenPublished(bad)).json());
 
         assertThat(rolledOutAgain).containsEntry("decision", "refresh").containsEntry("reason", "newer-image");
         assertThat(awaitEnd(group, (String) rolledOutAgain.get("refreshId")).status()).isEqualTo(InstanceRefreshStatus.SUCCESSFUL);
@@ -341,7 +341,7 @@ class RolloutIT {
         ImagesHandler images = images(enforce());
 
         images.handle(amiAvailable(golden));
-        Map<String, Object> published = single(images.handle(goldenPublished(golden)));
+        Map<String, Object> published = single(images.handle(goldenPublished(golden)).json());
 
         assertThat(published).containsEntry("decision", "skip").containsEntry("reason", "older-than-refreshing");
         assertThat(versions(group)).hasSize(2);
@@ -354,7 +354,7 @@ class RolloutIT {
                 .image(goldenImage("v1")).create();
         String golden = goldenImage("v2");
 
-        Map<String, Object> decision = single(images(enforce()).handle(amiAvailable(golden)));
+        Map<String, Object> decision = single(images(enforce()).handle(amiAvailable(golden)).json());
 
         assertThat(decision).containsEntry("decision", "refresh").containsEntry("mode", "dry-run")
                 .containsEntry("actions", List.of());
@@ -367,7 +367,7 @@ class RolloutIT {
         TestGroup group = env.group("blue").instances(1).tag(APP_TAG, app).tag("drift-deploy:rollout", "manual")
                 .image(goldenImage("v1")).create();
 
-        Map<String, Object> decision = single(images(enforce()).handle(amiAvailable(goldenImage("v2"))));
+        Map<String, Object> decision = single(images(enforce()).handle(amiAvailable(goldenImage("v2"))).json());
 
         assertThat(decision).containsEntry("decision", "notify").containsEntry("reason", "manual-strategy");
         assertUnchanged(group);
@@ -378,7 +378,7 @@ class RolloutIT {
         TestGroup group = env.group("blue").instances(1).tag(APP_TAG, app).untaggedTemplate()
                 .image(goldenImage("v1")).create();
 
-        assertRejected(images(enforce()).handle(amiAvailable(goldenImage("v2"))), "template-not-app-tagged", group);
+        assertRejected(images(enforce()).handle(amiAvailable(goldenImage("v2"))).json(), "template-not-app-tagged", group);
         assertThat(notification("template-not-app-tagged").body().path("summary").asText())
                 .contains(group.launchTemplateId).contains(APP_TAG + "=" + app);
     }
@@ -388,7 +388,7 @@ class RolloutIT {
         TestGroup group = groupRunning(goldenImage("v1"));
         byte[] noImage = sample("images/golden-image-published.json", event -> detail(event).remove("imageId"));
 
-        Map<String, Object> result = images(enforce()).handle(noImage);
+        Map<String, Object> result = images(enforce()).handle(noImage).json();
 
         assertThat(result).containsEntry("decision", "rejected").containsEntry("field", "detail.imageId");
         assertUnchanged(group);

@@ -2,6 +2,11 @@ package io.driftdeploy.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftdeploy.handler.Result;
+import io.driftdeploy.message.Announced;
+import io.driftdeploy.message.Notification;
+import io.driftdeploy.message.RejectionNotice;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,24 +32,29 @@ class AccountTrustTest {
     void aForeignAccountRejectionNamesBothAccountsAndIsToldAsHigh() {
         Rejection rejection = AccountTrust.foreignAccount("images", "210987654321", OWN).orElseThrow();
 
-        assertThat(rejection.result()).containsEntry("decision", "rejected").containsEntry("reason", "foreign-account")
+        assertThat(result(rejection)).containsEntry("decision", "rejected").containsEntry("reason", "foreign-account")
                 .containsEntry("field", "account").containsEntry("eventAccount", "210987654321")
                 .containsEntry("ownAccount", OWN).containsEntry("actions", java.util.List.of());
-        assertThat((String) rejection.result().get("error")).contains("210987654321", OWN);
-        Notification notification = rejection.notification();
+        assertThat((String) result(rejection).get("error")).contains("210987654321", OWN);
+        Notification notification = RejectionNotice.of(rejection);
         assertThat(notification.kind()).isEqualTo("rejected");
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.HIGH);
-        assertThat(notification.action()).isEqualTo("none");
+        assertThat(notification.severity()).isEqualTo(Severity.HIGH);
+        assertThat(Announced.action(rejection)).isEqualTo("none");
         assertThat(notification.subject()).isEqualTo("drift-deploy images: rejected an event of another account (account)");
-        assertThat(notification.facts()).containsEntry("reason", "foreign-account").containsEntry("ownAccount", OWN);
+        assertThat(Announced.facts(rejection)).containsEntry("reason", "foreign-account").containsEntry("ownAccount", OWN);
     }
 
     @Test
     void anInvalidEventKeepsItsReasonAndSeverity() {
         Rejection rejection = Rejection.invalidEvent("drift", "detail.resourceId", "expected an EC2 instance id");
 
-        assertThat(rejection.result()).containsEntry("reason", "invalid-event").containsEntry("field", "detail.resourceId");
-        assertThat(rejection.notification().severity()).isEqualTo(Notification.Severity.WARNING);
-        assertThat(rejection.notification().subject()).isEqualTo("drift-deploy drift: rejected an invalid event (detail.resourceId)");
+        assertThat(result(rejection)).containsEntry("reason", "invalid-event").containsEntry("field", "detail.resourceId");
+        assertThat(RejectionNotice.of(rejection).severity()).isEqualTo(Severity.WARNING);
+        assertThat(RejectionNotice.of(rejection).subject()).isEqualTo("drift-deploy drift: rejected an invalid event (detail.resourceId)");
+    }
+
+    /** The rejection as the function returns it. */
+    private static Map<String, Object> result(Rejection rejection) {
+        return new Result.Rejected(rejection, Result.Delivery.UNANNOUNCED).json();
     }
 }

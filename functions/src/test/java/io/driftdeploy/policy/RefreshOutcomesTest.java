@@ -2,15 +2,10 @@ package io.driftdeploy.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftdeploy.event.InstanceRefreshEvent;
 import io.driftdeploy.event.RefreshKind;
-import io.driftdeploy.policy.Notification.Severity;
 import io.driftdeploy.policy.RefreshOutcomes.Check;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,14 +13,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class RefreshOutcomesTest {
-
-    private static final StartedRefresh OURS = new StartedRefresh("r-1", "shop-blue", "ami-0000000000000000b", "shop",
-            "lt-0123", 4);
-
-    private static InstanceRefreshEvent event(RefreshKind kind) {
-        return new InstanceRefreshEvent("ev-1", "123456789012", "us-east-1", Instant.parse("2025-06-12T08:00:00Z"), kind,
-                "shop-blue", "r-1", OptionalInt.empty(), Optional.empty());
-    }
 
     static Stream<Arguments> kinds() {
         return Stream.of(
@@ -53,22 +40,8 @@ class RefreshOutcomesTest {
     @Test
     void everyKindTheParserKnowsIsCovered() {
         assertThat(kinds().map(arguments -> arguments.get()[0])).containsExactlyInAnyOrder((Object[]) RefreshKind.values());
-        assertThat(Arrays.stream(RefreshKind.values()).map(RefreshOutcomes::reason))
+        assertThat(Arrays.stream(RefreshKind.values()).map(RefreshReason::of).map(RefreshReason::label))
                 .contains("refresh-rollback-succeeded", "refresh-checkpoint-reached");
-    }
-
-    private static final Instant READ_AT = Instant.parse("2025-06-12T08:00:01Z");
-
-    private static Optional<ObservedRefresh> aws(String status, String reason) {
-        return Optional.of(new ObservedRefresh("r-1", "shop-blue", status, Optional.ofNullable(reason), READ_AT));
-    }
-
-    /** The report of an event whose claim Auto Scaling confirms. */
-    private static Report confirmed(RefreshKind kind, String awsStatus, Optional<StartedRefresh> started,
-                                    Optional<ImageRef> pending, List<String> actions) {
-        Optional<ObservedRefresh> observed = aws(awsStatus, null);
-        return RefreshOutcomes.report(event(kind), RefreshOutcomes.verdict(kind, Optional.of(awsStatus)), observed, started,
-                pending, actions);
     }
 
     static Stream<Arguments> claimsAgainstAws() {
@@ -124,7 +97,7 @@ class RefreshOutcomesTest {
 
         assertThat(verdict.check()).isEqualTo(check);
         assertThat(verdict.acted()).isEqualTo(Optional.ofNullable(acted));
-        assertThat(verdict.reason()).isEqualTo(reason);
+        assertThat(verdict.reason().label()).isEqualTo(reason);
         assertThat(verdict.marksImageBad()).isEqualTo(marksBad);
         assertThat(verdict.releasesPending()).isEqualTo(releasesPending);
     }
@@ -133,92 +106,10 @@ class RefreshOutcomesTest {
     void everyAwsStatusIsMappedAndTheNewReasonsAreInTheReasonEnum() {
         assertThat(Stream.of("Pending", "InProgress", "Baking", "Cancelling").map(RefreshOutcomes::statusKind)).allMatch(Optional::isEmpty);
         assertThat(RefreshOutcomes.statusKind("RollbackInProgress")).contains(RefreshKind.ROLLBACK_STARTED);
-        assertThat(Stream.of(RolloutReason.values()).map(RolloutReason::label))
-                .contains("refresh-status-mismatch", "refresh-not-found", "bad-mark-cleared");
-        assertThat(RolloutReason.REFRESH_STATUS_MISMATCH.severity()).isEqualTo(Severity.WARNING);
-        assertThat(RolloutReason.REFRESH_NOT_FOUND.severity()).isEqualTo(Severity.WARNING);
-    }
-
-    @Test
-    void aFailedRefreshOfOursMarksItsImageBadAtHighSeverityWithAwsEvidence() {
-        Optional<ObservedRefresh> observed = aws("Failed", "The instance refresh failed because the CloudWatch alarm guard is in ALARM state.");
-        Report report = RefreshOutcomes.report(event(RefreshKind.FAILED), RefreshOutcomes.verdict(RefreshKind.FAILED,
-                Optional.of("Failed")), observed, Optional.of(OURS), Optional.empty(), List.of("ledger:mark-bad ami-0000000000000000b"));
-
-        assertThat(report.decision()).isEqualTo("mark-bad");
-        assertThat(report.reason()).isEqualTo("refresh-failed");
-        assertThat(report.facts()).containsEntry("image", "ami-0000000000000000b").containsEntry("imageMarkedBad", true)
-                .containsEntry("check", "confirmed").containsEntry("awsStatus", "Failed")
-                .containsEntry("awsStatusReason", "The instance refresh failed because the CloudWatch alarm guard is in ALARM state.")
-                .containsEntry("awsReadAt", READ_AT.toString()).containsEntry("refreshId", "r-1").containsEntry("group", "shop-blue");
-        Notification notification = report.notification().orElseThrow();
-        assertThat(notification.severity()).isEqualTo(Severity.HIGH);
-        assertThat(notification.summary()).contains("marked bad").contains("drift-deploy clear-bad-image --image ami-0000000000000000b");
-        assertThat(notification.facts()).containsEntry("awsStatus", "Failed").containsEntry("reason", "refresh-failed");
-    }
-
-    @Test
-    void aFailedEventForARefreshStillInProgressMarksNothingAndNamesBothStatuses() {
-        ImageRef waiting = new ImageRef("ami-0000000000000000c", Instant.parse("2025-06-12T07:50:00Z"));
-        Report report = RefreshOutcomes.report(event(RefreshKind.FAILED), RefreshOutcomes.verdict(RefreshKind.FAILED,
-                Optional.of("InProgress")), aws("InProgress", null), Optional.of(OURS), Optional.of(waiting), List.of());
-
-        assertThat(report.decision()).isEqualTo("notify");
-        assertThat(report.reason()).isEqualTo("refresh-status-mismatch");
-        assertThat(report.facts()).containsEntry("imageMarkedBad", false).containsEntry("check", "mismatch")
-                .containsEntry("status", RefreshKind.FAILED.detailType()).containsEntry("awsStatus", "InProgress");
-        Notification notification = report.notification().orElseThrow();
-        assertThat(notification.severity()).isEqualTo(Severity.WARNING);
-        assertThat(notification.summary()).contains("The event says: " + RefreshKind.FAILED.detailType())
-                .contains("Auto Scaling says: InProgress").contains("keeps waiting").doesNotContain("marked bad");
-    }
-
-    @Test
-    void aRefreshAutoScalingDoesNotKnowIsRefused() {
-        ImageRef waiting = new ImageRef("ami-0000000000000000c", Instant.parse("2025-06-12T07:50:00Z"));
-        Report report = RefreshOutcomes.report(event(RefreshKind.FAILED), RefreshOutcomes.verdict(RefreshKind.FAILED,
-                Optional.empty()), Optional.empty(), Optional.of(OURS), Optional.of(waiting), List.of());
-
-        assertThat(report.decision()).isEqualTo("refuse");
-        assertThat(report.reason()).isEqualTo("refresh-not-found");
-        assertThat(report.actions()).isEmpty();
-        assertThat(report.facts()).containsEntry("imageMarkedBad", false).containsEntry("check", "not-found")
-                .doesNotContainKey("awsStatus");
-        assertThat(report.notification().orElseThrow().summary()).contains("Auto Scaling says: no refresh r-1 on shop-blue")
-                .doesNotContain("Pending image");
-    }
-
-    @Test
-    void aFailedRefreshSomeoneElseStartedJudgesNoImage() {
-        Report report = confirmed(RefreshKind.FAILED, "Failed", Optional.empty(), Optional.empty(), List.of());
-
-        assertThat(report.decision()).isEqualTo("notify");
-        assertThat(report.facts()).containsEntry("imageMarkedBad", false).doesNotContainKey("image");
-        assertThat(report.notification().orElseThrow().summary()).contains("not started by drift-deploy");
-    }
-
-    @Test
-    void thePendingImageIsNamedWithWhatHappensToIt() {
-        ImageRef waiting = new ImageRef("ami-0000000000000000c", Instant.parse("2025-06-12T07:50:00Z"));
-
-        assertThat(confirmed(RefreshKind.SUCCEEDED, "Successful", Optional.of(OURS), Optional.of(waiting), List.of())
-                .notification().orElseThrow().summary()).contains("Pending image ami-0000000000000000c is started next");
-        assertThat(confirmed(RefreshKind.ROLLBACK_FAILED, "RollbackFailed", Optional.of(OURS), Optional.of(waiting), List.of())
-                .notification().orElseThrow().summary()).contains("keeps waiting");
-    }
-
-    @Test
-    void clearingAMarkIsAuditedWithItsEvidence() {
-        BadMark mark = new BadMark("ami-0000000000000000b", "r-1", "shop-blue", "RollbackSuccessful", Optional.of("alarm"),
-                Optional.of(READ_AT), "2025-06-12T08:00:02Z");
-
-        Report report = RefreshOutcomes.badMarkCleared(mark, Instant.parse("2025-06-13T09:00:00Z"));
-
-        assertThat(report.reason()).isEqualTo("bad-mark-cleared");
-        assertThat(report.subject()).isEqualTo("ami-0000000000000000b");
-        assertThat(report.notification()).isEmpty();
-        assertThat(report.facts()).containsEntry("refreshId", "r-1").containsEntry("group", "shop-blue")
-                .containsEntry("awsStatus", "RollbackSuccessful").containsEntry("awsStatusReason", "alarm")
-                .containsEntry("awsReadAt", READ_AT.toString()).containsEntry("clearedAt", "2025-06-13T09:00:00Z");
+        assertThat(Stream.of(RefreshReason.values()).map(RefreshReason::label))
+                .contains("refresh-status-mismatch", "refresh-not-found");
+        assertThat(ClearedReason.BAD_MARK_CLEARED.label()).isEqualTo("bad-mark-cleared");
+        assertThat(RefreshOutcomes.verdict(RefreshKind.FAILED, Optional.of("InProgress")).severity()).isEqualTo(Severity.WARNING);
+        assertThat(RefreshOutcomes.verdict(RefreshKind.FAILED, Optional.empty()).severity()).isEqualTo(Severity.WARNING);
     }
 }

@@ -3,6 +3,7 @@ package io.driftdeploy.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.config.TagMatcher;
+import io.driftdeploy.message.Hints;
 import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import io.driftdeploy.policy.ReplacementPolicy.DriftKind;
 import io.driftdeploy.policy.ReplacementPolicy.Replacement;
@@ -120,11 +121,11 @@ class ReplacementPolicyTest {
 
     @Test
     void whatToFixNamesTheTemplateVersionAndImage() {
-        assertThat(ReplacementPolicy.whatToFix(imdsv2(Optional.of("optional"))))
+        assertThat(Hints.whatToFix(imdsv2(Optional.of("optional"))))
                 .contains("HttpTokens=required").contains("lt-0123456789abcdef0 version 3").contains(OWN_IMAGE);
-        assertThat(ReplacementPolicy.whatToFix(approved(OTHER_IMAGE, Optional.of(Map.of()))))
+        assertThat(Hints.whatToFix(approved(OTHER_IMAGE, Optional.of(Map.of()))))
                 .contains("tag the image").contains(OTHER_IMAGE).contains("drift-deploy-golden=true");
-        assertThat(ReplacementPolicy.whatToFix(inherited(Optional.of(OWN_IMAGE), Optional.of(OWN_IMAGE))))
+        assertThat(Hints.whatToFix(inherited(Optional.of(OWN_IMAGE), Optional.of(OWN_IMAGE))))
                 .contains("new image").contains("lt-0123456789abcdef0 version 3");
     }
 }

@@ -183,7 +183,7 @@ class RolloutRulesTest {
 
         assertThat(failed.outcome()).isEqualTo(Outcome.NOTIFY);
         assertThat(failed.reason()).isEqualTo(RolloutReason.REFRESH_NOT_STARTED);
-        assertThat(failed.reason().severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(failed.reason().severity()).isEqualTo(Severity.HIGH);
         assertThat(failed.detail()).contains("no instance refresh started on shop-blue: AWS refused StartInstanceRefresh",
                 "Launch template lt-0123 version 4 (image ami-0000000000000000b) was created and is unused",
                 "the group still runs version 3", "reuses version 4");

@@ -255,7 +255,7 @@ public final class Storm {
     private static Decision decide(DriftHandler handler, AwsCalls.Recording calls, Delivery delivery) {
         while (true) {
             try {
-                return new Decision(delivery, calls.run(() -> handler.handle(delivery.bytes())), null);
+                return new Decision(delivery, calls.run(() -> handler.handle(delivery.bytes()).json()), null);
             } catch (EventInProgressException deliveredAgainLater) {
                 pauseBeforeRedelivery();
             } catch (RuntimeException failure) {

@@ -1,8 +1,14 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import io.driftdeploy.event.AlarmState;
 import io.driftdeploy.event.AlarmStateChange;
 import io.driftdeploy.event.MetricTrigger;
+import io.driftdeploy.policy.AlarmDefinition;
+import io.driftdeploy.policy.AlarmReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.GuardedRefresh;
+import io.driftdeploy.policy.Reason;
+import io.driftdeploy.policy.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,12 +28,6 @@ public final class AlarmNotice {
 
     public static final String FUNCTION = "alarms";
     public static final String ALARM_KIND = "alarm";
-    public static final String NOTIFY = "notify";
-
-    /** Reasons: the rule of the alarms function that decided what to do with the state change. */
-    public static final String STATE_CHANGE = "alarm-state-change";
-    public static final String ROLLOUT_GUARD = "rollout-guard-alarm";
-    public static final String DUPLICATE_EVENT = "duplicate-event";
 
     private AlarmNotice() {
     }
@@ -37,9 +37,9 @@ public final class AlarmNotice {
         Map<String, Object> facts = facts(change, definition);
         String summary = headline(change) + " " + condition(change, definition).map(text -> "Watches " + text + ". ").orElse("")
                 + "Reason: " + change.reason() + " Console: " + ConsoleLink.alarm(change.region(), change.alarmName());
-        Notification notification = new Notification(ALARM_KIND, severity(change.newState()), NOTIFY,
-                Optional.empty(), Optional.empty(), subject(change), summary, notificationFacts(change, NOTIFY, STATE_CHANGE, facts));
-        return report(change, NOTIFY, STATE_CHANGE, facts, Optional.of(notification));
+        Notification notification = new Notification(ALARM_KIND, severity(change.newState()),
+                Optional.empty(), Optional.empty(), subject(change), summary);
+        return report(change, Decision.NOTIFY, AlarmReason.ALARM_STATE_CHANGE, facts, Optional.of(notification));
     }
 
     /**
@@ -65,9 +65,8 @@ public final class AlarmNotice {
                 + ". AWS fails the refresh and, with auto rollback, restores the previous launch template; "
                 + "drift-deploy does not act. Reason: " + change.reason()
                 + " Console: " + ConsoleLink.alarm(change.region(), change.alarmName());
-        Notification notification = new Notification(ALARM_KIND, Notification.Severity.HIGH, NOTIFY, app, group,
-                subject, summary, notificationFacts(change, NOTIFY, ROLLOUT_GUARD, facts));
-        return report(change, NOTIFY, ROLLOUT_GUARD, facts, Optional.of(notification));
+        Notification notification = new Notification(ALARM_KIND, Severity.HIGH, app, group, subject, summary);
+        return report(change, Decision.NOTIFY, AlarmReason.ROLLOUT_GUARD_ALARM, facts, Optional.of(notification));
     }
 
     /**
@@ -82,7 +81,7 @@ public final class AlarmNotice {
 
     /** The same state change again: audited and logged, not told again. */
     public static Report duplicate(AlarmStateChange change) {
-        return report(change, "skip", DUPLICATE_EVENT, facts(change, Optional.empty()), Optional.empty());
+        return report(change, Decision.SKIP, AlarmReason.DUPLICATE_EVENT, facts(change, Optional.empty()), Optional.empty());
     }
 
     /** Every fact of the state change, in a stable order. */
@@ -170,11 +169,11 @@ public final class AlarmNotice {
     }
 
     /** An alarm firing needs a person; a recovery is news; missing data rarely needs anyone. */
-    static Notification.Severity severity(AlarmState state) {
+    static Severity severity(AlarmState state) {
         return switch (state) {
-            case ALARM -> Notification.Severity.WARNING;
-            case OK -> Notification.Severity.INFO;
-            case INSUFFICIENT_DATA -> Notification.Severity.LOW;
+            case ALARM -> Severity.WARNING;
+            case OK -> Severity.INFO;
+            case INSUFFICIENT_DATA -> Severity.LOW;
         };
     }
 
@@ -230,18 +229,7 @@ public final class AlarmNotice {
                         + " version " + version + ")").orElse("");
     }
 
-    /** The notification carries every fact, including those the report keeps in its own fields. */
-    static Map<String, Object> notificationFacts(AlarmStateChange change, String decision, String reason,
-                                                 Map<String, Object> facts) {
-        Map<String, Object> all = new LinkedHashMap<>();
-        all.put("eventId", change.eventId());
-        all.putAll(facts);
-        all.put("decision", decision);
-        all.put("reason", reason);
-        return all;
-    }
-
-    private static Report report(AlarmStateChange change, String decision, String reason, Map<String, Object> facts,
+    private static Report report(AlarmStateChange change, Decision decision, Reason reason, Map<String, Object> facts,
                                  Optional<Notification> notification) {
         return new Report(FUNCTION, change.eventId(), change.alarmName(), decision, reason, Optional.empty(), List.of(),
                 facts, notification);

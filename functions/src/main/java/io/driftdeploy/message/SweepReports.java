@@ -1,7 +1,13 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.event.AlarmStateChange;
+import io.driftdeploy.policy.AlarmDefinition;
+import io.driftdeploy.policy.AlarmReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DriftDecision;
+import io.driftdeploy.policy.DriftReason;
+import io.driftdeploy.policy.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +23,6 @@ import java.util.stream.Collectors;
 public final class SweepReports {
 
     public static final String SWEEP_KIND = "sweep";
-    public static final String SWEEP = "sweep";
-    public static final String DRIFT_ALARM = "drift-alarm";
 
     private SweepReports() {
     }
@@ -26,28 +30,26 @@ public final class SweepReports {
     /**
      * What the drift path decided on one swept instance.
      *
-     * @param rule     the drift rule whose evaluation was decided on (the last one tried)
-     * @param decision terminate, notify or skip, as the drift path labels it
-     * @param reason   the drift path's reason label, naming the safety rule that decided
+     * @param rule   the drift rule whose evaluation was decided on (the last one tried)
+     * @param reason the safety rule that decided, which fixes the decision
      */
-    public record SweptInstance(String instanceId, Optional<String> group, String rule, String decision, String reason,
+    public record SweptInstance(String instanceId, Optional<String> group, String rule, DriftReason reason,
                                 List<String> actions) {
         public SweptInstance {
             Objects.requireNonNull(instanceId, "instanceId");
             Objects.requireNonNull(group, "group");
             Objects.requireNonNull(rule, "rule");
-            Objects.requireNonNull(decision, "decision");
             Objects.requireNonNull(reason, "reason");
             actions = List.copyOf(actions);
         }
 
         boolean terminated() {
-            return decision.equals(DriftDecision.TERMINATE.label());
+            return reason.decision() == DriftDecision.TERMINATE;
         }
 
         /** Drift left in place that a person has to look at (dry run and skips do not need one). */
         boolean leftForAPerson() {
-            return decision.equals(DriftDecision.NOTIFY.label()) && !reason.equals(DriftReason.DRY_RUN.label());
+            return reason.decision() == DriftDecision.NOTIFY && reason != DriftReason.DRY_RUN;
         }
 
         String where() {
@@ -66,7 +68,7 @@ public final class SweepReports {
                                  boolean modeForced, List<String> rules, List<String> missingRules,
                                  List<SweptInstance> swept) {
         List<SweptInstance> terminated = swept.stream().filter(SweptInstance::terminated).toList();
-        Map<String, List<SweptInstance>> notTerminated = swept.stream().filter(instance -> !instance.terminated())
+        Map<DriftReason, List<SweptInstance>> notTerminated = swept.stream().filter(instance -> !instance.terminated())
                 .collect(Collectors.groupingBy(SweptInstance::reason, LinkedHashMap::new, Collectors.toList()));
 
         Map<String, Object> facts = AlarmNotice.facts(change, definition);
@@ -81,7 +83,7 @@ public final class SweepReports {
         facts.put("found", swept.size());
         facts.put("terminated", terminated.size());
         Map<String, Integer> counts = new LinkedHashMap<>();
-        notTerminated.forEach((reason, instances) -> counts.put(reason, instances.size()));
+        notTerminated.forEach((reason, instances) -> counts.put(reason.label(), instances.size()));
         facts.put("notTerminated", counts);
         facts.put("instances", swept.stream().map(SweepReports::instanceFacts).toList());
 
@@ -96,7 +98,7 @@ public final class SweepReports {
             summary.append(": ").append(terminated.size()).append(" terminated")
                     .append(list(terminated));
             notTerminated.forEach((reason, instances) -> summary.append(", ").append(instances.size())
-                    .append(" not terminated (").append(reason).append(')').append(list(instances)));
+                    .append(" not terminated (").append(reason.label()).append(')').append(list(instances)));
         }
         summary.append(". Mode ").append(mode.label())
                 .append(modeForced ? " (forced: no group's mode tag overrides it)." : " (a group's mode tag overrides it).");
@@ -108,11 +110,10 @@ public final class SweepReports {
 
         boolean needsAPerson = !missingRules.isEmpty() || swept.stream().anyMatch(SweptInstance::leftForAPerson);
         Notification notification = new Notification(SWEEP_KIND,
-                needsAPerson ? Notification.Severity.WARNING : Notification.Severity.INFO, SWEEP,
-                Optional.empty(), Optional.empty(), subject, summary.toString(),
-                AlarmNotice.notificationFacts(change, SWEEP, DRIFT_ALARM, facts));
+                needsAPerson ? Severity.WARNING : Severity.INFO,
+                Optional.empty(), Optional.empty(), subject, summary.toString());
         List<String> actions = swept.stream().flatMap(instance -> instance.actions().stream()).toList();
-        return new Report(AlarmNotice.FUNCTION, change.eventId(), change.alarmName(), SWEEP, DRIFT_ALARM,
+        return new Report(AlarmNotice.FUNCTION, change.eventId(), change.alarmName(), Decision.SWEEP, AlarmReason.DRIFT_ALARM,
                 Optional.of(mode), actions, facts, Optional.of(notification));
     }
 
@@ -126,8 +127,8 @@ public final class SweepReports {
         facts.put("instance", instance.instanceId());
         instance.group().ifPresent(group -> facts.put("group", group));
         facts.put("rule", instance.rule());
-        facts.put("decision", instance.decision());
-        facts.put("reason", instance.reason());
+        facts.put("decision", instance.reason().decision().decision().label());
+        facts.put("reason", instance.reason().label());
         return facts;
     }
 }

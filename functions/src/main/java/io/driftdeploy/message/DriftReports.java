@@ -1,6 +1,15 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.ChurnBreaker;
+import io.driftdeploy.policy.ClearedReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DriftCase;
+import io.driftdeploy.policy.DriftDecision;
+import io.driftdeploy.policy.DriftReason;
+import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.RateScope;
+import io.driftdeploy.policy.Severity;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +25,7 @@ public final class DriftReports {
     public static final String FUNCTION = "drift";
     public static final String DRIFT_KIND = "drift";
     public static final String STORM_KIND = "storm";
-    public static final String STORM_DECISION = "pause";
     public static final String CLI_FUNCTION = "cli";
-    public static final String BREAKER_CLEARED_DECISION = "clear";
-    public static final String BREAKER_CLEARED_REASON = "breaker-cleared";
 
     private DriftReports() {
     }
@@ -32,20 +38,19 @@ public final class DriftReports {
         Evaluation evaluation = drift.evaluation();
         Map<String, Object> facts = caseFacts(drift);
         facts.put("safetyRule", reason.rule().number() + " " + reason.rule().label());
-        facts.put("explanation", reason.explanation());
+        facts.put("explanation", DriftExplanations.of(reason));
         if (drift.mode() == Mode.DRY_RUN) {
             // Dry run reports exactly what enforce would do.
-            facts.put("enforceWouldDo", reason == DriftReason.DRY_RUN ? DriftDecision.TERMINATE.label() : reason.decision().label());
+            facts.put("enforceWouldDo", (reason == DriftReason.DRY_RUN ? DriftDecision.TERMINATE : reason.decision()).decision().label());
         }
         facts.putAll(details);
-        String decision = reason.decision().label();
+        Decision decision = reason.decision().decision();
         Optional<Notification> notification = reason == DriftReason.DUPLICATE_EVENT
                 // The first delivery already told the team; a duplicate is audited and logged only.
                 ? Optional.empty()
-                : Optional.of(new Notification(DRIFT_KIND, severity(reason), decision, drift.app(), drift.group(),
-                        subject(drift, reason), summary(drift, reason, facts),
-                        notificationFacts(evaluation.eventId(), decision, reason.label(), drift.mode(), facts)));
-        return new Report(FUNCTION, evaluation.eventId(), evaluation.instanceId(), decision, reason.label(),
+                : Optional.of(new Notification(DRIFT_KIND, severity(reason), drift.app(), drift.group(),
+                        subject(drift, reason), summary(drift, reason, facts)));
+        return new Report(FUNCTION, evaluation.eventId(), evaluation.instanceId(), decision, reason,
                 Optional.of(drift.mode()), actions, facts, notification);
     }
 
@@ -68,11 +73,10 @@ public final class DriftReports {
                 + " would be terminated within one window; remediation is paused until " + windowEnd
                 + ". A storm usually means a bad rule or baseline, not that many bad servers: check the drift rules.";
         Evaluation evaluation = drift.evaluation();
-        Notification notification = new Notification(STORM_KIND, Notification.Severity.HIGH, STORM_DECISION, drift.app(),
-                scope == RateScope.GROUP ? Optional.of(scopeName) : Optional.empty(), subject, summary,
-                notificationFacts(evaluation.eventId(), STORM_DECISION, scope.reason().label(), drift.mode(), facts));
-        return new Report(FUNCTION, evaluation.eventId(), scope.label() + ":" + scopeName, STORM_DECISION,
-                scope.reason().label(), Optional.of(drift.mode()), List.of(), facts, Optional.of(notification));
+        Notification notification = new Notification(STORM_KIND, Severity.HIGH, drift.app(),
+                scope == RateScope.GROUP ? Optional.of(scopeName) : Optional.empty(), subject, summary);
+        return new Report(FUNCTION, evaluation.eventId(), scope.label() + ":" + scopeName, Decision.PAUSE,
+                scope.reason(), Optional.of(drift.mode()), List.of(), facts, Optional.of(notification));
     }
 
     private static Map<String, Object> caseFacts(DriftCase drift) {
@@ -90,24 +94,6 @@ public final class DriftReports {
         return facts;
     }
 
-    /** The notification carries every fact, including those the report keeps in its own fields. */
-    private static Map<String, Object> notificationFacts(String eventId, String decision, String reason, Mode mode,
-                                                        Map<String, Object> facts) {
-        Map<String, Object> all = new LinkedHashMap<>();
-        all.put("eventId", eventId);
-        all.putAll(facts);
-        all.put("decision", decision);
-        all.put("reason", reason);
-        all.put("mode", mode.label());
-        return all;
-    }
-
-    /** How a person clears the churn breaker of a group and rule, for the alert and every later report. */
-    public static String clearBreakerHint(String group, String rule) {
-        return "drift-deploy clear-breaker --group " + group + " --rule " + rule + ", or tag the group "
-                + ChurnBreaker.CLEARED_TAG + "=<UTC time now, e.g. 2026-01-01T12:00:00Z>";
-    }
-
     /**
      * The audit record of a person clearing a churn breaker (drift-deploy clear-breaker): nothing
      * is announced, the person is there.
@@ -120,20 +106,20 @@ public final class DriftReports {
         facts.put("breakerOpenedBy", breaker.instanceId());
         facts.put("clearedAt", at.toString());
         return new Report(CLI_FUNCTION, "clear-breaker#" + group + "#" + rule + "#" + breaker.openedAt().toEpochMilli(),
-                group, BREAKER_CLEARED_DECISION, BREAKER_CLEARED_REASON, Optional.empty(),
+                group, Decision.CLEAR, ClearedReason.BREAKER_CLEARED, Optional.empty(),
                 List.of("DeleteItem CHURN#" + group + "#" + rule + " BREAKER"), facts, Optional.empty());
     }
 
-    private static Notification.Severity severity(DriftReason reason) {
+    private static Severity severity(DriftReason reason) {
         if (reason == DriftReason.REPLACEMENT_DID_NOT_CURE) {
             // Churn: remediation of a rule stopped for a whole group until a person acts.
-            return Notification.Severity.HIGH;
+            return Severity.HIGH;
         }
         return switch (reason.decision()) {
-            case TERMINATE -> Notification.Severity.WARNING;
+            case TERMINATE -> Severity.WARNING;
             // Dry run is the expected outcome while observing; every other unremediated drift needs a person.
-            case NOTIFY -> reason == DriftReason.DRY_RUN ? Notification.Severity.INFO : Notification.Severity.WARNING;
-            case SKIP -> Notification.Severity.LOW;
+            case NOTIFY -> reason == DriftReason.DRY_RUN ? Severity.INFO : Severity.WARNING;
+            case SKIP -> Severity.LOW;
         };
     }
 
@@ -162,7 +148,7 @@ public final class DriftReports {
             case SKIP -> "Skipped ";
         };
         return lead + evaluation.instanceId() + drift.group().map(group -> " (group " + group + ")").orElse("")
-                + ": " + claim(reason, evaluation) + "; " + reason.explanation() + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
+                + ": " + claim(reason, evaluation) + "; " + DriftExplanations.of(reason) + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
                 + action(facts);
     }
 

@@ -1,4 +1,4 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,11 @@ import io.driftdeploy.config.Mode;
 import io.driftdeploy.event.AlarmDelivery;
 import io.driftdeploy.event.AlarmState;
 import io.driftdeploy.event.AlarmStateChange;
-import io.driftdeploy.policy.SweepReports.SweptInstance;
+import io.driftdeploy.message.SweepReports.SweptInstance;
+import io.driftdeploy.policy.AlarmReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DriftReason;
+import io.driftdeploy.policy.Severity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,26 +26,26 @@ class AlarmSweepReportsTest {
             "Threshold Crossed", Instant.parse("2025-06-12T09:20:12.507Z"), Optional.empty(), Optional.empty());
 
     private static SweptInstance terminated(String instance, String group) {
-        return new SweptInstance(instance, Optional.of(group), "golden-ami", "terminate", "drift-confirmed",
+        return new SweptInstance(instance, Optional.of(group), "golden-ami", DriftReason.DRIFT_CONFIRMED,
                 List.of("TerminateInstanceInAutoScalingGroup " + instance));
     }
 
-    private static SweptInstance left(String instance, String group, String decision, String reason) {
-        return new SweptInstance(instance, Optional.of(group), "golden-ami", decision, reason, List.of());
+    private static SweptInstance left(String instance, String group, DriftReason reason) {
+        return new SweptInstance(instance, Optional.of(group), "golden-ami", reason, List.of());
     }
 
     @Test
     void countsFoundTerminatedAndNotTerminatedByTheRuleThatStoppedEach() {
         Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, false, List.of("golden-ami"), List.of(), List.of(
                 terminated("i-0aaaaaaaaaaaaaaa1", "web"),
-                left("i-0aaaaaaaaaaaaaaa2", "web", "notify", "group-rate-limit"),
+                left("i-0aaaaaaaaaaaaaaa2", "web", DriftReason.GROUP_RATE_LIMIT),
                 terminated("i-0bbbbbbbbbbbbbbb1", "api"),
-                left("i-0bbbbbbbbbbbbbbb2", "api", "notify", "group-rate-limit"),
-                left("i-0ccccccccccccccc1", "db", "notify", "protect-tag")));
+                left("i-0bbbbbbbbbbbbbbb2", "api", DriftReason.GROUP_RATE_LIMIT),
+                left("i-0ccccccccccccccc1", "db", DriftReason.PROTECT_TAG)));
 
         assertThat(report.function()).isEqualTo("alarms");
-        assertThat(report.decision()).isEqualTo("sweep");
-        assertThat(report.reason()).isEqualTo("drift-alarm");
+        assertThat(report.decision()).isEqualTo(Decision.SWEEP);
+        assertThat(report.reason()).isEqualTo(AlarmReason.DRIFT_ALARM);
         assertThat(report.subject()).isEqualTo("drift-deploy-drift");
         assertThat(report.mode()).contains(Mode.ENFORCE);
         assertThat(report.actions()).containsExactly("TerminateInstanceInAutoScalingGroup i-0aaaaaaaaaaaaaaa1",
@@ -55,8 +59,8 @@ class AlarmSweepReportsTest {
 
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.kind()).isEqualTo("sweep");
-        assertThat(notification.action()).isEqualTo("sweep");
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
+        assertThat(Announced.action(report)).isEqualTo("sweep");
+        assertThat(notification.severity()).isEqualTo(Severity.WARNING);
         assertThat(notification.subject()).isEqualTo("drift-deploy: drift sweep (drift-deploy-drift): 5 found, 2 terminated");
         assertThat(notification.summary()).isEqualTo("Drift alarm drift-deploy-drift went OK -> ALARM at 2025-06-12T09:20:12.507Z;"
                 + " the sweep of AWS Config rule golden-ami found 5 non-compliant instances:"
@@ -65,23 +69,24 @@ class AlarmSweepReportsTest {
                 + " 1 not terminated (protect-tag) [i-0ccccccccccccccc1 in db]."
                 + " Mode enforce (a group's mode tag overrides it)."
                 + " Console: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/drift-deploy-drift");
-        assertThat(notification.facts()).containsEntry("eventId", "6f7a8b9c").containsEntry("decision", "sweep")
+        assertThat(Announced.facts(report)).containsEntry("eventId", "6f7a8b9c").containsEntry("decision", "sweep")
                 .containsEntry("reason", "drift-alarm").containsEntry("found", 5);
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
-            "terminate, drift-confirmed, info",
-            "notify, dry-run, info",
-            "skip, instance-gone, info",
-            "skip, no-longer-non-compliant, info",
-            "notify, capacity-guard, warning",
-            "notify, standalone-instance, warning",
+            "terminate, DRIFT_CONFIRMED, info",
+            "notify, DRY_RUN, info",
+            "skip, INSTANCE_GONE, info",
+            "skip, NO_LONGER_NON_COMPLIANT, info",
+            "notify, CAPACITY_GUARD, warning",
+            "notify, STANDALONE_INSTANCE, warning",
     })
-    void onlyDriftLeftForAPersonMakesItAWarning(String decision, String reason, String severity) {
+    void onlyDriftLeftForAPersonMakesItAWarning(String decision, DriftReason reason, String severity) {
         Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, false, List.of("golden-ami"), List.of(),
-                List.of(left("i-0aaaaaaaaaaaaaaa1", "web", decision, reason)));
+                List.of(left("i-0aaaaaaaaaaaaaaa1", "web", reason)));
 
+        assertThat(reason.decision().decision().label()).isEqualTo(decision);
         assertThat(report.notification().orElseThrow().severity().label()).isEqualTo(severity);
     }
 
@@ -90,7 +95,7 @@ class AlarmSweepReportsTest {
         Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.DRY_RUN, true, List.of("a", "b"), List.of(), List.of());
 
         Notification notification = report.notification().orElseThrow();
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.INFO);
+        assertThat(notification.severity()).isEqualTo(Severity.INFO);
         assertThat(notification.summary()).contains("the sweep of AWS Config rules a, b found 0 non-compliant instances. Mode dry-run (forced: no group's mode tag overrides it).");
         assertThat(report.facts()).containsEntry("found", 0).containsEntry("notTerminated", Map.of());
     }
@@ -100,7 +105,7 @@ class AlarmSweepReportsTest {
         Report report = SweepReports.summary(FIRED, Optional.empty(), Mode.ENFORCE, false, List.of(), List.of("golden-amii"), List.of());
 
         Notification notification = report.notification().orElseThrow();
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.WARNING);
+        assertThat(notification.severity()).isEqualTo(Severity.WARNING);
         assertThat(notification.summary()).contains("the sweep of AWS Config rules (none found) found 0")
                 .contains("Configured drift rules AWS Config does not know here: golden-amii.");
         assertThat(report.facts()).containsEntry("missingRules", List.of("golden-amii"));

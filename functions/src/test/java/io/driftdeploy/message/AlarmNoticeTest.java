@@ -1,4 +1,4 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,11 @@ import io.driftdeploy.event.AlarmDelivery;
 import io.driftdeploy.event.AlarmState;
 import io.driftdeploy.event.AlarmStateChange;
 import io.driftdeploy.event.MetricTrigger;
+import io.driftdeploy.policy.AlarmDefinition;
+import io.driftdeploy.policy.AlarmReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.GuardedRefresh;
+import io.driftdeploy.policy.Severity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +64,14 @@ class AlarmNoticeTest {
 
         assertThat(notification.kind()).isEqualTo("alarm");
         assertThat(notification.severity().label()).isEqualTo(severity);
-        assertThat(notification.action()).isEqualTo("notify");
+        assertThat(Announced.action(report)).isEqualTo("notify");
         assertThat(notification.subject()).isEqualTo(subject);
         assertThat(notification.summary()).startsWith(summaryStart + " 2025-06-12T09:20:12.507Z.")
                 .contains("Watches NonCompliantInstances (DriftDeploy) Maximum > 0 over 1 x 300 s.")
                 .contains("Reason: Threshold Crossed")
                 .endsWith("Console: " + CONSOLE);
-        assertThat(report.decision()).isEqualTo("notify");
-        assertThat(report.reason()).isEqualTo("alarm-state-change");
+        assertThat(report.decision()).isEqualTo(Decision.NOTIFY);
+        assertThat(report.reason()).isEqualTo(AlarmReason.ALARM_STATE_CHANGE);
         assertThat(report.subject()).isEqualTo("config-drift-detected");
         assertThat(report.mode()).isEmpty();
         assertThat(report.actions()).isEmpty();
@@ -87,7 +92,7 @@ class AlarmNoticeTest {
                 .containsEntry("console", CONSOLE)
                 // The reporter writes decision and reason from the report itself; facts must not shadow them.
                 .doesNotContainKeys("decision", "reason");
-        assertThat(report.notification().orElseThrow().facts())
+        assertThat(Announced.facts(report))
                 .containsEntry("eventId", "6f7a8b9c").containsEntry("decision", "notify")
                 .containsEntry("reason", "alarm-state-change")
                 .containsEntry("stateReason", report.facts().get("stateReason"));
@@ -134,14 +139,14 @@ class AlarmNoticeTest {
         Report report = AlarmNotice.rolloutGuard(composite(), Optional.empty(), List.of(refresh));
         Notification notification = report.notification().orElseThrow();
 
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(notification.severity()).isEqualTo(Severity.HIGH);
         assertThat(notification.group()).contains("shop-blue");
         assertThat(notification.app()).contains("shop");
         assertThat(notification.subject()).isEqualTo("drift-deploy: rollout guard app-blue-rollout-guard in ALARM on shop-blue");
         assertThat(notification.summary())
                 .contains("refresh 08b91cf7-8fa6-48af-b6a6-d227f40f1b9b (InProgress, 40% done) on group shop-blue rolls out image ami-0abcdef1234567890 (launch template lt-0a20c965061f64abc version 7)")
                 .contains("drift-deploy does not act");
-        assertThat(report.reason()).isEqualTo("rollout-guard-alarm");
+        assertThat(report.reason()).isEqualTo(AlarmReason.ROLLOUT_GUARD_ALARM);
         assertThat(report.facts().get("refreshes")).asInstanceOf(LIST).singleElement().asInstanceOf(MAP)
                 .containsEntry("group", "shop-blue").containsEntry("refreshId", "08b91cf7-8fa6-48af-b6a6-d227f40f1b9b")
                 .containsEntry("image", "ami-0abcdef1234567890").containsEntry("status", "InProgress");
@@ -187,8 +192,8 @@ class AlarmNoticeTest {
     void aDuplicateIsAuditedButNotToldAgain() {
         Report report = AlarmNotice.duplicate(eventBridge(AlarmState.OK, AlarmState.ALARM));
 
-        assertThat(report.decision()).isEqualTo("skip");
-        assertThat(report.reason()).isEqualTo("duplicate-event");
+        assertThat(report.decision()).isEqualTo(Decision.SKIP);
+        assertThat(report.reason()).isEqualTo(AlarmReason.DUPLICATE_EVENT);
         assertThat(report.notification()).isEmpty();
     }
 }

@@ -1,4 +1,4 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 /**
  * Links into the AWS console, so a notification takes its reader straight to the thing it is about.
@@ -20,7 +20,7 @@ public final class ConsoleLink {
     /**
      * RFC 3986 percent-encoding of everything but unreserved characters, as the console's own links
      * do (alarm names may hold spaces, slashes, '#' and non-ASCII text). Hand-written because the
-     * policy layer stays free of java.net.
+     * message layer, like the policy, stays free of java.net.
      */
     static String percentEncode(String text) {
         StringBuilder encoded = new StringBuilder(text.length());

@@ -1,10 +1,19 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DescribedImage;
+import io.driftdeploy.policy.GroupDecision;
 import io.driftdeploy.policy.GroupState.LaunchSource;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
+import io.driftdeploy.policy.GroupState;
+import io.driftdeploy.policy.ImageRef;
+import io.driftdeploy.policy.ImageVerdict;
+import io.driftdeploy.policy.RolloutReason;
+import io.driftdeploy.policy.RolloutTrigger;
+import io.driftdeploy.policy.Severity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,14 +39,14 @@ class RolloutReportsTest {
                 Map.of("newLaunchTemplateVersion", 4L));
 
         assertThat(report.subject()).isEqualTo("shop-blue");
-        assertThat(report.decision()).isEqualTo("refresh");
-        assertThat(report.reason()).isEqualTo("newer-image");
+        assertThat(report.decision()).isEqualTo(Decision.REFRESH);
+        assertThat(report.reason()).isEqualTo(RolloutReason.NEWER_IMAGE);
         assertThat(report.facts()).containsEntry("image", "ami-0000000000000000b").containsEntry("runningImage", "ami-0000000000000000a")
                 .containsEntry("newLaunchTemplateVersion", 4L);
         Notification notification = report.notification().orElseThrow();
         assertThat(notification.group()).contains("shop-blue");
         assertThat(notification.app()).contains("shop");
-        assertThat(notification.facts()).containsEntry("decision", "refresh").containsEntry("mode", "enforce");
+        assertThat(Announced.facts(report)).containsEntry("decision", "refresh").containsEntry("mode", "enforce");
         assertThat(notification.summary()).startsWith("rolling out ami-0000000000000000b to shop-blue");
     }
 
@@ -60,10 +69,10 @@ class RolloutReportsTest {
         Report report = RolloutReports.imageRejected(TRIGGER, "ami-0000000000000000b", Optional.empty(),
                 new ImageVerdict.Rejected(RolloutReason.UNTRUSTED_OWNER, "owned by 999999999999"), Mode.ENFORCE);
 
-        assertThat(report.decision()).isEqualTo("skip");
-        assertThat(report.reason()).isEqualTo("untrusted-owner");
+        assertThat(report.decision()).isEqualTo(Decision.SKIP);
+        assertThat(report.reason()).isEqualTo(RolloutReason.UNTRUSTED_OWNER);
         Notification notification = report.notification().orElseThrow();
-        assertThat(notification.severity()).isEqualTo(Notification.Severity.HIGH);
+        assertThat(notification.severity()).isEqualTo(Severity.HIGH);
         assertThat(notification.subject()).contains("untrusted-owner").hasSizeLessThanOrEqualTo(Notification.MAX_SUBJECT_LENGTH);
     }
 }

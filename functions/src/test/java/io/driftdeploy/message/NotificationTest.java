@@ -1,16 +1,15 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
+import io.driftdeploy.policy.Severity;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NotificationTest {
 
     private static Notification withSubject(String subject) {
-        return new Notification("drift", Notification.Severity.INFO, "notify", Optional.empty(), Optional.empty(),
-                subject, "summary", Map.of());
+        return new Notification("drift", Severity.INFO, Optional.empty(), Optional.empty(), subject, "summary");
     }
 
     @Test

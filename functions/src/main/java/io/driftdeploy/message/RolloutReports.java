@@ -1,6 +1,12 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DescribedImage;
+import io.driftdeploy.policy.GroupDecision;
+import io.driftdeploy.policy.ImageVerdict;
+import io.driftdeploy.policy.RolloutReason;
+import io.driftdeploy.policy.RolloutTrigger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +16,6 @@ import java.util.Optional;
 public final class RolloutReports {
 
     public static final String KIND = "rollout";
-    /** The reason of a report about an event that was already handled. */
-    public static final String DUPLICATE_EVENT = "duplicate-event";
 
     private RolloutReports() {
     }
@@ -28,11 +32,10 @@ public final class RolloutReports {
         app.ifPresent(name -> facts.put("app", name));
         facts.put("detail", rejected.detail());
         String summary = "Image " + subject + " is not rolled out (" + rejected.reason() + "): " + rejected.detail() + ".";
-        Notification notification = new Notification(KIND, rejected.reason().severity(), GroupDecision.Outcome.SKIP.label(),
-                app, Optional.empty(), "drift-deploy: image " + subject + " not rolled out: " + rejected.reason(),
-                summary, withDecision(facts, GroupDecision.Outcome.SKIP.label(), rejected.reason().label(), Optional.of(mode)));
-        return new Report(trigger.function(), trigger.eventId(), subject, GroupDecision.Outcome.SKIP.label(),
-                rejected.reason().label(), Optional.of(mode), List.of(), facts, Optional.of(notification));
+        Notification notification = new Notification(KIND, rejected.reason().severity(), app, Optional.empty(),
+                "drift-deploy: image " + subject + " not rolled out: " + rejected.reason(), summary);
+        return new Report(trigger.function(), trigger.eventId(), subject, GroupDecision.Outcome.SKIP.decision(),
+                rejected.reason(), Optional.of(mode), List.of(), facts, Optional.of(notification));
     }
 
     /**
@@ -55,19 +58,19 @@ public final class RolloutReports {
         decision.group().activeRefresh().ifPresent(active -> facts.put("activeRefresh", active.refreshId()));
         facts.put("detail", decision.detail());
         facts.putAll(actionFacts);
-        String outcome = decision.outcome().label();
+        Decision outcome = decision.outcome().decision();
         String summary = (decision.mode() == Mode.DRY_RUN ? "Dry run, nothing changed: " : "") + summary(decision) + ".";
-        Notification notification = new Notification(KIND, decision.reason().severity(), outcome, Optional.of(app),
+        Notification notification = new Notification(KIND, decision.reason().severity(), Optional.of(app),
                 Optional.of(group), "drift-deploy: " + app + " image " + image.imageId() + " on " + group + ": "
-                        + outcome + (decision.mode() == Mode.DRY_RUN ? " (dry run)" : ""),
-                summary, withDecision(facts, outcome, decision.reason().label(), Optional.of(decision.mode())));
-        return new Report(trigger.function(), trigger.eventId(), group, outcome, decision.reason().label(),
+                        + outcome.label() + (decision.mode() == Mode.DRY_RUN ? " (dry run)" : ""),
+                summary);
+        return new Report(trigger.function(), trigger.eventId(), group, outcome, decision.reason(),
                 Optional.of(decision.mode()), actions, facts, Optional.of(notification));
     }
 
     /** A redelivered event: already handled, nothing to do and nothing new to tell. */
     public static Report duplicate(String function, String eventId, String subject, Mode mode) {
-        return new Report(function, eventId, subject, GroupDecision.Outcome.SKIP.label(), DUPLICATE_EVENT, Optional.of(mode),
+        return new Report(function, eventId, subject, GroupDecision.Outcome.SKIP.decision(), RolloutReason.DUPLICATE_EVENT, Optional.of(mode),
                 List.of(), Map.of("eventId", eventId), Optional.empty());
     }
 
@@ -91,15 +94,5 @@ public final class RolloutReports {
         facts.put("region", trigger.region());
         facts.put("source", trigger.source());
         return facts;
-    }
-
-    /** The facts a notification carries: the report's facts plus its decision, reason and mode. */
-    static Map<String, Object> withDecision(Map<String, Object> facts, String decision, String reason,
-                                            Optional<Mode> mode) {
-        Map<String, Object> all = new LinkedHashMap<>(facts);
-        all.put("decision", decision);
-        all.put("reason", reason);
-        mode.ifPresent(known -> all.put("mode", known.label()));
-        return all;
     }
 }

@@ -1,30 +1,24 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.driftdeploy.policy.Severity;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the team is told about one decision: a one-line summary, the facts behind it, and the
- * attributes subscribers filter on. Rendering and delivery belong to the notifier adapter.
+ * What the team is told about one decision, in words: a subject and a one-line summary, with what
+ * subscribers filter on. The action and the facts it carries are the report's, added where it is
+ * rendered and delivered (the notifier adapter), so they are written once, from the report.
  *
  * @param kind     what happened: drift, storm, rollout, refresh, alarm, sweep, rejected
  * @param severity how urgent: low, info, warning, high
- * @param action   what drift-deploy did or would do: terminate, notify, skip, refresh, pending, ...
- * @param facts    every fact, in a stable order (event id, account, region, rule, instance, group,
- *                 image, decision, reason, mode, ...); never anything secret
  */
 public record Notification(
         String kind,
         Severity severity,
-        String action,
         Optional<String> app,
         Optional<String> group,
         String subject,
-        String summary,
-        Map<String, Object> facts) {
+        String summary) {
 
     /**
      * SNS Publish: "Subjects must be UTF-8 text with no line breaks or control characters, and less
@@ -34,21 +28,11 @@ public record Notification(
     /** What a subject that holds nothing printable becomes: SNS refuses an empty one. */
     static final String FALLBACK_SUBJECT = "drift-deploy";
 
-    public enum Severity {
-        LOW, INFO, WARNING, HIGH;
-
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
     public Notification {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(severity, "severity");
-        Objects.requireNonNull(action, "action");
         Objects.requireNonNull(summary, "summary");
         subject = shorten(Objects.requireNonNull(subject, "subject"));
-        facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
     }
 
     /** One line, no control characters, under SNS's length limit, never empty. */

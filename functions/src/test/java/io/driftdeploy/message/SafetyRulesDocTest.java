@@ -1,4 +1,4 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,20 @@ import io.driftdeploy.config.Mode;
 import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.ComplianceType;
 import io.driftdeploy.event.RefreshKind;
-import io.driftdeploy.policy.GroupDecision.Outcome;
+import io.driftdeploy.handler.Result;
+import io.driftdeploy.policy.BadMark;
+import io.driftdeploy.policy.ChurnBreaker;
+import io.driftdeploy.policy.ClearedReason;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.DriftCase;
+import io.driftdeploy.policy.DriftReason;
+import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.RateScope;
+import io.driftdeploy.policy.RefreshOutcomes;
+import io.driftdeploy.policy.RefreshReason;
+import io.driftdeploy.policy.Rejection;
+import io.driftdeploy.policy.RejectionReason;
+import io.driftdeploy.policy.RolloutReason;
 import io.driftdeploy.testing.Checkout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +53,7 @@ class SafetyRulesDocTest {
     @Test
     void theDriftTableIsEveryDriftReason() throws IOException {
         List<String> code = Stream.of(DriftReason.values()).map(reason -> row(
-                reason.rule().number() + " " + reason.rule().label(), reason.label(), reason.decision().label(),
+                reason.rule().number() + " " + reason.rule().label(), reason.label(), reason.decision().decision().label(),
                 notified(DriftReports.decision(DRIFT, reason, List.of(), Map.of())))).toList();
 
         assertThat(table("## Drift: when an instance is terminated", "rule", "reason", "decision", "notified"))
@@ -49,8 +62,14 @@ class SafetyRulesDocTest {
 
     @Test
     void theRolloutTableIsEveryRolloutReason() throws IOException {
-        List<String> code = Stream.of(RolloutReason.values())
-                .map(reason -> row(reason.label(), rolloutDecision(reason), rolloutNotified(reason))).toList();
+        List<String> code = new ArrayList<>(Stream.of(RolloutReason.values())
+                .map(reason -> row(reason.label(), rolloutDecision(reason), rolloutNotified(reason))).toList());
+        // Rule 9's reasons, a refresh event AWS contradicts and a person's clearing of a bad mark, are listed there too.
+        RefreshOutcomes.Verdict mismatch = RefreshOutcomes.verdict(RefreshKind.SUCCEEDED, Optional.of("InProgress"));
+        code.add(row(mismatch.reason().label(), Decision.NOTIFY.label(), mismatch.severity().label()));
+        RefreshOutcomes.Verdict notFound = RefreshOutcomes.verdict(RefreshKind.SUCCEEDED, Optional.empty());
+        code.add(row(notFound.reason().label(), Decision.REFUSE.label(), notFound.severity().label()));
+        code.add(row(ClearedReason.BAD_MARK_CLEARED.label(), badMarkCleared().decision().label(), notified(badMarkCleared())));
 
         assertThat(table("## Rollout: when a golden image is rolled out", "reason", "decision", "notified"))
                 .containsExactlyInAnyOrderElementsOf(code);
@@ -60,8 +79,8 @@ class SafetyRulesDocTest {
     void theRefreshOutcomesTableIsEveryRefreshEvent() throws IOException {
         List<String> code = Stream.of(RefreshKind.values()).map(kind -> {
             RefreshOutcomes.Meaning meaning = RefreshOutcomes.meaning(kind);
-            return row(kind.detailType().replace("EC2 Auto Scaling Instance Refresh ", ""), RefreshOutcomes.reason(kind),
-                    meaning.marksImageBad() ? RefreshOutcomes.MARK_BAD_DECISION : RefreshOutcomes.NOTIFY_DECISION,
+            return row(kind.detailType().replace("EC2 Auto Scaling Instance Refresh ", ""), RefreshReason.of(kind).label(),
+                    meaning.marksImageBad() ? Decision.MARK_BAD.label() : Decision.NOTIFY.label(),
                     meaning.severity().label(), meaning.releasesPending() ? "starts" : "waits");
         }).toList();
 
@@ -75,7 +94,8 @@ class SafetyRulesDocTest {
         List<String> code = Stream.of(RejectionReason.values()).map(reason -> {
             assertThat(reason.label()).matches("[a-z]+(-[a-z]+)*");
             Rejection rejection = new Rejection("drift", reason, "account", "a problem", Map.of());
-            return row(reason.label(), (String) rejection.result().get("decision"), rejection.notification().severity().label());
+            Object decision = new Result.Rejected(rejection, new Result.Delivery.Published("message-1")).json().get("decision");
+            return row(reason.label(), (String) decision, RejectionNotice.of(rejection).severity().label());
         }).toList();
 
         assertThat(table("## Rejected events: what a rejection looks like", "reason", "decision", "notified"))
@@ -90,39 +110,37 @@ class SafetyRulesDocTest {
         }
         reports.add(DriftReports.breakerCleared("shop-blue", "drift-deploy-ec2-imdsv2-check",
                 new ChurnBreaker.Breaker(NOW, "i-0abc1234def567890"), NOW));
-        List<String> code = reports.stream().map(report -> row(report.reason(), report.decision(), notified(report))).toList();
+        List<String> code = reports.stream().map(report -> row(report.reason().label(), report.decision().label(), notified(report))).toList();
 
         assertThat(table("## Other reports", "reason", "decision", "notified")).containsExactlyInAnyOrderElementsOf(code);
     }
 
     /**
-     * RolloutReason carries no decision of its own (yet): the rule that gives the reason picks it,
-     * in ImageRules and Rollouts (the image's rules, skip), RolloutRules and GroupDecision (one group)
-     * and RefreshOutcomes (a refresh event). Exhaustive on purpose: a new reason does not compile
-     * until it says its decision here.
+     * RolloutReason carries no decision of its own: the rule that gives the reason picks it, in
+     * ImageRules and Rollouts (the image's rules, skip) and RolloutRules and GroupDecision (one
+     * group). Exhaustive on purpose: a new reason does not compile until it says its decision here.
      */
     private static String rolloutDecision(RolloutReason reason) {
-        return switch (reason) {
+        return (switch (reason) {
             case IMAGE_NOT_FOUND, IMAGE_NOT_AVAILABLE, UNTRUSTED_OWNER, MISSING_APP_TAG, APP_MISMATCH, NOT_GOLDEN_IMAGE,
                  IMAGE_MARKED_BAD, NO_TARGET_GROUPS, OLDER_THAN_RUNNING, OLDER_THAN_REFRESHING, OLDER_THAN_PENDING,
                  UNSUPPORTED_STRATEGY, NO_LAUNCH_TEMPLATE, MIXED_INSTANCES_POLICY, UNPINNED_LAUNCH_TEMPLATE, SSM_IMAGE_ALIAS,
-                 TEMPLATE_NOT_APP_TAGGED, INVALID_GROUP_TAG, ALREADY_STARTED -> Outcome.SKIP.label();
-            case MANUAL_STRATEGY, REFRESH_NOT_STARTED -> Outcome.NOTIFY.label();
-            case REFRESH_IN_PROGRESS -> Outcome.PENDING.label();
-            case NEWER_IMAGE -> Outcome.REFRESH.label();
-            case REFRESH_STATUS_MISMATCH -> RefreshOutcomes.NOTIFY_DECISION;
-            case REFRESH_NOT_FOUND -> RefreshOutcomes.REFUSE_DECISION;
-            case BAD_MARK_CLEARED -> badMarkCleared().decision();
-        };
+                 TEMPLATE_NOT_APP_TAGGED, INVALID_GROUP_TAG, ALREADY_STARTED, DUPLICATE_EVENT -> Decision.SKIP;
+            case MANUAL_STRATEGY, REFRESH_NOT_STARTED -> Decision.NOTIFY;
+            case REFRESH_IN_PROGRESS -> Decision.PENDING;
+            case NEWER_IMAGE -> Decision.REFRESH;
+        }).label();
     }
 
-    /** Every rollout decision is announced at its reason's severity, but a person's clearing of a bad mark. */
+    /** Every rollout decision is announced at its reason's severity, but a duplicate, which is only audited. */
     private static String rolloutNotified(RolloutReason reason) {
-        return reason == RolloutReason.BAD_MARK_CLEARED ? notified(badMarkCleared()) : reason.severity().label();
+        return reason == RolloutReason.DUPLICATE_EVENT
+                ? notified(RolloutReports.duplicate("images", "event-1", "ami-0123456789abcdef0", Mode.ENFORCE))
+                : reason.severity().label();
     }
 
     private static Report badMarkCleared() {
-        return RefreshOutcomes.badMarkCleared(new BadMark("ami-0123456789abcdef0", "refresh-1", "shop-blue",
+        return RefreshReports.badMarkCleared(new BadMark("ami-0123456789abcdef0", "refresh-1", "shop-blue",
                 "RollbackSuccessful", Optional.empty(), Optional.of(NOW), NOW.toString()), NOW);
     }
 

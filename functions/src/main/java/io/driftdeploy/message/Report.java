@@ -1,6 +1,8 @@
-package io.driftdeploy.policy;
+package io.driftdeploy.message;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.Decision;
+import io.driftdeploy.policy.Reason;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,8 +14,8 @@ import java.util.Optional;
  *
  * @param subject  what the decision is about, for the audit trail's key (an instance id, a group
  *                 name, an image id, an alarm name)
- * @param decision the outcome, e.g. terminate, notify, skip, refresh, pending, rejected
- * @param reason   the name of the rule that decided
+ * @param decision what was done, or would be in enforce mode
+ * @param reason   the rule that decided
  * @param actions  what was done to AWS (empty when nothing was, e.g. in dry-run)
  * @param facts    the facts of the case, in a stable order; never anything secret
  * @param notification what to tell the team, if anything
@@ -22,8 +24,8 @@ public record Report(
         String function,
         String eventId,
         String subject,
-        String decision,
-        String reason,
+        Decision decision,
+        Reason reason,
         Optional<Mode> mode,
         List<String> actions,
         Map<String, Object> facts,

@@ -1,0 +1,58 @@
+package io.driftdeploy.message;
+
+import io.driftdeploy.policy.DriftReason;
+
+/**
+ * What each drift reason means, in words: the report's {@code explanation} and the heart of the
+ * notification's summary (README, "Drift: when an instance is terminated").
+ */
+final class DriftExplanations {
+
+    private DriftExplanations() {
+    }
+
+    static String of(DriftReason reason) {
+        return switch (reason) {
+            case NOT_A_DRIFT_RULE -> "the Config rule is not one of the configured drift rules";
+            case COMPLIANT -> "the evaluation is COMPLIANT; it was recorded and cancels any older NON_COMPLIANT one";
+            case NO_VERDICT -> "the evaluation is NOT_APPLICABLE or INSUFFICIENT_DATA, which is no evidence of drift";
+            case DUPLICATE_EVENT -> "this event was already handled (EventBridge delivers at least once)";
+            case EVALUATION_FROM_THE_FUTURE -> "the event's evaluation is dated after now plus the allowed clock skew,"
+                    + " which AWS Config never sends: refused before anything was recorded";
+            case EVALUATION_TOO_OLD -> "the event's evaluation is older than the ledger keeps evaluations, so it"
+                    + " cannot be ordered against newer ones: refused before anything was recorded";
+            case STALE_EVALUATION -> "a newer evaluation of this rule and instance is on record: AWS Config's current"
+                    + " result is newer and not NON_COMPLIANT, or an earlier event recorded a newer one and AWS"
+                    + " Config's current result is newer than this evaluation";
+            case NO_EVALUATION_ON_RECORD -> "AWS Config holds no evaluation of this rule for the instance, so nothing"
+                    + " but the event says it drifted";
+            case INSTANCE_GONE -> "the instance no longer exists or is already shutting down";
+            case INSTANCE_NOT_RUNNING -> "the instance is stopping or stopped, not pending or running";
+            case ALREADY_TERMINATING -> "another decision is already terminating this instance";
+            case NO_LONGER_NON_COMPLIANT -> "AWS Config's current result for this rule is not NON_COMPLIANT"
+                    + " (COMPLIANT, NOT_APPLICABLE or INSUFFICIENT_DATA) and not older than the event's evaluation";
+            case STANDALONE_INSTANCE -> "the instance is in no Auto Scaling group, so nothing would replace it";
+            case GROUP_NOT_OPTED_IN -> "the instance's Auto Scaling group has not opted in to remediation";
+            case PROTECT_TAG -> "the instance or its group carries the protect tag";
+            case SCALE_IN_PROTECTION -> "the instance is protected from scale in";
+            case NOT_IN_SERVICE -> "the instance is not InService in its group (e.g. Standby, Pending, Terminating)";
+            case REFRESH_IN_PROGRESS -> "an instance refresh is in progress on the group and replaces the instance"
+                    + " anyway";
+            case INVALID_GROUP_TAG -> "the group's minimum healthy percentage tag is not a whole number from 0 to 100,"
+                    + " so the capacity guard cannot be kept: fix or remove the tag";
+            case CAPACITY_GUARD -> "terminating it would leave the group below its minimum healthy share";
+            case GROUP_RATE_LIMIT -> "the group reached its termination limit for this window (drift storm:"
+                    + " remediation paused)";
+            case ACCOUNT_RATE_LIMIT -> "the account reached its termination limit for this window (drift storm:"
+                    + " remediation paused)";
+            case REPLACEMENT_WOULD_NOT_CURE -> "the group would launch the replacement with the same offending"
+                    + " property (launch template or image): fix that first, or the replacement comes back drifted";
+            case REPLACEMENT_DID_NOT_CURE -> "the instance is drift-deploy's own replacement and the same rule flags"
+                    + " it again: remediation of this rule in this group is stopped until a person clears the churn"
+                    + " breaker";
+            case DRY_RUN -> "every safety rule holds and enforce mode would terminate it, but the mode is dry-run";
+            case DRIFT_CONFIRMED -> "every safety rule holds: terminated so that the group replaces it from its launch"
+                    + " template";
+        };
+    }
+}
