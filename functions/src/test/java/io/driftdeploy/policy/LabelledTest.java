@@ -62,4 +62,14 @@ class LabelledTest {
     void everyLabelIsTheOneReleased(Labelled[] constants, List<String> released) {
         assertThat(Arrays.stream(constants).map(Labelled::label)).containsExactlyElementsOf(released);
     }
+
+    /**
+     * The refreshes function reports a refresh's outcome and then the rollout of the image it
+     * released: a reason read back from its JSON must be one or the other, never both.
+     */
+    @Test
+    void theRefreshesFunctionsReasonsAreToldApartByLabel() {
+        assertThat(Stream.concat(Arrays.stream(RefreshReason.values()), Arrays.stream(RolloutReason.values()))
+                .map(Labelled::label)).doesNotHaveDuplicates();
+    }
 }
