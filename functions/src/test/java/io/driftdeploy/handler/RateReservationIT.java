@@ -73,7 +73,7 @@ class RateReservationIT {
         assertThat(results).as("the group is below its limit of 2: only the account's refuses")
                 .extracting(result -> result.get("reason")).containsOnly("account-rate-limit");
         assertThat(rate("RATE#group#" + group.name)).as("no unit of the group's is held").isZero();
-        List<ReceivedNotification> storms = env.drainNotifications(Duration.ofSeconds(5)).stream()
+        List<ReceivedNotification> storms = env.notificationsSoFar().stream()
                 .filter(n -> "storm".equals(n.kind())).toList();
         assertThat(storms).as("one storm alert, for the account, none for the group").singleElement()
                 .satisfies(alert -> assertThat(alert.body().path("facts").path("scope").asText()).isEqualTo("account"));
