@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +37,8 @@ class CliInvokeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Closed after the class's tests (one instance for all): it deletes the Config rules they made. */
+    @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
 
     record Sample(String file, String function, Optional<String> invalidField) {

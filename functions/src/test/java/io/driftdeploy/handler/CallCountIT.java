@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 
@@ -27,6 +28,8 @@ import software.amazon.awssdk.services.config.model.ComplianceType;
  */
 class CallCountIT {
 
+    /** Closed after each test: it deletes the Config rules the test made. */
+    @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
     private final FaultProxy proxy = FaultProxy.start(Emulator.endpoint());
     private final String driftRule = env.prefix + "-drift-golden-ami";

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
@@ -49,6 +50,8 @@ class DriftFaultsIT {
     private static final int SNS_TRIES = 3;
     private static final Duration RATE_WINDOW = Duration.ofDays(1);
 
+    /** Closed after each test: it deletes the Config rules the test made. */
+    @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
     private final FaultProxy proxy = FaultProxy.start(Emulator.endpoint());
     private final String driftRule = env.prefix + "-drift-golden-ami";

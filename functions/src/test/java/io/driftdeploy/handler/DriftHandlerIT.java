@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -49,6 +50,8 @@ class DriftHandlerIT {
     private static final String MIN_HEALTHY_KEY = "drift-deploy:min-healthy-percent";
     private static final Duration NOTIFIED = Duration.ofSeconds(20);
 
+    /** Closed after each test: it deletes the Config rules the test made. */
+    @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
     private final String driftRule = env.prefix + "-drift-golden-ami";
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();

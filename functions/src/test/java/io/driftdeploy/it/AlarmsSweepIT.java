@@ -32,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -50,6 +51,8 @@ class AlarmsSweepIT {
     private static final String OPT_IN_KEY = "drift-deploy:remediation";
     private static final Duration NOTIFIED = Duration.ofSeconds(20);
 
+    /** Closed after each test: it deletes the Config rules the test made. */
+    @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
     private final String driftAlarm = env.prefix + "-drift-alarm";
     private final String driftRule = env.configRule("drift-golden-ami");

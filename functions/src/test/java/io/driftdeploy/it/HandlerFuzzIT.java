@@ -43,6 +43,7 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -101,6 +102,8 @@ class HandlerFuzzIT {
     private static final int DYNAMODB_PARTITION_KEY_BYTES = 2_048;
     private static final int DYNAMODB_SORT_KEY_BYTES = 1_024;
     private static final int DYNAMODB_ITEM_BYTES = 400 * 1024;
+    /** Closed after each test: it deletes the Config rules the test made. */
+    @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
     private final String driftRule = env.configRule("drift");
     private final FaultProxy proxy = FaultProxy.start(Emulator.endpoint());

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -38,8 +39,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * the SNS topic with an SQS queue subscribed (so tests read what was really published), and the
  * ledger table. Auto Scaling groups and standalone instances are added with {@link #group} and
  * {@link #standaloneInstance}.
+ *
+ * <p>Closing it deletes the AWS Config rules it made: the emulator, like AWS, holds at most 150 per
+ * account and region, and a suite run again on the same emulator would otherwise run out of them
+ * (test classes that make rules declare their environment {@code @AutoClose}).
  */
-public final class TestEnvironment {
+public final class TestEnvironment implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,6 +65,7 @@ public final class TestEnvironment {
     private static final Duration SENTINEL_TIMEOUT = Duration.ofSeconds(20);
 
     private final List<ReceivedNotification> received = new ArrayList<>();
+    private final List<String> configRules = new CopyOnWriteArrayList<>();
 
     private TestEnvironment(AwsClients aws, String prefix) {
         this.aws = aws;
@@ -134,7 +140,21 @@ public final class TestEnvironment {
                 .source(source -> source.owner(Owner.AWS).sourceIdentifier(managedRule))
                 .inputParameters(inputParameters)
                 .scope(scope -> scope.complianceResourceTypes("AWS::EC2::Instance"))));
+        configRules.add(ruleName);
         return ruleName;
+    }
+
+    /** Deletes the Config rules this environment made; the rest of it is left for the emulator's next restart. */
+    @Override
+    public void close() {
+        for (String ruleName : configRules) {
+            try {
+                aws.config().deleteConfigRule(r -> r.configRuleName(ruleName));
+            } catch (NoSuchConfigRuleException alreadyGone) {
+                // Deleted by the test itself.
+            }
+        }
+        configRules.clear();
     }
 
     /**
