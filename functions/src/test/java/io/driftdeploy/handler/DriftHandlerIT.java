@@ -53,6 +53,11 @@ class DriftHandlerIT {
     /** Closed after each test: it deletes the Config rules the test made. */
     @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
+    /**
+     * The groups' application, this environment's own: the CLI's demo (CliDemoIT) rolls its image out
+     * to every group of its app "shop" in the account, and may run at the same time as this class.
+     */
+    private final String app = env.prefix + "-shop";
     private final String driftRule = env.prefix + "-drift-golden-ami";
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final ExecutorService pool = Executors.newFixedThreadPool(10);
@@ -103,7 +108,7 @@ class DriftHandlerIT {
     }
 
     private TestGroup optedInGroup(String name, int instances) {
-        return env.group(name).instances(instances).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:app", "shop").create();
+        return env.group(name).instances(instances).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:app", app).create();
     }
 
     private InstanceStateName state(String instanceId) {
@@ -157,7 +162,7 @@ class DriftHandlerIT {
 
         ReceivedNotification notification = env.awaitNotifications(1, NOTIFIED).get(0);
         assertThat(notification.attributes()).containsEntry("kind", "drift").containsEntry("action", "terminate")
-                .containsEntry("severity", "warning").containsEntry("group", group.name).containsEntry("app", "shop");
+                .containsEntry("severity", "warning").containsEntry("group", group.name).containsEntry("app", app);
         assertThat(notification.subject()).hasSizeLessThanOrEqualTo(100).contains(victim);
         assertThat(notification.body().path("schemaVersion").asText()).isEqualTo("1");
         assertThat(notification.body().path("facts").path("instance").asText()).isEqualTo(victim);

@@ -54,6 +54,11 @@ class AlarmsSweepIT {
     /** Closed after each test: it deletes the Config rules the test made. */
     @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
+    /**
+     * The groups' application, this environment's own: the CLI's demo (CliDemoIT) rolls its image out
+     * to every group of its app "shop" in the account, and may run at the same time as this class.
+     */
+    private final String app = env.prefix + "-shop";
     private final String driftAlarm = env.prefix + "-drift-alarm";
     private final String driftRule = env.configRule("drift-golden-ami");
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -89,7 +94,7 @@ class AlarmsSweepIT {
     }
 
     private TestGroup optedInGroup(String name, int instances) {
-        return env.group(name).instances(instances).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:app", "shop").create();
+        return env.group(name).instances(instances).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:app", app).create();
     }
 
     private void nonCompliant(String resourceType, String instanceId) {
