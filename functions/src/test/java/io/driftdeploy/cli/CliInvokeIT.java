@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,6 +35,9 @@ import software.amazon.awssdk.services.config.model.ComplianceType;
  * sample that needs it fails with one clear line naming the service (exit 1) instead.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// One environment for the class, and the samples share event ids: a sample's dry run and its enforced
+// run must not decide the same event at once, so its tests run one after another (beside other classes).
+@Execution(ExecutionMode.SAME_THREAD)
 class CliInvokeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
