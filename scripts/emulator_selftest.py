@@ -624,6 +624,40 @@ def test_sqs_counts() -> None:
     results.check("sqs counts visible, delayed and in-flight messages apart", counted == ("1", "1", "1"), counts)
 
 
+def test_sns_delivers_to_sqs_within_publish_in_order() -> None:
+    """The test harness's sentinel (TestEnvironment.notificationsSoFar) proves that nothing else was
+    published by receiving until a message published after the action arrives: it relies on SNS
+    delivering to a subscribed standard queue within Publish, and on the queue handing messages out
+    in the order they arrived. AWS promises neither for a standard queue; the emulator does both."""
+    sns = client("sns")
+    sqs = client("sqs")
+    name = f"selftest-{uuid.uuid4().hex[:8]}"
+    topic = sns.create_topic(Name=name)["TopicArn"]
+    queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    sent = [str(n) for n in range(25)]
+    immediately = []
+    for body in sent:
+        sns.publish(TopicArn=topic, Message=body)
+        if not immediately:
+            # No wait: the first message must already be in the queue when Publish has returned.
+            immediately = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=1, WaitTimeSeconds=0).get("Messages", [])
+            for message in immediately:
+                sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+    results.check("sns delivers to a subscribed sqs queue within Publish",
+                  [json.loads(m["Body"])["Message"] for m in immediately] == ["0"], immediately)
+    received = [json.loads(m["Body"])["Message"] for m in immediately]
+    while True:
+        batch = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+        if not batch:
+            break
+        for message in batch:
+            received.append(json.loads(message["Body"])["Message"])
+            sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+    results.check("a standard sqs queue hands out sns messages in the order they were published", received == sent, received)
+
+
 def main() -> None:
     print(f"emulator self-test against {endpoint()}")
     group, template, images = fleet()
@@ -644,6 +678,7 @@ def main() -> None:
     test_dynamodb_transactions()
     test_kept_alive_connections()
     test_sqs_counts()
+    test_sns_delivers_to_sqs_within_publish_in_order()
     print(f"{results.passed} passed, {results.failed} failed")
     sys.exit(1 if results.failed else 0)
 

@@ -93,8 +93,11 @@ def _builds_matching(arn: str) -> dict[str, list[tuple[str, Any]]]:
     # Only regions that already have EC2 state: reading the others would create them.
     for region, backend in dict.items(ec2_backends[account]):
         for ami in list(backend.amis.values()):
-            tags = {tag["key"]: tag["value"] for tag in ami.get_tags()}
-            build_arn = tags.get(ARN_TAG, "")
+            # The tag store by resource id, not ami.get_tags(): that filters every tag of the region for each
+            # AMI, and with the 1,000-odd images moto ships and the tags a test run leaves, one GetImage took
+            # longer than the SDK's 25 s call timeout. dict.get: the store is a defaultdict, and a read must
+            # not add an entry.
+            build_arn = dict.get(backend.tags, ami.id, {}).get(ARN_TAG, "")
             if wanted.match(build_arn):
                 builds.setdefault(build_arn, []).append((region, ami))
     return builds

@@ -18,8 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,10 +37,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * sample that needs it fails with one clear line naming the service (exit 1) instead.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// One environment for the class, and the samples share event ids: a sample's dry run and its enforced
+// run must not decide the same event at once, so its tests run one after another (beside other classes).
+@Execution(ExecutionMode.SAME_THREAD)
 class CliInvokeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Closed after the class's tests (one instance for all): it deletes the Config rules they made. */
+    @AutoClose
     private final Sandbox env = Sandbox.create();
 
     CliInvokeIT() {

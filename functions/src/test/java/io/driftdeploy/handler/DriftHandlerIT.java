@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -49,7 +50,14 @@ class DriftHandlerIT {
     private static final String MIN_HEALTHY_KEY = "drift-deploy:min-healthy-percent";
     private static final Duration NOTIFIED = Duration.ofSeconds(20);
 
+    /** Closed after each test: it deletes the Config rules the test made. */
+    @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
+    /**
+     * The groups' application, this environment's own: the CLI's demo (CliDemoIT) rolls its image out
+     * to every group of its app "shop" in the account, and may run at the same time as this class.
+     */
+    private final String app = env.prefix + "-shop";
     private final String driftRule = env.prefix + "-drift-golden-ami";
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final ExecutorService pool = Executors.newFixedThreadPool(10);
@@ -100,15 +108,16 @@ class DriftHandlerIT {
     }
 
     private TestGroup optedInGroup(String name, int instances) {
-        return env.group(name).instances(instances).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:app", "shop").create();
+        return env.group(name).instances(instances).tag(OPT_IN_KEY, "terminate").tag("drift-deploy:app", app).create();
     }
 
     private InstanceStateName state(String instanceId) {
         return env.aws.ec2().describeInstances(r -> r.instanceIds(instanceId)).reservations().get(0).instances().get(0).state().name();
     }
 
-    private List<ReceivedNotification> notificationsOfKind(String kind, Duration quiet) {
-        return env.drainNotifications(quiet).stream().filter(n -> kind.equals(n.kind())).toList();
+    /** Every notification of {@code kind} published so far: none can still be on its way (see notificationsSoFar). */
+    private List<ReceivedNotification> notificationsOfKind(String kind) {
+        return env.notificationsSoFar().stream().filter(n -> kind.equals(n.kind())).toList();
     }
 
     /** Decided without acting: the decision and reason, no action, the team told and the decision audited. */
@@ -117,7 +126,9 @@ class DriftHandlerIT {
         assertThat(result.path("reason").asText()).as("reason in %s", result).isEqualTo(reason);
         assertThat(result.path("instance").asText()).isEqualTo(instanceId);
         assertThat(result.path("actions")).isEmpty();
-        ReceivedNotification notification = env.awaitNotifications(1, NOTIFIED).get(0);
+        List<ReceivedNotification> told = env.notificationsSoFar();
+        assertThat(told).as("one notification, the decision's").hasSize(1);
+        ReceivedNotification notification = told.get(0);
         assertThat(notification.attributes()).containsEntry("kind", "drift").containsEntry("action", decision);
         assertThat(notification.body().path("facts").path("reason").asText()).isEqualTo(reason);
         assertThat(env.auditRecords(instanceId)).hasSize(1)
@@ -151,7 +162,7 @@ class DriftHandlerIT {
 
         ReceivedNotification notification = env.awaitNotifications(1, NOTIFIED).get(0);
         assertThat(notification.attributes()).containsEntry("kind", "drift").containsEntry("action", "terminate")
-                .containsEntry("severity", "warning").containsEntry("group", group.name).containsEntry("app", "shop");
+                .containsEntry("severity", "warning").containsEntry("group", group.name).containsEntry("app", app);
         assertThat(notification.subject()).hasSizeLessThanOrEqualTo(100).contains(victim);
         assertThat(notification.body().path("schemaVersion").asText()).isEqualTo("1");
         assertThat(notification.body().path("facts").path("instance").asText()).isEqualTo(victim);
@@ -251,7 +262,7 @@ class DriftHandlerIT {
         JsonNode result = invoke(handler(), ComplianceEvents.nonCompliant(driftRule, instance));
 
         assertNotTerminated(result, "notify", "invalid-group-tag", instance);
-        JsonNode facts = env.drainNotifications(Duration.ZERO).get(0).body().path("facts");
+        JsonNode facts = env.notificationsSoFar().get(0).body().path("facts");
         assertThat(facts.path("minHealthyTag").asText()).isEqualTo(MIN_HEALTHY_KEY);
         assertThat(facts.path("minHealthyTagValue").asText()).isEqualTo("50%");
         assertThat(rateCounters()).as("nothing reserved for a refused termination").isEmpty();
@@ -361,7 +372,7 @@ class DriftHandlerIT {
         assertThat(result.path("configCompliance").asText()).isEqualTo("none");
         assertThat(group.instanceIds()).contains(instance, other);
         assertThat(rateCounters()).as("what was reserved was given back").allSatisfy(count -> assertThat(count).isZero());
-        assertThat(env.drainNotifications(Duration.ZERO)).isNotEmpty().allSatisfy(notification ->
+        assertThat(env.notificationsSoFar()).isNotEmpty().allSatisfy(notification ->
                 assertThat(notification.subject()).contains("untrusted"));
     }
 
@@ -473,7 +484,7 @@ class DriftHandlerIT {
         assertThat(first.path("decision").asText()).isEqualTo("terminate");
         assertThat(second.path("decision").asText()).isEqualTo("skip");
         assertThat(second.path("reason").asText()).isEqualTo("duplicate-event");
-        assertThat(notificationsOfKind("drift", Duration.ofSeconds(3))).as("a duplicate is not notified").hasSize(1);
+        assertThat(notificationsOfKind("drift")).as("a duplicate is not notified").hasSize(1);
         assertThat(env.auditRecords(instance)).extracting(record -> record.get("reason").s())
                 .containsExactlyInAnyOrder("drift-confirmed", "duplicate-event");
     }
@@ -498,7 +509,7 @@ class DriftHandlerIT {
 
         Map<String, Long> reasons = results.stream().collect(Collectors.groupingBy(r -> r.path("reason").asText(), Collectors.counting()));
         assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of("drift-confirmed", 1L, "duplicate-event", 19L));
-        assertThat(notificationsOfKind("drift", Duration.ofSeconds(3))).hasSize(1);
+        assertThat(notificationsOfKind("drift")).hasSize(1);
     }
 
     /**
@@ -529,12 +540,12 @@ class DriftHandlerIT {
                 .contains("group-rate-limit")
                 .allMatch(reason -> List.of("drift-confirmed", "group-rate-limit", "capacity-guard", "already-terminating",
                         "instance-gone", "not-in-service").contains(reason));
-        assertThat(notificationsOfKind("storm", Duration.ofSeconds(5))).as("one storm alert").hasSize(1)
+        assertThat(notificationsOfKind("storm")).as("one storm alert").hasSize(1)
                 .allSatisfy(alert -> assertThat(alert.attributes()).containsEntry("severity", "high").containsEntry("group", group.name));
 
         JsonNode later = invoke(handler, onRecord(ComplianceEvents.nonCompliant(env.prefix + "-drift-d", group.inServiceInstanceIds().get(0))));
         assertThat(later.path("reason").asText()).as("the circuit stays open for the rest of the window").isEqualTo("group-rate-limit");
-        assertThat(notificationsOfKind("storm", Duration.ofSeconds(3))).as("still one storm alert").hasSize(1);
+        assertThat(notificationsOfKind("storm")).as("still one storm alert").hasSize(1);
     }
 
     @Test
@@ -653,7 +664,7 @@ class DriftHandlerIT {
         assertThat(first.path("replaces").asText()).isNotBlank();
         assertThat(second.path("breakerOpenedBy").asText()).isEqualTo(replacement);
         assertThat(List.of(replacement, original)).allSatisfy(id -> assertThat(state(id)).isIn(InstanceStateName.RUNNING, InstanceStateName.PENDING));
-        List<ReceivedNotification> drift = notificationsOfKind("drift", Duration.ofSeconds(3));
+        List<ReceivedNotification> drift = notificationsOfKind("drift");
         assertThat(drift).extracting(n -> n.body().path("facts").path("reason").asText())
                 .as("the termination, then one alert").containsExactly("drift-confirmed", "replacement-did-not-cure");
         assertThat(drift.get(1).attributes()).containsEntry("severity", "high").containsEntry("group", group.name);
@@ -714,7 +725,7 @@ class DriftHandlerIT {
         assertThat(bucket.path("field").asText()).isEqualTo("detail.resourceType");
         assertThat(bucket.path("error").asText()).contains("AWS::S3::Bucket");
 
-        assertThat(notificationsOfKind("rejected", Duration.ofSeconds(3))).hasSize(2);
+        assertThat(notificationsOfKind("rejected")).hasSize(2);
     }
 
     private List<JsonNode> concurrently(List<Callable<JsonNode>> calls) throws Exception {

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 
@@ -39,6 +40,8 @@ class RateReservationIT {
     /** A day, so that the window does not turn between filling the account's counter and the decisions. */
     private static final Duration WINDOW = Duration.ofDays(1);
 
+    /** Closed after each test: it deletes the Config rules the test made. */
+    @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -73,7 +76,7 @@ class RateReservationIT {
         assertThat(results).as("the group is below its limit of 2: only the account's refuses")
                 .extracting(result -> result.get("reason")).containsOnly("account-rate-limit");
         assertThat(rate("RATE#group#" + group.name)).as("no unit of the group's is held").isZero();
-        List<ReceivedNotification> storms = env.drainNotifications(Duration.ofSeconds(5)).stream()
+        List<ReceivedNotification> storms = env.notificationsSoFar().stream()
                 .filter(n -> "storm".equals(n.kind())).toList();
         assertThat(storms).as("one storm alert, for the account, none for the group").singleElement()
                 .satisfies(alert -> assertThat(alert.body().path("facts").path("scope").asText()).isEqualTo("account"));

@@ -15,12 +15,14 @@ class StormIT {
 
     @Test
     void aStormOfDuplicatedEventsOnSeveralGroupsKeepsEverySafetyRule() throws Exception {
-        Storm storm = Storm.prepare(TestEnvironment.create(), new Storm.Shape(200, 4, 8, 8, 20), 1);
+        try (TestEnvironment env = TestEnvironment.create()) {
+            Storm storm = Storm.prepare(env, new Storm.Shape(200, 4, 8, 8, 20), 1);
 
-        StormInvariants.Outcome outcome = StormInvariants.assertHold(storm, storm.run());
+            StormInvariants.Outcome outcome = StormInvariants.assertHold(storm, storm.run());
 
-        assertThat(outcome.stormAlerts()).as("the storm reaches the account's limit: %s", outcome)
-                .containsKey("account 123456789012");
-        assertThat(outcome.terminations()).isEqualTo(storm.shape().maxTerminationsPerAccount());
+            assertThat(outcome.stormAlerts()).as("the storm reaches the account's limit: %s", outcome)
+                    .containsKey("account 123456789012");
+            assertThat(outcome.terminations()).isEqualTo(storm.shape().maxTerminationsPerAccount());
+        }
     }
 }

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,6 +50,8 @@ class AccountTrustIT {
     private static final String APP_TAG = "drift-deploy:app";
     private static final String GOLDEN_TAG = "drift-deploy-golden";
 
+    /** Closed after each test: it deletes the Config rules the test made. */
+    @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
     private final String app = env.prefix + "-shop";
     private final Clock clock = Clock.systemUTC();

@@ -30,6 +30,11 @@ import software.amazon.awssdk.services.autoscaling.model.RefreshStrategy;
 class AlarmsRolloutGuardIT {
 
     private final TestEnvironment env = TestEnvironment.create();
+    /**
+     * The groups' application, this environment's own: the CLI's demo (CliDemoIT) rolls its image out
+     * to every group of its app "shop" in the account, and may run at the same time as this class.
+     */
+    private final String app = env.prefix + "-shop";
     private final String guardAlarm = env.prefix + "-shop-5xx";
 
     private AlarmsHandler handler() {
@@ -64,7 +69,7 @@ class AlarmsRolloutGuardIT {
 
     @Test
     void theNotificationNamesTheGroupTheRunningRefreshAndTheImageAndTheRefreshIsLeftToAws() {
-        TestGroup group = env.group("shop").instances(20).tag("drift-deploy:app", "shop").create();
+        TestGroup group = env.group("shop").instances(20).tag("drift-deploy:app", app).create();
         String newImage = env.otherImageId();
         long version = group.newTemplateVersion(newImage);
         String refreshId = startGuardedRefresh(group, version);
@@ -78,7 +83,7 @@ class AlarmsRolloutGuardIT {
         assertThat(result.get("actions")).asList().isEmpty();
         ReceivedNotification received = env.awaitNotifications(1, Duration.ofSeconds(20)).getFirst();
         assertThat(received.attributes()).containsEntry("kind", "alarm").containsEntry("severity", "high")
-                .containsEntry("group", group.name).containsEntry("app", "shop");
+                .containsEntry("group", group.name).containsEntry("app", app);
         assertThat(received.subject()).isEqualTo("drift-deploy: rollout guard " + guardAlarm + " in ALARM on " + group.name);
         assertThat(received.body().path("summary").asText())
                 .contains("refresh " + refreshId + " (")
@@ -94,12 +99,12 @@ class AlarmsRolloutGuardIT {
 
     @Test
     void theImageIsTheOneDriftDeployRecordedWhenItStartedTheRefresh() {
-        TestGroup group = env.group("shop").instances(10).tag("drift-deploy:app", "shop").create();
+        TestGroup group = env.group("shop").instances(10).tag("drift-deploy:app", app).create();
         long version = group.newTemplateVersion(env.otherImageId());
         String refreshId = startGuardedRefresh(group, version);
         // The rollout records the AMI it rolls; the template may name it through an SSM parameter.
         new DynamoRolloutLedger(new Ledger(env.aws.dynamoDb(), env.tableName)).recordStartedRefresh(
-                new StartedRefresh(refreshId, group.name, "ami-0recorded00000001", "shop", group.launchTemplateId, version),
+                new StartedRefresh(refreshId, group.name, "ami-0recorded00000001", app, group.launchTemplateId, version),
                 Instant.now());
 
         guardAlarmFires();
@@ -112,7 +117,7 @@ class AlarmsRolloutGuardIT {
 
     @Test
     void anAlarmNoRunningRefreshNamesIsAnOrdinaryAlarm() {
-        TestGroup group = env.group("shop").instances(1).tag("drift-deploy:app", "shop").create();
+        TestGroup group = env.group("shop").instances(1).tag("drift-deploy:app", app).create();
 
         Map<String, Object> result = guardAlarmFires();
 

@@ -481,11 +481,11 @@ class RolloutIT {
         assertThat(group.describe().launchTemplate().version()).isEqualTo("1");
     }
 
-    /** The notification whose facts carry this reason; waits for it to arrive. */
+    /** The notification whose facts carry this reason, published before now (see notificationsSoFar). */
     private ReceivedNotification notification(String reason) {
-        TestEnvironment.awaitTrue("a notification with reason " + reason, Duration.ofSeconds(30), () ->
-                env.drainNotifications(Duration.ofMillis(500)).stream().anyMatch(n -> hasReason(n, reason)));
-        return env.drainNotifications(Duration.ZERO).stream().filter(n -> hasReason(n, reason)).findFirst().orElseThrow();
+        List<ReceivedNotification> told = env.notificationsSoFar();
+        return told.stream().filter(n -> hasReason(n, reason)).findFirst()
+                .orElseThrow(() -> new AssertionError("no notification with reason " + reason + " among " + told));
     }
 
     private static boolean hasReason(ReceivedNotification notification, String reason) {

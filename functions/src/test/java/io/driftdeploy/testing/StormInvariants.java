@@ -2,7 +2,6 @@ package io.driftdeploy.testing;
 
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +23,6 @@ public final class StormInvariants {
     private static final String DUPLICATE = "duplicate-event";
     private static final String TERMINATE = "terminate";
     private static final Set<InstanceStateName> GONE = Set.of(InstanceStateName.SHUTTING_DOWN, InstanceStateName.TERMINATED);
-    /** SNS delivers to SQS asynchronously: this long without a message means the last one has arrived. */
-    private static final Duration NOTIFICATIONS_QUIET = Duration.ofSeconds(3);
 
     /** What the storm did, for a report: terminations by group, decisions by reason, storm alerts by scope. */
     public record Outcome(Map<String, Long> terminationsByGroup, Map<String, Long> decisionsByReason,
@@ -70,7 +67,7 @@ public final class StormInvariants {
                 .containsOnlyKeys(byGroup.keySet())
                 .allSatisfy((group, lowest) -> softly.assertThat(lowest).as(group).isGreaterThanOrEqualTo(floor));
 
-        List<ReceivedNotification> notifications = env.drainUntilQuiet(NOTIFICATIONS_QUIET);
+        List<ReceivedNotification> notifications = env.notificationsSoFar();
         Map<String, Long> stormAlerts = stormAlerts(softly, storm, result, notifications, byGroup);
         announcedOnce(softly, storm, notifications, gone);
 

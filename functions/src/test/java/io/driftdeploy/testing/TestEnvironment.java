@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -29,6 +32,11 @@ public final class TestEnvironment extends Sandbox {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public final AwsClients aws;
+
+    /** The message attribute {@code kind} of {@link #notificationsSoFar()}'s sentinels; no function sends it. */
+    private static final String SENTINEL_KIND = "test-sentinel";
+    /** How long a sentinel may take to arrive: it is in the queue when Publish returns, so this only bounds a broken emulator. */
+    private static final Duration SENTINEL_TIMEOUT = Duration.ofSeconds(20);
 
     private final List<ReceivedNotification> received = new ArrayList<>();
 
@@ -76,36 +84,56 @@ public final class TestEnvironment extends Sandbox {
                 .expressionAttributeValues(Map.of(":pk", Ledger.text(AuditTrail.partitionKey(subject))))).items();
     }
 
-    public List<ReceivedNotification> drainNotifications(Duration quietPeriod) {
-        Instant deadline = Instant.now().plus(quietPeriod);
-        while (Instant.now().isBefore(deadline)) {
-            receiveOnce();
-        }
-        return List.copyOf(received);
-    }
-
     /**
-     * Every notification received until none has arrived for {@code quiet}: for a batch too large
-     * to drain within a fixed period, and whose count is what is being checked.
+     * Every notification published to the topic before this call, oldest first (sentinels left out).
+     *
+     * <p>Proves absence without waiting: a sentinel is published to the topic now and the queue is
+     * read until it arrives. The emulator delivers to the subscribed queue within Publish, and moto's
+     * standard queue hands messages out in the order they arrived (scripts/emulator_selftest.py checks
+     * both), so whatever the code under test published before this call is received before the
+     * sentinel. An assertion that nothing else came can therefore fail, and no quiet period is
+     * waited out. It does not see what is published after this call: the functions publish within
+     * their invocation, so call it after the invocation returned.
      */
-    public List<ReceivedNotification> drainUntilQuiet(Duration quiet) {
-        Instant lastArrival = Instant.now();
-        while (Instant.now().isBefore(lastArrival.plus(quiet))) {
-            if (receiveOnce()) {
-                lastArrival = Instant.now();
+    public List<ReceivedNotification> notificationsSoFar() {
+        String sentinel = UUID.randomUUID().toString();
+        clients.sns().publish(r -> r.topicArn(topicArn).subject("sentinel").message("{\"sentinel\":\"" + sentinel + "\"}")
+                .messageAttributes(Map.of("kind", MessageAttributeValue.builder().dataType("String").stringValue(SENTINEL_KIND).build())));
+        Instant deadline = Instant.now().plus(SENTINEL_TIMEOUT);
+        while (true) {
+            List<ReceivedNotification> batch = receiveBatch();
+            for (ReceivedNotification message : batch) {
+                if (!SENTINEL_KIND.equals(message.kind())) {
+                    received.add(message);
+                } else if (sentinel.equals(message.body().path("sentinel").asText())) {
+                    return List.copyOf(received);
+                }
+            }
+            if (!batch.isEmpty()) {
+                // Still reading what came before the sentinel (a storm's hundreds): the queue is not stuck.
+                deadline = Instant.now().plus(SENTINEL_TIMEOUT);
+            } else if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the sentinel published to " + topicArn + " did not arrive within " + SENTINEL_TIMEOUT
+                        + " of the last message; received " + received.size() + " before it");
             }
         }
-        return List.copyOf(received);
     }
 
-    /** Whether any message arrived. */
-    private boolean receiveOnce() {
+    /** Adds what one receive gets to {@link #received}. */
+    private void receiveOnce() {
+        receiveBatch().stream().filter(message -> !SENTINEL_KIND.equals(message.kind())).forEach(received::add);
+    }
+
+    /** One receive (waiting up to a second for a message), its messages deleted in one call. */
+    private List<ReceivedNotification> receiveBatch() {
         List<Message> messages = clients.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
-        for (Message message : messages) {
-            received.add(ReceivedNotification.fromSnsEnvelope(message.body()));
-            clients.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+        if (messages.isEmpty()) {
+            return List.of();
         }
-        return !messages.isEmpty();
+        clients.sqs().deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(messages.stream()
+                .map(message -> DeleteMessageBatchRequestEntry.builder().id(message.messageId()).receiptHandle(message.receiptHandle()).build())
+                .toList()));
+        return messages.stream().map(message -> ReceivedNotification.fromSnsEnvelope(message.body())).toList();
     }
 
     /** A notification as SNS delivered it to the queue: subject, JSON body, message attributes. */

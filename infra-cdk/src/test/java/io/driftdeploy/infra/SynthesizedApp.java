@@ -13,6 +13,7 @@ import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -84,6 +85,14 @@ final class SynthesizedApp {
             items.add(part.startsWith("AWS::") ? Map.of("Ref", part) : part);
         }
         return Map.of("Fn::Join", List.of("", items));
+    }
+
+    /** The template's resource policy of {@code policyType} denies every request not sent over TLS (enforceSsl). */
+    static void deniesInsecureTransport(Template template, String policyType) {
+        template.hasResourceProperties(policyType, Map.of("PolicyDocument", Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
     }
 
     synchronized Template template(Stack stack) {

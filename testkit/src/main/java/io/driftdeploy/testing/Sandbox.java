@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.config.ConfigClient;
@@ -32,8 +33,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * AWS Config rules and their evaluations are added with the methods below. The integration tests
  * (TestEnvironment) and the demo (DemoFleet) seed their fleets with it; the ledger table, whose
  * schema is the functions', each creates itself under {@link #tableName}.
+ *
+ * <p>Closing it deletes the AWS Config rules it made: the emulator, like AWS, holds at most 150 per
+ * account and region, and a suite run again on the same emulator would otherwise run out of them
+ * (test classes that make rules declare their environment {@code @AutoClose}).
  */
-public class Sandbox {
+public class Sandbox implements AutoCloseable {
 
     /** The SDK clients a sandbox seeds with, all at one endpoint. */
     public record Clients(Ec2Client ec2, AutoScalingClient autoScaling, SnsClient sns, SqsClient sqs, ConfigClient config) {
@@ -54,6 +59,8 @@ public class Sandbox {
     public final String queueUrl;
     public final String tableName;
     public final String baseImageId;
+
+    private final List<String> configRules = new CopyOnWriteArrayList<>();
 
     private static long lastImageSecond;
 
@@ -150,7 +157,21 @@ public class Sandbox {
                 .source(source -> source.owner(Owner.AWS).sourceIdentifier(managedRule))
                 .inputParameters(inputParameters)
                 .scope(scope -> scope.complianceResourceTypes("AWS::EC2::Instance"))));
+        configRules.add(ruleName);
         return ruleName;
+    }
+
+    /** Deletes the Config rules this sandbox made; the rest of it is left for the emulator's next restart. */
+    @Override
+    public void close() {
+        for (String ruleName : configRules) {
+            try {
+                clients.config().deleteConfigRule(r -> r.configRuleName(ruleName));
+            } catch (NoSuchConfigRuleException alreadyGone) {
+                // Deleted by the test itself.
+            }
+        }
+        configRules.clear();
     }
 
     /**
