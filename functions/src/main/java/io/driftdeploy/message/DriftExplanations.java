@@ -4,7 +4,7 @@ import io.driftdeploy.policy.DriftReason;
 
 /**
  * What each drift reason means, in words: the report's {@code explanation} and the heart of the
- * notification's summary (README, "Drift: when an instance is terminated").
+ * notification's summary (docs/safety-rules.md, "Drift: when an instance is terminated").
  */
 final class DriftExplanations {
 

@@ -4,7 +4,7 @@ import io.driftdeploy.event.RefreshKind;
 
 /**
  * Why the refreshes function decided as it did about one instance refresh event: the status it
- * acted on, or why it acted on none (README, "Refresh outcomes: an event only says where to look").
+ * acted on, or why it acted on none (docs/safety-rules.md, "Refresh outcomes: an event only says where to look").
  */
 public enum RefreshReason implements Reason {
     REFRESH_STARTED,

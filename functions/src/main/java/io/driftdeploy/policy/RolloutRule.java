@@ -8,7 +8,7 @@ import java.util.stream.Stream;
  * rule that does not hold decides, and nothing a later rule would do happens (an image rule 1
  * refuses reads no group; a group rules 3 to 7 refuse gets no claim, template version or refresh).
  * A refresh starts only when rules 1 to 8 hold; rule 9 is the refreshes function's, after a
- * refresh drift-deploy started ends. README's rollout table and docs/design.md number them the same.
+ * refresh drift-deploy started ends. docs/safety-rules.md's rollout table and docs/design.md number them the same.
  */
 public enum RolloutRule {
     /**
