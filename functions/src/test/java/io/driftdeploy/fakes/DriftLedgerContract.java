@@ -47,7 +47,7 @@ public abstract class DriftLedgerContract {
     private final Instant windowStart = now.truncatedTo(ChronoUnit.HOURS);
 
     private String instance(int index) {
-        return String.format("i-%013x%04x", unique().hashCode() & 0xffffffffL, index);
+        return FakeFleet.member(unique(), index);
     }
 
     private Evaluation evaluation(String instanceId, Instant orderingTimestamp) {

@@ -114,16 +114,12 @@ public final class FakeDriftLedger implements DriftLedger {
         calls.add("claimEvent");
         Claim found = claims.get(eventKey(evaluation.eventId()));
         boolean fresh = found == null || found.holder.equals(attempt.id());
-        if (!fresh && !lapsed(found, now)) {
+        if (!fresh && !Claims.lapsed(found.heldUntil, now)) {
             return new EventClaim(found.as(false), Optional.empty());
         }
         Claim claim = claim(eventKey(evaluation.eventId()), attempt, now);
         // The evaluation is recorded in the claim's own write only when the claim is taken fresh.
         return new EventClaim(claim.as(true), fresh ? Optional.of(record(evaluation)) : Optional.empty());
-    }
-
-    private static boolean lapsed(Claim claim, Instant now) {
-        return claim.heldUntil.filter(until -> until.isBefore(now)).isPresent();
     }
 
     private Claim claim(String key, Attempt attempt, Instant now) {
@@ -307,7 +303,7 @@ public final class FakeDriftLedger implements DriftLedger {
         calls.add("claimStormAlert");
         String key = "STORM#" + rateKey(scope, name, windowStart);
         Claim found = claims.get(key);
-        if (found != null && !found.holder.equals(attempt.id()) && !lapsed(found, now)) {
+        if (found != null && !Claims.takeable(found.holder, found.heldUntil, attempt.id(), now)) {
             return false;
         }
         claim(key, attempt, now);

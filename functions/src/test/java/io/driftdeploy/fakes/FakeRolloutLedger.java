@@ -27,9 +27,8 @@ public final class FakeRolloutLedger implements RolloutLedger {
     /** A claim as the ledger keeps it: its holder, and until when it is in progress (empty once done). */
     private record Claim(String holder, Optional<Instant> heldUntil) {
 
-        /** The holder died: still in progress at its deadline (compared in milliseconds, as stored). */
-        boolean lapsedAt(Instant now) {
-            return heldUntil.filter(until -> until.toEpochMilli() < now.toEpochMilli()).isPresent();
+        boolean takeableBy(String claimant, Instant now) {
+            return Claims.takeable(holder, heldUntil, claimant, now);
         }
     }
 
@@ -121,7 +120,7 @@ public final class FakeRolloutLedger implements RolloutLedger {
     /** Claims the key for {@code holder}; the claim that refused it, if one did. */
     private Optional<Claim> claim(List<String> key, String holder, Instant heldUntil, Instant now) {
         Claim found = claims.get(key);
-        if (found != null && !found.holder().equals(holder) && !found.lapsedAt(now)) {
+        if (found != null && !found.takeableBy(holder, now)) {
             return Optional.of(found);
         }
         claims.put(key, new Claim(holder, Optional.of(heldUntil)));
