@@ -26,8 +26,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * safe to repeat (see {@link Ledger}):
  *
  * <ul>
- *   <li>{@code EVENT#drift#<event id>}: the event's claim (one event, one decision), which also
- *       says when the attempt holding it went on to terminate and what announcement is owed;</li>
+ *   <li>{@code EVENT#drift#<event id>} / {@code claim}: the event's claim (one event, one decision;
+ *       the key every function's event claims have, {@link EventClaims}), which also says when the
+ *       attempt holding it went on to terminate and what announcement is owed;</li>
  *   <li>{@code EVALUATION#<instance>} / {@code <rule>}: the newest evaluation seen, by orderingTimestamp;</li>
  *   <li>{@code TERMINATION#<instance>}: the one decision that terminates the instance (a
  *       reservation with a limit of one);</li>
@@ -46,8 +47,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class DynamoDriftLedger implements DriftLedger {
 
-    /** EventBridge retries for up to 24 hours and Lambda's async retries for 6: a week covers both. */
-    private static final Duration EVENT_CLAIM_TTL = Duration.ofDays(7);
+    /** The drift function, as its events are keyed: one claim per event whatever the mode. */
+    private static final String FUNCTION = "drift";
     /**
      * Config delivers evaluations within hours; a month outlives any late delivery. An event
      * dated before that is refused (DriftPolicy.notTooOld), since what came after it is forgotten.
@@ -97,8 +98,8 @@ public final class DynamoDriftLedger implements DriftLedger {
      */
     @Override
     public EventClaim claimEvent(Evaluation evaluation, Attempt attempt, Instant now) {
-        Ledger.ClaimWith claimed = ledger.claimWith(eventKey(evaluation.eventId()), CLAIM, attempt.id(), attempt.decision(), now,
-                attempt.deadline(), now.plus(EVENT_CLAIM_TTL),
+        Ledger.ClaimWith claimed = ledger.claimWith(eventKey(evaluation), EventClaims.ONCE, attempt.id(), attempt.decision(), now,
+                attempt.deadline(), now.plus(EventClaims.RETENTION),
                 Map.of(INSTANCE, text(evaluation.instanceId()), "claimedAt", text(now.toString())), evaluationRecord(evaluation, now));
         Optional<Boolean> newest = switch (claimed.alongside()) {
             case WRITTEN -> Optional.of(true);
@@ -125,7 +126,7 @@ public final class DynamoDriftLedger implements DriftLedger {
     }
 
     private Ledger.Update eventCompletion(Evaluation evaluation, Attempt attempt, Optional<Notifier.Rendered> undelivered) {
-        return ledger.completion(eventKey(evaluation.eventId()), CLAIM, attempt.id(),
+        return ledger.completion(eventKey(evaluation), EventClaims.ONCE, attempt.id(),
                 undelivered.map(owed -> Map.of(OWED, AttributeValue.fromM(owed.toAttribute()))).orElse(Map.of()),
                 undelivered.isPresent() ? List.of() : List.of(OWED));
     }
@@ -136,7 +137,7 @@ public final class DynamoDriftLedger implements DriftLedger {
      */
     @Override
     public void clearOwed(Evaluation evaluation, Ledger.Claim claim) {
-        ledger.writeAll(List.of(new Ledger.Update(eventKey(evaluation.eventId()), CLAIM, "REMOVE #owed",
+        ledger.writeAll(List.of(new Ledger.Update(eventKey(evaluation), EventClaims.ONCE, "REMOVE #owed",
                 Optional.of("#holder = :holder"), Map.of("#owed", OWED, "#holder", Ledger.HOLDER),
                 Map.of(":holder", claim.item().get(Ledger.HOLDER)))));
     }
@@ -144,7 +145,7 @@ public final class DynamoDriftLedger implements DriftLedger {
     /** Frees the event for a retry after handling failed before anything was done. */
     @Override
     public void releaseEvent(Evaluation evaluation, Attempt attempt) {
-        ledger.release(eventKey(evaluation.eventId()), CLAIM, attempt.id());
+        ledger.release(eventKey(evaluation), EventClaims.ONCE, attempt.id());
     }
 
     /**
@@ -208,7 +209,7 @@ public final class DynamoDriftLedger implements DriftLedger {
     public Optional<Refusal> reserve(Evaluation evaluation, TerminationUnits units, Termination termination, Attempt attempt,
                                      Instant now) {
         List<Ledger.Write> alongside = List.of(
-                new Ledger.Update(eventKey(evaluation.eventId()), CLAIM, "SET #terminating = :instance",
+                new Ledger.Update(eventKey(evaluation), EventClaims.ONCE, "SET #terminating = :instance",
                         Optional.of("#holder = :holder"), Map.of("#terminating", TERMINATING, "#holder", Ledger.HOLDER),
                         Map.of(":instance", text(units.instanceId()), ":holder", text(attempt.id()))),
                 churnEntry(units.group(), evaluation.ruleName(), termination, units.window()));
@@ -419,8 +420,8 @@ public final class DynamoDriftLedger implements DriftLedger {
         return windowStart.plus(window).plus(window);
     }
 
-    private static String eventKey(String eventId) {
-        return "EVENT#drift#" + eventId;
+    private static String eventKey(Evaluation evaluation) {
+        return EventClaims.EventKey.once(FUNCTION, evaluation.eventId()).partitionKey();
     }
 
     private static String terminationKey(String instanceId) {

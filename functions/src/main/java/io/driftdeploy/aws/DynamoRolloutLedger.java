@@ -3,7 +3,6 @@ package io.driftdeploy.aws;
 import static io.driftdeploy.aws.Ledger.number;
 import static io.driftdeploy.aws.Ledger.text;
 
-import io.driftdeploy.config.Mode;
 import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ObservedRefresh;
@@ -19,18 +18,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * The rollout's state in the shared ledger table, and its key layout:
  * <pre>
- * EVENT#&lt;event id&gt;       &lt;function&gt;#&lt;mode&gt;  claim: one event is handled once per function and mode
  * ROLLOUT#&lt;group&gt;        IMAGE#&lt;ami&gt;          claim: one (image, group) rollout is started once
  * ROLLOUT#&lt;group&gt;        PENDING              the image waiting for the group's running refresh (newest wins)
  * REFRESH#&lt;refresh id&gt;   STARTED              which image drift-deploy rolls out with that refresh
  * IMAGE#&lt;ami&gt;            BAD                  the image failed a refresh: never rolled out again automatically;
  *                                              carries the evidence (refresh, group, AWS's status and reason, when read)
  * </pre>
+ * The events the rollout functions handle are claimed in {@link EventClaims}, once per function and mode.
  */
 public final class DynamoRolloutLedger implements RolloutLedger {
 
-    /** EventBridge retries for up to 24 hours; a week covers any replay by hand soon after. */
-    static final Duration EVENT_CLAIM_RETENTION = Duration.ofDays(7);
     /** Long enough that a replay of an old image event never starts the same rollout twice. */
     static final Duration ROLLOUT_RETENTION = Duration.ofDays(400);
     /** A refresh runs hours, not weeks; a pending image older than this has been superseded or forgotten. */
@@ -49,24 +46,6 @@ public final class DynamoRolloutLedger implements RolloutLedger {
 
     public DynamoRolloutLedger(Ledger ledger) {
         this.ledger = ledger;
-    }
-
-    /** See {@link Ledger#claim}. */
-    @Override
-    public EventClaim claimEvent(String function, String eventId, Mode mode, Attempt attempt, Instant now) {
-        Ledger.Claim claim = ledger.claim(eventKey(eventId), function + "#" + mode.label(), attempt.id(), attempt.decision(),
-                now, attempt.deadline(), now.plus(EVENT_CLAIM_RETENTION), Map.of("at", text(now.toString())));
-        return new EventClaim(claim.won(), claim.won() ? Optional.empty() : claim.heldUntil());
-    }
-
-    @Override
-    public void completeEvent(String function, String eventId, Mode mode, Attempt attempt) {
-        ledger.complete(eventKey(eventId), function + "#" + mode.label(), attempt.id(), Map.of(), List.of());
-    }
-
-    @Override
-    public void releaseEvent(String function, String eventId, Mode mode, Attempt attempt) {
-        ledger.release(eventKey(eventId), function + "#" + mode.label(), attempt.id());
     }
 
     @Override
@@ -151,10 +130,6 @@ public final class DynamoRolloutLedger implements RolloutLedger {
                 .filter(mark -> ledger.deleteIf(imageKey(imageId), BAD, AT, text(mark.markedAt())));
         cleared.ifPresent(mark -> ledger.forget(groupKey(mark.group()), "IMAGE#" + imageId));
         return cleared;
-    }
-
-    private static String eventKey(String eventId) {
-        return "EVENT#" + eventId;
     }
 
     private static String groupKey(String group) {

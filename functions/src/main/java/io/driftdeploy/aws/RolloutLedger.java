@@ -1,6 +1,5 @@
 package io.driftdeploy.aws;
 
-import io.driftdeploy.config.Mode;
 import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ObservedRefresh;
@@ -10,9 +9,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The rollout's state ({@link DynamoRolloutLedger}): which events and which (image, group)
- * rollouts are claimed, the image each group has pending, the refreshes drift-deploy started and
- * the images marked bad. Every write that guards an action is conditional and safe to repeat, as
+ * The rollout's state ({@link DynamoRolloutLedger}): which (image, group) rollouts are claimed,
+ * the image each group has pending, the refreshes drift-deploy started and the images marked bad. Every write that guards an action is conditional and safe to repeat, as
  * in {@link Ledger}: a claim is held by one holder until it is completed, given back, or its
  * holder's deadline passes while it is still in progress (the holder died).
  */
@@ -23,29 +21,6 @@ public interface RolloutLedger {
      * Lambda's longest timeout, 900 seconds, so no live attempt loses it.
      */
     Duration ROLLOUT_IN_PROGRESS = Duration.ofSeconds(900);
-
-    /**
-     * What claiming an event found.
-     *
-     * @param won the attempt holds the event now
-     * @param heldElsewhereUntil when refused while another attempt holds the event in progress:
-     *     that attempt's deadline; empty when won, and when the event was decided already
-     */
-    record EventClaim(boolean won, Optional<Instant> heldElsewhereUntil) {
-    }
-
-    /**
-     * Won when the attempt holds the event (in this function and mode): the first delivery, an
-     * SDK retry meeting its own claim, or a retry after an attempt that died in progress; refused
-     * for a redelivery of an event decided or being decided.
-     */
-    EventClaim claimEvent(String function, String eventId, Mode mode, Attempt attempt, Instant now);
-
-    /** The event is decided: later deliveries are duplicates. Does nothing unless the attempt still holds it. */
-    void completeEvent(String function, String eventId, Mode mode, Attempt attempt);
-
-    /** Gives the event back, when handling it failed before it was done, so that a retry can act; only the holder can. */
-    void releaseEvent(String function, String eventId, Mode mode, Attempt attempt);
 
     /**
      * True for the first event that starts rolling this image out to this group, and for that

@@ -3,13 +3,14 @@ package io.driftdeploy.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AlarmDefinitions;
-import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.ConfigCompliance;
+import io.driftdeploy.aws.DynamoEventClaims;
 import io.driftdeploy.aws.DynamoRolloutLedger;
+import io.driftdeploy.aws.EventClaims.EventKey;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.aws.SnapStartPrime;
@@ -29,10 +30,8 @@ import io.driftdeploy.policy.StartedRefresh;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,13 +42,9 @@ import java.util.Optional;
  */
 public final class AlarmsHandler implements RequestStreamHandler {
 
-    /** EventBridge retries for up to a day; a week covers replays by hand too. */
-    static final Duration CLAIM_RETENTION = Duration.ofDays(7);
-    private static final String CLAIM = "claim";
-
     private final Settings settings;
     private final Clock clock;
-    private final Ledger ledger;
+    private final OncePerEvent events;
     private final Reporter reporter;
     private final AlarmDefinitions alarmDefinitions;
     private final AutoScalingRolloutFleet rolloutFleet;
@@ -72,8 +67,9 @@ public final class AlarmsHandler implements RequestStreamHandler {
         settings.drift().requireRules();
         this.settings = settings;
         this.clock = clock;
-        this.ledger = new Ledger(aws.dynamoDb(), settings.tableName());
+        Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
         this.reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
+        this.events = new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock);
         this.alarmDefinitions = new AlarmDefinitions(aws.cloudwatch());
         this.rolloutFleet = new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2());
         this.rolloutLedger = new DynamoRolloutLedger(ledger);
@@ -108,28 +104,13 @@ public final class AlarmsHandler implements RequestStreamHandler {
         if (foreign.isPresent()) {
             return reporter.reject(foreign.get());
         }
-        // The drift function's key layout, EVENT#<function>#<id> / claim, keyed by the state change
-        // rather than the delivery's id, so one change is acted on once however it arrives.
-        String claimKey = "EVENT#" + AlarmNotice.FUNCTION + "#" + AlarmNotice.stateChangeId(change);
-        Attempt attempt = Attempt.until(deadline);
-        Instant now = clock.instant();
-        Ledger.Claim claim = ledger.claim(claimKey, CLAIM, attempt.id(), attempt.decision(), now, deadline,
-                now.plus(CLAIM_RETENTION), Map.of("eventId", Ledger.text(change.eventId())));
-        if (!claim.won()) {
-            EventInProgressException.throwIfHeld(AlarmNotice.FUNCTION, change.eventId(), claim, reporter.telemetry());
-            return reporter.report(AlarmNotice.duplicate(change));
-        }
-        try {
-            Result result = reporter.report(decide(change, deadline));
-            ledger.complete(claimKey, CLAIM, attempt.id(), Map.of(), List.of());
-            return result;
-        } catch (RuntimeException failed) {
-            // Let Lambda's retry handle the event afresh. A sweep that failed part way is retried
-            // whole: the instances it already decided on come back as duplicates, not twice, and
-            // an announcement a termination still owes is delivered then.
-            ledger.release(claimKey, CLAIM, attempt.id());
-            throw failed;
-        }
+        // Keyed by the state change rather than the delivery's id, so one change is acted on once
+        // however it arrives. A sweep that failed part way is retried whole: the instances it
+        // already decided on come back as duplicates, not twice, and an announcement a
+        // termination still owes is delivered then.
+        return events.handle(EventKey.once(AlarmNotice.FUNCTION, AlarmNotice.stateChangeId(change)), deadline,
+                () -> reporter.report(AlarmNotice.duplicate(change)),
+                () -> new OncePerEvent.Ran<Result>(reporter.report(decide(change, deadline)), false));
     }
 
     private Report decide(AlarmStateChange change, Instant deadline) {

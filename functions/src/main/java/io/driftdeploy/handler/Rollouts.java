@@ -1,11 +1,13 @@
 package io.driftdeploy.handler;
 
-import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.DynamoEventClaims;
 import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.aws.Ec2ImageCatalog;
+import io.driftdeploy.aws.EventClaims;
+import io.driftdeploy.aws.EventClaims.EventKey;
 import io.driftdeploy.aws.ImageCatalog;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.RolloutFleet.RefreshRequest;
@@ -90,14 +92,17 @@ final class Rollouts {
     private final ImageCatalog images;
     private final RolloutFleet fleet;
     private final RolloutLedger ledger;
+    private final OncePerEvent events;
     private final Reporter reporter;
     private final Clock clock;
 
-    Rollouts(Settings settings, ImageCatalog images, RolloutFleet fleet, RolloutLedger ledger, Reporter reporter, Clock clock) {
+    Rollouts(Settings settings, ImageCatalog images, RolloutFleet fleet, RolloutLedger ledger, EventClaims events,
+             Reporter reporter, Clock clock) {
         this.settings = settings;
         this.images = images;
         this.fleet = fleet;
         this.ledger = ledger;
+        this.events = new OncePerEvent(events, reporter.telemetry(), clock);
         this.reporter = reporter;
         this.clock = clock;
     }
@@ -110,7 +115,8 @@ final class Rollouts {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
         Reporter reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
         return new Rollouts(settings, new Ec2ImageCatalog(aws.ec2(), aws.imageBuilder()),
-                new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2()), new DynamoRolloutLedger(ledger), reporter, clock);
+                new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2()), new DynamoRolloutLedger(ledger),
+                new DynamoEventClaims(ledger), reporter, clock);
     }
 
     RolloutLedger ledger() {
@@ -134,31 +140,18 @@ final class Rollouts {
     }
 
     /**
-     * Handles an event once, as an attempt that ends by {@code deadline}: a redelivered event is
-     * reported as a duplicate and does nothing. If handling fails, the claim is given back so that
-     * Lambda's retry can act; if the attempt dies, its claim lapses at the deadline.
+     * Handles an event once per function and mode ({@link OncePerEvent}), as an attempt that ends
+     * by {@code deadline}: a redelivered event is reported as a duplicate and does nothing.
      */
     Result once(String function, String eventId, String subject, Instant deadline, Supplier<List<Reported>> work) {
         Mode mode = settings.mode();
-        Attempt attempt = Attempt.until(deadline);
-        RolloutLedger.EventClaim claim = ledger.claimEvent(function, eventId, mode, attempt, clock.instant());
-        if (!claim.won()) {
-            EventInProgressException.throwIfHeld(function, eventId, claim.heldElsewhereUntil(), reporter.telemetry());
-            return report(RolloutReports.duplicate(function, eventId, subject, mode)).decided();
-        }
-        List<Reported> decisions;
-        try {
-            decisions = work.get();
-        } catch (RuntimeException e) {
-            ledger.releaseEvent(function, eventId, mode, attempt);
-            throw e;
-        }
-        if (decisions.stream().anyMatch(Reported::retryable)) {
-            ledger.releaseEvent(function, eventId, mode, attempt);
-        } else {
-            ledger.completeEvent(function, eventId, mode, attempt);
-        }
-        return new Result.Decisions(function, eventId, decisions.stream().map(Reported::decided).toList());
+        return events.handle(new EventKey(function, eventId, mode.label()), deadline,
+                () -> report(RolloutReports.duplicate(function, eventId, subject, mode)).decided(),
+                () -> {
+                    List<Reported> decisions = work.get();
+                    return new OncePerEvent.Ran<Result>(new Result.Decisions(function, eventId,
+                            decisions.stream().map(Reported::decided).toList()), decisions.stream().anyMatch(Reported::retryable));
+                });
     }
 
     /** Validates the announced image and decides, acts and reports for every target group it matches. */

@@ -1,10 +1,8 @@
 package io.driftdeploy.fakes;
 
-import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.RolloutLedger;
-import io.driftdeploy.config.Mode;
 import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ObservedRefresh;
@@ -17,55 +15,29 @@ import java.util.Optional;
 
 /**
  * The rollout ledger in memory, with the conditions {@link DynamoRolloutLedger} writes under
- * ({@link Ledger}): a claim is won when it is free, when its holder claims it again (whether in
- * progress or done), or when it is still in progress past its holder's deadline; only the holder
- * completes or gives it back. A pending image is replaced only by a strictly newer one, to the
+ * ({@link Ledger}): a rollout's claim follows the rule of every claim ({@link Claims}). A pending image is replaced only by a strictly newer one, to the
  * millisecond the ledger stores. RolloutLedgerContract runs the same scenarios against both.
  */
 public final class FakeRolloutLedger implements RolloutLedger {
 
-    /** A claim as the ledger keeps it: its holder, and until when it is in progress (empty once done). */
-    private record Claim(String holder, Optional<Instant> heldUntil) {
-
-        boolean takeableBy(String claimant, Instant now) {
-            return Claims.takeable(holder, heldUntil, claimant, now);
-        }
-    }
-
-    private final Map<List<String>, Claim> claims = new HashMap<>();
+    private final Claims<List<String>> claims = new Claims<>();
     private final Map<String, ImageRef> pending = new HashMap<>();
     private final Map<String, StartedRefresh> started = new HashMap<>();
     private final Map<String, BadMark> badMarks = new HashMap<>();
 
     @Override
-    public EventClaim claimEvent(String function, String eventId, Mode mode, Attempt attempt, Instant now) {
-        Optional<Claim> refusedBy = claim(eventKey(function, eventId, mode), attempt.id(), attempt.deadline(), now);
-        return new EventClaim(refusedBy.isEmpty(), refusedBy.flatMap(Claim::heldUntil));
-    }
-
-    @Override
-    public void completeEvent(String function, String eventId, Mode mode, Attempt attempt) {
-        complete(eventKey(function, eventId, mode), attempt.id());
-    }
-
-    @Override
-    public void releaseEvent(String function, String eventId, Mode mode, Attempt attempt) {
-        release(eventKey(function, eventId, mode), attempt.id());
-    }
-
-    @Override
     public boolean claimRollout(String group, String imageId, String eventId, Instant now) {
-        return claim(rolloutKey(group, imageId), eventId, now.plus(ROLLOUT_IN_PROGRESS), now).isEmpty();
+        return claims.claim(rolloutKey(group, imageId), eventId, now.plus(ROLLOUT_IN_PROGRESS), now).isEmpty();
     }
 
     @Override
     public void completeRollout(String group, String imageId, String eventId) {
-        complete(rolloutKey(group, imageId), eventId);
+        claims.complete(rolloutKey(group, imageId), eventId);
     }
 
     @Override
     public void releaseRollout(String group, String imageId, String eventId) {
-        release(rolloutKey(group, imageId), eventId);
+        claims.release(rolloutKey(group, imageId), eventId);
     }
 
     @Override
@@ -113,30 +85,8 @@ public final class FakeRolloutLedger implements RolloutLedger {
     @Override
     public Optional<BadMark> clearBadMark(String imageId) {
         Optional<BadMark> cleared = Optional.ofNullable(badMarks.remove(imageId));
-        cleared.ifPresent(mark -> claims.remove(rolloutKey(mark.group(), imageId)));
+        cleared.ifPresent(mark -> claims.forget(rolloutKey(mark.group(), imageId)));
         return cleared;
-    }
-
-    /** Claims the key for {@code holder}; the claim that refused it, if one did. */
-    private Optional<Claim> claim(List<String> key, String holder, Instant heldUntil, Instant now) {
-        Claim found = claims.get(key);
-        if (found != null && !found.takeableBy(holder, now)) {
-            return Optional.of(found);
-        }
-        claims.put(key, new Claim(holder, Optional.of(heldUntil)));
-        return Optional.empty();
-    }
-
-    private void complete(List<String> key, String holder) {
-        claims.computeIfPresent(key, (k, claim) -> claim.holder().equals(holder) ? new Claim(holder, Optional.empty()) : claim);
-    }
-
-    private void release(List<String> key, String holder) {
-        claims.computeIfPresent(key, (k, claim) -> claim.holder().equals(holder) ? null : claim);
-    }
-
-    private static List<String> eventKey(String function, String eventId, Mode mode) {
-        return List.of("EVENT", eventId, function, mode.label());
     }
 
     private static List<String> rolloutKey(String group, String imageId) {

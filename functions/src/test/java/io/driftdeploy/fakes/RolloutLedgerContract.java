@@ -2,10 +2,7 @@ package io.driftdeploy.fakes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.RolloutLedger;
-import io.driftdeploy.aws.RolloutLedger.EventClaim;
-import io.driftdeploy.config.Mode;
 import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ObservedRefresh;
@@ -24,14 +21,11 @@ import org.junit.jupiter.api.Test;
 public abstract class RolloutLedgerContract {
 
     private static final Instant NOW = Instant.parse("2025-06-12T08:00:00Z");
-    private static final Instant DEADLINE = NOW.plusSeconds(60);
     private static final ImageRef OLDER = new ImageRef("ami-0000000000000000a", Instant.parse("2025-06-12T07:00:00Z"));
     private static final ImageRef NEWER = new ImageRef("ami-0000000000000000b", Instant.parse("2025-06-12T07:30:00Z"));
     private static final ObservedRefresh EVIDENCE = new ObservedRefresh("r-1", "blue", "RollbackSuccessful",
             Optional.of("The instance refresh failed because new instances could not be launched"),
             Instant.parse("2025-06-12T07:59:58Z"));
-    private static final EventClaim WON = new EventClaim(true, Optional.empty());
-    private static final EventClaim DONE_ELSEWHERE = new EventClaim(false, Optional.empty());
 
     private RolloutLedger ledger;
 
@@ -41,71 +35,6 @@ public abstract class RolloutLedgerContract {
     @BeforeEach
     void start() {
         ledger = emptyLedger();
-    }
-
-    // --- event claims ----------------------------------------------------------------------------
-
-    @Test
-    void eventsAreClaimedOncePerFunctionAndMode() {
-        Attempt attempt = Attempt.until(DEADLINE);
-        assertThat(ledger.claimEvent("images", "e-1", Mode.DRY_RUN, attempt, NOW)).isEqualTo(WON);
-        assertThat(ledger.claimEvent("images", "e-1", Mode.DRY_RUN, Attempt.until(DEADLINE), NOW).won()).isFalse();
-        // A dry run of an event does not stop enforce from acting on it later.
-        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, attempt, NOW)).isEqualTo(WON);
-        assertThat(ledger.claimEvent("refreshes", "e-1", Mode.ENFORCE, attempt, NOW)).isEqualTo(WON);
-    }
-
-    @Test
-    void aRefusedEventClaimSaysUntilWhenAnotherAttemptHoldsItAndNothingOnceItIsDone() {
-        Attempt first = Attempt.until(DEADLINE);
-        ledger.claimEvent("images", "e-1", Mode.ENFORCE, first, NOW);
-
-        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, Attempt.until(NOW.plusSeconds(90)), NOW))
-                .isEqualTo(new EventClaim(false, Optional.of(DEADLINE)));
-
-        ledger.completeEvent("images", "e-1", Mode.ENFORCE, first);
-
-        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, Attempt.until(NOW.plusSeconds(90)), NOW))
-                .isEqualTo(DONE_ELSEWHERE);
-    }
-
-    /** An SDK retry of the claim's write meets its own claim: the holder wins it again, done or not. */
-    @Test
-    void anAttemptMeetsItsOwnEventClaimAgainEvenDone() {
-        Attempt attempt = Attempt.until(DEADLINE);
-        ledger.claimEvent("images", "e-1", Mode.ENFORCE, attempt, NOW);
-
-        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, attempt, NOW)).isEqualTo(WON);
-        ledger.completeEvent("images", "e-1", Mode.ENFORCE, attempt);
-        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, attempt, NOW)).isEqualTo(WON);
-    }
-
-    /** The holder died: after its deadline (not at it) another attempt takes the claim, and the dead one can no longer end it. */
-    @Test
-    void anEventClaimStillInProgressAfterItsDeadlineIsTakenOverAndTheDeadHolderCanNeitherCompleteNorReleaseIt() {
-        Attempt dead = Attempt.until(DEADLINE);
-        ledger.claimEvent("images", "e-1", Mode.ENFORCE, dead, NOW);
-
-        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, Attempt.until(DEADLINE.plusSeconds(60)), DEADLINE).won())
-                .isFalse();
-        Attempt retry = Attempt.until(DEADLINE.plusSeconds(60));
-        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, retry, DEADLINE.plusMillis(1))).isEqualTo(WON);
-
-        ledger.completeEvent("images", "e-1", Mode.ENFORCE, dead);
-        ledger.releaseEvent("images", "e-1", Mode.ENFORCE, dead);
-
-        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, Attempt.until(DEADLINE.plusSeconds(90)), DEADLINE.plusSeconds(1)))
-                .isEqualTo(new EventClaim(false, Optional.of(retry.deadline())));
-    }
-
-    @Test
-    void anEventGivenBackIsClaimedByTheNextAttempt() {
-        Attempt first = Attempt.until(DEADLINE);
-        ledger.claimEvent("images", "e-1", Mode.ENFORCE, first, NOW);
-
-        ledger.releaseEvent("images", "e-1", Mode.ENFORCE, first);
-
-        assertThat(ledger.claimEvent("images", "e-1", Mode.ENFORCE, Attempt.until(DEADLINE), NOW)).isEqualTo(WON);
     }
 
     // --- rollout claims ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AutoScalingRolloutFleet;
+import io.driftdeploy.aws.DynamoEventClaims;
 import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.aws.Ec2ImageCatalog;
 import io.driftdeploy.aws.Ledger;
@@ -201,7 +202,8 @@ class RefreshStartFailureIT {
         Telemetry telemetry = new Telemetry(ImagesHandler.FUNCTION, new PrintStream(new ByteArrayOutputStream()), clock);
         Reporter reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(env.aws.sns(), env.topicArn), telemetry, clock);
         return new Rollouts(settings, new Ec2ImageCatalog(env.aws.ec2(), env.aws.imageBuilder()),
-                new AutoScalingRolloutFleet(autoScaling, env.aws.ec2()), new DynamoRolloutLedger(ledger), reporter, clock);
+                new AutoScalingRolloutFleet(autoScaling, env.aws.ec2()), new DynamoRolloutLedger(ledger),
+                new DynamoEventClaims(ledger), reporter, clock);
     }
 
     /** The images function's path for a Golden Image Published event, handled once per event id. */

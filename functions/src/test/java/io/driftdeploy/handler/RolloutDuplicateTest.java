@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftdeploy.aws.Attempt;
+import io.driftdeploy.aws.EventClaims.EventKey;
 import io.driftdeploy.aws.RolloutLedger;
 import io.driftdeploy.config.Mode;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class RolloutDuplicateTest {
     @Test
     void anEventAnotherAttemptHoldsFailsUntilThatAttemptsDeadlineThenIsDecided() {
         Attempt elsewhere = Attempt.until(NOW.plusSeconds(60));
-        fakes.ledger.claimEvent(ImagesHandler.FUNCTION, "held-event", Mode.ENFORCE, elsewhere, NOW);
+        fakes.events.claim(new EventKey(ImagesHandler.FUNCTION, "held-event", Mode.ENFORCE.label()), elsewhere, NOW);
         byte[] event = published(V2, "held-event");
 
         assertThatThrownBy(() -> fakes.imagesFunction.handle(event).json()).isInstanceOf(EventInProgressException.class)

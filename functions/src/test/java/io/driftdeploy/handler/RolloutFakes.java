@@ -9,6 +9,7 @@ import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.fakes.FakeAuditTrail;
 import io.driftdeploy.fakes.FakeClock;
+import io.driftdeploy.fakes.FakeEventClaims;
 import io.driftdeploy.fakes.FakeImageCatalog;
 import io.driftdeploy.fakes.FakeNotifier;
 import io.driftdeploy.fakes.FakeRolloutFleet;
@@ -23,8 +24,9 @@ import java.util.UUID;
 
 /**
  * The images and refreshes functions built on in-memory fakes, as their fast tests use them: one
- * fleet, image catalog and ledger shared by both (as the real ones share AWS and the table), an
- * application "shop" with golden images made a day apart, and the events that drive them.
+ * fleet, image catalog, ledger and set of event claims shared by both (as the real ones share AWS
+ * and the table), an application "shop" with golden images made a day apart, and the events that
+ * drive them.
  */
 final class RolloutFakes {
 
@@ -46,6 +48,7 @@ final class RolloutFakes {
     final FakeImageCatalog images = new FakeImageCatalog();
     final FakeRolloutFleet fleet = new FakeRolloutFleet(clock);
     final FakeRolloutLedger ledger = new FakeRolloutLedger();
+    final FakeEventClaims events = new FakeEventClaims();
     final FakeNotifier notifier = new FakeNotifier();
     final FakeAuditTrail audit = new FakeAuditTrail();
     final Settings settings = Settings.from(Map.of(
@@ -68,7 +71,7 @@ final class RolloutFakes {
 
     /** The function's rollout path on the fakes. */
     Rollouts rollouts(String function) {
-        return new Rollouts(settings, images, fleet, ledger, new Reporter(audit, notifier, Telemetry.discarded(function), clock), clock);
+        return new Rollouts(settings, images, fleet, ledger, events, new Reporter(audit, notifier, Telemetry.discarded(function), clock), clock);
     }
 
     /** A group of the shop on a template of its own whose version 1 holds {@code image}; returns the template id. */
