@@ -1,7 +1,7 @@
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.DriftHandler;
-import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.orchestration.Telemetry;
 import io.driftdeploy.policy.DriftReports;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -7,7 +7,7 @@ import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.DriftHandler;
 import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.RefreshesHandler;
-import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.orchestration.Telemetry;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -13,7 +13,7 @@ import io.driftdeploy.event.ImageAvailable.GoldenImagePublished;
 import io.driftdeploy.event.ImageAvailable;
 import io.driftdeploy.event.ImageSource;
 import io.driftdeploy.handler.ImagesHandler;
-import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.orchestration.Telemetry;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.Sandbox;
 import io.driftdeploy.testing.TestGroup;

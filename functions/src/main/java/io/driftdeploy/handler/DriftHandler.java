@@ -2,12 +2,8 @@ package io.driftdeploy.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
-import io.driftdeploy.aws.ConfigCompliance;
-import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.SnapStartPrime;
-import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.Events;
@@ -16,6 +12,9 @@ import io.driftdeploy.message.DriftReports;
 import io.driftdeploy.policy.AccountTrust;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.Rejection;
+import io.driftdeploy.orchestration.DriftRemediation;
+import io.driftdeploy.orchestration.Result;
+import io.driftdeploy.orchestration.Telemetry;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -32,7 +31,6 @@ public final class DriftHandler implements RequestStreamHandler {
 
     private final String accountId;
     private final Clock clock;
-    private final Reporter reporter;
     private final DriftRemediation remediation;
     /** SnapStart's hook; held here because the runtime holds hooks only weakly. */
     final SnapStartPrime snapStart;
@@ -50,9 +48,7 @@ public final class DriftHandler implements RequestStreamHandler {
     public DriftHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
         this.accountId = settings.accountId();
         this.clock = clock;
-        this.reporter = new Reporter(AuditTrail.in(new Ledger(aws.dynamoDb(), settings.tableName())),
-                new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
-        this.remediation = DriftRemediation.wire(settings, aws, new ConfigCompliance(aws.config()), reporter, clock);
+        this.remediation = DriftRemediation.wire(settings, aws, telemetry, clock);
         this.snapStart = Priming.of(settings, aws, "drift/config-noncompliant-ec2.json",
                 canned -> new DriftHandler(settings, canned, clock, Telemetry.discarded(DriftReports.FUNCTION))::handle);
     }
@@ -73,11 +69,11 @@ public final class DriftHandler implements RequestStreamHandler {
         try {
             change = Events.parseCompliance(event);
         } catch (InvalidEventException invalid) {
-            return reporter.reject(DriftReports.FUNCTION, invalid.field(), invalid.problem());
+            return remediation.reporter().reject(DriftReports.FUNCTION, invalid.field(), invalid.problem());
         }
         Optional<Rejection> foreign = AccountTrust.foreignAccount(DriftReports.FUNCTION, change.account(), accountId);
         if (foreign.isPresent()) {
-            return reporter.reject(foreign.get());
+            return remediation.reporter().reject(foreign.get());
         }
         return remediation.remediate(new Evaluation(change.eventId(), change.account(), change.region(),
                 change.configRuleName(), change.resourceType(), change.resourceId(), change.complianceType(),

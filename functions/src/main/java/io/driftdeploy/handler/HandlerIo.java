@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import io.driftdeploy.orchestration.Result;
 
 /**
  * Reads a handler's raw event and writes its result as JSON, and reads such JSON back as the result;

@@ -7,10 +7,11 @@ import io.driftdeploy.event.ImageAvailable.AmiStateChange;
 import io.driftdeploy.event.ImageAvailable.GoldenImagePublished;
 import io.driftdeploy.event.ImageAvailable.ImageBuilderStateChange;
 import io.driftdeploy.event.ImageAvailable;
-import io.driftdeploy.policy.RolloutTrigger;
+import io.driftdeploy.message.RolloutReports;
+import io.driftdeploy.orchestration.Rollouts;
+import io.driftdeploy.orchestration.Telemetry;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The images function: an AMI became available (EC2), an Image Builder image became AVAILABLE, or
@@ -19,7 +20,7 @@ import java.util.Optional;
  */
 public final class ImagesHandler extends RolloutFunction<ImageAvailable> {
 
-    public static final String FUNCTION = "images";
+    public static final String FUNCTION = RolloutReports.IMAGES_FUNCTION;
 
     /** Lambda's entry: settings and clients are built once, at init; registers the SnapStart hook that primes them. */
     public ImagesHandler() {
@@ -33,7 +34,7 @@ public final class ImagesHandler extends RolloutFunction<ImageAvailable> {
     }
 
     /** On ports: the rollout path given, as the fast tests build it on fakes. */
-    ImagesHandler(Settings settings, Rollouts rollouts) {
+    public ImagesHandler(Settings settings, Rollouts rollouts) {
         super(FUNCTION, settings, rollouts);
     }
 
@@ -64,18 +65,6 @@ public final class ImagesHandler extends RolloutFunction<ImageAvailable> {
 
     @Override
     List<Rollouts.Reported> decide(ImageAvailable event) {
-        RolloutTrigger trigger = new RolloutTrigger(FUNCTION, event.eventId(), event.account(), event.region(),
-                event.source().source());
-        Rollouts.Announcement announcement = switch (event) {
-            case AmiStateChange ami -> new Rollouts.Announcement(Optional.of(ami.imageId()), Optional.empty(),
-                    Optional.empty(), ami.reportedAvailable(), Optional.of(ami.state()));
-            case ImageBuilderStateChange build -> new Rollouts.Announcement(Optional.empty(),
-                    Optional.of(build.imageBuilderImageArn()), Optional.empty(), build.reportedAvailable(),
-                    Optional.of(build.status()));
-            // A finished image by definition: no state to report.
-            case GoldenImagePublished golden -> new Rollouts.Announcement(Optional.of(golden.imageId()), Optional.empty(),
-                    Optional.of(golden.app()), golden.reportedAvailable(), Optional.empty());
-        };
-        return rollouts.rollOut(trigger, announcement, group -> true);
+        return rollouts.imageAvailable(event);
     }
 }

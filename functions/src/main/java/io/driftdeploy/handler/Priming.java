@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.SnapStartPrime;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.orchestration.Result;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

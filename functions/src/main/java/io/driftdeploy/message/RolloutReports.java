@@ -16,6 +16,8 @@ import java.util.Optional;
 public final class RolloutReports {
 
     public static final String KIND = "rollout";
+    /** The function that rolls out a new image; the refreshes function is {@link RefreshReports#FUNCTION}. */
+    public static final String IMAGES_FUNCTION = "images";
 
     private RolloutReports() {
     }

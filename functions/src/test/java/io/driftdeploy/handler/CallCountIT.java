@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.services.config.model.ComplianceType;
+import io.driftdeploy.orchestration.Telemetry;
 
 /**
  * The AWS calls one drift decision makes, counted on the wire by {@link FaultProxy}: counts are

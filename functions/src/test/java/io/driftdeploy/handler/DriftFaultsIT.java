@@ -33,6 +33,9 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import io.driftdeploy.orchestration.Telemetry;
+import io.driftdeploy.orchestration.EventInProgressException;
+import io.driftdeploy.orchestration.UndeliveredNotificationException;
 
 /**
  * The drift function when AWS calls fail, lose their reply or the process dies, driven through

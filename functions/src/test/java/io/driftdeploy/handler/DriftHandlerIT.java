@@ -41,6 +41,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import io.driftdeploy.orchestration.Telemetry;
+import io.driftdeploy.orchestration.EventInProgressException;
 
 /** The drift function end to end on the emulator: every decision, its notification and audit record. */
 class DriftHandlerIT {

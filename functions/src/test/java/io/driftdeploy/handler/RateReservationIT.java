@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
+import io.driftdeploy.orchestration.Telemetry;
 
 /**
  * Rule 7's reservations on the emulator: the group's and the account's units are taken in one

@@ -15,6 +15,7 @@ import io.driftdeploy.config.Mode;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import io.driftdeploy.orchestration.EventInProgressException;
 
 /**
  * EventBridge and Lambda deliver at least once: an event is decided once per function and mode,

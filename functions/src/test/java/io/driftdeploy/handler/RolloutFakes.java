@@ -21,6 +21,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.driftdeploy.orchestration.Rollouts;
+import io.driftdeploy.orchestration.Reporter;
+import io.driftdeploy.orchestration.Telemetry;
 
 /**
  * The images and refreshes functions built on in-memory fakes, as their fast tests use them: one

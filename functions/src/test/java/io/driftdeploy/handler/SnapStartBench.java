@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.function.ToLongFunction;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.config.model.ComplianceType;
+import io.driftdeploy.orchestration.Telemetry;
 
 /**
  * The SnapStart prime's effect on the first decision (scripts/bench-snapstart): each run is a

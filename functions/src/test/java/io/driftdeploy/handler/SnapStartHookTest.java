@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.regions.Region;
+import io.driftdeploy.orchestration.Telemetry;
+import io.driftdeploy.orchestration.Result;
 
 /**
  * The SnapStart hook each handler's Lambda constructor registers, run as Lambda runs it before the

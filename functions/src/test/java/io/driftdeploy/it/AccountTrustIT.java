@@ -11,7 +11,7 @@ import io.driftdeploy.handler.AlarmsHandler;
 import io.driftdeploy.handler.DriftHandler;
 import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.RefreshesHandler;
-import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.orchestration.Telemetry;
 import io.driftdeploy.testing.AlarmEvents;
 import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.Emulator;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.AlarmsHandler;
-import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.orchestration.Telemetry;
 import io.driftdeploy.testing.Checkout;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
 import io.driftdeploy.testing.TestEnvironment;

@@ -7,7 +7,7 @@ import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.AlarmsHandler;
-import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.orchestration.Telemetry;
 import io.driftdeploy.policy.StartedRefresh;
 import io.driftdeploy.testing.AlarmEvents;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;

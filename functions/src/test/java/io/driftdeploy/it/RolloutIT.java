@@ -11,7 +11,7 @@ import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.ImageSource;
 import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.RefreshesHandler;
-import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.orchestration.Telemetry;
 import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;

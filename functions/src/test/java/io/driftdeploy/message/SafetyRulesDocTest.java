@@ -6,7 +6,7 @@ import io.driftdeploy.config.Mode;
 import io.driftdeploy.event.ComplianceChange;
 import io.driftdeploy.event.ComplianceType;
 import io.driftdeploy.event.RefreshKind;
-import io.driftdeploy.handler.Result;
+import io.driftdeploy.orchestration.Result;
 import io.driftdeploy.policy.BadMark;
 import io.driftdeploy.policy.ChurnBreaker;
 import io.driftdeploy.policy.ClearedReason;

@@ -2,7 +2,7 @@ package io.driftdeploy.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftdeploy.handler.Result;
+import io.driftdeploy.orchestration.Result;
 import io.driftdeploy.message.Announced;
 import io.driftdeploy.message.Notification;
 import io.driftdeploy.message.RejectionNotice;

@@ -2,8 +2,8 @@ package io.driftdeploy.testing;
 
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.DriftHandler;
-import io.driftdeploy.handler.EventInProgressException;
-import io.driftdeploy.handler.Telemetry;
+import io.driftdeploy.orchestration.EventInProgressException;
+import io.driftdeploy.orchestration.Telemetry;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

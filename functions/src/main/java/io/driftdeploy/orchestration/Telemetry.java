@@ -1,4 +1,4 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +34,7 @@ public final class Telemetry {
     }
 
     /** Lines that go nowhere: SnapStart's prime decides a sample event, which is no decision to log or count. */
-    static Telemetry discarded(String function) {
+    public static Telemetry discarded(String function) {
         return new Telemetry(function, new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
     }
 

@@ -1,13 +1,13 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftdeploy.config.Mode;
-import io.driftdeploy.handler.Result.Decided;
-import io.driftdeploy.handler.Result.Decisions;
-import io.driftdeploy.handler.Result.Delivery;
-import io.driftdeploy.handler.Result.Rejected;
+import io.driftdeploy.orchestration.Result.Decided;
+import io.driftdeploy.orchestration.Result.Decisions;
+import io.driftdeploy.orchestration.Result.Delivery;
+import io.driftdeploy.orchestration.Result.Rejected;
 import io.driftdeploy.policy.AlarmReason;
 import io.driftdeploy.policy.ClearedReason;
 import io.driftdeploy.policy.Decision;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import io.driftdeploy.handler.HandlerIo;
 
 /**
  * A function's result is written as JSON in one place: these are the keys, in the order and with

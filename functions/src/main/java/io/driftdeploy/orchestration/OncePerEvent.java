@@ -1,4 +1,4 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
 import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.EventClaims;

@@ -1,11 +1,10 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.message.Notification;
 import io.driftdeploy.message.Report;

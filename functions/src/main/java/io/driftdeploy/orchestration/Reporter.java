@@ -1,10 +1,13 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
 import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.Rejection;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.aws.SnsNotifier;
+import io.driftdeploy.aws.AwsClients;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +30,11 @@ public final class Reporter {
         this.notifier = notifier;
         this.telemetry = telemetry;
         this.clock = clock;
+    }
+
+    /** A reporter on AWS: the audit trail in the ledger, the notifications on the settings' topic. */
+    static Reporter wire(Settings settings, Ledger ledger, AwsClients aws, Telemetry telemetry, Clock clock) {
+        return new Reporter(AuditTrail.in(ledger), new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
     }
 
     public Telemetry telemetry() {

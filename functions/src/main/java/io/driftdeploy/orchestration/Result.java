@@ -1,9 +1,11 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.message.AlarmNotice;
 import io.driftdeploy.message.DriftReports;
+import io.driftdeploy.message.RefreshReports;
 import io.driftdeploy.message.Report;
+import io.driftdeploy.message.RolloutReports;
 import io.driftdeploy.policy.AlarmReason;
 import io.driftdeploy.policy.ClearedReason;
 import io.driftdeploy.policy.Decision;
@@ -112,9 +114,9 @@ public sealed interface Result permits Result.Decided, Result.Rejected, Result.D
         private static Reason[] reasons(String function) {
             return switch (function) {
                 case DriftReports.FUNCTION -> DriftReason.values();
-                case ImagesHandler.FUNCTION -> RolloutReason.values();
+                case RolloutReports.IMAGES_FUNCTION -> RolloutReason.values();
                 // A refresh event's outcome, then the rollout of the image it released.
-                case RefreshesHandler.FUNCTION -> Stream.concat(Arrays.stream(RefreshReason.values()),
+                case RefreshReports.FUNCTION -> Stream.concat(Arrays.stream(RefreshReason.values()),
                         Arrays.stream(RolloutReason.values())).toArray(Reason[]::new);
                 case AlarmNotice.FUNCTION -> AlarmReason.values();
                 case DriftReports.CLI_FUNCTION -> ClearedReason.values();

@@ -1,10 +1,11 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
 import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AutoScalingFleet;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.ClaimLapsedException;
 import io.driftdeploy.aws.Compliance;
+import io.driftdeploy.aws.ConfigCompliance;
 import io.driftdeploy.aws.DriftLedger;
 import io.driftdeploy.aws.DynamoDriftLedger;
 import io.driftdeploy.aws.Fleet;
@@ -121,10 +122,23 @@ public final class DriftRemediation {
         this.clock = clock;
     }
 
-    /** The drift path on AWS: the drift function and the alarms function's sweep build it here. */
-    static DriftRemediation wire(Settings settings, AwsClients aws, Compliance compliance, Reporter reporter, Clock clock) {
-        return new DriftRemediation(settings, new DynamoDriftLedger(new Ledger(aws.dynamoDb(), settings.tableName())),
-                new AutoScalingFleet(aws.ec2(), aws.autoScaling()), compliance, reporter, clock);
+    /** The drift function's composition root: the drift path on AWS, reporting as {@code telemetry}. */
+    public static DriftRemediation wire(Settings settings, AwsClients aws, Telemetry telemetry, Clock clock) {
+        Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
+        return wire(settings, ledger, aws, new ConfigCompliance(aws.config()),
+                Reporter.wire(settings, ledger, aws, telemetry, clock), clock);
+    }
+
+    /** The drift path on AWS sharing the compliance reader and reporter given: the alarms function's sweep. */
+    static DriftRemediation wire(Settings settings, Ledger ledger, AwsClients aws, Compliance compliance, Reporter reporter,
+                                 Clock clock) {
+        return new DriftRemediation(settings, new DynamoDriftLedger(ledger), new AutoScalingFleet(aws.ec2(), aws.autoScaling()),
+                compliance, reporter, clock);
+    }
+
+    /** Reports the drift function's rejections, as it reports its decisions. */
+    public Reporter reporter() {
+        return reporter;
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
 import java.util.function.Supplier;
 

@@ -1,6 +1,5 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
-import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.DynamoEventClaims;
@@ -15,9 +14,14 @@ import io.driftdeploy.aws.RolloutFleet.RefreshStart;
 import io.driftdeploy.aws.RolloutFleet.TargetGroup;
 import io.driftdeploy.aws.RolloutFleet;
 import io.driftdeploy.aws.RolloutLedger;
-import io.driftdeploy.aws.SnsNotifier;
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.ImageAvailable;
+import io.driftdeploy.event.ImageAvailable.AmiStateChange;
+import io.driftdeploy.event.ImageAvailable.GoldenImagePublished;
+import io.driftdeploy.event.ImageAvailable.ImageBuilderStateChange;
+import io.driftdeploy.event.InstanceRefreshEvent;
+import io.driftdeploy.message.RefreshReports;
 import io.driftdeploy.message.Report;
 import io.driftdeploy.message.RolloutReports;
 import io.driftdeploy.policy.Decision;
@@ -29,6 +33,9 @@ import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ImageRules;
 import io.driftdeploy.policy.ImageVerdict;
 import io.driftdeploy.policy.MinHealthy;
+import io.driftdeploy.policy.ObservedRefresh;
+import io.driftdeploy.policy.RefreshOutcomes;
+import io.driftdeploy.policy.RefreshReason;
 import io.driftdeploy.policy.RolloutReason;
 import io.driftdeploy.policy.RolloutRules;
 import io.driftdeploy.policy.RolloutTrigger;
@@ -53,7 +60,7 @@ import java.util.function.Supplier;
  * ({@link ImageRules}) and rule 2 (the app's groups) here, rules 3 to 7 per group in
  * {@link RolloutRules}, and rule 8 here, the claim that starts each (image, group) refresh once.
  */
-final class Rollouts {
+public final class Rollouts {
 
     /** Marks an image id as an AMI id rather than an SSM parameter alias, which has no creation time. */
     private static final String AMI_PREFIX = "ami-";
@@ -82,7 +89,7 @@ final class Rollouts {
      * @param retryable nothing was done that a retry of the event would repeat, and a retry may
      *     succeed: the event's claim is given back so that a replay of it acts
      */
-    record Reported(Result.Decided decided, boolean retryable) {
+    public record Reported(Result.Decided decided, boolean retryable) {
         Reported(Result.Decided decided) {
             this(decided, false);
         }
@@ -96,7 +103,7 @@ final class Rollouts {
     private final Reporter reporter;
     private final Clock clock;
 
-    Rollouts(Settings settings, ImageCatalog images, RolloutFleet fleet, RolloutLedger ledger, EventClaims events,
+    public Rollouts(Settings settings, ImageCatalog images, RolloutFleet fleet, RolloutLedger ledger, EventClaims events,
              Reporter reporter, Clock clock) {
         this.settings = settings;
         this.images = images;
@@ -111,31 +118,19 @@ final class Rollouts {
      * The images and refreshes functions' composition root: the only place their adapters are
      * built on real AWS clients. Tests build a {@code Rollouts} on fakes with the constructor.
      */
-    static Rollouts wire(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
+    public static Rollouts wire(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
-        Reporter reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
+        Reporter reporter = Reporter.wire(settings, ledger, aws, telemetry, clock);
         return new Rollouts(settings, new Ec2ImageCatalog(aws.ec2(), aws.imageBuilder()),
                 new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2()), new DynamoRolloutLedger(ledger),
                 new DynamoEventClaims(ledger), reporter, clock);
     }
 
-    RolloutLedger ledger() {
-        return ledger;
-    }
-
-    RolloutFleet fleet() {
-        return fleet;
-    }
-
-    Reporter reporter() {
+    public Reporter reporter() {
         return reporter;
     }
 
-    Instant now() {
-        return clock.instant();
-    }
-
-    Clock clock() {
+    public Clock clock() {
         return clock;
     }
 
@@ -143,7 +138,7 @@ final class Rollouts {
      * Handles an event once per function and mode ({@link OncePerEvent}), as an attempt that ends
      * by {@code deadline}: a redelivered event is reported as a duplicate and does nothing.
      */
-    Result once(String function, String eventId, String subject, Instant deadline, Supplier<List<Reported>> work) {
+    public Result once(String function, String eventId, String subject, Instant deadline, Supplier<List<Reported>> work) {
         Mode mode = settings.mode();
         return events.handle(new EventKey(function, eventId, mode.label()), deadline,
                 () -> report(RolloutReports.duplicate(function, eventId, subject, mode)).decided(),
@@ -152,6 +147,53 @@ final class Rollouts {
                     return new OncePerEvent.Ran<Result>(new Result.Decisions(function, eventId,
                             decisions.stream().map(Reported::decided).toList()), decisions.stream().anyMatch(Reported::retryable));
                 });
+    }
+
+    /**
+     * The images function's decisions: an AMI became available (EC2), an Image Builder image became
+     * AVAILABLE, or a pipeline published a golden image.
+     */
+    public List<Reported> imageAvailable(ImageAvailable event) {
+        RolloutTrigger trigger = new RolloutTrigger(RolloutReports.IMAGES_FUNCTION, event.eventId(), event.account(), event.region(),
+                event.source().source());
+        Announcement announcement = switch (event) {
+            case AmiStateChange ami -> new Announcement(Optional.of(ami.imageId()), Optional.empty(),
+                    Optional.empty(), ami.reportedAvailable(), Optional.of(ami.state()));
+            case ImageBuilderStateChange build -> new Announcement(Optional.empty(),
+                    Optional.of(build.imageBuilderImageArn()), Optional.empty(), build.reportedAvailable(),
+                    Optional.of(build.status()));
+            // A finished image by definition: no state to report.
+            case GoldenImagePublished golden -> new Announcement(Optional.of(golden.imageId()), Optional.empty(),
+                    Optional.of(golden.app()), golden.reportedAvailable(), Optional.empty());
+        };
+        return rollOut(trigger, announcement, group -> true);
+    }
+
+    /**
+     * The refreshes function's decisions: the refresh outcome first, then the pending rollout it
+     * released, if any. What is done follows the refresh's status as Auto Scaling reports it,
+     * never the event's detail-type alone: the event only says which refresh to read.
+     */
+    public List<Reported> refreshChanged(InstanceRefreshEvent event) {
+        Optional<ObservedRefresh> observed = fleet.refreshStatus(event.groupName(), event.instanceRefreshId(), clock.instant());
+        RefreshOutcomes.Verdict verdict = RefreshOutcomes.verdict(event.kind(), observed.map(ObservedRefresh::status));
+        Optional<StartedRefresh> ours = ledger.startedRefresh(event.instanceRefreshId())
+                .filter(started -> started.group().equals(event.groupName()));
+        List<String> actions = new ArrayList<>();
+        if (verdict.marksImageBad() && ours.isPresent()) {
+            ledger.markBad(ours.get(), observed.orElseThrow(), event.eventId(), clock.instant());
+            actions.add("ledger:mark-bad " + ours.get().imageId());
+        }
+        Optional<ImageRef> pending = ledger.pending(event.groupName());
+        List<Reported> reported = new ArrayList<>();
+        reported.add(report(RefreshReports.report(event, verdict, observed, ours, pending, actions)));
+        if (verdict.releasesPending() && pending.isPresent()) {
+            RolloutTrigger trigger = new RolloutTrigger(RefreshReports.FUNCTION, event.eventId(), event.account(), event.region(),
+                    "pending after instance refresh " + event.instanceRefreshId() + " "
+                            + verdict.acted().map(RefreshReason::of).orElse(verdict.reason()).label());
+            reported.addAll(startPending(trigger, event.groupName(), pending.get()));
+        }
+        return reported;
     }
 
     /** Validates the announced image and decides, acts and reports for every target group it matches. */

@@ -1,4 +1,4 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,6 +41,8 @@ import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.StartInstanceRefreshRequest;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
+import io.driftdeploy.handler.ImagesHandler;
+import io.driftdeploy.handler.HandlerIo;
 
 /**
  * A rollout whose StartInstanceRefresh fails after the launch template version was created, on

@@ -1,11 +1,11 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
 import io.driftdeploy.aws.Compliance.NonCompliantResource;
 import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.AlarmStateChange;
 import io.driftdeploy.event.ComplianceType;
-import io.driftdeploy.handler.DriftRemediation.Remediated;
+import io.driftdeploy.orchestration.DriftRemediation.Remediated;
 import io.driftdeploy.message.AlarmNotice;
 import io.driftdeploy.message.Report;
 import io.driftdeploy.message.SweepReports.SweptInstance;

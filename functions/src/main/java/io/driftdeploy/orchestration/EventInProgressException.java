@@ -1,4 +1,4 @@
-package io.driftdeploy.handler;
+package io.driftdeploy.orchestration;
 
 import io.driftdeploy.aws.Ledger;
 import java.time.Instant;
