@@ -1,17 +1,13 @@
 package io.driftdeploy.cli;
 
-import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.message.RefreshReports;
+import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.BadMark;
-import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** A person judged an image marked bad fit after all (or fixed what failed its refresh), and lets it roll out again. */
@@ -30,36 +26,30 @@ import picocli.CommandLine.Option;
                 "  drift-deploy clear-bad-image --image ami-0123456789abcdef0 --table drift-deploy-ledger",
                 "",
                 "Exit status: 0 cleared, or the image was not marked bad; 1 AWS refused, or no table was given; 2 usage error."})
-final class ClearBadImageCommand implements Callable<Integer> {
-
-    @CommandLine.ParentCommand
-    private Main main;
-
-    @Mixin
-    private AwsOptions aws;
+final class ClearBadImageCommand extends ClearCommand<BadMark> {
 
     @Option(names = "--image", required = true, paramLabel = "AMI", description = "The AMI id, e.g. ami-0123456789abcdef0.")
     private String image;
 
-    @Mixin
-    private LedgerTable table;
+    @Override
+    Optional<BadMark> clear(Ledger ledger) {
+        return new DynamoRolloutLedger(ledger).clearBadMark(image);
+    }
 
     @Override
-    public Integer call() {
-        Console console = main.console();
-        PrintStream out = console.out();
-        Ledger ledger = table.open(console, aws);
-        Optional<BadMark> cleared = new DynamoRolloutLedger(ledger).clearBadMark(image);
-        if (cleared.isEmpty()) {
-            out.println("image " + image + " is not marked bad: nothing to clear");
-            return 0;
-        }
-        BadMark mark = cleared.get();
-        Instant now = Instant.now();
-        AuditTrail.in(ledger).record(RefreshReports.badMarkCleared(mark, now), now);
-        out.println("cleared   the bad mark of image " + image + " (refresh " + mark.refreshId() + " on " + mark.group()
+    String nothingToClear() {
+        return "image " + image + " is not marked bad";
+    }
+
+    @Override
+    Report clearing(BadMark mark, Instant now) {
+        return RefreshReports.badMarkCleared(mark, now);
+    }
+
+    @Override
+    String cleared(BadMark mark) {
+        return "the bad mark of image " + image + " (refresh " + mark.refreshId() + " on " + mark.group()
                 + ", Auto Scaling status " + mark.status() + mark.statusReason().map(reason -> ": " + reason).orElse("")
-                + "): it may be rolled out again");
-        return 0;
+                + "): it may be rolled out again";
     }
 }

@@ -1,17 +1,13 @@
 package io.driftdeploy.cli;
 
-import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.DynamoDriftLedger;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.message.DriftReports;
+import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
-import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** A person fixed what made the replacements drift again, and lets drift-deploy remediate the rule in the group again. */
@@ -30,13 +26,7 @@ import picocli.CommandLine.Option;
                 "  drift-deploy clear-breaker --group shop-blue --rule drift-deploy-ec2-imdsv2-check --table drift-deploy-ledger",
                 "",
                 "Exit status: 0 cleared, or no breaker was open; 1 AWS refused, or no table was given; 2 usage error."})
-final class ClearBreakerCommand implements Callable<Integer> {
-
-    @CommandLine.ParentCommand
-    private Main main;
-
-    @Mixin
-    private AwsOptions aws;
+final class ClearBreakerCommand extends ClearCommand<Breaker> {
 
     @Option(names = "--group", required = true, paramLabel = "GROUP", description = "The Auto Scaling group's name.")
     private String group;
@@ -44,23 +34,24 @@ final class ClearBreakerCommand implements Callable<Integer> {
     @Option(names = "--rule", required = true, paramLabel = "RULE", description = "The AWS Config rule's name.")
     private String rule;
 
-    @Mixin
-    private LedgerTable table;
+    @Override
+    Optional<Breaker> clear(Ledger ledger) {
+        return new DynamoDriftLedger(ledger).clearBreaker(group, rule);
+    }
 
     @Override
-    public Integer call() {
-        Console console = main.console();
-        PrintStream out = console.out();
-        Ledger ledger = table.open(console, aws);
-        Optional<Breaker> cleared = new DynamoDriftLedger(ledger).clearBreaker(group, rule);
-        if (cleared.isEmpty()) {
-            out.println("no churn breaker open for rule " + rule + " in group " + group + ": nothing to clear");
-            return 0;
-        }
-        Instant now = Instant.now();
-        AuditTrail.in(ledger).record(DriftReports.breakerCleared(group, rule, cleared.get(), now), now);
-        out.println("cleared   the churn breaker for rule " + rule + " in group " + group + " (opened at "
-                + cleared.get().openedAt() + " by " + cleared.get().instanceId() + "): drift-deploy remediates it again");
-        return 0;
+    String nothingToClear() {
+        return "no churn breaker open for rule " + rule + " in group " + group;
+    }
+
+    @Override
+    Report clearing(Breaker breaker, Instant now) {
+        return DriftReports.breakerCleared(group, rule, breaker, now);
+    }
+
+    @Override
+    String cleared(Breaker breaker) {
+        return "the churn breaker for rule " + rule + " in group " + group + " (opened at " + breaker.openedAt() + " by "
+                + breaker.instanceId() + "): drift-deploy remediates it again";
     }
 }

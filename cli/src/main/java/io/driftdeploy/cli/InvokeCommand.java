@@ -14,10 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,17 +34,7 @@ import picocli.CommandLine.Parameters;
                 "",
                 "Exit status: 0 handled; 1 the function rejected the event (its result says which field) or AWS/settings failed;",
                 "2 usage error."})
-final class InvokeCommand implements Callable<Integer> {
-
-
-    @CommandLine.ParentCommand
-    private Main main;
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    private AwsOptions aws;
+final class InvokeCommand extends AwsCommand {
 
     @Parameters(index = "0", paramLabel = "FUNCTION", completionCandidates = Functions.Names.class,
             description = "The function: ${COMPLETION-CANDIDATES}.")
@@ -64,12 +51,11 @@ final class InvokeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!Functions.NAMES.contains(function)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown function '" + function + "': choose one of " + String.join(", ", Functions.NAMES));
+            throw usageError("unknown function '" + function + "': choose one of " + String.join(", ", Functions.NAMES));
         }
         byte[] event = readEvent();
         Functions.HandlerFactory factory = Functions.handler(function);
-        Console console = main.console();
+        Console console = console();
         Settings settings = Settings.from(console.environment());
         if (dryRun) {
             settings = settings.forceDryRun();
@@ -107,7 +93,7 @@ final class InvokeCommand implements Callable<Integer> {
     private byte[] readEvent() {
         if (eventFile.equals("-")) {
             try {
-                return main.console().in().readAllBytes();
+                return console().in().readAllBytes();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not read the event from standard input", e);
             }
@@ -115,9 +101,9 @@ final class InvokeCommand implements Callable<Integer> {
         try {
             return Files.readAllBytes(Path.of(eventFile));
         } catch (NoSuchFileException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "EVENT_FILE " + eventFile + " does not exist");
+            throw usageError("EVENT_FILE " + eventFile + " does not exist");
         } catch (IOException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "cannot read EVENT_FILE " + eventFile + ": " + e.getMessage());
+            throw usageError("cannot read EVENT_FILE " + eventFile + ": " + e.getMessage());
         }
     }
 }

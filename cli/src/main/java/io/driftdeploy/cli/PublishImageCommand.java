@@ -13,9 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -47,16 +45,13 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
                 "",
                 "Exit status: 0 the image was tagged and the event accepted; 1 EC2 refused the tag (nothing was published)",
                 "or EventBridge refused the event; 2 bad input (the message names the field)."})
-final class PublishImageCommand implements Callable<Integer> {
+final class PublishImageCommand extends AwsCommand {
 
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_REFUSED = 1;
 
     /** What an application name may look like: it must match a tag value on images and groups. */
     private static final Pattern APP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/+=@-]{0,255}");
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--manifest", required = true, paramLabel = "FILE",
             description = "The Packer manifest post-processor's output, e.g. manifest.json.")
@@ -79,13 +74,7 @@ final class PublishImageCommand implements Callable<Integer> {
             description = "Event bus name or ARN (default: the account's default bus).")
     private String eventBus;
 
-    @CommandLine.ParentCommand
-    private Main main;
-
     /** The region also picks the AMI out of a multi-region manifest. */
-    @CommandLine.Mixin
-    private AwsOptions awsOptions;
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -101,17 +90,17 @@ final class PublishImageCommand implements Callable<Integer> {
             err.println("publish-image: " + invalid.getMessage());
             return EXIT_BAD_INPUT;
         }
-        AwsClients aws = awsOptions.clients(main.console().environment());
+        AwsClients clients = aws.clients(console().environment());
         PackerManifest.Build chosen;
         try {
-            chosen = PackerManifest.select(manifest, Optional.ofNullable(build), aws.region().id());
+            chosen = PackerManifest.select(manifest, Optional.ofNullable(build), clients.region().id());
         } catch (PackerManifest.InvalidManifestException invalid) {
             err.println("publish-image: manifest " + manifest + ": " + invalid.getMessage());
             return EXIT_BAD_INPUT;
         }
         Map<String, Object> detail = detail(chosen);
         ImageSource published = ImageSource.GOLDEN_IMAGE_PUBLISHED;
-        ImagePublisher publisher = new ImagePublisher(aws.otherClient(EventBridgeClient.builder()), aws.ec2());
+        ImagePublisher publisher = new ImagePublisher(clients.otherClient(EventBridgeClient.builder()), clients.ec2());
         String eventId;
         try {
             // Tagged first: an announced image without the tag would be refused, and its instances would drift.
@@ -136,7 +125,7 @@ final class PublishImageCommand implements Callable<Integer> {
 
     /** --golden-tag, else the same setting the images function reads, else its default. */
     private TagMatcher goldenTag() {
-        Map<String, String> environment = new HashMap<>(main.console().environment());
+        Map<String, String> environment = new HashMap<>(console().environment());
         if (goldenTag != null) {
             environment.put(Settings.PREFIX + "GOLDEN_IMAGE_TAG", goldenTag);
         }

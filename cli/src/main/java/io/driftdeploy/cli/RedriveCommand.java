@@ -10,10 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -38,16 +35,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
                 "A custom event put back on its bus gets a new event id and is matched by every rule on that bus.",
                 "Exit status: 0 every message was redriven (or the queue was empty); 1 some stayed in the queue, or AWS refused;",
                 "2 usage error."})
-final class RedriveCommand implements Callable<Integer> {
-
-    @CommandLine.ParentCommand
-    private Main main;
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    private AwsOptions aws;
+final class RedriveCommand extends AwsCommand {
 
     @Option(names = "--dlq", required = true, paramLabel = "QUEUE", description = "The dead-letter queue: its name or URL.")
     private String queue;
@@ -58,9 +46,9 @@ final class RedriveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (max != null && max < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max must be at least 1, got " + max);
+            throw usageError("--max must be at least 1, got " + max);
         }
-        Console console = main.console();
+        Console console = console();
         PrintStream out = console.out();
         AwsClients clients = aws.clients(console.environment());
         DeadLetterQueue dlq = DeadLetterQueue.named(clients.otherClient(SqsClient.builder()), queue);

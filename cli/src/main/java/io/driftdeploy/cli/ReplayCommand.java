@@ -8,10 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.ReplayState;
@@ -33,16 +30,7 @@ import software.amazon.awssdk.services.eventbridge.model.ReplayState;
                 "TIME is a UTC time like 2025-06-12T09:00:00Z, now, or an age like -30m, -2h, -7d.",
                 "Exit status: 0 the replay COMPLETED; 1 it FAILED or was CANCELLED, or AWS refused; 2 usage error.",
                 "Interrupting the command does not stop the replay: aws events cancel-replay --replay-name NAME does."})
-final class ReplayCommand implements Callable<Integer> {
-
-    @CommandLine.ParentCommand
-    private Main main;
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    private AwsOptions aws;
+final class ReplayCommand extends AwsCommand {
 
     @Option(names = "--archive", required = true, paramLabel = "NAME", description = "The EventBridge archive to replay from.")
     private String archiveName;
@@ -66,12 +54,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (!from.isBefore(to)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--from (" + from + ") must be before --to (" + to + ")");
+            throw usageError("--from (" + from + ") must be before --to (" + to + ")");
         }
         if (pollSeconds <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--poll-seconds must be positive");
+            throw usageError("--poll-seconds must be positive");
         }
-        Console console = main.console();
+        Console console = console();
         PrintStream progressLine = console.err();
         EventReplays replays = new EventReplays(aws.clients(console.environment()).otherClient(EventBridgeClient.builder()));
         Archive archive = replays.archive(archiveName);

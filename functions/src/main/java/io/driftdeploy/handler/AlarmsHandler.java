@@ -1,33 +1,25 @@
 package io.driftdeploy.handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.SnapStartPrime;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.AlarmStateChange;
 import io.driftdeploy.event.Events;
-import io.driftdeploy.event.InvalidEventException;
 import io.driftdeploy.message.AlarmNotice;
 import io.driftdeploy.orchestration.Alarms;
+import io.driftdeploy.orchestration.Reporter;
 import io.driftdeploy.orchestration.Result;
 import io.driftdeploy.orchestration.Telemetry;
-import io.driftdeploy.policy.AccountTrust;
-import io.driftdeploy.policy.Rejection;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * The alarms function ({@link Alarms}): a CloudWatch alarm state change, from EventBridge or from
- * the alarm's SNS action, parsed and checked for its account, then handled once.
+ * the alarm's SNS action (the account checked is either delivery's: EventBridge's account, the SNS
+ * alarm's AWSAccountId), handled once.
  */
-public final class AlarmsHandler implements RequestStreamHandler {
+public final class AlarmsHandler extends EventFunction<AlarmStateChange> {
 
-    private final String accountId;
-    private final Clock clock;
     private final Alarms alarms;
     /** SnapStart's hook; held here because the runtime holds hooks only weakly. */
     final SnapStartPrime snapStart;
@@ -43,8 +35,7 @@ public final class AlarmsHandler implements RequestStreamHandler {
     }
 
     public AlarmsHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
-        this.accountId = settings.accountId();
-        this.clock = clock;
+        super(AlarmNotice.FUNCTION, settings, clock);
         this.alarms = Alarms.wire(settings, aws, clock, telemetry);
         // An alarm going to ALARM: its definition, the rollout guard check and the notice.
         this.snapStart = Priming.of(settings, aws, "alarms/drift-alarm-state-alarm.json",
@@ -52,28 +43,22 @@ public final class AlarmsHandler implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) {
-        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input), HandlerIo.deadline(context, clock)));
+    AlarmStateChange parse(byte[] json) {
+        return Events.parseAlarm(json);
     }
 
-    /** Handles one raw event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
-    public Result handle(byte[] event) {
-        return handle(event, HandlerIo.deadlineWithoutContext(clock));
+    @Override
+    String account(AlarmStateChange change) {
+        return change.account();
     }
 
-    /** Handles one raw event in an invocation that ends by {@code deadline}; returns what was decided. */
-    public Result handle(byte[] event, Instant deadline) {
-        AlarmStateChange change;
-        try {
-            change = Events.parseAlarm(event);
-        } catch (InvalidEventException invalid) {
-            return alarms.reporter().reject(AlarmNotice.FUNCTION, invalid.field(), invalid.problem());
-        }
-        // Either delivery (EventBridge's account, the SNS alarm's AWSAccountId), before the state change is claimed.
-        Optional<Rejection> foreign = AccountTrust.foreignAccount(AlarmNotice.FUNCTION, change.account(), accountId);
-        if (foreign.isPresent()) {
-            return alarms.reporter().reject(foreign.get());
-        }
+    @Override
+    Reporter reporter() {
+        return alarms.reporter();
+    }
+
+    @Override
+    Result decide(AlarmStateChange change, Instant deadline) {
         return alarms.handle(change, deadline);
     }
 }

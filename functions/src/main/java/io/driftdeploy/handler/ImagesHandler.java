@@ -64,7 +64,7 @@ public final class ImagesHandler extends RolloutFunction<ImageAvailable> {
     }
 
     @Override
-    List<Rollouts.Reported> decide(ImageAvailable event) {
+    List<Rollouts.Reported> rollOut(ImageAvailable event) {
         return rollouts.imageAvailable(event);
     }
 }

@@ -57,7 +57,7 @@ public final class RefreshesHandler extends RolloutFunction<InstanceRefreshEvent
     }
 
     @Override
-    List<Rollouts.Reported> decide(InstanceRefreshEvent event) {
+    List<Rollouts.Reported> rollOut(InstanceRefreshEvent event) {
         return rollouts.refreshChanged(event);
     }
 }

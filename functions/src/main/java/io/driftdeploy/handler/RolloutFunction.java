@@ -1,18 +1,12 @@
 package io.driftdeploy.handler;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.SnapStartPrime;
 import io.driftdeploy.config.Settings;
-import io.driftdeploy.event.InvalidEventException;
-import io.driftdeploy.policy.AccountTrust;
-import io.driftdeploy.policy.Rejection;
+import io.driftdeploy.orchestration.Reporter;
 import io.driftdeploy.orchestration.Result;
 import io.driftdeploy.orchestration.Rollouts;
 import io.driftdeploy.orchestration.Telemetry;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -20,15 +14,13 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * What the images and refreshes functions share: parse the event (a bad one is rejected and
- * nothing is done), handle it once per event id, and return every decision.
+ * What the images and refreshes functions share: each event is handled once per event id and
+ * mode ({@link Rollouts#once}), and every decision is returned.
  *
  * @param <E> the parsed event
  */
-public abstract class RolloutFunction<E> implements RequestStreamHandler {
+public abstract class RolloutFunction<E> extends EventFunction<E> {
 
-    private final String function;
-    private final String accountId;
     final Rollouts rollouts;
     /**
      * SnapStart's hook, for a function built on AWS clients; held here because the runtime holds
@@ -53,47 +45,26 @@ public abstract class RolloutFunction<E> implements RequestStreamHandler {
     }
 
     private RolloutFunction(String function, Settings settings, Rollouts rollouts, Optional<SnapStartPrime> snapStart) {
-        this.function = function;
-        this.accountId = settings.accountId();
+        super(function, settings, rollouts.clock());
         this.rollouts = rollouts;
         this.snapStart = snapStart;
     }
 
     @Override
-    public final void handleRequest(InputStream input, OutputStream output, Context context) {
-        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input), HandlerIo.deadline(context, rollouts.clock())));
+    final Reporter reporter() {
+        return rollouts.reporter();
     }
 
-    /** Handles one event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
-    public final Result handle(byte[] json) {
-        return handle(json, HandlerIo.deadlineWithoutContext(rollouts.clock()));
+    @Override
+    final Result decide(E event, Instant deadline) {
+        return rollouts.once(function(), eventId(event), subject(event), deadline, () -> rollOut(event));
     }
-
-    /** Handles one event in an invocation that ends by {@code deadline}; returns what was decided. */
-    public final Result handle(byte[] json, Instant deadline) {
-        E event;
-        try {
-            event = parse(json);
-        } catch (InvalidEventException invalid) {
-            return rollouts.reporter().reject(function, invalid.field(), invalid.problem());
-        }
-        // Before the event is claimed: an event of another account leaves nothing in the ledger.
-        Optional<Rejection> foreign = AccountTrust.foreignAccount(function, account(event), accountId);
-        if (foreign.isPresent()) {
-            return rollouts.reporter().reject(foreign.get());
-        }
-        return rollouts.once(function, eventId(event), subject(event), deadline, () -> decide(event));
-    }
-
-    abstract E parse(byte[] json);
 
     abstract String eventId(E event);
-
-    /** The account the event names; it must be the function's own. */
-    abstract String account(E event);
 
     /** What a duplicate's audit record is filed under. */
     abstract String subject(E event);
 
-    abstract List<Rollouts.Reported> decide(E event);
+    /** The decisions on the event, one per group it concerns. */
+    abstract List<Rollouts.Reported> rollOut(E event);
 }

@@ -1,0 +1,76 @@
+package io.driftdeploy.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.InvalidEventException;
+import io.driftdeploy.orchestration.Reporter;
+import io.driftdeploy.orchestration.Result;
+import io.driftdeploy.policy.AccountTrust;
+import io.driftdeploy.policy.Rejection;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What every function's Lambda entry does: parse the event (one that cannot be acted on is
+ * rejected naming the field, nothing is done, and the invocation returns normally, so Lambda does
+ * not retry it), reject an event of another account before anything is claimed, so that it leaves
+ * nothing in the ledger, and hand the event over to the function's path.
+ *
+ * @param <E> the parsed event
+ */
+public abstract class EventFunction<E> implements RequestStreamHandler {
+
+    private final String function;
+    private final String accountId;
+    private final Clock clock;
+
+    EventFunction(String function, Settings settings, Clock clock) {
+        this.function = function;
+        this.accountId = settings.accountId();
+        this.clock = clock;
+    }
+
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) {
+        HandlerIo.writeJson(output, handle(HandlerIo.readAll(input), HandlerIo.deadline(context, clock)));
+    }
+
+    /** Handles one raw event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */
+    public final Result handle(byte[] json) {
+        return handle(json, HandlerIo.deadlineWithoutContext(clock));
+    }
+
+    /** Handles one raw event in an invocation that ends by {@code deadline}; returns what was decided. */
+    public final Result handle(byte[] json, Instant deadline) {
+        E event;
+        try {
+            event = parse(json);
+        } catch (InvalidEventException invalid) {
+            return reporter().reject(function, invalid.field(), invalid.problem());
+        }
+        Optional<Rejection> foreign = AccountTrust.foreignAccount(function, account(event), accountId);
+        if (foreign.isPresent()) {
+            return reporter().reject(foreign.get());
+        }
+        return decide(event, deadline);
+    }
+
+    final String function() {
+        return function;
+    }
+
+    abstract E parse(byte[] json);
+
+    /** The account the event names; it must be the function's own. */
+    abstract String account(E event);
+
+    /** Reports the function's rejections, as its path reports its decisions. */
+    abstract Reporter reporter();
+
+    /** Hands the event over to the function's path, in an invocation that ends by {@code deadline}. */
+    abstract Result decide(E event, Instant deadline);
+}
