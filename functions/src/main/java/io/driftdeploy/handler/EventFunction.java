@@ -24,6 +24,9 @@ import java.util.Optional;
  */
 public abstract class EventFunction<E> implements RequestStreamHandler {
 
+    /** Where the Java runtime puts the invocation's X-Ray trace header. */
+    static final String TRACE_HEADER = "com.amazonaws.xray.traceHeader";
+
     private final String function;
     private final String accountId;
     private final Clock clock;
@@ -36,7 +39,19 @@ public abstract class EventFunction<E> implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) {
+        // No context: a process that runs the handler outside Lambda (HandlerIo.WITHOUT_CONTEXT).
+        if (context != null) {
+            reporter().telemetry().invoked(context.getFunctionName(), context.getAwsRequestId(), traceHeader(context));
+        }
         HandlerIo.writeJson(output, handle(HandlerIo.readAll(input), HandlerIo.deadline(context, clock)));
+    }
+
+    /**
+     * The invocation's X-Ray trace header: the context's, or else the system property the Java
+     * runtime sets for each invocation (aws-lambda-java-runtime-interface-client, AWSLambda).
+     */
+    static Optional<String> traceHeader(Context context) {
+        return Optional.ofNullable(context.getXrayTraceId()).or(() -> Optional.ofNullable(System.getProperty(TRACE_HEADER)));
     }
 
     /** Handles one raw event outside Lambda (tests, the CLI): see {@link HandlerIo#WITHOUT_CONTEXT}. */

@@ -5,23 +5,40 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One structured JSON log line per decision, and metrics in CloudWatch embedded metric format
  * (EMF): Lambda ships stdout to CloudWatch Logs, which extracts the metrics with no API call.
+ *
+ * <p>A log line carries the fields Powertools for AWS Lambda logs, under its names
+ * ({@code timestamp}, {@code level}, {@code service}, {@code cold_start}, {@code function_name},
+ * {@code function_request_id}, {@code xray_trace_id}), so Logs Insights queries written for it
+ * work here. The Java runtime passes what is printed to {@code System.out} through unchanged in
+ * either log format (its {@code LambdaOutputStream}, aws-lambda-java-runtime-interface-client),
+ * so with Lambda's JSON log format each line stays one JSON object, whose {@code level} Lambda's
+ * log-level filtering reads, and the EMF lines stay what CloudWatch extracts metrics from. The EMF
+ * lines have no level, which Lambda takes as INFO ("Log-level filtering", AWS Lambda Developer
+ * Guide): an application log level above INFO would drop the metrics, so the stack sets INFO.
  */
 public final class Telemetry {
 
     public static final String NAMESPACE = "DriftDeploy";
+    /** The service every line names, as Powertools' {@code service}: one for the four functions, told apart by {@code function}. */
+    public static final String SERVICE = "drift-deploy";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String function;
     private final PrintStream out;
     private final Clock clock;
+    /** The Lambda invocation the lines are written in (empty outside Lambda: tests, the CLI). */
+    private Map<String, Object> invocation = Map.of();
+    private boolean invokedBefore;
 
     public Telemetry(String function, PrintStream out, Clock clock) {
         this.function = function;
@@ -38,12 +55,41 @@ public final class Telemetry {
         return new Telemetry(function, new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
     }
 
+    /**
+     * Lambda handed this environment an invocation: the lines that follow name it. The first in
+     * the environment is its cold start (after a SnapStart restore too: the priming before the
+     * snapshot decides on a twin whose lines go nowhere).
+     *
+     * @param traceHeader the X-Ray trace header, {@code Root=1-...;Parent=...;Sampled=...}, when traced
+     */
+    public void invoked(String functionName, String requestId, Optional<String> traceHeader) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("cold_start", !invokedBefore);
+        fields.put("function_name", functionName);
+        fields.put("function_request_id", requestId);
+        traceHeader.flatMap(Telemetry::traceId).ifPresent(traceId -> fields.put("xray_trace_id", traceId));
+        invocation = fields;
+        invokedBefore = true;
+    }
+
+    /** The trace id a trace header names (its {@code Root}), as Powertools logs it. */
+    static Optional<String> traceId(String traceHeader) {
+        return Arrays.stream(traceHeader.split(";"))
+                .map(String::strip)
+                .filter(part -> part.startsWith("Root="))
+                .map(part -> part.substring("Root=".length()))
+                .filter(root -> !root.isEmpty())
+                .findFirst();
+    }
+
     /** Logs one decision: what was decided, why, and the facts; never anything secret. */
     public void decision(String level, Map<String, ?> fields) {
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("time", clock.instant().toString());
+        line.put("timestamp", clock.instant().toString());
         line.put("level", level);
+        line.put("service", SERVICE);
         line.put("function", function);
+        line.putAll(invocation);
         line.putAll(fields);
         print(line);
     }
@@ -72,6 +118,7 @@ public final class Telemetry {
         line.put("Function", function);
         line.putAll(extraDimensions);
         line.putAll(counts);
+        line.putAll(invocation);
         print(line);
     }
 
@@ -91,6 +138,7 @@ public final class Telemetry {
                         "Metrics", List.of(Map.of("Name", name, "Unit", "Count"))))));
         line.put("Function", function);
         line.put(name, value);
+        line.putAll(invocation);
         print(line);
     }
 

@@ -16,6 +16,9 @@ import io.driftdeploy.fakes.FakeRolloutFleet;
 import io.driftdeploy.fakes.FakeRolloutLedger;
 import io.driftdeploy.policy.DescribedImage;
 import io.driftdeploy.policy.ImageRef;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,6 +57,8 @@ final class RolloutFakes {
     final FakeEventClaims events = new FakeEventClaims();
     final FakeNotifier notifier = new FakeNotifier();
     final FakeAuditTrail audit = new FakeAuditTrail();
+    /** What both functions log, one JSON line each. */
+    final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     final Settings settings = Settings.from(Map.of(
             "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy",
             "DRIFT_DEPLOY_TABLE", "drift-deploy-ledger",
@@ -74,7 +79,8 @@ final class RolloutFakes {
 
     /** The function's rollout path on the fakes. */
     Rollouts rollouts(String function) {
-        return new Rollouts(settings, images, fleet, ledger, events, new Reporter(audit, notifier, Telemetry.discarded(function), clock), clock);
+        return new Rollouts(settings, images, fleet, ledger, events, new Reporter(audit, notifier,
+                new Telemetry(function, new PrintStream(logs, true, StandardCharsets.UTF_8), clock), clock), clock);
     }
 
     /** A group of the shop on a template of its own whose version 1 holds {@code image}; returns the template id. */

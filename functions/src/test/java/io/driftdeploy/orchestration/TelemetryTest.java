@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TelemetryTest {
@@ -35,8 +36,39 @@ class TelemetryTest {
 
         JsonNode line = onlyLine();
         assertThat(line.path("function").asText()).isEqualTo("drift");
-        assertThat(line.path("time").asText()).isEqualTo("2026-11-26T10:00:00Z");
+        assertThat(line.path("service").asText()).isEqualTo("drift-deploy");
+        assertThat(line.path("level").asText()).isEqualTo("INFO");
+        assertThat(line.path("timestamp").asText()).isEqualTo("2026-11-26T10:00:00Z");
         assertThat(line.path("reason").asText()).isEqualTo("standalone-instance");
+        assertThat(line.has("cold_start")).as("outside Lambda there is no invocation to name").isFalse();
+    }
+
+    /** The fields Powertools for AWS Lambda logs, so that Logs Insights queries written for it find these lines. */
+    @Test
+    void linesInAnInvocationNameItAsPowertoolsDoesAndOnlyTheFirstIsTheColdStart() throws Exception {
+        telemetry.invoked("drift-deploy-drift", "req-1", Optional.of("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"));
+        telemetry.decision("INFO", Map.of("decision", "skip"));
+        JsonNode first = onlyLine();
+        out.reset();
+        telemetry.invoked("drift-deploy-drift", "req-2", Optional.empty());
+        telemetry.count(Map.of("Terminated", 1), Map.of());
+        JsonNode second = onlyLine();
+
+        assertThat(first.path("cold_start").asBoolean()).isTrue();
+        assertThat(first.path("function_name").asText()).isEqualTo("drift-deploy-drift");
+        assertThat(first.path("function_request_id").asText()).isEqualTo("req-1");
+        assertThat(first.path("xray_trace_id").asText()).isEqualTo("1-5759e988-bd862e3fe1be46a994272793");
+        assertThat(second.path("cold_start").asBoolean()).isFalse();
+        assertThat(second.path("function_request_id").asText()).as("metrics carry the request too").isEqualTo("req-2");
+        assertThat(second.has("xray_trace_id")).as("an untraced invocation names no trace").isFalse();
+    }
+
+    @Test
+    void theTraceIdIsTheHeadersRoot() {
+        assertThat(Telemetry.traceId("Root=1-abc-def;Parent=0123;Sampled=0")).contains("1-abc-def");
+        assertThat(Telemetry.traceId("Parent=0123; Root=1-abc-def")).contains("1-abc-def");
+        assertThat(Telemetry.traceId("Parent=0123;Sampled=1")).isEmpty();
+        assertThat(Telemetry.traceId("Root=")).isEmpty();
     }
 
     @Test

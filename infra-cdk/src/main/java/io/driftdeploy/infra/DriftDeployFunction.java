@@ -29,6 +29,10 @@ import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.SystemLogLevel;
+import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sqs.Queue;
@@ -106,6 +110,18 @@ public final class DriftDeployFunction extends Construct {
                 .environment(environment)
                 .role(role)
                 .logGroup(logGroup)
+                // Lambda's JSON log format: its own lines (START, REPORT) become JSON like ours, and
+                // the level of our lines is filterable. The functions print one JSON object a line
+                // and the Java runtime passes stdout through unchanged, so the embedded metric lines
+                // still reach CloudWatch as EMF. Those have no level, which Lambda reads as INFO: an
+                // application log level above INFO would drop the metrics the drift alarm watches
+                // ("Log-level filtering", AWS Lambda Developer Guide).
+                .loggingFormat(LoggingFormat.JSON)
+                .applicationLogLevelV2(ApplicationLogLevel.INFO)
+                .systemLogLevelV2(SystemLogLevel.INFO)
+                // Lambda records a segment per invocation; the SDK passes the trace header on to
+                // the AWS calls. X-Ray works with SnapStart ("Monitoring for Lambda SnapStart").
+                .tracing(Tracing.ACTIVE)
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .build();
         // CDK makes the function depend on its role construct: the role's default policy (not implied by

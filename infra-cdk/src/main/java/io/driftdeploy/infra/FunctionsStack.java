@@ -285,8 +285,9 @@ public final class FunctionsStack extends Stack {
     static Map<String, String> justifiedWildcards(Settings settings) {
         String region = "arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:";
         Map<String, String> wildcards = new LinkedHashMap<>();
-        wildcards.put("Resource::*", "Describe/Get calls of EC2, Auto Scaling, Config and CloudWatch that support "
-                + "no resource-level permissions (read-only; IamPolicyTest checks nothing else is on *)");
+        wildcards.put("Resource::*", "Describe/Get calls of EC2, Auto Scaling, Config and CloudWatch, and X-Ray's "
+                + "PutTraceSegments/PutTelemetryRecords for Lambda's active tracing, all of which support no "
+                + "resource-level permissions (IamPolicyTest checks nothing else is on *)");
         wildcards.put("Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:"
                 + "autoScalingGroupName/*", "groups are not known at deploy time; termination is conditioned on the "
                 + "opt-in tag, StartInstanceRefresh on the app tag");

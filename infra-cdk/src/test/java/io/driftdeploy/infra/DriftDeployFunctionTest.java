@@ -76,6 +76,24 @@ class DriftDeployFunctionTest {
                 "Description", "drift-deploy drift"));
     }
 
+    /**
+     * JSON logs whose application level lets INFO through (the embedded metric lines carry no
+     * level, which Lambda reads as INFO), and active tracing, whose writes the role may make.
+     */
+    @Test
+    void theFunctionLogsJsonAtInfoAndIsTracedByXRay() {
+        Template drift = oneFunction(Kind.DRIFT, Map.of());
+
+        drift.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "LoggingConfig", Map.of("LogFormat", "JSON", "ApplicationLogLevel", "INFO", "SystemLogLevel", "INFO"),
+                "TracingConfig", Map.of("Mode", "Active")));
+        drift.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement",
+                Match.arrayWith(List.of(Map.of(
+                        "Action", List.of("xray:PutTraceSegments", "xray:PutTelemetryRecords"),
+                        "Effect", "Allow",
+                        "Resource", "*"))))));
+    }
+
     @Test
     void theAlarmsFunctionGetsTheSweepsTimeoutAndEveryOtherKindTheFunctionTimeout() {
         Map<String, Object> context = Map.of("functionTimeoutSeconds", "60", "sweepTimeoutSeconds", "600", "functionMemoryMb", "2048");

@@ -17,6 +17,10 @@ import java.util.regex.Pattern;
  */
 final class IamCoverage {
 
+    private static final String XRAY_ACTIVE_TRACING = "Lambda's active tracing uploads the function's trace data with its "
+            + "execution role (\"Visualize Lambda function invocations using AWS X-Ray\", "
+            + "https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html)";
+
     /**
      * Granted for the Lambda service, which acts with the function's execution role, not for any
      * call of drift-deploy's code; each with why.
@@ -26,7 +30,9 @@ final class IamCoverage {
             "logs:PutLogEvents", "the Lambda runtime writes the function's stdout/stderr to its log group with its execution role",
             "sqs:SendMessage", "Lambda sends the record of a failed asynchronous invocation to the alias's on-failure "
                     + "destination (the dead-letter queue) with the function's execution role (\"Capturing records of "
-                    + "Lambda asynchronous invocations\", https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html)"));
+                    + "Lambda asynchronous invocations\", https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html)",
+            "xray:PutTraceSegments", XRAY_ACTIVE_TRACING,
+            "xray:PutTelemetryRecords", XRAY_ACTIVE_TRACING));
 
     /** Describe/Get/List: reads, which may be granted without a call that needs them. */
     private static final Pattern READ_ONLY = Pattern.compile("[a-z0-9-]+:(Describe|Get|List)[A-Za-z*]*");
