@@ -101,7 +101,7 @@ public sealed interface BudgetVerdict {
             facts.put("budgetTagValue", value);
             facts.put("budgetProblem", problem);
             facts.put("budgetDetail", source + "='" + value + "' is not a disruption budget: " + problem
-                    + "; fix or remove it (docs/safety-rules.md, \"Disruption budgets\")");
+                    + "; fix or remove it (docs/safety-rules.md, \"Rule 6: disruption budgets\")");
             return facts;
         }
     }

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** A group's budgets together: which decides, default-deny outside windows, defaults, malformed tags. */
@@ -131,5 +132,20 @@ class BudgetVerdictTest {
 
         assertThat(verdict).isEqualTo(new BudgetVerdict.Invalid(DEFAULTS + "[1]", "lots",
                 "'lots' is not a count (e.g. 1) or a percentage (e.g. 10pct)"));
+    }
+
+    /** The README's example tag set, on a group of 10. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "2026-12-02T12:00:00Z, 0",   // Wednesday noon: no window open, default-deny
+            "2026-12-02T23:00:00Z, 2",   // Wednesday night: 20pct of 10
+            "2026-12-05T12:00:00Z, 1",   // Saturday: the weekend's one at a time
+            "2026-12-20T12:00:00Z, 0",   // a Sunday in the freeze: the zero wins
+    })
+    void theReadmesExampleMeansWhatTheReadmeSays(Instant now, int allowance) {
+        Map<String, String> readme = tags(TAG, "20pct at 0 22 @ @ 1-5 for 8h", TAG + "/weekend", "1 at 0 6 @ @ 6 for 48h",
+                TAG + "/freeze", "0 at 0 0 15 12 @ for 21d reasons drift");
+
+        assertThat(verdict(readme, now).allowance()).isEqualTo(allowance);
     }
 }

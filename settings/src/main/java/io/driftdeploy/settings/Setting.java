@@ -53,7 +53,7 @@ public enum Setting {
             "length of the rate window, in minutes (at most a week)"),
     BUDGET_TAG("budgetTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:budget",
             "tag key of a group's disruption budgets: the key itself and `<key>/<name>` each hold one budget (e.g. "
-                    + "`1`, `20pct at 0 22 @ @ 1-5 for 8h`); docs/safety-rules.md, \"Disruption budgets\""),
+                    + "`1`, `20pct at 0 22 @ @ 1-5 for 8h`); docs/safety-rules.md, \"Rule 6: disruption budgets\""),
     DEFAULT_BUDGETS("defaultBudgets", Variable.FROM_CONTEXT, Type.LIST, null,
             "disruption budgets of every group that carries no budget tag, in the tag's syntax (empty: none, only the "
                     + "capacity floor and the rate limits bound remediation); a budget that cannot be read stops remediation "
