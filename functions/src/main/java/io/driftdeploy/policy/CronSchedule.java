@@ -19,11 +19,9 @@ import java.util.regex.Pattern;
  * followed by {@code /step}, or a {@code +}-list of those; numbers only, no names. Days of week run
  * from 0 (Sunday) to 7 (Sunday again). As in standard cron, when both day fields are restricted
  * (neither starts with {@code @}) a day matches when either matches.
- *
- * @param text the expression as written, for reports
+ * Two schedules written alike are equal.
  */
-public record CronSchedule(String text, BitSet minutes, BitSet hours, BitSet daysOfMonth, BitSet months,
-                           BitSet daysOfWeek, boolean dayOfMonthRestricted, boolean dayOfWeekRestricted) {
+public final class CronSchedule {
 
     /**
      * How far ahead a firing is looked for: long enough for every day a calendar can name
@@ -34,12 +32,25 @@ public record CronSchedule(String text, BitSet minutes, BitSet hours, BitSet day
 
     private static final Pattern ITEM = Pattern.compile("(@|(\\d{1,2})(?:-(\\d{1,2}))?)(?:/(\\d{1,2}))?");
 
-    public CronSchedule {
-        minutes = (BitSet) minutes.clone();
-        hours = (BitSet) hours.clone();
-        daysOfMonth = (BitSet) daysOfMonth.clone();
-        months = (BitSet) months.clone();
-        daysOfWeek = (BitSet) daysOfWeek.clone();
+    private final String text;
+    private final BitSet minutes;
+    private final BitSet hours;
+    private final BitSet daysOfMonth;
+    private final BitSet months;
+    private final BitSet daysOfWeek;
+    private final boolean dayOfMonthRestricted;
+    private final boolean dayOfWeekRestricted;
+
+    private CronSchedule(String text, BitSet minutes, BitSet hours, BitSet daysOfMonth, BitSet months, BitSet daysOfWeek,
+                         boolean dayOfMonthRestricted, boolean dayOfWeekRestricted) {
+        this.text = text;
+        this.minutes = minutes;
+        this.hours = hours;
+        this.daysOfMonth = daysOfMonth;
+        this.months = months;
+        this.daysOfWeek = daysOfWeek;
+        this.dayOfMonthRestricted = dayOfMonthRestricted;
+        this.dayOfWeekRestricted = dayOfWeekRestricted;
     }
 
     /**
@@ -60,7 +71,7 @@ public record CronSchedule(String text, BitSet minutes, BitSet hours, BitSet day
                 field("hour", parts[1], 0, 23), field("day-of-month", parts[2], 1, 31), field("month", parts[3], 1, 12),
                 daysOfWeek, !parts[2].startsWith("@"), !parts[4].startsWith("@"));
         if (schedule.nextFiringAfter(Instant.EPOCH).isEmpty()) {
-            throw new IllegalArgumentException("the schedule '" + schedule.text() + "' never fires (no such date)");
+            throw new IllegalArgumentException("the schedule '" + schedule.text + "' never fires (no such date)");
         }
         return schedule;
     }
@@ -111,6 +122,26 @@ public record CronSchedule(String text, BitSet minutes, BitSet hours, BitSet day
             }
         }
         return Optional.empty();
+    }
+
+    /** The expression as written (fields separated by one space), for reports. */
+    public String text() {
+        return text;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CronSchedule schedule && schedule.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return text;
     }
 
     private boolean dayMatches(LocalDate date) {

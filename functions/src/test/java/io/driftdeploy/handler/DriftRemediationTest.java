@@ -429,6 +429,6 @@ class DriftRemediationTest {
     }
 
     static LongStream seeds() {
-        return LongStream.range(0, 300);
+        return LongStream.range(0, 120);
     }
 }
