@@ -59,7 +59,7 @@ public sealed interface BudgetVerdict {
             facts.put("budget", decidedBy.named());
             facts.put("budgetAllows", allowed);
             facts.put("budgetOutOfService", outOfService);
-            facts.put("budgetDetail", "budget " + decidedBy.named() + " allows " + allowed
+            facts.put("budgetDetail", decidedBy.named() + " allows " + allowed
                     + " instance(s) out of service at once, and " + outOfService + " are out of service now");
             return facts;
         }
