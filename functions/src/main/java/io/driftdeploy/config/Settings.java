@@ -41,6 +41,9 @@ public record Settings(
      *                               launched from the instance's own image brings it back
      * @param goldenImageTag         the tag that approves an image, when an APPROVED_AMIS_BY_TAG rule
      *                               names none of its own
+     * @param budgetTag              the tag key of a group's disruption budgets
+     * @param defaultBudgets         the budgets of a group without budget tags, unparsed: a malformed one
+     *                               stops remediation in those groups rather than the function's start
      */
     public record Drift(
             List<String> ruleNames,
@@ -53,7 +56,9 @@ public record Settings(
             int maxTerminationsPerAccount,
             Duration rateWindow,
             List<String> templateInheritedRules,
-            TagMatcher goldenImageTag) {
+            TagMatcher goldenImageTag,
+            String budgetTag,
+            List<String> defaultBudgets) {
 
         public boolean isDriftRule(String configRuleName) {
             return ruleNames.contains(configRuleName)
@@ -135,7 +140,9 @@ public record Settings(
                 read.integer(Setting.MAX_TERMINATIONS_PER_ACCOUNT),
                 Duration.ofMinutes(read.integer(Setting.RATE_WINDOW_MINUTES)),
                 read.list(Setting.TEMPLATE_INHERITED_RULES),
-                goldenImageTag);
+                goldenImageTag,
+                read.text(Setting.BUDGET_TAG),
+                read.list(Setting.DEFAULT_BUDGETS));
         Rollout rollout = new Rollout(
                 read.text(Setting.APP_TAG),
                 read.text(Setting.STRATEGY_TAG),

@@ -41,6 +41,11 @@ final class DriftExplanations {
             case INVALID_GROUP_TAG -> "the group's minimum healthy percentage tag is not a whole number from 0 to 100,"
                     + " so the capacity guard cannot be kept: fix or remove the tag";
             case CAPACITY_GUARD -> "terminating it would leave the group below its minimum healthy share";
+            case INVALID_BUDGET_TAG -> "a disruption budget of the group (its budget tag, or the default budgets) cannot"
+                    + " be read, so no budget can be kept: fix or remove it";
+            case BUDGET_CLOSED -> "the group's disruption budget lets no more of its instances go now: the active budget"
+                    + " is zero or already used by instances out of service, or every budget is scheduled and none is"
+                    + " in its window";
             case GROUP_RATE_LIMIT -> "the group reached its termination limit for this window (drift storm:"
                     + " remediation paused)";
             case ACCOUNT_RATE_LIMIT -> "the account reached its termination limit for this window (drift storm:"

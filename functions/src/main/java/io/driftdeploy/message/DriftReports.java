@@ -177,6 +177,9 @@ public final class DriftReports {
             action.append(" It replaced ").append(facts.get("replaces")).append(", terminated at ").append(facts.get("replacedAt"))
                     .append(": fix the launch template or image, then clear the breaker.");
         }
+        if (facts.containsKey("budgetDetail")) {
+            action.append(" Budget: ").append(facts.get("budgetDetail")).append('.');
+        }
         if (facts.containsKey("clearWith")) {
             action.append(" Clear with: ").append(facts.get("clearWith")).append('.');
         }

@@ -16,6 +16,7 @@ import io.driftdeploy.config.Settings;
 import io.driftdeploy.message.DriftReports;
 import io.driftdeploy.message.Hints;
 import io.driftdeploy.message.Report;
+import io.driftdeploy.policy.BudgetVerdict;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
 import io.driftdeploy.policy.ChurnBreaker.ChurnRecord;
 import io.driftdeploy.policy.ChurnBreaker.Termination;
@@ -273,18 +274,23 @@ public final class DriftRemediation {
             refreshes = new Once<>(() -> fleet.refreshes(group.name()));
             MinHealthy minHealthy = DriftPolicy.minHealthy(group, rules);
             int allowance = DriftPolicy.capacityAllowance(group, minHealthy);
+            BudgetVerdict budget = DriftPolicy.budget(group, rules, now);
             DriftLedger.TerminationUnits needed = new DriftLedger.TerminationUnits(evaluation.instanceId(), group.name(),
-                    allowance, List.of(
+                    DriftPolicy.reservationLimit(allowance, budget), List.of(
                             new DriftLedger.RateUnit(RateScope.GROUP, group.name(), rules.maxTerminationsPerGroup()),
                             new DriftLedger.RateUnit(RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount())),
                     windowStart, rules.rateWindow());
             DriftCase placed = drift;
-            stopped = GroupCheck.firstStop(new InGroup(placed, instance, group, minHealthy, allowance, needed, newest));
+            stopped = GroupCheck.firstStop(new InGroup(placed, instance, group, minHealthy, allowance, budget, needed, newest));
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
             details.putAll(configFacts());
             if (reason != DriftReason.DRIFT_CONFIRMED) {
                 if (reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.INVALID_GROUP_TAG) {
                     details.putAll(minHealthy.facts());
+                }
+                if (reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.BUDGET_CLOSED
+                        || reason == DriftReason.INVALID_BUDGET_TAG) {
+                    details.putAll(budget.facts());
                 }
                 // The churn breaker's one alert is sent by whoever opened it, and by no later decision.
                 boolean announced = reason == DriftReason.REPLACEMENT_DID_NOT_CURE ? breakerAlert : announce.announces(reason);
@@ -301,16 +307,18 @@ public final class DriftRemediation {
             private final GroupFacts group;
             private final MinHealthy minHealthy;
             private final int allowance;
+            private final BudgetVerdict budget;
             private final DriftLedger.TerminationUnits needed;
             private final boolean newest;
 
             InGroup(DriftCase placed, InstanceFacts instance, GroupFacts group, MinHealthy minHealthy, int allowance,
-                    DriftLedger.TerminationUnits needed, boolean newest) {
+                    BudgetVerdict budget, DriftLedger.TerminationUnits needed, boolean newest) {
                 this.placed = placed;
                 this.instance = instance;
                 this.group = group;
                 this.minHealthy = minHealthy;
                 this.allowance = allowance;
+                this.budget = budget;
                 this.needed = needed;
                 this.newest = newest;
             }
@@ -348,6 +356,11 @@ public final class DriftRemediation {
             @Override
             public int capacityAllowance() {
                 return allowance;
+            }
+
+            @Override
+            public BudgetVerdict budget() {
+                return budget;
             }
 
             @Override

@@ -192,6 +192,30 @@ public final class DriftPolicy {
         return withinAllowance ? Optional.empty() : Optional.of(DriftReason.CAPACITY_GUARD);
     }
 
+    // Rule 6: disruption budgets.
+
+    /** The group's disruption budgets for drift at {@code now}: its own budget tags, else the settings' budgets. */
+    public static BudgetVerdict budget(GroupFacts group, Settings.Drift drift, Instant now) {
+        return BudgetVerdict.of(group.tags(), drift.budgetTag(), drift.defaultBudgets(), "setting DRIFT_DEPLOY_DEFAULT_BUDGETS",
+                DisruptionBudget.Cause.DRIFT, group.desiredCapacity(), group.healthyInService(), now);
+    }
+
+    /** A budget that cannot be read, or that lets nothing more go now, refuses before anything is written to the ledger. */
+    public static Optional<DriftReason> withinBudget(BudgetVerdict budget) {
+        if (budget instanceof BudgetVerdict.Invalid) {
+            return Optional.of(DriftReason.INVALID_BUDGET_TAG);
+        }
+        return budget.allowance() > 0 ? Optional.empty() : Optional.of(DriftReason.BUDGET_CLOSED);
+    }
+
+    /**
+     * The capacity reservation's limit: the floor's allowance and the budget's, whichever is
+     * smaller, so that neither is exceeded by concurrent decisions.
+     */
+    public static int reservationLimit(int capacityAllowance, BudgetVerdict budget) {
+        return Math.min(capacityAllowance, budget.allowance());
+    }
+
     // Rule 7: rate guard.
 
     /**

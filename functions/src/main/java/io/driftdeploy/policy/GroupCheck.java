@@ -15,6 +15,8 @@ public enum GroupCheck {
     NOT_PROTECTED(facts -> DriftPolicy.notProtected(facts.instance(), facts.group(), facts.protectTag())),
     NO_REFRESH_IN_PROGRESS(facts -> DriftPolicy.noRefreshInProgress(facts.refreshInProgress())),
     VALID_GROUP_TAG(facts -> DriftPolicy.validGroupTag(facts.minHealthy())),
+    /** Rule 6, the disruption budgets: a closed budget needs no ledger to refuse. */
+    WITHIN_BUDGET(facts -> DriftPolicy.withinBudget(facts.budget())),
     /** A group at its floor already is refused before anything is written to the ledger. */
     CAPACITY_LEFT(facts -> DriftPolicy.capacityGuard(facts.capacityAllowance() > 0)),
     /** Before anything is reserved: one ledger Query. */
@@ -49,6 +51,8 @@ public enum GroupCheck {
         MinHealthy minHealthy();
 
         int capacityAllowance();
+
+        BudgetVerdict budget();
 
         Optional<DriftReason> churnBreaker();
 

@@ -15,16 +15,22 @@ import io.driftdeploy.fakes.FakeNotifier;
 import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.policy.DriftReason;
 import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.InstanceState;
 import io.driftdeploy.policy.RateScope;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.function.Consumer;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The drift path's orchestration on in-memory fakes, in milliseconds: which rule decides, which
@@ -272,5 +278,157 @@ class DriftRemediationTest {
         assertThat(reason(decide(enforcing(), evaluation))).isEqualTo(DriftReason.STALE_EVALUATION.label());
         assertThat(ledger.calls()).doesNotContain("reserve");
         assertThat(fleet.terminated()).isEmpty();
+    }
+
+    private static Map<String, String> optedIn(String... budgetTags) {
+        Map<String, String> tags = new HashMap<>(OPTED_IN);
+        for (int i = 0; i < budgetTags.length; i += 2) {
+            tags.put(budgetTags[i], budgetTags[i + 1]);
+        }
+        return tags;
+    }
+
+    @Test
+    void outsideEveryWindowOfAGroupWithOnlyScheduledBudgetsNothingIsWrittenAndTheNextOpeningIsSaid() {
+        fleet.group("web", optedIn("drift-deploy:budget", "1 at 0 22 @ @ @ for 8h"), 3);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.BUDGET_CLOSED.label());
+        assertThat(result).containsEntry("budgetNextWindowOpens", "2026-12-02T22:00:00Z");
+        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent");
+        assertThat(fleet.terminated()).isEmpty();
+        assertThat(notifier.published()).singleElement().satisfies(message -> assertThat(message.body())
+                .contains("default-deny").contains("2026-12-02T22:00:00Z"));
+    }
+
+    @Test
+    void aMalformedBudgetTagStopsRemediationAndTheNotificationNamesTheTagAndTheProblem() {
+        fleet.group("web", optedIn("drift-deploy:budget/night", "10% at 0 22 * * * for 8h"), 3);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.INVALID_BUDGET_TAG.label());
+        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent");
+        assertThat(notifier.published()).singleElement().satisfies(message -> assertThat(message.body())
+                .contains("drift-deploy:budget/night").contains("write @ for *"));
+    }
+
+    @Test
+    void theCapacityReservationsLimitIsTheBudgetWhenItIsBelowTheFloorsAllowance() {
+        fleet.group("web", optedIn("drift-deploy:budget", "1"), 4);
+        DriftRemediation remediation = enforcing();
+
+        assertThat(reason(decide(remediation, drifted(WEB1)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        // Auto Scaling keeps the desired capacity and launches the replacement; until it is InService the budget is used.
+        fleet.instance(FakeFleet.member("web", 5), "web").lifecycle(FakeFleet.member("web", 5), "Pending");
+        Map<String, Object> second = decide(remediation, drifted(WEB2));
+
+        assertThat(reason(second)).isEqualTo(DriftReason.BUDGET_CLOSED.label());
+        assertThat(second).containsEntry("budget", "drift-deploy:budget='1'").containsEntry("budgetOutOfService", 1);
+        assertThat(fleet.terminated()).containsExactly(WEB1);
+    }
+
+    @Test
+    void aTerminationInFlightHoldsTheBudgetsOneUnitInTheCapacityReservation() {
+        fleet.group("web", optedIn("drift-deploy:budget", "1"), 4);
+        DriftRemediation remediation = enforcing();
+        decide(remediation, drifted(WEB1));
+        // As if Auto Scaling had not yet taken the instance out of service: only the reservation holds the budget.
+        fleet.state(WEB1, InstanceState.RUNNING).lifecycle(WEB1, "InService");
+
+        assertThat(reason(decide(remediation, drifted(WEB2)))).isEqualTo(DriftReason.CAPACITY_GUARD.label());
+        assertThat(ledger.capacityHeld("web", NOW)).isEqualTo(1);
+        assertThat(fleet.terminated()).containsExactly(WEB1);
+    }
+
+    @Test
+    void aBudgetForRolloutsOnlyLeavesDriftToTheFloor() {
+        fleet.group("web", optedIn("drift-deploy:budget", "0 reasons rollout"), 3);
+
+        assertThat(reason(decide(enforcing(), drifted(WEB1)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+    }
+
+    @Test
+    void defaultBudgetsFromTheSettingsApplyToGroupsWithoutBudgetTags() {
+        fleet.group("web", OPTED_IN, 3).group("api", optedIn("drift-deploy:budget", "1"), 3);
+        DriftRemediation remediation = remediation(env -> env.put(Settings.PREFIX + "DEFAULT_BUDGETS", "0,5"));
+
+        assertThat(reason(decide(remediation, drifted(WEB1)))).isEqualTo(DriftReason.BUDGET_CLOSED.label());
+        assertThat(reason(decide(remediation, drifted(API1)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+    }
+
+    /**
+     * Whatever the group, its budget, its floor and the order of events, a termination never
+     * leaves more instances out of service than the budget active at that moment allows, never
+     * goes below the floor, and never happens outside every window of a group with only scheduled
+     * budgets. The budget and the floor are judged here from the group as the test keeps it, not
+     * by the code under test: out of service is desired capacity minus healthy InService, and
+     * Auto Scaling keeps the desired capacity by launching a replacement (Pending until the test
+     * brings it InService).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void noSequenceOfDecisionsExceedsTheActiveBudgetOrBreaksTheFloor(long seed) {
+        Random random = new Random(seed);
+        int size = 2 + random.nextInt(11);
+        int minHealthy = List.of(0, 50, 60, 90).get(random.nextInt(4));
+        boolean percent = random.nextBoolean();
+        int amount = percent ? 10 * random.nextInt(7) : random.nextInt(4);
+        boolean scheduled = random.nextBoolean();
+        int windowHour = random.nextInt(24);
+        int windowHours = 1 + random.nextInt(6);
+        String budget = (percent ? amount + "pct" : Integer.toString(amount))
+                + (scheduled ? " at 0 " + windowHour + " @ @ @ for " + windowHours + "h" : "");
+        fleet.group("web", optedIn("drift-deploy:budget", budget), size);
+        DriftRemediation remediation = remediation(env -> {
+            env.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", Integer.toString(minHealthy));
+            env.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_GROUP", "10000");
+            env.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_ACCOUNT", "100000");
+        });
+        List<String> members = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            members.add(FakeFleet.member("web", i));
+        }
+        List<String> pending = new ArrayList<>();
+        int launched = size;
+        for (int step = 0; step < 60; step++) {
+            switch (random.nextInt(4)) {
+                case 0 -> clock.advance(Duration.ofMinutes(random.nextInt(180)));
+                case 1 -> {
+                    if (!pending.isEmpty()) {
+                        fleet.lifecycle(pending.remove(random.nextInt(pending.size())), "InService");
+                    }
+                }
+                default -> {
+                    String target = members.get(random.nextInt(members.size()));
+                    int outBefore = outOfService(target, size);
+                    boolean windowOpen = !scheduled || Math.floorMod(
+                            clock.instant().atZone(java.time.ZoneOffset.UTC).getHour() - windowHour, 24) < windowHours;
+                    int allowed = !windowOpen ? 0 : percent ? (size * amount + 99) / 100 : amount;
+                    if (DriftReason.DRIFT_CONFIRMED.label().equals(reason(decide(remediation, drifted(target))))) {
+                        assertThat(outBefore + 1).as("out of service after terminating %s under '%s'", target, budget)
+                                .isLessThanOrEqualTo(allowed);
+                        assertThat(size - outBefore - 1).as("healthy after, against the floor of %d%%", minHealthy)
+                                .isGreaterThanOrEqualTo((size * minHealthy + 99) / 100);
+                        String replacement = FakeFleet.member("web", ++launched);
+                        fleet.instance(replacement, "web").lifecycle(replacement, "Pending");
+                        members.remove(target);
+                        members.add(replacement);
+                        pending.add(replacement);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Instances of the group not healthy InService, as the decision about {@code instance} sees them. */
+    private int outOfService(String instance, int desired) {
+        return fleet.describe(instance).flatMap(InstanceFacts::group).map(group -> desired - group.healthyInService())
+                .orElseThrow();
+    }
+
+    static LongStream seeds() {
+        return LongStream.range(0, 120);
     }
 }

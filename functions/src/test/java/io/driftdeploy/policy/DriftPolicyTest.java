@@ -27,6 +27,7 @@ class DriftPolicyTest {
 
     private static final String PROTECT = "drift-deploy:protect";
     private static final String MIN_HEALTHY_TAG = "drift-deploy:min-healthy-percent";
+    private static final String BUDGET_TAG = "drift-deploy:budget";
     private static final Settings SETTINGS = Settings.from(Map.of(
             "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy",
             "DRIFT_DEPLOY_TABLE", "ledger", "DRIFT_DEPLOY_ACCOUNT_ID", "123456789012",
@@ -180,6 +181,17 @@ class DriftPolicyTest {
                         group(Map.of(MIN_HEALTHY_TAG, "101"), 10, 10, "InService", false), DRIFT)), DriftReason.INVALID_GROUP_TAG),
                 row("within allowance", () -> DriftPolicy.capacityGuard(true), null),
                 row("beyond allowance", () -> DriftPolicy.capacityGuard(false), DriftReason.CAPACITY_GUARD),
+                row("no budget", () -> DriftPolicy.withinBudget(DriftPolicy.budget(optedInGroup(), DRIFT, NOW)), null),
+                row("budget of 1", () -> DriftPolicy.withinBudget(DriftPolicy.budget(
+                        group(Map.of(BUDGET_TAG, "1"), 10, 10, "InService", false), DRIFT, NOW)), null),
+                row("budget of 1 used", () -> DriftPolicy.withinBudget(DriftPolicy.budget(
+                        group(Map.of(BUDGET_TAG, "1"), 10, 9, "InService", false), DRIFT, NOW)), DriftReason.BUDGET_CLOSED),
+                row("outside the only window", () -> DriftPolicy.withinBudget(DriftPolicy.budget(
+                        group(Map.of(BUDGET_TAG, "1 at 0 22 @ @ @ for 1h"), 10, 10, "InService", false), DRIFT, NOW)),
+                        DriftReason.BUDGET_CLOSED),
+                row("budget tag malformed", () -> DriftPolicy.withinBudget(DriftPolicy.budget(
+                        group(Map.of(BUDGET_TAG, "1 per hour"), 10, 10, "InService", false), DRIFT, NOW)),
+                        DriftReason.INVALID_BUDGET_TAG),
                 // Rule 7
                 row("below both limits", () -> DriftPolicy.rateGuard(true, true), null),
                 row("group limit reached", () -> DriftPolicy.rateGuard(false, true), DriftReason.GROUP_RATE_LIMIT),
@@ -257,6 +269,19 @@ class DriftPolicyTest {
         GroupFacts facts = group(tag == null ? OPTED_IN : Map.of("drift-deploy:remediation", "terminate", MIN_HEALTHY_TAG, tag),
                 desired, healthy, "InService", false);
         assertThat(DriftPolicy.capacityAllowance(facts, DriftPolicy.minHealthy(facts, DRIFT))).isEqualTo(allowance);
+    }
+
+    @ParameterizedTest(name = "floor allowance {0}, budget ''{1}'' on 10 of 10 -> reservation limit {2}")
+    @CsvSource({
+            "3, ,     3",   // no budget: the floor alone, as before budgets
+            "3, 1,    1",
+            "1, 5,    1",   // the floor stays when the budget is wider
+            "0, 5,    0",
+            "3, 0,    0",
+            "3, oops, 0"})
+    void theCapacityReservationHoldsTheFloorAndTheBudgetBoth(int floorAllowance, String budget, int limit) {
+        GroupFacts facts = group(budget == null ? OPTED_IN : Map.of(BUDGET_TAG, budget), 10, 10, "InService", false);
+        assertThat(DriftPolicy.reservationLimit(floorAllowance, DriftPolicy.budget(facts, DRIFT, NOW))).isEqualTo(limit);
     }
 
     @ParameterizedTest(name = "{0} in a {1}-minute window starts at {2}")

@@ -32,6 +32,7 @@ class GroupCheckTest {
             case NOT_PROTECTED -> "protectTag";
             case NO_REFRESH_IN_PROGRESS -> "refreshInProgress";
             case VALID_GROUP_TAG -> "minHealthy";
+            case WITHIN_BUDGET -> "budget";
             case CAPACITY_LEFT -> "capacityAllowance";
             case CHURN_BREAKER_CLOSED -> "churnBreaker";
             case REPLACEMENT_WOULD_CURE -> "replacementWouldCure";
@@ -58,6 +59,8 @@ class GroupCheckTest {
                         case "minHealthy" -> refuse ? MinHealthy.of(Map.of("tag", "lots"), "tag", 90)
                                 : MinHealthy.of(Map.of(), "tag", 50);
                         case "capacityAllowance" -> refuse ? 0 : 1;
+                        case "budget" -> refuse ? new BudgetVerdict.Invalid("drift-deploy:budget", "lots", "not a count")
+                                : new BudgetVerdict.Unbudgeted();
                         case "configResult" -> Optional.of(new ConfigResult(
                                 Optional.of(refuse ? ComplianceType.COMPLIANT : ComplianceType.NON_COMPLIANT), EVALUATED));
                         case "newestRecorded" -> true;

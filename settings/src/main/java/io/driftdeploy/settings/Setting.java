@@ -51,6 +51,13 @@ public enum Setting {
             "drift terminations per account per rate window (0: none)"),
     RATE_WINDOW_MINUTES("rateWindowMinutes", Variable.FROM_CONTEXT, Type.INTEGER, "60", 1, 10_080,
             "length of the rate window, in minutes (at most a week)"),
+    BUDGET_TAG("budgetTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:budget",
+            "tag key of a group's disruption budgets: the key itself and `<key>/<name>` each hold one budget (e.g. "
+                    + "`1`, `20pct at 0 22 @ @ 1-5 for 8h`); docs/safety-rules.md, \"Rule 6: disruption budgets\""),
+    DEFAULT_BUDGETS("defaultBudgets", Variable.FROM_CONTEXT, Type.LIST, null,
+            "disruption budgets of every group that carries no budget tag, in the tag's syntax (empty: none, only the "
+                    + "capacity floor and the rate limits bound remediation); a budget that cannot be read stops remediation "
+                    + "in those groups and is named in each notification"),
     DRIFT_RULE_PREFIX(null, Variable.FROM_ENVIRONMENT_ONLY, Type.OPTIONAL_TEXT, null,
             "Config rules whose name starts with this also count as drift (for local runs and the CLI; the CDK "
                     + "app names its rules in `DRIFT_RULES`)"),
