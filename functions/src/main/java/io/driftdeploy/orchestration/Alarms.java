@@ -60,7 +60,7 @@ public final class Alarms {
                 new AlarmDefinitions(aws.cloudwatch()), new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2()),
                 new DynamoRolloutLedger(ledger),
                 new DriftSweep(settings, compliance, DriftRemediation.wire(settings, ledger, aws, compliance, reporter, clock),
-                        telemetry));
+                        telemetry, clock));
     }
 
     public Reporter reporter() {

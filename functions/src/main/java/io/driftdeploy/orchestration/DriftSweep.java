@@ -13,6 +13,8 @@ import io.driftdeploy.message.SweepReports;
 import io.driftdeploy.policy.AlarmDefinition;
 import io.driftdeploy.policy.DriftDecision;
 import io.driftdeploy.policy.Evaluation;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,19 +34,25 @@ import java.util.Set;
  */
 final class DriftSweep {
 
+    /** The metric of a sweep's duration. */
+    static final String SWEEP_DURATION = "SweepDuration";
+
     private final Settings settings;
     private final Compliance compliance;
     private final DriftRemediation remediation;
     private final Telemetry telemetry;
+    private final Clock clock;
 
-    DriftSweep(Settings settings, Compliance compliance, DriftRemediation remediation, Telemetry telemetry) {
+    DriftSweep(Settings settings, Compliance compliance, DriftRemediation remediation, Telemetry telemetry, Clock clock) {
         this.settings = settings;
         this.compliance = compliance;
         this.remediation = remediation;
         this.telemetry = telemetry;
+        this.clock = clock;
     }
 
     Report sweep(AlarmStateChange alarm, Optional<AlarmDefinition> definition, Instant deadline) {
+        Instant started = clock.instant();
         Settings.Drift drift = settings.drift();
         Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
         drift.rulePrefix().ifPresent(prefix -> rules.addAll(compliance.ruleNamesStartingWith(prefix)));
@@ -70,6 +78,8 @@ final class DriftSweep {
         telemetry.accountWide(DriftRemediation.NON_COMPLIANT_INSTANCES, byInstance.size());
         List<SweptInstance> outcomes = byInstance.values().stream()
                 .map(evaluations -> decide(evaluations, deadline)).toList();
+        // How long a sweep takes against the function's timeout (sweepTimeoutSeconds), on the dashboard.
+        telemetry.duration(SWEEP_DURATION, Duration.between(started, clock.instant()));
         return SweepReports.summary(alarm, definition, settings.mode(), settings.dryRunForced(), swept, missing, outcomes);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,14 +100,23 @@ public final class Telemetry {
      * one extra dimension (e.g. Reason) so "not terminated" can be split by the rule that decided.
      */
     public void count(Map<String, ? extends Number> counts, Map<String, String> extraDimensions) {
-        if (counts.isEmpty()) {
+        emit(counts, "Count", extraDimensions);
+    }
+
+    /** Emits how long something took, in milliseconds, dimensioned by function. */
+    public void duration(String name, Duration took) {
+        emit(Map.of(name, took.toMillis()), "Milliseconds", Map.of());
+    }
+
+    private void emit(Map<String, ? extends Number> values, String unit, Map<String, String> extraDimensions) {
+        if (values.isEmpty()) {
             return;
         }
         List<String> dimensionNames = new java.util.ArrayList<>();
         dimensionNames.add("Function");
         dimensionNames.addAll(extraDimensions.keySet());
-        List<Map<String, String>> metrics = counts.keySet().stream()
-                .map(name -> Map.of("Name", name, "Unit", "Count"))
+        List<Map<String, String>> metrics = values.keySet().stream()
+                .map(name -> Map.of("Name", name, "Unit", unit))
                 .toList();
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("_aws", Map.of(
@@ -117,7 +127,7 @@ public final class Telemetry {
                         "Metrics", metrics))));
         line.put("Function", function);
         line.putAll(extraDimensions);
-        line.putAll(counts);
+        line.putAll(values);
         line.putAll(invocation);
         print(line);
     }

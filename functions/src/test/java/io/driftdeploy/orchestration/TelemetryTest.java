@@ -87,6 +87,18 @@ class TelemetryTest {
     }
 
     @Test
+    void aDurationIsEmbeddedInMilliseconds() throws Exception {
+        telemetry.duration("SweepDuration", java.time.Duration.ofMillis(1_234));
+
+        JsonNode line = onlyLine();
+        JsonNode directive = line.path("_aws").path("CloudWatchMetrics").get(0);
+        assertThat(directive.path("Dimensions").get(0).toString()).isEqualTo("[\"Function\"]");
+        assertThat(directive.path("Metrics").get(0).path("Name").asText()).isEqualTo("SweepDuration");
+        assertThat(directive.path("Metrics").get(0).path("Unit").asText()).isEqualTo("Milliseconds");
+        assertThat(line.path("SweepDuration").asLong()).isEqualTo(1_234);
+    }
+
+    @Test
     void anAccountWideValueGoesToTheFunctionsSeriesAndToOneWithoutDimensions() throws Exception {
         telemetry.accountWide("NonCompliantInstances", 3);
 

@@ -95,6 +95,7 @@ public final class FunctionsStack extends Stack {
         }
 
         routeEvents(settings, driftRuleNames);
+        new OperationsDashboard(this, "Operations", settings, functions);
         grantFleetAccess(settings);
         subscribeAlarmsToExistingTopics(settings);
         suppressWildcardsThatAreScopedByCondition(settings);
