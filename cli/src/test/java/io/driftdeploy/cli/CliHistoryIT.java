@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.config.TagMatcher;
@@ -12,6 +13,7 @@ import io.driftdeploy.testing.Sandbox;
 import io.driftdeploy.testing.TestGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * history on the emulator, after the real handlers decided: drift on a standalone instance of no
@@ -37,6 +40,7 @@ class CliHistoryIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TagMatcher GOLDEN = Settings.goldenImageTag(Map.of());
     private static final String APP_TAG = "drift-deploy:app";
+    private static final Duration RETENTION = Duration.ofDays(30);
 
     @AutoClose
     private final Sandbox env = Sandbox.create();
@@ -159,6 +163,18 @@ class CliHistoryIT {
     }
 
     @Test
+    void theFunctionsKeepTheirRecordsForTheRetentionTheyAreGiven() {
+        List<Map<String, AttributeValue>> items = Emulator.client(DynamoDbClient.builder()).query(request -> request
+                .tableName(env.tableName)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", Ledger.text(AuditTrail.partitionKey(terminated))))).items();
+
+        assertThat(items).hasSize(1);
+        Instant at = Instant.parse(items.get(0).get("at").s());
+        assertThat(Long.parseLong(items.get(0).get(Ledger.EXPIRES_AT).n())).isEqualTo(at.plus(RETENTION).getEpochSecond());
+    }
+
+    @Test
     void aTableThatDoesNotExistIsOneLineAndExit1() {
         CliRun run = CliRun.of(Map.of("AWS_ENDPOINT_URL", Emulator.endpoint().toString()),
                 "history", "--instance", terminated, "--table", env.prefix + "-no-such-table", "--region", Emulator.REGION.id());
@@ -172,7 +188,8 @@ class CliHistoryIT {
         Map<String, String> environment = new HashMap<>(env.environment(Map.of(
                 "DRIFT_DEPLOY_MODE", "enforce",
                 "DRIFT_DEPLOY_DRIFT_RULES", rule,
-                "DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "50")));
+                "DRIFT_DEPLOY_MIN_HEALTHY_PERCENT", "50",
+                "DRIFT_DEPLOY_AUDIT_RETENTION_DAYS", Long.toString(RETENTION.toDays()))));
         environment.put("AWS_ENDPOINT_URL", Emulator.endpoint().toString());
         List<String> args = new ArrayList<>(List.of("invoke", function, "-", "--region", Emulator.REGION.id()));
         args.addAll(List.of(options));
