@@ -1,10 +1,5 @@
 package io.driftdeploy.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.cli.aws.AuditHistory;
 import io.driftdeploy.cli.aws.AuditRecord;
@@ -96,7 +91,7 @@ final class HistoryCommand extends AwsCommand {
             console.err().println("reading every item of the ledger (Scan): this takes longer the larger the table");
         }
         List<AuditRecord> records = read(history, range);
-        console.out().print(json ? json(records) : records.isEmpty() ? "no audit records found" + System.lineSeparator()
+        console.out().print(json ? HistoryJson.render(records) : records.isEmpty() ? "no audit records found" + System.lineSeparator()
                 : HistoryTable.render(records));
         if (records.size() == limit) {
             console.err().println("the newest " + limit + " shown; --limit or --until for more");
@@ -129,38 +124,5 @@ final class HistoryCommand extends AwsCommand {
     /** The newest of a subject's own records and those filed under it in the history index (no record is in both). */
     private List<AuditRecord> newest(List<AuditRecord> own, List<AuditRecord> filed) {
         return AuditRecord.newest(Stream.concat(own.stream(), filed.stream()), limit);
-    }
-
-    private static String json(List<AuditRecord> records) {
-        ObjectMapper mapper = CliJson.mapper();
-        ArrayNode array = mapper.createArrayNode();
-        for (AuditRecord record : records) {
-            ObjectNode node = array.addObject()
-                    .put("at", record.at().toString())
-                    .put("function", record.function())
-                    .put("subject", record.subject())
-                    .put("decision", record.decision())
-                    .put("reason", record.reason());
-            record.mode().ifPresent(mode -> node.put("mode", mode));
-            record.actions().forEach(node.putArray("actions")::add);
-            node.put("eventId", record.eventId());
-            record.app().ifPresent(app -> node.put("app", app));
-            record.summary().ifPresent(summary -> node.put("summary", summary));
-            node.set("facts", facts(mapper, record.factsJson()));
-        }
-        try {
-            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array) + System.lineSeparator();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of text and arrays is always JSON", e);
-        }
-    }
-
-    /** The facts as JSON, or as the text kept when it was cut to fit the item (BoundedJson). */
-    private static JsonNode facts(ObjectMapper mapper, String factsJson) {
-        try {
-            return mapper.readTree(factsJson);
-        } catch (JsonProcessingException cut) {
-            return mapper.getNodeFactory().textNode(factsJson);
-        }
     }
 }
