@@ -2,6 +2,7 @@ package io.driftdeploy.cli;
 
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.config.Settings;
 import io.driftdeploy.message.Report;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,7 +29,7 @@ abstract class ClearCommand<T> extends AwsCommand {
             return 0;
         }
         Instant now = Instant.now();
-        AuditTrail.in(ledger).record(clearing(cleared.get(), now), now);
+        AuditTrail.in(ledger, Settings.auditRetention(console.environment())).record(clearing(cleared.get(), now), now);
         console.out().println("cleared   " + cleared(cleared.get()));
         return 0;
     }

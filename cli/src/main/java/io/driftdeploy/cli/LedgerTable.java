@@ -14,10 +14,14 @@ final class LedgerTable {
 
     /** The ledger on that table, through the command's AWS options. */
     Ledger open(Console console, AwsOptions aws) {
-        String name = Optional.ofNullable(table)
+        return new Ledger(aws.clients(console.environment()).dynamoDb(), name(console));
+    }
+
+    /** The table's name: {@code --table}, else the functions' setting. */
+    String name(Console console) {
+        return Optional.ofNullable(table)
                 .or(() -> Optional.ofNullable(console.environment().get(Settings.PREFIX + "TABLE")))
                 .filter(candidate -> !candidate.isBlank())
                 .orElseThrow(() -> new CliFailure("no ledger table: pass --table or set " + Settings.PREFIX + "TABLE"));
-        return new Ledger(aws.clients(console.environment()).dynamoDb(), name);
     }
 }

@@ -35,7 +35,8 @@ class CliUsageTest {
         CliRun run = CliRun.of(Map.of(), "--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("drift-deploy demo").contains("invoke").contains("replay").contains("redrive");
+        assertThat(run.out()).contains("drift-deploy demo").contains("invoke").contains("replay").contains("redrive")
+                .contains("history");
     }
 
     static List<List<String>> badArguments() {
@@ -57,7 +58,15 @@ class CliUsageTest {
                 List.of("clear-breaker", "--group", "web"),
                 List.of("clear-breaker", "--rule", "drift-imdsv2"),
                 List.of("clear-bad-image"),
-                List.of("clear-bad-image", "--table", "ledger"));
+                List.of("clear-bad-image", "--table", "ledger"),
+                List.of("history", "--instance", "i-0abc", "--group", "web"),
+                List.of("history", "--image", "ami-0abc", "--app", "shop"),
+                List.of("history", "--limit", "0"),
+                List.of("history", "--limit", "10001"),
+                List.of("history", "--limit", "many"),
+                List.of("history", "--since", "yesterday"),
+                List.of("history", "--since", "now", "--until", "-1h"),
+                List.of("history", "--group"));
     }
 
     @ParameterizedTest
@@ -85,6 +94,15 @@ class CliUsageTest {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("--table").contains("DRIFT_DEPLOY_TABLE").doesNotContain("\tat ");
+    }
+
+    @Test
+    void historyWithoutATableIsOneLineNamingTheSetting() {
+        CliRun run = CliRun.of(Map.of(), "history", "--group", "web", "--region", "us-east-1");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err().strip()).as(run.toString()).doesNotContain("\n", "\tat ")
+                .isEqualTo("drift-deploy history: no ledger table: pass --table or set DRIFT_DEPLOY_TABLE");
     }
 
     @Test

@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -675,8 +676,9 @@ public final class Ledger {
     }
 
     /**
-     * Creates a ledger table with the key schema and TTL above, for the demo and the tests; a
-     * deployed ledger comes from the CDK stack, which declares the same schema.
+     * Creates a ledger table with the key schema and TTL above and the audit trail's history index
+     * ({@link AuditTrail#HISTORY_INDEX}), for the demo and the tests; a deployed ledger comes from
+     * the CDK stack, which declares the same schema.
      */
     @RequiresIam({"dynamodb:CreateTable", "dynamodb:UpdateTimeToLive"})
     public static void createTable(DynamoDbClient dynamoDb, String table) {
@@ -685,10 +687,17 @@ public final class Ledger {
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
                         AttributeDefinition.builder().attributeName(PARTITION_KEY).attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName(SORT_KEY).attributeType(ScalarAttributeType.S).build())
+                        AttributeDefinition.builder().attributeName(SORT_KEY).attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName(AuditTrail.HISTORY_KEY).attributeType(ScalarAttributeType.S).build())
                 .keySchema(
                         KeySchemaElement.builder().attributeName(PARTITION_KEY).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(SORT_KEY).keyType(KeyType.RANGE).build()));
+                        KeySchemaElement.builder().attributeName(SORT_KEY).keyType(KeyType.RANGE).build())
+                .globalSecondaryIndexes(index -> index
+                        .indexName(AuditTrail.HISTORY_INDEX)
+                        .keySchema(
+                                KeySchemaElement.builder().attributeName(AuditTrail.HISTORY_KEY).keyType(KeyType.HASH).build(),
+                                KeySchemaElement.builder().attributeName(SORT_KEY).keyType(KeyType.RANGE).build())
+                        .projection(projection -> projection.projectionType(ProjectionType.ALL))));
         dynamoDb.updateTimeToLive(request -> request.tableName(table)
                 .timeToLiveSpecification(ttl -> ttl.enabled(true).attributeName(EXPIRES_AT)));
     }

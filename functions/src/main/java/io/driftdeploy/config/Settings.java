@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Every setting drift-deploy reads, parsed and validated once at init from the environment.
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param mode           the global mode; a group's mode tag overrides it
  * @param dryRunForced   a person asked for a dry run (the CLI's --dry-run): no group tag can
  *                       turn that back into enforce
+ * @param auditRetention how long an audit record is kept in the ledger before TTL deletes it
  */
 public record Settings(
         String topicArn,
@@ -28,7 +30,8 @@ public record Settings(
         String modeTag,
         Drift drift,
         Rollout rollout,
-        Alarms alarms) {
+        Alarms alarms,
+        Duration auditRetention) {
 
     public static final String PREFIX = Setting.ENVIRONMENT_PREFIX;
     /** The golden-image tag by default: the CDK app's {@code goldenImageTag} default, which the drift rule checks. */
@@ -114,11 +117,7 @@ public record Settings(
      * CDK app reads its context by too; a malformed value is a {@link SettingsException} naming the variable.
      */
     public static Settings from(Map<String, String> env) {
-        try {
-            return read(SettingReader.environment(env::get));
-        } catch (InvalidSettingException e) {
-            throw new SettingsException(e.name(), e.problem());
-        }
+        return readEnvironment(env, Settings::read);
     }
 
     private static Settings read(SettingReader read) {
@@ -163,7 +162,8 @@ public record Settings(
                 read.text(Setting.MODE_TAG),
                 drift,
                 rollout,
-                alarms);
+                alarms,
+                auditRetention(read));
     }
 
     /**
@@ -172,11 +172,28 @@ public record Settings(
      * topic or table.
      */
     public static TagMatcher goldenImageTag(Map<String, String> env) {
+        return readEnvironment(env, read -> tag(read, Setting.GOLDEN_IMAGE_TAG));
+    }
+
+    /**
+     * {@code DRIFT_DEPLOY_AUDIT_RETENTION_DAYS} alone: the CLI writes audit records too (a person
+     * clearing a guard) and keeps them as long as the functions keep theirs.
+     */
+    public static Duration auditRetention(Map<String, String> env) {
+        return readEnvironment(env, Settings::auditRetention);
+    }
+
+    /** What {@code reading} reads from {@code env}; a malformed value is a {@link SettingsException} naming the variable. */
+    private static <T> T readEnvironment(Map<String, String> env, Function<SettingReader, T> reading) {
         try {
-            return tag(SettingReader.environment(env::get), Setting.GOLDEN_IMAGE_TAG);
+            return reading.apply(SettingReader.environment(env::get));
         } catch (InvalidSettingException e) {
             throw new SettingsException(e.name(), e.problem());
         }
+    }
+
+    private static Duration auditRetention(SettingReader read) {
+        return Duration.ofDays(read.integer(Setting.AUDIT_RETENTION_DAYS));
     }
 
     private static TagMatcher tag(SettingReader read, Setting setting) {
@@ -185,6 +202,6 @@ public record Settings(
 
     /** The same settings in a dry run that no group's mode tag overrides, as {@code --dry-run} asks. */
     public Settings forceDryRun() {
-        return new Settings(topicArn, tableName, accountId, Mode.DRY_RUN, true, modeTag, drift, rollout, alarms);
+        return new Settings(topicArn, tableName, accountId, Mode.DRY_RUN, true, modeTag, drift, rollout, alarms, auditRetention);
     }
 }

@@ -34,7 +34,7 @@ public final class Reporter {
 
     /** A reporter on AWS: the audit trail in the ledger, the notifications on the settings' topic. */
     static Reporter wire(Settings settings, Ledger ledger, AwsClients aws, Telemetry telemetry, Clock clock) {
-        return new Reporter(AuditTrail.in(ledger), new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
+        return new Reporter(AuditTrail.in(ledger, settings.auditRetention()), new SnsNotifier(aws.sns(), settings.topicArn()), telemetry, clock);
     }
 
     public Telemetry telemetry() {
@@ -62,7 +62,7 @@ public final class Reporter {
      * is written alone before the failure is thrown.
      */
     public Result.Decided report(Report report, Predicate<Ledger.Put> recordWith) {
-        Ledger.Put entry = AuditTrail.entry(report, clock.instant());
+        Ledger.Put entry = audit.entry(report, clock.instant());
         Result.Decided result = publish(report, () -> audit.record(entry));
         if (!recordWith.test(entry)) {
             audit.record(entry);

@@ -2,6 +2,7 @@ package io.driftdeploy.fakes;
 
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,11 @@ public final class FakeAuditTrail implements AuditTrail {
     @Override
     public void record(Ledger.Put entry) {
         records.add(entry);
+    }
+
+    @Override
+    public Duration retention() {
+        return Duration.ofDays(400);
     }
 
     public List<Ledger.Put> records() {

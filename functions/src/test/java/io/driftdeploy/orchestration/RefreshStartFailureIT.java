@@ -202,7 +202,7 @@ class RefreshStartFailureIT {
     private Rollouts rollouts(AutoScalingClient autoScaling, Clock clock) {
         Settings settings = env.settings(Map.of("DRIFT_DEPLOY_MODE", "enforce", "DRIFT_DEPLOY_INSTANCE_WARMUP_SECONDS", "0"));
         Telemetry telemetry = new Telemetry(ImagesHandler.FUNCTION, new PrintStream(new ByteArrayOutputStream()), clock);
-        Reporter reporter = new Reporter(AuditTrail.in(ledger), new SnsNotifier(env.aws.sns(), env.topicArn), telemetry, clock);
+        Reporter reporter = new Reporter(AuditTrail.in(ledger, settings.auditRetention()), new SnsNotifier(env.aws.sns(), env.topicArn), telemetry, clock);
         return new Rollouts(settings, new Ec2ImageCatalog(env.aws.ec2(), env.aws.imageBuilder()),
                 new AutoScalingRolloutFleet(autoScaling, env.aws.ec2()), new DynamoRolloutLedger(ledger),
                 new DynamoEventClaims(ledger), reporter, clock);

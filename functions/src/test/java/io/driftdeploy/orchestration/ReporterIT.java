@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.SnsNotifier;
+import io.driftdeploy.config.Settings;
 import io.driftdeploy.message.Notification;
 import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.Decision;
@@ -35,7 +36,7 @@ class ReporterIT {
 
     private Reporter reporter(String topicArn) {
         Clock clock = Clock.systemUTC();
-        return new Reporter(AuditTrail.in(ledger), new SnsNotifier(env.aws.sns(), topicArn),
+        return new Reporter(AuditTrail.in(ledger, Settings.auditRetention(Map.of())), new SnsNotifier(env.aws.sns(), topicArn),
                 new Telemetry("drift", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), clock), clock);
     }
 

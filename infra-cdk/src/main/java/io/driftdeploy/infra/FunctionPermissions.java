@@ -36,9 +36,14 @@ final class FunctionPermissions {
      * The ledger calls the function makes, on the table only: item calls, and for the drift path
      * Query of one partition and BatchGetItem of named keys; no Scan, batch writes or indexes,
      * which nothing in the functions makes (IamCoverageTest checks the lists against the code).
+     * Not {@code ITable.grant}: on a table with an index it grants {@code <table>/index/*} too, and
+     * only the CLI's history reads the history index.
      */
     void ledgerItems(IRole role, ITable ledger, List<String> actions) {
-        ledger.grant(role, actions.toArray(String[]::new));
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(actions)
+                .resources(List.of(ledger.getTableArn()))
+                .build());
     }
 
     /** Drift remediation: terminate through the group, only in groups that opted in by tag. */

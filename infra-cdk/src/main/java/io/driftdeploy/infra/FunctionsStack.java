@@ -20,6 +20,8 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
@@ -60,6 +62,10 @@ public final class FunctionsStack extends Stack {
     private final Map<Kind, DriftDeployFunction> functions = new EnumMap<>(Kind.class);
     private final Table ledger;
 
+    /** The ledger's history index and its partition attribute, as the functions' AuditTrail names them. */
+    static final String HISTORY_INDEX = "history";
+    static final String HISTORY_KEY = "historyKey";
+
     /**
      * {@code ownDriftRules}: the Config rules the DriftDetection stack creates; {@code templateInheritedRules}:
      * those of them whose finding a replacement inherits from its image (names, not references).
@@ -83,6 +89,15 @@ public final class FunctionsStack extends Stack {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .deletionProtection(true)
                 .build();
+        // The audit trail by group and by image (AuditTrail.historyKey; docs/design.md §6). Sparse: only audit
+        // records that name a group or image their key does not carry the attribute. One index, because one
+        // stack update may create only one global secondary index.
+        ledger.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+                .indexName(HISTORY_INDEX)
+                .partitionKey(Attribute.builder().name(HISTORY_KEY).type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.ALL)
+                .build());
 
         Code code = Code.fromAsset(functionsJar(settings).toString());
         Map<String, String> environment = environment(settings, topic, ledger, driftRuleNames, templateInheritedRules);

@@ -38,7 +38,7 @@ public final class OperationsDashboard extends Construct {
                 .build();
         dashboard.addWidgets(TextWidget.Builder.create()
                 .markdown("# drift-deploy\nDecisions by reason, terminations, rollouts, storm alerts, dead letters and "
-                        + "sweeps. Each decision's audit record is in the ledger (AUDIT#<subject>); the rules: docs/safety-rules.md.")
+                        + "sweeps. Why one instance, group or image was decided so: `drift-deploy history`; the rules: docs/safety-rules.md.")
                 .width(24).height(2).build());
         dashboard.addWidgets(
                 graph("Drift: terminated, and not terminated by reason", List.of(

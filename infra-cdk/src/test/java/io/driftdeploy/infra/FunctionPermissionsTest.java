@@ -10,6 +10,7 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -113,15 +114,18 @@ class FunctionPermissionsTest {
     }
 
     @Test
-    void ledgerCallsAreGrantedOnTheTableOnly() {
+    void ledgerCallsAreGrantedOnTheTableOnlyNotOnItsIndexes() {
         Template template = granted(Map.of(), (permissions, role) -> {
             Table table = Table.Builder.create(role.getStack(), "Ledger")
                     .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build()).build();
+            table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName("history")
+                    .partitionKey(Attribute.builder().name("historyKey").type(AttributeType.STRING).build()).build());
             permissions.ledgerItems(role, table, List.of("dynamodb:GetItem", "dynamodb:UpdateItem"));
         });
 
-        hasStatement(template, Map.of(
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", List.of(Map.of(
+                "Effect", "Allow",
                 "Action", List.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
-                "Resource", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))));
+                "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))))));
     }
 }

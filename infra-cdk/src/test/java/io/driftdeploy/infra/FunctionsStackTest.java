@@ -2,6 +2,7 @@ package io.driftdeploy.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.infra.DriftDeployFunction.Kind;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +80,7 @@ class FunctionsStackTest {
         expected.put("DRIFT_DEPLOY_STRATEGY_TAG", "drift-deploy:rollout");
         expected.put("DRIFT_DEPLOY_GUARD_ALARMS_TAG", "drift-deploy:guard-alarms");
         expected.put("DRIFT_DEPLOY_INSTANCE_WARMUP_SECONDS", "300");
+        expected.put("DRIFT_DEPLOY_AUDIT_RETENTION_DAYS", "400");
         expected.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
         // Exact: optional settings left empty are absent, so the functions apply their own defaults.
         defaults.allResourcesProperties("AWS::Lambda::Function",
@@ -218,13 +220,24 @@ class FunctionsStackTest {
                 "Properties", Map.of(
                         "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"),
                                 Map.of("AttributeName", "sk", "KeyType", "RANGE")),
-                        "AttributeDefinitions", List.of(Map.of("AttributeName", "pk", "AttributeType", "S"),
-                                Map.of("AttributeName", "sk", "AttributeType", "S")),
                         "BillingMode", "PAY_PER_REQUEST",
                         "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
                         "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
                         "SSESpecification", Map.of("SSEEnabled", true),
                         "DeletionProtectionEnabled", true)));
+    }
+
+    @Test
+    void ledgerHasOneHistoryIndexKeyedAsTheFunctionsWriteIt() {
+        defaults.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "AttributeDefinitions", List.of(Map.of("AttributeName", "pk", "AttributeType", "S"),
+                        Map.of("AttributeName", "sk", "AttributeType", "S"),
+                        Map.of("AttributeName", AuditTrail.HISTORY_KEY, "AttributeType", "S")),
+                "GlobalSecondaryIndexes", List.of(Map.of(
+                        "IndexName", AuditTrail.HISTORY_INDEX,
+                        "KeySchema", List.of(Map.of("AttributeName", AuditTrail.HISTORY_KEY, "KeyType", "HASH"),
+                                Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                        "Projection", Map.of("ProjectionType", "ALL")))));
     }
 
     @Test

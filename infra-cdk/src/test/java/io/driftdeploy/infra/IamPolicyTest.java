@@ -129,7 +129,7 @@ class IamPolicyTest {
             // exactly the calls its path makes.
             hasStatement(kind, Map.of("Action", Match.arrayWith(List.of("dynamodb:GetItem", "dynamodb:PutItem",
                             "dynamodb:DeleteItem")),
-                    "Resource", List.of(Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn")))));
+                    "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Ledger.*"), "Arn"))));
             assertThat(actionsOf(kind)).filteredOn(action -> action.toString().startsWith("dynamodb:"))
                     .isSubsetOf("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                             "dynamodb:Query", "dynamodb:BatchGetItem");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.driftdeploy.settings.Setting;
 import io.driftdeploy.settings.Type;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,7 @@ class SettingsContractTest {
             assertThat(read.rollout().instanceWarmupSeconds())
                     .isEqualTo(pick.applyAsInt(Setting.INSTANCE_WARMUP_SECONDS));
             assertThat(read.rollout().trustedAccounts()).containsExactly("111111111111", "222222222222");
+            assertThat(read.auditRetention()).isEqualTo(Duration.ofDays(pick.applyAsInt(Setting.AUDIT_RETENTION_DAYS)));
         }
     }
 

@@ -81,6 +81,10 @@ public enum Setting {
     INSTANCE_WARMUP_SECONDS("instanceWarmupSeconds", Variable.FROM_CONTEXT, Type.INTEGER, "300", 0, 86_400,
             "instance refresh warmup, in seconds (AWS documents only a minimum of 0: RefreshPreferences, "
                     + "Amazon EC2 Auto Scaling API Reference; a day is drift-deploy's bound)"),
+    AUDIT_RETENTION_DAYS("auditRetentionDays", Variable.FROM_CONTEXT, Type.INTEGER, "400", 1, 3_650,
+            "days an audit record is kept in the ledger (its `expiresAt`; `drift-deploy history` reads them): long "
+                    + "enough to answer \"why was this instance terminated\" after an incident review; a record keeps "
+                    + "the retention it was written with"),
 
     // --- Deploy settings: context only ---
     STACK_PREFIX("stackPrefix", Variable.NONE, Type.TEXT, "DriftDeploy",
