@@ -1,8 +1,8 @@
 package io.driftdeploy.orchestration;
 
 import io.driftdeploy.aws.Attempt;
-import io.driftdeploy.aws.EventClaims;
 import io.driftdeploy.aws.EventClaims.EventKey;
+import io.driftdeploy.aws.EventClaims;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Supplier;

@@ -1,13 +1,13 @@
 package io.driftdeploy.orchestration;
 
 import io.driftdeploy.aws.AuditTrail;
+import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
+import io.driftdeploy.aws.SnsNotifier;
+import io.driftdeploy.config.Settings;
 import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.Rejection;
-import io.driftdeploy.config.Settings;
-import io.driftdeploy.aws.SnsNotifier;
-import io.driftdeploy.aws.AwsClients;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
