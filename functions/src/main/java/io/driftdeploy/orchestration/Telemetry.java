@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,36 +101,18 @@ public final class Telemetry {
      * one extra dimension (e.g. Reason) so "not terminated" can be split by the rule that decided.
      */
     public void count(Map<String, ? extends Number> counts, Map<String, String> extraDimensions) {
-        emit(counts, "Count", extraDimensions);
+        if (counts.isEmpty()) {
+            return;
+        }
+        List<String> dimensions = new ArrayList<>();
+        dimensions.add("Function");
+        dimensions.addAll(extraDimensions.keySet());
+        emit(counts, "Count", extraDimensions, List.of(dimensions));
     }
 
     /** Emits how long something took, in milliseconds, dimensioned by function. */
     public void duration(String name, Duration took) {
-        emit(Map.of(name, took.toMillis()), "Milliseconds", Map.of());
-    }
-
-    private void emit(Map<String, ? extends Number> values, String unit, Map<String, String> extraDimensions) {
-        if (values.isEmpty()) {
-            return;
-        }
-        List<String> dimensionNames = new java.util.ArrayList<>();
-        dimensionNames.add("Function");
-        dimensionNames.addAll(extraDimensions.keySet());
-        List<Map<String, String>> metrics = values.keySet().stream()
-                .map(name -> Map.of("Name", name, "Unit", unit))
-                .toList();
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("_aws", Map.of(
-                "Timestamp", clock.millis(),
-                "CloudWatchMetrics", List.of(Map.of(
-                        "Namespace", NAMESPACE,
-                        "Dimensions", List.of(dimensionNames),
-                        "Metrics", metrics))));
-        line.put("Function", function);
-        line.putAll(extraDimensions);
-        line.putAll(values);
-        line.putAll(invocation);
-        print(line);
+        emit(Map.of(name, took.toMillis()), "Milliseconds", Map.of(), List.of(List.of("Function")));
     }
 
     /**
@@ -139,15 +122,25 @@ public final class Telemetry {
      * dimension set is valid EMF and publishes the metric without dimensions.
      */
     public void accountWide(String name, long value) {
+        emit(Map.of(name, value), "Count", Map.of(), List.of(List.of("Function"), List.of()));
+    }
+
+    /** One EMF line: the values under the namespace, in each of the dimension sets, with the invocation's fields. */
+    private void emit(Map<String, ? extends Number> values, String unit, Map<String, String> extraDimensions,
+                      List<List<String>> dimensionSets) {
+        List<Map<String, String>> metrics = values.keySet().stream()
+                .map(name -> Map.of("Name", name, "Unit", unit))
+                .toList();
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("_aws", Map.of(
                 "Timestamp", clock.millis(),
                 "CloudWatchMetrics", List.of(Map.of(
                         "Namespace", NAMESPACE,
-                        "Dimensions", List.of(List.of("Function"), List.of()),
-                        "Metrics", List.of(Map.of("Name", name, "Unit", "Count"))))));
+                        "Dimensions", dimensionSets,
+                        "Metrics", metrics))));
         line.put("Function", function);
-        line.put(name, value);
+        line.putAll(extraDimensions);
+        line.putAll(values);
         line.putAll(invocation);
         print(line);
     }
