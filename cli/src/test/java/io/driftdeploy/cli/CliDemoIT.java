@@ -31,6 +31,10 @@ class CliDemoIT {
                 .contains("5. A drift storm")
                 .contains("NOTIFY (group-rate-limit)")
                 .contains("1 storm alert")
+                .contains("6. A disruption budget")
+                .contains("NOTIFY (budget-closed)")
+                .containsPattern("fleet +i-\\w+ is still running: outside its only window")
+                .containsPattern("notified +\\[warning] drift-deploy: drift on i-\\w+ in demo-\\w+-shop-blue not remediated \\(budget-closed\\)")
                 .contains("Done: every step went as the story says");
         assertThat(run.out().lines().filter(line -> line.contains("drift storm in group")).count()).isEqualTo(1);
     }
