@@ -122,9 +122,10 @@ class StatusTableTest {
                 Optional.of(RUNNING), Optional.empty(), Optional.of(new GroupStatus.Refused("ami-00000000000000002",
                         new ImageVerdict.Rejected(RolloutReason.IMAGE_MARKED_BAD, "a refresh with it failed"))), Optional.empty());
         GroupStatus status = status("shop-green", Map.of("drift-deploy:app", "shop"), 2, 2, new WindowUse(0, false, false),
-                new WindowUse(10, true, true), Map.of("imdsv2", Optional.empty()), Optional.empty(), Optional.of(rollout));
+                new WindowUse(3, true, true), Map.of("imdsv2", Optional.empty()), Optional.empty(), Optional.of(rollout));
 
         assertThat(rows(status)).contains(
+                "account rate|3 of 10 terminations in the window, 0 left (account 123456789012)",
                 "storm breaker|open: the account's rate limit was reached; remediation is paused until 2026-03-01T11:00:00Z,"
                         + " when the window ends and it closes by itself",
                 "pending image|ami-00000000000000001 (created 2026-01-01T00:00:00Z), starts when the refresh ends",

@@ -106,7 +106,7 @@ public final class DriftReports {
         facts.put("breakerOpenedBy", breaker.instanceId());
         facts.put("clearedAt", at.toString());
         Notification notification = new Notification(DRIFT_KIND, Severity.INFO, Optional.empty(), Optional.of(group),
-                "drift-deploy: churn breaker for " + rule + " in " + group + " cleared, remediation resumes",
+                "drift-deploy: resumed " + group + ", churn breaker for " + rule + " cleared",
                 "A person cleared the churn breaker for AWS Config rule " + rule + " in group " + group + " (opened at "
                         + breaker.openedAt() + " by " + breaker.instanceId() + ") at " + at + " with drift-deploy resume:"
                         + " drift-deploy remediates the rule in the group again.");

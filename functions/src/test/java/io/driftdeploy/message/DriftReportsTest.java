@@ -177,7 +177,7 @@ class DriftReportsTest {
         Notification announced = cleared.notification().orElseThrow();
         assertThat(announced.severity()).isEqualTo(Severity.INFO);
         assertThat(announced.group()).contains("web");
-        assertThat(announced.subject()).isEqualTo("drift-deploy: churn breaker for drift-imdsv2 in web cleared, remediation resumes");
+        assertThat(announced.subject()).isEqualTo("drift-deploy: resumed web, churn breaker for drift-imdsv2 cleared");
         assertThat(announced.summary()).contains("opened at 2026-03-01T10:05:00Z by i-0000000000000000c")
                 .contains("drift-deploy remediates the rule in the group again");
     }
