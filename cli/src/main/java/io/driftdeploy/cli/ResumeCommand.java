@@ -2,7 +2,6 @@ package io.driftdeploy.cli;
 
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
-import io.driftdeploy.aws.ConfigCompliance;
 import io.driftdeploy.aws.DynamoDriftLedger;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
@@ -16,11 +15,9 @@ import io.driftdeploy.policy.RateScope;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -114,14 +111,12 @@ final class ResumeCommand extends AwsCommand {
         if (rule != null) {
             return List.of(rule);
         }
-        Settings.Drift drift = settings.drift();
-        Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
-        drift.rulePrefix().ifPresent(prefix -> rules.addAll(new ConfigCompliance(clients.config()).ruleNamesStartingWith(prefix)));
+        List<String> rules = StatusReader.driftRules(settings, clients);
         if (rules.isEmpty()) {
             throw new CliFailure("no drift rules: pass --rule, or set " + Settings.PREFIX + "DRIFT_RULES or "
                     + Settings.PREFIX + "DRIFT_RULE_PREFIX as the functions have them");
         }
-        return List.copyOf(rules);
+        return rules;
     }
 
     /** What resume leaves alone: the group's or the account's storm breaker, open until the window ends. */

@@ -72,11 +72,19 @@ final class StatusReader {
         this.history = new AuditHistory(aws.dynamoDb(), settings.tableName());
         Settings.Drift drift = settings.drift();
         this.windowStart = DriftPolicy.rateWindowStart(now, drift.rateWindow());
-        Set<String> checked = new LinkedHashSet<>(drift.ruleNames());
-        // The drift rules the sweep checks: the named ones and, with a prefix, those AWS Config has.
-        drift.rulePrefix().ifPresent(prefix -> checked.addAll(new ConfigCompliance(aws.config()).ruleNamesStartingWith(prefix)));
-        this.rules = List.copyOf(checked);
+        this.rules = driftRules(settings, aws);
         this.account = scope(RateScope.ACCOUNT, settings.accountId(), drift.maxTerminationsPerAccount());
+    }
+
+    /**
+     * The drift rules the functions check, as the sweep finds them: the named ones and, with a
+     * prefix, those AWS Config has by it (config:DescribeConfigRules).
+     */
+    static List<String> driftRules(Settings settings, AwsClients aws) {
+        Settings.Drift drift = settings.drift();
+        Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
+        drift.rulePrefix().ifPresent(prefix -> rules.addAll(new ConfigCompliance(aws.config()).ruleNamesStartingWith(prefix)));
+        return List.copyOf(rules);
     }
 
     /** The group's status, with its {@code lastDecisions} newest audit records. */
