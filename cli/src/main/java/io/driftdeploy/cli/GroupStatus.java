@@ -56,8 +56,11 @@ record GroupStatus(
         }
     }
 
-    /** An instance refresh that has not ended, and the image it rolls out when known. */
-    record Refresh(String refreshId, String status, Optional<String> targetImage) {
+    /**
+     * An instance refresh that has not ended, and the image it rolls out when known. For a group of
+     * no app only whether one runs is read (as the drift path reads it): no id, no image.
+     */
+    record Refresh(Optional<String> refreshId, String status, Optional<String> targetImage) {
     }
 
     /**

@@ -100,10 +100,10 @@ final class StatusReader {
         Optional<String> app = Optional.ofNullable(tags.get(settings.rollout().appTag())).filter(value -> !value.isBlank());
         Optional<TargetGroup> target = app.flatMap(name -> target(name, group.name()));
         Optional<GroupStatus.Refresh> refresh = target.isPresent()
-                ? target.get().activeRefresh().map(active -> new GroupStatus.Refresh(active.refreshId(), active.status(),
-                        active.targetImageId()))
+                ? target.get().activeRefresh().map(active -> new GroupStatus.Refresh(Optional.of(active.refreshId()),
+                        active.status(), active.targetImageId()))
                 : fleet.refreshes(group.name()).inProgress()
-                        ? Optional.of(new GroupStatus.Refresh("", "in progress", Optional.empty())) : Optional.empty();
+                        ? Optional.of(new GroupStatus.Refresh(Optional.empty(), "in progress", Optional.empty())) : Optional.empty();
         return new GroupStatus(
                 group.name(),
                 GroupModes.effective(settings, tags),

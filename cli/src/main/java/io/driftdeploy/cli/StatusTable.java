@@ -62,7 +62,7 @@ final class StatusTable {
         rows.add(row("account rate", rate(rates.account()) + " (account " + rates.account().name() + ")"));
         rows.add(row("storm breaker", storm(rates)));
         rows.addAll(churn(status));
-        rows.add(row("refresh", status.refresh().map(refresh -> (refresh.refreshId().isEmpty() ? "" : refresh.refreshId() + " ")
+        rows.add(row("refresh", status.refresh().map(refresh -> refresh.refreshId().map(id -> id + " ").orElse("")
                 + refresh.status() + refresh.targetImage().map(image -> " to " + image).orElse("")).orElse("none")));
         Optional<GroupStatus.Rollout> rollout = status.rollout();
         if (rollout.isEmpty()) {

@@ -48,7 +48,7 @@ class StatusTableTest {
                 Optional.of(RUNNING), Optional.empty(), Optional.empty());
         ImageVerdict.Approved approved = new ImageVerdict.Approved(NEWER, "shop");
         GroupStatus status = status("shop-blue", tags, 6, 5, new WindowUse(2, true, true), new WindowUse(3, false, false),
-                breakers, Optional.of(new GroupStatus.Refresh("refresh-1", "InProgress", Optional.of("ami-00000000000000002"))),
+                breakers, Optional.of(new GroupStatus.Refresh(Optional.of("refresh-1"), "InProgress", Optional.of("ami-00000000000000002"))),
                 Optional.of(new GroupStatus.Rollout("shop", Optional.of(RUNNING.imageId()), Optional.of(RUNNING), Optional.empty(),
                         Optional.of(approved), Optional.empty(), Optional.of(RolloutRules.decide(approved, state, SETTINGS)))));
 
