@@ -66,13 +66,14 @@ record GroupStatus(
     /**
      * The group's app and images, and the images function's decision for the app's newest golden image.
      *
+     * @param budget       what the group's disruption budgets for rollouts allow now (rollout rule 8)
      * @param runningImage the image the group's launch template version names (an AMI id or an SSM alias)
      * @param running      that image with its creation time, when it is an AMI EC2 still describes
      * @param newest       the newest image EC2 lists as the app's golden image that the rollout rules accept
      * @param refused      when none is accepted, the newest listed and why the rules refuse it
      * @param decision     what the images function would decide for the group, were {@code newest} announced now
      */
-    record Rollout(String app, Optional<String> runningImage, Optional<ImageRef> running, Optional<ImageRef> pending,
+    record Rollout(String app, BudgetVerdict budget, Optional<String> runningImage, Optional<ImageRef> running, Optional<ImageRef> pending,
                    Optional<ImageVerdict.Approved> newest, Optional<Refused> refused, Optional<GroupDecision> decision) {
     }
 

@@ -142,7 +142,7 @@ final class StatusReader {
     }
 
     /**
-     * Rollout rules 1 to 7 as the images function applies them, were the app's newest golden image
+     * Rollout rules 1 to 8 as the images function applies them, were the app's newest golden image
      * announced now: the newest image EC2 lists that ImageRules accepts, and RolloutRules' decision
      * for the group as Rollouts reads it.
      */
@@ -164,8 +164,8 @@ final class StatusReader {
                 refused = Optional.of(new GroupStatus.Refused(image.imageId(), (ImageVerdict.Rejected) verdict));
             }
         }
-        return new GroupStatus.Rollout(app, target.template().flatMap(TemplateVersion::imageId), state.running(), state.pending(),
+        return new GroupStatus.Rollout(app, RolloutRules.budget(settings, state, now), target.template().flatMap(TemplateVersion::imageId), state.running(), state.pending(),
                 newest, newest.isPresent() ? Optional.empty() : refused,
-                newest.map(approved -> RolloutRules.decide(approved, state, settings)));
+                newest.map(approved -> RolloutRules.decide(approved, state, settings, now)));
     }
 }

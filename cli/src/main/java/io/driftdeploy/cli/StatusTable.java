@@ -55,7 +55,7 @@ final class StatusTable {
                 .orElse(" (the global mode: no " + settings.modeTag() + " tag)")));
         rows.add(row("strategy", strategy(status, settings.rollout().strategyTag())));
         rows.add(row("capacity", capacity(status.capacity(), status.group())));
-        rows.add(row("budget", budget(status.budget())));
+        rows.add(row("drift budget", budget(status.budget())));
         GroupStatus.RateWindow rates = status.rates();
         rows.add(row("rate window", rates.start() + " to " + rates.end()));
         rows.add(row("group rate", rate(rates.group())));
@@ -71,6 +71,7 @@ final class StatusTable {
         }
         GroupStatus.Rollout images = rollout.get();
         rows.add(row("app", images.app()));
+        rows.add(row("rollout budget", budget(images.budget())));
         rows.add(row("pending image", images.pending().map(image -> image(image) + ", starts when the refresh ends").orElse("none")));
         rows.add(row("image", images.running().map(StatusTable::image)
                 .or(() -> images.runningImage().map(image -> image + " (no creation time: not an AMI EC2 describes)"))
@@ -100,12 +101,9 @@ final class StatusTable {
 
     private static String budget(BudgetVerdict budget) {
         return switch (budget) {
-            case BudgetVerdict.Unbudgeted none -> "none covers drift: only the capacity floor and the rate limits bound it";
-            case BudgetVerdict.Active active -> active.decidedBy().named() + " allows " + active.allowed()
-                    + " out of service at once, " + active.outOfService() + " out now: " + active.allowance() + " more may go now";
-            case BudgetVerdict.OutsideWindows shut -> "shut: every budget is scheduled and none is in its window; the next opens "
-                    + shut.nextOpening().map(Object::toString).orElse("never");
-            case BudgetVerdict.Invalid invalid -> "shut: " + invalid.facts().get("budgetDetail");
+            case BudgetVerdict.Unbudgeted none -> none.detail();
+            case BudgetVerdict.Active active -> active.detail() + ": " + active.allowance() + " more may go now";
+            case BudgetVerdict.Shut shut -> "shut: " + shut.detail();
         };
     }
 

@@ -101,7 +101,7 @@ class CliStatusIT {
                 "strategy|refresh (no drift-deploy:rollout tag)",
                 "capacity|" + now.desiredCapacity() + " desired, " + healthy + " healthy InService, min healthy 50 %: "
                         + (healthy - 2) + " more may go out of service now",
-                "budget|none covers drift: only the capacity floor and the rate limits bound it",
+                "drift budget|no disruption budget covers it",
                 "rate window|" + windowStart + " to " + windowStart.plus(WINDOW),
                 "group rate|1 of 2 terminations in the window, 1 left",
                 "account rate|1 of 10 terminations in the window, 9 left (account " + Emulator.ACCOUNT + ")",
@@ -111,6 +111,7 @@ class CliStatusIT {
                         + ", or tag the group drift-deploy:churn-cleared=<UTC time now, e.g. 2026-01-01T12:00:00Z>",
                 "refresh|none",
                 "app|" + app,
+                "rollout budget|no disruption budget covers it",
                 "pending image|none",
                 "image|" + running + " (created " + created(running) + ")",
                 "newest golden|" + newer + " (created " + created(newer) + "): the images function would decide refresh"
@@ -130,7 +131,8 @@ class CliStatusIT {
                 "mode|dry-run (the global mode: no drift-deploy:mode tag)",
                 "strategy|refresh (no drift-deploy:rollout tag)",
                 "capacity|2 desired, 2 healthy InService, min healthy 50 %: 1 more may go out of service now",
-                "budget|drift-deploy:budget='0' allows 0 out of service at once, 0 out now: 0 more may go now",
+                "drift budget|drift-deploy:budget='0' allows 0 instance(s) out of service at once, and 0 are out of service now:"
+                        + " 0 more may go now",
                 "rate window|" + windowStart + " to " + windowStart.plus(WINDOW),
                 "group rate|0 of 2 terminations in the window, 0 left",
                 "account rate|1 of 10 terminations in the window, 9 left (account " + Emulator.ACCOUNT + ")",

@@ -6,6 +6,7 @@ import io.driftdeploy.aws.DynamoDriftLedger.WindowUse;
 import io.driftdeploy.cli.aws.AuditRecord;
 import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.policy.BudgetVerdict;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
 import io.driftdeploy.policy.DescribedImage;
 import io.driftdeploy.policy.DriftPolicy;
@@ -45,18 +46,19 @@ class StatusTableTest {
         breakers.put("approved-amis", Optional.empty());
         GroupState state = new GroupState("shop-blue", tags, GroupState.LaunchSource.LAUNCH_TEMPLATE,
                 Optional.of(new GroupState.TemplateVersion("lt-0123", "3", Optional.of(RUNNING.imageId()), Map.of("drift-deploy:app", "shop"))),
-                Optional.of(RUNNING), Optional.empty(), Optional.empty());
+                Optional.of(RUNNING), Optional.empty(), Optional.empty(), new GroupState.Capacity(6, 5));
         ImageVerdict.Approved approved = new ImageVerdict.Approved(NEWER, "shop");
         GroupStatus status = status("shop-blue", tags, 6, 5, new WindowUse(2, true, true), new WindowUse(3, false, false),
                 breakers, Optional.of(new GroupStatus.Refresh(Optional.of("refresh-1"), "InProgress", Optional.of("ami-00000000000000002"))),
-                Optional.of(new GroupStatus.Rollout("shop", Optional.of(RUNNING.imageId()), Optional.of(RUNNING), Optional.empty(),
-                        Optional.of(approved), Optional.empty(), Optional.of(RolloutRules.decide(approved, state, SETTINGS)))));
+                Optional.of(new GroupStatus.Rollout("shop", RolloutRules.budget(SETTINGS, state, NOW), Optional.of(RUNNING.imageId()), Optional.of(RUNNING), Optional.empty(),
+                        Optional.of(approved), Optional.empty(), Optional.of(RolloutRules.decide(approved, state, SETTINGS, NOW)))));
 
         assertThat(rows(status)).containsExactly(
                 "mode|enforce (group tag drift-deploy:mode=enforce)",
                 "strategy|refresh (no drift-deploy:rollout tag)",
                 "capacity|6 desired, 5 healthy InService, min healthy 50 % (group tag drift-deploy:min-healthy-percent): 2 more may go out of service now",
-                "budget|drift-deploy:budget='1' allows 1 out of service at once, 1 out now: 0 more may go now",
+                "drift budget|drift-deploy:budget='1' allows 1 instance(s) out of service at once, and 1 are out of service now:"
+                        + " 0 more may go now",
                 "rate window|2026-03-01T10:00:00Z to 2026-03-01T11:00:00Z",
                 "group rate|2 of 2 terminations in the window, 0 left",
                 "account rate|3 of 10 terminations in the window, 7 left (account 123456789012)",
@@ -66,10 +68,13 @@ class StatusTableTest {
                         + " --group shop-blue --rule imdsv2, or tag the group drift-deploy:churn-cleared=<UTC time now, e.g. 2026-01-01T12:00:00Z>",
                 "refresh|refresh-1 InProgress to ami-00000000000000002",
                 "app|shop",
+                "rollout budget|drift-deploy:budget='1' allows 1 instance(s) out of service at once, and 1 are out of service"
+                        + " now: 0 more may go now",
                 "pending image|none",
                 "image|ami-00000000000000001 (created 2026-01-01T00:00:00Z)",
-                "newest golden|ami-00000000000000002 (created 2026-02-01T00:00:00Z): the images function would decide refresh"
-                        + " (newer-image, enforce): image ami-00000000000000002 is newer than what shop-blue runs (ami-00000000000000001)");
+                "newest golden|ami-00000000000000002 (created 2026-02-01T00:00:00Z): the images function would decide skip"
+                        + " (budget-closed, enforce): image ami-00000000000000002 is not rolled out to shop-blue now:"
+                        + " drift-deploy:budget='1' allows 1 instance(s) out of service at once, and 1 are out of service now");
     }
 
     @Test
@@ -87,7 +92,7 @@ class StatusTableTest {
                 "strategy|none: group tag drift-deploy:rollout=blue-green names no strategy drift-deploy implements (refresh,"
                         + " manual), so no image rolls out",
                 "capacity|2 desired, 2 healthy InService; " + ((MinHealthy.Invalid) status.capacity().minHealthy()).detail("batch"),
-                "budget|shut: drift-deploy:budget='one' is not a disruption budget: 'one' is not a count (e.g. 1) or a percentage"
+                "drift budget|shut: drift-deploy:budget='one' is not a disruption budget: 'one' is not a count (e.g. 1) or a percentage"
                         + " (e.g. 10pct); fix or remove it (docs/safety-rules.md, \"Rule 6: disruption budgets\")",
                 "rate window|2026-03-01T10:00:00Z to 2026-03-01T11:00:00Z",
                 "group rate|0 of 2 terminations in the window, 2 left",
@@ -118,7 +123,7 @@ class StatusTableTest {
 
     @Test
     void aRefusedNewestImageIsNamedWithTheRuleThatRefusesIt() {
-        GroupStatus.Rollout rollout = new GroupStatus.Rollout("shop", Optional.of("resolve:ssm:/golden/shop"), Optional.empty(),
+        GroupStatus.Rollout rollout = new GroupStatus.Rollout("shop", new BudgetVerdict.Unbudgeted(), Optional.of("resolve:ssm:/golden/shop"), Optional.empty(),
                 Optional.of(RUNNING), Optional.empty(), Optional.of(new GroupStatus.Refused("ami-00000000000000002",
                         new ImageVerdict.Rejected(RolloutReason.IMAGE_MARKED_BAD, "a refresh with it failed"))), Optional.empty());
         GroupStatus status = status("shop-green", Map.of("drift-deploy:app", "shop"), 2, 2, new WindowUse(0, false, false),

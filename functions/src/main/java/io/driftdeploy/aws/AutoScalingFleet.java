@@ -104,7 +104,7 @@ public final class AutoScalingFleet implements Fleet {
     }
 
     /** How many of the group's instances serve now: InService and Healthy, as the capacity floor and the budgets count them. */
-    static int healthyInService(AutoScalingGroup group) {
+    public static int healthyInService(AutoScalingGroup group) {
         return (int) group.instances().stream()
                 .filter(instance -> instance.lifecycleState() == LifecycleState.IN_SERVICE
                         && HEALTHY.equalsIgnoreCase(instance.healthStatus()))
@@ -132,13 +132,6 @@ public final class AutoScalingFleet implements Fleet {
     /** The group's tags, by key. */
     public static Map<String, String> tags(AutoScalingGroup group) {
         return group.tags().stream().collect(Collectors.toMap(TagDescription::key, TagDescription::value, (a, b) -> b));
-    }
-
-    /** How many of the group's instances are InService and Healthy, as the capacity guard and the budgets count them. */
-    public static int healthyInService(AutoScalingGroup group) {
-        return (int) group.instances().stream()
-                .filter(instance -> instance.lifecycleState() == LifecycleState.IN_SERVICE && HEALTHY.equalsIgnoreCase(instance.healthStatus()))
-                .count();
     }
 
     /**
