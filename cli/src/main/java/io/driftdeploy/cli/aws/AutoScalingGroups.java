@@ -43,7 +43,9 @@ public record AutoScalingGroups(AutoScalingClient autoScaling) {
     /**
      * autoscaling:DescribeAutoScalingGroups filtered by tag: every group opted in to drift
      * remediation ({@code optIn}) or to rollouts (it carries the {@code appTag}). Filters of one
-     * call must all match, hence a call for each; a group with both is listed once.
+     * call must all match ("the filters are automatically logically joined with an AND", Amazon EC2
+     * Auto Scaling API Reference, https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Filter.html),
+     * hence a call for each; a group with both is listed once.
      */
     @RequiresIam("autoscaling:DescribeAutoScalingGroups")
     public List<Group> optedIn(TagMatcher optIn, String appTag) {
