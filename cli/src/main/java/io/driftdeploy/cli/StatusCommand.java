@@ -21,10 +21,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
                 "Show, for each group opted in to drift-deploy (the opt-in tag, or the app tag) or each --group: its mode and",
-                "rollout strategy; its capacity floor, disruption budget and rate limits with what is left in the current window;",
-                "the storm breaker and the churn breakers and when they close; the instance refresh running and the pending image;",
-                "the image it runs and the newest golden image with what the images function would decide for it; and its last",
-                "decisions. Every verdict is the functions' own rule applied to what AWS and the ledger hold now, with the",
+                "rollout strategy; its capacity floor, disruption budgets (drift, rollout) and rate limits with what is left in",
+                "the current window; the storm breaker and the churn breakers and when they close; the instance refresh running",
+                "and the pending image; the image it runs and the newest golden image with what the images function would decide",
+                "for it; and its last decisions. Every verdict is the functions' own rule applied to what AWS and the ledger hold now, with the",
                 "functions' settings from the environment (as for invoke). Reads only."},
         footer = {
                 "",
