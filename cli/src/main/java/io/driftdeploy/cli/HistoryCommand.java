@@ -1,13 +1,11 @@
 package io.driftdeploy.cli;
 
-import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.cli.aws.AuditHistory;
 import io.driftdeploy.cli.aws.AuditRecord;
 import io.driftdeploy.cli.aws.TimeRange;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -111,18 +109,11 @@ final class HistoryCommand extends AwsCommand {
             return history.about(about.instance, range, limit);
         }
         if (about.group != null) {
-            return newest(history.about(about.group, range, limit),
-                    history.filedUnder(AuditTrail.groupHistoryKey(about.group), range, limit));
+            return history.group(about.group, range, limit);
         }
         if (about.image != null) {
-            return newest(history.about(about.image, range, limit),
-                    history.filedUnder(AuditTrail.imageHistoryKey(about.image), range, limit));
+            return history.image(about.image, range, limit);
         }
         return history.scan(range, Optional.of(about.app), limit);
-    }
-
-    /** The newest of a subject's own records and those filed under it in the history index (no record is in both). */
-    private List<AuditRecord> newest(List<AuditRecord> own, List<AuditRecord> filed) {
-        return AuditRecord.newest(Stream.concat(own.stream(), filed.stream()), limit);
     }
 }

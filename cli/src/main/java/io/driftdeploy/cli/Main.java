@@ -15,13 +15,14 @@ import picocli.CommandLine.Command;
                 "new golden images roll out by Auto Scaling instance refresh.",
                 "",
                 "Run a function on an event file, dry-run it, replay or redrive events, publish a golden image,",
-                "clear a churn breaker or an image's bad mark, show what drift-deploy decided and why (history)."},
+                "resume a group after a churn breaker, clear an image's bad mark, show where each group stands (status)",
+                "and what drift-deploy decided and why (history)."},
         footer = {
                 "",
                 "Start here:  drift-deploy demo        (plays the whole story on a local emulator; no AWS account needed)",
                 "Help on one command:  drift-deploy help COMMAND"},
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, InvokeCommand.class, ReplayCommand.class, RedriveCommand.class,
-                PublishImageCommand.class, ClearBreakerCommand.class, ClearBadImageCommand.class, HistoryCommand.class})
+                PublishImageCommand.class, ResumeCommand.class, ClearBadImageCommand.class, HistoryCommand.class, StatusCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

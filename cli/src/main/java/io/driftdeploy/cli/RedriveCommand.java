@@ -55,6 +55,7 @@ final class RedriveCommand extends AwsCommand {
         EventRedelivery redelivery = new EventRedelivery(clients.otherClient(EventBridgeClient.builder()),
                 clients.otherClient(LambdaClient.builder()));
         int limit = max == null ? Integer.MAX_VALUE : max;
+        Progress progress = Progress.of(console, "redrive", Optional.empty());
 
         int toBus = 0;
         int toTarget = 0;
@@ -78,8 +79,9 @@ final class RedriveCommand extends AwsCommand {
                 if (failure.isPresent()) {
                     kept.add(letter);
                     keptIds.add(letter.messageId());
-                    out.println("kept      message " + letter.messageId() + ": " + failure.get()
+                    progress.above(out, "kept      message " + letter.messageId() + ": " + failure.get()
                             + letter.errorCode().map(code -> " (it first failed with " + code + ")").orElse(""));
+                    progress.tally(tally(received, toBus + toTarget, kept.size()));
                     continue;
                 }
                 dlq.delete(letter);
@@ -88,10 +90,12 @@ final class RedriveCommand extends AwsCommand {
                 } else {
                     toTarget++;
                 }
-                out.println("redriven  " + ((DeadLetterRoute.Delivery) route).summary());
+                progress.above(out, "redriven  " + ((DeadLetterRoute.Delivery) route).summary());
+                progress.tally(tally(received, toBus + toTarget, kept.size()));
             }
             batch = received < limit ? dlq.receive(limit - received) : List.of();
         }
+        progress.end();
         kept.forEach(dlq::release);
         out.printf("%s: %d received, %d redriven to their bus, %d redriven to their target, %d failed and kept in the queue%n",
                 dlq.url(), received, toBus, toTarget, kept.size());
@@ -100,5 +104,9 @@ final class RedriveCommand extends AwsCommand {
             throw new CliFailure(kept.size() + " of " + received + " messages could not be redriven and stay in " + dlq.url());
         }
         return 0;
+    }
+
+    private static String tally(int received, int redriven, int kept) {
+        return received + " received, " + redriven + " redriven, " + kept + " kept";
     }
 }

@@ -2,7 +2,6 @@ package io.driftdeploy.cli;
 
 import io.driftdeploy.cli.aws.EventReplays;
 import io.driftdeploy.cli.aws.EventReplays.Archive;
-import io.driftdeploy.cli.aws.EventReplays.Progress;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,16 +69,18 @@ final class ReplayCommand extends AwsCommand {
         progressLine.printf("replay %s started: archive %s (%d events recorded), %s .. %s, to %s%s%n", replayName, archive.name(),
                 archive.eventCount(), from, to, archive.busArn(), ruleArn.map(arn -> ", rule " + arn).orElse(", every rule"));
 
-        Progress progress = replays.progress(replayName);
-        Progress reported = null;
+        Progress shown = Progress.of(console, "replay " + replayName, Optional.empty());
+        EventReplays.Progress progress = replays.progress(replayName);
+        EventReplays.Progress reported = null;
         while (!progress.finished()) {
             if (!progress.equals(reported)) {
-                progressLine.println("  " + describe(progress));
+                shown.percent(percent(progress), describe(progress));
                 reported = progress;
             }
             Thread.sleep(Duration.ofMillis((long) (pollSeconds * 1000)));
             progress = replays.progress(replayName);
         }
+        shown.end();
         console.out().println("replay " + replayName + ": " + describe(progress));
         console.out().flush();
         if (progress.state() != ReplayState.COMPLETED) {
@@ -89,14 +90,19 @@ final class ReplayCommand extends AwsCommand {
         return 0;
     }
 
-    private String describe(Progress progress) {
-        StringBuilder text = new StringBuilder(progress.state().toString());
-        progress.lastReplayed().ifPresent(last -> {
+    /** How far through the time range the replay has got, by the time of the last event it replayed. */
+    private long percent(EventReplays.Progress progress) {
+        return progress.lastReplayed().map(last -> {
             long done = Duration.between(from, last).toMillis();
             long all = Duration.between(from, to).toMillis();
-            long percent = Math.max(0, Math.min(100, done * 100 / all));
-            text.append(", events up to ").append(last).append(" replayed (").append(percent).append(" % of the time range)");
-        });
+            return Math.max(0, Math.min(100, done * 100 / all));
+        }).orElse(0L);
+    }
+
+    private String describe(EventReplays.Progress progress) {
+        StringBuilder text = new StringBuilder(progress.state().toString());
+        progress.lastReplayed().ifPresent(last -> text.append(", events up to ").append(last).append(" replayed (")
+                .append(percent(progress)).append(" % of the time range)"));
         progress.reason().ifPresent(reason -> text.append(": ").append(reason));
         return text.toString();
     }

@@ -2,17 +2,14 @@ package io.driftdeploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.AwsClients;
-import io.driftdeploy.aws.DynamoDriftLedger;
 import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.policy.ObservedRefresh;
 import io.driftdeploy.policy.StartedRefresh;
 import io.driftdeploy.testing.Emulator;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * clear-breaker and clear-bad-image on the emulator's ledger: what a person runs after fixing what
- * opened a churn breaker or failed a rollout. The ledger is set up as the functions leave it (their
+ * clear-bad-image on the emulator's ledger: what a person runs after fixing what failed a rollout
+ * (resume, for a churn breaker, is CliResumeIT). The ledger is set up as the functions leave it (their
  * ITs show how they get there); the command clears it, records who cleared what in the audit trail,
  * and says so; run again, it finds nothing to clear.
  */
@@ -37,26 +34,6 @@ class CliClearIT {
     CliClearIT() {
         Ledger.createTable(aws.dynamoDb(), table);
         ledger = new Ledger(aws.dynamoDb(), table);
-    }
-
-    @Test
-    void clearBreakerClearsTheOpenBreakerAndRecordsIt() {
-        String group = prefix + "-web";
-        String rule = prefix + "-imdsv2";
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        new DynamoDriftLedger(ledger).openBreaker(group, rule, "i-0abc1234def567890", "event-1", now, Optional.empty(),
-                Attempt.until(now.plusSeconds(60)));
-
-        CliRun cleared = run("clear-breaker", "--group", group, "--rule", rule);
-
-        assertThat(cleared.exitCode()).as(cleared.toString()).isZero();
-        assertThat(cleared.out()).contains("cleared").contains("i-0abc1234def567890");
-        assertThat(new DynamoDriftLedger(ledger).churn(group, rule).breaker()).isEmpty();
-        assertThat(auditReasons(group)).containsExactly("breaker-cleared");
-
-        CliRun again = run("clear-breaker", "--group", group, "--rule", rule);
-        assertThat(again.exitCode()).as(again.toString()).isZero();
-        assertThat(again.out()).contains("nothing to clear");
     }
 
     @Test
@@ -85,10 +62,6 @@ class CliClearIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--table", table, "--region", Emulator.REGION.id()));
         return CliRun.of(Map.of("AWS_ENDPOINT_URL", Emulator.endpoint().toString()), all.toArray(String[]::new));
-    }
-
-    private List<String> auditReasons(String subject) {
-        return auditRecords(subject).stream().map(record -> record.get("reason").s()).toList();
     }
 
     private List<Map<String, AttributeValue>> auditRecords(String subject) {

@@ -57,7 +57,7 @@ class CliRedriveIT {
         deadLetter(dlq, Samples.text("drift/config-noncompliant-ec2.json"), driftRuleArn, driftFunction);
         deadLetter(dlq, Samples.text("drift/config-compliant-ec2.json"), driftRuleArn, deletedFunction);
 
-        CliRun run = CliRun.of(environment, "redrive", "--dlq", prefix + "-dlq");
+        CliRun run = CliRun.onTerminal(environment, "redrive", "--dlq", prefix + "-dlq");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).as(run.toString())
@@ -66,6 +66,10 @@ class CliRedriveIT {
                 .contains("redriven  aws.config \"Config Rules Compliance Change\" (event 5f1c2a7e-3b9d-4c1e-8f20-6a7b8c9d0e11) to " + driftFunction)
                 .contains("kept      message").contains("ResourceNotFoundException").contains("(it first failed with RESOURCE_NOT_FOUND)");
         assertThat(run.err()).contains("1 of 3 messages could not be redriven").doesNotContain("\tat ");
+        assertThat(run.out()).as("the result has no progress in it").doesNotContain("\r", "redrive: ");
+        assertThat(run.err()).as("on a terminal, a tally redrawn in place and erased at the end")
+                .contains("\rredrive: 3 received, 2 redriven, 1 kept").contains("redrive: 1 received, ")
+                .doesNotContain("redrive: 3 received, 2 redriven, 1 kept\n");
 
         List<Message> redelivered = sqs.receiveMessage(r -> r.queueUrl(imagesQueue).waitTimeSeconds(2)).messages();
         assertThat(redelivered).singleElement().satisfies(message ->

@@ -2,6 +2,7 @@ package io.driftdeploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +55,14 @@ class CliUsageTest {
                 List.of("redrive"),
                 List.of("redrive", "--dlq", "q", "--max", "0"),
                 List.of("redrive", "--dlq", "q", "--max", "many"),
+                List.of("resume"),
+                List.of("resume", "--rule", "drift-imdsv2"),
                 List.of("clear-breaker"),
-                List.of("clear-breaker", "--group", "web"),
                 List.of("clear-breaker", "--rule", "drift-imdsv2"),
+                List.of("status", "--last", "-1"),
+                List.of("status", "--last", "101"),
+                List.of("status", "--last", "many"),
+                List.of("status", "--group"),
                 List.of("clear-bad-image"),
                 List.of("clear-bad-image", "--table", "ledger"),
                 List.of("history", "--instance", "i-0abc", "--group", "web"),
@@ -103,6 +109,21 @@ class CliUsageTest {
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err().strip()).as(run.toString()).doesNotContain("\n", "\tat ")
                 .isEqualTo("drift-deploy history: no ledger table: pass --table or set DRIFT_DEPLOY_TABLE");
+    }
+
+    @Test
+    void statusAndResumeReadTheFunctionsSettingsAndNameTheOneMissing() {
+        Map<String, String> environment = Map.of("DRIFT_DEPLOY_TABLE", "ledger");
+
+        for (List<String> args : List.of(List.of("status"), List.of("resume", "--group", "web"))) {
+            List<String> all = new ArrayList<>(args);
+            all.addAll(List.of("--region", "us-east-1"));
+            CliRun run = CliRun.of(environment, all.toArray(String[]::new));
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+            assertThat(run.err().strip()).as(run.toString()).doesNotContain("\n", "\tat ")
+                    .isEqualTo("drift-deploy " + args.get(0) + ": setting DRIFT_DEPLOY_TOPIC_ARN: is required but not set");
+        }
     }
 
     @Test

@@ -104,7 +104,7 @@ public final class AutoScalingFleet implements Fleet {
     }
 
     /** How many of the group's instances serve now: InService and Healthy, as the capacity floor and the budgets count them. */
-    static int healthyInService(AutoScalingGroup group) {
+    public static int healthyInService(AutoScalingGroup group) {
         return (int) group.instances().stream()
                 .filter(instance -> instance.lifecycleState() == LifecycleState.IN_SERVICE
                         && HEALTHY.equalsIgnoreCase(instance.healthStatus()))
@@ -119,7 +119,7 @@ public final class AutoScalingFleet implements Fleet {
                 .findFirst()
                 .map(member -> new GroupFacts(
                         group.autoScalingGroupName(),
-                        group.tags().stream().collect(Collectors.toMap(TagDescription::key, TagDescription::value, (a, b) -> b)),
+                        tags(group),
                         group.desiredCapacity(),
                         healthyInService(group),
                         member.lifecycleStateAsString(),
@@ -127,6 +127,11 @@ public final class AutoScalingFleet implements Fleet {
                         launchTemplate(group),
                         group.instances().stream().map(software.amazon.awssdk.services.autoscaling.model.Instance::instanceId)
                                 .collect(Collectors.toSet()))));
+    }
+
+    /** The group's tags, by key. */
+    public static Map<String, String> tags(AutoScalingGroup group) {
+        return group.tags().stream().collect(Collectors.toMap(TagDescription::key, TagDescription::value, (a, b) -> b));
     }
 
     /**

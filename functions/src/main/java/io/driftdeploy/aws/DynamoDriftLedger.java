@@ -313,6 +313,24 @@ public final class DynamoDriftLedger implements DriftLedger {
         };
     }
 
+    /**
+     * A scope's rate limit in one window, as read: the terminations that count against it, and
+     * whether its storm circuit is open and the window's storm alert out.
+     */
+    public record WindowUse(long terminations, boolean circuitOpen, boolean stormAlerted) {
+    }
+
+    /**
+     * Read only, for a person's look (the CLI's status): the scope's rate item for the window
+     * starting at {@code windowStart}, one consistent GetItem. Nothing decides on it: a decision
+     * reserves with a conditional write ({@link #reserve}).
+     */
+    public WindowUse windowUse(RateScope scope, String name, Instant windowStart, Instant now) {
+        return ledger.get(rateKey(scope, name), windowStart.toString())
+                .map(item -> new WindowUse(Ledger.liveHolders(item, now), Ledger.circuitOpen(item), item.containsKey(STORM_ALERTED)))
+                .orElse(new WindowUse(0, false, false));
+    }
+
     /** Pauses remediation in the scope until the window ends, however many units are given back. */
     @Override
     public void openCircuit(RateScope scope, String name, Instant windowStart, Duration window) {

@@ -80,7 +80,8 @@ public final class Ec2ImageCatalog implements ImageCatalog {
                 .images();
     }
 
-    private static DescribedImage described(Image image) {
+    /** The AMI as the rollout rules look at it; shared with the CLI's status, which lists golden images. */
+    public static DescribedImage described(Image image) {
         Map<String, String> tags = image.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
         return new DescribedImage(image.imageId(), image.stateAsString(), image.ownerId(),
                 Instant.parse(image.creationDate()), tags);

@@ -488,11 +488,15 @@ public final class Ledger {
     }
 
     private static long heldUnits(Map<String, AttributeValue> item, Instant now) {
-        return item.containsKey(CIRCUIT) ? Long.MAX_VALUE
-                : item.containsKey(HOLDERS) ? item.get(HOLDERS).ss().stream()
-                        .map(holder -> item.get(heldUntilOf(holder)))
-                        .filter(until -> until != null && Long.parseLong(until.n()) >= now.toEpochMilli())
-                        .count() : 0L;
+        return item.containsKey(CIRCUIT) ? Long.MAX_VALUE : liveHolders(item, now);
+    }
+
+    /** How many holders of a reserved item, as read, hold their unit still at {@code now}, whatever its circuit. */
+    public static long liveHolders(Map<String, AttributeValue> item, Instant now) {
+        return item.containsKey(HOLDERS) ? item.get(HOLDERS).ss().stream()
+                .map(holder -> item.get(heldUntilOf(holder)))
+                .filter(until -> until != null && Long.parseLong(until.n()) >= now.toEpochMilli())
+                .count() : 0L;
     }
 
     /** Refuses every later reservation of the item, however many units are given back, until it expires. */

@@ -95,8 +95,8 @@ public final class DriftReports {
     }
 
     /**
-     * The audit record of a person clearing a churn breaker (drift-deploy clear-breaker): nothing
-     * is announced, the person is there.
+     * A person cleared a churn breaker (drift-deploy resume): audited, and announced, since the
+     * team was told when it opened and remediation of the rule in the group starts again.
      */
     public static Report breakerCleared(String group, String rule, ChurnBreaker.Breaker breaker, Instant at) {
         Map<String, Object> facts = new LinkedHashMap<>();
@@ -105,9 +105,14 @@ public final class DriftReports {
         facts.put("breakerOpenedAt", breaker.openedAt().toString());
         facts.put("breakerOpenedBy", breaker.instanceId());
         facts.put("clearedAt", at.toString());
+        Notification notification = new Notification(DRIFT_KIND, Severity.INFO, Optional.empty(), Optional.of(group),
+                "drift-deploy: resumed " + group + ", churn breaker for " + rule + " cleared",
+                "A person cleared the churn breaker for AWS Config rule " + rule + " in group " + group + " (opened at "
+                        + breaker.openedAt() + " by " + breaker.instanceId() + ") at " + at + " with drift-deploy resume:"
+                        + " drift-deploy remediates the rule in the group again.");
         return new Report(CLI_FUNCTION, "clear-breaker#" + group + "#" + rule + "#" + breaker.openedAt().toEpochMilli(),
                 group, Decision.CLEAR, ClearedReason.BREAKER_CLEARED, Optional.empty(),
-                List.of("DeleteItem CHURN#" + group + "#" + rule + " BREAKER"), facts, Optional.empty());
+                List.of("DeleteItem CHURN#" + group + "#" + rule + " BREAKER"), facts, Optional.of(notification));
     }
 
     private static Severity severity(DriftReason reason) {

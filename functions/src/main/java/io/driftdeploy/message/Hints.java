@@ -11,7 +11,7 @@ public final class Hints {
 
     /** How a person clears the churn breaker of a group and rule, for the alert and every later report. */
     public static String clearBreaker(String group, String rule) {
-        return "drift-deploy clear-breaker --group " + group + " --rule " + rule + ", or tag the group "
+        return "drift-deploy resume --group " + group + " --rule " + rule + ", or tag the group "
                 + ChurnBreaker.CLEARED_TAG + "=<UTC time now, e.g. 2026-01-01T12:00:00Z>";
     }
 

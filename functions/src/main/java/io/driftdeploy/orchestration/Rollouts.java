@@ -252,6 +252,15 @@ public final class Rollouts {
     }
 
     private GroupState state(TargetGroup target) {
+        return state(target, images, ledger);
+    }
+
+    /**
+     * The group as the rollout rules judge it: the images it runs and is refreshing to, with their
+     * creation times (DescribeImages), and the image it has pending in the ledger. Shared with the
+     * CLI's status, which shows what the images function would decide.
+     */
+    public static GroupState state(TargetGroup target, ImageCatalog images, RolloutLedger ledger) {
         Optional<String> runningImage = target.template().flatMap(TemplateVersion::imageId);
         Optional<String> refreshingImage = target.activeRefresh().flatMap(RolloutFleet.RefreshInFlight::targetImageId);
         Set<String> amis = new HashSet<>();

@@ -14,7 +14,7 @@ import java.util.Set;
  * Safety rule 9, second half, the last line against churn: when drift-deploy's own replacement is
  * flagged again by the rule its predecessor was terminated for, replacing it once more would only
  * repeat the loop. The breaker opens for that group and rule, once, and stays open until a person
- * clears it: with {@code drift-deploy clear-breaker}, or with the group tag
+ * clears it: with {@code drift-deploy resume}, or with the group tag
  * {@code drift-deploy:churn-cleared} (an ISO-8601 UTC time; what happened before it no longer counts).
  */
 public final class ChurnBreaker {

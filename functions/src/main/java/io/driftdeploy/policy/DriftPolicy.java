@@ -5,6 +5,7 @@ import io.driftdeploy.config.Settings;
 import io.driftdeploy.config.TagMatcher;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -161,7 +162,12 @@ public final class DriftPolicy {
      * when it carries one, else {@code DRIFT_DEPLOY_MIN_HEALTHY_PERCENT}.
      */
     public static MinHealthy minHealthy(GroupFacts group, Settings.Drift drift) {
-        return MinHealthy.of(group.tags(), drift.minHealthyTag(), drift.minHealthyPercent());
+        return minHealthy(group.tags(), drift);
+    }
+
+    /** As {@link #minHealthy(GroupFacts, Settings.Drift)}, for a group described without an instance of it. */
+    public static MinHealthy minHealthy(Map<String, String> groupTags, Settings.Drift drift) {
+        return MinHealthy.of(groupTags, drift.minHealthyTag(), drift.minHealthyPercent());
     }
 
     /** A malformed minimum healthy tag fails closed: no floor can be computed, so nothing is terminated. */
@@ -175,13 +181,24 @@ public final class DriftPolicy {
      * undercut). Zero or less: the group is at its floor.
      */
     public static int capacityAllowance(GroupFacts group, int minHealthyPercent) {
-        int floor = (group.desiredCapacity() * minHealthyPercent + 99) / 100;
-        return group.healthyInService() - floor;
+        return capacityAllowance(group.desiredCapacity(), group.healthyInService(), minHealthyPercent);
+    }
+
+    /** As {@link #capacityAllowance(GroupFacts, int)}, for a group described without an instance of it (the CLI's status). */
+    public static int capacityAllowance(int desiredCapacity, int healthyInService, int minHealthyPercent) {
+        int floor = (desiredCapacity * minHealthyPercent + 99) / 100;
+        return healthyInService - floor;
     }
 
     /** The allowance under the group's minimum healthy percentage; none at all when its tag is malformed. */
     public static int capacityAllowance(GroupFacts group, MinHealthy minHealthy) {
-        return minHealthy instanceof MinHealthy.Percent percent ? capacityAllowance(group, percent.value()) : 0;
+        return capacityAllowance(group.desiredCapacity(), group.healthyInService(), minHealthy);
+    }
+
+    /** As {@link #capacityAllowance(GroupFacts, MinHealthy)}, for a group described without an instance of it. */
+    public static int capacityAllowance(int desiredCapacity, int healthyInService, MinHealthy minHealthy) {
+        return minHealthy instanceof MinHealthy.Percent percent
+                ? capacityAllowance(desiredCapacity, healthyInService, percent.value()) : 0;
     }
 
     /**
@@ -196,8 +213,14 @@ public final class DriftPolicy {
 
     /** The group's disruption budgets for drift at {@code now}: its own budget tags, else the settings' budgets. */
     public static BudgetVerdict budget(GroupFacts group, Settings.Drift drift, Instant now) {
-        return BudgetVerdict.of(group.tags(), drift.budgetTag(), drift.defaultBudgets(), "setting DRIFT_DEPLOY_DEFAULT_BUDGETS",
-                DisruptionBudget.Cause.DRIFT, group.desiredCapacity(), group.healthyInService(), now);
+        return budget(group.tags(), group.desiredCapacity(), group.healthyInService(), drift, now);
+    }
+
+    /** As {@link #budget(GroupFacts, Settings.Drift, Instant)}, for a group described without an instance of it. */
+    public static BudgetVerdict budget(Map<String, String> groupTags, int desiredCapacity, int healthyInService,
+                                       Settings.Drift drift, Instant now) {
+        return BudgetVerdict.of(groupTags, drift.budgetTag(), drift.defaultBudgets(), "setting DRIFT_DEPLOY_DEFAULT_BUDGETS",
+                DisruptionBudget.Cause.DRIFT, desiredCapacity, healthyInService, now);
     }
 
     /** A budget that cannot be read, or that lets nothing more go now, refuses before anything is written to the ledger. */

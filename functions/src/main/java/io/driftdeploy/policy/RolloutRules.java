@@ -26,7 +26,8 @@ public final class RolloutRules {
     public enum Strategy {
         REFRESH, MANUAL;
 
-        static Optional<Strategy> of(Optional<String> tagValue) {
+        /** The strategy a group's tag names; empty when it names none drift-deploy implements. */
+        public static Optional<Strategy> of(Optional<String> tagValue) {
             if (tagValue.isEmpty()) {
                 return Optional.of(REFRESH);
             }

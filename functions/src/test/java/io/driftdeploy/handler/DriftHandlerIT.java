@@ -670,7 +670,7 @@ class DriftHandlerIT {
         assertThat(drift).extracting(n -> n.body().path("facts").path("reason").asText())
                 .as("the termination, then one alert").containsExactly("drift-confirmed", "replacement-did-not-cure");
         assertThat(drift.get(1).attributes()).containsEntry("severity", "high").containsEntry("group", group.name);
-        assertThat(drift.get(1).body().path("summary").asText()).contains("drift-deploy clear-breaker --group " + group.name);
+        assertThat(drift.get(1).body().path("summary").asText()).contains("drift-deploy resume --group " + group.name);
     }
 
     /** A group whose churn breaker for the drift rule is open, the handler that opened it, and the replacement that tripped it. */
@@ -694,7 +694,7 @@ class DriftHandlerIT {
     void aReplacementFlaggedAgainOpensTheChurnBreakerUntilCleared() {
         Churn churn = openChurnBreaker();
 
-        // What the CLI's clear-breaker does to the ledger (the cli module's CliClearIT runs the command itself).
+        // What the CLI's resume does to the ledger (the cli module's CliResumeIT runs the command itself).
         assertThat(new DynamoDriftLedger(new Ledger(env.aws.dynamoDb(), env.tableName)).clearBreaker(churn.group().name, driftRule)).isPresent();
 
         JsonNode resumed = churn.flaggedAgain(this::onRecord);

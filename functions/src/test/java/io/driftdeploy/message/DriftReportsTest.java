@@ -160,12 +160,12 @@ class DriftReportsTest {
         assertThat(alert.severity()).isEqualTo(Severity.HIGH);
         assertThat(Announced.action(report)).isEqualTo("notify");
         assertThat(alert.summary()).contains("It replaced i-0000000000000000a")
-                .contains("drift-deploy clear-breaker --group " + LONG_GROUP + " --rule " + EVALUATION.ruleName())
+                .contains("drift-deploy resume --group " + LONG_GROUP + " --rule " + EVALUATION.ruleName())
                 .contains("drift-deploy:churn-cleared=");
     }
 
     @Test
-    void clearingABreakerIsAuditedWithoutANotification() {
+    void clearingABreakerIsAuditedAndAnnounced() {
         ChurnBreaker.Breaker breaker = new ChurnBreaker.Breaker(Instant.parse("2026-03-01T10:05:00Z"), "i-0000000000000000c");
         Report cleared = DriftReports.breakerCleared("web", "drift-imdsv2", breaker, Instant.parse("2026-03-01T11:00:00Z"));
 
@@ -174,6 +174,11 @@ class DriftReportsTest {
         assertThat(cleared.decision()).isEqualTo(Decision.CLEAR);
         assertThat(cleared.reason()).isEqualTo(ClearedReason.BREAKER_CLEARED);
         assertThat(cleared.facts()).containsEntry("rule", "drift-imdsv2").containsEntry("breakerOpenedAt", "2026-03-01T10:05:00Z");
-        assertThat(cleared.notification()).isEmpty();
+        Notification announced = cleared.notification().orElseThrow();
+        assertThat(announced.severity()).isEqualTo(Severity.INFO);
+        assertThat(announced.group()).contains("web");
+        assertThat(announced.subject()).isEqualTo("drift-deploy: resumed web, churn breaker for drift-imdsv2 cleared");
+        assertThat(announced.summary()).contains("opened at 2026-03-01T10:05:00Z by i-0000000000000000c")
+                .contains("drift-deploy remediates the rule in the group again");
     }
 }

@@ -32,6 +32,27 @@ public record AuditHistory(DynamoDbClient dynamoDb, String table) {
     }
 
     /**
+     * dynamodb:Query on the table and the history index: a group's own records (rollouts, refreshes,
+     * cleared breakers) and those filed under it (its instances' drift decisions, its storms),
+     * newest first. No record is in both.
+     */
+    @RequiresIam("dynamodb:Query")
+    public List<AuditRecord> group(String group, TimeRange range, int limit) {
+        return ownAndFiled(group, AuditTrail.groupHistoryKey(group), range, limit);
+    }
+
+    /** dynamodb:Query, as {@link #group}: an image's own records (refusals, a cleared bad mark) and its rollouts to groups. */
+    @RequiresIam("dynamodb:Query")
+    public List<AuditRecord> image(String image, TimeRange range, int limit) {
+        return ownAndFiled(image, AuditTrail.imageHistoryKey(image), range, limit);
+    }
+
+    private List<AuditRecord> ownAndFiled(String subject, String historyKey, TimeRange range, int limit) {
+        return AuditRecord.newest(Stream.concat(about(subject, range, limit).stream(),
+                filedUnder(historyKey, range, limit).stream()), limit);
+    }
+
+    /**
      * dynamodb:Scan of the whole table, every page, keeping the newest {@code limit} audit records
      * of the range (and of {@code app}, when given). The ledger has no index by time or app: this
      * reads every item once, so it takes as long as the table is large.

@@ -1,0 +1,86 @@
+package io.driftdeploy.cli;
+
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.cli.aws.AutoScalingGroups;
+import io.driftdeploy.config.Settings;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Where drift-deploy stands with each opted-in group now, computed by the functions' own rules. */
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Show, for each group opted in to drift-deploy (the opt-in tag, or the app tag) or each --group: its mode and",
+                "rollout strategy; its capacity floor, disruption budgets (drift, rollout) and rate limits with what is left in",
+                "the current window; the storm breaker and the churn breakers and when they close; the instance refresh running",
+                "and the pending image; the image it runs and the newest golden image with what the images function would decide",
+                "for it; and its last decisions. Every verdict is the functions' own rule applied to what AWS and the ledger hold now, with the",
+                "functions' settings from the environment (as for invoke). Reads only."},
+        footer = {
+                "",
+                "Examples:",
+                "  drift-deploy status",
+                "  drift-deploy status --group shop-blue --group shop-green --last 10",
+                "",
+                "Exit status: 0 shown; 1 AWS refused, a setting is missing, or a --group does not exist; 2 usage error."})
+final class StatusCommand extends AwsCommand {
+
+    static final int MOST_DECISIONS = 100;
+
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "Only this Auto Scaling group (repeat for more). Default: every opted-in group.")
+    private List<String> groups = new ArrayList<>();
+
+    @Option(names = "--last", paramLabel = "N", defaultValue = "5",
+            description = "Show each group's N newest decisions (default: ${DEFAULT-VALUE}, 0 for none, at most " + MOST_DECISIONS + ").")
+    private int last;
+
+    @Mixin
+    private LedgerTable table;
+
+    @Override
+    public Integer call() {
+        if (last < 0 || last > MOST_DECISIONS) {
+            throw usageError("--last must be 0 to " + MOST_DECISIONS + ", got " + last);
+        }
+        Console console = console();
+        Map<String, String> environment = new HashMap<>(console.environment());
+        environment.put(Settings.PREFIX + "TABLE", table.name(console));
+        Settings settings = Settings.from(environment);
+        AwsClients clients = aws.clients(console.environment());
+        AutoScalingGroups directory = new AutoScalingGroups(clients.autoScaling());
+        List<AutoScalingGroups.Group> found = groups.isEmpty()
+                ? directory.optedIn(settings.drift().optInTag(), settings.rollout().appTag())
+                : directory.named(new LinkedHashSet<>(groups));
+        StatusReader reader = new StatusReader(settings, clients, Instant.now());
+        Progress progress = Progress.of(console, "status", Optional.of(found.size()));
+        List<GroupStatus> statuses = new ArrayList<>();
+        for (AutoScalingGroups.Group group : found) {
+            progress.step(group.name());
+            statuses.add(reader.read(group, last));
+        }
+        progress.end();
+        if (found.isEmpty() && groups.isEmpty()) {
+            console.out().println("no group is opted in: none carries " + settings.drift().optInTag() + " or a "
+                    + settings.rollout().appTag() + " tag");
+        }
+        console.out().print(StatusTable.render(statuses, settings));
+        console.out().flush();
+        Set<String> missing = new LinkedHashSet<>(groups);
+        found.forEach(group -> missing.remove(group.name()));
+        if (!missing.isEmpty()) {
+            throw new CliFailure("no Auto Scaling group named " + String.join(", ", missing));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,171 @@
+package io.driftdeploy.cli;
+
+import io.driftdeploy.aws.AutoScalingFleet;
+import io.driftdeploy.aws.AutoScalingRolloutFleet;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.ConfigCompliance;
+import io.driftdeploy.aws.DynamoDriftLedger;
+import io.driftdeploy.aws.DynamoRolloutLedger;
+import io.driftdeploy.aws.Ec2ImageCatalog;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.aws.RolloutFleet.TargetGroup;
+import io.driftdeploy.cli.aws.AuditHistory;
+import io.driftdeploy.cli.aws.AutoScalingGroups;
+import io.driftdeploy.cli.aws.GoldenImages;
+import io.driftdeploy.cli.aws.TimeRange;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.orchestration.Rollouts;
+import io.driftdeploy.policy.ChurnBreaker;
+import io.driftdeploy.policy.ChurnBreaker.Breaker;
+import io.driftdeploy.policy.DescribedImage;
+import io.driftdeploy.policy.DriftPolicy;
+import io.driftdeploy.policy.GroupModes;
+import io.driftdeploy.policy.GroupState;
+import io.driftdeploy.policy.GroupState.TemplateVersion;
+import io.driftdeploy.policy.ImageRules;
+import io.driftdeploy.policy.ImageVerdict;
+import io.driftdeploy.policy.MinHealthy;
+import io.driftdeploy.policy.RateScope;
+import io.driftdeploy.policy.RolloutRules;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads what status shows of each group, deciding nothing of its own: every verdict comes from the
+ * rule the functions apply (mode, strategy, capacity floor, budgets, rate limits and storm circuit,
+ * churn breaker, image rules and rollout rules), on the facts they read, with the functions'
+ * settings. Read only: no write to AWS or the ledger.
+ */
+final class StatusReader {
+
+    private final Settings settings;
+    private final Instant now;
+    private final Instant windowStart;
+    private final DynamoDriftLedger driftLedger;
+    private final DynamoRolloutLedger rolloutLedger;
+    private final AutoScalingFleet fleet;
+    private final AutoScalingRolloutFleet rolloutFleet;
+    private final Ec2ImageCatalog images;
+    private final GoldenImages goldenImages;
+    private final AuditHistory history;
+    private final List<String> rules;
+    private final GroupStatus.Scope account;
+    private final Map<String, List<TargetGroup>> targetsByApp = new HashMap<>();
+    private final Map<String, List<DescribedImage>> goldenByApp = new HashMap<>();
+
+    StatusReader(Settings settings, AwsClients aws, Instant now) {
+        this.settings = settings;
+        this.now = now;
+        Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
+        this.driftLedger = new DynamoDriftLedger(ledger);
+        this.rolloutLedger = new DynamoRolloutLedger(ledger);
+        this.fleet = new AutoScalingFleet(aws.ec2(), aws.autoScaling());
+        this.rolloutFleet = new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2());
+        this.images = new Ec2ImageCatalog(aws.ec2(), aws.imageBuilder());
+        this.goldenImages = new GoldenImages(aws.ec2());
+        this.history = new AuditHistory(aws.dynamoDb(), settings.tableName());
+        Settings.Drift drift = settings.drift();
+        this.windowStart = DriftPolicy.rateWindowStart(now, drift.rateWindow());
+        this.rules = driftRules(settings, aws);
+        this.account = scope(RateScope.ACCOUNT, settings.accountId(), drift.maxTerminationsPerAccount());
+    }
+
+    /**
+     * The drift rules the functions check, as the sweep finds them: the named ones and, with a
+     * prefix, those AWS Config has by it (config:DescribeConfigRules).
+     */
+    static List<String> driftRules(Settings settings, AwsClients aws) {
+        Settings.Drift drift = settings.drift();
+        Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
+        drift.rulePrefix().ifPresent(prefix -> rules.addAll(new ConfigCompliance(aws.config()).ruleNamesStartingWith(prefix)));
+        return List.copyOf(rules);
+    }
+
+    /** The group's status, with its {@code lastDecisions} newest audit records. */
+    GroupStatus read(AutoScalingGroups.Group group, int lastDecisions) {
+        Map<String, String> tags = group.tags();
+        Settings.Drift drift = settings.drift();
+        MinHealthy minHealthy = DriftPolicy.minHealthy(tags, drift);
+        GroupStatus.Capacity capacity = new GroupStatus.Capacity(group.desiredCapacity(), group.healthyInService(), minHealthy,
+                DriftPolicy.capacityAllowance(group.desiredCapacity(), group.healthyInService(), minHealthy));
+        GroupStatus.RateWindow rates = new GroupStatus.RateWindow(windowStart, windowStart.plus(drift.rateWindow()),
+                scope(RateScope.GROUP, group.name(), drift.maxTerminationsPerGroup()), account);
+        Optional<String> strategyTag = Optional.ofNullable(tags.get(settings.rollout().strategyTag()));
+        Optional<String> app = Optional.ofNullable(tags.get(settings.rollout().appTag())).filter(value -> !value.isBlank());
+        Optional<TargetGroup> target = app.flatMap(name -> target(name, group.name()));
+        Optional<GroupStatus.Refresh> refresh = target.isPresent()
+                ? target.get().activeRefresh().map(active -> new GroupStatus.Refresh(Optional.of(active.refreshId()),
+                        active.status(), active.targetImageId()))
+                : fleet.refreshes(group.name()).inProgress()
+                        ? Optional.of(new GroupStatus.Refresh(Optional.empty(), "in progress", Optional.empty())) : Optional.empty();
+        return new GroupStatus(
+                group.name(),
+                GroupModes.effective(settings, tags),
+                Optional.ofNullable(tags.get(settings.modeTag())),
+                strategyTag,
+                RolloutRules.Strategy.of(strategyTag),
+                capacity,
+                DriftPolicy.budget(tags, group.desiredCapacity(), group.healthyInService(), drift, now),
+                rates,
+                breakers(group.name(), tags),
+                refresh,
+                app.flatMap(name -> target.map(found -> rollout(name, found))),
+                history.group(group.name(), TimeRange.ALWAYS, lastDecisions));
+    }
+
+    /** Rule 9 for each drift rule: the group's breaker, when open and not cleared by the group's clear tag. */
+    private Map<String, Optional<Breaker>> breakers(String group, Map<String, String> tags) {
+        Optional<Instant> clearedAt = ChurnBreaker.clearedAt(tags);
+        Map<String, Optional<Breaker>> breakers = new LinkedHashMap<>();
+        for (String rule : rules) {
+            Optional<Breaker> breaker = driftLedger.churn(group, rule).breaker();
+            breakers.put(rule, ChurnBreaker.open(breaker, clearedAt) ? breaker : Optional.empty());
+        }
+        return breakers;
+    }
+
+    private GroupStatus.Scope scope(RateScope scope, String name, int limit) {
+        return new GroupStatus.Scope(name, limit, driftLedger.windowUse(scope, name, windowStart, now));
+    }
+
+    /** The group as the rollout reads it: among the app's groups (one DescribeAutoScalingGroups per app). */
+    private Optional<TargetGroup> target(String app, String group) {
+        return targetsByApp.computeIfAbsent(app, name -> rolloutFleet.targets(settings.rollout().appTag(), name)).stream()
+                .filter(target -> target.name().equals(group))
+                .findFirst();
+    }
+
+    /**
+     * Rollout rules 1 to 8 as the images function applies them, were the app's newest golden image
+     * announced now: the newest image EC2 lists that ImageRules accepts, and RolloutRules' decision
+     * for the group as Rollouts reads it.
+     */
+    private GroupStatus.Rollout rollout(String app, TargetGroup target) {
+        GroupState state = Rollouts.state(target, images, rolloutLedger);
+        Settings.Rollout rollout = settings.rollout();
+        Optional<ImageVerdict.Approved> newest = Optional.empty();
+        Optional<GroupStatus.Refused> refused = Optional.empty();
+        for (DescribedImage image : goldenByApp.computeIfAbsent(app, name ->
+                goldenImages.of(name, rollout.appTag(), rollout.goldenImageTag(), rollout.trustedAccounts()))) {
+            ImageVerdict verdict = ImageRules.check(new ImageRules.Candidate(true, Optional.empty(), Optional.of(image.imageId()),
+                    Optional.of(image), rolloutLedger.isBad(image.imageId()), Optional.of(app), rollout.trustedAccounts(),
+                    rollout.appTag(), rollout.goldenImageTag()));
+            if (verdict instanceof ImageVerdict.Approved approved) {
+                newest = Optional.of(approved);
+                break;
+            }
+            if (refused.isEmpty()) {
+                refused = Optional.of(new GroupStatus.Refused(image.imageId(), (ImageVerdict.Rejected) verdict));
+            }
+        }
+        return new GroupStatus.Rollout(app, RolloutRules.budget(settings, state, now), target.template().flatMap(TemplateVersion::imageId), state.running(), state.pending(),
+                newest, newest.isPresent() ? Optional.empty() : refused,
+                newest.map(approved -> RolloutRules.decide(approved, state, settings, now)));
+    }
+}
