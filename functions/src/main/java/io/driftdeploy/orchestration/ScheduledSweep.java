@@ -93,7 +93,8 @@ public final class ScheduledSweep {
         Compliance compliance = new ConfigCompliance(aws.config());
         return new ScheduledSweep(settings, compliance, new SqsSweepQueue(aws.sqs(), queueUrl),
                 DriftRemediation.wire(settings, ledger, aws, compliance, reporter, clock),
-                Rollouts.wire(settings, ledger, aws, reporter, clock), new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter, clock);
+                Rollouts.wire(settings, ledger, aws, reporter, clock),
+                new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter, clock);
     }
 
     public Reporter reporter() {

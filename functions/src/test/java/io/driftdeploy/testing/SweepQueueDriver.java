@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,7 +57,7 @@ public final class SweepQueueDriver {
     /** A queue of the environment's own, as the stack's is: messages out of sight for a while once received. */
     public static String createQueue(TestEnvironment env, String name) {
         return env.aws.sqs().createQueue(r -> r.queueName(env.prefix + "-" + name)
-                .attributes(java.util.Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "300"))).queueUrl();
+                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "300"))).queueUrl();
     }
 
     /** Puts the schedule's message on the queue. */
@@ -64,8 +66,8 @@ public final class SweepQueueDriver {
     }
 
     /**
-     * Hands batches to {@code workers} concurrent handlers until the queue is empty; a message
-     * the handlers name {@code redeliveries} times more is left in the queue and counted as not drained.
+     * Hands batches to {@code workers} concurrent handlers until the queue is empty and no handler
+     * is busy; a message a handler names in its response is made visible again at once and counted.
      */
     public Drained drain(int workers, Supplier<SweepHandler> handlers) throws Exception {
         AwsCalls.Recording calls = new AwsCalls.Recording();
@@ -73,7 +75,7 @@ public final class SweepQueueDriver {
         AtomicInteger messages = new AtomicInteger();
         AtomicInteger redelivered = new AtomicInteger();
         AtomicLong idleSince = new AtomicLong(System.nanoTime());
-        Set<Integer> busy = Collections.synchronizedSet(new java.util.HashSet<>());
+        Set<Integer> busy = Collections.synchronizedSet(new HashSet<>());
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
