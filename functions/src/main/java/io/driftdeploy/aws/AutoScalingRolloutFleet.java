@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -61,6 +63,19 @@ public final class AutoScalingRolloutFleet implements RolloutFleet {
                 .autoScalingGroups().stream()
                 .map(this::target)
                 .toList();
+    }
+
+    /** autoscaling:DescribeAutoScalingGroups filtered by the tag key, all pages: the tag's values. */
+    @Override
+    @RequiresIam("autoscaling:DescribeAutoScalingGroups")
+    public Set<String> apps(String appTag) {
+        Filter tagged = Filter.builder().name("tag-key").values(appTag).build();
+        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(tagged))
+                .autoScalingGroups().stream()
+                .flatMap(group -> group.tags().stream())
+                .filter(tag -> appTag.equals(tag.key()) && tag.value() != null && !tag.value().isEmpty())
+                .map(TagDescription::value)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**

@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds each AWS client once, on first use, sharing one HTTP client and one credentials provider.
@@ -67,7 +68,9 @@ public final class AwsClients {
             () -> configure(CloudWatchClient.builder()).build());
     private final Lazy<ImagebuilderClient> imageBuilder = new Lazy<>(ImagebuilderClient.SERVICE_NAME,
             () -> configure(ImagebuilderClient.builder()).build());
-    private final List<Lazy<? extends SdkClient>> clients = List.of(ec2, autoScaling, sns, dynamoDb, config, cloudWatch, imageBuilder);
+    private final Lazy<SqsClient> sqs = new Lazy<>(SqsClient.SERVICE_NAME, () -> configure(SqsClient.builder()).build());
+    private final List<Lazy<? extends SdkClient>> clients = List.of(ec2, autoScaling, sns, dynamoDb, config, cloudWatch, imageBuilder,
+            sqs);
 
     /**
      * Credentials from the SDK's default chain (environment, profile, container, instance...), as
@@ -234,9 +237,14 @@ public final class AwsClients {
         return imageBuilder.get();
     }
 
+    /** The scheduled sweep's queue. */
+    public SqsClient sqs() {
+        return sqs.get();
+    }
+
     /**
-     * A client of a service the functions never call (the CLI's SQS, EventBridge and Lambda, whose
-     * SDK modules are not in the Lambda jar), configured as every client here is: region,
+     * A client of a service the functions never call (the CLI's EventBridge and Lambda, whose SDK
+     * modules are not in the Lambda jar), configured as every client here is: region,
      * credentials, endpoint, the shared HTTP client, bounded retries and timeouts. Built anew on
      * each call and owned by the caller; {@link #built()}, and so the SnapStart prime, knows
      * nothing of it.

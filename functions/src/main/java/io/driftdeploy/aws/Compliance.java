@@ -17,11 +17,23 @@ public interface Compliance {
     record NonCompliantResource(String ruleName, String resourceType, String resourceId, Instant orderingTimestamp) {
     }
 
+    /**
+     * One page of a rule's NON_COMPLIANT results, and the token of the next page when there is one.
+     */
+    record NonCompliantPage(List<NonCompliantResource> results, Optional<String> nextToken) {
+    }
+
     /** The managed rule a Config rule runs and its parameters; empty when AWS Config knows no such rule. */
     Optional<ConfigRuleFacts> rule(String ruleName);
 
     /** Every NON_COMPLIANT result of the rule; empty when AWS Config knows no such rule. */
     Optional<List<NonCompliantResource>> nonCompliant(String ruleName);
+
+    /**
+     * One page of the rule's NON_COMPLIANT results, from {@code nextToken} (the first page when
+     * empty); empty when AWS Config knows no such rule. The scheduled sweep lists page by page.
+     */
+    Optional<NonCompliantPage> nonCompliantPage(String ruleName, Optional<String> nextToken);
 
     /** The names of the Config rules that start with {@code prefix}. */
     List<String> ruleNamesStartingWith(String prefix);

@@ -6,6 +6,7 @@ import io.driftdeploy.event.ComplianceType;
 import io.driftdeploy.policy.ConfigResult;
 import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.config.model.ConfigRule;
 import software.amazon.awssdk.services.config.model.EvaluationResult;
 import software.amazon.awssdk.services.config.model.EvaluationResultIdentifier;
 import software.amazon.awssdk.services.config.model.EvaluationResultQualifier;
+import software.amazon.awssdk.services.config.model.GetComplianceDetailsByConfigRuleResponse;
 import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
 
 /**
@@ -64,22 +66,48 @@ public final class ConfigCompliance implements Compliance {
     @RequiresIam("config:GetComplianceDetailsByConfigRule")
     @Override
     public Optional<List<NonCompliantResource>> nonCompliant(String ruleName) {
+        List<NonCompliantResource> all = new ArrayList<>();
+        Optional<String> nextToken = Optional.empty();
+        do {
+            Optional<NonCompliantPage> page = nonCompliantPage(ruleName, nextToken);
+            if (page.isEmpty()) {
+                return Optional.empty();
+            }
+            all.addAll(page.get().results());
+            nextToken = page.get().nextToken();
+        } while (nextToken.isPresent());
+        return Optional.of(List.copyOf(all));
+    }
+
+    /**
+     * One page of at most {@link #PAGE_SIZE} NON_COMPLIANT results (GetComplianceDetailsByConfigRule
+     * with Limit and NextToken: "You cannot specify a number greater than 100",
+     * https://docs.aws.amazon.com/config/latest/APIReference/API_GetComplianceDetailsByConfigRule.html);
+     * empty when the rule does not exist in this account and region.
+     */
+    @RequiresIam("config:GetComplianceDetailsByConfigRule")
+    @Override
+    public Optional<NonCompliantPage> nonCompliantPage(String ruleName, Optional<String> nextToken) {
+        GetComplianceDetailsByConfigRuleResponse response;
         try {
-            return Optional.of(config.getComplianceDetailsByConfigRulePaginator(request -> request
-                            .configRuleName(ruleName)
-                            .complianceTypesWithStrings(ComplianceType.NON_COMPLIANT.name())
-                            .limit(PAGE_SIZE))
-                    .evaluationResults().stream()
-                    .map(result -> {
-                        EvaluationResultIdentifier identifier = result.evaluationResultIdentifier();
-                        EvaluationResultQualifier qualifier = identifier.evaluationResultQualifier();
-                        return new NonCompliantResource(qualifier.configRuleName(), qualifier.resourceType(),
-                                qualifier.resourceId(), identifier.orderingTimestamp());
-                    })
-                    .toList());
+            response = config.getComplianceDetailsByConfigRule(request -> request
+                    .configRuleName(ruleName)
+                    .complianceTypesWithStrings(ComplianceType.NON_COMPLIANT.name())
+                    .limit(PAGE_SIZE)
+                    .nextToken(nextToken.orElse(null)));
         } catch (NoSuchConfigRuleException missing) {
             return Optional.empty();
         }
+        List<NonCompliantResource> results = response.evaluationResults().stream()
+                .map(result -> {
+                    EvaluationResultIdentifier identifier = result.evaluationResultIdentifier();
+                    EvaluationResultQualifier qualifier = identifier.evaluationResultQualifier();
+                    return new NonCompliantResource(qualifier.configRuleName(), qualifier.resourceType(),
+                            qualifier.resourceId(), identifier.orderingTimestamp());
+                })
+                .toList();
+        return Optional.of(new NonCompliantPage(results,
+                Optional.ofNullable(response.nextToken()).filter(token -> !token.isEmpty())));
     }
 
     /** The names of the Config rules that start with the prefix (DescribeConfigRules, all pages). */

@@ -1,9 +1,11 @@
 package io.driftdeploy.aws;
 
+import io.driftdeploy.config.TagMatcher;
 import io.driftdeploy.policy.DescribedImage;
 import io.driftdeploy.policy.ImageRef;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,6 +52,21 @@ public final class Ec2ImageCatalog implements ImageCatalog {
         return images(imageIds).stream()
                 .map(image -> new ImageRef(image.imageId(), Instant.parse(image.creationDate())))
                 .collect(Collectors.toMap(ImageRef::imageId, Function.identity(), (first, second) -> first));
+    }
+
+    /** ec2:DescribeImages by owner, state and both tags (all pages), newest first. */
+    @Override
+    @RequiresIam("ec2:DescribeImages")
+    public List<ImageRef> goldenImages(String appTag, String app, TagMatcher goldenTag, List<String> owners) {
+        return ec2.describeImagesPaginator(request -> request
+                        .owners(owners)
+                        .filters(Filter.builder().name("state").values("available").build(),
+                                Filter.builder().name("tag:" + appTag).values(app).build(),
+                                Filter.builder().name("tag:" + goldenTag.key()).values(goldenTag.value()).build()))
+                .images().stream()
+                .map(image -> new ImageRef(image.imageId(), Instant.parse(image.creationDate())))
+                .sorted(Comparator.comparing(ImageRef::created).reversed())
+                .toList();
     }
 
     /** imagebuilder:GetImage. */

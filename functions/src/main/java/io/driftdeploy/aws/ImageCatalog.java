@@ -1,8 +1,10 @@
 package io.driftdeploy.aws;
 
+import io.driftdeploy.config.TagMatcher;
 import io.driftdeploy.policy.DescribedImage;
 import io.driftdeploy.policy.ImageRef;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +17,12 @@ public interface ImageCatalog {
 
     /** The AMI as EC2 describes it; empty when EC2 knows no such image. */
     Optional<DescribedImage> describe(String imageId);
+
+    /**
+     * The available AMIs owned by one of {@code owners} that carry both {@code appTag=app} and the
+     * golden-image tag, newest first: the candidates the scheduled sweep catches an app up to.
+     */
+    List<ImageRef> goldenImages(String appTag, String app, TagMatcher goldenTag, List<String> owners);
 
     /** The creation time of each of these AMIs that EC2 still knows. */
     Map<String, ImageRef> created(Collection<String> imageIds);

@@ -70,6 +70,9 @@ public interface RolloutFleet {
         }
     }
 
+    /** The applications some Auto Scaling group names with its {@code appTag} tag: what the scheduled sweep catches up. */
+    Set<String> apps(String appTag);
+
     /** The groups tagged {@code appTag=app}, each with its launch template version and the refresh running on it. */
     List<TargetGroup> targets(String appTag, String app);
 

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /**
@@ -122,6 +123,7 @@ public final class SnapStartPrime implements Resource {
             case ConfigClient.SERVICE_NAME -> config(canned.config());
             case CloudWatchClient.SERVICE_NAME -> cloudWatch(canned.cloudwatch());
             case ImagebuilderClient.SERVICE_NAME -> imageBuilder(canned.imageBuilder());
+            case SqsClient.SERVICE_NAME -> sqs(canned.sqs());
             default -> throw new IllegalStateException("the function uses the " + service
                     + " client, which SnapStartPrime does not prime: add the calls its adapters make to callsOf");
         }
@@ -205,5 +207,10 @@ public final class SnapStartPrime implements Resource {
     private static void imageBuilder(ImagebuilderClient imageBuilder) {
         imageBuilder.getImage(request -> request.imageBuildVersionArn(
                 "arn:aws:imagebuilder:us-east-1:000000000000:image/snapstart-prime/1.0.0/1"));
+    }
+
+    private static void sqs(SqsClient sqs) {
+        sqs.sendMessageBatch(request -> request.queueUrl("https://sqs.us-east-1.amazonaws.com/000000000000/snapstart-prime")
+                .entries(entry -> entry.id("0").messageBody(ID)));
     }
 }

@@ -183,6 +183,11 @@ public record Settings(
         return readEnvironment(env, Settings::auditRetention);
     }
 
+    /** {@code DRIFT_DEPLOY_SWEEP_QUEUE_URL} alone: only the sweep function has a queue. */
+    public static String sweepQueueUrl(Map<String, String> env) {
+        return readEnvironment(env, read -> read.text(Setting.SWEEP_QUEUE_URL));
+    }
+
     /** What {@code reading} reads from {@code env}; a malformed value is a {@link SettingsException} naming the variable. */
     private static <T> T readEnvironment(Map<String, String> env, Function<SettingReader, T> reading) {
         try {

@@ -73,8 +73,13 @@ public final class HandlerIo {
 
     /** Writes the result as its JSON (see {@link Result#json()}), as Lambda returns it. */
     public static void writeJson(OutputStream output, Result result) {
+        writeJson(output, result.json());
+    }
+
+    /** Writes a function's response, as Lambda returns it. */
+    static void writeJson(OutputStream output, Map<String, ?> response) {
         try {
-            JSON.writerWithDefaultPrettyPrinter().writeValue(output, result.json());
+            JSON.writerWithDefaultPrettyPrinter().writeValue(output, response);
             output.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the result", e);

@@ -24,6 +24,9 @@ public final class SweepReports {
 
     public static final String SWEEP_KIND = "sweep";
 
+    /** The scheduled sweep's function, which lists and decides from its queue (docs/sweep.md). */
+    public static final String FUNCTION = "sweep";
+
     private SweepReports() {
     }
 

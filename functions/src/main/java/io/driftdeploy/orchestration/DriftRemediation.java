@@ -83,8 +83,24 @@ public final class DriftRemediation {
     public enum Source {
         /** An event claims it: anyone who may invoke the function can send any time. */
         EVENT,
-        /** AWS Config's own current result (the sweep): old only when the evaluated configuration is. */
-        CONFIG
+        /** AWS Config's own current result (the alarm's sweep): old only when the evaluated configuration is. */
+        CONFIG,
+        /**
+         * AWS Config's own current result, as the scheduled sweep's queue delivers it: trusted as
+         * {@link #CONFIG}; a delivery another attempt holds fails, as an event's does, so that the
+         * queue delivers it again after its visibility timeout rather than lose it should the holder die.
+         */
+        QUEUE;
+
+        /** Whether the evaluation's time is only claimed, so that its age is bounded (rule 3). */
+        boolean onlyClaimed() {
+            return this == EVENT;
+        }
+
+        /** Whether a delivery that another attempt holds fails, to be delivered again. */
+        boolean redelivered() {
+            return this != CONFIG;
+        }
     }
 
     /**
@@ -164,7 +180,7 @@ public final class DriftRemediation {
         Optional<DriftReason> stopped = DriftPolicy.driftRule(evaluation, settings.drift())
                 // Rule 3's bounds on the evaluation's time, before anything is claimed or recorded.
                 .or(() -> DriftPolicy.notFromTheFuture(evaluation, now))
-                .or(() -> source == Source.EVENT ? DriftPolicy.notTooOld(evaluation, now) : Optional.empty());
+                .or(() -> source.onlyClaimed() ? DriftPolicy.notTooOld(evaluation, now) : Optional.empty());
         if (stopped.isPresent()) {
             return report(drift, stopped.get(), List.of(), Map.of(), announce);
         }
@@ -187,16 +203,16 @@ public final class DriftRemediation {
     }
 
     /**
-     * Rule 2: another attempt decided the event, or holds it. An event delivery held elsewhere
-     * fails ({@link EventInProgressException}) so that Lambda delivers it again once the holder
-     * finished or its claim lapsed; the sweep just leaves the instance to the holder. When the
-     * attempt that decided acted but could not announce it, the announcement it owes is
-     * delivered now, then cleared (at least once: a death between the two sends it again rather
-     * than never).
+     * Rule 2: another attempt decided the event, or holds it. An event delivery (or a sweep
+     * queue's message) held elsewhere fails ({@link EventInProgressException}) so that it is
+     * delivered again once the holder finished or its claim lapsed; the alarm's sweep just leaves
+     * the instance to the holder. When the attempt that decided acted but could not announce it,
+     * the announcement it owes is delivered now, then cleared (at least once: a death between the
+     * two sends it again rather than never).
      */
     private Remediated duplicate(DriftCase drift, Ledger.Claim claim, Announce announce, Source source) {
         Map<String, Object> facts = new LinkedHashMap<>();
-        if (source == Source.EVENT) {
+        if (source.redelivered()) {
             EventInProgressException.throwIfHeld(DriftReports.FUNCTION, drift.evaluation().eventId(), claim, reporter.telemetry());
         }
         claim.heldUntil().ifPresent(until -> facts.put("inProgressUntil", until.toString()));

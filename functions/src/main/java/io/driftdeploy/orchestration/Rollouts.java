@@ -120,7 +120,11 @@ public final class Rollouts {
      */
     public static Rollouts wire(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
-        Reporter reporter = Reporter.wire(settings, ledger, aws, telemetry, clock);
+        return wire(settings, ledger, aws, Reporter.wire(settings, ledger, aws, telemetry, clock), clock);
+    }
+
+    /** The rollout path on AWS sharing the ledger and reporter given: the scheduled sweep's. */
+    static Rollouts wire(Settings settings, Ledger ledger, AwsClients aws, Reporter reporter, Clock clock) {
         return new Rollouts(settings, new Ec2ImageCatalog(aws.ec2(), aws.imageBuilder()),
                 new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2()), new DynamoRolloutLedger(ledger),
                 new DynamoEventClaims(ledger), reporter, clock);
@@ -194,6 +198,32 @@ public final class Rollouts {
             reported.addAll(startPending(trigger, event.groupName(), pending.get()));
         }
         return reported;
+    }
+
+    /** The applications some group names with the app tag: what the scheduled sweep catches up, one by one. */
+    Set<String> apps() {
+        return fleet.apps(settings.rollout().appTag());
+    }
+
+    /**
+     * The scheduled sweep's decisions for one application, for when an image event was missed:
+     * its newest trusted golden image that was not marked bad, rolled out through the same rules
+     * as an image event (rule 1 checks the image again, rules 3 to 7 each group, rule 8's claim
+     * starts each refresh once) to the groups whose launch template does not name it yet. No
+     * group behind, or no golden image at all: nothing is decided, and nothing announced.
+     */
+    List<Reported> catchUp(RolloutTrigger trigger, String app) {
+        Settings.Rollout rollout = settings.rollout();
+        Optional<String> newest = images.goldenImages(rollout.appTag(), app, rollout.goldenImageTag(), rollout.trustedAccounts())
+                .stream().map(ImageRef::imageId).filter(imageId -> !ledger.isBad(imageId)).findFirst();
+        if (newest.isEmpty()) {
+            return List.of();
+        }
+        Set<String> behind = new HashSet<>();
+        fleet.targets(rollout.appTag(), app).stream()
+                .filter(target -> !target.template().flatMap(TemplateVersion::imageId).equals(newest))
+                .forEach(target -> behind.add(target.name()));
+        return behind.isEmpty() ? List.of() : rollOut(trigger, Announcement.known(newest.get()), behind::contains);
     }
 
     /** Validates the announced image and decides, acts and reports for every target group it matches. */

@@ -14,6 +14,9 @@ import java.util.Optional;
 /** AWS Config in memory: rules, and each rule's current result per instance. Every call is logged. */
 public final class FakeCompliance implements Compliance {
 
+    /** Results a page, as AWS Config's Limit would give them. */
+    public static final int PAGE_SIZE = 3;
+
     private final Map<String, Optional<ConfigRuleFacts>> rules = new HashMap<>();
     private final Map<String, Map<String, ConfigResult>> results = new HashMap<>();
     private final List<String> calls = new ArrayList<>();
@@ -48,6 +51,23 @@ public final class FakeCompliance implements Compliance {
                 .map(entry -> new NonCompliantResource(ruleName, "AWS::EC2::Instance", entry.getKey(),
                         entry.getValue().orderingTimestamp()))
                 .toList());
+    }
+
+    /** Pages of {@link #PAGE_SIZE} results in instance order; the token is the next page's first index. */
+    @Override
+    public Optional<NonCompliantPage> nonCompliantPage(String ruleName, Optional<String> nextToken) {
+        calls.add("nonCompliantPage " + ruleName + nextToken.map(token -> " " + token).orElse(""));
+        return Optional.ofNullable(results.get(ruleName)).map(byInstance -> {
+            List<NonCompliantResource> all = byInstance.entrySet().stream()
+                    .filter(entry -> entry.getValue().compliance().filter(ComplianceType.NON_COMPLIANT::equals).isPresent())
+                    .sorted(Map.Entry.comparingByKey())
+                    .map(entry -> new NonCompliantResource(ruleName, "AWS::EC2::Instance", entry.getKey(),
+                            entry.getValue().orderingTimestamp()))
+                    .toList();
+            int from = nextToken.map(Integer::parseInt).orElse(0);
+            int to = Math.min(from + PAGE_SIZE, all.size());
+            return new NonCompliantPage(all.subList(from, to), to < all.size() ? Optional.of(Integer.toString(to)) : Optional.empty());
+        });
     }
 
     @Override

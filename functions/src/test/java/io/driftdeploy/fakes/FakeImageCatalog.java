@@ -1,10 +1,12 @@
 package io.driftdeploy.fakes;
 
 import io.driftdeploy.aws.ImageCatalog;
+import io.driftdeploy.config.TagMatcher;
 import io.driftdeploy.policy.DescribedImage;
 import io.driftdeploy.policy.ImageRef;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +46,17 @@ public final class FakeImageCatalog implements ImageCatalog {
     public Optional<DescribedImage> describe(String imageId) {
         calls.add("describe " + imageId);
         return Optional.ofNullable(images.get(imageId));
+    }
+
+    @Override
+    public List<ImageRef> goldenImages(String appTag, String app, TagMatcher goldenTag, List<String> owners) {
+        calls.add("goldenImages " + appTag + "=" + app);
+        return images.values().stream()
+                .filter(image -> image.available() && owners.contains(image.ownerId())
+                        && app.equals(image.tags().get(appTag)) && goldenTag.matches(image.tags()))
+                .map(DescribedImage::ref)
+                .sorted(Comparator.comparing(ImageRef::created).reversed())
+                .toList();
     }
 
     /** Like EC2's adapter, asks nothing for no images. */

@@ -12,7 +12,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Auto Scaling groups on launch templates, in memory, as {@link io.driftdeploy.aws.AutoScalingRolloutFleet}
@@ -180,6 +184,13 @@ public final class FakeRolloutFleet implements RolloutFleet {
     }
 
     // --- the port ------------------------------------------------------------------------------
+
+    @Override
+    public Set<String> apps(String appTag) {
+        calls.add("apps " + appTag);
+        return groups.values().stream().map(group -> group.tags.get(appTag)).filter(Objects::nonNull)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
 
     @Override
     public List<TargetGroup> targets(String appTag, String app) {

@@ -49,12 +49,14 @@ public final class DriftDeployFunction extends Construct {
 
     public static final String ALIAS_NAME = "live";
 
-    /** The four handlers in the shaded jar (RequestStreamHandler, so the method is handleRequest). */
+    /** The five handlers in the shaded jar (RequestStreamHandler, so the method is handleRequest). */
     public enum Kind {
         DRIFT("Drift", "DriftHandler"),
         IMAGES("Images", "ImagesHandler"),
         REFRESHES("Refreshes", "RefreshesHandler"),
-        ALARMS("Alarms", "AlarmsHandler");
+        ALARMS("Alarms", "AlarmsHandler"),
+        /** The scheduled sweep, fed by its queue (SweepQueue) rather than by EventBridge. */
+        SWEEP("Sweep", "SweepHandler");
 
         private final String id;
         private final String handlerClass;

@@ -37,7 +37,8 @@ import software.amazon.awscdk.services.sns.subscriptions.LambdaSubscription;
 import software.constructs.Construct;
 
 /**
- * The four functions, the events that reach them, the ledger they share, and their permissions.
+ * The five functions, the events (and the sweep's queue) that reach them, the ledger they share,
+ * and their permissions.
  */
 public final class FunctionsStack extends Stack {
 
@@ -61,6 +62,7 @@ public final class FunctionsStack extends Stack {
 
     private final Map<Kind, DriftDeployFunction> functions = new EnumMap<>(Kind.class);
     private final Table ledger;
+    private final SweepQueue sweepQueue;
 
     /** The ledger's history index and its partition attribute, as the functions' AuditTrail names them. */
     static final String HISTORY_INDEX = "history";
@@ -110,6 +112,7 @@ public final class FunctionsStack extends Stack {
         }
 
         routeEvents(settings, driftRuleNames);
+        sweepQueue = new SweepQueue(this, "SweepQueue", settings, functions.get(Kind.SWEEP));
         new OperationsDashboard(this, "Operations", settings, functions);
         grantFleetAccess(settings);
         subscribeAlarmsToExistingTopics(settings);
@@ -256,6 +259,24 @@ public final class FunctionsStack extends Stack {
                 "ec2:DescribeImages");
         permissions.terminateInOptedInGroups(alarms);
 
+        // The scheduled sweep lists the drift rules' results and decides each through the drift path, and
+        // catches each app up to its newest golden image through the rollout path (docs/sweep.md).
+        var sweep = functions.get(Kind.SWEEP).role();
+        permissions.ledgerItems(sweep, ledger, LEDGER_WITH_COUNTERS);
+        permissions.readOnly(sweep,
+                "config:DescribeConfigRules",
+                "config:GetComplianceDetailsByConfigRule",
+                "config:GetComplianceDetailsByResource",
+                "ec2:DescribeInstances",
+                "autoscaling:DescribeAutoScalingGroups",
+                "autoscaling:DescribeInstanceRefreshes",
+                "ec2:DescribeLaunchTemplates",
+                "ec2:DescribeLaunchTemplateVersions",
+                "ec2:DescribeImages");
+        permissions.terminateInOptedInGroups(sweep);
+        permissions.readImageBuilderImages(sweep);
+        permissions.rollOutToAppGroups(sweep);
+
         var images = functions.get(Kind.IMAGES).role();
         permissions.ledgerItems(images, ledger, LEDGER_CLAIMS);
         permissions.readOnly(images,
@@ -346,6 +367,8 @@ public final class FunctionsStack extends Stack {
      */
     private void outputs() {
         output("LedgerTableName", ledger.getTableName(), "The DynamoDB ledger (audit trail of every decision)");
+        output("SweepQueueUrl", sweepQueue.queue().getQueueUrl(),
+                "The scheduled sweep's queue: a {\"sweep\":\"start\",\"sweepId\":...} message starts a sweep");
         functions.forEach((kind, function) -> {
             String id = kind.id();
             output(id + "FunctionName", function.function().getFunctionName(),

@@ -64,7 +64,10 @@ final class AwsCallGraph {
             // call ("Using IAM with DynamoDB transactions", Amazon DynamoDB Developer Guide). The ledger's
             // transactions hold only conditional Updates; one with a Put, Delete or ConditionCheck would
             // need those actions too, and its @RequiresIam must name them.
-            "dynamodb:TransactWriteItems", "dynamodb:UpdateItem");
+            "dynamodb:TransactWriteItems", "dynamodb:UpdateItem",
+            // "You cannot set permissions explicitly for SendMessageBatch": SendMessage's permission covers it
+            // ("Amazon SQS batch actions", https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html).
+            "sqs:SendMessageBatch", "sqs:SendMessage");
 
     private static final String PACKAGE = "io.driftdeploy.";
     private static final String AWS_PACKAGE = "io.driftdeploy.aws";

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
@@ -28,13 +27,13 @@ import software.amazon.awscdk.services.sns.Topic;
  */
 class DriftDeployFunctionTest {
 
-    @TempDir
-    static Path assets;
+    /** Where the small code is written, once per JVM: other classes build functions with it too (SweepQueueTest). */
+    private static Path assets;
 
     private static final Map<String, String> ENVIRONMENT = Map.of("DRIFT_DEPLOY_MODE", "dry-run");
 
     /** A stack holding the topic and one function of {@code kind} made with these context settings, then {@code then}. */
-    private static Template oneFunction(Kind kind, Map<String, Object> context, Consumer<DriftDeployFunction> then) {
+    static Template oneFunction(Kind kind, Map<String, Object> context, Consumer<DriftDeployFunction> then) {
         Settings settings = Settings.from(context::get);
         Stack stack = new Stack(new App(), "OneFunction");
         Topic topic = Topic.Builder.create(stack, "Topic").build();
@@ -49,15 +48,20 @@ class DriftDeployFunctionTest {
     }
 
     private static synchronized Path smallCode() {
-        Path jar = assets.resolve("function.jar");
         try {
+            if (assets == null) {
+                assets = Files.createTempDirectory("drift-deploy-function-test");
+                assets.toFile().deleteOnExit();
+            }
+            Path jar = assets.resolve("function.jar");
             if (!Files.exists(jar)) {
                 Files.write(jar, new byte[] {'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+                jar.toFile().deleteOnExit();
             }
+            return jar;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return jar;
     }
 
     @Test

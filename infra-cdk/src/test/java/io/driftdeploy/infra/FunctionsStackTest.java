@@ -41,9 +41,9 @@ class FunctionsStackTest {
 
     @Test
     void rulesTargetTheLiveAliasOfAPublishedVersion() {
-        defaults.resourceCountIs("AWS::Lambda::Function", 4);
-        defaults.resourceCountIs("AWS::Lambda::Version", 4);
-        defaults.resourceCountIs("AWS::Lambda::Alias", 4);
+        defaults.resourceCountIs("AWS::Lambda::Function", Kind.values().length);
+        defaults.resourceCountIs("AWS::Lambda::Version", Kind.values().length);
+        defaults.resourceCountIs("AWS::Lambda::Alias", Kind.values().length);
         defaults.allResourcesProperties("AWS::Lambda::Alias", Map.of(
                 "Name", "live",
                 "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp(".*FunctionCurrentVersion.*"), "Version"))));
@@ -82,9 +82,18 @@ class FunctionsStackTest {
         expected.put("DRIFT_DEPLOY_INSTANCE_WARMUP_SECONDS", "300");
         expected.put("DRIFT_DEPLOY_AUDIT_RETENTION_DAYS", "400");
         expected.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
-        // Exact: optional settings left empty are absent, so the functions apply their own defaults.
-        defaults.allResourcesProperties("AWS::Lambda::Function",
-                Map.of("Environment", Map.of("Variables", Match.exact(expected))));
+        // Exact: optional settings left empty are absent, so the functions apply their own defaults. Only the
+        // sweep function has a queue.
+        defaults.resourceCountIs("AWS::Lambda::Function", Kind.values().length);
+        for (Kind kind : Kind.values()) {
+            Map<String, Object> variables = new LinkedHashMap<>(expected);
+            if (kind == Kind.SWEEP) {
+                variables.put("DRIFT_DEPLOY_SWEEP_QUEUE_URL", Map.of("Ref", Match.stringLikeRegexp("SweepQueue.*")));
+            }
+            defaults.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "Description", "drift-deploy " + kind.id().toLowerCase(java.util.Locale.ROOT),
+                    "Environment", Map.of("Variables", Match.exact(variables))));
+        }
 
         everything.allResourcesProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Map.of(
                 "DRIFT_DEPLOY_MODE", "enforce",
@@ -159,11 +168,21 @@ class FunctionsStackTest {
                 Match.not(Match.objectLike(Map.of("KmsKeyIdentifier", Match.anyValue()))));
     }
 
+    /** The example's cdk.json leaves the scheduled sweep off; the stack's default (everything's context names it) is on. */
+    @Test
+    void theSweepIsScheduledOnlyWhenSweepScheduleIsSet() {
+        defaults.resourceCountIs("AWS::Scheduler::Schedule", 0);
+        everything.resourceCountIs("AWS::Scheduler::Schedule", 1);
+        everything.hasOutput("SweepQueueUrl", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp("SweepQueue.*"))));
+    }
+
     @Test
     void deadLetterQueuesAreEncryptedTlsOnlyAndAlarmedWhenTheyHoldAMessage() {
-        defaults.resourceCountIs("AWS::SQS::Queue", 4);
-        defaults.allResourcesProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true,
-                "MessageRetentionPeriod", 1_209_600));
+        // A dead-letter queue a function, and the sweep's queue (SweepQueueTest).
+        defaults.resourceCountIs("AWS::SQS::Queue", Kind.values().length + 1);
+        defaults.allResourcesProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true));
+        assertThat(defaults.findResources("AWS::SQS::Queue", Map.of("Properties", Map.of("MessageRetentionPeriod", 1_209_600))))
+                .hasSize(Kind.values().length);
         defaults.allResourcesProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Map.of(
                 "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Effect", "Deny",
@@ -182,7 +201,7 @@ class FunctionsStackTest {
                         "ComparisonOperator", "GreaterThanThreshold",
                         // Straight to the topic: these say the functions fail, so no function relays them.
                         "AlarmActions", List.of(TOPIC_ARN))));
-        assertThat(dlqAlarms).hasSize(4);
+        assertThat(dlqAlarms).hasSize(Kind.values().length);
         for (Kind kind : Kind.values()) {
             defaults.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("AlarmName",
                     "DriftDeploy-" + kind.id().toLowerCase(java.util.Locale.ROOT) + "-dead-letters"));
@@ -242,7 +261,7 @@ class FunctionsStackTest {
 
     @Test
     void logGroupsKeepLogsForTheConfiguredRetention() {
-        defaults.resourceCountIs("AWS::Logs::LogGroup", 4);
+        defaults.resourceCountIs("AWS::Logs::LogGroup", Kind.values().length);
         defaults.allResourcesProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 90));
     }
 

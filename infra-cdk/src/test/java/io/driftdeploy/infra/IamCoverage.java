@@ -25,6 +25,9 @@ final class IamCoverage {
      * Granted for the Lambda service, which acts with the function's execution role, not for any
      * call of drift-deploy's code; each with why.
      */
+    private static final String SQS_EVENT_SOURCE = "the SQS event source mapping receives, deletes and hands back the "
+            + "queue's messages with the function's execution role";
+
     static final Map<String, String> RUNTIME_ACTIONS = new TreeMap<>(Map.of(
             "logs:CreateLogStream", "the Lambda runtime creates the function's log streams with its execution role",
             "logs:PutLogEvents", "the Lambda runtime writes the function's stdout/stderr to its log group with its execution role",
@@ -32,7 +35,13 @@ final class IamCoverage {
                     + "destination (the dead-letter queue) with the function's execution role (\"Capturing records of "
                     + "Lambda asynchronous invocations\", https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html)",
             "xray:PutTraceSegments", XRAY_ACTIVE_TRACING,
-            "xray:PutTelemetryRecords", XRAY_ACTIVE_TRACING));
+            "xray:PutTelemetryRecords", XRAY_ACTIVE_TRACING,
+            // The sweep function's SQS event source mapping polls with the function's execution role, which needs
+            // these ("Using Lambda with Amazon SQS", https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
+            "sqs:ReceiveMessage", SQS_EVENT_SOURCE,
+            "sqs:DeleteMessage", SQS_EVENT_SOURCE,
+            "sqs:ChangeMessageVisibility", SQS_EVENT_SOURCE));
+
 
     /** Describe/Get/List: reads, which may be granted without a call that needs them. */
     private static final Pattern READ_ONLY = Pattern.compile("[a-z0-9-]+:(Describe|Get|List)[A-Za-z*]*");

@@ -140,9 +140,13 @@ class IamCoverageTest {
         assertThat(alarms).containsKeys("cloudwatch:DescribeAlarms", "config:GetComplianceDetailsByConfigRule");
     }
 
-    /** SnapStartPrime is exempt above because no handler's path reaches its calls: only Lambda's runtime calls the hook. */
+    /**
+     * SnapStartPrime is exempt above because no handler's path reaches its calls: only Lambda's runtime calls the hook.
+     * The sweep function registers no hook yet (its sample would be an SQS batch; docs/sweep.md, "What the sweep
+     * does not do yet"), so it has none to reach.
+     */
     @ParameterizedTest
-    @EnumSource(Kind.class)
+    @EnumSource(value = Kind.class, mode = EnumSource.Mode.EXCLUDE, names = "SWEEP")
     void noHandlersPathReachesTheCallsOfTheSnapStartPrime(Kind kind) {
         assertThat(GRAPH.reachableFromHandler(handlerClass(kind)))
                 .as("the walk reaches the hook (its Lambda constructor registers it), not its calls")

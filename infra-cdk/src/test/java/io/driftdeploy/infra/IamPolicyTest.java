@@ -46,7 +46,7 @@ class IamPolicyTest {
 
     @Test
     void driftTerminatesOnlyInGroupsCarryingTheOptInTag() {
-        for (Kind kind : List.of(Kind.DRIFT, Kind.ALARMS)) {
+        for (Kind kind : List.of(Kind.DRIFT, Kind.ALARMS, Kind.SWEEP)) {
             hasStatement(kind, Map.of(
                     "Action", "autoscaling:TerminateInstanceInAutoScalingGroup",
                     "Condition", Map.of("StringEquals",
@@ -59,7 +59,7 @@ class IamPolicyTest {
 
     @Test
     void rolloutsTouchOnlyGroupsAndTemplatesCarryingTheAppTag() {
-        for (Kind kind : List.of(Kind.IMAGES, Kind.REFRESHES)) {
+        for (Kind kind : List.of(Kind.IMAGES, Kind.REFRESHES, Kind.SWEEP)) {
             // With context apps (shop, billing), only those values of the app tag.
             List<String> apps = List.of("shop", "billing");
             hasStatement(kind, Map.of("Action", "autoscaling:StartInstanceRefresh",
@@ -96,7 +96,7 @@ class IamPolicyTest {
     void byDefaultAnyAppTagValueAndOnlyTheDeployingAccountsImages() {
         SynthesizedApp app = SynthesizedApp.defaults();
         Template defaults = app.template(app.stacks.functions());
-        for (Kind kind : List.of(Kind.IMAGES, Kind.REFRESHES)) {
+        for (Kind kind : List.of(Kind.IMAGES, Kind.REFRESHES, Kind.SWEEP)) {
             for (Map<String, Object> statement : List.<Map<String, Object>>of(
                     Map.of("Action", "autoscaling:StartInstanceRefresh",
                             "Condition", Map.of("Null", Map.of("autoscaling:ResourceTag/drift-deploy:app", "false"))),

@@ -33,7 +33,8 @@ class OperationsDashboardTest {
         String body = body();
 
         assertThat(body).contains("\"DashboardName\":\"DriftDeploy-operations\"");
-        assertThat(body.split("ApproximateNumberOfMessagesVisible", -1)).as("one line per function's queue").hasSize(5);
+        assertThat(body.split("ApproximateNumberOfMessagesVisible", -1)).as("one line per function's queue")
+                .hasSize(DriftDeployFunction.Kind.values().length + 1);
         assertThat(body).contains("SweepDuration").contains("\\\"label\\\":\\\"timeout\\\"");
     }
 

@@ -41,7 +41,11 @@ class SettingsContractTest {
         Template functions = Template.fromStack(DriftDeployApp.define(app).functions());
 
         List<Map<String, String>> environments = environments(functions);
-        assertThat(environments).hasSize(4);
+        assertThat(environments).hasSize(DriftDeployFunction.Kind.values().length);
+        // The sweep function alone has a queue, and starts with it.
+        assertThat(environments).filteredOn(environment -> environment.containsKey("DRIFT_DEPLOY_SWEEP_QUEUE_URL"))
+                .singleElement().satisfies(environment -> assertThatCode(
+                        () -> io.driftdeploy.config.Settings.sweepQueueUrl(environment)).doesNotThrowAnyException());
         for (Map<String, String> environment : environments) {
             assertThatCode(() -> io.driftdeploy.config.Settings.from(environment)).doesNotThrowAnyException();
             io.driftdeploy.config.Settings read = io.driftdeploy.config.Settings.from(environment);

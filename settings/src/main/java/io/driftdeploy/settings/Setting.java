@@ -27,6 +27,8 @@ public enum Setting {
             "the account the functions act in (the stack's `AWS::AccountId`): an event naming another account is "
                     + "rejected (`foreign-account`), the account-wide rate limit is kept under it, and images are "
                     + "trusted from it when `trustedAccounts` is empty"),
+    SWEEP_QUEUE_URL(null, Variable.SET_BY_STACK, Type.TEXT, null,
+            "the scheduled sweep's queue, which the sweep function lists onto and decides from (docs/sweep.md)"),
     TEMPLATE_INHERITED_RULES(null, Variable.SET_BY_STACK, Type.LIST, null,
             "drift rules whose finding the replacement inherits from its image (rule 9: not terminated while the "
                     + "launch template launches the same image); the stack declares its inventory rule so"),
@@ -116,6 +118,12 @@ public enum Setting {
             "timeout of the drift, images and refreshes functions"),
     SWEEP_TIMEOUT_SECONDS("sweepTimeoutSeconds", Variable.NONE, Type.INTEGER, "900", 1, 900,
             "timeout of the alarms function, whose drift sweep decides every non-compliant instance in turn"),
+    SWEEP_SCHEDULE("sweepSchedule", Variable.NONE, Type.OPTIONAL_TEXT, "rate(1 hour)",
+            "how often the scheduled sweep decides every drift rule's non-compliant instances (events can be missed), "
+                    + "an EventBridge Scheduler expression (`rate(...)`, `cron(...)`); empty: no schedule (docs/sweep.md)"),
+    SWEEP_MAX_CONCURRENCY("sweepMaxConcurrency", Variable.NONE, Type.INTEGER, "5", 2, 1_000,
+            "most concurrent invocations of the sweep function its queue starts (the event source mapping's "
+                    + "MaximumConcurrency, 2 to 1,000): bounds the sweep's load on the AWS APIs it reads"),
     JAVA_TOOL_OPTIONS("javaToolOptions", Variable.NONE, Type.TEXT, "-XX:+TieredCompilation -XX:TieredStopAtLevel=1",
             "`JAVA_TOOL_OPTIONS` of the functions (faster start)"),
     LOG_RETENTION("logRetention", Variable.NONE, Type.TEXT, "THREE_MONTHS",

@@ -84,6 +84,7 @@ public final class TestGroup {
         private final Map<String, String> tags = new LinkedHashMap<>();
         private boolean tagTemplate = true;
         private String httpTokens;
+        private List<String> subnetIds;
 
         Builder(Sandbox env, String name) {
             this.env = env;
@@ -122,6 +123,12 @@ public final class TestGroup {
             return this;
         }
 
+        /** The group's subnets; by default the sandbox's two, which hold about 500 instances in all. */
+        public Builder subnets(List<String> ids) {
+            this.subnetIds = List.copyOf(ids);
+            return this;
+        }
+
         /** By default the launch template carries the group's tags, as the CDK example fleet tags both. */
         public Builder untaggedTemplate() {
             this.tagTemplate = false;
@@ -155,7 +162,7 @@ public final class TestGroup {
                     .minSize(minSize != null ? minSize : Math.min(1, instances))
                     .maxSize(maxSize != null ? maxSize : Math.max(1, instances * 2))
                     .desiredCapacity(instances)
-                    .vpcZoneIdentifier(String.join(",", env.subnetIds))
+                    .vpcZoneIdentifier(String.join(",", subnetIds != null ? subnetIds : env.subnetIds))
                     .tags(groupTags));
             return new TestGroup(env, name, templateId);
         }

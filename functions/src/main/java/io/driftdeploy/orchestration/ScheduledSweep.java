@@ -1,0 +1,247 @@
+package io.driftdeploy.orchestration;
+
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.Compliance.NonCompliantPage;
+import io.driftdeploy.aws.Compliance;
+import io.driftdeploy.aws.ConfigCompliance;
+import io.driftdeploy.aws.DynamoEventClaims;
+import io.driftdeploy.aws.EventClaims.EventKey;
+import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.aws.SqsSweepQueue;
+import io.driftdeploy.aws.SweepQueue;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.event.ComplianceType;
+import io.driftdeploy.event.InvalidEventException;
+import io.driftdeploy.event.QueueBatch;
+import io.driftdeploy.event.SweepMessage.CatchUp;
+import io.driftdeploy.event.SweepMessage.Evaluate;
+import io.driftdeploy.event.SweepMessage.ListApps;
+import io.driftdeploy.event.SweepMessage.ListPage;
+import io.driftdeploy.event.SweepMessage.Start;
+import io.driftdeploy.event.SweepMessage;
+import io.driftdeploy.message.SweepReports;
+import io.driftdeploy.policy.AccountTrust;
+import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.Rejection;
+import io.driftdeploy.policy.RolloutTrigger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The scheduled sweep (docs/sweep.md): AWS delivers Config, image and refresh events on a best-effort
+ * basis, so on a schedule every drift rule's NON_COMPLIANT instances are listed from AWS Config and
+ * decided by the drift path, through a queue so that no sweep is bounded by one invocation's time.
+ * The schedule puts a {@link Start} on the queue; it becomes one {@link ListPage} per drift rule;
+ * each page becomes one {@link Evaluate} per instance, plus the rule's next page. Images are missed
+ * too: the start also puts one {@link ListApps}, which becomes one {@link CatchUp} per application,
+ * decided by the rollout path ({@link Rollouts#catchUp}). Every step is one message of one batch,
+ * and every step is safe to repeat: a listing step is claimed by its page, an evaluation by its
+ * event id ({@link Evaluate#eventId()}) exactly as an event is, and an application's catch-up by
+ * the sweep and application, as the images function claims an image event.
+ */
+public final class ScheduledSweep {
+
+    /**
+     * A message is begun only with this much of the invocation left: the drift path needs
+     * {@link DriftRemediation#TIME_TO_ACT} to act and report, and a listing step a page read and a
+     * few SendMessageBatch calls. The rest of the batch is handed back to the queue untouched.
+     */
+    static final Duration TIME_TO_BEGIN = DriftRemediation.TIME_TO_ACT.plusSeconds(5);
+
+    /** The claim of a rule's first page, which has no token. */
+    private static final String FIRST_PAGE = "first";
+
+    private final Settings settings;
+    private final Compliance compliance;
+    private final SweepQueue queue;
+    private final DriftRemediation remediation;
+    private final Rollouts rollouts;
+    private final OncePerEvent steps;
+    private final Reporter reporter;
+    private final Clock clock;
+
+    ScheduledSweep(Settings settings, Compliance compliance, SweepQueue queue, DriftRemediation remediation,
+                   Rollouts rollouts, OncePerEvent steps, Reporter reporter, Clock clock) {
+        this.settings = settings;
+        this.compliance = compliance;
+        this.queue = queue;
+        this.remediation = remediation;
+        this.rollouts = rollouts;
+        this.steps = steps;
+        this.reporter = reporter;
+        this.clock = clock;
+    }
+
+    /** The sweep function's composition root: the sweep on AWS, its queue at {@code queueUrl}. */
+    public static ScheduledSweep wire(Settings settings, AwsClients aws, String queueUrl, Clock clock, Telemetry telemetry) {
+        settings.drift().requireRules();
+        Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
+        Reporter reporter = Reporter.wire(settings, ledger, aws, telemetry, clock);
+        Compliance compliance = new ConfigCompliance(aws.config());
+        return new ScheduledSweep(settings, compliance, new SqsSweepQueue(aws.sqs(), queueUrl),
+                DriftRemediation.wire(settings, ledger, aws, compliance, reporter, clock),
+                Rollouts.wire(settings, ledger, aws, reporter, clock),
+                new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter, clock);
+    }
+
+    public Reporter reporter() {
+        return reporter;
+    }
+
+    /**
+     * Handles each message of the batch on its own, in an invocation that ends by {@code deadline};
+     * returns the ids of the messages to be delivered again (Lambda's partial batch response). A
+     * message that failed (AWS errors, an evaluation another attempt holds, too little time left)
+     * comes back after the queue's visibility timeout; one that can never succeed (malformed, of
+     * another account) is rejected, notified and not retried.
+     */
+    public List<String> handle(QueueBatch batch, Instant deadline) {
+        List<String> again = new ArrayList<>();
+        for (QueueBatch.Record record : batch.records()) {
+            if (clock.instant().plus(TIME_TO_BEGIN).isAfter(deadline)) {
+                again.add(record.messageId());
+                continue;
+            }
+            try {
+                handle(record, deadline);
+            } catch (RuntimeException failed) {
+                reporter.telemetry().decision("ERROR", Map.of("messageId", record.messageId(),
+                        "problem", String.valueOf(failed.getMessage()), "outcome", "delivered again"));
+                reporter.telemetry().count(Map.of("SweepMessagesFailed", 1), Map.of());
+                again.add(record.messageId());
+            }
+        }
+        return again;
+    }
+
+    private void handle(QueueBatch.Record record, Instant deadline) {
+        SweepMessage message;
+        try {
+            message = record.message();
+        } catch (InvalidEventException invalid) {
+            reporter.reject(SweepReports.FUNCTION, invalid.field(), invalid.problem());
+            return;
+        }
+        Optional<Rejection> foreign = AccountTrust.foreignAccount(SweepReports.FUNCTION, record.account(), settings.accountId());
+        if (foreign.isPresent()) {
+            reporter.reject(foreign.get());
+            return;
+        }
+        switch (message) {
+            case Start start -> start(start, deadline);
+            case ListPage page -> list(page, deadline);
+            case Evaluate evaluate -> remediation.remediate(evaluation(evaluate, record.region()),
+                    DriftRemediation.Announce.TERMINATIONS, DriftRemediation.Source.QUEUE, deadline);
+            case ListApps apps -> listApps(apps, deadline);
+            case CatchUp catchUp -> catchUp(catchUp, record.region(), deadline);
+        }
+    }
+
+    /** Every drift rule's first page, and the applications' step, once per sweep. */
+    private void start(Start start, Instant deadline) {
+        once(start.sweepId() + "#start", deadline, start, () -> {
+            Set<String> rules = new LinkedHashSet<>(settings.drift().ruleNames());
+            settings.drift().rulePrefix().ifPresent(prefix -> rules.addAll(compliance.ruleNamesStartingWith(prefix)));
+            List<SweepMessage> next = new ArrayList<>();
+            rules.forEach(rule -> next.add(new ListPage(start.sweepId(), rule, Optional.empty())));
+            next.add(new ListApps(start.sweepId()));
+            queue.send(next);
+            return Map.of("rules", rules.size());
+        });
+    }
+
+    /** One catch-up per application, once per sweep: each is decided on its own, and fails and comes back alone. */
+    private void listApps(ListApps listApps, Instant deadline) {
+        once(listApps.sweepId() + "#apps", deadline, listApps, () -> {
+            Set<String> apps = rollouts.apps();
+            queue.send(apps.stream().map(app -> new CatchUp(listApps.sweepId(), app)).toList());
+            return Map.of("apps", apps.size());
+        });
+    }
+
+    /**
+     * The application's groups caught up to its newest golden image, once per sweep and mode, as
+     * the images function handles an image event ({@link Rollouts#once}): a refresh AWS refused
+     * to start is announced (HIGH) and its claim given back, so the next sweep tries it again.
+     */
+    private void catchUp(CatchUp catchUp, String region, Instant deadline) {
+        String stepId = catchUp.sweepId() + "#app#" + catchUp.app();
+        RolloutTrigger trigger = new RolloutTrigger(SweepReports.FUNCTION, stepId, settings.accountId(), region,
+                "scheduled sweep " + catchUp.sweepId());
+        rollouts.once(SweepReports.FUNCTION, stepId, catchUp.app(), deadline, () -> rollouts.catchUp(trigger, catchUp.app()));
+    }
+
+    /**
+     * One page of a rule: an evaluation per instance on it, and the next page, once per page. A
+     * rule that AWS Config does not know is reported, not retried: it will not appear by then.
+     */
+    private void list(ListPage page, Instant deadline) {
+        String pageKey = page.nextToken().map(ScheduledSweep::digest).orElse(FIRST_PAGE);
+        once(page.sweepId() + "#list#" + page.ruleName() + "#" + pageKey, deadline, page, () -> {
+            Optional<NonCompliantPage> listed = compliance.nonCompliantPage(page.ruleName(), page.nextToken());
+            if (listed.isEmpty()) {
+                reporter.telemetry().count(Map.of("SweepRulesMissing", 1), Map.of());
+                return Map.of("rule", page.ruleName(), "problem", "AWS Config knows no such rule in this account and region");
+            }
+            List<SweepMessage> next = new ArrayList<>();
+            listed.get().results().stream()
+                    // A drift rule may evaluate other resource types too; only instances are replaced.
+                    .filter(result -> Evaluation.namesAnInstance(result.resourceType(), result.resourceId()))
+                    .forEach(result -> next.add(new Evaluate(page.sweepId(), result.ruleName(), result.resourceType(),
+                            result.resourceId(), result.orderingTimestamp())));
+            int evaluations = next.size();
+            listed.get().nextToken().ifPresent(token -> next.add(new ListPage(page.sweepId(), page.ruleName(), Optional.of(token))));
+            queue.send(next);
+            reporter.telemetry().count(Map.of("SweepEvaluationsQueued", evaluations), Map.of());
+            return Map.of("rule", page.ruleName(), "evaluationsQueued", evaluations,
+                    "morePages", listed.get().nextToken().isPresent());
+        });
+    }
+
+    /**
+     * A listing step, once: a repeat (the message delivered again, or sent twice) finds it done;
+     * one that failed gives its claim back and fails, so that the queue delivers it again. One log
+     * line says what it did.
+     */
+    private void once(String stepId, Instant deadline, SweepMessage message, Supplier<Map<String, Object>> step) {
+        Map<String, Object> done = steps.handle(EventKey.once(SweepReports.FUNCTION, stepId), deadline,
+                () -> Map.of("duplicate", true),
+                () -> new OncePerEvent.Ran<>(step.get(), false));
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("sweepId", message.sweepId());
+        line.put("step", stepId);
+        line.putAll(done);
+        reporter.telemetry().decision("INFO", line);
+    }
+
+    /**
+     * The evaluation as the drift path decides it: in the function's own account (checked against
+     * the queue's) and the queue's region.
+     */
+    private Evaluation evaluation(Evaluate evaluate, String region) {
+        return new Evaluation(evaluate.eventId(), settings.accountId(), region, evaluate.ruleName(), evaluate.resourceType(),
+                evaluate.resourceId(), ComplianceType.NON_COMPLIANT, evaluate.orderingTimestamp());
+    }
+
+    /** A page token as a claim key: Config's tokens are long and opaque, their digest short and as unique. */
+    private static String digest(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException always) {
+            throw new IllegalStateException("every JVM has SHA-256", always);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.driftdeploy.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftdeploy.handler.SweepHandler;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Plays Lambda's SQS event source mapping on the emulator, which runs no Java functions: workers
+ * receive batches of up to ten messages from the sweep queue, hand each batch to a sweep handler
+ * as the SQS event Lambda would deliver, delete what the handler did not name in its partial batch
+ * response, and make what it named visible again at once (as the visibility timeout would, later).
+ * Each worker has its own handler, as each concurrent invocation has its own function instance.
+ * Only the handler's AWS calls are counted ({@link AwsCalls.Recording}); the mapping's own
+ * receives and deletes are Lambda's, not the function's.
+ */
+public final class SweepQueueDriver {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** SQS's largest receive, and the batch size the stack gives the mapping. */
+    private static final int BATCH = 10;
+    private static final Duration INVOCATION = Duration.ofSeconds(120);
+
+    /** What draining the queue took. */
+    public record Drained(int batches, int messages, int redelivered, Duration wallTime, AwsCalls.Recording calls) {
+    }
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final String queueArn;
+
+    public SweepQueueDriver(SqsClient sqs, String queueUrl) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    /** A queue of the environment's own, as the stack's is: messages out of sight for a while once received. */
+    public static String createQueue(TestEnvironment env, String name) {
+        return env.aws.sqs().createQueue(r -> r.queueName(env.prefix + "-" + name)
+                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "300"))).queueUrl();
+    }
+
+    /** Puts the schedule's message on the queue. */
+    public void start(String sweepId) {
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("{\"sweep\":\"start\",\"sweepId\":\"" + sweepId + "\"}"));
+    }
+
+    /**
+     * Hands batches to {@code workers} concurrent handlers until the queue is empty and no handler
+     * is busy; a message a handler names in its response is made visible again at once and counted.
+     */
+    public Drained drain(int workers, Supplier<SweepHandler> handlers) throws Exception {
+        AwsCalls.Recording calls = new AwsCalls.Recording();
+        AtomicInteger batches = new AtomicInteger();
+        AtomicInteger messages = new AtomicInteger();
+        AtomicInteger redelivered = new AtomicInteger();
+        AtomicLong idleSince = new AtomicLong(System.nanoTime());
+        Set<Integer> busy = Collections.synchronizedSet(new HashSet<>());
+        long started = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                int worker = w;
+                SweepHandler handler = handlers.get();
+                running.add(pool.submit(() -> {
+                    while (true) {
+                        List<Message> received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(BATCH))
+                                .messages();
+                        if (received.isEmpty()) {
+                            busy.remove(worker);
+                            // Empty for everyone, with nobody busy who could still send more: drained.
+                            if (busy.isEmpty() && System.nanoTime() - idleSince.get() > Duration.ofMillis(500).toNanos()) {
+                                return null;
+                            }
+                            Thread.sleep(20);
+                            continue;
+                        }
+                        busy.add(worker);
+                        batches.incrementAndGet();
+                        messages.addAndGet(received.size());
+                        List<String> again = calls.run(() -> handler.handle(event(received), Instant.now().plus(INVOCATION)));
+                        for (Message message : received) {
+                            if (again.contains(message.messageId())) {
+                                redelivered.incrementAndGet();
+                                sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle())
+                                        .visibilityTimeout(0));
+                            } else {
+                                sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+                            }
+                        }
+                        idleSince.set(System.nanoTime());
+                    }
+                }));
+            }
+            for (Future<?> worker : running) {
+                worker.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Drained(batches.get(), messages.get(), redelivered.get(), Duration.ofNanos(System.nanoTime() - started), calls);
+    }
+
+    /** The SQS event Lambda delivers for these messages ("Using Lambda with Amazon SQS", example event). */
+    public byte[] event(List<Message> messages) {
+        ObjectNode event = JSON.createObjectNode();
+        ArrayNode records = event.putArray("Records");
+        for (Message message : messages) {
+            records.addObject()
+                    .put("messageId", message.messageId())
+                    .put("receiptHandle", message.receiptHandle())
+                    .put("body", message.body())
+                    .put("eventSource", "aws:sqs")
+                    .put("eventSourceARN", queueArn)
+                    .put("awsRegion", queueArn.split(":")[3]);
+        }
+        return event.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
