@@ -12,6 +12,7 @@ import io.driftdeploy.fakes.FakeCompliance;
 import io.driftdeploy.fakes.FakeDriftLedger;
 import io.driftdeploy.fakes.FakeFleet;
 import io.driftdeploy.fakes.FakeNotifier;
+import io.driftdeploy.fakes.FakeQuarantine;
 import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.policy.DriftReason;
 import io.driftdeploy.policy.Evaluation;
@@ -44,6 +45,7 @@ class DriftRemediationTest {
     private static final String RULE = "dd-drift-golden-ami";
     private static final Map<String, String> OPTED_IN = Map.of("drift-deploy:remediation", "terminate");
     private static final Instant NOW = Instant.parse("2026-12-02T10:15:00Z");
+    private static final String QUARANTINE_GROUP = "sg-0quarantine";
 
     private static final String WEB1 = FakeFleet.member("web", 1);
     private static final String WEB2 = FakeFleet.member("web", 2);
@@ -57,6 +59,7 @@ class DriftRemediationTest {
     private final FakeCompliance compliance = new FakeCompliance().rule(RULE, Optional.empty());
     private final FakeNotifier notifier = new FakeNotifier();
     private final FakeAuditTrail audit = new FakeAuditTrail();
+    private final FakeQuarantine quarantine = new FakeQuarantine(fleet);
     private int events;
 
     private DriftRemediation remediation(Consumer<Map<String, String>> overrides) {
@@ -67,9 +70,12 @@ class DriftRemediationTest {
         env.put(Settings.PREFIX + "DRIFT_RULES", RULE);
         env.put(Settings.PREFIX + "MODE", "enforce");
         env.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", "0");
+        env.put(Settings.PREFIX + "QUARANTINE_SECURITY_GROUPS", FakeQuarantine.VPC + "=" + QUARANTINE_GROUP);
         overrides.accept(env);
         Reporter reporter = new Reporter(audit, notifier, Telemetry.discarded("drift"), clock);
-        return new DriftRemediation(Settings.from(env), ledger, fleet, compliance, reporter, clock);
+        Settings settings = Settings.from(env);
+        return new DriftRemediation(settings, ledger, fleet, compliance, reporter, clock,
+                new QuarantineSteps(quarantine, settings.drift().quarantine().securityGroupsByVpc()));
     }
 
     private DriftRemediation enforcing() {
