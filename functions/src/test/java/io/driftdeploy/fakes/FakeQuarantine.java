@@ -27,6 +27,9 @@ public final class FakeQuarantine implements Quarantine {
     private final Map<String, Map<String, String>> snapshots = new LinkedHashMap<>();
     private final List<String> calls = new ArrayList<>();
     private final Map<String, Boolean> failOnce = new HashMap<>();
+    private int reads;
+    private int changeAfterReads = -1;
+    private Runnable change = () -> { };
 
     public FakeQuarantine(FakeFleet fleet) {
         this.fleet = fleet;
@@ -41,6 +44,13 @@ public final class FakeQuarantine implements Quarantine {
     /** The next call named {@code call} (tag, isolate, snapshot, detach, terminate) fails; {@code applied}: after taking effect. */
     public FakeQuarantine failOnce(String call, boolean applied) {
         failOnce.put(call, applied);
+        return this;
+    }
+
+    /** {@code then} happens once {@code count} reads of interfaces were answered (a change between check and act). */
+    public FakeQuarantine afterReads(int count, Runnable then) {
+        changeAfterReads = count;
+        change = then;
         return this;
     }
 
@@ -61,6 +71,9 @@ public final class FakeQuarantine implements Quarantine {
     @Override
     public List<NetworkInterface> interfaces(String instanceId) {
         calls.add("interfaces " + instanceId);
+        if (reads++ == changeAfterReads) {
+            change.run();
+        }
         return fleet.groupOf(instanceId).isPresent() || fleet.instanceIds().contains(instanceId) ? nics(instanceId) : List.of();
     }
 
