@@ -1,6 +1,7 @@
 package io.driftdeploy.policy;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.settings.QuarantineTags;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -16,13 +17,13 @@ import java.util.Optional;
 public final class QuarantinePolicy {
 
     /** On the instance: the audit id (event id) of the decision that quarantined it; set first, before any change. */
-    public static final String MARKER_TAG = "drift-deploy:quarantine";
+    public static final String MARKER_TAG = QuarantineTags.MARKER;
     /** On the instance: the group it was quarantined from, so a retry can finish detaching it. */
-    public static final String GROUP_TAG = "drift-deploy:quarantine-group";
+    public static final String GROUP_TAG = QuarantineTags.GROUP;
     /** On the instance: when its retention ends (ISO-8601 instant). */
-    public static final String UNTIL_TAG = "drift-deploy:quarantine-until";
+    public static final String UNTIL_TAG = QuarantineTags.UNTIL;
     /** On each snapshot: the instance it was taken of (the audit id is in {@link #MARKER_TAG}). */
-    public static final String INSTANCE_TAG = "drift-deploy:quarantine-instance";
+    public static final String INSTANCE_TAG = QuarantineTags.INSTANCE;
 
     /** One network interface of an instance as quarantine needs it: the security groups it has, in its VPC. */
     public record NetworkInterface(String id, String vpcId, List<String> securityGroupIds) {

@@ -49,17 +49,18 @@ final class SynthesizedApp {
 
     static synchronized SynthesizedApp everything() {
         if (everything == null) {
-            everything = new SynthesizedApp(Map.of(
-                    "exampleFleet", "true",
-                    "createConfigRecorder", "true",
-                    "notificationEmails", "ops@example.com,oncall@example.com",
-                    "alarmTopicArns", "arn:aws:sns:us-east-1:111111111111:existing-alarms",
-                    "instanceRoleArns", "arn:aws:iam::111111111111:role/app-instance",
-                    "driftRuleNames", "org-ec2-baseline",
-                    "trustedAccounts", "111111111111,222222222222",
-                    "apps", "shop,billing",
-                    "guardAlarms", "app-5xx",
-                    "mode", "enforce"));
+            everything = new SynthesizedApp(Map.ofEntries(
+                    Map.entry("exampleFleet", "true"),
+                    Map.entry("createConfigRecorder", "true"),
+                    Map.entry("notificationEmails", "ops@example.com,oncall@example.com"),
+                    Map.entry("alarmTopicArns", "arn:aws:sns:us-east-1:111111111111:existing-alarms"),
+                    Map.entry("instanceRoleArns", "arn:aws:iam::111111111111:role/app-instance"),
+                    Map.entry("driftRuleNames", "org-ec2-baseline"),
+                    Map.entry("trustedAccounts", "111111111111,222222222222"),
+                    Map.entry("apps", "shop,billing"),
+                    Map.entry("guardAlarms", "app-5xx"),
+                    Map.entry("quarantineVpcs", "vpc-0a1b2c3d4e5f60718,vpc-0fedcba9876543210"),
+                    Map.entry("mode", "enforce")));
         }
         return everything;
     }
