@@ -59,8 +59,9 @@ final class DriftExplanations {
             case DRY_RUN_QUARANTINE -> "every safety rule holds and enforce mode would quarantine it (the group's action"
                     + " tag), but the mode is dry-run";
             case DRIFT_QUARANTINED -> "every safety rule holds and the group's action tag says quarantine: isolated"
-                    + " (quarantine security group only), its volumes snapshotted, and detached so that the group replaces"
-                    + " it; it is terminated when its retention ends unless a person sets the keep tag";
+                    + " (quarantine security group only; established connections last until idle), its volumes"
+                    + " snapshotted, and detached so that the group replaces it; it is terminated when its retention ends"
+                    + " unless a person sets the keep tag";
             case INVALID_ACTION_TAG -> "the group's action tag is neither terminate nor quarantine, so nothing is done:"
                     + " fix or remove the tag (the notification's facts name the tag and its value)";
             case NO_QUARANTINE_GROUP -> "the group's action tag says quarantine, but a VPC of the instance has no"
