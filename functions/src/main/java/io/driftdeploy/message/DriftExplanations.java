@@ -56,6 +56,8 @@ final class DriftExplanations {
                     + " it again: remediation of this rule in this group is stopped until a person clears the churn"
                     + " breaker";
             case DRY_RUN -> "every safety rule holds and enforce mode would terminate it, but the mode is dry-run";
+            case ALREADY_QUARANTINED -> "another decision quarantined the instance (or began to, and its retry finishes it):"
+                    + " it is isolated and kept until its retention ends";
             case DRY_RUN_QUARANTINE -> "every safety rule holds and enforce mode would quarantine it (the group's action"
                     + " tag), but the mode is dry-run";
             case DRIFT_QUARANTINED -> "every safety rule holds and the group's action tag says quarantine: isolated"

@@ -275,6 +275,11 @@ public final class DriftRemediation {
                 return finish(unplaced, stopped.get(), Map.of(), announce.announces(stopped.get()));
             }
             InstanceFacts instance = described.orElseThrow();
+            stopped = QuarantinePolicy.notQuarantined(instance.tags());
+            if (stopped.isPresent()) {
+                details.put("quarantinedBy", instance.tags().get(QuarantinePolicy.MARKER_TAG));
+                return finish(unplaced, stopped.get(), details, announce.announces(stopped.get()));
+            }
             DriftCase drift = instance.group().map(group -> place(unplaced, group)).orElse(unplaced);
             Settings.Drift rules = settings.drift();
             stopped = DriftPolicy.optedInGroup(instance, rules.optInTag());

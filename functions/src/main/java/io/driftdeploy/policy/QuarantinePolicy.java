@@ -54,6 +54,14 @@ public final class QuarantinePolicy {
     private QuarantinePolicy() {
     }
 
+    /**
+     * An instance another decision quarantined (or began to) is left to it: detached, it is in no
+     * group, and still isolated in its group, the decision's retry finishes it.
+     */
+    public static Optional<DriftReason> notQuarantined(Map<String, String> instanceTags) {
+        return instanceTags.containsKey(MARKER_TAG) ? Optional.of(DriftReason.ALREADY_QUARANTINED) : Optional.empty();
+    }
+
     /** An action tag that names neither action stops the group's remediation (fail closed). */
     public static Optional<DriftReason> validActionTag(RemediationAction action) {
         return action instanceof RemediationAction.Invalid ? Optional.of(DriftReason.INVALID_ACTION_TAG) : Optional.empty();
@@ -78,11 +86,10 @@ public final class QuarantinePolicy {
 
     /** Every rule holds: what enforce does, or in dry run says it would. */
     public static DriftReason allRulesHold(Mode mode, RemediationAction action) {
-        boolean quarantine = action.is(RemediationAction.Kind.QUARANTINE);
-        if (mode == Mode.ENFORCE) {
-            return quarantine ? DriftReason.DRIFT_QUARANTINED : DriftReason.DRIFT_CONFIRMED;
+        if (!action.is(RemediationAction.Kind.QUARANTINE)) {
+            return DriftPolicy.allRulesHold(mode);
         }
-        return quarantine ? DriftReason.DRY_RUN_QUARANTINE : DriftReason.DRY_RUN;
+        return mode == Mode.ENFORCE ? DriftReason.DRIFT_QUARANTINED : DriftReason.DRY_RUN_QUARANTINE;
     }
 
     /** The tags that mark the instance quarantined by the decision {@code auditId}, written before anything else. */

@@ -566,4 +566,18 @@ class DriftRemediationTest {
         assertThat(ledger.eventClaim(evaluation.eventId())).as("released for Lambda's retry").isEmpty();
         assertThat(notifier.published()).isEmpty();
     }
+
+    @Test
+    void aQuarantinedInstanceThatDriftsAgainIsLeftToItsQuarantine() {
+        fleet.group("web", QUARANTINING, 3);
+        Evaluation first = drifted(WEB1);
+        decide(enforcing(), first);
+
+        Map<String, Object> again = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(again)).isEqualTo(DriftReason.ALREADY_QUARANTINED.label());
+        assertThat(again).containsEntry("quarantinedBy", first.eventId());
+        assertThat(quarantine.snapshotsTaken()).hasSize(1);
+        assertThat(notifier.withAttribute("action", "notify")).as("no standalone-instance warning for it").isEmpty();
+    }
 }
