@@ -78,7 +78,11 @@ class QuarantineIT {
     }
 
     private DriftHandler handler(io.driftdeploy.aws.AwsClients aws, Clock clock) {
-        return new DriftHandler(env.settings(settings()), aws, clock,
+        return handler(aws, clock, settings());
+    }
+
+    private DriftHandler handler(io.driftdeploy.aws.AwsClients aws, Clock clock, Map<String, String> settings) {
+        return new DriftHandler(env.settings(settings), aws, clock,
                 new Telemetry("drift", new PrintStream(log, true, StandardCharsets.UTF_8), clock));
     }
 
@@ -208,5 +212,41 @@ class QuarantineIT {
         assertThat(instance(kept).state().name()).isEqualTo(InstanceStateName.RUNNING);
         assertThat(snapshots(first.id())).as("the evidence outlives the instance").isNotEmpty();
         assertThat(group.instanceIds()).as("the fleet is whole throughout").hasSize(3);
+    }
+
+    /** Dry run reads what enforce would (the interfaces included) and changes nothing. */
+    @Test
+    void aDryRunSaysItWouldQuarantineAndLeavesTheInstanceAsItWas() {
+        TestGroup group = quarantiningGroup(2);
+        String victim = group.instanceIds().get(0);
+        List<List<String>> before = interfaceGroups(victim);
+        Map<String, String> dryRun = settings();
+        dryRun.put("DRIFT_DEPLOY_MODE", "dry-run");
+
+        Map<String, Object> result = handler(env.aws, Clock.systemUTC(), dryRun).handle(onRecord(victim).bytes()).json();
+
+        assertThat(result).as("%s", result).containsEntry("reason", "dry-run-quarantine").containsEntry("enforceWouldDo", "quarantine");
+        assertThat(group.instanceIds()).contains(victim);
+        assertThat(interfaceGroups(victim)).isEqualTo(before);
+        assertThat(tags(victim)).doesNotContainKey("drift-deploy:quarantine");
+    }
+
+    /** An instance in a VPC with no quarantine group is left in service, untouched, and the team told why. */
+    @Test
+    void anInstanceInAVpcWithoutAQuarantineGroupIsNotTouched() {
+        TestGroup group = quarantiningGroup(2);
+        String victim = group.instanceIds().get(0);
+        Map<String, String> otherVpcOnly = settings();
+        otherVpcOnly.put("DRIFT_DEPLOY_QUARANTINE_SECURITY_GROUPS", "vpc-0123456789abcdef0=" + quarantineGroup);
+
+        Map<String, Object> result = handler(env.aws, Clock.systemUTC(), otherVpcOnly).handle(onRecord(victim).bytes()).json();
+
+        assertThat(result).as("%s", result).containsEntry("reason", "no-quarantine-group")
+                .containsEntry("vpcsWithoutQuarantineGroup", List.of(env.vpcId));
+        assertThat(group.instanceIds()).contains(victim);
+        assertThat(interfaceGroups(victim)).noneSatisfy(groups -> assertThat(groups).contains(quarantineGroup));
+        assertThat(tags(victim)).doesNotContainKey("drift-deploy:quarantine");
+        env.awaitNotifications(1, NOTIFIED);
+        assertThat(announced("notify")).singleElement().satisfies(n -> assertThat(n.subject()).contains("no-quarantine-group"));
     }
 }
