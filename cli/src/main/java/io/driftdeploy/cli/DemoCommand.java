@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,6 +62,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final String ACCOUNT_REGION = "us-east-1";
     private static final Duration FLEET_TIMEOUT = Duration.ofSeconds(30);
+    /** The default DRIFT_DEPLOY_BUDGET_TAG. */
+    private static final String BUDGET_TAG = "drift-deploy:budget";
 
     @CommandLine.ParentCommand
     private Main main;
@@ -92,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The scenario, step by step, printed as a timeline. */
     private static final class Story {
-        /** Far more than steps 1 to 5 take on these machines (about 20 s). */
+        /** Far more than steps 1 to 5 take on these machines (about 20 s): the rate window must hold them. */
         private static final Duration LONGEST_STORY = Duration.ofMinutes(2);
 
         private final PrintStream out;
@@ -120,6 +124,7 @@ final class DemoCommand implements Callable<Integer> {
             String newImage = goldenImagePublished();
             lateEventForOlderImage(newImage);
             driftStorm();
+            budgetWindow();
             quarantine();
             line("");
             line(surprises.isEmpty()
@@ -239,11 +244,30 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         /**
-         * Step 6: the vault group quarantines: the instance is isolated, snapshotted and detached,
+         * A budget whose only window is closed now refuses before the rate limits are looked at,
+         * so the step shows the budget's own refusal even though step 5 paused the group.
+         */
+        private void budgetWindow() {
+            step("6", "A disruption budget: the team allows drift remediation only in a daily window");
+            int opensAt = (ZonedDateTime.now(ZoneOffset.UTC).getHour() + 2) % 24;
+            String budget = "1 at 0 " + opensAt + " @ @ @ for 1h";
+            fleet.tagGroup(BUDGET_TAG, budget);
+            line("  tag       " + fleet.groupName + " " + BUDGET_TAG + "='" + budget + "' (one at a time, from "
+                    + opensAt + ":00 UTC for an hour each day; closed now)");
+            String instance = fleet.inService().get(0);
+            expect(drift(instance), Decision.NOTIFY, DriftReason.BUDGET_CLOSED);
+            line("  fleet     " + instance + " is still " + fleet.instanceState(instance)
+                    + ": outside its only window the group gets no remediation (default-deny)");
+            notifications();
+            fleet.untagGroup(BUDGET_TAG);
+        }
+
+        /**
+         * Step 7: the vault group quarantines: the instance is isolated, snapshotted and detached,
          * the group replaces it; eight days on, the retention sweep terminates it.
          */
         private void quarantine() throws InterruptedException {
-            step("6", "AWS Config finds drift in the vault group, which quarantines instead of terminating");
+            step("7", "AWS Config finds drift in the vault group, which quarantines instead of terminating");
             String victim = fleet.vault.instanceIds().get(0);
             Result result = drift(victim);
             expect(result, Decision.QUARANTINE, DriftReason.DRIFT_QUARANTINED);
@@ -256,7 +280,7 @@ final class DemoCommand implements Callable<Integer> {
             line("  fleet     " + fleet.vault.name + " back to " + members.size() + " instances (its replacement launched at once)");
             if (members.contains(victim) || members.size() != DemoFleet.VAULT_SIZE
                     || !groups.stream().allMatch(List.of(fleet.quarantineGroup)::equals) || snapshots.isEmpty()) {
-                surprises.add("step 6: expected " + victim + " isolated, snapshotted and replaced; groups " + groups
+                surprises.add("step 7: expected " + victim + " isolated, snapshotted and replaced; groups " + groups
                         + ", snapshots " + snapshots + ", members " + members);
             }
             notifications();
@@ -267,7 +291,7 @@ final class DemoCommand implements Callable<Integer> {
             line("  sweep     eight days on, the retention sweep: terminated " + summary.terminated() + ", kept " + summary.kept());
             line("  fleet     " + victim + " " + fleet.instanceState(victim) + "; its snapshots stay");
             if (!summary.terminated().contains(victim)) {
-                surprises.add("step 6: the retention sweep did not end the quarantine of " + victim + ": " + summary.json());
+                surprises.add("step 7: the retention sweep did not end the quarantine of " + victim + ": " + summary.json());
             }
             notifications();
         }

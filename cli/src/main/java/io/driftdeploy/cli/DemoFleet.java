@@ -112,6 +112,14 @@ final class DemoFleet {
                 .values(auditId))).snapshots().stream().map(software.amazon.awssdk.services.ec2.model.Snapshot::snapshotId).toList();
     }
 
+    void tagGroup(String key, String value) {
+        group.tag(key, value);
+    }
+
+    void untagGroup(String key) {
+        group.untag(key);
+    }
+
     String instanceState(String instanceId) {
         return sandbox.clients.ec2().describeInstances(r -> r.instanceIds(instanceId)).reservations().get(0).instances().get(0)
                 .state().nameAsString();
