@@ -658,6 +658,38 @@ def test_sns_delivers_to_sqs_within_publish_in_order() -> None:
     results.check("a standard sqs queue hands out sns messages in the order they were published", received == sent, received)
 
 
+def test_quarantine_calls() -> None:
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    other_vpc = ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=subnet,
+                                 TagSpecifications=[{"ResourceType": "volume",
+                                                     "Tags": [{"Key": "cost-centre", "Value": "shop"}]}])["Instances"][0]
+    volumes = [mapping["Ebs"]["VolumeId"] for mapping in instance.get("BlockDeviceMappings", [])]
+    if not volumes:
+        volumes = [volume["VolumeId"] for volume in ec2.describe_volumes(
+            Filters=[{"Name": "attachment.instance-id", "Values": [instance["InstanceId"]]}])["Volumes"]]
+    ec2.create_tags(Resources=volumes, Tags=[{"Key": "cost-centre", "Value": "shop"}, {"Key": "owner", "Value": "volume"}])
+    snapshots = ec2.create_snapshots(InstanceSpecification={"InstanceId": instance["InstanceId"]}, CopyTagsFromSource="volume",
+                                     TagSpecifications=[{"ResourceType": "snapshot",
+                                                         "Tags": [{"Key": "owner", "Value": "quarantine"}]}])["Snapshots"]
+    tags = [{tag["Key"]: tag["Value"] for tag in snapshot.get("Tags", [])} for snapshot in snapshots]
+    results.check("CreateSnapshots CopyTagsFromSource=volume copies the volume's tags, the given tags win",
+                  bool(tags) and all(t == {"cost-centre": "shop", "owner": "quarantine"} for t in tags), tags)
+    plain = ec2.create_snapshots(InstanceSpecification={"InstanceId": instance["InstanceId"]})["Snapshots"]
+    results.check("CreateSnapshots without CopyTagsFromSource copies nothing", all(not s.get("Tags") for s in plain), plain)
+    interface = instance["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    own = ec2.create_security_group(VpcId=vpc, GroupName=f"quarantine-{suffix}", Description="q")["GroupId"]
+    foreign = ec2.create_security_group(VpcId=other_vpc, GroupName=f"quarantine-{suffix}", Description="q")["GroupId"]
+    results.raises("ModifyNetworkInterfaceAttribute refuses a security group of another VPC", "InvalidParameter",
+                   lambda: ec2.modify_network_interface_attribute(NetworkInterfaceId=interface, Groups=[foreign]))
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=interface, Groups=[own])
+    groups = [group["GroupId"] for group in ec2.describe_network_interfaces(
+        NetworkInterfaceIds=[interface])["NetworkInterfaces"][0]["Groups"]]
+    results.check("ModifyNetworkInterfaceAttribute replaces the groups with one of the interface's VPC", groups == [own], groups)
+
+
 def main() -> None:
     print(f"emulator self-test against {endpoint()}")
     group, template, images = fleet()
@@ -673,6 +705,7 @@ def main() -> None:
     test_config()
     test_source_version()
     test_client_token()
+    test_quarantine_calls()
     test_event_pattern()
     test_image_builder()
     test_dynamodb_transactions()

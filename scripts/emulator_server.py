@@ -35,7 +35,7 @@ from werkzeug.serving import make_server
 from werkzeug.wsgi import LimitedStream
 
 from emulator_ext import (config_evaluations, dynamodb_costs, event_pattern, image_builder, instance_refresh,
-                          launch_template_source_version, sqs_costs)
+                          launch_template_source_version, quarantine_calls, sqs_costs)
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -275,6 +275,7 @@ def main(argv: list[str]) -> None:
     config_evaluations.install()
     event_pattern.install()
     launch_template_source_version.install()
+    quarantine_calls.install()
     image_builder.install()
     dynamodb_costs.install()
     sqs_costs.install()

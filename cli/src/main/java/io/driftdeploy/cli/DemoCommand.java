@@ -3,6 +3,7 @@ package io.driftdeploy.cli;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.HandlerIo;
+import io.driftdeploy.orchestration.QuarantineExpiry;
 import io.driftdeploy.orchestration.Result;
 import io.driftdeploy.orchestration.Telemetry;
 import io.driftdeploy.policy.Decision;
@@ -124,6 +125,7 @@ final class DemoCommand implements Callable<Integer> {
             lateEventForOlderImage(newImage);
             driftStorm();
             budgetWindow();
+            quarantine();
             line("");
             line(surprises.isEmpty()
                     ? "Done: every step went as the story says (" + elapsed() + ")."
@@ -141,11 +143,14 @@ final class DemoCommand implements Callable<Integer> {
             environment.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", "50");
             environment.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_GROUP", "2");
             environment.put(Settings.PREFIX + "INSTANCE_WARMUP_SECONDS", "0");
+            environment.put(Settings.PREFIX + "QUARANTINE_SECURITY_GROUPS", fleet.sandbox.vpcId + "=" + fleet.quarantineGroup);
             // The topic, the table and the account the functions act in, as the stack sets them: the account is the
             // emulator's (moto's), which the events name.
             settings = Settings.from(fleet.sandbox.environment(environment));
             line("  group     " + fleet.groupName + ": " + DemoFleet.GROUP_SIZE + " instances of golden image " + fleet.currentImage
                     + " (app " + DemoFleet.APP + "), opted in: drift-deploy:remediation=terminate");
+            line("  group     " + fleet.vault.name + ": " + DemoFleet.VAULT_SIZE + " instances, opted in, "
+                    + "drift-deploy:action=quarantine; quarantine security group " + fleet.quarantineGroup);
             line("  instance  " + fleet.standaloneId + " (legacy-bastion): standalone, in no group");
             line("  config    rule " + fleet.configRule + " counts as drift");
             line("  settings  mode enforce, min healthy 50 %, at most 2 terminations per group per hour");
@@ -255,6 +260,40 @@ final class DemoCommand implements Callable<Integer> {
                     + ": outside its only window the group gets no remediation (default-deny)");
             notifications();
             fleet.untagGroup(BUDGET_TAG);
+        }
+
+        /**
+         * Step 7: the vault group quarantines: the instance is isolated, snapshotted and detached,
+         * the group replaces it; eight days on, the retention sweep terminates it.
+         */
+        private void quarantine() throws InterruptedException {
+            step("7", "AWS Config finds drift in the vault group, which quarantines instead of terminating");
+            String victim = fleet.vault.instanceIds().get(0);
+            Result result = drift(victim);
+            expect(result, Decision.QUARANTINE, DriftReason.DRIFT_QUARANTINED);
+            String auditId = result instanceof Result.Decided decided ? decided.eventId() : "";
+            List<List<String>> groups = fleet.interfaceGroups(victim);
+            List<String> snapshots = fleet.quarantineSnapshots(auditId);
+            List<String> members = fleet.vault.instanceIds();
+            line("  fleet     " + victim + " " + fleet.instanceState(victim) + ", detached from " + fleet.vault.name
+                    + ", security groups " + groups + ", snapshots " + snapshots);
+            line("  fleet     " + fleet.vault.name + " back to " + members.size() + " instances (its replacement launched at once)");
+            if (members.contains(victim) || members.size() != DemoFleet.VAULT_SIZE
+                    || !groups.stream().allMatch(List.of(fleet.quarantineGroup)::equals) || snapshots.isEmpty()) {
+                surprises.add("step 7: expected " + victim + " isolated, snapshotted and replaced; groups " + groups
+                        + ", snapshots " + snapshots + ", members " + members);
+            }
+            notifications();
+            Clock eightDaysOn = Clock.offset(Clock.systemUTC(), Duration.ofDays(8));
+            QuarantineExpiry.Summary summary = QuarantineExpiry.wire(settings, aws,
+                    new Telemetry("quarantine-sweep", new PrintStream(OutputStream.nullOutputStream()), eightDaysOn), eightDaysOn)
+                    .sweep("demo-" + fleet.sandbox.prefix);
+            line("  sweep     eight days on, the retention sweep: terminated " + summary.terminated() + ", kept " + summary.kept());
+            line("  fleet     " + victim + " " + fleet.instanceState(victim) + "; its snapshots stay");
+            if (!summary.terminated().contains(victim)) {
+                surprises.add("step 7: the retention sweep did not end the quarantine of " + victim + ": " + summary.json());
+            }
+            notifications();
         }
 
         /** Records the NON_COMPLIANT evaluation in AWS Config, then hands the drift function Config's event. */

@@ -26,6 +26,7 @@ final class DemoFleet {
 
     static final String APP = "shop";
     static final int GROUP_SIZE = 6;
+    static final int VAULT_SIZE = 2;
     /** The demo runs with the default golden-image tag. */
     static final TagMatcher GOLDEN_TAG = Settings.goldenImageTag(Map.of());
 
@@ -34,6 +35,10 @@ final class DemoFleet {
     final String standaloneId;
     final String configRule;
     final String currentImage;
+    /** A second group, which quarantines its drifted instances instead of terminating them. */
+    final TestGroup vault;
+    /** The VPC's quarantine security group, as the stack makes it: no ingress, no egress. */
+    final String quarantineGroup;
     private final TestGroup group;
 
     DemoFleet(URI endpoint, DynamoDbClient dynamoDb, String suffix, Consumer<String> progress) {
@@ -48,6 +53,14 @@ final class DemoFleet {
                 .tag("drift-deploy:remediation", "terminate").tag("drift-deploy:app", APP)
                 .create();
         this.groupName = group.name;
+        progress.accept("Auto Scaling group of " + VAULT_SIZE + " that quarantines, and the VPC's quarantine security group");
+        this.vault = sandbox.group("vault").instances(VAULT_SIZE).image(currentImage)
+                .tag("drift-deploy:remediation", "terminate").tag("drift-deploy:action", "quarantine")
+                .create();
+        this.quarantineGroup = sandbox.clients.ec2().createSecurityGroup(r -> r.vpcId(sandbox.vpcId)
+                .groupName(sandbox.prefix + "-quarantine").description("drift-deploy quarantine: no ingress, no egress")).groupId();
+        sandbox.clients.ec2().revokeSecurityGroupEgress(r -> r.groupId(quarantineGroup)
+                .ipPermissions(p -> p.ipProtocol("-1").ipRanges(range -> range.cidrIp("0.0.0.0/0"))));
         progress.accept("standalone instance, ledger table, Config rule");
         this.standaloneId = sandbox.standaloneInstance(Map.of("Name", "legacy-bastion"));
         Ledger.createTable(dynamoDb, sandbox.tableName);
@@ -83,6 +96,20 @@ final class DemoFleet {
         sandbox.clients.ec2().describeInstances(r -> r.instanceIds(instanceIds)).reservations()
                 .forEach(reservation -> reservation.instances().forEach(instance -> images.put(instance.instanceId(), instance.imageId())));
         return images;
+    }
+
+    /** The security groups of each network interface of the instance. */
+    List<List<String>> interfaceGroups(String instanceId) {
+        return sandbox.clients.ec2().describeInstances(r -> r.instanceIds(instanceId)).reservations().get(0).instances().get(0)
+                .networkInterfaces().stream()
+                .map(nic -> nic.groups().stream().map(software.amazon.awssdk.services.ec2.model.GroupIdentifier::groupId).toList())
+                .toList();
+    }
+
+    /** The snapshots tagged with the quarantine's audit id. */
+    List<String> quarantineSnapshots(String auditId) {
+        return sandbox.clients.ec2().describeSnapshots(r -> r.ownerIds("self").filters(f -> f.name("tag:drift-deploy:quarantine")
+                .values(auditId))).snapshots().stream().map(software.amazon.awssdk.services.ec2.model.Snapshot::snapshotId).toList();
     }
 
     void tagGroup(String key, String value) {

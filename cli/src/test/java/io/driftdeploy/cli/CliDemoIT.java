@@ -35,6 +35,12 @@ class CliDemoIT {
                 .contains("NOTIFY (budget-closed)")
                 .containsPattern("fleet +i-\\w+ is still running: outside its only window")
                 .containsPattern("notified +\\[warning] drift-deploy: drift on i-\\w+ in demo-\\w+-shop-blue not remediated \\(budget-closed\\)")
+                .contains("7. AWS Config finds drift in the vault group, which quarantines instead of terminating")
+                .contains("QUARANTINE (drift-quarantined)")
+                .containsPattern("fleet +i-\\w+ running, detached from demo-\\w+-vault, security groups \\[\\[sg-\\w+]], snapshots \\[snap-")
+                .contains("vault back to 2 instances")
+                .containsPattern("notified +\\[warning] drift-deploy: quarantined drifted i-\\w+ in demo-\\w+-vault")
+                .containsPattern("retention sweep: terminated \\[[^]]*i-\\w+")
                 .contains("Done: every step went as the story says");
         assertThat(run.out().lines().filter(line -> line.contains("drift storm in group")).count()).isEqualTo(1);
     }

@@ -47,6 +47,7 @@ public record Settings(
      * @param budgetTag              the tag key of a group's disruption budgets
      * @param defaultBudgets         the budgets of a group without budget tags, unparsed: a malformed one
      *                               stops remediation in those groups rather than the function's start
+     * @param quarantine             how a group that chose quarantine has its drifted instances quarantined
      */
     public record Drift(
             List<String> ruleNames,
@@ -61,7 +62,8 @@ public record Settings(
             List<String> templateInheritedRules,
             TagMatcher goldenImageTag,
             String budgetTag,
-            List<String> defaultBudgets) {
+            List<String> defaultBudgets,
+            Quarantine quarantine) {
 
         public boolean isDriftRule(String configRuleName) {
             return ruleNames.contains(configRuleName)
@@ -74,6 +76,20 @@ public record Settings(
                 throw new SettingsException(PREFIX + "DRIFT_RULES",
                         "set it (comma list of AWS Config rule names) or " + PREFIX + "DRIFT_RULE_PREFIX");
             }
+        }
+    }
+
+    /**
+     * Quarantine instead of termination (docs/quarantine.md).
+     *
+     * @param actionTag              the group tag key that chooses {@code terminate} or {@code quarantine}
+     * @param keepTag                the instance tag key a person sets to keep a quarantined instance
+     * @param retention              how long a quarantined instance is kept before it is terminated
+     * @param securityGroupsByVpc    the quarantine security group of each VPC the stack made one in
+     */
+    public record Quarantine(String actionTag, String keepTag, Duration retention, Map<String, String> securityGroupsByVpc) {
+        public Quarantine {
+            securityGroupsByVpc = Map.copyOf(securityGroupsByVpc);
         }
     }
 
@@ -141,7 +157,12 @@ public record Settings(
                 read.list(Setting.TEMPLATE_INHERITED_RULES),
                 goldenImageTag,
                 read.text(Setting.BUDGET_TAG),
-                read.list(Setting.DEFAULT_BUDGETS));
+                read.list(Setting.DEFAULT_BUDGETS),
+                new Quarantine(
+                        read.text(Setting.ACTION_TAG),
+                        read.text(Setting.KEEP_TAG),
+                        Duration.ofDays(read.integer(Setting.QUARANTINE_RETENTION_DAYS)),
+                        securityGroupsByVpc(read.list(Setting.QUARANTINE_SECURITY_GROUPS))));
         Rollout rollout = new Rollout(
                 read.text(Setting.APP_TAG),
                 read.text(Setting.STRATEGY_TAG),
@@ -199,6 +220,22 @@ public record Settings(
 
     private static Duration auditRetention(SettingReader read) {
         return Duration.ofDays(read.integer(Setting.AUDIT_RETENTION_DAYS));
+    }
+
+    /** {@code vpc-id=sg-id} pairs, one security group per VPC. */
+    private static Map<String, String> securityGroupsByVpc(List<String> pairs) {
+        String variable = Setting.QUARANTINE_SECURITY_GROUPS.environmentVariable().orElseThrow();
+        Map<String, String> groups = new java.util.LinkedHashMap<>();
+        for (String pair : pairs) {
+            String[] parts = pair.split("=", -1);
+            if (parts.length != 2 || !parts[0].startsWith("vpc-") || !parts[1].startsWith("sg-")) {
+                throw new SettingsException(variable, "'" + pair + "' is not vpc-id=sg-id");
+            }
+            if (groups.put(parts[0], parts[1]) != null) {
+                throw new SettingsException(variable, "VPC " + parts[0] + " is listed twice");
+            }
+        }
+        return groups;
     }
 
     private static TagMatcher tag(SettingReader read, Setting setting) {

@@ -56,6 +56,18 @@ final class DriftExplanations {
                     + " it again: remediation of this rule in this group is stopped until a person clears the churn"
                     + " breaker";
             case DRY_RUN -> "every safety rule holds and enforce mode would terminate it, but the mode is dry-run";
+            case ALREADY_QUARANTINED -> "another decision quarantined the instance (or began to, and its retry finishes it):"
+                    + " it is isolated and kept until its retention ends";
+            case DRY_RUN_QUARANTINE -> "every safety rule holds and enforce mode would quarantine it (the group's action"
+                    + " tag), but the mode is dry-run";
+            case DRIFT_QUARANTINED -> "every safety rule holds and the group's action tag says quarantine: isolated"
+                    + " (quarantine security group only; established connections last until idle), its volumes"
+                    + " snapshotted, and detached so that the group replaces it; it is terminated when its retention ends"
+                    + " unless a person sets the keep tag";
+            case INVALID_ACTION_TAG -> "the group's action tag is neither terminate nor quarantine, so nothing is done:"
+                    + " fix or remove the tag (the notification's facts name the tag and its value)";
+            case NO_QUARANTINE_GROUP -> "the group's action tag says quarantine, but a VPC of the instance has no"
+                    + " quarantine security group (stack context quarantineVpcs), so it cannot be isolated: nothing is done";
             case DRIFT_CONFIRMED -> "every safety rule holds: terminated so that the group replaces it from its launch"
                     + " template";
         };

@@ -41,7 +41,7 @@ public final class DriftReports {
         facts.put("explanation", DriftExplanations.of(reason));
         if (drift.mode() == Mode.DRY_RUN) {
             // Dry run reports exactly what enforce would do.
-            facts.put("enforceWouldDo", (reason == DriftReason.DRY_RUN ? DriftDecision.TERMINATE : reason.decision()).decision().label());
+            facts.put("enforceWouldDo", enforceWouldDo(reason).decision().label());
         }
         facts.putAll(details);
         Decision decision = reason.decision().decision();
@@ -115,15 +115,23 @@ public final class DriftReports {
                 List.of("DeleteItem CHURN#" + group + "#" + rule + " BREAKER"), facts, Optional.of(notification));
     }
 
+    private static DriftDecision enforceWouldDo(DriftReason reason) {
+        return switch (reason) {
+            case DRY_RUN -> DriftDecision.TERMINATE;
+            case DRY_RUN_QUARANTINE -> DriftDecision.QUARANTINE;
+            default -> reason.decision();
+        };
+    }
+
     private static Severity severity(DriftReason reason) {
         if (reason == DriftReason.REPLACEMENT_DID_NOT_CURE) {
             // Churn: remediation of a rule stopped for a whole group until a person acts.
             return Severity.HIGH;
         }
         return switch (reason.decision()) {
-            case TERMINATE -> Severity.WARNING;
+            case TERMINATE, QUARANTINE -> Severity.WARNING;
             // Dry run is the expected outcome while observing; every other unremediated drift needs a person.
-            case NOTIFY -> reason == DriftReason.DRY_RUN ? Severity.INFO : Severity.WARNING;
+            case NOTIFY -> reason == DriftReason.DRY_RUN || reason == DriftReason.DRY_RUN_QUARANTINE ? Severity.INFO : Severity.WARNING;
             case SKIP -> Severity.LOW;
         };
     }
@@ -132,8 +140,10 @@ public final class DriftReports {
         String where = drift.instanceId() + drift.group().map(group -> " in " + group).orElse("");
         return switch (reason.decision()) {
             case TERMINATE -> "drift-deploy: terminated drifted " + where;
+            case QUARANTINE -> "drift-deploy: quarantined drifted " + where;
             case NOTIFY -> switch (reason) {
                 case DRY_RUN -> "drift-deploy: dry-run, would terminate drifted " + where;
+                case DRY_RUN_QUARANTINE -> "drift-deploy: dry-run, would quarantine drifted " + where;
                 case REPLACEMENT_DID_NOT_CURE -> "drift-deploy: churn on " + where + ", remediation of "
                         + drift.evaluation().ruleName() + " stopped";
                 case REPLACEMENT_WOULD_NOT_CURE -> "drift-deploy: replacement would not cure drift on " + where;
@@ -149,7 +159,12 @@ public final class DriftReports {
         Evaluation evaluation = drift.evaluation();
         String lead = switch (reason.decision()) {
             case TERMINATE -> "Terminated ";
-            case NOTIFY -> reason == DriftReason.DRY_RUN ? "Dry run: would terminate " : "Did not remediate ";
+            case QUARANTINE -> "Quarantined ";
+            case NOTIFY -> switch (reason) {
+                case DRY_RUN -> "Dry run: would terminate ";
+                case DRY_RUN_QUARANTINE -> "Dry run: would quarantine ";
+                default -> "Did not remediate ";
+            };
             case SKIP -> "Skipped ";
         };
         return lead + evaluation.instanceId() + drift.group().map(group -> " (group " + group + ")").orElse("")

@@ -46,13 +46,15 @@ public final class SweepReports {
             actions = List.copyOf(actions);
         }
 
+        /** Taken out of service: terminated, or quarantined. */
         boolean terminated() {
-            return reason.decision() == DriftDecision.TERMINATE;
+            return reason.decision() == DriftDecision.TERMINATE || reason.decision() == DriftDecision.QUARANTINE;
         }
 
         /** Drift left in place that a person has to look at (dry run and skips do not need one). */
         boolean leftForAPerson() {
-            return reason.decision() == DriftDecision.NOTIFY && reason != DriftReason.DRY_RUN;
+            return reason.decision() == DriftDecision.NOTIFY && reason != DriftReason.DRY_RUN
+                    && reason != DriftReason.DRY_RUN_QUARANTINE;
         }
 
         String where() {

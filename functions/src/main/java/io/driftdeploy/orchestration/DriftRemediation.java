@@ -8,6 +8,7 @@ import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.ConfigCompliance;
 import io.driftdeploy.aws.DriftLedger;
 import io.driftdeploy.aws.DynamoDriftLedger;
+import io.driftdeploy.aws.Ec2Quarantine;
 import io.driftdeploy.aws.Fleet;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.Notifier;
@@ -15,6 +16,7 @@ import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.message.DriftReports;
 import io.driftdeploy.message.Hints;
+import io.driftdeploy.message.QuarantineReports;
 import io.driftdeploy.message.Report;
 import io.driftdeploy.policy.BudgetVerdict;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
@@ -32,7 +34,9 @@ import io.driftdeploy.policy.GroupFacts;
 import io.driftdeploy.policy.GroupModes;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.MinHealthy;
+import io.driftdeploy.policy.QuarantinePolicy;
 import io.driftdeploy.policy.RateScope;
+import io.driftdeploy.policy.RemediationAction;
 import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import io.driftdeploy.policy.ReplacementPolicy.DriftKind;
 import io.driftdeploy.policy.ReplacementPolicy.Replacement;
@@ -75,7 +79,8 @@ public final class DriftRemediation {
         TERMINATIONS;
 
         boolean announces(DriftReason reason) {
-            return this == EVERY_DECISION || reason.decision() == DriftDecision.TERMINATE;
+            return this == EVERY_DECISION || reason.decision() == DriftDecision.TERMINATE
+                    || reason.decision() == DriftDecision.QUARANTINE;
         }
     }
 
@@ -128,8 +133,10 @@ public final class DriftRemediation {
     private final Compliance compliance;
     private final Reporter reporter;
     private final Clock clock;
+    private final QuarantineSteps quarantine;
 
-    DriftRemediation(Settings settings, DriftLedger ledger, Fleet fleet, Compliance compliance, Reporter reporter, Clock clock) {
+    DriftRemediation(Settings settings, DriftLedger ledger, Fleet fleet, Compliance compliance, Reporter reporter, Clock clock,
+                     QuarantineSteps quarantine) {
         settings.drift().requireRules();
         this.settings = settings;
         this.ledger = ledger;
@@ -137,6 +144,7 @@ public final class DriftRemediation {
         this.compliance = compliance;
         this.reporter = reporter;
         this.clock = clock;
+        this.quarantine = quarantine;
     }
 
     /** The drift function's composition root: the drift path on AWS, reporting as {@code telemetry}. */
@@ -150,7 +158,8 @@ public final class DriftRemediation {
     static DriftRemediation wire(Settings settings, Ledger ledger, AwsClients aws, Compliance compliance, Reporter reporter,
                                  Clock clock) {
         return new DriftRemediation(settings, new DynamoDriftLedger(ledger), new AutoScalingFleet(aws.ec2(), aws.autoScaling()),
-                compliance, reporter, clock);
+                compliance, reporter, clock, new QuarantineSteps(new Ec2Quarantine(aws.ec2(), aws.autoScaling()),
+                        settings.drift().quarantine().securityGroupsByVpc()));
     }
 
     /** Reports the drift function's rejections, as it reports its decisions. */
@@ -237,7 +246,9 @@ public final class DriftRemediation {
         private final Optional<Boolean> newestRecorded;
         /** Set once the reservations are known; until then nothing is reserved. */
         private Optional<DriftLedger.TerminationUnits> units = Optional.empty();
+        /** Set once the instance was taken out of service (terminated, or quarantined); the calls that did it. */
         private boolean terminated;
+        private List<String> acted = List.of();
         /** The termination call failed and the instance could not be read: it may have happened. */
         private boolean outcomeUnknown;
         /** Facts only this outcome has (the template to fix, the termination replaced, the activity id). */
@@ -280,6 +291,11 @@ public final class DriftRemediation {
                 return finish(unplaced, stopped.get(), Map.of(), announce.announces(stopped.get()));
             }
             InstanceFacts instance = described.orElseThrow();
+            stopped = QuarantinePolicy.notQuarantined(instance.tags());
+            if (stopped.isPresent()) {
+                details.put("quarantinedBy", instance.tags().get(QuarantinePolicy.MARKER_TAG));
+                return finish(unplaced, stopped.get(), details, announce.announces(stopped.get()));
+            }
             DriftCase drift = instance.group().map(group -> place(unplaced, group)).orElse(unplaced);
             Settings.Drift rules = settings.drift();
             stopped = DriftPolicy.optedInGroup(instance, rules.optInTag());
@@ -297,10 +313,13 @@ public final class DriftRemediation {
                             new DriftLedger.RateUnit(RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount())),
                     windowStart, rules.rateWindow());
             DriftCase placed = drift;
-            stopped = GroupCheck.firstStop(new InGroup(placed, instance, group, minHealthy, allowance, budget, needed, newest));
-            DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
+            RemediationAction action = RemediationAction.of(group.tags(), rules.quarantine().actionTag());
+            stopped = GroupCheck.firstStop(new InGroup(placed, instance, group, minHealthy, allowance, budget, needed, newest,
+                    action));
+            DriftReason reason = stopped.orElseGet(() -> QuarantinePolicy.allRulesHold(placed.mode(), action));
             details.putAll(configFacts());
-            if (reason != DriftReason.DRIFT_CONFIRMED) {
+            details.putAll(action.facts());
+            if (reason != DriftReason.DRIFT_CONFIRMED && reason != DriftReason.DRIFT_QUARANTINED) {
                 if (reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.INVALID_GROUP_TAG) {
                     details.putAll(minHealthy.facts());
                 }
@@ -312,7 +331,11 @@ public final class DriftRemediation {
                 boolean announced = reason == DriftReason.REPLACEMENT_DID_NOT_CURE ? breakerAlert : announce.announces(reason);
                 return finish(placed, reason, details, announced);
             }
-            terminate();
+            if (reason == DriftReason.DRIFT_QUARANTINED) {
+                quarantine(placed, group.name(), now.plus(rules.quarantine().retention()));
+            } else {
+                terminate();
+            }
             return finish(placed, reason, details, announce.announces(reason));
         }
 
@@ -326,9 +349,10 @@ public final class DriftRemediation {
             private final BudgetVerdict budget;
             private final DriftLedger.TerminationUnits needed;
             private final boolean newest;
+            private final RemediationAction action;
 
             InGroup(DriftCase placed, InstanceFacts instance, GroupFacts group, MinHealthy minHealthy, int allowance,
-                    BudgetVerdict budget, DriftLedger.TerminationUnits needed, boolean newest) {
+                    BudgetVerdict budget, DriftLedger.TerminationUnits needed, boolean newest, RemediationAction action) {
                 this.placed = placed;
                 this.instance = instance;
                 this.group = group;
@@ -337,6 +361,26 @@ public final class DriftRemediation {
                 this.budget = budget;
                 this.needed = needed;
                 this.newest = newest;
+                this.action = action;
+            }
+
+            @Override
+            public RemediationAction action() {
+                return action;
+            }
+
+            /** Quarantine only: the instance's interfaces are read (DescribeInstances) and each VPC must have a quarantine group. */
+            @Override
+            public Optional<DriftReason> quarantineReady() {
+                if (!action.is(RemediationAction.Kind.QUARANTINE)) {
+                    return Optional.empty();
+                }
+                Map<String, String> groups = settings.drift().quarantine().securityGroupsByVpc();
+                List<QuarantinePolicy.NetworkInterface> interfaces = quarantine.interfaces(evaluation.instanceId());
+                Optional<DriftReason> stopped = QuarantinePolicy.quarantineReady(interfaces, groups);
+                stopped.ifPresent(reason -> details.put("vpcsWithoutQuarantineGroup",
+                        QuarantinePolicy.vpcsWithoutGroup(interfaces, groups)));
+                return stopped;
             }
 
             @Override
@@ -419,13 +463,60 @@ public final class DriftRemediation {
          */
         Remediated recover(DriftCase unplaced) {
             Optional<InstanceFacts> described = fleet.describe(evaluation.instanceId());
+            if (described.isPresent() && QuarantinePolicy.startedBy(described.get().tags(), evaluation.eventId())) {
+                return resumeQuarantine(unplaced, described.get());
+            }
             if (!DriftPolicy.terminationApplied(described)) {
                 return decide(unplaced);
             }
+            acted = List.of("TerminateInstanceInAutoScalingGroup " + evaluation.instanceId());
             terminated = true;
             details.put("recovered", "the attempt that terminated the instance ended before reporting it");
             DriftCase drift = described.flatMap(InstanceFacts::group).map(group -> place(unplaced, group)).orElse(unplaced);
             return finish(drift, DriftReason.DRIFT_CONFIRMED, details, announce.announces(DriftReason.DRIFT_CONFIRMED));
+        }
+
+        /**
+         * The attempt that held this event began quarantining the instance (its marker names this
+         * event) and died: the steps are run again, each skipping what is done, with the group and
+         * retention end the marker recorded. Only enforce mode quarantines, so the case is enforce.
+         */
+        private Remediated resumeQuarantine(DriftCase unplaced, InstanceFacts instance) {
+            Map<String, String> tags = instance.tags();
+            String group = tags.getOrDefault(QuarantinePolicy.GROUP_TAG, "");
+            DriftCase drift = instance.group().map(facts -> place(unplaced, facts))
+                    .orElseGet(() -> unplaced.inGroup(group, Optional.empty(), Mode.ENFORCE));
+            Instant until = QuarantinePolicy.until(tags).orElseGet(() -> now.plus(settings.drift().quarantine().retention()));
+            details.put("recovered", "the attempt that began the quarantine ended before finishing it");
+            quarantine(drift, group, until);
+            return finish(drift, DriftReason.DRIFT_QUARANTINED, details, announce.announces(DriftReason.DRIFT_QUARANTINED));
+        }
+
+        /**
+         * The quarantine steps ({@link QuarantineSteps}). When one fails after the first write, the
+         * instance may be isolated already: nothing is given back and the claim stays marked
+         * terminating until the deadline (as for a termination whose outcome is unknown), the
+         * team is told which step failed, and the retry resumes from the instance's marker.
+         */
+        private void quarantine(DriftCase drift, String group, Instant until) {
+            QuarantineSteps.Done done;
+            try {
+                done = quarantine.run(evaluation.instanceId(), group, evaluation.eventId(), until);
+            } catch (QuarantineSteps.Incomplete incomplete) {
+                if (incomplete.started()) {
+                    outcomeUnknown = true;
+                    try {
+                        reporter.report(QuarantineReports.incomplete(drift, incomplete.step().label(), incomplete.done(),
+                                incomplete.isolated(), String.valueOf(incomplete.getCause().getMessage())));
+                    } catch (RuntimeException unreported) {
+                        incomplete.addSuppressed(unreported);
+                    }
+                }
+                throw incomplete;
+            }
+            acted = done.actions();
+            details.putAll(done.details());
+            terminated = true;
         }
 
         /**
@@ -455,6 +546,7 @@ public final class DriftRemediation {
                 details.put("activityId", "unknown: the call failed (" + failure.getMessage()
                         + ") but the instance was found terminating");
             }
+            acted = List.of("TerminateInstanceInAutoScalingGroup " + instanceId);
             terminated = true;
         }
 
@@ -465,7 +557,7 @@ public final class DriftRemediation {
          * instance was terminated, the claim is completed owing it.
          */
         private Remediated finish(DriftCase drift, DriftReason reason, Map<String, Object> facts, boolean announced) {
-            List<String> actions = terminated ? List.of("TerminateInstanceInAutoScalingGroup " + evaluation.instanceId()) : List.of();
+            List<String> actions = terminated ? acted : List.of();
             try {
                 return report(drift, reason, actions, facts, announced, Optional.of(this::complete));
             } catch (UndeliveredNotificationException undelivered) {
@@ -681,6 +773,8 @@ public final class DriftRemediation {
                 .orElseGet(() -> reporter.report(report));
         if (reason == DriftReason.DRIFT_CONFIRMED) {
             reporter.telemetry().count(Map.of("Terminated", 1), Map.of());
+        } else if (reason == DriftReason.DRIFT_QUARANTINED) {
+            reporter.telemetry().count(Map.of("Quarantined", 1), Map.of());
         } else {
             reporter.telemetry().count(Map.of("NotTerminated", 1), Map.of("Reason", reason.label()));
         }

@@ -9,6 +9,11 @@ package io.driftdeploy.policy;
 public enum Decision implements Labelled {
     /** The drift path terminated the instance through its Auto Scaling group. */
     TERMINATE,
+    /**
+     * The drift path quarantined the instance: isolated, snapshotted and detached from its group,
+     * which replaces it; it is terminated when its retention ends.
+     */
+    QUARANTINE,
     /** The team is told; nothing is changed. */
     NOTIFY,
     /** Nothing to do. */

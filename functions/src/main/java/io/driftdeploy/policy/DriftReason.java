@@ -1,6 +1,7 @@
 package io.driftdeploy.policy;
 
 import static io.driftdeploy.policy.DriftDecision.NOTIFY;
+import static io.driftdeploy.policy.DriftDecision.QUARANTINE;
 import static io.driftdeploy.policy.DriftDecision.SKIP;
 import static io.driftdeploy.policy.DriftDecision.TERMINATE;
 
@@ -21,9 +22,12 @@ public enum DriftReason implements Reason {
     INSTANCE_GONE(DriftRule.FRESH_AND_STILL_TRUE, SKIP),
     INSTANCE_NOT_RUNNING(DriftRule.FRESH_AND_STILL_TRUE, NOTIFY),
     ALREADY_TERMINATING(DriftRule.FRESH_AND_STILL_TRUE, SKIP),
+    ALREADY_QUARANTINED(DriftRule.FRESH_AND_STILL_TRUE, SKIP),
     NO_LONGER_NON_COMPLIANT(DriftRule.FRESH_AND_STILL_TRUE, SKIP),
     STANDALONE_INSTANCE(DriftRule.OPTED_IN_GROUP, NOTIFY),
     GROUP_NOT_OPTED_IN(DriftRule.OPTED_IN_GROUP, NOTIFY),
+    INVALID_ACTION_TAG(DriftRule.OPTED_IN_GROUP, NOTIFY),
+    NO_QUARANTINE_GROUP(DriftRule.OPTED_IN_GROUP, NOTIFY),
     PROTECT_TAG(DriftRule.NOT_PROTECTED, NOTIFY),
     SCALE_IN_PROTECTION(DriftRule.NOT_PROTECTED, NOTIFY),
     NOT_IN_SERVICE(DriftRule.NOT_PROTECTED, NOTIFY),
@@ -37,7 +41,9 @@ public enum DriftReason implements Reason {
     REPLACEMENT_WOULD_NOT_CURE(DriftRule.REPLACEMENT_CURES, NOTIFY),
     REPLACEMENT_DID_NOT_CURE(DriftRule.REPLACEMENT_CURES, NOTIFY),
     DRY_RUN(DriftRule.MODE, NOTIFY),
-    DRIFT_CONFIRMED(DriftRule.MODE, TERMINATE);
+    DRY_RUN_QUARANTINE(DriftRule.MODE, NOTIFY),
+    DRIFT_CONFIRMED(DriftRule.MODE, TERMINATE),
+    DRIFT_QUARANTINED(DriftRule.MODE, QUARANTINE);
 
     private final DriftRule rule;
     private final DriftDecision decision;

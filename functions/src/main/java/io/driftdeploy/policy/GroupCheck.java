@@ -15,6 +15,8 @@ public enum GroupCheck {
     NOT_PROTECTED(facts -> DriftPolicy.notProtected(facts.instance(), facts.group(), facts.protectTag())),
     NO_REFRESH_IN_PROGRESS(facts -> DriftPolicy.noRefreshInProgress(facts.refreshInProgress())),
     VALID_GROUP_TAG(facts -> DriftPolicy.validGroupTag(facts.minHealthy())),
+    /** Rule 4: the group's action tag names terminate or quarantine (fail closed otherwise). */
+    VALID_ACTION_TAG(facts -> QuarantinePolicy.validActionTag(facts.action())),
     /** Rule 6, the disruption budgets: a closed budget needs no ledger to refuse. */
     WITHIN_BUDGET(facts -> DriftPolicy.withinBudget(facts.budget())),
     /** A group at its floor already is refused before anything is written to the ledger. */
@@ -25,6 +27,8 @@ public enum GroupCheck {
     REPLACEMENT_WOULD_CURE(Facts::replacementWouldCure),
     /** A scope this function instance found paused for the rest of its window: refused without a call. */
     SCOPE_NOT_KNOWN_PAUSED(Facts::knownPaused),
+    /** Quarantine only: every VPC of the instance has a quarantine security group (one EC2 read). */
+    QUARANTINE_READY(Facts::quarantineReady),
     STILL_TRUE_IN_CONFIG(facts -> DriftPolicy.currentInConfig(facts.evaluation(), facts.configResult(), facts.newestRecorded())),
     /**
      * Rules 3, 6 and 7 at once, right before acting: the instance's one termination, the capacity
@@ -53,6 +57,10 @@ public enum GroupCheck {
         int capacityAllowance();
 
         BudgetVerdict budget();
+
+        RemediationAction action();
+
+        Optional<DriftReason> quarantineReady();
 
         Optional<DriftReason> churnBreaker();
 

@@ -6,5 +6,5 @@ package io.driftdeploy.policy;
  * always a reason the code can decide.
  */
 public sealed interface Reason extends Labelled
-        permits DriftReason, RolloutReason, RefreshReason, AlarmReason, ClearedReason, RejectionReason {
+        permits DriftReason, RolloutReason, RefreshReason, AlarmReason, ClearedReason, RejectionReason, QuarantineReason {
 }

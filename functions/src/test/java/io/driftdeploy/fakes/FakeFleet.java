@@ -24,7 +24,7 @@ public final class FakeFleet implements Fleet {
 
     private static final class Member {
         final String id;
-        final String group;
+        String group;
         final Map<String, String> tags;
         InstanceState state = InstanceState.RUNNING;
         String lifecycle = GroupFacts.IN_SERVICE;
@@ -35,7 +35,7 @@ public final class FakeFleet implements Fleet {
         Member(String id, String group, Map<String, String> tags) {
             this.id = id;
             this.group = group;
-            this.tags = tags;
+            this.tags = new HashMap<>(tags);
         }
     }
 
@@ -130,6 +130,32 @@ public final class FakeFleet implements Fleet {
 
     public List<String> calls() {
         return List.copyOf(calls);
+    }
+
+    /** What EC2 CreateTags does to the instance (the quarantine port's writes land here, see FakeQuarantine). */
+    public FakeFleet tag(String instanceId, Map<String, String> tags) {
+        instances.get(instanceId).tags.putAll(tags);
+        return this;
+    }
+
+    /** The instance's own tags (not the group-name tag Auto Scaling adds). */
+    public Map<String, String> tags(String instanceId) {
+        return Map.copyOf(instances.get(instanceId).tags);
+    }
+
+    public List<String> instanceIds() {
+        return List.copyOf(instances.keySet());
+    }
+
+    /** The group lets the instance go (Auto Scaling DetachInstances): it keeps running, in no group. */
+    public FakeFleet detach(String instanceId) {
+        instances.get(instanceId).group = null;
+        return this;
+    }
+
+    /** The group the instance is a member of, if any. */
+    public Optional<String> groupOf(String instanceId) {
+        return Optional.ofNullable(instances.get(instanceId)).map(member -> member.group);
     }
 
     public List<String> terminated() {

@@ -12,11 +12,13 @@ import io.driftdeploy.fakes.FakeCompliance;
 import io.driftdeploy.fakes.FakeDriftLedger;
 import io.driftdeploy.fakes.FakeFleet;
 import io.driftdeploy.fakes.FakeNotifier;
+import io.driftdeploy.fakes.FakeQuarantine;
 import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.policy.DriftReason;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.InstanceState;
+import io.driftdeploy.policy.QuarantinePolicy;
 import io.driftdeploy.policy.RateScope;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +46,7 @@ class DriftRemediationTest {
     private static final String RULE = "dd-drift-golden-ami";
     private static final Map<String, String> OPTED_IN = Map.of("drift-deploy:remediation", "terminate");
     private static final Instant NOW = Instant.parse("2026-12-02T10:15:00Z");
+    private static final String QUARANTINE_GROUP = "sg-0quarantine";
 
     private static final String WEB1 = FakeFleet.member("web", 1);
     private static final String WEB2 = FakeFleet.member("web", 2);
@@ -57,6 +60,7 @@ class DriftRemediationTest {
     private final FakeCompliance compliance = new FakeCompliance().rule(RULE, Optional.empty());
     private final FakeNotifier notifier = new FakeNotifier();
     private final FakeAuditTrail audit = new FakeAuditTrail();
+    private final FakeQuarantine quarantine = new FakeQuarantine(fleet);
     private int events;
 
     private DriftRemediation remediation(Consumer<Map<String, String>> overrides) {
@@ -67,9 +71,12 @@ class DriftRemediationTest {
         env.put(Settings.PREFIX + "DRIFT_RULES", RULE);
         env.put(Settings.PREFIX + "MODE", "enforce");
         env.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", "0");
+        env.put(Settings.PREFIX + "QUARANTINE_SECURITY_GROUPS", FakeQuarantine.VPC + "=" + QUARANTINE_GROUP);
         overrides.accept(env);
         Reporter reporter = new Reporter(audit, notifier, Telemetry.discarded("drift"), clock);
-        return new DriftRemediation(Settings.from(env), ledger, fleet, compliance, reporter, clock);
+        Settings settings = Settings.from(env);
+        return new DriftRemediation(settings, ledger, fleet, compliance, reporter, clock,
+                new QuarantineSteps(quarantine, settings.drift().quarantine().securityGroupsByVpc()));
     }
 
     private DriftRemediation enforcing() {
@@ -430,5 +437,147 @@ class DriftRemediationTest {
 
     static LongStream seeds() {
         return LongStream.range(0, 120);
+    }
+
+    // Quarantine instead of termination (docs/quarantine.md).
+
+    private static final Map<String, String> QUARANTINING = Map.of("drift-deploy:remediation", "terminate",
+            "drift-deploy:action", "quarantine");
+
+    @Test
+    void aQuarantineIsolatesSnapshotsAndDetachesAndCountsAsATermination() {
+        fleet.group("web", QUARANTINING, 3);
+        Evaluation evaluation = drifted(WEB1);
+
+        Map<String, Object> result = decide(enforcing(), evaluation);
+
+        assertThat(reason(result)).isEqualTo(DriftReason.DRIFT_QUARANTINED.label());
+        assertThat(result).containsEntry("decision", "quarantine");
+        assertThat(fleet.terminated()).as("quarantined, not terminated").isEmpty();
+        assertThat(fleet.groupOf(WEB1)).as("detached: the group replaces it").isEmpty();
+        assertThat(fleet.state(WEB1)).isEqualTo(InstanceState.RUNNING);
+        assertThat(quarantine.securityGroups(WEB1)).containsExactly(List.of(QUARANTINE_GROUP));
+        assertThat(quarantine.snapshotsTaken().values()).singleElement()
+                .satisfies(tags -> assertThat(tags).containsEntry("drift-deploy:quarantine", evaluation.eventId()));
+        assertThat(fleet.tags(WEB1)).containsEntry("drift-deploy:quarantine", evaluation.eventId())
+                .containsEntry("drift-deploy:quarantine-group", "web")
+                .containsEntry("drift-deploy:quarantine-until", NOW.plus(Duration.ofDays(7)).toString());
+        assertThat(quarantine.calls()).as("marked first, isolated before the snapshot, detached last").containsExactly(
+                "interfaces " + WEB1, "interfaces " + WEB1, "tag " + WEB1, "isolate eni-" + WEB1.substring(2),
+                "snapshots " + evaluation.eventId(), "snapshot " + WEB1, "detach " + WEB1);
+        assertThat((List<?>) result.get("actions")).hasSize(4);
+        assertThat(ledger.capacityHeld("web", NOW)).as("out of service: it holds its capacity unit").isEqualTo(1);
+        Instant window = DriftPolicy.rateWindowStart(NOW, Duration.ofHours(1));
+        assertThat(ledger.rateHeld(RateScope.GROUP, "web", window, NOW)).isEqualTo(1);
+        assertThat(notifier.withAttribute("action", "quarantine")).hasSize(1);
+    }
+
+    @Test
+    void aDryRunSaysItWouldQuarantineAndChangesNothing() {
+        fleet.group("web", QUARANTINING, 3);
+
+        Map<String, Object> result = decide(remediation(env -> env.put(Settings.PREFIX + "MODE", "dry-run")), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.DRY_RUN_QUARANTINE.label());
+        assertThat(result).containsEntry("enforceWouldDo", "quarantine");
+        assertThat(notifier.published()).singleElement().satisfies(message ->
+                assertThat(message.subject()).contains("would quarantine"));
+        assertThat(quarantine.calls()).containsExactly("interfaces " + WEB1);
+        assertThat(fleet.groupOf(WEB1)).contains("web");
+    }
+
+    @Test
+    void anActionTagThatIsNeitherFailsClosedNamingTheTag() {
+        fleet.group("web", Map.of("drift-deploy:remediation", "terminate", "drift-deploy:action", "quarantaine"), 3);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.INVALID_ACTION_TAG.label());
+        assertThat(result).containsEntry("actionTag", "drift-deploy:action").containsEntry("actionTagValue", "quarantaine");
+        assertThat(fleet.terminated()).isEmpty();
+        assertThat(quarantine.calls()).isEmpty();
+        assertThat(ledger.calls()).doesNotContain("reserve");
+    }
+
+    @Test
+    void anInstanceInAVpcWithoutAQuarantineGroupIsLeftAlone() {
+        fleet.group("web", QUARANTINING, 3);
+        quarantine.interfaces(WEB1, List.of(new QuarantinePolicy.NetworkInterface("eni-1", "vpc-0other", List.of("sg-1"))));
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.NO_QUARANTINE_GROUP.label());
+        assertThat(result).containsEntry("vpcsWithoutQuarantineGroup", List.of("vpc-0other"));
+        assertThat(quarantine.calls()).containsExactly("interfaces " + WEB1);
+        assertThat(ledger.calls()).doesNotContain("reserve");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"isolate", "snapshot", "detach"})
+    void aQuarantineThatStopsPartWayKeepsItsUnitsIsAnnouncedAndItsRetryFinishesIt(String failing) {
+        fleet.group("web", QUARANTINING, 3);
+        quarantine.failOnce(failing, false);
+        Evaluation evaluation = drifted(WEB1);
+
+        assertThatThrownBy(() -> decide(enforcing(), evaluation)).hasMessageContaining("injected failure of " + failing);
+
+        assertThat(ledger.capacityHeld("web", NOW)).as("nothing given back: the instance may be isolated").isEqualTo(1);
+        assertThat(notifier.withAttribute("action", "quarantine")).singleElement().satisfies(message ->
+                assertThat(message.subject()).contains("incomplete at " + failing));
+        if (failing.equals("isolate")) {
+            assertThat(fleet.groupOf(WEB1)).as("nothing took it out of service yet").contains("web");
+        } else {
+            assertThat(quarantine.securityGroups(WEB1)).as("isolated before %s failed", failing)
+                    .containsExactly(List.of(QUARANTINE_GROUP));
+        }
+
+        clock.advance(Duration.ofMinutes(6));
+        Map<String, Object> retried = decide(enforcing(), evaluation);
+
+        assertThat(reason(retried)).isEqualTo(DriftReason.DRIFT_QUARANTINED.label());
+        assertThat(retried).containsKey("recovered");
+        assertThat(fleet.groupOf(WEB1)).isEmpty();
+        assertThat(quarantine.securityGroups(WEB1)).containsExactly(List.of(QUARANTINE_GROUP));
+        assertThat(quarantine.snapshotsTaken()).as("one set of snapshots, however often it is retried").hasSize(1);
+        assertThat(fleet.tags(WEB1)).as("the retention end the first attempt set")
+                .containsEntry("drift-deploy:quarantine-until", NOW.plus(Duration.ofDays(7)).toString());
+        assertThat(ledger.calls()).as("the quarantine's units are never given back")
+                .doesNotContain("giveBackAndRelease", "giveBackAndComplete");
+        assertThat(notifier.withAttribute("action", "quarantine")).hasSize(2);
+    }
+
+    @Test
+    void aQuarantineWhoseInterfacesCannotBeReadWritesNothingAndGivesEverythingBack() {
+        fleet.group("web", QUARANTINING, 3);
+        DriftRemediation remediation = enforcing();
+        Evaluation evaluation = drifted(WEB1);
+        // Ready at the check, gone by the act: a second interface in a VPC without a group.
+        quarantine.interfaces(WEB1, List.of(new QuarantinePolicy.NetworkInterface("eni-1", FakeQuarantine.VPC, List.of("sg-1"))));
+        fleet.failTerminations(new IllegalStateException("unused"), false);
+        Map<String, List<QuarantinePolicy.NetworkInterface>> later = Map.of(WEB1, List.of(
+                new QuarantinePolicy.NetworkInterface("eni-1", FakeQuarantine.VPC, List.of("sg-1")),
+                new QuarantinePolicy.NetworkInterface("eni-2", "vpc-0other", List.of("sg-2"))));
+        quarantine.afterReads(1, () -> quarantine.interfaces(WEB1, later.get(WEB1)));
+
+        assertThatThrownBy(() -> decide(remediation, evaluation)).hasMessageContaining("without a quarantine security group");
+
+        assertThat(quarantine.calls()).noneMatch(call -> call.startsWith("tag") || call.startsWith("isolate"));
+        assertThat(ledger.capacityHeld("web", NOW)).isZero();
+        assertThat(ledger.eventClaim(evaluation.eventId())).as("released for Lambda's retry").isEmpty();
+        assertThat(notifier.published()).isEmpty();
+    }
+
+    @Test
+    void aQuarantinedInstanceThatDriftsAgainIsLeftToItsQuarantine() {
+        fleet.group("web", QUARANTINING, 3);
+        Evaluation first = drifted(WEB1);
+        decide(enforcing(), first);
+
+        Map<String, Object> again = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(again)).isEqualTo(DriftReason.ALREADY_QUARANTINED.label());
+        assertThat(again).containsEntry("quarantinedBy", first.eventId());
+        assertThat(quarantine.snapshotsTaken()).hasSize(1);
+        assertThat(notifier.withAttribute("action", "notify")).as("no standalone-instance warning for it").isEmpty();
     }
 }

@@ -16,6 +16,7 @@ import io.driftdeploy.fakes.FakeEventClaims;
 import io.driftdeploy.fakes.FakeFleet;
 import io.driftdeploy.fakes.FakeImageCatalog;
 import io.driftdeploy.fakes.FakeNotifier;
+import io.driftdeploy.fakes.FakeQuarantine;
 import io.driftdeploy.fakes.FakeRolloutFleet;
 import io.driftdeploy.fakes.FakeRolloutLedger;
 import io.driftdeploy.policy.DescribedImage;
@@ -73,7 +74,8 @@ class ScheduledSweepTest {
         Telemetry telemetry = new Telemetry("sweep", new PrintStream(log, true, StandardCharsets.UTF_8), clock);
         Reporter reporter = new Reporter(new FakeAuditTrail(), notifier, telemetry, clock);
         sweep = new ScheduledSweep(settings, compliance, queue,
-                new DriftRemediation(settings, driftLedger, fleet, compliance, reporter, clock),
+                new DriftRemediation(settings, driftLedger, fleet, compliance, reporter, clock,
+                        new QuarantineSteps(new FakeQuarantine(fleet), Map.of())),
                 new Rollouts(settings, images, rolloutFleet, new FakeRolloutLedger(), new FakeEventClaims(), reporter, clock),
                 new OncePerEvent(stepClaims, telemetry, clock), reporter, clock);
     }

@@ -200,6 +200,18 @@ class DriftPolicyTest {
                 // Rule 8
                 row("enforce", () -> Optional.of(DriftPolicy.allRulesHold(Mode.ENFORCE)), DriftReason.DRIFT_CONFIRMED),
                 row("dry-run", () -> Optional.of(DriftPolicy.allRulesHold(Mode.DRY_RUN)), DriftReason.DRY_RUN),
+                // Quarantine instead of termination (every case: QuarantinePolicyTest)
+                row("enforce, quarantine", () -> Optional.of(QuarantinePolicy.allRulesHold(Mode.ENFORCE,
+                        new RemediationAction.Chosen(RemediationAction.Kind.QUARANTINE))), DriftReason.DRIFT_QUARANTINED),
+                row("dry-run, quarantine", () -> Optional.of(QuarantinePolicy.allRulesHold(Mode.DRY_RUN,
+                        new RemediationAction.Chosen(RemediationAction.Kind.QUARANTINE))), DriftReason.DRY_RUN_QUARANTINE),
+                row("action tag neither", () -> QuarantinePolicy.validActionTag(
+                        RemediationAction.of(Map.of("drift-deploy:action", "shred"), "drift-deploy:action")), DriftReason.INVALID_ACTION_TAG),
+                row("no quarantine group in the VPC", () -> QuarantinePolicy.quarantineReady(List.of(
+                        new QuarantinePolicy.NetworkInterface("eni-1", "vpc-1", List.of("sg-1"))), Map.of()),
+                        DriftReason.NO_QUARANTINE_GROUP),
+                row("quarantined by another decision", () -> QuarantinePolicy.notQuarantined(
+                        Map.of(QuarantinePolicy.MARKER_TAG, "event-0")), DriftReason.ALREADY_QUARANTINED),
                 // Rule 9 (every case: ReplacementPolicyTest, ChurnBreakerTest)
                 row("template requires IMDSv2", () -> ReplacementPolicy.replacementWouldCure(
                         ReplacementPolicyTest.imdsv2(Optional.of("required"))), null),

@@ -32,11 +32,13 @@ class GroupCheckTest {
             case NOT_PROTECTED -> "protectTag";
             case NO_REFRESH_IN_PROGRESS -> "refreshInProgress";
             case VALID_GROUP_TAG -> "minHealthy";
+            case VALID_ACTION_TAG -> "action";
             case WITHIN_BUDGET -> "budget";
             case CAPACITY_LEFT -> "capacityAllowance";
             case CHURN_BREAKER_CLOSED -> "churnBreaker";
             case REPLACEMENT_WOULD_CURE -> "replacementWouldCure";
             case SCOPE_NOT_KNOWN_PAUSED -> "knownPaused";
+            case QUARANTINE_READY -> "quarantineReady";
             case STILL_TRUE_IN_CONFIG -> "configResult";
             case RESERVED -> "reserve";
         };
@@ -59,6 +61,7 @@ class GroupCheckTest {
                         case "minHealthy" -> refuse ? MinHealthy.of(Map.of("tag", "lots"), "tag", 90)
                                 : MinHealthy.of(Map.of(), "tag", 50);
                         case "capacityAllowance" -> refuse ? 0 : 1;
+                        case "action" -> RemediationAction.of(Map.of("action", refuse ? "shred" : "quarantine"), "action");
                         case "budget" -> refuse ? new BudgetVerdict.Invalid("drift-deploy:budget", "lots", "not a count")
                                 : new BudgetVerdict.Unbudgeted();
                         case "configResult" -> Optional.of(new ConfigResult(

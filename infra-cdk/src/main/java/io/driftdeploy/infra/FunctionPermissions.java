@@ -58,6 +58,50 @@ final class FunctionPermissions {
     }
 
     /**
+     * Quarantine (docs/quarantine.md): detach only from groups that opted in; write only the
+     * quarantine marker tags on instances; snapshot an instance's volumes, tagging the snapshots on
+     * creation (ec2:CreateTags with ec2:CreateAction CreateSnapshots, "Grant permission to tag
+     * resources during creation", Amazon EC2 User Guide); and give a network interface no security
+     * group but a quarantine group the stack made ({@code quarantineGroupArns}): the role can take
+     * an interface's access away, never give it any.
+     */
+    void quarantineInOptedInGroups(IRole role, List<String> quarantineGroupArns, List<String> markerTagKeys) {
+        Settings.TagPair optIn = settings.optInTag();
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("DetachOnlyFromOptedInGroups")
+                .actions(List.of("autoscaling:DetachInstances"))
+                .resources(List.of(autoScalingGroups()))
+                .conditions(Map.of("StringEquals", Map.of("autoscaling:ResourceTag/" + optIn.key(), optIn.value())))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("TagInstancesOnlyWithTheQuarantineMarker")
+                .actions(List.of("ec2:CreateTags"))
+                .resources(List.of(ec2Arn("instance/*")))
+                .conditions(Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", markerTagKeys)))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("SnapshotInstanceVolumes")
+                .actions(List.of("ec2:CreateSnapshots"))
+                .resources(List.of(ec2Arn("instance/*"), ec2Arn("volume/*"), snapshots()))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("TagSnapshotsOnlyOnCreate")
+                .actions(List.of("ec2:CreateTags"))
+                .resources(List.of(snapshots()))
+                .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "CreateSnapshots")))
+                .build());
+        if (!quarantineGroupArns.isEmpty()) {
+            List<String> resources = new ArrayList<>(List.of(ec2Arn("network-interface/*")));
+            resources.addAll(quarantineGroupArns);
+            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("IsolateOnlyWithQuarantineGroups")
+                    .actions(List.of("ec2:ModifyNetworkInterfaceAttribute"))
+                    .resources(resources)
+                    .build());
+        }
+    }
+
+    /**
      * Rollout: a new launch template version and an instance refresh with that version as its
      * desired configuration, only for templates and groups tagged with an application.
      *
@@ -169,7 +213,12 @@ final class FunctionPermissions {
                 + ":autoScalingGroup:*:autoScalingGroupName/*";
     }
 
-    private static String ec2Arn(String resource) {
+    /** EBS snapshots are regional resources with no account in their ARN. */
+    private static String snapshots() {
+        return "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + "::snapshot/*";
+    }
+
+    static String ec2Arn(String resource) {
         return "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":" + resource;
     }
 }

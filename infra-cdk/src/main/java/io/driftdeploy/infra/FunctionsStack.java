@@ -1,6 +1,7 @@
 package io.driftdeploy.infra;
 
 import io.driftdeploy.infra.DriftDeployFunction.Kind;
+import io.driftdeploy.settings.QuarantineTags;
 import io.driftdeploy.settings.Setting;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -26,6 +27,7 @@ import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.ec2.CfnSecurityGroup;
 import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
@@ -103,6 +105,11 @@ public final class FunctionsStack extends Stack {
 
         Code code = Code.fromAsset(functionsJar(settings).toString());
         Map<String, String> environment = environment(settings, topic, ledger, driftRuleNames, templateInheritedRules);
+        Map<String, CfnSecurityGroup> quarantineGroups = quarantineGroups(settings);
+        if (!quarantineGroups.isEmpty()) {
+            environment.put(variable(Setting.QUARANTINE_SECURITY_GROUPS), String.join(",", quarantineGroups.entrySet().stream()
+                    .map(group -> group.getKey() + "=" + group.getValue().getAttrGroupId()).toList()));
+        }
         IEventBus defaultBus = EventBus.fromEventBusName(this, "DefaultBus", "default");
         for (Kind kind : Kind.values()) {
             DriftDeployFunction function = new DriftDeployFunction(this, kind, code, environment, settings, topic,
@@ -114,7 +121,7 @@ public final class FunctionsStack extends Stack {
         routeEvents(settings, driftRuleNames);
         sweepQueue = new SweepQueue(this, "SweepQueue", settings, functions.get(Kind.SWEEP));
         new OperationsDashboard(this, "Operations", settings, functions);
-        grantFleetAccess(settings);
+        grantFleetAccess(settings, quarantineGroups);
         subscribeAlarmsToExistingTopics(settings);
         suppressWildcardsThatAreScopedByCondition(settings);
         outputs();
@@ -223,8 +230,40 @@ public final class FunctionsStack extends Stack {
         return List.copyOf(names);
     }
 
-    private void grantFleetAccess(Settings settings) {
+    /**
+     * One quarantine security group per VPC of {@code quarantineVpcs} (a security group belongs to
+     * one VPC): no ingress rule, and one egress rule that matches no traffic, because CloudFormation
+     * gives a VPC security group without egress rules an allow-all one
+     * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html);
+     * the same rule the CDK's SecurityGroup writes for allowAllOutbound false. Made by the stack,
+     * not on demand by the functions, so their roles need neither ec2:CreateSecurityGroup nor
+     * ec2:RevokeSecurityGroupEgress (docs/quarantine.md, "The quarantine security group").
+     */
+    private Map<String, CfnSecurityGroup> quarantineGroups(Settings settings) {
+        Map<String, CfnSecurityGroup> groups = new LinkedHashMap<>();
+        for (String vpc : settings.quarantineVpcs()) {
+            groups.put(vpc, CfnSecurityGroup.Builder.create(this, "Quarantine-" + vpc)
+                    .vpcId(vpc)
+                    .groupDescription("drift-deploy quarantine: no ingress, no egress")
+                    .securityGroupEgress(List.of(CfnSecurityGroup.EgressProperty.builder()
+                            .ipProtocol("icmp")
+                            .cidrIp("255.255.255.255/32")
+                            .fromPort(252)
+                            .toPort(86)
+                            .description("Matches no traffic: replaces the default allow-all egress rule")
+                            .build()))
+                    .tags(List.of(software.amazon.awscdk.CfnTag.builder().key("drift-deploy:quarantine")
+                            .value("security-group").build()))
+                    .build());
+        }
+        return groups;
+    }
+
+    private void grantFleetAccess(Settings settings, Map<String, CfnSecurityGroup> quarantineGroups) {
         FunctionPermissions permissions = new FunctionPermissions(settings);
+        List<String> quarantineGroupArns = quarantineGroups.values().stream()
+                .map(group -> FunctionPermissions.ec2Arn("security-group/" + group.getAttrGroupId())).toList();
+        List<String> markerTags = QuarantineTags.onInstance();
 
         var drift = functions.get(Kind.DRIFT).role();
         // The drift path's guards: conditional puts (claims, newest evaluation), counters (rate,
@@ -238,8 +277,11 @@ public final class FunctionsStack extends Stack {
                 // Rule 9: which managed rule a drift rule runs, and what the group's replacement would launch with.
                 "config:DescribeConfigRules",
                 "ec2:DescribeLaunchTemplateVersions",
-                "ec2:DescribeImages");
+                "ec2:DescribeImages",
+                // Quarantine: whether its snapshots were taken already.
+                "ec2:DescribeSnapshots");
         permissions.terminateInOptedInGroups(drift);
+        permissions.quarantineInOptedInGroups(drift, quarantineGroupArns, markerTags);
 
         // The drift alarm's sweep runs every non-compliant instance through the drift path.
         var alarms = functions.get(Kind.ALARMS).role();
@@ -256,8 +298,10 @@ public final class FunctionsStack extends Stack {
                 // reads the group's template version too (and DescribeConfigRules, above).
                 "ec2:DescribeLaunchTemplateVersions",
                 // The sweep's rule 9: whether the template's image carries the approved tag.
-                "ec2:DescribeImages");
+                "ec2:DescribeImages",
+                "ec2:DescribeSnapshots");
         permissions.terminateInOptedInGroups(alarms);
+        permissions.quarantineInOptedInGroups(alarms, quarantineGroupArns, markerTags);
 
         // The scheduled sweep lists the drift rules' results and decides each through the drift path, and
         // catches each app up to its newest golden image through the rollout path (docs/sweep.md).
@@ -336,6 +380,8 @@ public final class FunctionsStack extends Stack {
                     + "RunInstances only under the ec2:LaunchTemplate condition, CreateTags only with ec2:CreateAction "
                     + "= RunInstances");
         }
+        wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::snapshot/*", "a quarantine's snapshots, "
+                + "unknown before CreateSnapshots makes them; CreateTags on them only with ec2:CreateAction = CreateSnapshots");
         wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::image/*", "the golden AMI a refresh "
                 + "launches, under the ec2:LaunchTemplate condition and only when a trusted account owns it (ec2:Owner)");
         wildcards.put("Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role"

@@ -66,6 +66,7 @@ public record Settings(
         List<String> instanceRoleArns,
         String instanceRolePath,
         List<String> apps,
+        List<String> quarantineVpcs,
         // example fleet
         boolean exampleFleet,
         String fleetAppName,
@@ -145,6 +146,7 @@ public record Settings(
                 r.list(Setting.INSTANCE_ROLE_ARNS),
                 r.text(Setting.INSTANCE_ROLE_PATH),
                 r.list(Setting.APPS),
+                r.list(Setting.QUARANTINE_VPCS),
                 r.bool(Setting.EXAMPLE_FLEET),
                 r.text(Setting.FLEET_APP_NAME),
                 r.optionalText(Setting.GOLDEN_AMI_ID).orElse(""),
@@ -205,6 +207,14 @@ public record Settings(
     }
 
     private void validateCombinations() {
+        for (String vpc : quarantineVpcs) {
+            if (!vpc.matches("vpc-[0-9a-f]{8,17}")) {
+                throw new IllegalArgumentException("context 'quarantineVpcs' holds '" + vpc + "', which is not a VPC id");
+            }
+        }
+        if (quarantineVpcs.stream().distinct().count() != quarantineVpcs.size()) {
+            throw new IllegalArgumentException("context 'quarantineVpcs' lists a VPC twice");
+        }
         if (!STACK_PREFIX.matcher(stackPrefix).matches()) {
             throw new IllegalArgumentException("context 'stackPrefix' must start with a letter and hold only letters, "
                     + "digits and '-' (at most 64), as CloudFormation stack names do, got '" + stackPrefix + "'");

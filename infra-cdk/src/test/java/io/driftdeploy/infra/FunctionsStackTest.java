@@ -74,6 +74,9 @@ class FunctionsStackTest {
         expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ACCOUNT", "10");
         expected.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", "60");
         expected.put("DRIFT_DEPLOY_BUDGET_TAG", "drift-deploy:budget");
+        expected.put("DRIFT_DEPLOY_ACTION_TAG", "drift-deploy:action");
+        expected.put("DRIFT_DEPLOY_KEEP_TAG", "drift-deploy:keep");
+        expected.put("DRIFT_DEPLOY_QUARANTINE_RETENTION_DAYS", "7");
         expected.put("DRIFT_DEPLOY_DRIFT_ALARMS", "DriftDeploy-drift-detected");
         expected.put("DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES", DRIFT_RULES.get(0));
         expected.put("DRIFT_DEPLOY_APP_TAG", "drift-deploy:app");
@@ -283,5 +286,22 @@ class FunctionsStackTest {
     @SuppressWarnings("unchecked")
     private static Object eventPattern(Map<String, Object> resource) {
         return ((Map<String, Object>) resource.get("Properties")).get("EventPattern");
+    }
+
+    /** One quarantine group per configured VPC: no ingress, and an egress rule that matches no traffic (so no default allow-all). */
+    @Test
+    void eachQuarantineVpcGetsAGroupThatLetsNothingInOrOut() {
+        defaults.resourceCountIs("AWS::EC2::SecurityGroup", 0);
+        everything.resourceCountIs("AWS::EC2::SecurityGroup", 2);
+        for (String vpc : List.of("vpc-0a1b2c3d4e5f60718", "vpc-0fedcba9876543210")) {
+            everything.hasResourceProperties("AWS::EC2::SecurityGroup", Match.objectLike(Map.of(
+                    "VpcId", vpc,
+                    "SecurityGroupIngress", Match.absent(),
+                    "SecurityGroupEgress", List.of(Map.of("CidrIp", "255.255.255.255/32", "IpProtocol", "icmp",
+                            "FromPort", 252, "ToPort", 86,
+                            "Description", "Matches no traffic: replaces the default allow-all egress rule")))));
+        }
+        everything.allResourcesProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Map.of(
+                "DRIFT_DEPLOY_QUARANTINE_SECURITY_GROUPS", Match.objectLike(Map.of("Fn::Join", Match.anyValue()))))));
     }
 }

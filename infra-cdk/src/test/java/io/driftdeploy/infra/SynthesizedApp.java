@@ -59,6 +59,7 @@ final class SynthesizedApp {
                     Map.entry("trustedAccounts", "111111111111,222222222222"),
                     Map.entry("apps", "shop,billing"),
                     Map.entry("guardAlarms", "app-5xx"),
+                    Map.entry("quarantineVpcs", "vpc-0a1b2c3d4e5f60718,vpc-0fedcba9876543210"),
                     Map.entry("mode", "enforce"),
                     // cdk.json turns the schedule off; the stack's default turns it on.
                     Map.entry("sweepSchedule", "rate(1 hour)")));

@@ -60,6 +60,17 @@ public enum Setting {
             "disruption budgets of every group that carries no budget tag, in the tag's syntax (empty: none, only the "
                     + "capacity floor and the rate limits bound remediation and rollouts); a budget that cannot be read stops "
                     + "remediation and rollouts in those groups and is named in each notification"),
+    ACTION_TAG("actionTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:action",
+            "tag key by which a group chooses what drift remediation does to a drifted instance: `terminate` "
+                    + "(absent: the same) or `quarantine` (isolate, snapshot, detach with replacement, terminate after "
+                    + "`quarantineRetentionDays`); any other value stops remediation in the group (docs/quarantine.md)"),
+    KEEP_TAG("keepTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:keep",
+            "tag key a person sets on a quarantined instance to keep it past its retention (any value)"),
+    QUARANTINE_RETENTION_DAYS("quarantineRetentionDays", Variable.FROM_CONTEXT, Type.INTEGER, "7", 1, 365,
+            "days a quarantined instance is kept, isolated, before the retention sweep terminates it (unless kept)"),
+    QUARANTINE_SECURITY_GROUPS(null, Variable.SET_BY_STACK, Type.LIST, null,
+            "the quarantine security group of each VPC, as `vpc-id=sg-id` pairs: the groups the stack creates for "
+                    + "`quarantineVpcs` (no ingress, no egress); an instance in another VPC is not quarantined"),
     DRIFT_RULE_PREFIX(null, Variable.FROM_ENVIRONMENT_ONLY, Type.OPTIONAL_TEXT, null,
             "Config rules whose name starts with this also count as drift (for local runs and the CLI; the CDK "
                     + "app names its rules in `DRIFT_RULES`)"),
@@ -146,6 +157,9 @@ public enum Setting {
     INSTANCE_ROLE_PATH("instanceRolePath", Variable.NONE, Type.TEXT, "/drift-deploy/",
             "IAM path of the instance roles the images and refreshes functions may pass to EC2 (`iam:PassRole`, "
                     + "only to ec2.amazonaws.com); put fleet instance roles under it"),
+    QUARANTINE_VPCS("quarantineVpcs", Variable.NONE, Type.LIST, null,
+            "VPCs (ids) in which the stack creates a quarantine security group (no ingress, no egress) and passes it "
+                    + "on as `QUARANTINE_SECURITY_GROUPS`; empty: no group can quarantine"),
     EXAMPLE_FLEET("exampleFleet", Variable.NONE, Type.BOOLEAN, "false",
             "deploy the example fleet"),
     FLEET_APP_NAME("fleetAppName", Variable.NONE, Type.TEXT, "app",
