@@ -47,6 +47,8 @@ public record Settings(
      * @param budgetTag              the tag key of a group's disruption budgets
      * @param defaultBudgets         the budgets of a group without budget tags, unparsed: a malformed one
      *                               stops remediation in those groups rather than the function's start
+     * @param replacementTag         the tag key by which a group chooses how its drifted instances are replaced
+     * @param defaultReplacement     how drifted instances of a group without that tag are replaced
      */
     public record Drift(
             List<String> ruleNames,
@@ -61,7 +63,9 @@ public record Settings(
             List<String> templateInheritedRules,
             TagMatcher goldenImageTag,
             String budgetTag,
-            List<String> defaultBudgets) {
+            List<String> defaultBudgets,
+            String replacementTag,
+            ReplacementStrategy defaultReplacement) {
 
         public boolean isDriftRule(String configRuleName) {
             return ruleNames.contains(configRuleName)
@@ -141,7 +145,9 @@ public record Settings(
                 read.list(Setting.TEMPLATE_INHERITED_RULES),
                 goldenImageTag,
                 read.text(Setting.BUDGET_TAG),
-                read.list(Setting.DEFAULT_BUDGETS));
+                read.list(Setting.DEFAULT_BUDGETS),
+                read.text(Setting.REPLACEMENT_TAG),
+                ReplacementStrategy.parse(read.text(Setting.DEFAULT_REPLACEMENT)).orElseThrow());
         Rollout rollout = new Rollout(
                 read.text(Setting.APP_TAG),
                 read.text(Setting.STRATEGY_TAG),

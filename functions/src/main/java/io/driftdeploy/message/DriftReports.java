@@ -1,6 +1,7 @@
 package io.driftdeploy.message;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.config.ReplacementStrategy;
 import io.driftdeploy.policy.ChurnBreaker;
 import io.driftdeploy.policy.ClearedReason;
 import io.driftdeploy.policy.Decision;
@@ -49,7 +50,7 @@ public final class DriftReports {
                 // The first delivery already told the team; a duplicate is audited and logged only.
                 ? Optional.empty()
                 : Optional.of(new Notification(DRIFT_KIND, severity(reason), drift.app(), drift.group(),
-                        subject(drift, reason), summary(drift, reason, facts)));
+                        subject(drift, reason, surges(reason, facts)), summary(drift, reason, facts)));
         return new Report(FUNCTION, evaluation.eventId(), evaluation.instanceId(), decision, reason,
                 Optional.of(drift.mode()), actions, facts, notification);
     }
@@ -123,12 +124,19 @@ public final class DriftReports {
         };
     }
 
-    private static String subject(DriftCase drift, DriftReason reason) {
+    /** Whether the decision replaces (or in dry run would replace) the instance by a surge. */
+    private static boolean surges(DriftReason reason, Map<String, Object> facts) {
+        return (reason == DriftReason.DRIFT_CONFIRMED || reason == DriftReason.DRY_RUN)
+                && ReplacementStrategy.SURGE.label().equals(facts.get("replacement"));
+    }
+
+    private static String subject(DriftCase drift, DriftReason reason, boolean surge) {
         String where = drift.instanceId() + drift.group().map(group -> " in " + group).orElse("");
+        String replace = surge ? "surge-replace" : "terminate";
         return switch (reason.decision()) {
-            case TERMINATE -> "drift-deploy: terminated drifted " + where;
+            case TERMINATE -> "drift-deploy: " + (surge ? "surge-replacing" : "terminated") + " drifted " + where;
             case NOTIFY -> switch (reason) {
-                case DRY_RUN -> "drift-deploy: dry-run, would terminate drifted " + where;
+                case DRY_RUN -> "drift-deploy: dry-run, would " + replace + " drifted " + where;
                 case REPLACEMENT_DID_NOT_CURE -> "drift-deploy: churn on " + where + ", remediation of "
                         + drift.evaluation().ruleName() + " stopped";
                 case REPLACEMENT_WOULD_NOT_CURE -> "drift-deploy: replacement would not cure drift on " + where;
@@ -142,14 +150,17 @@ public final class DriftReports {
 
     private static String summary(DriftCase drift, DriftReason reason, Map<String, Object> facts) {
         Evaluation evaluation = drift.evaluation();
+        boolean surge = surges(reason, facts);
         String lead = switch (reason.decision()) {
-            case TERMINATE -> "Terminated ";
-            case NOTIFY -> reason == DriftReason.DRY_RUN ? "Dry run: would terminate " : "Did not remediate ";
+            case TERMINATE -> surge ? "Surge-replacing " : "Terminated ";
+            case NOTIFY -> reason == DriftReason.DRY_RUN ? (surge ? "Dry run: would surge-replace " : "Dry run: would terminate ")
+                    : "Did not remediate ";
             case SKIP -> "Skipped ";
         };
         return lead + evaluation.instanceId() + drift.group().map(group -> " (group " + group + ")").orElse("")
                 + ": " + claim(reason, evaluation) + "; " + DriftExplanations.of(reason) + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
-                + action(facts);
+                + action(facts) + (surge ? " Surge: the instance is marked Unhealthy, and its group's instance maintenance"
+                + " policy launches the replacement and terminates the instance only once the replacement is InService." : "");
     }
 
     /**

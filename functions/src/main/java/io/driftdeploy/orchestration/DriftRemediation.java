@@ -33,6 +33,7 @@ import io.driftdeploy.policy.GroupModes;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.MinHealthy;
 import io.driftdeploy.policy.RateScope;
+import io.driftdeploy.policy.ReplacementChoice;
 import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import io.driftdeploy.policy.ReplacementPolicy.DriftKind;
 import io.driftdeploy.policy.ReplacementPolicy.Replacement;
@@ -102,6 +103,9 @@ public final class DriftRemediation {
      * from the claim's terminating mark.
      */
     static final Duration TIME_TO_ACT = Duration.ofSeconds(10);
+
+    private static final String TERMINATE_ACTION = "TerminateInstanceInAutoScalingGroup ";
+    private static final String SURGE_ACTION = "SetInstanceHealth Unhealthy ";
 
     /** Account-wide count of non-compliant instances (EMF), which the drift alarm watches. */
     public static final String NON_COMPLIANT_INSTANCES = "NonCompliantInstances";
@@ -222,6 +226,8 @@ public final class DriftRemediation {
         /** Set once the reservations are known; until then nothing is reserved. */
         private Optional<DriftLedger.TerminationUnits> units = Optional.empty();
         private boolean terminated;
+        /** The call that replaced the instance, as reported; set with {@link #terminated}. */
+        private String action;
         /** The termination call failed and the instance could not be read: it may have happened. */
         private boolean outcomeUnknown;
         /** Facts only this outcome has (the template to fix, the termination replaced, the activity id). */
@@ -273,7 +279,8 @@ public final class DriftRemediation {
             GroupFacts group = instance.group().orElseThrow();
             refreshes = new Once<>(() -> fleet.refreshes(group.name()));
             MinHealthy minHealthy = DriftPolicy.minHealthy(group, rules);
-            int allowance = DriftPolicy.capacityAllowance(group, minHealthy);
+            ReplacementChoice replacement = DriftPolicy.replacement(group, rules);
+            int allowance = DriftPolicy.capacityAllowance(group, minHealthy, replacement);
             BudgetVerdict budget = DriftPolicy.budget(group, rules, now);
             DriftLedger.TerminationUnits needed = new DriftLedger.TerminationUnits(evaluation.instanceId(), group.name(),
                     DriftPolicy.reservationLimit(allowance, budget), List.of(
@@ -281,11 +288,16 @@ public final class DriftRemediation {
                             new DriftLedger.RateUnit(RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount())),
                     windowStart, rules.rateWindow());
             DriftCase placed = drift;
-            stopped = GroupCheck.firstStop(new InGroup(placed, instance, group, minHealthy, allowance, budget, needed, newest));
+            stopped = GroupCheck.firstStop(new InGroup(placed, instance, group, minHealthy, replacement, allowance, budget,
+                    needed, newest));
             DriftReason reason = stopped.orElseGet(() -> DriftPolicy.allRulesHold(placed.mode()));
             details.putAll(configFacts());
+            if (!(replacement instanceof ReplacementChoice.Terminate)) {
+                details.putAll(replacement.facts());
+            }
             if (reason != DriftReason.DRIFT_CONFIRMED) {
-                if (reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.INVALID_GROUP_TAG) {
+                if (reason == DriftReason.CAPACITY_GUARD && replacement instanceof ReplacementChoice.Terminate
+                        || reason == DriftReason.INVALID_GROUP_TAG) {
                     details.putAll(minHealthy.facts());
                 }
                 if (reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.BUDGET_CLOSED
@@ -296,7 +308,7 @@ public final class DriftRemediation {
                 boolean announced = reason == DriftReason.REPLACEMENT_DID_NOT_CURE ? breakerAlert : announce.announces(reason);
                 return finish(placed, reason, details, announced);
             }
-            terminate();
+            replace(replacement);
             return finish(placed, reason, details, announce.announces(reason));
         }
 
@@ -306,17 +318,20 @@ public final class DriftRemediation {
             private final InstanceFacts instance;
             private final GroupFacts group;
             private final MinHealthy minHealthy;
+            private final ReplacementChoice replacement;
             private final int allowance;
             private final BudgetVerdict budget;
             private final DriftLedger.TerminationUnits needed;
             private final boolean newest;
 
-            InGroup(DriftCase placed, InstanceFacts instance, GroupFacts group, MinHealthy minHealthy, int allowance,
-                    BudgetVerdict budget, DriftLedger.TerminationUnits needed, boolean newest) {
+            InGroup(DriftCase placed, InstanceFacts instance, GroupFacts group, MinHealthy minHealthy,
+                    ReplacementChoice replacement, int allowance, BudgetVerdict budget, DriftLedger.TerminationUnits needed,
+                    boolean newest) {
                 this.placed = placed;
                 this.instance = instance;
                 this.group = group;
                 this.minHealthy = minHealthy;
+                this.replacement = replacement;
                 this.allowance = allowance;
                 this.budget = budget;
                 this.needed = needed;
@@ -351,6 +366,11 @@ public final class DriftRemediation {
             @Override
             public MinHealthy minHealthy() {
                 return minHealthy;
+            }
+
+            @Override
+            public ReplacementChoice replacement() {
+                return replacement;
             }
 
             @Override
@@ -403,31 +423,41 @@ public final class DriftRemediation {
          */
         Remediated recover(DriftCase unplaced) {
             Optional<InstanceFacts> described = fleet.describe(evaluation.instanceId());
-            if (!DriftPolicy.terminationApplied(described)) {
+            // An instance its group lists Unhealthy is being replaced: the dead attempt's surge happened.
+            if (!DriftPolicy.surgeApplied(described)) {
                 return decide(unplaced);
             }
             terminated = true;
+            action = (DriftPolicy.terminationApplied(described) ? TERMINATE_ACTION : SURGE_ACTION) + evaluation.instanceId();
             details.put("recovered", "the attempt that terminated the instance ended before reporting it");
             DriftCase drift = described.flatMap(InstanceFacts::group).map(group -> place(unplaced, group)).orElse(unplaced);
             return finish(drift, DriftReason.DRIFT_CONFIRMED, details, announce.announces(DriftReason.DRIFT_CONFIRMED));
         }
 
         /**
-         * TerminateInstanceInAutoScalingGroup. A call that fails may still have been applied (the
-         * reply was lost, or the SDK's retry met an instance already terminating), so the instance
-         * is read again before deciding what happened: a termination that happened keeps its
-         * reservations and is reported; one that did not is given back by {@link #abandon}. When
-         * even the read fails, nothing is given back: the claim stays marked terminating until the
-         * deadline, and the retry after it reads the instance and recovers.
+         * TerminateInstanceInAutoScalingGroup, or for a surge SetInstanceHealth Unhealthy. A call
+         * that fails may still have been applied (the reply was lost, or the SDK's retry met an
+         * instance already terminating), so the instance is read again before deciding what
+         * happened: a replacement that happened keeps its reservations and is reported; one that
+         * did not is given back by {@link #abandon}. When even the read fails, nothing is given
+         * back: the claim stays marked terminating until the deadline, and the retry after it
+         * reads the instance and recovers.
          */
-        private void terminate() {
+        private void replace(ReplacementChoice replacement) {
             String instanceId = evaluation.instanceId();
+            boolean surge = replacement instanceof ReplacementChoice.Surge;
+            action = (surge ? SURGE_ACTION : TERMINATE_ACTION) + instanceId;
             try {
-                details.put("activityId", fleet.terminate(instanceId));
+                if (surge) {
+                    fleet.surge(instanceId);
+                } else {
+                    details.put("activityId", fleet.terminate(instanceId));
+                }
             } catch (RuntimeException failure) {
                 boolean applied;
                 try {
-                    applied = DriftPolicy.terminationApplied(fleet.describe(instanceId));
+                    Optional<InstanceFacts> reread = fleet.describe(instanceId);
+                    applied = surge ? DriftPolicy.surgeApplied(reread) : DriftPolicy.terminationApplied(reread);
                 } catch (RuntimeException reread) {
                     failure.addSuppressed(reread);
                     outcomeUnknown = true;
@@ -436,8 +466,8 @@ public final class DriftRemediation {
                 if (!applied) {
                     throw failure;
                 }
-                details.put("activityId", "unknown: the call failed (" + failure.getMessage()
-                        + ") but the instance was found terminating");
+                details.put(surge ? "surgeCall" : "activityId", "unknown: the call failed (" + failure.getMessage()
+                        + ") but the instance was found " + (surge ? "marked Unhealthy" : "terminating"));
             }
             terminated = true;
         }
@@ -449,7 +479,7 @@ public final class DriftRemediation {
          * instance was terminated, the claim is completed owing it.
          */
         private Remediated finish(DriftCase drift, DriftReason reason, Map<String, Object> facts, boolean announced) {
-            List<String> actions = terminated ? List.of("TerminateInstanceInAutoScalingGroup " + evaluation.instanceId()) : List.of();
+            List<String> actions = terminated ? List.of(action) : List.of();
             try {
                 return report(drift, reason, actions, facts, announced, Optional.of(this::complete));
             } catch (UndeliveredNotificationException undelivered) {

@@ -358,6 +358,177 @@ class DriftRemediationTest {
         assertThat(reason(decide(remediation, drifted(API1)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
     }
 
+    private static Map<String, String> surging(String... tags) {
+        Map<String, String> surge = optedIn(tags);
+        surge.putIfAbsent("drift-deploy:replacement", "surge");
+        return surge;
+    }
+
+    @Test
+    void aSurgeMarksTheInstanceUnhealthyInsteadOfTerminatingItAndHoldsEveryUnit() {
+        fleet.group("web", surging(), 2).sized("web", 3, 100, 110);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(fleet.surged()).containsExactly(WEB1);
+        assertThat(fleet.terminated()).isEmpty();
+        assertThat(fleet.unhealthy(WEB1)).isTrue();
+        assertThat(result.get("actions")).asList().containsExactly("SetInstanceHealth Unhealthy " + WEB1);
+        assertThat(result).containsEntry("replacement", "surge").containsEntry("surgeRoom", 1)
+                .containsEntry("maintenancePolicy", "100-110%").containsEntry("replacementFrom", "group tag drift-deploy:replacement");
+        assertThat(ledger.capacityHeld("web", NOW)).isEqualTo(1);
+        Instant window = DriftPolicy.rateWindowStart(NOW, Duration.ofHours(1));
+        assertThat(ledger.rateHeld(RateScope.GROUP, "web", window, NOW)).isEqualTo(1);
+        assertThat(ledger.rateHeld(RateScope.ACCOUNT, ACCOUNT, window, NOW)).isEqualTo(1);
+        assertThat(notifier.withAttribute("action", "terminate")).singleElement().satisfies(message -> {
+            assertThat(message.subject()).startsWith("drift-deploy: surge-replacing drifted " + WEB1);
+            assertThat(message.body()).contains("only once the replacement is InService");
+        });
+    }
+
+    @Test
+    void aSecondSurgeWaitsUntilTheFirstHasLeftTheGroupSoTheGroupNeverExceedsItsMaximumSize() {
+        fleet.group("web", surging(), 2).sized("web", 3, 100, 200);
+        DriftRemediation remediation = enforcing();
+        decide(remediation, drifted(WEB1));
+        clock.advance(Duration.ofMinutes(10));
+
+        Map<String, Object> waiting = decide(remediation, drifted(WEB2));
+        assertThat(reason(waiting)).as("two listed and one marked: the replacement may still come").isEqualTo(
+                DriftReason.CAPACITY_GUARD.label());
+        assertThat(waiting).containsEntry("surgeRoom", 0).doesNotContainKey("minHealthyPercent");
+
+        String replacement = FakeFleet.member("web", 3);
+        fleet.instance(replacement, "web").lifecycle(replacement, "Pending");
+        assertThat(reason(decide(remediation, drifted(WEB2)))).as("its replacement Pending, the marked one still listed")
+                .isEqualTo(DriftReason.CAPACITY_GUARD.label());
+        fleet.lifecycle(replacement, "InService").gone(WEB1);
+
+        assertThat(reason(decide(remediation, drifted(WEB2)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(fleet.surged()).containsExactly(WEB1, WEB2);
+    }
+
+    @Test
+    void aGroupAtItsMaximumSizeCannotSurgeAndIsNotTerminatedInstead() {
+        fleet.group("web", surging(), 2).sized("web", 2, 100, 110);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.CANNOT_SURGE.label());
+        assertThat(result.get("cannotSurge").toString()).contains("maximum size (2)");
+        assertThat(fleet.surged()).isEmpty();
+        assertThat(fleet.terminated()).isEmpty();
+        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent");
+        assertThat(notifier.published()).singleElement().satisfies(message ->
+                assertThat(message.body()).contains("raise the group's MaxSize", "drift-deploy:replacement=terminate"));
+    }
+
+    @Test
+    void aGroupWhosePolicyMayTerminateBeforeTheReplacementIsHealthyCannotSurge() {
+        fleet.group("web", surging(), 4).sized("web", 8, 90, 110);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.CANNOT_SURGE.label());
+        assertThat(result.get("cannotSurge").toString()).contains("(90-110%) does not launch before terminating");
+        assertThat(fleet.surged()).isEmpty();
+        assertThat(fleet.terminated()).isEmpty();
+    }
+
+    @Test
+    void aGroupWithoutAMaintenancePolicyCannotSurge() {
+        fleet.group("web", surging(), 3);
+
+        assertThat(reason(decide(enforcing(), drifted(WEB1)))).isEqualTo(DriftReason.CANNOT_SURGE.label());
+        assertThat(fleet.calls()).doesNotContain("surge " + WEB1, "terminate " + WEB1);
+    }
+
+    @Test
+    void aReplacementTagThatIsNeitherStrategyFailsClosedAndTheNotificationNamesIt() {
+        fleet.group("web", surging("drift-deploy:replacement", "surge please"), 3).sized("web", 4, 100, 110);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.INVALID_REPLACEMENT_TAG.label());
+        assertThat(result).containsEntry("replacementTag", "drift-deploy:replacement")
+                .containsEntry("replacementTagValue", "surge please");
+        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent");
+        assertThat(fleet.surged()).isEmpty();
+        assertThat(fleet.terminated()).isEmpty();
+        assertThat(notifier.published()).singleElement().satisfies(message ->
+                assertThat(message.body()).contains("drift-deploy:replacement to terminate or surge"));
+    }
+
+    @Test
+    void theDefaultReplacementAppliesToGroupsWithoutTheTagAndTheTagOverridesIt() {
+        fleet.group("web", OPTED_IN, 2).sized("web", 3, 100, 110)
+                .group("api", optedIn("drift-deploy:replacement", "Terminate"), 3);
+        DriftRemediation remediation = remediation(env -> env.put(Settings.PREFIX + "DEFAULT_REPLACEMENT", "surge"));
+
+        assertThat(decide(remediation, drifted(WEB1))).containsEntry("replacementFrom", "DRIFT_DEPLOY_DEFAULT_REPLACEMENT");
+        assertThat(reason(decide(remediation, drifted(API1)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(fleet.surged()).containsExactly(WEB1);
+        assertThat(fleet.terminated()).containsExactly(API1);
+    }
+
+    @Test
+    void aSurgeIsBoundedByTheRoomUnderTheMaximumNotByTheFloorATerminationWouldBreak() {
+        fleet.group("web", surging("drift-deploy:min-healthy-percent", "100"), 1).sized("web", 2, 100, 200)
+                .group("api", optedIn("drift-deploy:min-healthy-percent", "100"), 1);
+
+        assertThat(reason(decide(enforcing(), drifted(API1)))).isEqualTo(DriftReason.CAPACITY_GUARD.label());
+        assertThat(reason(decide(enforcing(), drifted(WEB1)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(fleet.surged()).containsExactly(WEB1);
+    }
+
+    @Test
+    void aSurgeThatFailedAndDidNotHappenGivesEveryUnitBackAndReleasesTheEvent() {
+        fleet.group("web", surging(), 2).sized("web", 3, 100, 110)
+                .failTerminations(new IllegalStateException("ResourceContention"), false);
+        Evaluation evaluation = drifted(WEB1);
+
+        assertThatThrownBy(() -> decide(enforcing(), evaluation)).hasMessageContaining("ResourceContention");
+
+        assertThat(fleet.unhealthy(WEB1)).isFalse();
+        assertThat(ledger.capacityHeld("web", NOW)).isZero();
+        assertThat(ledger.rateHeld(RateScope.ACCOUNT, ACCOUNT, DriftPolicy.rateWindowStart(NOW, Duration.ofHours(1)), NOW))
+                .isZero();
+        assertThat(ledger.eventClaim(evaluation.eventId())).as("released for Lambda's retry").isEmpty();
+        assertThat(notifier.published()).isEmpty();
+    }
+
+    @Test
+    void aSurgeWhoseCallFailedButHappenedKeepsItsUnitsAndIsReported() {
+        fleet.group("web", surging(), 2).sized("web", 3, 100, 110)
+                .failTerminations(new IllegalStateException("reply lost"), true);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(result.get("surgeCall").toString()).startsWith("unknown: the call failed (reply lost)")
+                .endsWith("marked Unhealthy");
+        assertThat(ledger.capacityHeld("web", NOW)).isEqualTo(1);
+        assertThat(notifier.withAttribute("action", "terminate")).hasSize(1);
+    }
+
+    @Test
+    void aDryRunSaysItWouldSurgeAndHoldsNothing() {
+        fleet.group("web", surging(), 2).sized("web", 3, 100, 110);
+        DriftRemediation dryRun = remediation(env -> env.put(Settings.PREFIX + "MODE", "dry-run"));
+
+        Map<String, Object> result = decide(dryRun, drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.DRY_RUN.label());
+        assertThat(result).containsEntry("replacement", "surge").containsEntry("enforceWouldDo", "terminate");
+        assertThat(fleet.surged()).isEmpty();
+        assertThat(ledger.capacityHeld("web", NOW)).isZero();
+        assertThat(notifier.published()).singleElement().satisfies(message -> {
+            assertThat(message.subject()).startsWith("drift-deploy: dry-run, would surge-replace drifted " + WEB1);
+            assertThat(message.body()).contains("\"summary\":\"Dry run: would surge-replace " + WEB1);
+        });
+    }
+
     /**
      * Whatever the group, its budget, its floor and the order of events, a termination never
      * leaves more instances out of service than the budget active at that moment allows, never

@@ -58,6 +58,12 @@ public enum Setting {
             "disruption budgets of every group that carries no budget tag, in the tag's syntax (empty: none, only the "
                     + "capacity floor and the rate limits bound remediation); a budget that cannot be read stops remediation "
                     + "in those groups and is named in each notification"),
+    REPLACEMENT_TAG("replacementTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:replacement",
+            "tag key by which a group chooses how its drifted instances are replaced: `terminate` or `surge` (the "
+                    + "replacement InService before the instance goes); any other value stops remediation in the group; "
+                    + "docs/safety-rules.md, \"Surge replacement\""),
+    DEFAULT_REPLACEMENT("defaultReplacement", Variable.FROM_CONTEXT, Type.choice("terminate", "surge"), "terminate",
+            "how drifted instances of a group without the replacement tag are replaced"),
     DRIFT_RULE_PREFIX(null, Variable.FROM_ENVIRONMENT_ONLY, Type.OPTIONAL_TEXT, null,
             "Config rules whose name starts with this also count as drift (for local runs and the CLI; the CDK "
                     + "app names its rules in `DRIFT_RULES`)"),
