@@ -593,6 +593,93 @@ class DriftRemediationTest {
         }
     }
 
+    /**
+     * The same walk for a surge group, with Auto Scaling's launch before terminating played by the
+     * test as its instance maintenance policy documents it: an instance marked Unhealthy gets a
+     * replacement launched (Pending), brought InService, and only then is the marked instance
+     * terminated. Whatever the order, no surge ever takes the group above its maximum size (the
+     * instances it lists, plus the replacements still to come for marked ones), none exceeds the
+     * budget active at that moment, and nothing leaves service before its replacement is InService,
+     * so the floor holds. A storm (rate limits out of the way) cannot grow the group past its
+     * maximum size either: surges beyond the room are refused.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void noSequenceOfSurgesExceedsTheMaximumSizeOrTheActiveBudgetOrBreaksTheFloor(long seed) {
+        Random random = new Random(seed);
+        int size = 1 + random.nextInt(10);
+        int maxSize = size + random.nextInt(4);
+        int maxHealthy = 110 + 10 * random.nextInt(10);
+        boolean budgeted = random.nextBoolean();
+        int amount = 1 + random.nextInt(3);
+        Map<String, String> tags = budgeted ? surging("drift-deploy:budget", Integer.toString(amount)) : surging();
+        fleet.group("web", tags, size).sized("web", maxSize, 100, maxHealthy);
+        DriftRemediation remediation = remediation(env -> {
+            env.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", "100");
+            env.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_GROUP", "10000");
+            env.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_ACCOUNT", "100000");
+        });
+        List<String> serving = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            serving.add(FakeFleet.member("web", i));
+        }
+        List<String> marked = new ArrayList<>();
+        Map<String, String> replacementOf = new HashMap<>();
+        int launched = size;
+        int surges = 0;
+        for (int step = 0; step < 80; step++) {
+            switch (random.nextInt(5)) {
+                case 0 -> clock.advance(Duration.ofMinutes(random.nextInt(10)));
+                case 1 -> {
+                    // Auto Scaling launches the replacement of a marked instance that has none yet.
+                    Optional<String> waiting = marked.stream().filter(id -> !replacementOf.containsKey(id)).findFirst();
+                    if (waiting.isPresent()) {
+                        String replacement = FakeFleet.member("web", ++launched);
+                        fleet.instance(replacement, "web").lifecycle(replacement, "Pending");
+                        replacementOf.put(waiting.get(), replacement);
+                    }
+                }
+                case 2 -> {
+                    // A replacement goes InService; then, and only then, its marked instance is terminated.
+                    Optional<String> ready = marked.stream().filter(replacementOf::containsKey).findFirst();
+                    if (ready.isPresent()) {
+                        String replacement = replacementOf.remove(ready.get());
+                        fleet.lifecycle(replacement, "InService").gone(ready.get());
+                        marked.remove(ready.get());
+                        serving.add(replacement);
+                    }
+                }
+                default -> {
+                    // A drifted instance already marked (a repeated drift event) is picked too: it is never surged twice.
+                    List<String> candidates = new ArrayList<>(serving);
+                    candidates.addAll(marked);
+                    String target = candidates.get(random.nextInt(candidates.size()));
+                    boolean alreadyMarked = marked.contains(target);
+                    int listed = serving.size() + marked.size() + replacementOf.size();
+                    int toCome = (int) marked.stream().filter(id -> !replacementOf.containsKey(id)).count();
+                    int inFlight = marked.size();
+                    if (DriftReason.DRIFT_CONFIRMED.label().equals(reason(decide(remediation, drifted(target))))) {
+                        surges++;
+                        assertThat(alreadyMarked).as("%s surged a second time", target).isFalse();
+                        assertThat(listed + toCome + 1).as("instances once every replacement is launched, surging %s", target)
+                                .isLessThanOrEqualTo(maxSize);
+                        if (budgeted) {
+                            assertThat(inFlight + 1).as("replacements in flight under budget %d", amount)
+                                    .isLessThanOrEqualTo(amount);
+                        }
+                        assertThat(fleet.unhealthy(target)).isTrue();
+                        serving.remove(target);
+                        marked.add(target);
+                    }
+                }
+            }
+            assertThat(serving.size() + marked.size()).as("InService, marked or not: nothing left before its replacement")
+                    .isGreaterThanOrEqualTo(size);
+        }
+        assertThat(fleet.terminated()).as("a surge group is never terminated into").isEmpty();
+        assertThat(fleet.surged()).hasSize(surges);
+    }
+
     /** Instances of the group not healthy InService, as the decision about {@code instance} sees them. */
     private int outOfService(String instance, int desired) {
         return fleet.describe(instance).flatMap(InstanceFacts::group).map(group -> desired - group.healthyInService())
