@@ -119,6 +119,7 @@ final class DemoCommand implements Callable<Integer> {
             String newImage = goldenImagePublished();
             lateEventForOlderImage(newImage);
             driftStorm();
+            surgeReplacement();
             line("");
             line(surprises.isEmpty()
                     ? "Done: every step went as the story says (" + elapsed() + ")."
@@ -141,6 +142,9 @@ final class DemoCommand implements Callable<Integer> {
             settings = Settings.from(fleet.sandbox.environment(environment));
             line("  group     " + fleet.groupName + ": " + DemoFleet.GROUP_SIZE + " instances of golden image " + fleet.currentImage
                     + " (app " + DemoFleet.APP + "), opted in: drift-deploy:remediation=terminate");
+            line("  group     " + fleet.surgeGroupName + ": " + DemoFleet.SURGE_GROUP_SIZE + " instances, max "
+                    + DemoFleet.SURGE_GROUP_MAX + ", maintenance policy 100-110 % (launch before terminating), "
+                    + "drift-deploy:replacement=surge");
             line("  instance  " + fleet.standaloneId + " (legacy-bastion): standalone, in no group");
             line("  config    rule " + fleet.configRule + " counts as drift");
             line("  settings  mode enforce, min healthy 50 %, at most 2 terminations per group per hour");
@@ -231,6 +235,48 @@ final class DemoCommand implements Callable<Integer> {
             if (stormAlerts != 1) {
                 surprises.add("step 5: expected exactly one storm alert, got " + stormAlerts);
             }
+        }
+
+        /**
+         * Step 6: the two-instance group that surges. The drifted instance is only marked
+         * Unhealthy; Auto Scaling launches its replacement, waits for it to be InService, and only
+         * then terminates it. Every change of the group is printed; the group must never have fewer
+         * than two InService instances nor more than its maximum.
+         */
+        private void surgeReplacement() throws InterruptedException {
+            step("6", "AWS Config finds drift on an instance of the two-instance group that surges");
+            String drifted = fleet.surgeGroupInstances().get(0).instanceId();
+            expect(drift(drifted), Decision.TERMINATE, DriftReason.DRIFT_CONFIRMED);
+            Instant deadline = Instant.now().plus(FLEET_TIMEOUT);
+            String shown = "";
+            List<software.amazon.awssdk.services.autoscaling.model.Instance> now = fleet.surgeGroupInstances();
+            while (true) {
+                long inService = now.stream().filter(instance -> "InService".equals(instance.lifecycleStateAsString())).count();
+                String picture = now.stream().map(instance -> instance.instanceId() + " " + instance.lifecycleStateAsString()
+                        + "/" + instance.healthStatus() + (instance.instanceId().equals(drifted) ? " (drifted)" : ""))
+                        .collect(java.util.stream.Collectors.joining(", "));
+                if (!picture.equals(shown)) {
+                    line("  fleet     " + now.size() + " instances: " + picture);
+                    shown = picture;
+                }
+                if (inService < DemoFleet.SURGE_GROUP_SIZE || now.size() > DemoFleet.SURGE_GROUP_MAX) {
+                    surprises.add("step 6: the surge group had " + inService + " InService of " + now.size() + ": " + picture);
+                }
+                boolean replaced = now.size() == DemoFleet.SURGE_GROUP_SIZE && inService == DemoFleet.SURGE_GROUP_SIZE
+                        && now.stream().noneMatch(instance -> instance.instanceId().equals(drifted));
+                if (replaced || Instant.now().isAfter(deadline)) {
+                    if (!replaced) {
+                        surprises.add("step 6: " + drifted + " was not surge-replaced within " + FLEET_TIMEOUT.toSeconds() + " s");
+                    }
+                    break;
+                }
+                Thread.sleep(100);
+                now = fleet.surgeGroupInstances();
+            }
+            line("  fleet     " + drifted + " " + fleet.instanceState(drifted));
+            notifications();
+            line("  => replaced with never fewer than " + DemoFleet.SURGE_GROUP_SIZE + " InService instances nor more than "
+                    + DemoFleet.SURGE_GROUP_MAX + "; the desired capacity was never changed");
         }
 
         /** Records the NON_COMPLIANT evaluation in AWS Config, then hands the drift function Config's event. */

@@ -31,6 +31,10 @@ class CliDemoIT {
                 .contains("5. A drift storm")
                 .contains("NOTIFY (group-rate-limit)")
                 .contains("1 storm alert")
+                .contains("6. AWS Config finds drift on an instance of the two-instance group that surges")
+                .containsPattern("fleet +3 instances: .*Pending/Healthy.*\\(drifted\\)|fleet +3 instances: .*\\(drifted\\).*Pending/Healthy")
+                .containsPattern("notified +\\[warning] drift-deploy: surge-replacing drifted i-\\w+ in demo-\\w+-shop-cart")
+                .contains("replaced with never fewer than 2 InService instances nor more than 3")
                 .contains("Done: every step went as the story says");
         assertThat(run.out().lines().filter(line -> line.contains("drift storm in group")).count()).isEqualTo(1);
     }

@@ -8,6 +8,10 @@ import io.driftdeploy.policy.DriftReason;
  */
 final class DriftExplanations {
 
+    /** {@code drift-confirmed} for a group that surges (docs/safety-rules.md, "Rule 6: surge replacement"). */
+    static final String SURGE_CONFIRMED = "every safety rule holds: marked Unhealthy so that its group launches the"
+            + " replacement from its launch template and terminates it once the replacement is InService (surge)";
+
     private DriftExplanations() {
     }
 

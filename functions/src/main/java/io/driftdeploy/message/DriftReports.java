@@ -39,7 +39,8 @@ public final class DriftReports {
         Evaluation evaluation = drift.evaluation();
         Map<String, Object> facts = caseFacts(drift);
         facts.put("safetyRule", reason.rule().number() + " " + reason.rule().label());
-        facts.put("explanation", DriftExplanations.of(reason));
+        boolean surge = surges(reason, details);
+        facts.put("explanation", explanation(reason, surge));
         if (drift.mode() == Mode.DRY_RUN) {
             // Dry run reports exactly what enforce would do.
             facts.put("enforceWouldDo", (reason == DriftReason.DRY_RUN ? DriftDecision.TERMINATE : reason.decision()).decision().label());
@@ -50,7 +51,7 @@ public final class DriftReports {
                 // The first delivery already told the team; a duplicate is audited and logged only.
                 ? Optional.empty()
                 : Optional.of(new Notification(DRIFT_KIND, severity(reason), drift.app(), drift.group(),
-                        subject(drift, reason, surges(reason, facts)), summary(drift, reason, facts)));
+                        subject(drift, reason, surge), summary(drift, reason, surge, facts)));
         return new Report(FUNCTION, evaluation.eventId(), evaluation.instanceId(), decision, reason,
                 Optional.of(drift.mode()), actions, facts, notification);
     }
@@ -148,9 +149,12 @@ public final class DriftReports {
         };
     }
 
-    private static String summary(DriftCase drift, DriftReason reason, Map<String, Object> facts) {
+    private static String explanation(DriftReason reason, boolean surge) {
+        return surge && reason == DriftReason.DRIFT_CONFIRMED ? DriftExplanations.SURGE_CONFIRMED : DriftExplanations.of(reason);
+    }
+
+    private static String summary(DriftCase drift, DriftReason reason, boolean surge, Map<String, Object> facts) {
         Evaluation evaluation = drift.evaluation();
-        boolean surge = surges(reason, facts);
         String lead = switch (reason.decision()) {
             case TERMINATE -> surge ? "Surge-replacing " : "Terminated ";
             case NOTIFY -> reason == DriftReason.DRY_RUN ? (surge ? "Dry run: would surge-replace " : "Dry run: would terminate ")
@@ -158,7 +162,7 @@ public final class DriftReports {
             case SKIP -> "Skipped ";
         };
         return lead + evaluation.instanceId() + drift.group().map(group -> " (group " + group + ")").orElse("")
-                + ": " + claim(reason, evaluation) + "; " + DriftExplanations.of(reason) + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
+                + ": " + claim(reason, evaluation) + "; " + explanation(reason, surge) + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
                 + action(facts) + (surge ? " Surge: the instance is marked Unhealthy, and its group's instance maintenance"
                 + " policy launches the replacement and terminates the instance only once the replacement is InService." : "");
     }

@@ -375,6 +375,7 @@ class DriftRemediationTest {
         assertThat(fleet.terminated()).isEmpty();
         assertThat(fleet.unhealthy(WEB1)).isTrue();
         assertThat(result.get("actions")).asList().containsExactly("SetInstanceHealth Unhealthy " + WEB1);
+        assertThat(result.get("explanation").toString()).contains("marked Unhealthy", "once the replacement is InService");
         assertThat(result).containsEntry("replacement", "surge").containsEntry("surgeRoom", 1)
                 .containsEntry("maintenancePolicy", "100-110%").containsEntry("replacementFrom", "group tag drift-deploy:replacement");
         assertThat(ledger.capacityHeld("web", NOW)).isEqualTo(1);

@@ -61,7 +61,7 @@ public enum Setting {
     REPLACEMENT_TAG("replacementTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:replacement",
             "tag key by which a group chooses how its drifted instances are replaced: `terminate` or `surge` (the "
                     + "replacement InService before the instance goes); any other value stops remediation in the group; "
-                    + "docs/safety-rules.md, \"Surge replacement\""),
+                    + "docs/safety-rules.md, \"Rule 6: surge replacement\""),
     DEFAULT_REPLACEMENT("defaultReplacement", Variable.FROM_CONTEXT, Type.choice("terminate", "surge"), "terminate",
             "how drifted instances of a group without the replacement tag are replaced"),
     DRIFT_RULE_PREFIX(null, Variable.FROM_ENVIRONMENT_ONLY, Type.OPTIONAL_TEXT, null,
