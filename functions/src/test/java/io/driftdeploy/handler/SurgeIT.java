@@ -1,11 +1,16 @@
 package io.driftdeploy.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.orchestration.Telemetry;
 import io.driftdeploy.testing.ComplianceEvents;
+import io.driftdeploy.testing.Emulator;
+import io.driftdeploy.testing.FaultProxy;
+import io.driftdeploy.testing.FaultProxy.Fault;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
 import io.driftdeploy.testing.TestGroup;
@@ -43,15 +48,32 @@ class SurgeIT {
 
     @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
+    @AutoClose
+    private final FaultProxy proxy = FaultProxy.start(Emulator.endpoint());
     private final String driftRule = env.prefix + "-drift-golden-ami";
 
     /** Enforce mode with the rate limits out of the way; the capacity guard and the group decide. */
     private DriftHandler handler() {
+        return handler(env.aws);
+    }
+
+    /** As {@link #handler()}, its calls going through {@code aws}. */
+    private DriftHandler handler(AwsClients aws) {
         return new DriftHandler(env.settings(Map.of(
                 "DRIFT_DEPLOY_DRIFT_RULE_PREFIX", env.prefix + "-drift-",
                 "DRIFT_DEPLOY_MODE", "enforce",
-                "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "10")), env.aws, Clock.systemUTC(),
+                "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "10")), aws, Clock.systemUTC(),
                 new Telemetry("drift", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));
+    }
+
+    private TestGroup surgeGroup(String name) {
+        return env.group(name).instances(2).maxSize(3).maintenancePolicy(100, 110)
+                .tag(OPT_IN_KEY, "terminate").tag(REPLACEMENT_KEY, "surge").create();
+    }
+
+    private String health(TestGroup group, String instanceId) {
+        return group.describe().instances().stream().filter(instance -> instance.instanceId().equals(instanceId))
+                .map(Instance::healthStatus).findFirst().orElse("not listed");
     }
 
     private JsonNode drifted(DriftHandler handler, String instanceId) {
@@ -77,8 +99,7 @@ class SurgeIT {
 
     @Test
     void aTwoInstanceGroupsDriftedInstanceLeavesOnlyOnceItsReplacementIsInService() throws InterruptedException {
-        TestGroup group = env.group("surge").instances(2).maxSize(3).maintenancePolicy(100, 110)
-                .tag(OPT_IN_KEY, "terminate").tag(REPLACEMENT_KEY, "surge").create();
+        TestGroup group = surgeGroup("surge");
         String drifted = group.instanceIds().get(0);
         String other = group.instanceIds().get(1);
         DriftHandler handler = handler();
@@ -138,6 +159,49 @@ class SurgeIT {
             assertThat(record.get("reason").s()).isEqualTo("drift-confirmed");
             assertThat(record.toString()).contains("SetInstanceHealth Unhealthy " + drifted);
         });
+    }
+
+    /**
+     * SetInstanceHealth is applied but its reply never comes (every try): the instance is read
+     * again, found listed Unhealthy, and the surge is reported and keeps its units.
+     */
+    @Test
+    void aSurgeWhoseReplyIsLostIsFoundMarkedUnhealthyAndReported() {
+        TestGroup group = surgeGroup("lost");
+        String drifted = group.instanceIds().get(0);
+        proxy.when("autoscaling", "SetInstanceHealth").fail(Fault.LOST_RESPONSE);
+
+        JsonNode result = drifted(handler(proxy.clients()), drifted);
+
+        assertThat(proxy.forwarded("autoscaling", "SetInstanceHealth")).as("the call reached Auto Scaling").isPositive();
+        assertThat(result.path("reason").asText()).as("%s", result).isEqualTo("drift-confirmed");
+        assertThat(result.path("surgeCall").asText()).contains("found marked Unhealthy");
+        assertThat(env.awaitNotifications(1, Duration.ofSeconds(30))).singleElement()
+                .satisfies(notification -> assertThat(notification.attributes()).containsEntry("action", "terminate"));
+    }
+
+    /**
+     * SetInstanceHealth fails before it reaches Auto Scaling: the instance is read again, found
+     * Healthy, everything reserved is given back and the event released, so Lambda's retry
+     * surges it.
+     */
+    @Test
+    void aSurgeThatFailedBeforeReachingAutoScalingGivesEverythingBackAndTheRetrySurges() {
+        TestGroup group = surgeGroup("failed");
+        String drifted = group.instanceIds().get(0);
+        proxy.when("autoscaling", "SetInstanceHealth").fail(Fault.INTERNAL_ERROR);
+        ComplianceEvents event = ComplianceEvents.nonCompliant(driftRule, drifted);
+        env.putEvaluation(env.existingConfigRule(event.ruleName()), event.resourceType(), drifted,
+                ComplianceType.NON_COMPLIANT, event.orderingTimestamp());
+
+        assertThatThrownBy(() -> handler(proxy.clients()).handle(event.bytes())).isNotNull();
+        assertThat(health(group, drifted)).isEqualTo("Healthy");
+        assertThat(env.notificationsSoFar()).isEmpty();
+
+        Map<String, Object> retried = handler().handle(event.bytes()).json();
+        assertThat(retried).as("%s", retried).containsEntry("reason", "drift-confirmed")
+                .containsEntry("surgeRoom", 1);
+        assertThat(health(group, drifted)).isEqualTo("Unhealthy");
     }
 
     @Test
