@@ -428,8 +428,10 @@ public final class DriftRemediation {
                 return decide(unplaced);
             }
             terminated = true;
+            // What is seen now: a surge whose instance the group has already terminated reads as a termination.
             action = (DriftPolicy.terminationApplied(described) ? TERMINATE_ACTION : SURGE_ACTION) + evaluation.instanceId();
-            details.put("recovered", "the attempt that terminated the instance ended before reporting it");
+            details.put("recovered", "the attempt that replaced the instance (terminated it, or marked it Unhealthy for a"
+                    + " surge) ended before reporting it");
             DriftCase drift = described.flatMap(InstanceFacts::group).map(group -> place(unplaced, group)).orElse(unplaced);
             return finish(drift, DriftReason.DRIFT_CONFIRMED, details, announce.announces(DriftReason.DRIFT_CONFIRMED));
         }

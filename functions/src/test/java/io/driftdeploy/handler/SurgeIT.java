@@ -14,11 +14,8 @@ import io.driftdeploy.testing.FaultProxy.Fault;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestEnvironment.ReceivedNotification;
 import io.driftdeploy.testing.TestGroup;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,11 +56,15 @@ class SurgeIT {
 
     /** As {@link #handler()}, its calls going through {@code aws}. */
     private DriftHandler handler(AwsClients aws) {
+        return handler(aws, Clock.systemUTC());
+    }
+
+    private DriftHandler handler(AwsClients aws, Clock clock) {
         return new DriftHandler(env.settings(Map.of(
                 "DRIFT_DEPLOY_DRIFT_RULE_PREFIX", env.prefix + "-drift-",
                 "DRIFT_DEPLOY_MODE", "enforce",
-                "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "10")), aws, Clock.systemUTC(),
-                new Telemetry("drift", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));
+                "DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "10")), aws, clock,
+                new Telemetry("drift", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), clock));
     }
 
     private TestGroup surgeGroup(String name) {
@@ -76,17 +77,17 @@ class SurgeIT {
                 .map(Instance::healthStatus).findFirst().orElse("not listed");
     }
 
-    private JsonNode drifted(DriftHandler handler, String instanceId) {
+    /** The event as AWS Config sends it, its evaluation on record in Config. */
+    private ComplianceEvents onRecord(String instanceId) {
         ComplianceEvents event = ComplianceEvents.nonCompliant(driftRule, instanceId);
         env.putEvaluation(env.existingConfigRule(event.ruleName()), event.resourceType(), instanceId,
                 ComplianceType.NON_COMPLIANT, event.orderingTimestamp());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event.bytes()), out, null);
-        try {
-            return JSON.readTree(out.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return event;
+    }
+
+    /** The decision of {@code handler} on a drift event for the instance, as its JSON result. */
+    private JsonNode drifted(DriftHandler handler, String instanceId) {
+        return JSON.valueToTree(handler.handle(onRecord(instanceId).bytes()).json());
     }
 
     private InstanceStateName state(String instanceId) {
@@ -190,9 +191,7 @@ class SurgeIT {
         TestGroup group = surgeGroup("failed");
         String drifted = group.instanceIds().get(0);
         proxy.when("autoscaling", "SetInstanceHealth").fail(Fault.INTERNAL_ERROR);
-        ComplianceEvents event = ComplianceEvents.nonCompliant(driftRule, drifted);
-        env.putEvaluation(env.existingConfigRule(event.ruleName()), event.resourceType(), drifted,
-                ComplianceType.NON_COMPLIANT, event.orderingTimestamp());
+        ComplianceEvents event = onRecord(drifted);
 
         assertThatThrownBy(() -> handler(proxy.clients()).handle(event.bytes())).isNotNull();
         assertThat(health(group, drifted)).isEqualTo("Healthy");
@@ -202,6 +201,32 @@ class SurgeIT {
         assertThat(retried).as("%s", retried).containsEntry("reason", "drift-confirmed")
                 .containsEntry("surgeRoom", 1);
         assertThat(health(group, drifted)).isEqualTo("Unhealthy");
+    }
+
+    /**
+     * SetInstanceHealth's reply is lost and the instance cannot be read either: nothing is given
+     * back and the claim stays marked until the deadline; Lambda's retry after it finds the
+     * instance marked Unhealthy (or already replaced) and reports the surge once, surging nothing more.
+     */
+    @Test
+    void aSurgeWhoseOutcomeCannotBeReadIsRecoveredByTheRetryAfterItsDeadline() {
+        TestGroup group = surgeGroup("unknown");
+        String drifted = group.instanceIds().get(0);
+        ComplianceEvents event = onRecord(drifted);
+        proxy.when("autoscaling", "SetInstanceHealth").fail(Fault.LOST_RESPONSE);
+        // The decision's own read of the instance passes; the one after the lost reply fails.
+        proxy.when("ec2", "DescribeInstances").afterFirst(1).fail(Fault.INTERNAL_ERROR);
+        Instant deadline = Instant.now().plusSeconds(60);
+
+        assertThatThrownBy(() -> handler(proxy.clients()).handle(event.bytes(), deadline)).isNotNull();
+        Map<String, Object> recovered = handler(env.aws, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(61)))
+                .handle(event.bytes()).json();
+
+        assertThat(recovered).as("%s", recovered).containsEntry("decision", "terminate").containsKey("recovered");
+        assertThat(proxy.forwarded("autoscaling", "SetInstanceHealth")).isPositive();
+        assertThat(env.awaitNotifications(1, Duration.ofSeconds(30))).singleElement()
+                .satisfies(notification -> assertThat(notification.attributes()).containsEntry("action", "terminate"));
+        assertThat(group.describe().instances()).as("one surge, one replacement").hasSizeLessThanOrEqualTo(3);
     }
 
     @Test

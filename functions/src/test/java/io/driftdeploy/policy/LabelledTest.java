@@ -29,6 +29,7 @@ class LabelledTest {
                         "instance-gone", "instance-not-running", "already-terminating", "no-longer-non-compliant",
                         "standalone-instance", "group-not-opted-in", "protect-tag", "scale-in-protection", "not-in-service",
                         "refresh-in-progress", "invalid-group-tag", "capacity-guard", "invalid-budget-tag", "budget-closed",
+                        "invalid-replacement-tag", "cannot-surge",
                         "group-rate-limit", "account-rate-limit",
                         "replacement-would-not-cure", "replacement-did-not-cure", "dry-run", "drift-confirmed")),
                 Arguments.of(RolloutReason.values(), List.of("image-not-found", "image-not-available", "untrusted-owner",

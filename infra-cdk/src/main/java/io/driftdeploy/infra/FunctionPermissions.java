@@ -54,18 +54,14 @@ final class FunctionPermissions {
      */
     void terminateInOptedInGroups(IRole role) {
         Settings.TagPair optIn = settings.optInTag();
-        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .sid("TerminateOnlyInOptedInGroups")
-                .actions(List.of("autoscaling:TerminateInstanceInAutoScalingGroup"))
-                .resources(List.of(autoScalingGroups()))
-                .conditions(Map.of("StringEquals", Map.of("autoscaling:ResourceTag/" + optIn.key(), optIn.value())))
-                .build());
-        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .sid("SurgeOnlyInOptedInGroups")
-                .actions(List.of("autoscaling:SetInstanceHealth"))
-                .resources(List.of(autoScalingGroups()))
-                .conditions(Map.of("StringEquals", Map.of("autoscaling:ResourceTag/" + optIn.key(), optIn.value())))
-                .build());
+        Map.of("TerminateOnlyInOptedInGroups", "autoscaling:TerminateInstanceInAutoScalingGroup",
+                "SurgeOnlyInOptedInGroups", "autoscaling:SetInstanceHealth").forEach((sid, action) ->
+                role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                        .sid(sid)
+                        .actions(List.of(action))
+                        .resources(List.of(autoScalingGroups()))
+                        .conditions(Map.of("StringEquals", Map.of("autoscaling:ResourceTag/" + optIn.key(), optIn.value())))
+                        .build()));
     }
 
     /**
