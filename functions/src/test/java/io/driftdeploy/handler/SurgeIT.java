@@ -45,8 +45,6 @@ class SurgeIT {
 
     @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
-    @AutoClose
-    private final FaultProxy proxy = FaultProxy.start(Emulator.endpoint());
     private final String driftRule = env.prefix + "-drift-golden-ami";
 
     /** Enforce mode with the rate limits out of the way; the capacity guard and the group decide. */
@@ -168,17 +166,19 @@ class SurgeIT {
      */
     @Test
     void aSurgeWhoseReplyIsLostIsFoundMarkedUnhealthyAndReported() {
-        TestGroup group = surgeGroup("lost");
-        String drifted = group.instanceIds().get(0);
-        proxy.when("autoscaling", "SetInstanceHealth").fail(Fault.LOST_RESPONSE);
+        try (FaultProxy proxy = FaultProxy.start(Emulator.endpoint())) {
+            TestGroup group = surgeGroup("lost");
+            String drifted = group.instanceIds().get(0);
+            proxy.when("autoscaling", "SetInstanceHealth").fail(Fault.LOST_RESPONSE);
 
-        JsonNode result = drifted(handler(proxy.clients()), drifted);
+            JsonNode result = drifted(handler(proxy.clients()), drifted);
 
-        assertThat(proxy.forwarded("autoscaling", "SetInstanceHealth")).as("the call reached Auto Scaling").isPositive();
-        assertThat(result.path("reason").asText()).as("%s", result).isEqualTo("drift-confirmed");
-        assertThat(result.path("surgeCall").asText()).contains("found marked Unhealthy");
-        assertThat(env.awaitNotifications(1, Duration.ofSeconds(30))).singleElement()
-                .satisfies(notification -> assertThat(notification.attributes()).containsEntry("action", "terminate"));
+            assertThat(proxy.forwarded("autoscaling", "SetInstanceHealth")).as("the call reached Auto Scaling").isPositive();
+            assertThat(result.path("reason").asText()).as("%s", result).isEqualTo("drift-confirmed");
+            assertThat(result.path("surgeCall").asText()).contains("found marked Unhealthy");
+            assertThat(env.awaitNotifications(1, Duration.ofSeconds(30))).singleElement()
+                    .satisfies(notification -> assertThat(notification.attributes()).containsEntry("action", "terminate"));
+        }
     }
 
     /**
@@ -188,19 +188,21 @@ class SurgeIT {
      */
     @Test
     void aSurgeThatFailedBeforeReachingAutoScalingGivesEverythingBackAndTheRetrySurges() {
-        TestGroup group = surgeGroup("failed");
-        String drifted = group.instanceIds().get(0);
-        proxy.when("autoscaling", "SetInstanceHealth").fail(Fault.INTERNAL_ERROR);
-        ComplianceEvents event = onRecord(drifted);
+        try (FaultProxy proxy = FaultProxy.start(Emulator.endpoint())) {
+            TestGroup group = surgeGroup("failed");
+            String drifted = group.instanceIds().get(0);
+            proxy.when("autoscaling", "SetInstanceHealth").fail(Fault.INTERNAL_ERROR);
+            ComplianceEvents event = onRecord(drifted);
 
-        assertThatThrownBy(() -> handler(proxy.clients()).handle(event.bytes())).isNotNull();
-        assertThat(health(group, drifted)).isEqualTo("Healthy");
-        assertThat(env.notificationsSoFar()).isEmpty();
+            assertThatThrownBy(() -> handler(proxy.clients()).handle(event.bytes())).isNotNull();
+            assertThat(health(group, drifted)).isEqualTo("Healthy");
+            assertThat(env.notificationsSoFar()).isEmpty();
 
-        Map<String, Object> retried = handler().handle(event.bytes()).json();
-        assertThat(retried).as("%s", retried).containsEntry("reason", "drift-confirmed")
-                .containsEntry("surgeRoom", 1);
-        assertThat(health(group, drifted)).isEqualTo("Unhealthy");
+            Map<String, Object> retried = handler().handle(event.bytes()).json();
+            assertThat(retried).as("%s", retried).containsEntry("reason", "drift-confirmed")
+                    .containsEntry("surgeRoom", 1);
+            assertThat(health(group, drifted)).isEqualTo("Unhealthy");
+        }
     }
 
     /**
@@ -210,23 +212,25 @@ class SurgeIT {
      */
     @Test
     void aSurgeWhoseOutcomeCannotBeReadIsRecoveredByTheRetryAfterItsDeadline() {
-        TestGroup group = surgeGroup("unknown");
-        String drifted = group.instanceIds().get(0);
-        ComplianceEvents event = onRecord(drifted);
-        proxy.when("autoscaling", "SetInstanceHealth").fail(Fault.LOST_RESPONSE);
-        // The decision's own read of the instance passes; the one after the lost reply fails.
-        proxy.when("ec2", "DescribeInstances").afterFirst(1).fail(Fault.INTERNAL_ERROR);
-        Instant deadline = Instant.now().plusSeconds(60);
+        try (FaultProxy proxy = FaultProxy.start(Emulator.endpoint())) {
+            TestGroup group = surgeGroup("unknown");
+            String drifted = group.instanceIds().get(0);
+            ComplianceEvents event = onRecord(drifted);
+            proxy.when("autoscaling", "SetInstanceHealth").fail(Fault.LOST_RESPONSE);
+            // The decision's own read of the instance passes; the one after the lost reply fails.
+            proxy.when("ec2", "DescribeInstances").afterFirst(1).fail(Fault.INTERNAL_ERROR);
+            Instant deadline = Instant.now().plusSeconds(60);
 
-        assertThatThrownBy(() -> handler(proxy.clients()).handle(event.bytes(), deadline)).isNotNull();
-        Map<String, Object> recovered = handler(env.aws, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(61)))
-                .handle(event.bytes()).json();
+            assertThatThrownBy(() -> handler(proxy.clients()).handle(event.bytes(), deadline)).isNotNull();
+            Map<String, Object> recovered = handler(env.aws, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(61)))
+                    .handle(event.bytes()).json();
 
-        assertThat(recovered).as("%s", recovered).containsEntry("decision", "terminate").containsKey("recovered");
-        assertThat(proxy.forwarded("autoscaling", "SetInstanceHealth")).isPositive();
-        assertThat(env.awaitNotifications(1, Duration.ofSeconds(30))).singleElement()
-                .satisfies(notification -> assertThat(notification.attributes()).containsEntry("action", "terminate"));
-        assertThat(group.describe().instances()).as("one surge, one replacement").hasSizeLessThanOrEqualTo(3);
+            assertThat(recovered).as("%s", recovered).containsEntry("decision", "terminate").containsKey("recovered");
+            assertThat(proxy.forwarded("autoscaling", "SetInstanceHealth")).isPositive();
+            assertThat(env.awaitNotifications(1, Duration.ofSeconds(30))).singleElement()
+                    .satisfies(notification -> assertThat(notification.attributes()).containsEntry("action", "terminate"));
+            assertThat(group.describe().instances()).as("one surge, one replacement").hasSizeLessThanOrEqualTo(3);
+        }
     }
 
     @Test
