@@ -74,6 +74,8 @@ class FunctionsStackTest {
         expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ACCOUNT", "10");
         expected.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", "60");
         expected.put("DRIFT_DEPLOY_BUDGET_TAG", "drift-deploy:budget");
+        expected.put("DRIFT_DEPLOY_REPLACEMENT_TAG", "drift-deploy:replacement");
+        expected.put("DRIFT_DEPLOY_DEFAULT_REPLACEMENT", "terminate");
         expected.put("DRIFT_DEPLOY_DRIFT_ALARMS", "DriftDeploy-drift-detected");
         expected.put("DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES", DRIFT_RULES.get(0));
         expected.put("DRIFT_DEPLOY_APP_TAG", "drift-deploy:app");
