@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -59,6 +61,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final String ACCOUNT_REGION = "us-east-1";
     private static final Duration FLEET_TIMEOUT = Duration.ofSeconds(30);
+    /** The default DRIFT_DEPLOY_BUDGET_TAG. */
+    private static final String BUDGET_TAG = "drift-deploy:budget";
 
     @CommandLine.ParentCommand
     private Main main;
@@ -91,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The scenario, step by step, printed as a timeline. */
     private static final class Story {
-        /** Far more than steps 1 to 5 take on these machines (about 20 s). */
+        /** Far more than steps 1 to 5 take on these machines (about 20 s): the rate window must hold them. */
         private static final Duration LONGEST_STORY = Duration.ofMinutes(2);
 
         private final PrintStream out;
@@ -119,6 +123,7 @@ final class DemoCommand implements Callable<Integer> {
             String newImage = goldenImagePublished();
             lateEventForOlderImage(newImage);
             driftStorm();
+            budgetWindow();
             surgeReplacement();
             line("");
             line(surprises.isEmpty()
@@ -238,13 +243,32 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         /**
-         * Step 6: the two-instance group that surges. The drifted instance is only marked
+         * A budget whose only window is closed now refuses before the rate limits are looked at,
+         * so the step shows the budget's own refusal even though step 5 paused the group.
+         */
+        private void budgetWindow() {
+            step("6", "A disruption budget: the team allows drift remediation only in a daily window");
+            int opensAt = (ZonedDateTime.now(ZoneOffset.UTC).getHour() + 2) % 24;
+            String budget = "1 at 0 " + opensAt + " @ @ @ for 1h";
+            fleet.tagGroup(BUDGET_TAG, budget);
+            line("  tag       " + fleet.groupName + " " + BUDGET_TAG + "='" + budget + "' (one at a time, from "
+                    + opensAt + ":00 UTC for an hour each day; closed now)");
+            String instance = fleet.inService().get(0);
+            expect(drift(instance), Decision.NOTIFY, DriftReason.BUDGET_CLOSED);
+            line("  fleet     " + instance + " is still " + fleet.instanceState(instance)
+                    + ": outside its only window the group gets no remediation (default-deny)");
+            notifications();
+            fleet.untagGroup(BUDGET_TAG);
+        }
+
+        /**
+         * Step 7: the two-instance group that surges. The drifted instance is only marked
          * Unhealthy; Auto Scaling launches its replacement, waits for it to be InService, and only
          * then terminates it. Every change of the group is printed; the group must never have fewer
          * than two InService instances nor more than its maximum.
          */
         private void surgeReplacement() throws InterruptedException {
-            step("6", "AWS Config finds drift on an instance of the two-instance group that surges");
+            step("7", "AWS Config finds drift on an instance of the two-instance group that surges");
             String drifted = fleet.surgeGroupInstances().get(0).instanceId();
             expect(drift(drifted), Decision.TERMINATE, DriftReason.DRIFT_CONFIRMED);
             Instant deadline = Instant.now().plus(FLEET_TIMEOUT);
@@ -260,13 +284,13 @@ final class DemoCommand implements Callable<Integer> {
                     shown = picture;
                 }
                 if (inService < DemoFleet.SURGE_GROUP_SIZE || now.size() > DemoFleet.SURGE_GROUP_MAX) {
-                    surprises.add("step 6: the surge group had " + inService + " InService of " + now.size() + ": " + picture);
+                    surprises.add("step 7: the surge group had " + inService + " InService of " + now.size() + ": " + picture);
                 }
                 boolean replaced = now.size() == DemoFleet.SURGE_GROUP_SIZE && inService == DemoFleet.SURGE_GROUP_SIZE
                         && now.stream().noneMatch(instance -> instance.instanceId().equals(drifted));
                 if (replaced || Instant.now().isAfter(deadline)) {
                     if (!replaced) {
-                        surprises.add("step 6: " + drifted + " was not surge-replaced within " + FLEET_TIMEOUT.toSeconds() + " s");
+                        surprises.add("step 7: " + drifted + " was not surge-replaced within " + FLEET_TIMEOUT.toSeconds() + " s");
                     }
                     break;
                 }

@@ -102,6 +102,14 @@ final class DemoFleet {
         return images;
     }
 
+    void tagGroup(String key, String value) {
+        group.tag(key, value);
+    }
+
+    void untagGroup(String key) {
+        group.untag(key);
+    }
+
     String instanceState(String instanceId) {
         return sandbox.clients.ec2().describeInstances(r -> r.instanceIds(instanceId)).reservations().get(0).instances().get(0)
                 .state().nameAsString();

@@ -123,6 +123,14 @@ public final class AutoScalingFleet implements Fleet {
                 .shouldRespectGracePeriod(false));
     }
 
+    /** How many of the group's instances serve now: InService and Healthy, as the capacity floor and the budgets count them. */
+    static int healthyInService(AutoScalingGroup group) {
+        return (int) group.instances().stream()
+                .filter(instance -> instance.lifecycleState() == LifecycleState.IN_SERVICE
+                        && HEALTHY.equalsIgnoreCase(instance.healthStatus()))
+                .count();
+    }
+
     private Optional<GroupFacts> describeGroup(String groupName, String instanceId) {
         List<AutoScalingGroup> groups = autoScaling.describeAutoScalingGroups(request -> request.autoScalingGroupNames(groupName))
                 .autoScalingGroups();
@@ -133,10 +141,7 @@ public final class AutoScalingFleet implements Fleet {
                         group.autoScalingGroupName(),
                         group.tags().stream().collect(Collectors.toMap(TagDescription::key, TagDescription::value, (a, b) -> b)),
                         group.desiredCapacity(),
-                        (int) group.instances().stream()
-                                .filter(instance -> instance.lifecycleState() == LifecycleState.IN_SERVICE
-                                        && HEALTHY.equalsIgnoreCase(instance.healthStatus()))
-                                .count(),
+                        healthyInService(group),
                         member.lifecycleStateAsString(),
                         Boolean.TRUE.equals(member.protectedFromScaleIn()),
                         launchTemplate(group),

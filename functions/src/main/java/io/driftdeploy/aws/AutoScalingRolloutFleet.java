@@ -1,5 +1,6 @@
 package io.driftdeploy.aws;
 
+import io.driftdeploy.policy.GroupState.Capacity;
 import io.driftdeploy.policy.GroupState.LaunchSource;
 import io.driftdeploy.policy.GuardedRefresh;
 import io.driftdeploy.policy.ObservedRefresh;
@@ -230,7 +231,8 @@ public final class AutoScalingRolloutFleet implements RolloutFleet {
         } else {
             source = LaunchSource.LAUNCH_CONFIGURATION;
         }
-        return new TargetGroup(group.autoScalingGroupName(), tags, source, template, activeRefresh(group.autoScalingGroupName()));
+        return new TargetGroup(group.autoScalingGroupName(), tags, source, template, activeRefresh(group.autoScalingGroupName()),
+                new Capacity(group.desiredCapacity(), AutoScalingFleet.healthyInService(group)));
     }
 
     private TemplateVersion templateVersion(LaunchTemplateSpecification spec) {

@@ -1,5 +1,6 @@
 package io.driftdeploy.aws;
 
+import io.driftdeploy.policy.GroupState.Capacity;
 import io.driftdeploy.policy.GroupState.LaunchSource;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
 import io.driftdeploy.policy.ObservedRefresh;
@@ -23,9 +24,11 @@ public interface RolloutFleet {
      *
      * @param template for launch template groups: the template and version the group names, with
      *     the ImageId that version holds
+     * @param capacity its desired capacity and healthy InService instances, as the same
+     *     DescribeAutoScalingGroups answer lists them
      */
     record TargetGroup(String name, Map<String, String> tags, LaunchSource launchSource,
-                       Optional<TemplateVersion> template, Optional<RefreshInFlight> activeRefresh) {
+                       Optional<TemplateVersion> template, Optional<RefreshInFlight> activeRefresh, Capacity capacity) {
     }
 
     /** A refresh that has not ended, and the image its desired configuration rolls out, when known. */

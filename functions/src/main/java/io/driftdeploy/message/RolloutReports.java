@@ -59,6 +59,8 @@ public final class RolloutReports {
         decision.group().running().ifPresent(running -> facts.put("runningImage", running.imageId()));
         decision.group().activeRefresh().ifPresent(active -> facts.put("activeRefresh", active.refreshId()));
         facts.put("detail", decision.detail());
+        // The budget that refused, or that bounds the refresh's pace: what a person asks "why not now / why so slow".
+        facts.putAll(decision.budget().facts());
         facts.putAll(actionFacts);
         Decision outcome = decision.outcome().decision();
         String summary = (decision.mode() == Mode.DRY_RUN ? "Dry run, nothing changed: " : "") + summary(decision) + ".";

@@ -57,8 +57,8 @@ import java.util.function.Supplier;
  * The rollout path, shared by the images function (a new image) and the refreshes function (the
  * image that waited for a refresh to end): gather the facts, let the policy decide, act, report.
  * The rollout rules ({@link io.driftdeploy.policy.RolloutRule}) decide in number order: rule 1
- * ({@link ImageRules}) and rule 2 (the app's groups) here, rules 3 to 7 per group in
- * {@link RolloutRules}, and rule 8 here, the claim that starts each (image, group) refresh once.
+ * ({@link ImageRules}) and rule 2 (the app's groups) here, rules 3 to 8 per group in
+ * {@link RolloutRules}, and rule 9 here, the claim that starts each (image, group) refresh once.
  */
 public final class Rollouts {
 
@@ -226,7 +226,7 @@ public final class Rollouts {
         }
         List<Reported> reported = new ArrayList<>();
         for (TargetGroup target : targets) {
-            reported.add(act(trigger, RolloutRules.decide(approved, state(target), settings)));
+            reported.add(act(trigger, RolloutRules.decide(approved, state(target), settings, clock.instant())));
         }
         return reported;
     }
@@ -262,7 +262,7 @@ public final class Rollouts {
                 runningImage.map(created::get),
                 target.activeRefresh().map(active -> new GroupState.ActiveRefresh(active.refreshId(), active.status(),
                         refreshingImage.map(created::get))),
-                ledger.pending(target.name()));
+                ledger.pending(target.name()), target.capacity());
     }
 
     private Reported act(RolloutTrigger trigger, GroupDecision decision) {
@@ -279,7 +279,7 @@ public final class Rollouts {
     private Reported refresh(RolloutTrigger trigger, GroupDecision decision) {
         String group = decision.group().name();
         String imageId = decision.image().image().imageId();
-        // Rule 8: the (image, group) refresh is started once.
+        // Rule 9: the (image, group) refresh is started once.
         if (!ledger.claimRollout(group, imageId, trigger.eventId(), clock.instant())) {
             return report(RolloutReports.group(trigger, decision.alreadyStarted(), List.of(), Map.of()));
         }
@@ -299,9 +299,12 @@ public final class Rollouts {
             // The rules refused a malformed tag, so a refresh decision always has a percentage.
             MinHealthy.Percent minHealthy = (MinHealthy.Percent) RolloutRules.minHealthy(settings.rollout(), decision.group().tags());
             facts.putAll(minHealthy.facts());
+            int refreshMinHealthy = RolloutRules.refreshMinHealthyPercent(minHealthy.value(), decision.budget(),
+                    decision.group().capacity().desired());
+            facts.put("refreshMinHealthyPercent", refreshMinHealthy);
             Instant requested = clock.instant();
             start = confirmed(fleet.startRefresh(new RefreshRequest(group, source.launchTemplateId(), version,
-                    minHealthy.value(), settings.rollout().instanceWarmupSeconds(), alarms)), group, source, version, requested, facts);
+                    refreshMinHealthy, settings.rollout().instanceWarmupSeconds(), alarms)), group, source, version, requested, facts);
             if (start instanceof RefreshStart.Started started) {
                 ledger.recordStartedRefresh(new StartedRefresh(started.refreshId(), group, imageId, decision.image().app(),
                         source.launchTemplateId(), version), clock.instant());

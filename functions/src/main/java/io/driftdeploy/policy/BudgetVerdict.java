@@ -28,6 +28,9 @@ public sealed interface BudgetVerdict {
     /** What reports say about it. */
     Map<String, Object> facts();
 
+    /** The verdict in a sentence, for a notification's summary. */
+    String detail();
+
     /** No budget covers the cause: only the capacity floor and the rate limits bound it, as before budgets. */
     record Unbudgeted() implements BudgetVerdict {
         @Override
@@ -38,6 +41,11 @@ public sealed interface BudgetVerdict {
         @Override
         public Map<String, Object> facts() {
             return Map.of();
+        }
+
+        @Override
+        public String detail() {
+            return "no disruption budget covers it";
         }
     }
 
@@ -59,9 +67,14 @@ public sealed interface BudgetVerdict {
             facts.put("budget", decidedBy.named());
             facts.put("budgetAllows", allowed);
             facts.put("budgetOutOfService", outOfService);
-            facts.put("budgetDetail", decidedBy.named() + " allows " + allowed
-                    + " instance(s) out of service at once, and " + outOfService + " are out of service now");
+            facts.put("budgetDetail", detail());
             return facts;
+        }
+
+        @Override
+        public String detail() {
+            return decidedBy.named() + " allows " + allowed + " instance(s) out of service at once, and " + outOfService
+                    + " are out of service now";
         }
     }
 
@@ -84,10 +97,14 @@ public sealed interface BudgetVerdict {
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("budget", scheduled.stream().map(DisruptionBudget::named).toList());
             nextOpening.ifPresent(opening -> facts.put("budgetNextWindowOpens", opening.toString()));
-            facts.put("budgetDetail", "every budget of the group is scheduled and none is in its window, so nothing is"
-                    + " disrupted (default-deny); the next window opens "
-                    + nextOpening.map(Instant::toString).orElse("never"));
+            facts.put("budgetDetail", detail());
             return facts;
+        }
+
+        @Override
+        public String detail() {
+            return "every budget of the group is scheduled and none is in its window, so nothing is disrupted"
+                    + " (default-deny); the next window opens " + nextOpening.map(Instant::toString).orElse("never");
         }
     }
 
@@ -100,9 +117,14 @@ public sealed interface BudgetVerdict {
             facts.put("budgetTag", source);
             facts.put("budgetTagValue", value);
             facts.put("budgetProblem", problem);
-            facts.put("budgetDetail", source + "='" + value + "' is not a disruption budget: " + problem
-                    + "; fix or remove it (docs/safety-rules.md, \"Rule 6: disruption budgets\")");
+            facts.put("budgetDetail", detail());
             return facts;
+        }
+
+        @Override
+        public String detail() {
+            return source + "='" + value + "' is not a disruption budget: " + problem
+                    + "; fix or remove it (docs/safety-rules.md, \"Rule 6: disruption budgets\")";
         }
     }
 

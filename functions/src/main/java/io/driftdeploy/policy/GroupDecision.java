@@ -8,9 +8,11 @@ import java.util.Objects;
  *
  * @param mode enforce, or dry-run (report what enforce would do, change nothing)
  * @param detail why, for people
+ * @param budget what the group's disruption budgets allow a rollout now, once rule 6 read them;
+ *     {@link BudgetVerdict.Unbudgeted} for a decision made before
  */
 public record GroupDecision(ImageVerdict.Approved image, GroupState group, Outcome outcome, RolloutReason reason,
-                            Mode mode, String detail) {
+                            Mode mode, String detail, BudgetVerdict budget) {
 
     public enum Outcome {
         /** New launch template version and instance refresh. */
@@ -41,6 +43,7 @@ public record GroupDecision(ImageVerdict.Approved image, GroupState group, Outco
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(budget, "budget");
     }
 
     /**
@@ -50,7 +53,7 @@ public record GroupDecision(ImageVerdict.Approved image, GroupState group, Outco
     public GroupDecision raceLostToRefresh() {
         return new GroupDecision(image, group, Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS, mode,
                 "an instance refresh started on " + group.name() + " meanwhile; image " + image.image().imageId()
-                        + " waits until it ends");
+                        + " waits until it ends", budget);
     }
 
     /**
@@ -65,12 +68,12 @@ public record GroupDecision(ImageVerdict.Approved image, GroupState group, Outco
                 "no instance refresh started on " + group.name() + ": " + why + ". Launch template " + launchTemplateId
                         + " version " + newVersion + " (image " + image.image().imageId() + ") was created and is unused;"
                         + " the group still runs version " + running + ". Fix the cause and publish the image again: the"
-                        + " rollout reuses version " + newVersion + " (same client token), it does not create another");
+                        + " rollout reuses version " + newVersion + " (same client token), it does not create another", budget);
     }
 
     /** Another event already started this (image, group) rollout. */
     public GroupDecision alreadyStarted() {
         return new GroupDecision(image, group, Outcome.SKIP, RolloutReason.ALREADY_STARTED, mode,
-                "the rollout of image " + image.image().imageId() + " on " + group.name() + " was already started");
+                "the rollout of image " + image.image().imageId() + " on " + group.name() + " was already started", budget);
     }
 }

@@ -15,6 +15,8 @@ import java.util.Optional;
  *     (a deregistered AMI has no creation time any more)
  * @param activeRefresh the instance refresh running on the group, if any
  * @param pending the image waiting for that refresh to end, if any
+ * @param capacity its desired capacity and how many of its instances serve now, which the
+ *     disruption budgets and the refresh's minimum healthy percentage are measured against
  */
 public record GroupState(
         String name,
@@ -23,7 +25,8 @@ public record GroupState(
         Optional<TemplateVersion> template,
         Optional<ImageRef> running,
         Optional<ActiveRefresh> activeRefresh,
-        Optional<ImageRef> pending) {
+        Optional<ImageRef> pending,
+        Capacity capacity) {
 
     public GroupState {
         Objects.requireNonNull(name, "name");
@@ -33,6 +36,11 @@ public record GroupState(
         Objects.requireNonNull(running, "running");
         Objects.requireNonNull(activeRefresh, "activeRefresh");
         Objects.requireNonNull(pending, "pending");
+        Objects.requireNonNull(capacity, "capacity");
+    }
+
+    /** The group's desired capacity, and how many of its instances are InService and Healthy. */
+    public record Capacity(int desired, int healthyInService) {
     }
 
     public enum LaunchSource { LAUNCH_TEMPLATE, MIXED_INSTANCES_POLICY, LAUNCH_CONFIGURATION }

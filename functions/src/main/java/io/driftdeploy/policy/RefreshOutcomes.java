@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Rollout rule 9 ({@link RolloutRule#REFRESH_OUTCOME}), and rule 7 seen from the refresh's side:
+ * Rollout rule 10 ({@link RolloutRule#REFRESH_OUTCOME}), and rule 7 seen from the refresh's side:
  * every status change is told; a failed or rolled-back refresh is told at high severity and its
  * image marked bad (rule 1 then never rolls it out again automatically); an ended refresh lets
  * the image pending for the group start.

@@ -61,9 +61,19 @@ public enum RolloutReason implements Reason {
      * started with a guessed percentage (fail closed); the message names the tag and its value.
      */
     INVALID_GROUP_TAG(Severity.WARNING),
+    /**
+     * A disruption budget of the group cannot be read: no refresh starts (fail closed); the
+     * message names the tag, its value and the problem.
+     */
+    INVALID_BUDGET_TAG(Severity.WARNING),
     /** A refresh is running on the group: the image waits as pending (rule 7). */
     REFRESH_IN_PROGRESS(Severity.INFO),
-    /** Every rule holds: a new template version and an instance refresh (rule 8). */
+    /**
+     * The group's disruption budgets for rollouts let nothing more go now: outside every scheduled
+     * window, or as many instances out of service as the budget allows (rule 8).
+     */
+    BUDGET_CLOSED(Severity.INFO),
+    /** Every rule holds: a new template version and an instance refresh (rule 9). */
     NEWER_IMAGE(Severity.INFO),
     /** The same (image, group) rollout was already started by an earlier event. */
     ALREADY_STARTED(Severity.LOW),

@@ -6,8 +6,8 @@ import java.util.stream.Stream;
 /**
  * The safety rules of a golden image's rollout, numbered in the order they are checked: the first
  * rule that does not hold decides, and nothing a later rule would do happens (an image rule 1
- * refuses reads no group; a group rules 3 to 7 refuse gets no claim, template version or refresh).
- * A refresh starts only when rules 1 to 8 hold; rule 9 is the refreshes function's, after a
+ * refuses reads no group; a group rules 3 to 8 refuse gets no claim, template version or refresh).
+ * A refresh starts only when rules 1 to 9 hold; rule 10 is the refreshes function's, after a
  * refresh drift-deploy started ends. docs/safety-rules.md's rollout table and docs/design.md number them the same.
  */
 public enum RolloutRule {
@@ -34,19 +34,25 @@ public enum RolloutRule {
     /**
      * The refresh is one AWS can roll back: from a launch template pinned to a version, with an
      * AMI rather than an SSM alias, tagged with the app (IAM versions only those), and a minimum
-     * healthy percentage that is a number.
+     * healthy percentage that is a number; and the group's disruption budgets can be read.
      */
     ROLLBACK_CAPABLE_GROUP(6, "rollback-capable-group", RolloutReason.NO_LAUNCH_TEMPLATE,
             RolloutReason.MIXED_INSTANCES_POLICY, RolloutReason.UNPINNED_LAUNCH_TEMPLATE, RolloutReason.SSM_IMAGE_ALIAS,
-            RolloutReason.TEMPLATE_NOT_APP_TAGGED, RolloutReason.INVALID_GROUP_TAG),
+            RolloutReason.TEMPLATE_NOT_APP_TAGGED, RolloutReason.INVALID_GROUP_TAG, RolloutReason.INVALID_BUDGET_TAG),
     /** While a refresh runs on the group the image waits as pending (newest wins) until it ends. */
     ONE_REFRESH_AT_A_TIME(7, "one-refresh-at-a-time", RolloutReason.REFRESH_IN_PROGRESS),
+    /**
+     * The group's disruption budgets covering rollouts let an instance go now; the refresh then
+     * replaces no more at a time than the most restrictive active one allows (its minimum healthy
+     * percentage is raised to match). Outside every scheduled window nothing starts.
+     */
+    WITHIN_BUDGET(8, "within-budget", RolloutReason.BUDGET_CLOSED),
     /**
      * Every rule before held: the (image, group) rollout is claimed and its refresh started once.
      * Another event's claim refuses it; a start AWS refused or never answered gives the claim back
      * for a retry. An event is decided once too: delivered again, it is a duplicate.
      */
-    STARTED_ONCE(8, "started-once", RolloutReason.NEWER_IMAGE, RolloutReason.ALREADY_STARTED,
+    STARTED_ONCE(9, "started-once", RolloutReason.NEWER_IMAGE, RolloutReason.ALREADY_STARTED,
             RolloutReason.REFRESH_NOT_STARTED, RolloutReason.DUPLICATE_EVENT),
     /**
      * What a refresh drift-deploy started came to, as Auto Scaling reports it, never as the event
@@ -55,7 +61,7 @@ public enum RolloutRule {
      * one per refresh status and two for an event AWS contradicts, and a person's
      * {@link ClearedReason#BAD_MARK_CLEARED}.
      */
-    REFRESH_OUTCOME(9, "refresh-outcome", Stream.concat(Stream.of(RefreshReason.values()),
+    REFRESH_OUTCOME(10, "refresh-outcome", Stream.concat(Stream.of(RefreshReason.values()),
             Stream.of(ClearedReason.BAD_MARK_CLEARED)).toArray(Reason[]::new));
 
     private final int number;

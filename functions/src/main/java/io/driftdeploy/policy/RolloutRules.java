@@ -4,6 +4,7 @@ import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.policy.GroupDecision.Outcome;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -11,12 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Rollout rules 3 to 7 ({@link RolloutRule}) for one target group of an approved image, checked
+ * Rollout rules 3 to 8 ({@link RolloutRule}) for one target group of an approved image, checked
  * in number order: 3, a strategy drift-deploy implements; 4, never roll back (the image must be
  * newer than what the group runs, is refreshing to, or has pending); 5, a manual group is told
  * only; 6, a group AWS can roll the refresh back on (a pinned, AMI-based, app-tagged launch
- * template and a well-formed minimum healthy percentage tag); 7, a running refresh makes the image
- * wait. Otherwise refresh, which rule 8 ({@code Rollouts}) starts once.
+ * template, a well-formed minimum healthy percentage tag and readable disruption budgets); 7, a
+ * running refresh makes the image wait; 8, the group's disruption budgets for rollouts let an
+ * instance go now. Otherwise refresh, which rule 9 ({@code Rollouts}) starts once.
  */
 public final class RolloutRules {
 
@@ -39,9 +41,9 @@ public final class RolloutRules {
     private RolloutRules() {
     }
 
-    public static GroupDecision decide(ImageVerdict.Approved approved, GroupState group, Settings settings) {
+    public static GroupDecision decide(ImageVerdict.Approved approved, GroupState group, Settings settings, Instant now) {
         Mode mode = GroupModes.effective(settings, group.tags());
-        Decider decide = new Decider(approved, group, mode);
+        Decider decide = new Decider(approved, group, mode, new BudgetVerdict.Unbudgeted());
         ImageRef image = approved.image().ref();
         String strategyTag = settings.rollout().strategyTag();
 
@@ -80,12 +82,23 @@ public final class RolloutRules {
         if (minHealthy(settings.rollout(), group.tags()) instanceof MinHealthy.Invalid invalid) {
             return decide.skip(RolloutReason.INVALID_GROUP_TAG, invalid.detail(group.name()));
         }
+        BudgetVerdict budget = budget(settings, group, now);
+        decide = decide.withBudget(budget);
+        if (budget instanceof BudgetVerdict.Invalid) {
+            return decide.skip(RolloutReason.INVALID_BUDGET_TAG, "no refresh starts on " + group.name() + ": "
+                    + budget.detail());
+        }
         // Rule 7: one refresh at a time.
         if (group.activeRefresh().isPresent()) {
             GroupState.ActiveRefresh active = group.activeRefresh().get();
             return decide.of(Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS, "instance refresh "
                     + active.refreshId() + " is " + active.status() + " on " + group.name() + "; image "
                     + image.imageId() + " waits until it ends");
+        }
+        // Rule 8: within the group's disruption budgets for rollouts.
+        if (budget.allowance() == 0) {
+            return decide.skip(RolloutReason.BUDGET_CLOSED, "image " + image.imageId() + " is not rolled out to "
+                    + group.name() + " now: " + budget.detail());
         }
         return decide.of(Outcome.REFRESH, RolloutReason.NEWER_IMAGE, "image " + image.imageId()
                 + " is newer than what " + group.name() + " runs" + running.map(r -> " (" + r.imageId() + ")").orElse(""));
@@ -130,6 +143,45 @@ public final class RolloutRules {
     }
 
     /**
+     * The group's disruption budgets for rollouts at {@code now}: its own budget tags, else the
+     * settings' budgets, read as the drift path reads them (docs/safety-rules.md, "Rule 6:
+     * disruption budgets").
+     */
+    public static BudgetVerdict budget(Settings settings, GroupState group, Instant now) {
+        Settings.Drift budgets = settings.drift();
+        return BudgetVerdict.of(group.tags(), budgets.budgetTag(), budgets.defaultBudgets(),
+                "setting DRIFT_DEPLOY_DEFAULT_BUDGETS", DisruptionBudget.Cause.ROLLOUT, group.capacity().desired(),
+                group.capacity().healthyInService(), now);
+    }
+
+    /**
+     * The refresh's MinHealthyPercentage: the group's floor ({@link #minHealthy}), raised so that
+     * the refresh takes no more instances out of service at once than the deciding budget allows.
+     * Auto Scaling keeps that percentage of the desired capacity, rounded up, healthy and
+     * InService (RefreshPreferences, https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+     * With {@code d} desired and a budget of {@code b}, the largest percentage that keeps exactly
+     * {@code d - b} is {@code floor(100 (d - b) / d)}; in a group so large that no whole percentage
+     * does (300 instances, a budget of 1), the smallest one that keeps at least {@code d - b}, up to
+     * 100: slower than the budget allows, never faster.
+     */
+    public static int refreshMinHealthyPercent(int floorPercent, BudgetVerdict budget, int desiredCapacity) {
+        if (!(budget instanceof BudgetVerdict.Active active) || desiredCapacity <= 0
+                || active.allowed() >= desiredCapacity) {
+            return floorPercent;
+        }
+        long desired = desiredCapacity;
+        long kept = desired - active.allowed();
+        long exact = 100 * kept / desired;
+        long percent = keeps(desired, exact) >= kept ? exact : Math.min(100, 100 * (kept - 1) / desired + 1);
+        return Math.max(floorPercent, (int) percent);
+    }
+
+    /** How many of {@code desired} instances a refresh at {@code percent} keeps: rounded up, as Auto Scaling does. */
+    private static long keeps(long desired, long percent) {
+        return (desired * percent + 99) / 100;
+    }
+
+    /**
      * The CloudWatch alarms that guard the group's refresh: the group's own list (a comma list in
      * the guard alarms tag) replaces the global one, so a group can name alarms that fit it.
      */
@@ -146,9 +198,13 @@ public final class RolloutRules {
                 + " (created " + other.created() + ") that the group " + relation;
     }
 
-    private record Decider(ImageVerdict.Approved image, GroupState group, Mode mode) {
+    private record Decider(ImageVerdict.Approved image, GroupState group, Mode mode, BudgetVerdict budget) {
         GroupDecision of(Outcome outcome, RolloutReason reason, String detail) {
-            return new GroupDecision(image, group, outcome, reason, mode, detail);
+            return new GroupDecision(image, group, outcome, reason, mode, detail, budget);
+        }
+
+        Decider withBudget(BudgetVerdict read) {
+            return new Decider(image, group, mode, read);
         }
 
         GroupDecision skip(RolloutReason reason, String detail) {

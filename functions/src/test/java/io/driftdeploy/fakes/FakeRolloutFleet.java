@@ -1,6 +1,7 @@
 package io.driftdeploy.fakes;
 
 import io.driftdeploy.aws.RolloutFleet;
+import io.driftdeploy.policy.GroupState.Capacity;
 import io.driftdeploy.policy.GroupState.LaunchSource;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
 import io.driftdeploy.policy.ObservedRefresh;
@@ -46,6 +47,8 @@ public final class FakeRolloutFleet implements RolloutFleet {
         private final Map<String, String> tags;
         private final String launchTemplateId;
         private String version;
+        /** Four instances, all serving, unless a test says otherwise. */
+        private Capacity capacity = new Capacity(4, 4);
 
         private Group(String name, Map<String, String> tags, String launchTemplateId, String version) {
             this.name = name;
@@ -105,6 +108,10 @@ public final class FakeRolloutFleet implements RolloutFleet {
     /** A group launching from the template's version ({@code 2}, or {@code $Default}). */
     public void group(String name, Map<String, String> tags, String launchTemplateId, String version) {
         groups.put(name, new Group(name, tags, launchTemplateId, version));
+    }
+
+    public void capacity(String group, int desired, int healthyInService) {
+        groupNamed(group).capacity = new Capacity(desired, healthyInService);
     }
 
     public void tag(String group, String key, String value) {
@@ -183,7 +190,8 @@ public final class FakeRolloutFleet implements RolloutFleet {
                         Optional.of(new TemplateVersion(group.launchTemplateId, group.version,
                                 imageOf(group.launchTemplateId, group.version), templates.get(group.launchTemplateId).tags())),
                         activeRefresh(group.name).map(refresh -> new RefreshInFlight(refresh.id, refresh.status,
-                                refresh.desired.flatMap(desired -> imageOf(desired.launchTemplateId(), desired.version()))))))
+                                refresh.desired.flatMap(desired -> imageOf(desired.launchTemplateId(), desired.version())))),
+                        group.capacity))
                 .toList();
     }
 

@@ -19,7 +19,7 @@ import io.driftdeploy.orchestration.EventInProgressException;
 
 /**
  * EventBridge and Lambda deliver at least once: an event is decided once per function and mode,
- * and an (image, group) refresh is started once (rule 8), whichever event asks.
+ * and an (image, group) refresh is started once (rule 9), whichever event asks.
  */
 class RolloutDuplicateTest {
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The rollout rules decide in number order ({@link RolloutRule}): the first that does not hold
  * decides, and nothing a later rule would do happens: no group is read for an image rule 1 refuses,
- * and no template version or refresh is made for a group rules 3 to 7 refuse.
+ * and no template version or refresh is made for a group rules 3 to 8 refuse.
  */
 class RolloutRuleOrderTest {
 

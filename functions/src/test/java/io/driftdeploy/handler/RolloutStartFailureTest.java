@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Rule 8 when StartInstanceRefresh fails after the launch template version was made: a start that
+ * Rule 9 when StartInstanceRefresh fails after the launch template version was made: a start that
  * did not happen is reported naming the version left, which is kept, and gives the rollout and the
  * event back for a retry; one whose answer was lost is settled by reading the group's refreshes.
  */

@@ -40,6 +40,7 @@ class RolloutIT {
     /** The default DRIFT_DEPLOY_GOLDEN_IMAGE_TAG, which the drift rule checks too. */
     private static final String GOLDEN_TAG = "drift-deploy-golden";
     private static final String MIN_HEALTHY_TAG = "drift-deploy:min-healthy-percent";
+    private static final String BUDGET_TAG = "drift-deploy:budget";
     private static final Duration REFRESH_TIMEOUT = Duration.ofSeconds(90);
 
     private final TestEnvironment env = TestEnvironment.create();
@@ -127,6 +128,39 @@ class RolloutIT {
         assertThat(decision).containsEntry("decision", "refresh").containsEntry("minHealthyPercent", 50)
                 .containsEntry("minHealthyFrom", "group tag " + MIN_HEALTHY_TAG);
         assertThat(refresh(group, (String) decision.get("refreshId")).preferences().minHealthyPercentage()).isEqualTo(50);
+    }
+
+    @Test
+    void aBudgetOfOneRefreshesAGroupOfFourOneInstanceAtATime() {
+        TestGroup group = env.group("blue").instances(4).tag(APP_TAG, app).tag(MIN_HEALTHY_TAG, "0").tag(BUDGET_TAG, "1")
+                .image(goldenImage("v1")).create();
+
+        Map<String, Object> decision = single(images(enforce()).handle(amiAvailable(goldenImage("v2"))).json());
+
+        assertThat(decision).containsEntry("decision", "refresh").containsEntry("minHealthyPercent", 0)
+                .containsEntry("refreshMinHealthyPercent", 75).containsEntry("budget", BUDGET_TAG + "='1'")
+                .containsEntry("budgetAllows", 1);
+        assertThat(refresh(group, (String) decision.get("refreshId")).preferences().minHealthyPercentage()).isEqualTo(75);
+    }
+
+    @Test
+    void outsideItsOnlyBudgetWindowAGroupGetsNoRefreshAndIsToldWhenTheWindowOpens() {
+        // One minute a year, on 1 January: never the minute this test runs in, unless it runs then.
+        TestGroup group = env.group("blue").instances(2).tag(APP_TAG, app).tag(BUDGET_TAG, "1 at 0 0 1 1 @ for 1m reasons rollout")
+                .image(goldenImage("v1")).create();
+
+        assertRejected(images(enforce()).handle(amiAvailable(goldenImage("v2"))).json(), "budget-closed", group);
+        ReceivedNotification told = notification("budget-closed");
+        assertThat(told.body().path("facts").path("budgetNextWindowOpens").asText()).endsWith("-01-01T00:00:00Z");
+        assertThat(told.body().path("summary").asText()).contains("default-deny");
+    }
+
+    @Test
+    void aMalformedBudgetStartsNoRefreshAndNamesTheTagAndTheProblem() {
+        TestGroup group = env.group("blue").instances(2).tag(APP_TAG, app).tag(BUDGET_TAG, "10%").image(goldenImage("v1")).create();
+
+        assertRejected(images(enforce()).handle(amiAvailable(goldenImage("v2"))).json(), "invalid-budget-tag", group);
+        assertThat(notification("invalid-budget-tag").body().path("facts").path("budgetTagValue").asText()).isEqualTo("10%");
     }
 
     @Test

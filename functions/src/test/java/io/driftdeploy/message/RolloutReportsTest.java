@@ -3,6 +3,7 @@ package io.driftdeploy.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.policy.BudgetVerdict;
 import io.driftdeploy.policy.Decision;
 import io.driftdeploy.policy.DescribedImage;
 import io.driftdeploy.policy.GroupDecision;
@@ -28,12 +29,12 @@ class RolloutReportsTest {
     private static final GroupState GROUP = new GroupState("shop-blue", Map.of(), LaunchSource.LAUNCH_TEMPLATE,
             Optional.of(new TemplateVersion("lt-0123", "3", Optional.of("ami-0000000000000000a"), Map.of("drift-deploy:app", "shop"))),
             Optional.of(new ImageRef("ami-0000000000000000a", Instant.parse("2025-05-01T00:00:00Z"))),
-            Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), new GroupState.Capacity(4, 4));
 
     @Test
     void aStartedRefreshReportsWhatWasDoneAndTheIdsItMade() {
         GroupDecision decision = new GroupDecision(IMAGE, GROUP, GroupDecision.Outcome.REFRESH, RolloutReason.NEWER_IMAGE,
-                Mode.ENFORCE, "newer");
+                Mode.ENFORCE, "newer", new BudgetVerdict.Unbudgeted());
 
         Report report = RolloutReports.group(TRIGGER, decision, List.of("ec2:CreateLaunchTemplateVersion lt-0123 4"),
                 Map.of("newLaunchTemplateVersion", 4L));
@@ -53,7 +54,7 @@ class RolloutReportsTest {
     @Test
     void aDryRunSaysSoAndWhatWouldHappen() {
         GroupDecision decision = new GroupDecision(IMAGE, GROUP, GroupDecision.Outcome.REFRESH, RolloutReason.NEWER_IMAGE,
-                Mode.DRY_RUN, "newer");
+                Mode.DRY_RUN, "newer", new BudgetVerdict.Unbudgeted());
 
         Report report = RolloutReports.group(TRIGGER, decision, List.of(), Map.of());
 

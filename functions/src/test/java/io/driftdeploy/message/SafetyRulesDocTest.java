@@ -64,7 +64,7 @@ class SafetyRulesDocTest {
     void theRolloutTableIsEveryRolloutReason() throws IOException {
         List<String> code = new ArrayList<>(Stream.of(RolloutReason.values())
                 .map(reason -> row(reason.label(), rolloutDecision(reason), rolloutNotified(reason))).toList());
-        // Rule 9's reasons, a refresh event AWS contradicts and a person's clearing of a bad mark, are listed there too.
+        // Rule 10's reasons, a refresh event AWS contradicts and a person's clearing of a bad mark, are listed there too.
         RefreshOutcomes.Verdict mismatch = RefreshOutcomes.verdict(RefreshKind.SUCCEEDED, Optional.of("InProgress"));
         code.add(row(mismatch.reason().label(), Decision.NOTIFY.label(), mismatch.severity().label()));
         RefreshOutcomes.Verdict notFound = RefreshOutcomes.verdict(RefreshKind.SUCCEEDED, Optional.empty());
@@ -125,7 +125,8 @@ class SafetyRulesDocTest {
             case IMAGE_NOT_FOUND, IMAGE_NOT_AVAILABLE, UNTRUSTED_OWNER, MISSING_APP_TAG, APP_MISMATCH, NOT_GOLDEN_IMAGE,
                  IMAGE_MARKED_BAD, NO_TARGET_GROUPS, OLDER_THAN_RUNNING, OLDER_THAN_REFRESHING, OLDER_THAN_PENDING,
                  UNSUPPORTED_STRATEGY, NO_LAUNCH_TEMPLATE, MIXED_INSTANCES_POLICY, UNPINNED_LAUNCH_TEMPLATE, SSM_IMAGE_ALIAS,
-                 TEMPLATE_NOT_APP_TAGGED, INVALID_GROUP_TAG, ALREADY_STARTED, DUPLICATE_EVENT -> Decision.SKIP;
+                 TEMPLATE_NOT_APP_TAGGED, INVALID_GROUP_TAG, INVALID_BUDGET_TAG, BUDGET_CLOSED, ALREADY_STARTED,
+                 DUPLICATE_EVENT -> Decision.SKIP;
             case MANUAL_STRATEGY, REFRESH_NOT_STARTED -> Decision.NOTIFY;
             case REFRESH_IN_PROGRESS -> Decision.PENDING;
             case NEWER_IMAGE -> Decision.REFRESH;

@@ -6,10 +6,12 @@ import io.driftdeploy.config.Mode;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.policy.GroupDecision.Outcome;
 import io.driftdeploy.policy.GroupState.ActiveRefresh;
+import io.driftdeploy.policy.GroupState.Capacity;
 import io.driftdeploy.policy.GroupState.LaunchSource;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -21,6 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RolloutRulesTest {
 
     private static final Instant NEW_CREATED = Instant.parse("2025-06-12T07:40:00Z");
+    /** A Tuesday, 10:30 UTC. */
+    private static final Instant NOW = Instant.parse("2025-06-17T10:30:00Z");
+    private static final String BUDGET_TAG = "drift-deploy:budget";
     private static final ImageVerdict.Approved NEW_IMAGE = new ImageVerdict.Approved(
             new DescribedImage("ami-0000000000000000b", "available", "123456789012", NEW_CREATED,
                     Map.of("drift-deploy:app", "shop")), "shop");
@@ -39,7 +44,7 @@ class RolloutRulesTest {
     private static GroupState group(Map<String, String> tags) {
         return new GroupState("shop-blue", tags, LaunchSource.LAUNCH_TEMPLATE,
                 Optional.of(new TemplateVersion("lt-0123", "3", Optional.of(OLDER.imageId()), APP_TAGGED)),
-                Optional.of(OLDER), Optional.empty(), Optional.empty());
+                Optional.of(OLDER), Optional.empty(), Optional.empty(), new Capacity(4, 4));
     }
 
     private static GroupState healthy() {
@@ -55,29 +60,34 @@ class RolloutRulesTest {
     private static GroupState withTag(GroupState g, String key, String value) {
         Map<String, String> tags = new HashMap<>(g.tags());
         tags.put(key, value);
-        return new GroupState(g.name(), tags, g.launchSource(), g.template(), g.running(), g.activeRefresh(), g.pending());
+        return new GroupState(g.name(), tags, g.launchSource(), g.template(), g.running(), g.activeRefresh(), g.pending(), g.capacity());
     }
 
     private static GroupState running(Optional<ImageRef> image) {
         GroupState g = healthy();
-        return new GroupState(g.name(), g.tags(), g.launchSource(), g.template(), image, g.activeRefresh(), g.pending());
+        return new GroupState(g.name(), g.tags(), g.launchSource(), g.template(), image, g.activeRefresh(), g.pending(), g.capacity());
     }
 
     private static GroupState refreshing(Optional<ImageRef> target) {
         GroupState g = healthy();
         return new GroupState(g.name(), g.tags(), g.launchSource(), g.template(), g.running(),
-                Optional.of(new ActiveRefresh("r-1", "InProgress", target)), g.pending());
+                Optional.of(new ActiveRefresh("r-1", "InProgress", target)), g.pending(), g.capacity());
     }
 
     private static GroupState pending(ImageRef waiting) {
         GroupState g = healthy();
         return new GroupState(g.name(), g.tags(), g.launchSource(), g.template(), g.running(), g.activeRefresh(),
-                Optional.of(waiting));
+                Optional.of(waiting), g.capacity());
+    }
+
+    private static GroupState serving(GroupState g, int healthyInService) {
+        return new GroupState(g.name(), g.tags(), g.launchSource(), g.template(), g.running(), g.activeRefresh(), g.pending(),
+                new Capacity(g.capacity().desired(), healthyInService));
     }
 
     private static GroupState launchingFrom(LaunchSource source, Optional<TemplateVersion> template) {
         GroupState g = healthy();
-        return new GroupState(g.name(), g.tags(), source, template, g.running(), g.activeRefresh(), g.pending());
+        return new GroupState(g.name(), g.tags(), source, template, g.running(), g.activeRefresh(), g.pending(), g.capacity());
     }
 
     static Stream<Arguments> cases() {
@@ -124,13 +134,40 @@ class RolloutRulesTest {
                 Arguments.of("min-healthy tag malformed, runs a newer image: ordering first",
                         withTag(running(Optional.of(NEWER)), MIN_HEALTHY_TAG, "x"), Outcome.SKIP, RolloutReason.OLDER_THAN_RUNNING),
                 Arguments.of("refresh in progress to an older image", refreshing(Optional.of(OLDER)), Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS),
-                Arguments.of("refresh in progress, target unknown", refreshing(Optional.empty()), Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS));
+                Arguments.of("refresh in progress, target unknown", refreshing(Optional.empty()), Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS),
+                Arguments.of("budget of 1, all serving", tagged(BUDGET_TAG, "1"), Outcome.REFRESH, RolloutReason.NEWER_IMAGE),
+                Arguments.of("budget of 1, one already out of service", serving(tagged(BUDGET_TAG, "1"), 3),
+                        Outcome.SKIP, RolloutReason.BUDGET_CLOSED),
+                Arguments.of("budget of 25pct of 4, one out of service", serving(tagged(BUDGET_TAG, "25pct"), 3),
+                        Outcome.SKIP, RolloutReason.BUDGET_CLOSED),
+                Arguments.of("budget of 0 for rollouts", tagged(BUDGET_TAG, "0 reasons rollout"), Outcome.SKIP, RolloutReason.BUDGET_CLOSED),
+                Arguments.of("budget of 0 for drift only does not bound rollouts", tagged(BUDGET_TAG, "0 reasons drift"),
+                        Outcome.REFRESH, RolloutReason.NEWER_IMAGE),
+                Arguments.of("inside its window (weekdays 10:00 for 1h)", tagged(BUDGET_TAG, "1 at 0 10 @ @ 1-5 for 1h"),
+                        Outcome.REFRESH, RolloutReason.NEWER_IMAGE),
+                Arguments.of("outside its only window: default-deny", tagged(BUDGET_TAG, "1 at 0 22 @ @ @ for 8h"),
+                        Outcome.SKIP, RolloutReason.BUDGET_CLOSED),
+                Arguments.of("outside the window but an unscheduled budget beside it",
+                        withTag(tagged(BUDGET_TAG, "2"), BUDGET_TAG + "/nights", "50pct at 0 22 @ @ @ for 8h"),
+                        Outcome.REFRESH, RolloutReason.NEWER_IMAGE),
+                Arguments.of("the most restrictive active budget decides",
+                        withTag(tagged(BUDGET_TAG, "2"), BUDGET_TAG + "/freeze", "0 at 0 0 @ @ @ for 23h"),
+                        Outcome.SKIP, RolloutReason.BUDGET_CLOSED),
+                Arguments.of("malformed budget fails closed", tagged(BUDGET_TAG, "1*"), Outcome.SKIP, RolloutReason.INVALID_BUDGET_TAG),
+                Arguments.of("malformed drift-only budget fails closed too", tagged(BUDGET_TAG, "1 reasons drfit"),
+                        Outcome.SKIP, RolloutReason.INVALID_BUDGET_TAG),
+                Arguments.of("malformed budget, refresh in progress: no image waits for a group that cannot refresh",
+                        withTag(refreshing(Optional.of(OLDER)), BUDGET_TAG, "x"), Outcome.SKIP, RolloutReason.INVALID_BUDGET_TAG),
+                Arguments.of("closed budget, refresh in progress: the image waits as pending",
+                        withTag(refreshing(Optional.of(OLDER)), BUDGET_TAG, "0"), Outcome.PENDING, RolloutReason.REFRESH_IN_PROGRESS),
+                Arguments.of("closed budget on a manual group: told, as nothing would be refreshed",
+                        withTag(tagged("drift-deploy:rollout", "manual"), BUDGET_TAG, "0"), Outcome.NOTIFY, RolloutReason.MANUAL_STRATEGY));
     }
 
     @ParameterizedTest(name = "{0} -> {2} ({3})")
     @MethodSource("cases")
     void decidesByTheFirstRuleThatApplies(String variant, GroupState group, Outcome outcome, RolloutReason reason) {
-        GroupDecision decision = RolloutRules.decide(NEW_IMAGE, group, ENFORCE);
+        GroupDecision decision = RolloutRules.decide(NEW_IMAGE, group, ENFORCE, NOW);
 
         assertThat(decision.outcome()).isEqualTo(outcome);
         assertThat(decision.reason()).isEqualTo(reason);
@@ -142,20 +179,20 @@ class RolloutRulesTest {
     void orderingIsCheckedBeforeTheManualStrategySoReplaysStaySilentlyRoutine() {
         Map<String, String> tags = Map.of("drift-deploy:app", "shop", "drift-deploy:rollout", "manual");
         GroupState manualRunningNewer = new GroupState("shop-blue", tags, LaunchSource.LAUNCH_TEMPLATE,
-                healthy().template(), Optional.of(NEWER), Optional.empty(), Optional.empty());
+                healthy().template(), Optional.of(NEWER), Optional.empty(), Optional.empty(), healthy().capacity());
 
-        assertThat(RolloutRules.decide(NEW_IMAGE, manualRunningNewer, ENFORCE).reason()).isEqualTo(RolloutReason.OLDER_THAN_RUNNING);
+        assertThat(RolloutRules.decide(NEW_IMAGE, manualRunningNewer, ENFORCE, NOW).reason()).isEqualTo(RolloutReason.OLDER_THAN_RUNNING);
     }
 
     @Test
     void theGroupModeTagOverridesTheGlobalMode() {
-        assertThat(RolloutRules.decide(NEW_IMAGE, tagged("drift-deploy:mode", "dry-run"), ENFORCE).mode()).isEqualTo(Mode.DRY_RUN);
-        assertThat(RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE.forceDryRun()).mode()).isEqualTo(Mode.DRY_RUN);
+        assertThat(RolloutRules.decide(NEW_IMAGE, tagged("drift-deploy:mode", "dry-run"), ENFORCE, NOW).mode()).isEqualTo(Mode.DRY_RUN);
+        assertThat(RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE.forceDryRun(), NOW).mode()).isEqualTo(Mode.DRY_RUN);
     }
 
     @Test
     void aForcedDryRunBeatsAGroupTaggedEnforce() {
-        assertThat(RolloutRules.decide(NEW_IMAGE, tagged("drift-deploy:mode", "enforce"), ENFORCE.forceDryRun()).mode())
+        assertThat(RolloutRules.decide(NEW_IMAGE, tagged("drift-deploy:mode", "enforce"), ENFORCE.forceDryRun(), NOW).mode())
                 .isEqualTo(Mode.DRY_RUN);
     }
 
@@ -164,13 +201,13 @@ class RolloutRulesTest {
         assertThat(RolloutRules.minHealthy(ENFORCE.rollout(), tagged(MIN_HEALTHY_TAG, "50").tags()))
                 .isEqualTo(new MinHealthy.Percent(50, MIN_HEALTHY_TAG));
         assertThat(RolloutRules.minHealthy(ENFORCE.rollout(), healthy().tags())).isEqualTo(new MinHealthy.Percent(90, null));
-        assertThat(RolloutRules.decide(NEW_IMAGE, tagged(MIN_HEALTHY_TAG, "fifty"), ENFORCE).detail())
+        assertThat(RolloutRules.decide(NEW_IMAGE, tagged(MIN_HEALTHY_TAG, "fifty"), ENFORCE, NOW).detail())
                 .contains(MIN_HEALTHY_TAG + "='fifty'");
     }
 
     @Test
     void aLostRaceTurnsTheRefreshIntoPending() {
-        GroupDecision lost = RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE).raceLostToRefresh();
+        GroupDecision lost = RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE, NOW).raceLostToRefresh();
 
         assertThat(lost.outcome()).isEqualTo(Outcome.PENDING);
         assertThat(lost.reason()).isEqualTo(RolloutReason.REFRESH_IN_PROGRESS);
@@ -178,7 +215,7 @@ class RolloutRulesTest {
 
     @Test
     void aRefreshThatDidNotStartIsAHighNotificationNamingTheVersionLeftAndTheVersionTheGroupRuns() {
-        GroupDecision failed = RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE)
+        GroupDecision failed = RolloutRules.decide(NEW_IMAGE, healthy(), ENFORCE, NOW)
                 .refreshNotStarted("lt-0123", 4, "AWS refused StartInstanceRefresh (AccessDenied: no iam:PassRole)");
 
         assertThat(failed.outcome()).isEqualTo(Outcome.NOTIFY);
@@ -194,6 +231,67 @@ class RolloutRulesTest {
         for (RolloutReason reason : RolloutReason.values()) {
             assertThat(reason.label()).matches("[a-z]+(-[a-z]+)*");
             assertThat(reason.severity()).isNotNull();
+        }
+    }
+
+    @Test
+    void aBudgetDecisionSaysWhichBudgetAndWhenTheNextWindowOpens() {
+        GroupDecision decision = RolloutRules.decide(NEW_IMAGE, tagged(BUDGET_TAG, "1 at 0 22 @ @ @ for 8h"), ENFORCE, NOW);
+
+        assertThat(decision.budget()).isInstanceOf(BudgetVerdict.OutsideWindows.class);
+        assertThat(decision.detail()).contains("default-deny").contains("2025-06-17T22:00:00Z");
+        assertThat(decision.budget().facts()).containsEntry("budgetNextWindowOpens", "2025-06-17T22:00:00Z");
+    }
+
+    @Test
+    void aMalformedBudgetIsNamedWithItsProblem() {
+        GroupDecision decision = RolloutRules.decide(NEW_IMAGE, tagged(BUDGET_TAG, "10%"), ENFORCE, NOW);
+
+        assertThat(decision.detail()).contains(BUDGET_TAG + "='10%'").contains("pct");
+    }
+
+    static Stream<Arguments> refreshPaces() {
+        BudgetVerdict none = new BudgetVerdict.Unbudgeted();
+        return Stream.of(
+                Arguments.of("no budget: the floor", 90, none, 4, 90),
+                Arguments.of("1 of 4", 0, active(1), 4, 75),
+                Arguments.of("1 of 4, floor higher", 90, active(1), 4, 90),
+                Arguments.of("1 of 2", 0, active(1), 2, 50),
+                Arguments.of("1 of 3", 0, active(1), 3, 66),
+                Arguments.of("2 of 10", 0, active(2), 10, 80),
+                Arguments.of("budget covers the whole group", 0, active(5), 4, 0),
+                Arguments.of("1 of 300: no whole percentage keeps 299, so 100 (slower, not faster)", 0, active(1), 300, 100),
+                Arguments.of("3 of 300", 0, active(3), 300, 99),
+                Arguments.of("outside the windows never reaches a refresh, but would keep the floor", 90,
+                        new BudgetVerdict.OutsideWindows(List.of(), Optional.empty()), 4, 90));
+    }
+
+    private static BudgetVerdict active(int allowed) {
+        return new BudgetVerdict.Active(DisruptionBudget.parse(BUDGET_TAG, String.valueOf(allowed)), allowed, 0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refreshPaces")
+    void theRefreshKeepsTheFloorAndThePaceOfTheBudget(String variant, int floor, BudgetVerdict budget, int desired, int expected) {
+        assertThat(RolloutRules.refreshMinHealthyPercent(floor, budget, desired)).isEqualTo(expected);
+    }
+
+    @Test
+    void noGroupSizeLetsTheRefreshReplaceMoreAtOnceThanTheBudget() {
+        for (int desired = 1; desired <= 1_000; desired++) {
+            for (int allowed = 1; allowed < desired; allowed++) {
+                int percent = RolloutRules.refreshMinHealthyPercent(0, active(allowed), desired);
+                long kept = (desired * (long) percent + 99) / 100;
+                assertThat(kept).as("%d desired, budget %d: %d%%", desired, allowed, percent).isGreaterThanOrEqualTo(desired - allowed);
+                boolean exactExists = false;
+                for (int p = 0; p <= 100 && !exactExists; p++) {
+                    exactExists = (desired * (long) p + 99) / 100 == desired - allowed;
+                }
+                if (exactExists) {
+                    assertThat(kept).as("%d desired, budget %d: as fast as the budget allows", desired, allowed)
+                            .isEqualTo(desired - allowed);
+                }
+            }
         }
     }
 }

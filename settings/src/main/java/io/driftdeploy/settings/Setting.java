@@ -56,8 +56,8 @@ public enum Setting {
                     + "`1`, `20pct at 0 22 @ @ 1-5 for 8h`); docs/safety-rules.md, \"Rule 6: disruption budgets\""),
     DEFAULT_BUDGETS("defaultBudgets", Variable.FROM_CONTEXT, Type.LIST, null,
             "disruption budgets of every group that carries no budget tag, in the tag's syntax (empty: none, only the "
-                    + "capacity floor and the rate limits bound remediation); a budget that cannot be read stops remediation "
-                    + "in those groups and is named in each notification"),
+                    + "capacity floor and the rate limits bound remediation and rollouts); a budget that cannot be read stops "
+                    + "remediation and rollouts in those groups and is named in each notification"),
     REPLACEMENT_TAG("replacementTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:replacement",
             "tag key by which a group chooses how its drifted instances are replaced: `terminate` or `surge` (the "
                     + "replacement InService before the instance goes); any other value stops remediation in the group; "

@@ -43,6 +43,17 @@ public final class TestGroup {
                 .protectedFromScaleIn(true));
     }
 
+    /** Tags the group (not its instances), as a person would to change how drift-deploy treats it. */
+    public void tag(String key, String value) {
+        env.clients.autoScaling().createOrUpdateTags(r -> r.tags(Tag.builder().resourceId(name).resourceType("auto-scaling-group")
+                .key(key).value(value).propagateAtLaunch(false).build()));
+    }
+
+    public void untag(String key) {
+        env.clients.autoScaling().deleteTags(r -> r.tags(Tag.builder().resourceId(name).resourceType("auto-scaling-group")
+                .key(key).build()));
+    }
+
     /** Moves the instance to Standby without launching a replacement for it. */
     public void enterStandby(String instanceId) {
         env.clients.autoScaling().enterStandby(r -> r.autoScalingGroupName(name).instanceIds(instanceId)
