@@ -690,6 +690,115 @@ def test_quarantine_calls() -> None:
     results.check("ModifyNetworkInterfaceAttribute replaces the groups with one of the interface's VPC", groups == [own], groups)
 
 
+def health_group(policy: dict[str, int] | None) -> str:
+    """A group of 2 (max 3) on a fresh template, with the instance maintenance policy given."""
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    name = f"selftest-health-{uuid.uuid4().hex[:8]}"
+    template = ec2.create_launch_template(
+        LaunchTemplateName=name, LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"}
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    extra = {"InstanceMaintenancePolicy": policy} if policy else {}
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName=name,
+        LaunchTemplate={"LaunchTemplateId": template, "Version": "1"},
+        MinSize=2,
+        MaxSize=3,
+        DesiredCapacity=2,
+        AvailabilityZones=["us-east-1a"],
+        **extra,
+    )
+    return name
+
+
+def health_states(group: str) -> tuple[int, list[tuple[str, str, str]]]:
+    described = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]
+    return described["DesiredCapacity"], [
+        (instance["InstanceId"], instance["LifecycleState"], instance["HealthStatus"]) for instance in described["Instances"]
+    ]
+
+
+def replacement_sequence(group: str) -> tuple[str, list[list[tuple[str, str, str]]]]:
+    """Marks the group's first instance Unhealthy and records each distinct state until it is gone."""
+    _, instances = health_states(group)
+    marked = instances[0][0]
+    autoscaling.set_instance_health(InstanceId=marked, HealthStatus="Unhealthy", ShouldRespectGracePeriod=False)
+    # Marking it again is marking it once: no second replacement.
+    autoscaling.set_instance_health(InstanceId=marked, HealthStatus="Unhealthy")
+    seen: list[list[tuple[str, str, str]]] = []
+    desired_seen: set[int] = set()
+    deadline = time.monotonic() + REFRESH_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        desired, current = health_states(group)
+        desired_seen.add(desired)
+        if not seen or seen[-1] != current:
+            seen.append(current)
+        if len(current) == 2 and all(state == ("InService", "Healthy") for _, *state in current) and marked not in [
+            instance for instance, _, _ in current
+        ]:
+            break
+        time.sleep(0.2)
+    results.check("the desired capacity stays 2 while the instance is replaced", desired_seen == {2}, desired_seen)
+    return marked, seen
+
+
+def test_instance_maintenance_policy_and_health_replacement() -> None:
+    launch_first = health_group({"MinHealthyPercentage": 100, "MaxHealthyPercentage": 110})
+    described = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[launch_first])["AutoScalingGroups"][0]
+    results.check(
+        "CreateAutoScalingGroup stores the instance maintenance policy",
+        described.get("InstanceMaintenancePolicy") == {"MinHealthyPercentage": 100, "MaxHealthyPercentage": 110},
+        described.get("InstanceMaintenancePolicy"),
+    )
+    marked, seen = replacement_sequence(launch_first)
+    counts = [len(states) for states in seen]
+    results.check("launch before terminate: 2, then 3 with the replacement Pending, InService, then 2", counts == [2, 3, 3, 2], seen)
+    if counts == [2, 3, 3, 2]:
+        replacement = next(instance for instance, _, _ in seen[1] if instance not in [i for i, _, _ in seen[0]])
+        results.check(
+            "launch before terminate: the marked instance stays InService (Unhealthy) until its replacement is InService",
+            (marked, "InService", "Unhealthy") in seen[2] and (replacement, "InService", "Healthy") in seen[2]
+            and (replacement, "Pending", "Healthy") in seen[1],
+            seen,
+        )
+        state = ec2_instances([marked])[0]["State"]["Name"]
+        results.check("launch before terminate: the marked instance is terminated in EC2", state == "terminated", state)
+
+    terminate_first = health_group(None)
+    described = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[terminate_first])["AutoScalingGroups"][0]
+    results.check("a group without a policy reports none", "InstanceMaintenancePolicy" not in described, described)
+    _, seen = replacement_sequence(terminate_first)
+    counts = [len(states) for states in seen]
+    results.check("no policy: terminate and launch, 2, then 1, then 2 (Pending, then InService)", counts == [2, 1, 2, 2], seen)
+
+    autoscaling.update_auto_scaling_group(
+        AutoScalingGroupName=terminate_first, InstanceMaintenancePolicy={"MinHealthyPercentage": 90, "MaxHealthyPercentage": 120}
+    )
+    described = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[terminate_first])["AutoScalingGroups"][0]
+    results.check(
+        "UpdateAutoScalingGroup sets the policy",
+        described.get("InstanceMaintenancePolicy") == {"MinHealthyPercentage": 90, "MaxHealthyPercentage": 120},
+        described.get("InstanceMaintenancePolicy"),
+    )
+    autoscaling.update_auto_scaling_group(
+        AutoScalingGroupName=terminate_first, InstanceMaintenancePolicy={"MinHealthyPercentage": -1, "MaxHealthyPercentage": -1}
+    )
+    described = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[terminate_first])["AutoScalingGroups"][0]
+    results.check("-1 and -1 clear the policy", "InstanceMaintenancePolicy" not in described, described)
+    for name, policy in (
+        ("only one percentage", {"MinHealthyPercentage": 100}),
+        ("a maximum below 100", {"MinHealthyPercentage": 50, "MaxHealthyPercentage": 90}),
+        ("a range wider than 100", {"MinHealthyPercentage": 50, "MaxHealthyPercentage": 200}),
+        ("a minimum above 100", {"MinHealthyPercentage": 110, "MaxHealthyPercentage": 120}),
+    ):
+        results.raises(
+            f"a maintenance policy with {name} is a ValidationError",
+            "ValidationError",
+            lambda policy=policy: autoscaling.update_auto_scaling_group(
+                AutoScalingGroupName=terminate_first, InstanceMaintenancePolicy=policy
+            ),
+        )
+
+
 def main() -> None:
     print(f"emulator self-test against {endpoint()}")
     group, template, images = fleet()
@@ -702,6 +811,7 @@ def main() -> None:
     test_failure(group, template, images, auto_rollback=False)
     test_failure(group, template, images, auto_rollback=True)
     test_alarm_failure(group, template, images)
+    test_instance_maintenance_policy_and_health_replacement()
     test_config()
     test_source_version()
     test_client_token()

@@ -34,17 +34,18 @@ from werkzeug import serving as werkzeug_serving
 from werkzeug.serving import make_server
 from werkzeug.wsgi import LimitedStream
 
-from emulator_ext import (config_evaluations, dynamodb_costs, event_pattern, image_builder, instance_refresh,
-                          launch_template_source_version, quarantine_calls, sqs_costs)
+from emulator_ext import (config_evaluations, dynamodb_costs, event_pattern, health_replacement, image_builder,
+                          instance_refresh, launch_template_source_version, quarantine_calls, sqs_costs)
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def _advancing_refreshes(app: WsgiApp) -> WsgiApp:
-    """Lets instance refreshes catch up with the clock before each request is answered."""
+    """Lets instance refreshes and health check replacements catch up with the clock before each request is answered."""
 
     def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         instance_refresh.advance_all()
+        health_replacement.advance_all()
         return app(environ, start_response)
 
     return serve
@@ -272,6 +273,7 @@ def main(argv: list[str]) -> None:
     _moto_modules_listed_once()
     _moto_action_names_read_once()
     instance_refresh.install()
+    health_replacement.install()
     config_evaluations.install()
     event_pattern.install()
     launch_template_source_version.install()

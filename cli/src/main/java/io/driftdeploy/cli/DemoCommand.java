@@ -125,6 +125,7 @@ final class DemoCommand implements Callable<Integer> {
             lateEventForOlderImage(newImage);
             driftStorm();
             budgetWindow();
+            surgeReplacement();
             quarantine();
             line("");
             line(surprises.isEmpty()
@@ -149,6 +150,9 @@ final class DemoCommand implements Callable<Integer> {
             settings = Settings.from(fleet.sandbox.environment(environment));
             line("  group     " + fleet.groupName + ": " + DemoFleet.GROUP_SIZE + " instances of golden image " + fleet.currentImage
                     + " (app " + DemoFleet.APP + "), opted in: drift-deploy:remediation=terminate");
+            line("  group     " + fleet.surgeGroupName + ": " + DemoFleet.SURGE_GROUP_SIZE + " instances, max "
+                    + DemoFleet.SURGE_GROUP_MAX + ", maintenance policy 100-110 % (launch before terminating), "
+                    + "drift-deploy:replacement=surge");
             line("  group     " + fleet.vault.name + ": " + DemoFleet.VAULT_SIZE + " instances, opted in, "
                     + "drift-deploy:action=quarantine; quarantine security group " + fleet.quarantineGroup);
             line("  instance  " + fleet.standaloneId + " (legacy-bastion): standalone, in no group");
@@ -263,11 +267,53 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         /**
-         * Step 7: the vault group quarantines: the instance is isolated, snapshotted and detached,
+         * Step 7: the two-instance group that surges. The drifted instance is only marked
+         * Unhealthy; Auto Scaling launches its replacement, waits for it to be InService, and only
+         * then terminates it. Every change of the group is printed; the group must never have fewer
+         * than two InService instances nor more than its maximum.
+         */
+        private void surgeReplacement() throws InterruptedException {
+            step("7", "AWS Config finds drift on an instance of the two-instance group that surges");
+            String drifted = fleet.surgeGroupInstances().get(0).instanceId();
+            expect(drift(drifted), Decision.TERMINATE, DriftReason.DRIFT_CONFIRMED);
+            Instant deadline = Instant.now().plus(FLEET_TIMEOUT);
+            String shown = "";
+            List<software.amazon.awssdk.services.autoscaling.model.Instance> now = fleet.surgeGroupInstances();
+            while (true) {
+                long inService = now.stream().filter(instance -> "InService".equals(instance.lifecycleStateAsString())).count();
+                String picture = now.stream().map(instance -> instance.instanceId() + " " + instance.lifecycleStateAsString()
+                        + "/" + instance.healthStatus() + (instance.instanceId().equals(drifted) ? " (drifted)" : ""))
+                        .collect(java.util.stream.Collectors.joining(", "));
+                if (!picture.equals(shown)) {
+                    line("  fleet     " + now.size() + " instances: " + picture);
+                    shown = picture;
+                }
+                if (inService < DemoFleet.SURGE_GROUP_SIZE || now.size() > DemoFleet.SURGE_GROUP_MAX) {
+                    surprises.add("step 7: the surge group had " + inService + " InService of " + now.size() + ": " + picture);
+                }
+                boolean replaced = now.size() == DemoFleet.SURGE_GROUP_SIZE && inService == DemoFleet.SURGE_GROUP_SIZE
+                        && now.stream().noneMatch(instance -> instance.instanceId().equals(drifted));
+                if (replaced || Instant.now().isAfter(deadline)) {
+                    if (!replaced) {
+                        surprises.add("step 7: " + drifted + " was not surge-replaced within " + FLEET_TIMEOUT.toSeconds() + " s");
+                    }
+                    break;
+                }
+                Thread.sleep(100);
+                now = fleet.surgeGroupInstances();
+            }
+            line("  fleet     " + drifted + " " + fleet.instanceState(drifted));
+            notifications();
+            line("  => replaced with never fewer than " + DemoFleet.SURGE_GROUP_SIZE + " InService instances nor more than "
+                    + DemoFleet.SURGE_GROUP_MAX + "; the desired capacity was never changed");
+        }
+
+        /**
+         * Step 8: the vault group quarantines: the instance is isolated, snapshotted and detached,
          * the group replaces it; eight days on, the retention sweep terminates it.
          */
         private void quarantine() throws InterruptedException {
-            step("7", "AWS Config finds drift in the vault group, which quarantines instead of terminating");
+            step("8", "AWS Config finds drift in the vault group, which quarantines instead of terminating");
             String victim = fleet.vault.instanceIds().get(0);
             Result result = drift(victim);
             expect(result, Decision.QUARANTINE, DriftReason.DRIFT_QUARANTINED);
@@ -280,7 +326,7 @@ final class DemoCommand implements Callable<Integer> {
             line("  fleet     " + fleet.vault.name + " back to " + members.size() + " instances (its replacement launched at once)");
             if (members.contains(victim) || members.size() != DemoFleet.VAULT_SIZE
                     || !groups.stream().allMatch(List.of(fleet.quarantineGroup)::equals) || snapshots.isEmpty()) {
-                surprises.add("step 7: expected " + victim + " isolated, snapshotted and replaced; groups " + groups
+                surprises.add("step 8: expected " + victim + " isolated, snapshotted and replaced; groups " + groups
                         + ", snapshots " + snapshots + ", members " + members);
             }
             notifications();
@@ -291,7 +337,7 @@ final class DemoCommand implements Callable<Integer> {
             line("  sweep     eight days on, the retention sweep: terminated " + summary.terminated() + ", kept " + summary.kept());
             line("  fleet     " + victim + " " + fleet.instanceState(victim) + "; its snapshots stay");
             if (!summary.terminated().contains(victim)) {
-                surprises.add("step 7: the retention sweep did not end the quarantine of " + victim + ": " + summary.json());
+                surprises.add("step 8: the retention sweep did not end the quarantine of " + victim + ": " + summary.json());
             }
             notifications();
         }

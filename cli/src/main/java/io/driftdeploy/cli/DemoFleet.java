@@ -18,20 +18,24 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The example fleet the demo plays on, seeded on the emulator as the tests seed theirs (testkit's
  * Sandbox), under names of its own: a VPC with two subnets; golden images of the app "shop"; the
- * opted-in Auto Scaling group shop-blue on a launch template of the current golden image; a
- * standalone instance; the notification topic with a queue subscribed (to show what arrived); the
+ * opted-in Auto Scaling group shop-blue on a launch template of the current golden image; the
+ * opted-in group shop-cart of two that surges (launch before terminate); a standalone instance; the notification topic with a queue subscribed (to show what arrived); the
  * ledger table; the AWS Config rule whose NON_COMPLIANT evaluations count as drift.
  */
 final class DemoFleet {
 
     static final String APP = "shop";
     static final int GROUP_SIZE = 6;
+    /** The surge group: two instances, room for one more, Auto Scaling's "Launch before terminating". */
+    static final int SURGE_GROUP_SIZE = 2;
+    static final int SURGE_GROUP_MAX = 3;
     static final int VAULT_SIZE = 2;
     /** The demo runs with the default golden-image tag. */
     static final TagMatcher GOLDEN_TAG = Settings.goldenImageTag(Map.of());
 
     final Sandbox sandbox;
     final String groupName;
+    final String surgeGroupName;
     final String standaloneId;
     final String configRule;
     final String currentImage;
@@ -40,6 +44,7 @@ final class DemoFleet {
     /** The VPC's quarantine security group, as the stack makes it: no ingress, no egress. */
     final String quarantineGroup;
     private final TestGroup group;
+    private final TestGroup surgeGroup;
 
     DemoFleet(URI endpoint, DynamoDbClient dynamoDb, String suffix, Consumer<String> progress) {
         progress.accept("network (VPC, two subnets), notification topic and inbox");
@@ -53,6 +58,12 @@ final class DemoFleet {
                 .tag("drift-deploy:remediation", "terminate").tag("drift-deploy:app", APP)
                 .create();
         this.groupName = group.name;
+        progress.accept("Auto Scaling group of " + SURGE_GROUP_SIZE + " that surges (launch before terminate)");
+        this.surgeGroup = sandbox.group("shop-cart").instances(SURGE_GROUP_SIZE).minSize(SURGE_GROUP_SIZE).maxSize(SURGE_GROUP_MAX)
+                .maintenancePolicy(100, 110).image(currentImage)
+                .tag("drift-deploy:remediation", "terminate").tag("drift-deploy:replacement", "surge")
+                .create();
+        this.surgeGroupName = surgeGroup.name;
         progress.accept("Auto Scaling group of " + VAULT_SIZE + " that quarantines, and the VPC's quarantine security group");
         this.vault = sandbox.group("vault").instances(VAULT_SIZE).image(currentImage)
                 .tag("drift-deploy:remediation", "terminate").tag("drift-deploy:action", "quarantine")
@@ -88,6 +99,12 @@ final class DemoFleet {
     /** The group's InService instances, in a stable order. */
     List<String> inService() {
         return group.inServiceInstanceIds().stream().sorted(Comparator.naturalOrder()).toList();
+    }
+
+    /** The surge group as Auto Scaling lists it now: each instance's id, lifecycle state and health. */
+    List<software.amazon.awssdk.services.autoscaling.model.Instance> surgeGroupInstances() {
+        return surgeGroup.describe().instances().stream()
+                .sorted(Comparator.comparing(software.amazon.awssdk.services.autoscaling.model.Instance::instanceId)).toList();
     }
 
     /** The AMI each of the group's instances runs, by instance id. */

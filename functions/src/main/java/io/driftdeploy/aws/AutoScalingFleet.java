@@ -2,6 +2,7 @@ package io.driftdeploy.aws;
 
 import io.driftdeploy.policy.GroupFacts.LaunchTemplateRef;
 import io.driftdeploy.policy.GroupFacts;
+import io.driftdeploy.policy.GroupFacts.MaintenancePolicy;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.InstanceState;
 import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.InstanceMaintenancePolicy;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
 import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
@@ -28,7 +30,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
-/** The fleet as EC2 and Auto Scaling see it: what the drift rules judge, and the one action they take. */
+/** The fleet as EC2 and Auto Scaling see it: what the drift rules judge, and the actions they take. */
 public final class AutoScalingFleet implements Fleet {
 
     /** Auto Scaling tags every instance it launches with its group's name; users cannot set aws: tags. */
@@ -40,6 +42,7 @@ public final class AutoScalingFleet implements Fleet {
     private static final String AMI_PREFIX = "ami-";
     private static final String DEFAULT_VERSION = "$Default";
     private static final String HEALTHY = "Healthy";
+    private static final String UNHEALTHY = "Unhealthy";
     private static final Set<InstanceRefreshStatus> ACTIVE_REFRESH = EnumSet.of(
             InstanceRefreshStatus.PENDING, InstanceRefreshStatus.IN_PROGRESS, InstanceRefreshStatus.CANCELLING,
             InstanceRefreshStatus.ROLLBACK_IN_PROGRESS, InstanceRefreshStatus.BAKING);
@@ -103,6 +106,23 @@ public final class AutoScalingFleet implements Fleet {
                 .shouldDecrementDesiredCapacity(false)).activity().activityId();
     }
 
+    /**
+     * SetInstanceHealth Unhealthy, not respecting the health check grace period (a drifted
+     * instance is no less drifted for being new). Auto Scaling then replaces it as a health check
+     * replacement, which the group's instance maintenance policy governs: with a minimum of 100 %
+     * and a maximum above it, launch before terminating ("Instance maintenance policies", Amazon
+     * EC2 Auto Scaling User Guide, docs/safety-rules.md "Surge replacement"). Setting Unhealthy
+     * twice is the same as once, so a retried call is harmless.
+     */
+    @RequiresIam("autoscaling:SetInstanceHealth")
+    @Override
+    public void surge(String instanceId) {
+        autoScaling.setInstanceHealth(request -> request
+                .instanceId(instanceId)
+                .healthStatus(UNHEALTHY)
+                .shouldRespectGracePeriod(false));
+    }
+
     /** How many of the group's instances serve now: InService and Healthy, as the capacity floor and the budgets count them. */
     public static int healthyInService(AutoScalingGroup group) {
         return (int) group.instances().stream()
@@ -126,6 +146,13 @@ public final class AutoScalingFleet implements Fleet {
                         Boolean.TRUE.equals(member.protectedFromScaleIn()),
                         launchTemplate(group),
                         group.instances().stream().map(software.amazon.awssdk.services.autoscaling.model.Instance::instanceId)
+                                .collect(Collectors.toSet()),
+                        group.maxSize(),
+                        maintenancePolicy(group),
+                        group.instances().stream()
+                                .filter(instance -> UNHEALTHY.equalsIgnoreCase(instance.healthStatus())
+                                        && !instance.lifecycleStateAsString().startsWith("Terminat"))
+                                .map(software.amazon.awssdk.services.autoscaling.model.Instance::instanceId)
                                 .collect(Collectors.toSet()))));
     }
 
@@ -200,6 +227,16 @@ public final class AutoScalingFleet implements Fleet {
             return Optional.empty();
         }
         return Optional.of(ref(mixed.launchTemplate().launchTemplateSpecification()));
+    }
+
+    /** The group's instance maintenance policy; none when it has none, or a value was cleared (-1 or absent). */
+    private static Optional<MaintenancePolicy> maintenancePolicy(AutoScalingGroup group) {
+        InstanceMaintenancePolicy policy = group.instanceMaintenancePolicy();
+        if (policy == null || policy.minHealthyPercentage() == null || policy.maxHealthyPercentage() == null
+                || policy.minHealthyPercentage() < 0 || policy.maxHealthyPercentage() < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new MaintenancePolicy(policy.minHealthyPercentage(), policy.maxHealthyPercentage()));
     }
 
     private static LaunchTemplateRef ref(LaunchTemplateSpecification spec) {

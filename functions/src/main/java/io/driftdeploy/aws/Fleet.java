@@ -31,6 +31,13 @@ public interface Fleet {
     /** Terminates the instance in its group without lowering the desired capacity, so the group replaces it; returns the activity id. */
     String terminate(String instanceId);
 
+    /**
+     * Marks the instance Unhealthy in its group, so that the group replaces it as its instance
+     * maintenance policy says: for a surge, the replacement launched and InService before the
+     * instance is terminated. Nothing else changes (no desired capacity, no size).
+     */
+    void surge(String instanceId);
+
     /** The launch template version the group launches from, as rule 9 judges it; empty when it cannot be read. */
     Optional<TemplateVersionFacts> templateVersion(LaunchTemplateRef template);
 

@@ -47,6 +47,8 @@ public record Settings(
      * @param budgetTag              the tag key of a group's disruption budgets
      * @param defaultBudgets         the budgets of a group without budget tags, unparsed: a malformed one
      *                               stops remediation in those groups rather than the function's start
+     * @param replacementTag         the tag key by which a group chooses how its drifted instances are replaced
+     * @param defaultReplacement     how drifted instances of a group without that tag are replaced
      * @param quarantine             how a group that chose quarantine has its drifted instances quarantined
      */
     public record Drift(
@@ -63,6 +65,8 @@ public record Settings(
             TagMatcher goldenImageTag,
             String budgetTag,
             List<String> defaultBudgets,
+            String replacementTag,
+            ReplacementStrategy defaultReplacement,
             Quarantine quarantine) {
 
         public boolean isDriftRule(String configRuleName) {
@@ -158,6 +162,8 @@ public record Settings(
                 goldenImageTag,
                 read.text(Setting.BUDGET_TAG),
                 read.list(Setting.DEFAULT_BUDGETS),
+                read.text(Setting.REPLACEMENT_TAG),
+                ReplacementStrategy.parse(read.text(Setting.DEFAULT_REPLACEMENT)).orElseThrow(),
                 new Quarantine(
                         read.text(Setting.ACTION_TAG),
                         read.text(Setting.KEEP_TAG),

@@ -8,6 +8,10 @@ import io.driftdeploy.policy.DriftReason;
  */
 final class DriftExplanations {
 
+    /** {@code drift-confirmed} for a group that surges (docs/safety-rules.md, "Rule 6: surge replacement"). */
+    static final String SURGE_CONFIRMED = "every safety rule holds: marked Unhealthy so that its group launches the"
+            + " replacement from its launch template and terminates it once the replacement is InService (surge)";
+
     private DriftExplanations() {
     }
 
@@ -40,12 +44,18 @@ final class DriftExplanations {
                     + " anyway";
             case INVALID_GROUP_TAG -> "the group's minimum healthy percentage tag is not a whole number from 0 to 100,"
                     + " so the capacity guard cannot be kept: fix or remove the tag";
-            case CAPACITY_GUARD -> "terminating it would leave the group below its minimum healthy share";
+            case CAPACITY_GUARD -> "terminating it would leave the group below its minimum healthy share (for a surge:"
+                    + " launching its replacement would take the group above its maximum size)";
             case INVALID_BUDGET_TAG -> "a disruption budget of the group (its budget tag, or the default budgets) cannot"
                     + " be read, so no budget can be kept: fix or remove it";
             case BUDGET_CLOSED -> "the group's disruption budget lets no more of its instances go now: the active budget"
                     + " is zero or already used by instances out of service, or every budget is scheduled and none is"
                     + " in its window";
+            case INVALID_REPLACEMENT_TAG -> "the group's replacement tag is neither terminate nor surge, so how to"
+                    + " replace the instance is unknown: fix or remove the tag";
+            case CANNOT_SURGE -> "the group chose surge replacement but cannot launch before terminating (no instance"
+                    + " maintenance policy of minimum 100% and maximum above 100%, or no room under its maximum size),"
+                    + " and terminating instead is what it opted out of";
             case GROUP_RATE_LIMIT -> "the group reached its termination limit for this window (drift storm:"
                     + " remediation paused)";
             case ACCOUNT_RATE_LIMIT -> "the account reached its termination limit for this window (drift storm:"
@@ -55,7 +65,8 @@ final class DriftExplanations {
             case REPLACEMENT_DID_NOT_CURE -> "the instance is drift-deploy's own replacement and the same rule flags"
                     + " it again: remediation of this rule in this group is stopped until a person clears the churn"
                     + " breaker";
-            case DRY_RUN -> "every safety rule holds and enforce mode would terminate it, but the mode is dry-run";
+            case DRY_RUN -> "every safety rule holds and enforce mode would replace it (as its group chose: terminate, or"
+                    + " surge), but the mode is dry-run";
             case ALREADY_QUARANTINED -> "another decision quarantined the instance (or began to, and its retry finishes it):"
                     + " it is isolated and kept until its retention ends";
             case DRY_RUN_QUARANTINE -> "every safety rule holds and enforce mode would quarantine it (the group's action"

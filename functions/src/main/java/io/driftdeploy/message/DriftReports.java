@@ -1,6 +1,7 @@
 package io.driftdeploy.message;
 
 import io.driftdeploy.config.Mode;
+import io.driftdeploy.config.ReplacementStrategy;
 import io.driftdeploy.policy.ChurnBreaker;
 import io.driftdeploy.policy.ClearedReason;
 import io.driftdeploy.policy.Decision;
@@ -38,7 +39,8 @@ public final class DriftReports {
         Evaluation evaluation = drift.evaluation();
         Map<String, Object> facts = caseFacts(drift);
         facts.put("safetyRule", reason.rule().number() + " " + reason.rule().label());
-        facts.put("explanation", DriftExplanations.of(reason));
+        boolean surge = surges(reason, details);
+        facts.put("explanation", explanation(reason, surge));
         if (drift.mode() == Mode.DRY_RUN) {
             // Dry run reports exactly what enforce would do.
             facts.put("enforceWouldDo", enforceWouldDo(reason).decision().label());
@@ -49,7 +51,7 @@ public final class DriftReports {
                 // The first delivery already told the team; a duplicate is audited and logged only.
                 ? Optional.empty()
                 : Optional.of(new Notification(DRIFT_KIND, severity(reason), drift.app(), drift.group(),
-                        subject(drift, reason), summary(drift, reason, facts)));
+                        subject(drift, reason, surge), summary(drift, reason, surge, facts)));
         return new Report(FUNCTION, evaluation.eventId(), evaluation.instanceId(), decision, reason,
                 Optional.of(drift.mode()), actions, facts, notification);
     }
@@ -136,13 +138,20 @@ public final class DriftReports {
         };
     }
 
-    private static String subject(DriftCase drift, DriftReason reason) {
+    /** Whether the decision replaces (or in dry run would replace) the instance by a surge. */
+    private static boolean surges(DriftReason reason, Map<String, Object> facts) {
+        return (reason == DriftReason.DRIFT_CONFIRMED || reason == DriftReason.DRY_RUN)
+                && ReplacementStrategy.SURGE.label().equals(facts.get("replacement"));
+    }
+
+    private static String subject(DriftCase drift, DriftReason reason, boolean surge) {
         String where = drift.instanceId() + drift.group().map(group -> " in " + group).orElse("");
+        String replace = surge ? "surge-replace" : "terminate";
         return switch (reason.decision()) {
-            case TERMINATE -> "drift-deploy: terminated drifted " + where;
+            case TERMINATE -> "drift-deploy: " + (surge ? "surge-replacing" : "terminated") + " drifted " + where;
             case QUARANTINE -> "drift-deploy: quarantined drifted " + where;
             case NOTIFY -> switch (reason) {
-                case DRY_RUN -> "drift-deploy: dry-run, would terminate drifted " + where;
+                case DRY_RUN -> "drift-deploy: dry-run, would " + replace + " drifted " + where;
                 case DRY_RUN_QUARANTINE -> "drift-deploy: dry-run, would quarantine drifted " + where;
                 case REPLACEMENT_DID_NOT_CURE -> "drift-deploy: churn on " + where + ", remediation of "
                         + drift.evaluation().ruleName() + " stopped";
@@ -155,21 +164,26 @@ public final class DriftReports {
         };
     }
 
-    private static String summary(DriftCase drift, DriftReason reason, Map<String, Object> facts) {
+    private static String explanation(DriftReason reason, boolean surge) {
+        return surge && reason == DriftReason.DRIFT_CONFIRMED ? DriftExplanations.SURGE_CONFIRMED : DriftExplanations.of(reason);
+    }
+
+    private static String summary(DriftCase drift, DriftReason reason, boolean surge, Map<String, Object> facts) {
         Evaluation evaluation = drift.evaluation();
         String lead = switch (reason.decision()) {
-            case TERMINATE -> "Terminated ";
+            case TERMINATE -> surge ? "Surge-replacing " : "Terminated ";
             case QUARANTINE -> "Quarantined ";
             case NOTIFY -> switch (reason) {
-                case DRY_RUN -> "Dry run: would terminate ";
+                case DRY_RUN -> surge ? "Dry run: would surge-replace " : "Dry run: would terminate ";
                 case DRY_RUN_QUARANTINE -> "Dry run: would quarantine ";
                 default -> "Did not remediate ";
             };
             case SKIP -> "Skipped ";
         };
         return lead + evaluation.instanceId() + drift.group().map(group -> " (group " + group + ")").orElse("")
-                + ": " + claim(reason, evaluation) + "; " + DriftExplanations.of(reason) + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
-                + action(facts);
+                + ": " + claim(reason, evaluation) + "; " + explanation(reason, surge) + " [rule " + reason.rule().number() + ", " + drift.mode().label() + "]."
+                + action(facts) + (surge ? " Surge: the instance is marked Unhealthy, and its group's instance maintenance"
+                + " policy launches the replacement and terminates the instance only once the replacement is InService." : "");
     }
 
     /**

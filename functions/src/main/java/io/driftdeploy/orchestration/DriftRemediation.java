@@ -37,6 +37,7 @@ import io.driftdeploy.policy.MinHealthy;
 import io.driftdeploy.policy.QuarantinePolicy;
 import io.driftdeploy.policy.RateScope;
 import io.driftdeploy.policy.RemediationAction;
+import io.driftdeploy.policy.ReplacementChoice;
 import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import io.driftdeploy.policy.ReplacementPolicy.DriftKind;
 import io.driftdeploy.policy.ReplacementPolicy.Replacement;
@@ -123,6 +124,9 @@ public final class DriftRemediation {
      * from the claim's terminating mark.
      */
     static final Duration TIME_TO_ACT = Duration.ofSeconds(10);
+
+    private static final String TERMINATE_ACTION = "TerminateInstanceInAutoScalingGroup ";
+    private static final String SURGE_ACTION = "SetInstanceHealth Unhealthy ";
 
     /** Account-wide count of non-compliant instances (EMF), which the drift alarm watches. */
     public static final String NON_COMPLIANT_INSTANCES = "NonCompliantInstances";
@@ -248,6 +252,7 @@ public final class DriftRemediation {
         private Optional<DriftLedger.TerminationUnits> units = Optional.empty();
         /** Set once the instance was taken out of service (terminated, or quarantined); the calls that did it. */
         private boolean terminated;
+        /** The calls that replaced the instance, as reported; set with {@link #terminated}. */
         private List<String> acted = List.of();
         /** The termination call failed and the instance could not be read: it may have happened. */
         private boolean outcomeUnknown;
@@ -305,7 +310,10 @@ public final class DriftRemediation {
             GroupFacts group = instance.group().orElseThrow();
             refreshes = new Once<>(() -> fleet.refreshes(group.name()));
             MinHealthy minHealthy = DriftPolicy.minHealthy(group, rules);
-            int allowance = DriftPolicy.capacityAllowance(group, minHealthy);
+            RemediationAction action = RemediationAction.of(group.tags(), rules.quarantine().actionTag());
+            ReplacementChoice replacement = ReplacementChoice.forAction(DriftPolicy.replacement(group, rules), action,
+                    rules.quarantine().actionTag());
+            int allowance = DriftPolicy.capacityAllowance(group, minHealthy, replacement);
             BudgetVerdict budget = DriftPolicy.budget(group, rules, now);
             DriftLedger.TerminationUnits needed = new DriftLedger.TerminationUnits(evaluation.instanceId(), group.name(),
                     DriftPolicy.reservationLimit(allowance, budget), List.of(
@@ -313,14 +321,17 @@ public final class DriftRemediation {
                             new DriftLedger.RateUnit(RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount())),
                     windowStart, rules.rateWindow());
             DriftCase placed = drift;
-            RemediationAction action = RemediationAction.of(group.tags(), rules.quarantine().actionTag());
-            stopped = GroupCheck.firstStop(new InGroup(placed, instance, group, minHealthy, allowance, budget, needed, newest,
-                    action));
+            stopped = GroupCheck.firstStop(new InGroup(placed, instance, group, minHealthy, replacement, allowance, budget,
+                    needed, newest, action));
             DriftReason reason = stopped.orElseGet(() -> QuarantinePolicy.allRulesHold(placed.mode(), action));
             details.putAll(configFacts());
             details.putAll(action.facts());
+            if (!(replacement instanceof ReplacementChoice.Terminate)) {
+                details.putAll(replacement.facts());
+            }
             if (reason != DriftReason.DRIFT_CONFIRMED && reason != DriftReason.DRIFT_QUARANTINED) {
-                if (reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.INVALID_GROUP_TAG) {
+                if (reason == DriftReason.CAPACITY_GUARD && replacement instanceof ReplacementChoice.Terminate
+                        || reason == DriftReason.INVALID_GROUP_TAG) {
                     details.putAll(minHealthy.facts());
                 }
                 if (reason == DriftReason.CAPACITY_GUARD || reason == DriftReason.BUDGET_CLOSED
@@ -334,7 +345,7 @@ public final class DriftRemediation {
             if (reason == DriftReason.DRIFT_QUARANTINED) {
                 quarantine(placed, group.name(), now.plus(rules.quarantine().retention()));
             } else {
-                terminate();
+                replace(replacement);
             }
             return finish(placed, reason, details, announce.announces(reason));
         }
@@ -345,18 +356,21 @@ public final class DriftRemediation {
             private final InstanceFacts instance;
             private final GroupFacts group;
             private final MinHealthy minHealthy;
+            private final ReplacementChoice replacement;
             private final int allowance;
             private final BudgetVerdict budget;
             private final DriftLedger.TerminationUnits needed;
             private final boolean newest;
             private final RemediationAction action;
 
-            InGroup(DriftCase placed, InstanceFacts instance, GroupFacts group, MinHealthy minHealthy, int allowance,
-                    BudgetVerdict budget, DriftLedger.TerminationUnits needed, boolean newest, RemediationAction action) {
+            InGroup(DriftCase placed, InstanceFacts instance, GroupFacts group, MinHealthy minHealthy,
+                    ReplacementChoice replacement, int allowance, BudgetVerdict budget, DriftLedger.TerminationUnits needed,
+                    boolean newest, RemediationAction action) {
                 this.placed = placed;
                 this.instance = instance;
                 this.group = group;
                 this.minHealthy = minHealthy;
+                this.replacement = replacement;
                 this.allowance = allowance;
                 this.budget = budget;
                 this.needed = needed;
@@ -414,6 +428,11 @@ public final class DriftRemediation {
             }
 
             @Override
+            public ReplacementChoice replacement() {
+                return replacement;
+            }
+
+            @Override
             public int capacityAllowance() {
                 return allowance;
             }
@@ -466,12 +485,15 @@ public final class DriftRemediation {
             if (described.isPresent() && QuarantinePolicy.startedBy(described.get().tags(), evaluation.eventId())) {
                 return resumeQuarantine(unplaced, described.get());
             }
-            if (!DriftPolicy.terminationApplied(described)) {
+            // An instance its group lists Unhealthy is being replaced: the dead attempt's surge happened.
+            if (!DriftPolicy.surgeApplied(described)) {
                 return decide(unplaced);
             }
-            acted = List.of("TerminateInstanceInAutoScalingGroup " + evaluation.instanceId());
             terminated = true;
-            details.put("recovered", "the attempt that terminated the instance ended before reporting it");
+            // What is seen now: a surge whose instance the group has already terminated reads as a termination.
+            acted = List.of((DriftPolicy.terminationApplied(described) ? TERMINATE_ACTION : SURGE_ACTION) + evaluation.instanceId());
+            details.put("recovered", "the attempt that replaced the instance (terminated it, or marked it Unhealthy for a"
+                    + " surge) ended before reporting it");
             DriftCase drift = described.flatMap(InstanceFacts::group).map(group -> place(unplaced, group)).orElse(unplaced);
             return finish(drift, DriftReason.DRIFT_CONFIRMED, details, announce.announces(DriftReason.DRIFT_CONFIRMED));
         }
@@ -520,21 +542,28 @@ public final class DriftRemediation {
         }
 
         /**
-         * TerminateInstanceInAutoScalingGroup. A call that fails may still have been applied (the
-         * reply was lost, or the SDK's retry met an instance already terminating), so the instance
-         * is read again before deciding what happened: a termination that happened keeps its
-         * reservations and is reported; one that did not is given back by {@link #abandon}. When
-         * even the read fails, nothing is given back: the claim stays marked terminating until the
-         * deadline, and the retry after it reads the instance and recovers.
+         * TerminateInstanceInAutoScalingGroup, or for a surge SetInstanceHealth Unhealthy. A call
+         * that fails may still have been applied (the reply was lost, or the SDK's retry met an
+         * instance already terminating), so the instance is read again before deciding what
+         * happened: a replacement that happened keeps its reservations and is reported; one that
+         * did not is given back by {@link #abandon}. When even the read fails, nothing is given
+         * back: the claim stays marked terminating until the deadline, and the retry after it
+         * reads the instance and recovers.
          */
-        private void terminate() {
+        private void replace(ReplacementChoice replacement) {
             String instanceId = evaluation.instanceId();
+            boolean surge = replacement instanceof ReplacementChoice.Surge;
             try {
-                details.put("activityId", fleet.terminate(instanceId));
+                if (surge) {
+                    fleet.surge(instanceId);
+                } else {
+                    details.put("activityId", fleet.terminate(instanceId));
+                }
             } catch (RuntimeException failure) {
                 boolean applied;
                 try {
-                    applied = DriftPolicy.terminationApplied(fleet.describe(instanceId));
+                    Optional<InstanceFacts> reread = fleet.describe(instanceId);
+                    applied = surge ? DriftPolicy.surgeApplied(reread) : DriftPolicy.terminationApplied(reread);
                 } catch (RuntimeException reread) {
                     failure.addSuppressed(reread);
                     outcomeUnknown = true;
@@ -543,10 +572,10 @@ public final class DriftRemediation {
                 if (!applied) {
                     throw failure;
                 }
-                details.put("activityId", "unknown: the call failed (" + failure.getMessage()
-                        + ") but the instance was found terminating");
+                details.put(surge ? "surgeCall" : "activityId", "unknown: the call failed (" + failure.getMessage()
+                        + ") but the instance was found " + (surge ? "marked Unhealthy" : "terminating"));
             }
-            acted = List.of("TerminateInstanceInAutoScalingGroup " + instanceId);
+            acted = List.of((surge ? SURGE_ACTION : TERMINATE_ACTION) + instanceId);
             terminated = true;
         }
 

@@ -202,6 +202,40 @@ public final class DriftPolicy {
     }
 
     /**
+     * The allowance the replacement the group chose has: a surge takes nothing out of service
+     * before its replacement is healthy (the maintenance policy's 100 % minimum), so its bound is
+     * the room under the group's maximum size; a termination's is the floor's.
+     */
+    public static int capacityAllowance(GroupFacts group, MinHealthy minHealthy, ReplacementChoice replacement) {
+        return replacement instanceof ReplacementChoice.Surge surge ? surge.room() : capacityAllowance(group, minHealthy);
+    }
+
+    /** How the group's drifted instance is replaced: its replacement tag, else the setting (docs/safety-rules.md, "Surge replacement"). */
+    public static ReplacementChoice replacement(GroupFacts group, Settings.Drift drift) {
+        return ReplacementChoice.of(group, drift.replacementTag(), drift.defaultReplacement());
+    }
+
+    /** A replacement tag that cannot be read, or a surge the group cannot make, fails closed: nothing is replaced. */
+    public static Optional<DriftReason> replacementPossible(ReplacementChoice replacement) {
+        return switch (replacement) {
+            case ReplacementChoice.InvalidTag ignored -> Optional.of(DriftReason.INVALID_REPLACEMENT_TAG);
+            case ReplacementChoice.CannotSurge ignored -> Optional.of(DriftReason.CANNOT_SURGE);
+            case ReplacementChoice.Terminate ignored -> Optional.empty();
+            case ReplacementChoice.Surge ignored -> Optional.empty();
+        };
+    }
+
+    /**
+     * Whether a surge was applied, judged by reading the instance again after a SetInstanceHealth
+     * call whose outcome is unknown: its group lists it Unhealthy (and so replaces it), or it is
+     * already being terminated.
+     */
+    public static boolean surgeApplied(Optional<InstanceFacts> instance) {
+        return terminationApplied(instance) || instance.flatMap(InstanceFacts::group)
+                .map(group -> group.markedUnhealthy().contains(instance.get().instanceId())).orElse(false);
+    }
+
+    /**
      * @param withinAllowance whether this termination fits the allowance, counting the
      *                        terminations concurrent decisions hold on the same group
      */

@@ -17,9 +17,11 @@ public enum GroupCheck {
     VALID_GROUP_TAG(facts -> DriftPolicy.validGroupTag(facts.minHealthy())),
     /** Rule 4: the group's action tag names terminate or quarantine (fail closed otherwise). */
     VALID_ACTION_TAG(facts -> QuarantinePolicy.validActionTag(facts.action())),
+    /** The replacement the group chose (terminate or surge) is one it can make: a malformed tag or a group that cannot surge refuses. */
+    REPLACEMENT_POSSIBLE(facts -> DriftPolicy.replacementPossible(facts.replacement())),
     /** Rule 6, the disruption budgets: a closed budget needs no ledger to refuse. */
     WITHIN_BUDGET(facts -> DriftPolicy.withinBudget(facts.budget())),
-    /** A group at its floor already is refused before anything is written to the ledger. */
+    /** A group at its floor already (for a surge: at its maximum size) is refused before anything is written to the ledger. */
     CAPACITY_LEFT(facts -> DriftPolicy.capacityGuard(facts.capacityAllowance() > 0)),
     /** Before anything is reserved: one ledger Query. */
     CHURN_BREAKER_CLOSED(Facts::churnBreaker),
@@ -53,6 +55,8 @@ public enum GroupCheck {
         boolean refreshInProgress();
 
         MinHealthy minHealthy();
+
+        ReplacementChoice replacement();
 
         int capacityAllowance();
 

@@ -3,6 +3,7 @@ package io.driftdeploy.fakes;
 import io.driftdeploy.aws.Fleet;
 import io.driftdeploy.policy.GroupFacts;
 import io.driftdeploy.policy.GroupFacts.LaunchTemplateRef;
+import io.driftdeploy.policy.GroupFacts.MaintenancePolicy;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.InstanceState;
 import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
@@ -13,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
 
 /**
  * EC2 and Auto Scaling in memory: groups of instances, their refreshes, launch templates and
@@ -29,6 +32,7 @@ public final class FakeFleet implements Fleet {
         InstanceState state = InstanceState.RUNNING;
         String lifecycle = GroupFacts.IN_SERVICE;
         boolean scaleInProtected;
+        boolean unhealthy;
         Optional<String> imageId = Optional.of("ami-0golden");
         Instant launchedAt = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -44,6 +48,10 @@ public final class FakeFleet implements Fleet {
         final Map<String, String> tags;
         Optional<LaunchTemplateRef> launchTemplate = Optional.empty();
         Refreshes refreshes = new Refreshes(false, Optional.empty());
+        /** Set for a group whose desired capacity the test keeps (a surge group); else its live members. */
+        OptionalInt desired = OptionalInt.empty();
+        int maxSize = Integer.MAX_VALUE;
+        Optional<MaintenancePolicy> maintenancePolicy = Optional.empty();
 
         Group(String name, Map<String, String> tags) {
             this.name = name;
@@ -99,6 +107,35 @@ public final class FakeFleet implements Fleet {
         return this;
     }
 
+    /**
+     * The group can surge: desired capacity fixed at its size now, maximum size {@code maxSize},
+     * and an instance maintenance policy of {@code minHealthy}-{@code maxHealthy} %.
+     */
+    public FakeFleet sized(String group, int maxSize, int minHealthy, int maxHealthy) {
+        Group sized = groups.get(group);
+        sized.desired = OptionalInt.of((int) instances.values().stream().filter(member -> group.equals(member.group)).count());
+        sized.maxSize = maxSize;
+        sized.maintenancePolicy = Optional.of(new MaintenancePolicy(minHealthy, maxHealthy));
+        return this;
+    }
+
+    /** Auto Scaling terminated the instance (a surge's last step): the group no longer lists it. */
+    public FakeFleet gone(String instanceId) {
+        Member member = instances.get(instanceId);
+        member.state = InstanceState.TERMINATED;
+        member.lifecycle = "Terminated";
+        instances.remove(instanceId);
+        return this;
+    }
+
+    public boolean unhealthy(String instanceId) {
+        return instances.get(instanceId).unhealthy;
+    }
+
+    public List<String> surged() {
+        return calls.stream().filter(call -> call.startsWith("surge ")).map(call -> call.substring("surge ".length())).toList();
+    }
+
     public FakeFleet refreshing(String group, boolean inProgress, Optional<Instant> lastStarted) {
         groups.get(group).refreshes = new Refreshes(inProgress, lastStarted);
         return this;
@@ -121,7 +158,10 @@ public final class FakeFleet implements Fleet {
         return this;
     }
 
-    /** The next terminations fail with {@code failure}; {@code applied}: Auto Scaling terminated the instance all the same. */
+    /**
+     * The next terminations and surges fail with {@code failure}; {@code applied}: Auto Scaling
+     * terminated the instance (marked it Unhealthy) all the same.
+     */
     public FakeFleet failTerminations(RuntimeException failure, boolean applied) {
         terminateFailure = Optional.of(failure);
         failedTerminationApplies = applied;
@@ -183,11 +223,13 @@ public final class FakeFleet implements Fleet {
     private GroupFacts facts(Group group, Member member) {
         List<Member> members = instances.values().stream().filter(other -> group.name.equals(other.group)).toList();
         int healthy = (int) members.stream()
-                .filter(other -> other.state.isLive() && GroupFacts.IN_SERVICE.equals(other.lifecycle)).count();
-        int desired = (int) members.stream().filter(other -> !other.state.isGone()).count();
-        return new GroupFacts(group.name, group.tags, Math.max(desired, healthy), healthy, member.lifecycle,
+                .filter(other -> other.state.isLive() && GroupFacts.IN_SERVICE.equals(other.lifecycle) && !other.unhealthy).count();
+        int live = (int) members.stream().filter(other -> !other.state.isGone()).count();
+        return new GroupFacts(group.name, group.tags, group.desired.orElse(Math.max(live, healthy)), healthy, member.lifecycle,
                 member.scaleInProtected, group.launchTemplate,
-                members.stream().map(other -> other.id).collect(java.util.stream.Collectors.toSet()));
+                members.stream().map(other -> other.id).collect(Collectors.toSet()), group.maxSize, group.maintenancePolicy,
+                members.stream().filter(other -> other.unhealthy && !other.lifecycle.startsWith("Terminat"))
+                        .map(other -> other.id).collect(Collectors.toSet()));
     }
 
     @Override
@@ -207,6 +249,18 @@ public final class FakeFleet implements Fleet {
         }
         takeOutOfService(instanceId);
         return "activity-" + instanceId;
+    }
+
+    @Override
+    public void surge(String instanceId) {
+        calls.add("surge " + instanceId);
+        if (terminateFailure.isPresent()) {
+            if (failedTerminationApplies) {
+                instances.get(instanceId).unhealthy = true;
+            }
+            throw terminateFailure.get();
+        }
+        instances.get(instanceId).unhealthy = true;
     }
 
     private void takeOutOfService(String instanceId) {

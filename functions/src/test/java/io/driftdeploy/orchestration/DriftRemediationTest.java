@@ -365,6 +365,178 @@ class DriftRemediationTest {
         assertThat(reason(decide(remediation, drifted(API1)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
     }
 
+    private static Map<String, String> surging(String... tags) {
+        Map<String, String> surge = optedIn(tags);
+        surge.putIfAbsent("drift-deploy:replacement", "surge");
+        return surge;
+    }
+
+    @Test
+    void aSurgeMarksTheInstanceUnhealthyInsteadOfTerminatingItAndHoldsEveryUnit() {
+        fleet.group("web", surging(), 2).sized("web", 3, 100, 110);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(fleet.surged()).containsExactly(WEB1);
+        assertThat(fleet.terminated()).isEmpty();
+        assertThat(fleet.unhealthy(WEB1)).isTrue();
+        assertThat(result.get("actions")).asList().containsExactly("SetInstanceHealth Unhealthy " + WEB1);
+        assertThat(result.get("explanation").toString()).contains("marked Unhealthy", "once the replacement is InService");
+        assertThat(result).containsEntry("replacement", "surge").containsEntry("surgeRoom", 1)
+                .containsEntry("maintenancePolicy", "100-110%").containsEntry("replacementFrom", "group tag drift-deploy:replacement");
+        assertThat(ledger.capacityHeld("web", NOW)).isEqualTo(1);
+        Instant window = DriftPolicy.rateWindowStart(NOW, Duration.ofHours(1));
+        assertThat(ledger.rateHeld(RateScope.GROUP, "web", window, NOW)).isEqualTo(1);
+        assertThat(ledger.rateHeld(RateScope.ACCOUNT, ACCOUNT, window, NOW)).isEqualTo(1);
+        assertThat(notifier.withAttribute("action", "terminate")).singleElement().satisfies(message -> {
+            assertThat(message.subject()).startsWith("drift-deploy: surge-replacing drifted " + WEB1);
+            assertThat(message.body()).contains("only once the replacement is InService");
+        });
+    }
+
+    @Test
+    void aSecondSurgeWaitsUntilTheFirstHasLeftTheGroupSoTheGroupNeverExceedsItsMaximumSize() {
+        fleet.group("web", surging(), 2).sized("web", 3, 100, 200);
+        DriftRemediation remediation = enforcing();
+        decide(remediation, drifted(WEB1));
+        clock.advance(Duration.ofMinutes(10));
+
+        Map<String, Object> waiting = decide(remediation, drifted(WEB2));
+        assertThat(reason(waiting)).as("two listed and one marked: the replacement may still come").isEqualTo(
+                DriftReason.CAPACITY_GUARD.label());
+        assertThat(waiting).containsEntry("surgeRoom", 0).doesNotContainKey("minHealthyPercent");
+
+        String replacement = FakeFleet.member("web", 3);
+        fleet.instance(replacement, "web").lifecycle(replacement, "Pending");
+        assertThat(reason(decide(remediation, drifted(WEB2)))).as("its replacement Pending, the marked one still listed")
+                .isEqualTo(DriftReason.CAPACITY_GUARD.label());
+        fleet.lifecycle(replacement, "InService").gone(WEB1);
+
+        assertThat(reason(decide(remediation, drifted(WEB2)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(fleet.surged()).containsExactly(WEB1, WEB2);
+    }
+
+    @Test
+    void aGroupAtItsMaximumSizeCannotSurgeAndIsNotTerminatedInstead() {
+        fleet.group("web", surging(), 2).sized("web", 2, 100, 110);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.CANNOT_SURGE.label());
+        assertThat(result.get("cannotSurge").toString()).contains("maximum size (2)");
+        assertThat(fleet.surged()).isEmpty();
+        assertThat(fleet.terminated()).isEmpty();
+        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent");
+        assertThat(notifier.published()).singleElement().satisfies(message ->
+                assertThat(message.body()).contains("raise the group's MaxSize", "drift-deploy:replacement=terminate"));
+    }
+
+    @Test
+    void aGroupWhosePolicyMayTerminateBeforeTheReplacementIsHealthyCannotSurge() {
+        fleet.group("web", surging(), 4).sized("web", 8, 90, 110);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.CANNOT_SURGE.label());
+        assertThat(result.get("cannotSurge").toString()).contains("(90-110%) does not launch before terminating");
+        assertThat(fleet.surged()).isEmpty();
+        assertThat(fleet.terminated()).isEmpty();
+    }
+
+    @Test
+    void aGroupWithoutAMaintenancePolicyCannotSurge() {
+        fleet.group("web", surging(), 3);
+
+        assertThat(reason(decide(enforcing(), drifted(WEB1)))).isEqualTo(DriftReason.CANNOT_SURGE.label());
+        assertThat(fleet.calls()).doesNotContain("surge " + WEB1, "terminate " + WEB1);
+    }
+
+    @Test
+    void aReplacementTagThatIsNeitherStrategyFailsClosedAndTheNotificationNamesIt() {
+        fleet.group("web", surging("drift-deploy:replacement", "surge please"), 3).sized("web", 4, 100, 110);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.INVALID_REPLACEMENT_TAG.label());
+        assertThat(result).containsEntry("replacementTag", "drift-deploy:replacement")
+                .containsEntry("replacementTagValue", "surge please");
+        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent");
+        assertThat(fleet.surged()).isEmpty();
+        assertThat(fleet.terminated()).isEmpty();
+        assertThat(notifier.published()).singleElement().satisfies(message ->
+                assertThat(message.body()).contains("drift-deploy:replacement to terminate or surge"));
+    }
+
+    @Test
+    void theDefaultReplacementAppliesToGroupsWithoutTheTagAndTheTagOverridesIt() {
+        fleet.group("web", OPTED_IN, 2).sized("web", 3, 100, 110)
+                .group("api", optedIn("drift-deploy:replacement", "Terminate"), 3);
+        DriftRemediation remediation = remediation(env -> env.put(Settings.PREFIX + "DEFAULT_REPLACEMENT", "surge"));
+
+        assertThat(decide(remediation, drifted(WEB1))).containsEntry("replacementFrom", "DRIFT_DEPLOY_DEFAULT_REPLACEMENT");
+        assertThat(reason(decide(remediation, drifted(API1)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(fleet.surged()).containsExactly(WEB1);
+        assertThat(fleet.terminated()).containsExactly(API1);
+    }
+
+    @Test
+    void aSurgeIsBoundedByTheRoomUnderTheMaximumNotByTheFloorATerminationWouldBreak() {
+        fleet.group("web", surging("drift-deploy:min-healthy-percent", "100"), 1).sized("web", 2, 100, 200)
+                .group("api", optedIn("drift-deploy:min-healthy-percent", "100"), 1);
+
+        assertThat(reason(decide(enforcing(), drifted(API1)))).isEqualTo(DriftReason.CAPACITY_GUARD.label());
+        assertThat(reason(decide(enforcing(), drifted(WEB1)))).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(fleet.surged()).containsExactly(WEB1);
+    }
+
+    @Test
+    void aSurgeThatFailedAndDidNotHappenGivesEveryUnitBackAndReleasesTheEvent() {
+        fleet.group("web", surging(), 2).sized("web", 3, 100, 110)
+                .failTerminations(new IllegalStateException("ResourceContention"), false);
+        Evaluation evaluation = drifted(WEB1);
+
+        assertThatThrownBy(() -> decide(enforcing(), evaluation)).hasMessageContaining("ResourceContention");
+
+        assertThat(fleet.unhealthy(WEB1)).isFalse();
+        assertThat(ledger.capacityHeld("web", NOW)).isZero();
+        assertThat(ledger.rateHeld(RateScope.ACCOUNT, ACCOUNT, DriftPolicy.rateWindowStart(NOW, Duration.ofHours(1)), NOW))
+                .isZero();
+        assertThat(ledger.eventClaim(evaluation.eventId())).as("released for Lambda's retry").isEmpty();
+        assertThat(notifier.published()).isEmpty();
+    }
+
+    @Test
+    void aSurgeWhoseCallFailedButHappenedKeepsItsUnitsAndIsReported() {
+        fleet.group("web", surging(), 2).sized("web", 3, 100, 110)
+                .failTerminations(new IllegalStateException("reply lost"), true);
+
+        Map<String, Object> result = decide(enforcing(), drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(result.get("surgeCall").toString()).startsWith("unknown: the call failed (reply lost)")
+                .endsWith("marked Unhealthy");
+        assertThat(ledger.capacityHeld("web", NOW)).isEqualTo(1);
+        assertThat(notifier.withAttribute("action", "terminate")).hasSize(1);
+    }
+
+    @Test
+    void aDryRunSaysItWouldSurgeAndHoldsNothing() {
+        fleet.group("web", surging(), 2).sized("web", 3, 100, 110);
+        DriftRemediation dryRun = remediation(env -> env.put(Settings.PREFIX + "MODE", "dry-run"));
+
+        Map<String, Object> result = decide(dryRun, drifted(WEB1));
+
+        assertThat(reason(result)).isEqualTo(DriftReason.DRY_RUN.label());
+        assertThat(result).containsEntry("replacement", "surge").containsEntry("enforceWouldDo", "terminate");
+        assertThat(fleet.surged()).isEmpty();
+        assertThat(ledger.capacityHeld("web", NOW)).isZero();
+        assertThat(notifier.published()).singleElement().satisfies(message -> {
+            assertThat(message.subject()).startsWith("drift-deploy: dry-run, would surge-replace drifted " + WEB1);
+            assertThat(message.body()).contains("\"summary\":\"Dry run: would surge-replace " + WEB1);
+        });
+    }
+
     /**
      * Whatever the group, its budget, its floor and the order of events, a termination never
      * leaves more instances out of service than the budget active at that moment allows, never
@@ -427,6 +599,93 @@ class DriftRemediationTest {
                 }
             }
         }
+    }
+
+    /**
+     * The same walk for a surge group, with Auto Scaling's launch before terminating played by the
+     * test as its instance maintenance policy documents it: an instance marked Unhealthy gets a
+     * replacement launched (Pending), brought InService, and only then is the marked instance
+     * terminated. Whatever the order, no surge ever takes the group above its maximum size (the
+     * instances it lists, plus the replacements still to come for marked ones), none exceeds the
+     * budget active at that moment, and nothing leaves service before its replacement is InService,
+     * so the floor holds. A storm (rate limits out of the way) cannot grow the group past its
+     * maximum size either: surges beyond the room are refused.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void noSequenceOfSurgesExceedsTheMaximumSizeOrTheActiveBudgetOrBreaksTheFloor(long seed) {
+        Random random = new Random(seed);
+        int size = 1 + random.nextInt(10);
+        int maxSize = size + random.nextInt(4);
+        int maxHealthy = 110 + 10 * random.nextInt(10);
+        boolean budgeted = random.nextBoolean();
+        int amount = 1 + random.nextInt(3);
+        Map<String, String> tags = budgeted ? surging("drift-deploy:budget", Integer.toString(amount)) : surging();
+        fleet.group("web", tags, size).sized("web", maxSize, 100, maxHealthy);
+        DriftRemediation remediation = remediation(env -> {
+            env.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", "100");
+            env.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_GROUP", "10000");
+            env.put(Settings.PREFIX + "MAX_TERMINATIONS_PER_ACCOUNT", "100000");
+        });
+        List<String> serving = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            serving.add(FakeFleet.member("web", i));
+        }
+        List<String> marked = new ArrayList<>();
+        Map<String, String> replacementOf = new HashMap<>();
+        int launched = size;
+        int surges = 0;
+        for (int step = 0; step < 80; step++) {
+            switch (random.nextInt(5)) {
+                case 0 -> clock.advance(Duration.ofMinutes(random.nextInt(10)));
+                case 1 -> {
+                    // Auto Scaling launches the replacement of a marked instance that has none yet.
+                    Optional<String> waiting = marked.stream().filter(id -> !replacementOf.containsKey(id)).findFirst();
+                    if (waiting.isPresent()) {
+                        String replacement = FakeFleet.member("web", ++launched);
+                        fleet.instance(replacement, "web").lifecycle(replacement, "Pending");
+                        replacementOf.put(waiting.get(), replacement);
+                    }
+                }
+                case 2 -> {
+                    // A replacement goes InService; then, and only then, its marked instance is terminated.
+                    Optional<String> ready = marked.stream().filter(replacementOf::containsKey).findFirst();
+                    if (ready.isPresent()) {
+                        String replacement = replacementOf.remove(ready.get());
+                        fleet.lifecycle(replacement, "InService").gone(ready.get());
+                        marked.remove(ready.get());
+                        serving.add(replacement);
+                    }
+                }
+                default -> {
+                    // A drifted instance already marked (a repeated drift event) is picked too: it is never surged twice.
+                    List<String> candidates = new ArrayList<>(serving);
+                    candidates.addAll(marked);
+                    String target = candidates.get(random.nextInt(candidates.size()));
+                    boolean alreadyMarked = marked.contains(target);
+                    int listed = serving.size() + marked.size() + replacementOf.size();
+                    int toCome = (int) marked.stream().filter(id -> !replacementOf.containsKey(id)).count();
+                    int inFlight = marked.size();
+                    if (DriftReason.DRIFT_CONFIRMED.label().equals(reason(decide(remediation, drifted(target))))) {
+                        surges++;
+                        assertThat(alreadyMarked).as("%s surged a second time", target).isFalse();
+                        assertThat(listed + toCome + 1).as("instances once every replacement is launched, surging %s", target)
+                                .isLessThanOrEqualTo(maxSize);
+                        if (budgeted) {
+                            assertThat(inFlight + 1).as("replacements in flight under budget %d", amount)
+                                    .isLessThanOrEqualTo(amount);
+                        }
+                        assertThat(fleet.unhealthy(target)).isTrue();
+                        serving.remove(target);
+                        marked.add(target);
+                    }
+                }
+            }
+            assertThat(serving.size() + marked.size()).as("InService, marked or not: nothing left before its replacement")
+                    .isGreaterThanOrEqualTo(size);
+        }
+        assertThat(fleet.terminated()).as("a surge group is never terminated into").isEmpty();
+        assertThat(fleet.surged()).hasSize(surges);
     }
 
     /** Instances of the group not healthy InService, as the decision about {@code instance} sees them. */

@@ -59,7 +59,8 @@ class DriftPolicyTest {
     }
 
     static GroupFacts group(Map<String, String> tags, int desired, int healthyInService, String lifecycle, boolean scaleInProtected) {
-        return new GroupFacts("web", tags, desired, healthyInService, lifecycle, scaleInProtected, Optional.empty(), Set.of());
+        return new GroupFacts("web", tags, desired, healthyInService, lifecycle, scaleInProtected, Optional.empty(), Set.of(),
+                desired, Optional.empty(), Set.of());
     }
 
     static GroupFacts optedInGroup() {
@@ -192,6 +193,15 @@ class DriftPolicyTest {
                 row("budget tag malformed", () -> DriftPolicy.withinBudget(DriftPolicy.budget(
                         group(Map.of(BUDGET_TAG, "1 per hour"), 10, 10, "InService", false), DRIFT, NOW)),
                         DriftReason.INVALID_BUDGET_TAG),
+                // Rule 6, the replacement the group chose (every case: ReplacementChoiceTest)
+                row("replacement by termination", () -> DriftPolicy.replacementPossible(DriftPolicy.replacement(
+                        group(Map.of(), 10, 10, "InService", false), DRIFT)), null),
+                row("replacement tag malformed", () -> DriftPolicy.replacementPossible(DriftPolicy.replacement(
+                        group(Map.of("drift-deploy:replacement", "blue-green"), 10, 10, "InService", false), DRIFT)),
+                        DriftReason.INVALID_REPLACEMENT_TAG),
+                row("surge without a maintenance policy", () -> DriftPolicy.replacementPossible(DriftPolicy.replacement(
+                        group(Map.of("drift-deploy:replacement", "surge"), 10, 10, "InService", false), DRIFT)),
+                        DriftReason.CANNOT_SURGE),
                 // Rule 7
                 row("below both limits", () -> DriftPolicy.rateGuard(true, true), null),
                 row("group limit reached", () -> DriftPolicy.rateGuard(false, true), DriftReason.GROUP_RATE_LIMIT),

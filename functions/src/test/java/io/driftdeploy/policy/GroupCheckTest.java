@@ -21,7 +21,7 @@ class GroupCheckTest {
     private static final Evaluation EVALUATION = new Evaluation("e1", "123456789012", "eu-west-1", "rule",
             "AWS::EC2::Instance", "i-0123456789abcdef0", ComplianceType.NON_COMPLIANT, EVALUATED);
     private static final GroupFacts GROUP = new GroupFacts("web", Map.of(), 4, 4, GroupFacts.IN_SERVICE, false,
-            Optional.empty(), Set.of("i-0123456789abcdef0"));
+            Optional.empty(), Set.of("i-0123456789abcdef0"), 4, Optional.empty(), Set.of());
     private static final InstanceFacts INSTANCE = new InstanceFacts("i-0123456789abcdef0", InstanceState.RUNNING,
             Map.of("team-protect", "yes"),
             Optional.empty(), Optional.empty(), Optional.of(GROUP));
@@ -33,6 +33,7 @@ class GroupCheckTest {
             case NO_REFRESH_IN_PROGRESS -> "refreshInProgress";
             case VALID_GROUP_TAG -> "minHealthy";
             case VALID_ACTION_TAG -> "action";
+            case REPLACEMENT_POSSIBLE -> "replacement";
             case WITHIN_BUDGET -> "budget";
             case CAPACITY_LEFT -> "capacityAllowance";
             case CHURN_BREAKER_CLOSED -> "churnBreaker";
@@ -60,6 +61,8 @@ class GroupCheckTest {
                         case "refreshInProgress" -> refuse;
                         case "minHealthy" -> refuse ? MinHealthy.of(Map.of("tag", "lots"), "tag", 90)
                                 : MinHealthy.of(Map.of(), "tag", 50);
+                        case "replacement" -> refuse ? new ReplacementChoice.InvalidTag("drift-deploy:replacement", "later")
+                                : new ReplacementChoice.Terminate("DRIFT_DEPLOY_DEFAULT_REPLACEMENT");
                         case "capacityAllowance" -> refuse ? 0 : 1;
                         case "action" -> RemediationAction.of(Map.of("action", refuse ? "shred" : "quarantine"), "action");
                         case "budget" -> refuse ? new BudgetVerdict.Invalid("drift-deploy:budget", "lots", "not a count")

@@ -30,6 +30,7 @@ class LabelledTest {
                         "no-longer-non-compliant", "standalone-instance", "group-not-opted-in", "invalid-action-tag",
                         "no-quarantine-group", "protect-tag", "scale-in-protection", "not-in-service",
                         "refresh-in-progress", "invalid-group-tag", "capacity-guard", "invalid-budget-tag", "budget-closed",
+                        "invalid-replacement-tag", "cannot-surge",
                         "group-rate-limit", "account-rate-limit",
                         "replacement-would-not-cure", "replacement-did-not-cure", "dry-run", "dry-run-quarantine",
                         "drift-confirmed", "drift-quarantined")),

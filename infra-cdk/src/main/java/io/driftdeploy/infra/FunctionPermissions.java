@@ -46,15 +46,22 @@ final class FunctionPermissions {
                 .build());
     }
 
-    /** Drift remediation: terminate through the group, only in groups that opted in by tag. */
+    /**
+     * Drift remediation: terminate through the group, or mark the instance Unhealthy for a surge
+     * (docs/safety-rules.md, "Surge replacement"), only in groups that opted in by tag. Both
+     * actions take the group as their resource and its tags as a condition (Service
+     * Authorization Reference, "Actions, resources, and condition keys for Amazon EC2 Auto Scaling").
+     */
     void terminateInOptedInGroups(IRole role) {
         Settings.TagPair optIn = settings.optInTag();
-        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .sid("TerminateOnlyInOptedInGroups")
-                .actions(List.of("autoscaling:TerminateInstanceInAutoScalingGroup"))
-                .resources(List.of(autoScalingGroups()))
-                .conditions(Map.of("StringEquals", Map.of("autoscaling:ResourceTag/" + optIn.key(), optIn.value())))
-                .build());
+        Map.of("TerminateOnlyInOptedInGroups", "autoscaling:TerminateInstanceInAutoScalingGroup",
+                "SurgeOnlyInOptedInGroups", "autoscaling:SetInstanceHealth").forEach((sid, action) ->
+                role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                        .sid(sid)
+                        .actions(List.of(action))
+                        .resources(List.of(autoScalingGroups()))
+                        .conditions(Map.of("StringEquals", Map.of("autoscaling:ResourceTag/" + optIn.key(), optIn.value())))
+                        .build()));
     }
 
     /**

@@ -64,6 +64,11 @@ class FunctionPermissionsTest {
         hasStatement(granted(Map.of("optInTag", "team:replace=yes"), FunctionPermissions::terminateInOptedInGroups), Map.of(
                 "Sid", "TerminateOnlyInOptedInGroups",
                 "Condition", Map.of("StringEquals", Map.of("autoscaling:ResourceTag/team:replace", "yes"))));
+        hasStatement(granted(Map.of("optInTag", "team:replace=yes"), FunctionPermissions::terminateInOptedInGroups), Map.of(
+                "Sid", "SurgeOnlyInOptedInGroups",
+                "Action", "autoscaling:SetInstanceHealth",
+                "Resource", groups,
+                "Condition", Map.of("StringEquals", Map.of("autoscaling:ResourceTag/team:replace", "yes"))));
     }
 
     @Test

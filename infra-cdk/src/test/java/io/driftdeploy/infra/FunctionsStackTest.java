@@ -77,6 +77,8 @@ class FunctionsStackTest {
         expected.put("DRIFT_DEPLOY_ACTION_TAG", "drift-deploy:action");
         expected.put("DRIFT_DEPLOY_KEEP_TAG", "drift-deploy:keep");
         expected.put("DRIFT_DEPLOY_QUARANTINE_RETENTION_DAYS", "7");
+        expected.put("DRIFT_DEPLOY_REPLACEMENT_TAG", "drift-deploy:replacement");
+        expected.put("DRIFT_DEPLOY_DEFAULT_REPLACEMENT", "terminate");
         expected.put("DRIFT_DEPLOY_DRIFT_ALARMS", "DriftDeploy-drift-detected");
         expected.put("DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES", DRIFT_RULES.get(0));
         expected.put("DRIFT_DEPLOY_APP_TAG", "drift-deploy:app");

@@ -52,8 +52,15 @@ class IamPolicyTest {
                     "Condition", Map.of("StringEquals",
                             Map.of("autoscaling:ResourceTag/drift-deploy:remediation", "terminate"))));
         }
+        for (Kind kind : List.of(Kind.DRIFT, Kind.ALARMS)) {
+            hasStatement(kind, Map.of(
+                    "Action", "autoscaling:SetInstanceHealth",
+                    "Condition", Map.of("StringEquals",
+                            Map.of("autoscaling:ResourceTag/drift-deploy:remediation", "terminate"))));
+        }
         for (Kind kind : List.of(Kind.IMAGES, Kind.REFRESHES)) {
-            assertThat(actionsOf(kind)).doesNotContain("autoscaling:TerminateInstanceInAutoScalingGroup");
+            assertThat(actionsOf(kind)).doesNotContain("autoscaling:TerminateInstanceInAutoScalingGroup",
+                    "autoscaling:SetInstanceHealth");
         }
     }
 

@@ -71,6 +71,12 @@ public enum Setting {
     QUARANTINE_SECURITY_GROUPS(null, Variable.SET_BY_STACK, Type.LIST, null,
             "the quarantine security group of each VPC, as `vpc-id=sg-id` pairs: the groups the stack creates for "
                     + "`quarantineVpcs` (no ingress, no egress); an instance in another VPC is not quarantined"),
+    REPLACEMENT_TAG("replacementTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:replacement",
+            "tag key by which a group chooses how its drifted instances are replaced: `terminate` or `surge` (the "
+                    + "replacement InService before the instance goes); any other value stops remediation in the group; "
+                    + "docs/safety-rules.md, \"Rule 6: surge replacement\""),
+    DEFAULT_REPLACEMENT("defaultReplacement", Variable.FROM_CONTEXT, Type.choice("terminate", "surge"), "terminate",
+            "how drifted instances of a group without the replacement tag are replaced"),
     DRIFT_RULE_PREFIX(null, Variable.FROM_ENVIRONMENT_ONLY, Type.OPTIONAL_TEXT, null,
             "Config rules whose name starts with this also count as drift (for local runs and the CLI; the CDK "
                     + "app names its rules in `DRIFT_RULES`)"),

@@ -85,6 +85,7 @@ public final class TestGroup {
         private boolean tagTemplate = true;
         private String httpTokens;
         private List<String> subnetIds;
+        private int[] maintenancePolicy;
 
         Builder(Sandbox env, String name) {
             this.env = env;
@@ -129,6 +130,12 @@ public final class TestGroup {
             return this;
         }
 
+        /** The group's instance maintenance policy (MinHealthyPercentage, MaxHealthyPercentage); by default it has none. */
+        public Builder maintenancePolicy(int minHealthyPercentage, int maxHealthyPercentage) {
+            this.maintenancePolicy = new int[] {minHealthyPercentage, maxHealthyPercentage};
+            return this;
+        }
+
         /** By default the launch template carries the group's tags, as the CDK example fleet tags both. */
         public Builder untaggedTemplate() {
             this.tagTemplate = false;
@@ -156,14 +163,19 @@ public final class TestGroup {
             List<Tag> groupTags = tags.entrySet().stream()
                     .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).propagateAtLaunch(false).build())
                     .toList();
-            env.clients.autoScaling().createAutoScalingGroup(r -> r
-                    .autoScalingGroupName(name)
-                    .launchTemplate(lt -> lt.launchTemplateId(templateId).version("1"))
-                    .minSize(minSize != null ? minSize : Math.min(1, instances))
-                    .maxSize(maxSize != null ? maxSize : Math.max(1, instances * 2))
-                    .desiredCapacity(instances)
-                    .vpcZoneIdentifier(String.join(",", subnetIds != null ? subnetIds : env.subnetIds))
-                    .tags(groupTags));
+            env.clients.autoScaling().createAutoScalingGroup(r -> {
+                r.autoScalingGroupName(name)
+                        .launchTemplate(lt -> lt.launchTemplateId(templateId).version("1"))
+                        .minSize(minSize != null ? minSize : Math.min(1, instances))
+                        .maxSize(maxSize != null ? maxSize : Math.max(1, instances * 2))
+                        .desiredCapacity(instances)
+                        .vpcZoneIdentifier(String.join(",", subnetIds != null ? subnetIds : env.subnetIds))
+                        .tags(groupTags);
+                if (maintenancePolicy != null) {
+                    r.instanceMaintenancePolicy(policy -> policy.minHealthyPercentage(maintenancePolicy[0])
+                            .maxHealthyPercentage(maintenancePolicy[1]));
+                }
+            });
             return new TestGroup(env, name, templateId);
         }
     }
