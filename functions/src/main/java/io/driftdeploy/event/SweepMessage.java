@@ -11,7 +11,8 @@ import java.util.Optional;
  * One message on the scheduled sweep's queue (docs/sweep.md): the schedule's {@link Start}, a
  * {@link ListPage} of one drift rule's non-compliant results, one {@link Evaluate} of one
  * instance by one rule, the {@link ListApps} step that finds the applications, or one
- * {@link CatchUp} of one application to its newest golden image. Each says only where to look:
+ * {@link CatchUp} of one application to its newest golden image, or the {@link EndQuarantines}
+ * step that ends the quarantines whose retention is over. Each says only where to look:
  * every fact that decides is read again from AWS, as for an event.
  */
 public sealed interface SweepMessage {
@@ -75,6 +76,13 @@ public sealed interface SweepMessage {
         }
     }
 
+    /** End every quarantine whose retention is over and that no person keeps (docs/quarantine.md). */
+    record EndQuarantines(String sweepId) implements SweepMessage {
+        public EndQuarantines {
+            Objects.requireNonNull(sweepId, "sweepId");
+        }
+    }
+
     /** A message body as the queue delivers it; an {@link InvalidEventException} names the field that is wrong. */
     static SweepMessage parse(String body) {
         JsonField root = JsonField.parseDocument(body == null ? null : body.getBytes(StandardCharsets.UTF_8));
@@ -94,7 +102,8 @@ public sealed interface SweepMessage {
             }
             case "apps" -> new ListApps(sweepId);
             case "app" -> new CatchUp(sweepId, root.text("app", FieldLimits.TAG_VALUE));
-            default -> throw root.invalid(KIND, "expected start, list, evaluate, apps or app, got "
+            case "quarantines" -> new EndQuarantines(sweepId);
+            default -> throw root.invalid(KIND, "expected start, list, evaluate, apps, app or quarantines, got "
                     + FieldLimits.echo(root.text(KIND)));
         };
     }
@@ -114,6 +123,7 @@ public sealed interface SweepMessage {
                     .put("orderingTimestamp", evaluate.orderingTimestamp().toString());
             case ListApps apps -> node.put(KIND, "apps").put("sweepId", apps.sweepId());
             case CatchUp catchUp -> node.put(KIND, "app").put("sweepId", catchUp.sweepId()).put("app", catchUp.app());
+            case EndQuarantines end -> node.put(KIND, "quarantines").put("sweepId", end.sweepId());
         }
         return node.toString();
     }

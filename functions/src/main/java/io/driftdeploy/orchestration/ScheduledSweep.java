@@ -5,6 +5,7 @@ import io.driftdeploy.aws.Compliance.NonCompliantPage;
 import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.ConfigCompliance;
 import io.driftdeploy.aws.DynamoEventClaims;
+import io.driftdeploy.aws.Ec2Quarantine;
 import io.driftdeploy.aws.EventClaims.EventKey;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.SqsSweepQueue;
@@ -14,6 +15,7 @@ import io.driftdeploy.event.ComplianceType;
 import io.driftdeploy.event.InvalidEventException;
 import io.driftdeploy.event.QueueBatch;
 import io.driftdeploy.event.SweepMessage.CatchUp;
+import io.driftdeploy.event.SweepMessage.EndQuarantines;
 import io.driftdeploy.event.SweepMessage.Evaluate;
 import io.driftdeploy.event.SweepMessage.ListApps;
 import io.driftdeploy.event.SweepMessage.ListPage;
@@ -47,7 +49,8 @@ import java.util.function.Supplier;
  * The schedule puts a {@link Start} on the queue; it becomes one {@link ListPage} per drift rule;
  * each page becomes one {@link Evaluate} per instance, plus the rule's next page. Images are missed
  * too: the start also puts one {@link ListApps}, which becomes one {@link CatchUp} per application,
- * decided by the rollout path ({@link Rollouts#catchUp}). Every step is one message of one batch,
+ * decided by the rollout path ({@link Rollouts#catchUp}); and one {@link EndQuarantines}, which ends
+ * the quarantines whose retention is over ({@link QuarantineExpiry}). Every step is one message of one batch,
  * and every step is safe to repeat: a listing step is claimed by its page, an evaluation by its
  * event id ({@link Evaluate#eventId()}) exactly as an event is, and an application's catch-up by
  * the sweep and application, as the images function claims an image event.
@@ -69,17 +72,19 @@ public final class ScheduledSweep {
     private final SweepQueue queue;
     private final DriftRemediation remediation;
     private final Rollouts rollouts;
+    private final QuarantineExpiry quarantines;
     private final OncePerEvent steps;
     private final Reporter reporter;
     private final Clock clock;
 
     ScheduledSweep(Settings settings, Compliance compliance, SweepQueue queue, DriftRemediation remediation,
-                   Rollouts rollouts, OncePerEvent steps, Reporter reporter, Clock clock) {
+                   Rollouts rollouts, QuarantineExpiry quarantines, OncePerEvent steps, Reporter reporter, Clock clock) {
         this.settings = settings;
         this.compliance = compliance;
         this.queue = queue;
         this.remediation = remediation;
         this.rollouts = rollouts;
+        this.quarantines = quarantines;
         this.steps = steps;
         this.reporter = reporter;
         this.clock = clock;
@@ -94,6 +99,8 @@ public final class ScheduledSweep {
         return new ScheduledSweep(settings, compliance, new SqsSweepQueue(aws.sqs(), queueUrl),
                 DriftRemediation.wire(settings, ledger, aws, compliance, reporter, clock),
                 Rollouts.wire(settings, ledger, aws, reporter, clock),
+                new QuarantineExpiry(new Ec2Quarantine(aws.ec2(), aws.autoScaling()), settings.drift().quarantine().keepTag(),
+                        reporter, clock),
                 new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter, clock);
     }
 
@@ -147,10 +154,11 @@ public final class ScheduledSweep {
                     DriftRemediation.Announce.TERMINATIONS, DriftRemediation.Source.QUEUE, deadline);
             case ListApps apps -> listApps(apps, deadline);
             case CatchUp catchUp -> catchUp(catchUp, record.region(), deadline);
+            case EndQuarantines end -> endQuarantines(end, deadline);
         }
     }
 
-    /** Every drift rule's first page, and the applications' step, once per sweep. */
+    /** Every drift rule's first page, the applications' step and the quarantines' step, once per sweep. */
     private void start(Start start, Instant deadline) {
         once(start.sweepId() + "#start", deadline, start, () -> {
             Set<String> rules = new LinkedHashSet<>(settings.drift().ruleNames());
@@ -158,6 +166,7 @@ public final class ScheduledSweep {
             List<SweepMessage> next = new ArrayList<>();
             rules.forEach(rule -> next.add(new ListPage(start.sweepId(), rule, Optional.empty())));
             next.add(new ListApps(start.sweepId()));
+            next.add(new EndQuarantines(start.sweepId()));
             queue.send(next);
             return Map.of("rules", rules.size());
         });
@@ -182,6 +191,19 @@ public final class ScheduledSweep {
         RolloutTrigger trigger = new RolloutTrigger(SweepReports.FUNCTION, stepId, settings.accountId(), region,
                 "scheduled sweep " + catchUp.sweepId());
         rollouts.once(SweepReports.FUNCTION, stepId, catchUp.app(), deadline, () -> rollouts.catchUp(trigger, catchUp.app()));
+    }
+
+    /**
+     * The quarantines whose retention is over, ended once per sweep. A quarantine exists only
+     * because enforce mode made it, and its retention was promised then, so the global mode does
+     * not hold it back; only a person's forced dry run (the CLI's --dry-run) changes nothing. A
+     * sweep that could not end one fails after ending the rest, and its retry lists only those still
+     * running.
+     */
+    private void endQuarantines(EndQuarantines end, Instant deadline) {
+        once(end.sweepId() + "#quarantines", deadline, end, () -> settings.dryRunForced()
+                ? Map.of("quarantines", "not ended: a dry run was forced")
+                : quarantines.sweep(end.sweepId()).json());
     }
 
     /**

@@ -19,7 +19,10 @@ class SweepMessageTest {
                 new SweepMessage.Start("2026-12-02T08:00:00Z"),
                 new SweepMessage.ListPage("s", "drift-golden", Optional.empty()),
                 new SweepMessage.ListPage("s", "drift-golden", Optional.of("token/with+odd=chars")),
-                new SweepMessage.Evaluate("s", "drift-golden", "AWS::SSM::ManagedInstanceInventory", "i-0123456789abcdef0", AT));
+                new SweepMessage.Evaluate("s", "drift-golden", "AWS::SSM::ManagedInstanceInventory", "i-0123456789abcdef0", AT),
+                new SweepMessage.ListApps("s"),
+                new SweepMessage.CatchUp("s", "shop"),
+                new SweepMessage.EndQuarantines("s"));
         for (SweepMessage message : messages) {
             assertThat(SweepMessage.parse(message.json())).isEqualTo(message);
         }

@@ -21,6 +21,8 @@ import io.driftdeploy.fakes.FakeRolloutFleet;
 import io.driftdeploy.fakes.FakeRolloutLedger;
 import io.driftdeploy.policy.DescribedImage;
 import io.driftdeploy.policy.Evaluation;
+import io.driftdeploy.policy.InstanceState;
+import io.driftdeploy.policy.QuarantinePolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +54,7 @@ class ScheduledSweepTest {
     private final FakeClock clock = new FakeClock(NOW);
     private final FakeDriftLedger driftLedger = new FakeDriftLedger();
     private final FakeFleet fleet = new FakeFleet();
+    private final FakeQuarantine quarantine = new FakeQuarantine(fleet);
     private final FakeCompliance compliance = new FakeCompliance().rule(RULE, Optional.empty());
     private final FakeImageCatalog images = new FakeImageCatalog();
     private final FakeRolloutFleet rolloutFleet = new FakeRolloutFleet(clock);
@@ -75,8 +78,9 @@ class ScheduledSweepTest {
         Reporter reporter = new Reporter(new FakeAuditTrail(), notifier, telemetry, clock);
         sweep = new ScheduledSweep(settings, compliance, queue,
                 new DriftRemediation(settings, driftLedger, fleet, compliance, reporter, clock,
-                        new QuarantineSteps(new FakeQuarantine(fleet), Map.of())),
+                        new QuarantineSteps(quarantine, Map.of())),
                 new Rollouts(settings, images, rolloutFleet, new FakeRolloutLedger(), new FakeEventClaims(), reporter, clock),
+                new QuarantineExpiry(quarantine, "drift-deploy:keep", reporter, clock),
                 new OncePerEvent(stepClaims, telemetry, clock), reporter, clock);
     }
 
@@ -251,5 +255,25 @@ class ScheduledSweepTest {
         assertThat(rolloutFleet.refreshIds("blue")).isEmpty();
         assertThat(notifier.published()).isEmpty();
         assertThat(images.calls()).containsExactly("goldenImages " + APP_TAG + "=shop");
+    }
+
+    @Test
+    void eachSweepEndsTheQuarantinesWhoseRetentionIsOverOnce() {
+        fleet.group("vault", OPTED_IN, 2);
+        String ended = FakeFleet.member("vault", 1);
+        String waiting = FakeFleet.member("vault", 2);
+        fleet.detach(ended).tag(ended, QuarantinePolicy.markerTags("event-1", "vault", NOW.minusSeconds(1)));
+        fleet.detach(waiting).tag(waiting, QuarantinePolicy.markerTags("event-2", "vault", NOW.plus(Duration.ofDays(1))));
+        start("s1");
+        assertThat(drain()).isEmpty();
+        assertThat(quarantine.calls()).as("the start queues the step").contains("terminate " + ended);
+        // The same step delivered again: done once per sweep.
+        queue.bodies.add(new SweepMessage.EndQuarantines("s1").json());
+        assertThat(drain()).isEmpty();
+
+        assertThat(quarantine.calls()).containsExactly("quarantined", "terminate " + ended);
+        assertThat(fleet.state(ended)).isEqualTo(InstanceState.SHUTTING_DOWN);
+        assertThat(fleet.state(waiting)).isEqualTo(InstanceState.RUNNING);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("s1#quarantines");
     }
 }

@@ -105,4 +105,23 @@ class ReplacementChoiceTest {
         assertThat(DriftPolicy.capacityAllowance(terminating, full,
                 ReplacementChoice.of(terminating, TAG, ReplacementStrategy.TERMINATE))).isZero();
     }
+
+    @Test
+    void aGroupThatQuarantinesDoesNotSurgeItFailsClosed() {
+        GroupFacts group = group(Map.of(TAG, "surge"), 2, 4, launchBeforeTerminate(), 2, 0);
+        ReplacementChoice surge = ReplacementChoice.of(group, TAG, ReplacementStrategy.TERMINATE);
+        RemediationAction quarantine = new RemediationAction.Chosen(RemediationAction.Kind.QUARANTINE);
+        RemediationAction terminate = new RemediationAction.Chosen(RemediationAction.Kind.TERMINATE);
+
+        ReplacementChoice combined = ReplacementChoice.forAction(surge, quarantine, "drift-deploy:action");
+
+        assertThat(combined).isInstanceOf(ReplacementChoice.CannotSurge.class);
+        assertThat(DriftPolicy.replacementPossible(combined)).contains(DriftReason.CANNOT_SURGE);
+        assertThat(combined.facts()).containsEntry("replacementFrom", "group tag " + TAG)
+                .hasEntrySatisfying("cannotSurge", why -> assertThat((String) why).contains("drift-deploy:action=quarantine"));
+        assertThat(ReplacementChoice.forAction(surge, terminate, "drift-deploy:action")).isSameAs(surge);
+        ReplacementChoice byTermination = ReplacementChoice.of(group(Map.of(), 2, 4, launchBeforeTerminate(), 2, 0), TAG,
+                ReplacementStrategy.TERMINATE);
+        assertThat(ReplacementChoice.forAction(byTermination, quarantine, "drift-deploy:action")).isSameAs(byTermination);
+    }
 }

@@ -1,5 +1,6 @@
 package io.driftdeploy.infra;
 
+import io.driftdeploy.settings.QuarantineTags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,20 @@ final class FunctionPermissions {
                     .resources(resources)
                     .build());
         }
+    }
+
+    /**
+     * The scheduled sweep ends quarantines whose retention is over: ec2:TerminateInstances only on
+     * instances that carry the quarantine marker, which only a quarantine writes (the functions may
+     * tag instances with the marker keys and no others, {@link #quarantineInOptedInGroups}).
+     */
+    void endQuarantines(IRole role) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("TerminateOnlyQuarantinedInstances")
+                .actions(List.of("ec2:TerminateInstances"))
+                .resources(List.of(ec2Arn("instance/*")))
+                .conditions(Map.of("Null", Map.of("aws:ResourceTag/" + QuarantineTags.MARKER, "false")))
+                .build());
     }
 
     /**

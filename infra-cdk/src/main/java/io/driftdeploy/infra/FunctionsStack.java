@@ -316,8 +316,12 @@ public final class FunctionsStack extends Stack {
                 "autoscaling:DescribeInstanceRefreshes",
                 "ec2:DescribeLaunchTemplates",
                 "ec2:DescribeLaunchTemplateVersions",
-                "ec2:DescribeImages");
+                "ec2:DescribeImages",
+                "ec2:DescribeSnapshots");
         permissions.terminateInOptedInGroups(sweep);
+        permissions.quarantineInOptedInGroups(sweep, quarantineGroupArns, markerTags);
+        // And it ends the quarantines whose retention is over (docs/quarantine.md, "Retention").
+        permissions.endQuarantines(sweep);
         permissions.readImageBuilderImages(sweep);
         permissions.rollOutToAppGroups(sweep);
 
