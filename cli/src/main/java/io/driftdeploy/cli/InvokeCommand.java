@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,13 +62,16 @@ final class InvokeCommand extends AwsCommand {
             settings = settings.forceDryRun();
         }
         Clock clock = Clock.systemUTC();
+        DecisionTally tally = new DecisionTally(Progress.of(console, "invoke " + function, Optional.empty()), console.err());
         RequestStreamHandler handler = factory.create(settings, aws.clients(console.environment()), clock,
-                new Telemetry(function, console.err(), clock));
+                new Telemetry(function, tally.stream(), clock));
         ByteArrayOutputStream result = new ByteArrayOutputStream();
         try {
             handler.handleRequest(new ByteArrayInputStream(event), result, new LocalContext(function, clock, console.err()));
         } catch (IOException e) {
             throw new UncheckedIOException("the " + function + " function could not read the event or write its result", e);
+        } finally {
+            tally.close();
         }
         console.out().println(result.toString(StandardCharsets.UTF_8).strip());
         console.out().flush();

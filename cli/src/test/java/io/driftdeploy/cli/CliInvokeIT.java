@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.testing.AlarmEvents;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.Sandbox;
 import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.TestGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -135,6 +138,34 @@ class CliInvokeIT {
         assertThat(result.path("reason").asText()).as(run.toString()).isEqualTo("dry-run");
         assertThat(result.path("mode").asText()).isEqualTo("dry-run");
         assertThat(group.instanceIds()).contains(instance);
+    }
+
+    @Test
+    void theDriftAlarmsSweepCountsItsDecisionsOnATerminal() throws IOException {
+        String rule = env.configRule("sweep-progress");
+        TestGroup group = env.group("swept").instances(3).tag("drift-deploy:remediation", "terminate").create();
+        for (String instance : group.instanceIds()) {
+            env.putEvaluation(rule, "AWS::EC2::Instance", instance, ComplianceType.NON_COMPLIANT, Instant.now());
+        }
+        String alarm = env.prefix + "-drift-alarm";
+        Path event = Files.createTempFile("drift-alarm", ".json");
+        Files.write(event, AlarmEvents.fromSample("alarms/drift-alarm-state-alarm.json", alarm).bytes());
+        Map<String, String> environment = new HashMap<>(environment());
+        environment.put("DRIFT_DEPLOY_DRIFT_RULES", rule);
+        environment.put("DRIFT_DEPLOY_DRIFT_ALARMS", alarm);
+
+        CliRun run = CliRun.onTerminal(environment, "invoke", "alarms", event.toString(),
+                "--endpoint-url", Emulator.endpoint().toString(), "--dry-run");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(JSON.readTree(run.out()).toString()).as(run.toString()).contains("sweep");
+        assertThat(run.out()).as("the result has no progress in it").doesNotContain("\r", "decisions so far");
+        // One decision per swept instance and the sweep's own summary, counted under the log as they come.
+        assertThat(run.err()).as(run.toString())
+                .contains("invoke alarms: 1 decision so far", "\rinvoke alarms: 3 decisions so far",
+                        "\rinvoke alarms: 4 decisions so far")
+                .doesNotContain("decisions so far\n")
+                .as("the tally is erased at the end").endsWith("\r" + " ".repeat("invoke alarms: 4 decisions so far".length()) + "\r");
     }
 
     /** A function decides once per event, or once per target group (images, refreshes). */
