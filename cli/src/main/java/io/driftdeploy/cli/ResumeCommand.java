@@ -75,14 +75,14 @@ final class ResumeCommand extends AwsCommand {
 
         int cleared = 0;
         for (String ruleName : rules) {
-            Optional<Breaker> breaker = drift.clearBreaker(group, ruleName);
+            Instant now = Instant.now();
+            Optional<Breaker> breaker = drift.clearBreaker(group, ruleName,
+                    open -> audit.entry(DriftReports.breakerCleared(group, ruleName, open, now), now));
             if (breaker.isEmpty()) {
                 continue;
             }
             cleared++;
-            Instant now = Instant.now();
             Report report = DriftReports.breakerCleared(group, ruleName, breaker.get(), now);
-            audit.record(report, now);
             String what = "the churn breaker for rule " + ruleName + " in group " + group + " (opened at "
                     + breaker.get().openedAt() + " by " + breaker.get().instanceId() + ")";
             String messageId;

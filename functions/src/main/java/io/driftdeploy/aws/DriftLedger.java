@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What the drift path keeps between decisions: the event's claim, the newest evaluation, the
@@ -124,6 +125,10 @@ public interface DriftLedger {
     boolean openBreaker(String group, String rule, String instanceId, String eventId, Instant now,
                         Optional<Instant> clearedAt, Attempt attempt);
 
-    /** A person clears the breaker; returns the breaker cleared, empty when none was open. */
-    Optional<Breaker> clearBreaker(String group, String rule);
+    /**
+     * A person clears the breaker, and its clearing is recorded with it: the breaker's deletion and
+     * {@code audit}'s record of it are one write, so a breaker is never cleared unaudited. Returns
+     * the breaker cleared; empty when none was open.
+     */
+    Optional<Breaker> clearBreaker(String group, String rule, Function<Breaker, Ledger.Put> audit);
 }

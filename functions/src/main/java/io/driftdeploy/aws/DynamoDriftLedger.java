@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -416,16 +417,20 @@ public final class DynamoDriftLedger implements DriftLedger {
 
     /**
      * A person clears the breaker: it is deleted only while it is still the one read (a breaker
-     * opened again meanwhile stays), then the terminations it was opened for, so their
-     * replacements are judged afresh. Returns the breaker cleared; empty when none was open. Safe
-     * to repeat: every delete is conditional on what was read.
+     * opened again meanwhile stays), in one transaction with its audit record, then the
+     * terminations it was opened for, so their replacements are judged afresh. Returns the breaker
+     * cleared; empty when none was open. Safe to repeat: the SDK retries a transaction whose reply
+     * was lost with the same ClientRequestToken, which DynamoDB answers as the first (Amazon
+     * DynamoDB API Reference, TransactWriteItems), and every other delete is conditional on what
+     * was read.
      */
     @Override
-    public Optional<Breaker> clearBreaker(String group, String rule) {
+    public Optional<Breaker> clearBreaker(String group, String rule, Function<Breaker, Ledger.Put> audit) {
         String pk = churnKey(group, rule);
         ChurnRecord record = churn(group, rule);
-        Optional<Breaker> cleared = record.breaker()
-                .filter(open -> ledger.deleteIf(pk, BREAKER, OPENED_AT, Ledger.number(open.openedAt().toEpochMilli())));
+        Optional<Breaker> cleared = record.breaker().filter(open -> ledger.writeAll(List.of(
+                Ledger.Delete.ifStill(pk, BREAKER, OPENED_AT, Ledger.number(open.openedAt().toEpochMilli())),
+                audit.apply(open))).isEmpty());
         cleared.ifPresent(open -> record.terminations().stream()
                 .filter(termination -> !termination.at().isAfter(open.openedAt()))
                 .forEach(termination -> ledger.deleteIf(pk, TERMINATION_PREFIX + termination.instanceId(), AT,

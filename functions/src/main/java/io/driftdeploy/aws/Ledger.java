@@ -525,8 +525,19 @@ public final class Ledger {
     public record Put(String pk, String sk, Map<String, AttributeValue> attributes, Instant expiresAt) implements Write {
     }
 
-    /** One unconditional DeleteItem as a write of a transaction: deleting what is gone already is a no-op, so safe to repeat. */
-    public record Delete(String pk, String sk) implements Write {
+    /**
+     * One DeleteItem as a write of a transaction: unconditional, deleting what is gone already is a
+     * no-op, so safe to repeat; or only while {@code attribute} still holds {@code expected}.
+     */
+    public record Delete(String pk, String sk, Optional<Map.Entry<String, AttributeValue>> onlyIf) implements Write {
+        public Delete(String pk, String sk) {
+            this(pk, sk, Optional.empty());
+        }
+
+        /** Deleted only while the item's {@code attribute} is {@code expected}: a refusal names it in {@link #writeAll}'s answer. */
+        public static Delete ifStill(String pk, String sk, String attribute, AttributeValue expected) {
+            return new Delete(pk, sk, Optional.of(Map.entry(attribute, expected)));
+        }
     }
 
     /** Runs one update; false when its condition was false. */
@@ -587,9 +598,13 @@ public final class Ledger {
             case Put put -> TransactWriteItem.builder()
                     .put(item -> item.tableName(table).item(item(put.pk(), put.sk(), put.attributes(), put.expiresAt())))
                     .build();
-            case Delete delete -> TransactWriteItem.builder()
-                    .delete(item -> item.tableName(table).key(key(delete.pk(), delete.sk())))
-                    .build();
+            case Delete delete -> TransactWriteItem.builder().delete(item -> {
+                item.tableName(table).key(key(delete.pk(), delete.sk()))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+                delete.onlyIf().ifPresent(expected -> item.conditionExpression("#attribute = :expected")
+                        .expressionAttributeNames(Map.of("#attribute", expected.getKey()))
+                        .expressionAttributeValues(Map.of(":expected", expected.getValue())));
+            }).build();
         };
     }
 

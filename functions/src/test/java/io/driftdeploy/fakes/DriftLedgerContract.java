@@ -13,17 +13,20 @@ import io.driftdeploy.aws.DriftLedger.Refusal;
 import io.driftdeploy.aws.DriftLedger.TerminationUnits;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.event.ComplianceType;
+import io.driftdeploy.policy.ChurnBreaker;
 import io.driftdeploy.policy.ChurnBreaker.Termination;
 import io.driftdeploy.policy.Evaluation;
 import io.driftdeploy.policy.RateScope;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -256,8 +259,15 @@ public abstract class DriftLedgerContract {
                 .isFalse();
         assertThat(ledger.churn(group, RULE).breaker()).hasValueSatisfying(open -> assertThat(open.instanceId()).isEqualTo(instance(1)));
 
-        assertThat(ledger.clearBreaker(group, RULE)).isPresent();
+        List<String> audited = new ArrayList<>();
+        Function<ChurnBreaker.Breaker, Ledger.Put> audit = open -> {
+            audited.add(open.instanceId());
+            return new Ledger.Put(AuditTrail.partitionKey(group), now + "#cleared#" + open.instanceId(), Map.of(),
+                    now.plus(Duration.ofDays(1)));
+        };
+        assertThat(ledger.clearBreaker(group, RULE, audit)).isPresent();
         assertThat(ledger.churn(group, RULE).breaker()).isEmpty();
-        assertThat(ledger.clearBreaker(group, RULE)).isEmpty();
+        assertThat(ledger.clearBreaker(group, RULE, audit)).isEmpty();
+        assertThat(audited).as("the one clearing is recorded with it").containsExactly(instance(1));
     }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -347,10 +348,11 @@ public final class FakeDriftLedger implements DriftLedger {
     }
 
     @Override
-    public Optional<Breaker> clearBreaker(String group, String rule) {
+    public Optional<Breaker> clearBreaker(String group, String rule, Function<Breaker, Ledger.Put> audit) {
         calls.add("clearBreaker");
         String key = churnKey(group, rule);
         Optional<Breaker> cleared = Optional.ofNullable(breakers.remove(key));
+        cleared.map(audit).ifPresent(audits::add);
         cleared.ifPresent(open -> Optional.ofNullable(churn.get(key)).ifPresent(terminations ->
                 terminations.values().removeIf(termination -> !termination.at().isAfter(open.openedAt()))));
         return cleared;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.aws.AuditTrail;
 import io.driftdeploy.aws.DynamoDriftLedger;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.testing.ComplianceEvents;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import io.driftdeploy.message.DriftReports;
 import io.driftdeploy.orchestration.Telemetry;
 import io.driftdeploy.orchestration.EventInProgressException;
 
@@ -695,7 +697,10 @@ class DriftHandlerIT {
         Churn churn = openChurnBreaker();
 
         // What the CLI's resume does to the ledger (the cli module's CliResumeIT runs the command itself).
-        assertThat(new DynamoDriftLedger(new Ledger(env.aws.dynamoDb(), env.tableName)).clearBreaker(churn.group().name, driftRule)).isPresent();
+        assertThat(new DynamoDriftLedger(new Ledger(env.aws.dynamoDb(), env.tableName)).clearBreaker(churn.group().name, driftRule,
+                open -> AuditTrail.in(new Ledger(env.aws.dynamoDb(), env.tableName), Duration.ofDays(1))
+                        .entry(DriftReports.breakerCleared(churn.group().name, driftRule, open, Instant.now()), Instant.now())))
+                .isPresent();
 
         JsonNode resumed = churn.flaggedAgain(this::onRecord);
         assertThat(resumed.path("reason").asText()).as("%s", resumed).isEqualTo("drift-confirmed");
