@@ -63,7 +63,7 @@ class ScheduledSweepTest {
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final Queue queue = new Queue();
     private final Settings settings;
-    private final ScheduledSweep sweep;
+    private ScheduledSweep sweep;
 
     ScheduledSweepTest() {
         Map<String, String> env = new HashMap<>();
@@ -74,9 +74,13 @@ class ScheduledSweepTest {
         env.put(Settings.PREFIX + "MODE", "enforce");
         env.put(Settings.PREFIX + "MIN_HEALTHY_PERCENT", "0");
         settings = Settings.from(env);
+        sweep = sweep(settings);
+    }
+
+    private ScheduledSweep sweep(Settings settings) {
         Telemetry telemetry = new Telemetry("sweep", new PrintStream(log, true, StandardCharsets.UTF_8), clock);
         Reporter reporter = new Reporter(new FakeAuditTrail(), notifier, telemetry, clock);
-        sweep = new ScheduledSweep(settings, compliance, queue,
+        return new ScheduledSweep(settings, compliance, queue,
                 new DriftRemediation(settings, driftLedger, fleet, compliance, reporter, clock,
                         new QuarantineSteps(quarantine, Map.of())),
                 new Rollouts(settings, images, rolloutFleet, new FakeRolloutLedger(), new FakeEventClaims(), reporter, clock),
@@ -275,5 +279,20 @@ class ScheduledSweepTest {
         assertThat(fleet.state(ended)).isEqualTo(InstanceState.SHUTTING_DOWN);
         assertThat(fleet.state(waiting)).isEqualTo(InstanceState.RUNNING);
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("s1#quarantines");
+    }
+
+    @Test
+    void aForcedDryRunEndsNoQuarantine() {
+        sweep = sweep(settings.forceDryRun());
+        fleet.group("vault", OPTED_IN, 1);
+        String ended = FakeFleet.member("vault", 1);
+        fleet.detach(ended).tag(ended, QuarantinePolicy.markerTags("event-1", "vault", NOW.minusSeconds(1)));
+        queue.bodies.add(new SweepMessage.EndQuarantines("s1").json());
+
+        assertThat(drain()).isEmpty();
+
+        assertThat(quarantine.calls()).isEmpty();
+        assertThat(fleet.state(ended)).isEqualTo(InstanceState.RUNNING);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("not ended: a dry run was forced");
     }
 }
