@@ -89,6 +89,23 @@ class IamCoverageTest {
     }
 
     /**
+     * The runtime's actions are allowed without a call that needs them, but each only on the roles
+     * whose runtime uses it: the SQS event source mapping's polling on the sweep function's alone.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void onlyTheSweepRoleHoldsWhatItsQueuesEventSourceMappingNeeds(Kind kind) {
+        List<String> polling = List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility");
+        Set<String> granted = grantedActions(templateJson(), roleLogicalId(kind));
+        if (kind == Kind.SWEEP) {
+            assertThat(granted).containsAll(polling);
+        } else {
+            assertThat(granted).as("%s role", kind)
+                    .noneMatch(pattern -> polling.stream().anyMatch(action -> IamCoverage.matches(pattern, action)));
+        }
+    }
+
+    /**
      * The default deployment names no instance roles, so its rollout roles cannot pass one
      * (iam:PassRole is granted only on instanceRoleArns): what it grants is checked one way, for
      * nothing mutating that the code does not need.
