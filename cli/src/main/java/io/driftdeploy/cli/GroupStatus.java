@@ -9,6 +9,8 @@ import io.driftdeploy.policy.GroupDecision;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ImageVerdict;
 import io.driftdeploy.policy.MinHealthy;
+import io.driftdeploy.policy.RemediationAction;
+import io.driftdeploy.policy.ReplacementChoice;
 import io.driftdeploy.policy.RolloutRules.Strategy;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +24,8 @@ import java.util.Optional;
  * @param modeTag       the group's mode tag's value, when it carries one (else the global mode applies)
  * @param strategyTag   the strategy tag's value, when it carries one
  * @param strategy      the strategy that value names; empty when it names none drift-deploy implements
+ * @param action        what drift remediation does to the group's drifted instances (its action tag)
+ * @param replacement   how they are replaced, and whether the group can replace them so now (a surge needs room)
  * @param breakers      every drift rule checked, with the churn breaker open for it in the group, if any
  * @param refresh       the instance refresh running on the group, if any
  * @param rollout       what the images function would do with the app's newest golden image; empty for a group of no app
@@ -34,6 +38,8 @@ record GroupStatus(
         Optional<String> strategyTag,
         Optional<Strategy> strategy,
         Capacity capacity,
+        RemediationAction action,
+        ReplacementChoice replacement,
         BudgetVerdict budget,
         RateWindow rates,
         Map<String, Optional<Breaker>> breakers,

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
                 "Show, for each group opted in to drift-deploy (the opt-in tag, or the app tag) or each --group: its mode and",
-                "rollout strategy; its capacity floor, disruption budgets (drift, rollout) and rate limits with what is left in",
+                "rollout strategy; its capacity floor, what remediation does (terminate or quarantine, replaced first or by a",
+                "surge and whether it can), disruption budgets (drift, rollout) and rate limits with what is left in",
                 "the current window; the storm breaker and the churn breakers and when they close; the instance refresh running",
                 "and the pending image; the image it runs and the newest golden image with what the images function would decide",
                 "for it; and its last decisions. Every verdict is the functions' own rule applied to what AWS and the ledger hold now, with the",

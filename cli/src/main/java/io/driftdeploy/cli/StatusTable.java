@@ -7,6 +7,8 @@ import io.driftdeploy.policy.ChurnBreaker.Breaker;
 import io.driftdeploy.policy.GroupDecision;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.MinHealthy;
+import io.driftdeploy.policy.RemediationAction;
+import io.driftdeploy.policy.ReplacementChoice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,8 @@ final class StatusTable {
                 .orElse(" (the global mode: no " + settings.modeTag() + " tag)")));
         rows.add(row("strategy", strategy(status, settings.rollout().strategyTag())));
         rows.add(row("capacity", capacity(status.capacity(), status.group())));
+        rows.add(row("remediation", remediation(status.action())));
+        rows.add(row("replacement", replacement(status.replacement())));
         rows.add(row("drift budget", budget(status.budget())));
         GroupStatus.RateWindow rates = status.rates();
         rows.add(row("rate window", rates.start() + " to " + rates.end()));
@@ -87,6 +91,28 @@ final class StatusTable {
         }
         String name = status.strategy().get().name().toLowerCase(java.util.Locale.ROOT);
         return name + status.strategyTag().map(value -> " (group tag " + tag + "=" + value + ")").orElse(" (no " + tag + " tag)");
+    }
+
+    private static String remediation(RemediationAction action) {
+        return switch (action) {
+            case RemediationAction.Chosen chosen -> chosen.kind().label()
+                    + (chosen.is(RemediationAction.Kind.QUARANTINE) ? ": isolate, snapshot, detach with replacement" : "");
+            case RemediationAction.Invalid invalid -> "none: group tag " + invalid.tagKey() + "=" + invalid.tagValue()
+                    + " names neither terminate nor quarantine, so nothing is remediated (invalid-action-tag)";
+        };
+    }
+
+    private static String replacement(ReplacementChoice replacement) {
+        return switch (replacement) {
+            case ReplacementChoice.Terminate terminate -> "terminate, then the group launches the replacement ("
+                    + terminate.from() + ")";
+            case ReplacementChoice.Surge surge -> "surge: the replacement InService before the instance goes (" + surge.from()
+                    + "); room for " + Math.max(surge.room(), 0) + " more under MaxSize " + surge.maxSize();
+            case ReplacementChoice.CannotSurge cannot -> "none: surge chosen (" + cannot.from() + "), but " + cannot.why()
+                    + "; nothing is replaced (cannot-surge): " + cannot.fix();
+            case ReplacementChoice.InvalidTag invalid -> "none: group tag " + invalid.tagKey() + "=" + invalid.tagValue()
+                    + " names neither terminate nor surge, so nothing is replaced (invalid-replacement-tag)";
+        };
     }
 
     private static String capacity(GroupStatus.Capacity capacity, String group) {

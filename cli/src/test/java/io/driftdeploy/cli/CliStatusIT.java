@@ -72,7 +72,9 @@ class CliStatusIT {
         running = env.registerImage("shop-1.0", Map.of(APP_TAG, app, GOLDEN.key(), GOLDEN.value()));
         web = env.group("web").instances(4).image(running)
                 .tag(OPT_IN, "terminate").tag(APP_TAG, app).tag("drift-deploy:mode", "enforce").create();
-        batch = env.group("batch").instances(2).tag(OPT_IN, "terminate").tag("drift-deploy:budget", "0").create();
+        // A group that surges, read as the drift path reads it: its maintenance policy and room under MaxSize (4).
+        batch = env.group("batch").instances(2).tag(OPT_IN, "terminate").tag("drift-deploy:budget", "0")
+                .tag("drift-deploy:replacement", "surge").maintenancePolicy(100, 110).create();
         ignored = env.group("ignored").instances(1).create();
 
         terminated = web.instanceIds().get(0);
@@ -101,6 +103,8 @@ class CliStatusIT {
                 "strategy|refresh (no drift-deploy:rollout tag)",
                 "capacity|" + now.desiredCapacity() + " desired, " + healthy + " healthy InService, min healthy 50 %: "
                         + (healthy - 2) + " more may go out of service now",
+                "remediation|terminate",
+                "replacement|terminate, then the group launches the replacement (DRIFT_DEPLOY_DEFAULT_REPLACEMENT)",
                 "drift budget|no disruption budget covers it",
                 "rate window|" + windowStart + " to " + windowStart.plus(WINDOW),
                 "group rate|1 of 2 terminations in the window, 1 left",
@@ -131,6 +135,9 @@ class CliStatusIT {
                 "mode|dry-run (the global mode: no drift-deploy:mode tag)",
                 "strategy|refresh (no drift-deploy:rollout tag)",
                 "capacity|2 desired, 2 healthy InService, min healthy 50 %: 1 more may go out of service now",
+                "remediation|terminate",
+                "replacement|surge: the replacement InService before the instance goes (group tag drift-deploy:replacement);"
+                        + " room for 2 more under MaxSize 4",
                 "drift budget|drift-deploy:budget='0' allows 0 instance(s) out of service at once, and 0 are out of service now:"
                         + " 0 more may go now",
                 "rate window|" + windowStart + " to " + windowStart.plus(WINDOW),

@@ -10,10 +10,13 @@ import io.driftdeploy.policy.BudgetVerdict;
 import io.driftdeploy.policy.ChurnBreaker.Breaker;
 import io.driftdeploy.policy.DescribedImage;
 import io.driftdeploy.policy.DriftPolicy;
+import io.driftdeploy.policy.GroupFacts.MaintenancePolicy;
 import io.driftdeploy.policy.GroupState;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ImageVerdict;
 import io.driftdeploy.policy.MinHealthy;
+import io.driftdeploy.policy.RemediationAction;
+import io.driftdeploy.policy.ReplacementChoice;
 import io.driftdeploy.policy.RolloutReason;
 import io.driftdeploy.policy.RolloutRules;
 import java.time.Instant;
@@ -57,6 +60,8 @@ class StatusTableTest {
                 "mode|enforce (group tag drift-deploy:mode=enforce)",
                 "strategy|refresh (no drift-deploy:rollout tag)",
                 "capacity|6 desired, 5 healthy InService, min healthy 50 % (group tag drift-deploy:min-healthy-percent): 2 more may go out of service now",
+                "remediation|terminate",
+                "replacement|terminate, then the group launches the replacement (DRIFT_DEPLOY_DEFAULT_REPLACEMENT)",
                 "drift budget|drift-deploy:budget='1' allows 1 instance(s) out of service at once, and 1 are out of service now:"
                         + " 0 more may go now",
                 "rate window|2026-03-01T10:00:00Z to 2026-03-01T11:00:00Z",
@@ -92,6 +97,8 @@ class StatusTableTest {
                 "strategy|none: group tag drift-deploy:rollout=blue-green names no strategy drift-deploy implements (refresh,"
                         + " manual), so no image rolls out",
                 "capacity|2 desired, 2 healthy InService; " + ((MinHealthy.Invalid) status.capacity().minHealthy()).detail("batch"),
+                "remediation|terminate",
+                "replacement|terminate, then the group launches the replacement (DRIFT_DEPLOY_DEFAULT_REPLACEMENT)",
                 "drift budget|shut: drift-deploy:budget='one' is not a disruption budget: 'one' is not a count (e.g. 1) or a percentage"
                         + " (e.g. 10pct); fix or remove it (docs/safety-rules.md, \"Rule 6: disruption budgets\")",
                 "rate window|2026-03-01T10:00:00Z to 2026-03-01T11:00:00Z",
@@ -109,8 +116,10 @@ class StatusTableTest {
     void theLastDecisionsAreTheHistoryTableUnderTheRows() {
         AuditRecord decided = new AuditRecord(Instant.parse("2026-03-01T10:10:00Z"), "drift", "i-0abc", "terminate",
                 "drift-confirmed", Optional.of("enforce"), List.of(), "event-1", Optional.empty(), Optional.empty(), "{}");
+        RemediationAction terminate = StatusReader.action(SETTINGS.drift(), Map.of());
         GroupStatus status = new GroupStatus("web", Mode.ENFORCE, Optional.empty(), Optional.empty(),
-                RolloutRules.Strategy.of(Optional.empty()), capacity(Map.of(), 2, 2), DriftPolicy.budget(Map.of(), 2, 2, SETTINGS.drift(), NOW),
+                RolloutRules.Strategy.of(Optional.empty()), capacity(Map.of(), 2, 2), terminate,
+                StatusReader.replacement(SETTINGS.drift(), Map.of(), room(2, 4, Optional.empty()), terminate), DriftPolicy.budget(Map.of(), 2, 2, SETTINGS.drift(), NOW),
                 rates("web", new WindowUse(0, false, false), new WindowUse(0, false, false)), Map.of(), Optional.empty(),
                 Optional.empty(), List.of(decided));
 
@@ -139,14 +148,56 @@ class StatusTableTest {
                         + " a refresh with it failed");
     }
 
+    @Test
+    void theRemediationAndReplacementRowsSayWhatTheDriftPathWouldDoAndWhyNot() {
+        Optional<MaintenancePolicy> launchFirst = Optional.of(new MaintenancePolicy(100, 110));
+        Map<String, String> surge = Map.of("drift-deploy:replacement", "surge");
+        Map<String, String> surgeAndQuarantine = Map.of("drift-deploy:replacement", "surge", "drift-deploy:action", "quarantine");
+        Map<String, String> badTags = Map.of("drift-deploy:replacement", "later", "drift-deploy:action", "keep");
+
+        assertThat(rows(status("cart", surge, 2, 2, room(2, 3, launchFirst), new WindowUse(0, false, false),
+                new WindowUse(0, false, false), Map.of(), Optional.empty(), Optional.empty()))).contains(
+                "remediation|terminate",
+                "replacement|surge: the replacement InService before the instance goes (group tag drift-deploy:replacement);"
+                        + " room for 1 more under MaxSize 3");
+        assertThat(rows(status("cart", surge, 3, 3, room(3, 3, launchFirst), new WindowUse(0, false, false),
+                new WindowUse(0, false, false), Map.of(), Optional.empty(), Optional.empty())))
+                .anyMatch(row -> row.startsWith("replacement|none: surge chosen (group tag drift-deploy:replacement), but the group's"
+                        + " desired capacity (3) is its maximum size (3)"));
+        assertThat(rows(status("vault", surgeAndQuarantine, 2, 2, room(2, 3, launchFirst), new WindowUse(0, false, false),
+                new WindowUse(0, false, false), Map.of(), Optional.empty(), Optional.empty())))
+                .contains("remediation|quarantine: isolate, snapshot, detach with replacement")
+                .anyMatch(row -> row.startsWith("replacement|none: surge chosen (group tag drift-deploy:replacement), but the group"
+                        + " quarantines its drifted instances (drift-deploy:action=quarantine)"));
+        assertThat(rows(status("odd", badTags, 2, 2, room(2, 3, launchFirst), new WindowUse(0, false, false),
+                new WindowUse(0, false, false), Map.of(), Optional.empty(), Optional.empty()))).contains(
+                "remediation|none: group tag drift-deploy:action=keep names neither terminate nor quarantine, so nothing is"
+                        + " remediated (invalid-action-tag)",
+                "replacement|none: group tag drift-deploy:replacement=later names neither terminate nor surge, so nothing is"
+                        + " replaced (invalid-replacement-tag)");
+    }
+
     private static GroupStatus status(String group, Map<String, String> tags, int desired, int healthy, WindowUse groupUse,
                                       WindowUse accountUse, Map<String, Optional<Breaker>> breakers,
                                       Optional<GroupStatus.Refresh> refresh, Optional<GroupStatus.Rollout> rollout) {
+        return status(group, tags, desired, healthy, room(desired, desired * 2, Optional.empty()), groupUse, accountUse, breakers,
+                refresh, rollout);
+    }
+
+    private static GroupStatus status(String group, Map<String, String> tags, int desired, int healthy, ReplacementChoice.Room room,
+                                      WindowUse groupUse, WindowUse accountUse, Map<String, Optional<Breaker>> breakers,
+                                      Optional<GroupStatus.Refresh> refresh, Optional<GroupStatus.Rollout> rollout) {
         Optional<String> strategyTag = Optional.ofNullable(tags.get("drift-deploy:rollout"));
+        RemediationAction action = StatusReader.action(SETTINGS.drift(), tags);
         return new GroupStatus(group, io.driftdeploy.policy.GroupModes.effective(SETTINGS, tags),
                 Optional.ofNullable(tags.get("drift-deploy:mode")), strategyTag, RolloutRules.Strategy.of(strategyTag),
-                capacity(tags, desired, healthy), DriftPolicy.budget(tags, desired, healthy, SETTINGS.drift(), NOW),
+                capacity(tags, desired, healthy), action, StatusReader.replacement(SETTINGS.drift(), tags, room, action),
+                DriftPolicy.budget(tags, desired, healthy, SETTINGS.drift(), NOW),
                 rates(group, groupUse, accountUse), breakers, refresh, rollout, List.of());
+    }
+
+    private static ReplacementChoice.Room room(int desired, int maxSize, Optional<MaintenancePolicy> policy) {
+        return new ReplacementChoice.Room(desired, maxSize, policy, desired, 0);
     }
 
     private static GroupStatus.Capacity capacity(Map<String, String> tags, int desired, int healthy) {

@@ -5,6 +5,7 @@ import io.driftdeploy.policy.GroupFacts;
 import io.driftdeploy.policy.GroupFacts.MaintenancePolicy;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.InstanceState;
+import io.driftdeploy.policy.ReplacementChoice;
 import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
 import java.time.Instant;
 import java.util.Comparator;
@@ -149,11 +150,22 @@ public final class AutoScalingFleet implements Fleet {
                                 .collect(Collectors.toSet()),
                         group.maxSize(),
                         maintenancePolicy(group),
-                        group.instances().stream()
-                                .filter(instance -> UNHEALTHY.equalsIgnoreCase(instance.healthStatus())
-                                        && !instance.lifecycleStateAsString().startsWith("Terminat"))
-                                .map(software.amazon.awssdk.services.autoscaling.model.Instance::instanceId)
-                                .collect(Collectors.toSet()))));
+                        markedUnhealthy(group))));
+    }
+
+    /** The group's room to surge, as its DescribeAutoScalingGroups answer shows it. */
+    public static ReplacementChoice.Room room(AutoScalingGroup group) {
+        return new ReplacementChoice.Room(group.desiredCapacity(), group.maxSize(), maintenancePolicy(group),
+                group.instances().size(), markedUnhealthy(group).size());
+    }
+
+    /** The group's instances marked Unhealthy and not terminating yet: each is being replaced. */
+    private static Set<String> markedUnhealthy(AutoScalingGroup group) {
+        return group.instances().stream()
+                .filter(instance -> UNHEALTHY.equalsIgnoreCase(instance.healthStatus())
+                        && !instance.lifecycleStateAsString().startsWith("Terminat"))
+                .map(software.amazon.awssdk.services.autoscaling.model.Instance::instanceId)
+                .collect(Collectors.toSet());
     }
 
     /** The group's tags, by key. */

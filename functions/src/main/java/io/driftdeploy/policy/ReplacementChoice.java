@@ -98,7 +98,22 @@ public sealed interface ReplacementChoice {
      * the group above it.
      */
     static ReplacementChoice of(GroupFacts group, String tagKey, ReplacementStrategy fallback) {
-        Optional<String> tag = Optional.ofNullable(group.tags().get(tagKey));
+        return of(group.tags(), new Room(group.desiredCapacity(), group.maxSize(), group.maintenancePolicy(),
+                group.members().size(), group.markedUnhealthy().size()), tagKey, fallback);
+    }
+
+    /**
+     * What a group's size and maintenance policy say of its room to surge.
+     *
+     * @param listed how many instances the group lists, in any state
+     * @param marked how many of them it lists as Unhealthy and not yet terminating
+     */
+    record Room(int desiredCapacity, int maxSize, Optional<MaintenancePolicy> policy, int listed, int marked) {
+    }
+
+    /** As {@link #of(GroupFacts, String, ReplacementStrategy)}, from the group's tags and {@code room}: what status shows. */
+    static ReplacementChoice of(Map<String, String> tags, Room room, String tagKey, ReplacementStrategy fallback) {
+        Optional<String> tag = Optional.ofNullable(tags.get(tagKey));
         Optional<ReplacementStrategy> chosen = tag.isPresent() ? ReplacementStrategy.parse(tag.get()) : Optional.of(fallback);
         if (chosen.isEmpty()) {
             return new InvalidTag(tagKey, tag.orElseThrow());
@@ -107,7 +122,7 @@ public sealed interface ReplacementChoice {
         if (chosen.get() == ReplacementStrategy.TERMINATE) {
             return new Terminate(from);
         }
-        Optional<MaintenancePolicy> policy = group.maintenancePolicy();
+        Optional<MaintenancePolicy> policy = room.policy();
         if (policy.isEmpty() || policy.get().minHealthyPercentage() != SURGE_MIN_HEALTHY
                 || policy.get().maxHealthyPercentage() <= SURGE_MIN_HEALTHY) {
             return new CannotSurge(from, policy.map(set -> "the group's instance maintenance policy ("
@@ -116,12 +131,12 @@ public sealed interface ReplacementChoice {
                     "give the group an instance maintenance policy with MinHealthyPercentage 100 and MaxHealthyPercentage"
                             + " above 100 (the console's \"Launch before terminating\"), or tag it " + tagKey + "=terminate");
         }
-        if (group.desiredCapacity() >= group.maxSize()) {
-            return new CannotSurge(from, "the group's desired capacity (" + group.desiredCapacity() + ") is its maximum size ("
-                    + group.maxSize() + "): a replacement launched first would take it above",
+        if (room.desiredCapacity() >= room.maxSize()) {
+            return new CannotSurge(from, "the group's desired capacity (" + room.desiredCapacity() + ") is its maximum size ("
+                    + room.maxSize() + "): a replacement launched first would take it above",
                     "raise the group's MaxSize above its desired capacity, or tag it " + tagKey + "=terminate");
         }
-        return new Surge(from, group.maxSize(), group.members().size(), group.markedUnhealthy().size(), policy.get());
+        return new Surge(from, room.maxSize(), room.listed(), room.marked(), policy.get());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.driftdeploy.cli.aws;
 import io.driftdeploy.aws.AutoScalingFleet;
 import io.driftdeploy.aws.RequiresIam;
 import io.driftdeploy.config.TagMatcher;
+import io.driftdeploy.policy.ReplacementChoice;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -23,8 +24,9 @@ public record AutoScalingGroups(AutoScalingClient autoScaling) {
      */
     static final int NAMES_PER_CALL = 50;
 
-    /** A group as status shows it: its tags and the counts the capacity guard and the budgets judge. */
-    public record Group(String name, Map<String, String> tags, int desiredCapacity, int healthyInService) {
+    /** A group as status shows it: its tags, the counts the capacity guard and the budgets judge, and its room to surge. */
+    public record Group(String name, Map<String, String> tags, int desiredCapacity, int healthyInService,
+                        ReplacementChoice.Room room) {
     }
 
     /** autoscaling:DescribeAutoScalingGroups by name; a name AWS knows no group by is left out. */
@@ -63,7 +65,7 @@ public record AutoScalingGroups(AutoScalingClient autoScaling) {
 
     private static Group group(AutoScalingGroup group) {
         return new Group(group.autoScalingGroupName(), AutoScalingFleet.tags(group), group.desiredCapacity(),
-                AutoScalingFleet.healthyInService(group));
+                AutoScalingFleet.healthyInService(group), AutoScalingFleet.room(group));
     }
 
     private static List<Group> sorted(List<Group> groups) {
