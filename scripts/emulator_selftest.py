@@ -799,6 +799,30 @@ def test_instance_maintenance_policy_and_health_replacement() -> None:
         )
 
 
+def test_assumed_role_acts_in_its_account() -> None:
+    """moto's own account scoping, which an organization's tests rely on: no extension, checked so a moto upgrade
+    that changed it would be seen. Credentials from AssumeRole into another account's role act in that account."""
+    member = "111111111111"
+    session = f"audit-{suffix}"
+    assumed = client("sts").assume_role(RoleArn=f"arn:aws:iam::{member}:role/drift-deploy-member",
+                                        RoleSessionName=session)["Credentials"]
+    as_member = boto3.session.Session(aws_access_key_id=assumed["AccessKeyId"],
+                                      aws_secret_access_key=assumed["SecretAccessKey"],
+                                      aws_session_token=assumed["SessionToken"], region_name="us-east-1")
+    identity = as_member.client("sts", endpoint_url=endpoint()).get_caller_identity()
+    results.check("AssumeRole into another account's role: the caller is that account, the session named as asked",
+                  identity["Account"] == member and identity["Arn"].endswith(f"/drift-deploy-member/{session}"), identity)
+    member_ec2 = as_member.client("ec2", endpoint_url=endpoint())
+    image = member_ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = member_ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1)["Instances"][0]
+    reservations = member_ec2.describe_instances(InstanceIds=[instance["InstanceId"]])["Reservations"]
+    seen_by_member = [(r["OwnerId"], i["InstanceId"]) for r in reservations for i in r["Instances"]]
+    results.check("an instance launched with the assumed credentials is the member account's",
+                  seen_by_member == [(member, instance["InstanceId"])], seen_by_member)
+    results.raises("the default account does not see the member account's instance", "InvalidInstanceID.NotFound",
+                   lambda: ec2.describe_instances(InstanceIds=[instance["InstanceId"]]))
+
+
 def main() -> None:
     print(f"emulator self-test against {endpoint()}")
     group, template, images = fleet()
@@ -822,6 +846,7 @@ def main() -> None:
     test_kept_alive_connections()
     test_sqs_counts()
     test_sns_delivers_to_sqs_within_publish_in_order()
+    test_assumed_role_acts_in_its_account()
     print(f"{results.passed} passed, {results.failed} failed")
     sys.exit(1 if results.failed else 0)
 
