@@ -32,6 +32,7 @@ import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Match;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
@@ -259,17 +260,17 @@ public final class FunctionsStack extends Stack {
         return groups;
     }
 
-    private void grantFleetAccess(Settings settings, Map<String, CfnSecurityGroup> quarantineGroups) {
-        FunctionPermissions permissions = new FunctionPermissions(settings);
-        List<String> quarantineGroupArns = quarantineGroups.values().stream()
-                .map(group -> FunctionPermissions.ec2Arn("security-group/" + group.getAttrGroupId())).toList();
-        List<String> markerTags = QuarantineTags.onInstance();
-
-        var drift = functions.get(Kind.DRIFT).role();
-        // The drift path's guards: conditional puts (claims, newest evaluation), counters (rate,
-        // capacity), deletes (released claims) and consistent reads.
-        permissions.ledgerItems(drift, ledger, LEDGER_WITH_COUNTERS);
-        permissions.readOnly(drift,
+    /**
+     * What the drift path needs, for each function that runs it: the ledger's guards (conditional
+     * puts for claims and the newest evaluation, counters for rates and capacity, deletes for
+     * released claims, consistent reads), its reads, and its actions, each confined to opted-in
+     * groups; the function's own reads, {@code moreReads}, first in the same statement.
+     */
+    private void grantDriftPath(FunctionPermissions permissions, IRole role, List<String> quarantineGroupArns,
+                                List<String> markerTags, String... moreReads) {
+        permissions.ledgerItems(role, ledger, LEDGER_WITH_COUNTERS);
+        List<String> reads = new ArrayList<>(List.of(moreReads));
+        reads.addAll(List.of(
                 "ec2:DescribeInstances",
                 "autoscaling:DescribeAutoScalingGroups",
                 "autoscaling:DescribeInstanceRefreshes",
@@ -279,47 +280,32 @@ public final class FunctionsStack extends Stack {
                 "ec2:DescribeLaunchTemplateVersions",
                 "ec2:DescribeImages",
                 // Quarantine: whether its snapshots were taken already.
-                "ec2:DescribeSnapshots");
-        permissions.terminateInOptedInGroups(drift);
-        permissions.quarantineInOptedInGroups(drift, quarantineGroupArns, markerTags);
+                "ec2:DescribeSnapshots"));
+        permissions.readOnly(role, reads.toArray(String[]::new));
+        permissions.terminateInOptedInGroups(role);
+        permissions.quarantineInOptedInGroups(role, quarantineGroupArns, markerTags);
+    }
 
-        // The drift alarm's sweep runs every non-compliant instance through the drift path.
-        var alarms = functions.get(Kind.ALARMS).role();
-        permissions.ledgerItems(alarms, ledger, LEDGER_WITH_COUNTERS);
-        permissions.readOnly(alarms,
+    private void grantFleetAccess(Settings settings, Map<String, CfnSecurityGroup> quarantineGroups) {
+        FunctionPermissions permissions = new FunctionPermissions(settings);
+        List<String> quarantineGroupArns = quarantineGroups.values().stream()
+                .map(group -> FunctionPermissions.ec2Arn("security-group/" + group.getAttrGroupId())).toList();
+        List<String> markerTags = QuarantineTags.onInstance();
+
+        // The drift function decides each compliance-change event through the drift path.
+        grantDriftPath(permissions, functions.get(Kind.DRIFT).role(), quarantineGroupArns, markerTags);
+        // The drift alarm's sweep runs every non-compliant instance through the drift path; a guard
+        // alarm's notification names the image its refresh rolls out (DescribeLaunchTemplateVersions, below).
+        grantDriftPath(permissions, functions.get(Kind.ALARMS).role(), quarantineGroupArns, markerTags,
                 "cloudwatch:DescribeAlarms",
-                "config:DescribeConfigRules",
-                "config:GetComplianceDetailsByConfigRule",
-                "config:GetComplianceDetailsByResource",
-                "ec2:DescribeInstances",
-                "autoscaling:DescribeAutoScalingGroups",
-                "autoscaling:DescribeInstanceRefreshes",
-                // A guard alarm's notification names the image its refresh rolls out; the sweep's rule 9
-                // reads the group's template version too (and DescribeConfigRules, above).
-                "ec2:DescribeLaunchTemplateVersions",
-                // The sweep's rule 9: whether the template's image carries the approved tag.
-                "ec2:DescribeImages",
-                "ec2:DescribeSnapshots");
-        permissions.terminateInOptedInGroups(alarms);
-        permissions.quarantineInOptedInGroups(alarms, quarantineGroupArns, markerTags);
+                "config:GetComplianceDetailsByConfigRule");
 
         // The scheduled sweep lists the drift rules' results and decides each through the drift path, and
         // catches each app up to its newest golden image through the rollout path (docs/sweep.md).
         var sweep = functions.get(Kind.SWEEP).role();
-        permissions.ledgerItems(sweep, ledger, LEDGER_WITH_COUNTERS);
-        permissions.readOnly(sweep,
-                "config:DescribeConfigRules",
+        grantDriftPath(permissions, sweep, quarantineGroupArns, markerTags,
                 "config:GetComplianceDetailsByConfigRule",
-                "config:GetComplianceDetailsByResource",
-                "ec2:DescribeInstances",
-                "autoscaling:DescribeAutoScalingGroups",
-                "autoscaling:DescribeInstanceRefreshes",
-                "ec2:DescribeLaunchTemplates",
-                "ec2:DescribeLaunchTemplateVersions",
-                "ec2:DescribeImages",
-                "ec2:DescribeSnapshots");
-        permissions.terminateInOptedInGroups(sweep);
-        permissions.quarantineInOptedInGroups(sweep, quarantineGroupArns, markerTags);
+                "ec2:DescribeLaunchTemplates");
         // And it ends the quarantines whose retention is over (docs/quarantine.md, "Retention").
         permissions.endQuarantines(sweep);
         permissions.readImageBuilderImages(sweep);
