@@ -98,8 +98,8 @@ final class StatusReader {
                 DriftPolicy.capacityAllowance(group.desiredCapacity(), group.healthyInService(), minHealthy));
         GroupStatus.RateWindow rates = new GroupStatus.RateWindow(windowStart, windowStart.plus(drift.rateWindow()),
                 scope(RateScope.GROUP, group.name(), drift.maxTerminationsPerGroup()), account);
-        RemediationAction action = action(drift, tags);
-        ReplacementChoice replacement = replacement(drift, tags, group.room(), action);
+        RemediationAction action = DriftPolicy.action(tags, drift);
+        ReplacementChoice replacement = DriftPolicy.replacement(tags, group.room(), drift, action);
         Optional<String> strategyTag = Optional.ofNullable(tags.get(settings.rollout().strategyTag()));
         Optional<String> app = Optional.ofNullable(tags.get(settings.rollout().appTag())).filter(value -> !value.isBlank());
         Optional<TargetGroup> target = app.flatMap(name -> target(name, group.name()));
@@ -123,18 +123,6 @@ final class StatusReader {
                 refresh,
                 app.flatMap(name -> target.map(found -> rollout(name, found))),
                 history.group(group.name(), TimeRange.ALWAYS, lastDecisions));
-    }
-
-    /** What drift remediation does to the group's drifted instances, as the drift path reads its action tag. */
-    static RemediationAction action(Settings.Drift drift, Map<String, String> tags) {
-        return RemediationAction.of(tags, drift.quarantine().actionTag());
-    }
-
-    /** How they are replaced, as the drift path decides it: the replacement tag, the group's room, its action. */
-    static ReplacementChoice replacement(Settings.Drift drift, Map<String, String> tags, ReplacementChoice.Room room,
-                                         RemediationAction action) {
-        return ReplacementChoice.forAction(ReplacementChoice.of(tags, room, drift.replacementTag(), drift.defaultReplacement()),
-                action, drift.quarantine().actionTag());
     }
 
     /** Rule 9 for each drift rule: the group's breaker, when open and not cleared by the group's clear tag. */

@@ -116,10 +116,10 @@ class StatusTableTest {
     void theLastDecisionsAreTheHistoryTableUnderTheRows() {
         AuditRecord decided = new AuditRecord(Instant.parse("2026-03-01T10:10:00Z"), "drift", "i-0abc", "terminate",
                 "drift-confirmed", Optional.of("enforce"), List.of(), "event-1", Optional.empty(), Optional.empty(), "{}");
-        RemediationAction terminate = StatusReader.action(SETTINGS.drift(), Map.of());
+        RemediationAction terminate = DriftPolicy.action(Map.of(), SETTINGS.drift());
         GroupStatus status = new GroupStatus("web", Mode.ENFORCE, Optional.empty(), Optional.empty(),
                 RolloutRules.Strategy.of(Optional.empty()), capacity(Map.of(), 2, 2), terminate,
-                StatusReader.replacement(SETTINGS.drift(), Map.of(), room(2, 4, Optional.empty()), terminate), DriftPolicy.budget(Map.of(), 2, 2, SETTINGS.drift(), NOW),
+                DriftPolicy.replacement(Map.of(), room(2, 4, Optional.empty()), SETTINGS.drift(), terminate), DriftPolicy.budget(Map.of(), 2, 2, SETTINGS.drift(), NOW),
                 rates("web", new WindowUse(0, false, false), new WindowUse(0, false, false)), Map.of(), Optional.empty(),
                 Optional.empty(), List.of(decided));
 
@@ -188,10 +188,10 @@ class StatusTableTest {
                                       WindowUse groupUse, WindowUse accountUse, Map<String, Optional<Breaker>> breakers,
                                       Optional<GroupStatus.Refresh> refresh, Optional<GroupStatus.Rollout> rollout) {
         Optional<String> strategyTag = Optional.ofNullable(tags.get("drift-deploy:rollout"));
-        RemediationAction action = StatusReader.action(SETTINGS.drift(), tags);
+        RemediationAction action = DriftPolicy.action(tags, SETTINGS.drift());
         return new GroupStatus(group, io.driftdeploy.policy.GroupModes.effective(SETTINGS, tags),
                 Optional.ofNullable(tags.get("drift-deploy:mode")), strategyTag, RolloutRules.Strategy.of(strategyTag),
-                capacity(tags, desired, healthy), action, StatusReader.replacement(SETTINGS.drift(), tags, room, action),
+                capacity(tags, desired, healthy), action, DriftPolicy.replacement(tags, room, SETTINGS.drift(), action),
                 DriftPolicy.budget(tags, desired, healthy, SETTINGS.drift(), NOW),
                 rates(group, groupUse, accountUse), breakers, refresh, rollout, List.of());
     }

@@ -310,9 +310,8 @@ public final class DriftRemediation {
             GroupFacts group = instance.group().orElseThrow();
             refreshes = new Once<>(() -> fleet.refreshes(group.name()));
             MinHealthy minHealthy = DriftPolicy.minHealthy(group, rules);
-            RemediationAction action = RemediationAction.of(group.tags(), rules.quarantine().actionTag());
-            ReplacementChoice replacement = ReplacementChoice.forAction(DriftPolicy.replacement(group, rules), action,
-                    rules.quarantine().actionTag());
+            RemediationAction action = DriftPolicy.action(group.tags(), rules);
+            ReplacementChoice replacement = DriftPolicy.replacement(group, rules, action);
             int allowance = DriftPolicy.capacityAllowance(group, minHealthy, replacement);
             BudgetVerdict budget = DriftPolicy.budget(group, rules, now);
             DriftLedger.TerminationUnits needed = new DriftLedger.TerminationUnits(evaluation.instanceId(), group.name(),

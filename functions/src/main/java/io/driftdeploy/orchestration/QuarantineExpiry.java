@@ -62,8 +62,13 @@ public final class QuarantineExpiry {
     /** The sweep on AWS, reporting as {@code telemetry}. */
     public static QuarantineExpiry wire(Settings settings, AwsClients aws, Telemetry telemetry, Clock clock) {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
+        return wire(settings, aws, Reporter.wire(settings, ledger, aws, telemetry, clock), clock);
+    }
+
+    /** The sweep on AWS, reporting through {@code reporter}: the scheduled sweep's step. */
+    static QuarantineExpiry wire(Settings settings, AwsClients aws, Reporter reporter, Clock clock) {
         return new QuarantineExpiry(new Ec2Quarantine(aws.ec2(), aws.autoScaling()), settings.drift().quarantine().keepTag(),
-                Reporter.wire(settings, ledger, aws, telemetry, clock), clock);
+                reporter, clock);
     }
 
     /**

@@ -5,7 +5,6 @@ import io.driftdeploy.aws.Compliance.NonCompliantPage;
 import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.ConfigCompliance;
 import io.driftdeploy.aws.DynamoEventClaims;
-import io.driftdeploy.aws.Ec2Quarantine;
 import io.driftdeploy.aws.EventClaims.EventKey;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.SqsSweepQueue;
@@ -99,8 +98,7 @@ public final class ScheduledSweep {
         return new ScheduledSweep(settings, compliance, new SqsSweepQueue(aws.sqs(), queueUrl),
                 DriftRemediation.wire(settings, ledger, aws, compliance, reporter, clock),
                 Rollouts.wire(settings, ledger, aws, reporter, clock),
-                new QuarantineExpiry(new Ec2Quarantine(aws.ec2(), aws.autoScaling()), settings.drift().quarantine().keepTag(),
-                        reporter, clock),
+                QuarantineExpiry.wire(settings, aws, reporter, clock),
                 new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter, clock);
     }
 

@@ -1,5 +1,6 @@
 package io.driftdeploy.policy;
 
+import io.driftdeploy.config.Settings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -126,6 +127,17 @@ public sealed interface BudgetVerdict {
             return source + "='" + value + "' is not a disruption budget: " + problem
                     + "; fix or remove it (docs/safety-rules.md, \"Rule 6: disruption budgets\")";
         }
+    }
+
+    /**
+     * The group's budgets for {@code cause} as the settings place them: its own budget tags
+     * ({@code DRIFT_DEPLOY_BUDGET_TAG}), else {@code DRIFT_DEPLOY_DEFAULT_BUDGETS}. Drift and
+     * rollouts read them alike.
+     */
+    static BudgetVerdict of(Map<String, String> groupTags, Settings.Drift settings, DisruptionBudget.Cause cause,
+                            int desiredCapacity, int healthyInService, Instant now) {
+        return of(groupTags, settings.budgetTag(), settings.defaultBudgets(), "setting DRIFT_DEPLOY_DEFAULT_BUDGETS", cause,
+                desiredCapacity, healthyInService, now);
     }
 
     /**

@@ -210,9 +210,25 @@ public final class DriftPolicy {
         return replacement instanceof ReplacementChoice.Surge surge ? surge.room() : capacityAllowance(group, minHealthy);
     }
 
-    /** How the group's drifted instance is replaced: its replacement tag, else the setting (docs/safety-rules.md, "Surge replacement"). */
-    public static ReplacementChoice replacement(GroupFacts group, Settings.Drift drift) {
-        return ReplacementChoice.of(group, drift.replacementTag(), drift.defaultReplacement());
+    /** What remediation does to the group's drifted instance: its action tag (docs/quarantine.md, "Choosing it"). */
+    public static RemediationAction action(Map<String, String> groupTags, Settings.Drift drift) {
+        return RemediationAction.of(groupTags, drift.quarantine().actionTag());
+    }
+
+    /**
+     * How the group's drifted instance is replaced: its replacement tag, else the setting
+     * (docs/safety-rules.md, "Surge replacement"); never a surge for a group whose {@code action}
+     * is quarantine ({@link ReplacementChoice#forAction}).
+     */
+    public static ReplacementChoice replacement(GroupFacts group, Settings.Drift drift, RemediationAction action) {
+        return replacement(group.tags(), ReplacementChoice.Room.of(group), drift, action);
+    }
+
+    /** As {@link #replacement(GroupFacts, Settings.Drift, RemediationAction)}, for a group described without an instance of it. */
+    public static ReplacementChoice replacement(Map<String, String> groupTags, ReplacementChoice.Room room, Settings.Drift drift,
+                                                RemediationAction action) {
+        return ReplacementChoice.forAction(ReplacementChoice.of(groupTags, room, drift.replacementTag(), drift.defaultReplacement()),
+                action, drift.quarantine().actionTag());
     }
 
     /** A replacement tag that cannot be read, or a surge the group cannot make, fails closed: nothing is replaced. */
@@ -253,8 +269,7 @@ public final class DriftPolicy {
     /** As {@link #budget(GroupFacts, Settings.Drift, Instant)}, for a group described without an instance of it. */
     public static BudgetVerdict budget(Map<String, String> groupTags, int desiredCapacity, int healthyInService,
                                        Settings.Drift drift, Instant now) {
-        return BudgetVerdict.of(groupTags, drift.budgetTag(), drift.defaultBudgets(), "setting DRIFT_DEPLOY_DEFAULT_BUDGETS",
-                DisruptionBudget.Cause.DRIFT, desiredCapacity, healthyInService, now);
+        return BudgetVerdict.of(groupTags, drift, DisruptionBudget.Cause.DRIFT, desiredCapacity, healthyInService, now);
     }
 
     /** A budget that cannot be read, or that lets nothing more go now, refuses before anything is written to the ledger. */

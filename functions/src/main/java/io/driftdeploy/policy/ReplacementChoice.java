@@ -98,8 +98,7 @@ public sealed interface ReplacementChoice {
      * the group above it.
      */
     static ReplacementChoice of(GroupFacts group, String tagKey, ReplacementStrategy fallback) {
-        return of(group.tags(), new Room(group.desiredCapacity(), group.maxSize(), group.maintenancePolicy(),
-                group.members().size(), group.markedUnhealthy().size()), tagKey, fallback);
+        return of(group.tags(), Room.of(group), tagKey, fallback);
     }
 
     /**
@@ -109,6 +108,10 @@ public sealed interface ReplacementChoice {
      * @param marked how many of them it lists as Unhealthy and not yet terminating
      */
     record Room(int desiredCapacity, int maxSize, Optional<MaintenancePolicy> policy, int listed, int marked) {
+        static Room of(GroupFacts group) {
+            return new Room(group.desiredCapacity(), group.maxSize(), group.maintenancePolicy(), group.members().size(),
+                    group.markedUnhealthy().size());
+        }
     }
 
     /** As {@link #of(GroupFacts, String, ReplacementStrategy)}, from the group's tags and {@code room}: what status shows. */

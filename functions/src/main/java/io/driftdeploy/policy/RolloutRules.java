@@ -149,9 +149,7 @@ public final class RolloutRules {
      * disruption budgets").
      */
     public static BudgetVerdict budget(Settings settings, GroupState group, Instant now) {
-        Settings.Drift budgets = settings.drift();
-        return BudgetVerdict.of(group.tags(), budgets.budgetTag(), budgets.defaultBudgets(),
-                "setting DRIFT_DEPLOY_DEFAULT_BUDGETS", DisruptionBudget.Cause.ROLLOUT, group.capacity().desired(),
+        return BudgetVerdict.of(group.tags(), settings.drift(), DisruptionBudget.Cause.ROLLOUT, group.capacity().desired(),
                 group.capacity().healthyInService(), now);
     }
 

@@ -34,6 +34,7 @@ class DriftPolicyTest {
             "DRIFT_DEPLOY_DRIFT_RULES", "golden-ami-only",
             "DRIFT_DEPLOY_DRIFT_RULE_PREFIX", "drift-"));
     private static final Settings.Drift DRIFT = SETTINGS.drift();
+    private static final RemediationAction TERMINATE = new RemediationAction.Chosen(RemediationAction.Kind.TERMINATE);
     private static final Map<String, String> OPTED_IN = Map.of("drift-deploy:remediation", "terminate");
 
     static Evaluation evaluation(String rule, ComplianceType compliance) {
@@ -195,12 +196,12 @@ class DriftPolicyTest {
                         DriftReason.INVALID_BUDGET_TAG),
                 // Rule 6, the replacement the group chose (every case: ReplacementChoiceTest)
                 row("replacement by termination", () -> DriftPolicy.replacementPossible(DriftPolicy.replacement(
-                        group(Map.of(), 10, 10, "InService", false), DRIFT)), null),
+                        group(Map.of(), 10, 10, "InService", false), DRIFT, TERMINATE)), null),
                 row("replacement tag malformed", () -> DriftPolicy.replacementPossible(DriftPolicy.replacement(
-                        group(Map.of("drift-deploy:replacement", "blue-green"), 10, 10, "InService", false), DRIFT)),
+                        group(Map.of("drift-deploy:replacement", "blue-green"), 10, 10, "InService", false), DRIFT, TERMINATE)),
                         DriftReason.INVALID_REPLACEMENT_TAG),
                 row("surge without a maintenance policy", () -> DriftPolicy.replacementPossible(DriftPolicy.replacement(
-                        group(Map.of("drift-deploy:replacement", "surge"), 10, 10, "InService", false), DRIFT)),
+                        group(Map.of("drift-deploy:replacement", "surge"), 10, 10, "InService", false), DRIFT, TERMINATE)),
                         DriftReason.CANNOT_SURGE),
                 // Rule 7
                 row("below both limits", () -> DriftPolicy.rateGuard(true, true), null),
