@@ -710,9 +710,7 @@ class DriftHandlerIT {
     void theGroupsClearTagClearsAChurnBreakerOpenedBeforeIt() {
         Churn churn = openChurnBreaker();
 
-        env.aws.autoScaling().createOrUpdateTags(r -> r.tags(software.amazon.awssdk.services.autoscaling.model.Tag.builder()
-                .resourceId(churn.group().name).resourceType("auto-scaling-group").key("drift-deploy:churn-cleared")
-                .value(Instant.now().toString()).propagateAtLaunch(false).build()));
+        churn.group().tag("drift-deploy:churn-cleared", Instant.now().toString());
 
         JsonNode resumed = churn.flaggedAgain(this::onRecord);
         assertThat(resumed.path("reason").asText()).as("%s", resumed).isEqualTo("drift-confirmed");

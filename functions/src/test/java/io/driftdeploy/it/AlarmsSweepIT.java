@@ -266,8 +266,7 @@ class AlarmsSweepIT {
         Map<String, Object> heldBack = drift.handle(ComplianceEvents.nonCompliant(driftRule, instance).orderedAt(captured).bytes()).json();
         assertThat(heldBack).containsEntry("reason", "group-not-opted-in");
         env.putEvaluation(driftRule, EC2_INSTANCE, instance, ComplianceType.NON_COMPLIANT, captured);
-        env.aws.autoScaling().createOrUpdateTags(r -> r.tags(tag -> tag.resourceId(web.name)
-                .resourceType("auto-scaling-group").key(OPT_IN_KEY).value("terminate").propagateAtLaunch(false)));
+        web.tag(OPT_IN_KEY, "terminate");
 
         Map<String, Object> result = driftAlarmFires(alarms(Map.of()));
 
