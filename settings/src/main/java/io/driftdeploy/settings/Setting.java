@@ -51,6 +51,9 @@ public enum Setting {
             "drift terminations per group per rate window (0: none)"),
     MAX_TERMINATIONS_PER_ACCOUNT("maxTerminationsPerAccount", Variable.FROM_CONTEXT, Type.INTEGER, "10", 0, 100_000,
             "drift terminations per account per rate window (0: none)"),
+    MAX_TERMINATIONS_PER_ORGANIZATION("maxTerminationsPerOrganization", Variable.FROM_CONTEXT, Type.INTEGER, "10", 0,
+            1_000_000, "drift terminations across the deploying account and every member account per rate window (0: none); "
+                    + "its storm breaker pauses every account at once (docs/organization.md)"),
     RATE_WINDOW_MINUTES("rateWindowMinutes", Variable.FROM_CONTEXT, Type.INTEGER, "60", 1, 10_080,
             "length of the rate window, in minutes (at most a week)"),
     BUDGET_TAG("budgetTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:budget",
@@ -93,6 +96,18 @@ public enum Setting {
     TRUSTED_ACCOUNTS("trustedAccounts", Variable.FROM_CONTEXT, Type.ACCOUNTS, null,
             "accounts whose images may be rolled out (12-digit ids); empty: the deploying account (`ACCOUNT_ID`, "
                     + "which the stack then passes explicitly; the rollout roles may launch only these owners' images)"),
+    MEMBER_ACCOUNTS("memberAccounts", Variable.FROM_CONTEXT, Type.ACCOUNTS, null,
+            "member accounts the functions act in besides their own, through `memberRoleName` (12-digit ids); an event "
+                    + "of any other account is rejected (`foreign-account`) (docs/organization.md)"),
+    MEMBER_ORGANIZATION_UNITS("memberOrganizationUnits", Variable.FROM_CONTEXT, Type.ORGANIZATION_UNITS, null,
+            "organization units (or the root) whose accounts, at any depth, are member accounts too; the functions ask "
+                    + "AWS Organizations where an account sits (docs/organization.md)"),
+    MEMBER_ROLE_NAME("memberRoleName", Variable.FROM_CONTEXT, Type.ROLE_NAME, "drift-deploy-member",
+            "the role the functions assume in a member account; the member stack creates it under this name"),
+    ORGANIZATION_ID("organizationId", Variable.NONE, Type.ORGANIZATION_ID, null,
+            "the organization (`o-...`) whose member accounts may send events to the central bus and assume nothing "
+                    + "but the member role: the bus policy's and the member role's `aws:PrincipalOrgID`; required when "
+                    + "`memberAccounts` or `memberOrganizationUnits` is set"),
     GUARD_ALARMS_TAG("guardAlarmsTag", Variable.FROM_CONTEXT, Type.TAG_KEY, "drift-deploy:guard-alarms",
             "tag key listing a group's own guard alarms"),
     GUARD_ALARMS("guardAlarms", Variable.FROM_CONTEXT, Type.LIST, null,

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
 public final class SettingReader {
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern PARENT_ID = Pattern.compile("r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}");
+    private static final Pattern ORGANIZATION_ID = Pattern.compile("o-[a-z0-9]{10,32}");
+    private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
 
     private final Function<Setting, Object> source;
     private final Function<Setting, String> nameOf;
@@ -82,7 +85,7 @@ public final class SettingReader {
     /** A list: a comma-separated string, or a JSON array in cdk.json; blanks dropped. */
     public List<String> list(Setting setting) {
         Type.Kind kind = setting.type().kind();
-        if (kind != Type.Kind.LIST && kind != Type.Kind.ACCOUNTS) {
+        if (kind != Type.Kind.LIST && kind != Type.Kind.ACCOUNTS && kind != Type.Kind.ORGANIZATION_UNITS) {
             throw new IllegalStateException(setting + " is not a list");
         }
         Object raw = source.apply(setting);
@@ -100,6 +103,13 @@ public final class SettingReader {
                 }
             }
         }
+        if (kind == Type.Kind.ORGANIZATION_UNITS) {
+            for (String parent : trimmed) {
+                if (!PARENT_ID.matcher(parent).matches()) {
+                    throw invalid(setting, "'" + shortened(parent) + "' is not an organization unit id (ou-...) or root id (r-...)");
+                }
+            }
+        }
         return trimmed;
     }
 
@@ -109,7 +119,7 @@ public final class SettingReader {
      */
     public Optional<String> asEnvironmentValue(Setting setting) {
         return switch (setting.type().kind()) {
-            case LIST, ACCOUNTS -> {
+            case LIST, ACCOUNTS, ORGANIZATION_UNITS -> {
                 List<String> items = list(setting);
                 yield items.isEmpty() ? Optional.empty() : Optional.of(String.join(",", items));
             }
@@ -145,6 +155,16 @@ public final class SettingReader {
             case ACCOUNT -> {
                 if (!ACCOUNT_ID.matcher(value).matches()) {
                     throw invalid(setting, "'" + shortened(value) + "' is not a 12-digit AWS account id");
+                }
+            }
+            case ORGANIZATION_ID -> {
+                if (!ORGANIZATION_ID.matcher(value).matches()) {
+                    throw invalid(setting, "'" + shortened(value) + "' is not an organization id (o- and 10 to 32 letters or digits)");
+                }
+            }
+            case ROLE_NAME -> {
+                if (!ROLE_NAME.matcher(value).matches()) {
+                    throw invalid(setting, "'" + shortened(value) + "' is not an IAM role name (1 to 64 letters, digits or +=,.@_-)");
                 }
             }
             case TAG_KEY -> checkTagKey(setting, value);

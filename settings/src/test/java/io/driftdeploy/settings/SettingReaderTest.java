@@ -58,13 +58,16 @@ class SettingReaderTest {
             "DRIFT_DEPLOY_OPT_IN_TAG|=x|must be key=value, got '=x'",
             "DRIFT_DEPLOY_TRUSTED_ACCOUNTS|123456789012,12345|'12345' is not a 12-digit AWS account id",
             "DRIFT_DEPLOY_ACCOUNT_ID|12345678901|'12345678901' is not a 12-digit AWS account id",
+            "DRIFT_DEPLOY_MEMBER_ORGANIZATION_UNITS|ou-ab12-cdefgh12,o-abcdefghij|'o-abcdefghij' is not an organization unit id (ou-...) or root id (r-...)",
+            "DRIFT_DEPLOY_MEMBER_ORGANIZATION_UNITS|ou-AB12-cdefgh12|'ou-AB12-cdefgh12' is not an organization unit id (ou-...) or root id (r-...)",
+            "DRIFT_DEPLOY_MEMBER_ROLE_NAME|arn:aws:iam::123456789012:role/x|'arn:aws:iam::123456789012:role/x' is not an IAM role name (1 to 64 letters, digits or +=,.@_-)",
             "DRIFT_DEPLOY_ACCOUNT_ID|123456789012,210987654321|'123456789012,210987654321' is not a 12-digit AWS account id",
     })
     void aMalformedValueIsRefusedNamingTheVariable(String variable, String value, String problem) {
         Setting setting = Setting.valueOf(variable.substring(Setting.ENVIRONMENT_PREFIX.length()));
         SettingReader read = environment(Map.of(variable, value));
         assertThatThrownBy(() -> {
-            if (setting.type().kind() == Type.Kind.ACCOUNTS) {
+            if (setting.type().kind() == Type.Kind.ACCOUNTS || setting.type().kind() == Type.Kind.ORGANIZATION_UNITS) {
                 read.list(setting);
             } else {
                 read.text(setting);
@@ -129,5 +132,24 @@ class SettingReaderTest {
                 assertThat(read.asEnvironmentValue(setting)).as(setting.name()).isPresent();
             });
         }
+    }
+
+    @Test
+    void organizationSettingsAcceptWhatAwsNamesAndRefuseTheRest() {
+        SettingReader good = SettingReader.context(key -> switch (key) {
+            case "memberOrganizationUnits" -> List.of("r-ab12", "ou-ab12-cdefgh12");
+            case "organizationId" -> "o-a1b2c3d4e5";
+            case "memberRoleName" -> "drift-deploy_member+1";
+            default -> null;
+        });
+        assertThat(good.list(Setting.MEMBER_ORGANIZATION_UNITS)).containsExactly("r-ab12", "ou-ab12-cdefgh12");
+        assertThat(good.text(Setting.ORGANIZATION_ID)).isEqualTo("o-a1b2c3d4e5");
+        assertThat(good.text(Setting.MEMBER_ROLE_NAME)).isEqualTo("drift-deploy_member+1");
+        SettingReader bad = SettingReader.context(key -> key.equals("organizationId") ? "o-short" : null);
+        assertThatThrownBy(() -> bad.text(Setting.ORGANIZATION_ID))
+                .hasMessageContaining("organizationId").hasMessageContaining("'o-short' is not an organization id");
+        assertThat(SettingReader.context(key -> null).text(Setting.MEMBER_ROLE_NAME)).isEqualTo("drift-deploy-member");
+        assertThatThrownBy(() -> SettingReader.context(key -> key.equals("memberRoleName") ? "x".repeat(65) : null)
+                .text(Setting.MEMBER_ROLE_NAME)).hasMessageContaining("is not an IAM role name");
     }
 }

@@ -66,6 +66,9 @@ class SettingsDocumentTest {
             case LIST -> "comma list (JSON array in cdk.json)";
             case ACCOUNT -> "12-digit account id";
             case ACCOUNTS -> "comma list of 12-digit account ids";
+            case ORGANIZATION_UNITS -> "comma list of organization unit ids (`ou-...`) or the root id (`r-...`)";
+            case ORGANIZATION_ID -> "organization id (`o-...`)";
+            case ROLE_NAME -> "IAM role name (1-64 characters)";
             case INTEGER -> setting.min() + " to " + String.format(java.util.Locale.ROOT, "%,d", setting.max());
             case BOOLEAN -> "`true` or `false`";
             case CHOICE -> type.choices().stream().map(choice -> "`" + choice + "`").collect(Collectors.joining(" or "));
