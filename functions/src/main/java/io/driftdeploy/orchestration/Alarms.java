@@ -1,5 +1,6 @@
 package io.driftdeploy.orchestration;
 
+import io.driftdeploy.aws.AccountClients;
 import io.driftdeploy.aws.AlarmDefinitions;
 import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
@@ -59,7 +60,8 @@ public final class Alarms {
         return new Alarms(settings, new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter,
                 new AlarmDefinitions(aws.cloudwatch()), new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2()),
                 new DynamoRolloutLedger(ledger),
-                new DriftSweep(settings, compliance, DriftRemediation.wire(settings, ledger, aws, compliance, reporter, clock),
+                new DriftSweep(settings, compliance, DriftRemediation.wire(settings, ledger, new AccountClients(aws, settings, AlarmNotice.FUNCTION), compliance,
+                        reporter, clock),
                         telemetry, clock));
     }
 

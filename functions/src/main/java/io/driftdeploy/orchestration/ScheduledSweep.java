@@ -1,5 +1,6 @@
 package io.driftdeploy.orchestration;
 
+import io.driftdeploy.aws.AccountClients;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance.NonCompliantPage;
 import io.driftdeploy.aws.Compliance;
@@ -96,7 +97,8 @@ public final class ScheduledSweep {
         Reporter reporter = Reporter.wire(settings, ledger, aws, telemetry, clock);
         Compliance compliance = new ConfigCompliance(aws.config());
         return new ScheduledSweep(settings, compliance, new SqsSweepQueue(aws.sqs(), queueUrl),
-                DriftRemediation.wire(settings, ledger, aws, compliance, reporter, clock),
+                DriftRemediation.wire(settings, ledger, new AccountClients(aws, settings, SweepReports.FUNCTION), compliance,
+                        reporter, clock),
                 Rollouts.wire(settings, ledger, aws, reporter, clock),
                 QuarantineExpiry.wire(settings, aws, reporter, clock),
                 new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter, clock);
