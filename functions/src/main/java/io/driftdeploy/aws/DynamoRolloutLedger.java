@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -43,9 +44,17 @@ public final class DynamoRolloutLedger implements RolloutLedger {
     private static final String IMAGE_CREATED = "imageCreated";
 
     private final Ledger ledger;
+    /** A group's name in the ledger: its own, or with its account when that is a member's (policy.DriftPolicy.ledgerGroup). */
+    private final UnaryOperator<String> ledgerGroup;
 
+    /** The function's own account's records. */
     public DynamoRolloutLedger(Ledger ledger) {
+        this(ledger, UnaryOperator.identity());
+    }
+
+    public DynamoRolloutLedger(Ledger ledger, UnaryOperator<String> ledgerGroup) {
         this.ledger = ledger;
+        this.ledgerGroup = ledgerGroup;
     }
 
     @Override
@@ -132,8 +141,8 @@ public final class DynamoRolloutLedger implements RolloutLedger {
         return cleared;
     }
 
-    private static String groupKey(String group) {
-        return "ROLLOUT#" + group;
+    private String groupKey(String group) {
+        return "ROLLOUT#" + ledgerGroup.apply(group);
     }
 
     private static String refreshKey(String refreshId) {

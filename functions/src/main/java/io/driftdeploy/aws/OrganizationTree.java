@@ -10,4 +10,7 @@ public interface OrganizationTree {
      * when the account is not in the organization.
      */
     List<String> parentsOf(String account);
+
+    /** The active accounts under the organization units (or root) given, at any depth. */
+    List<String> accountsUnder(List<String> units);
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
+import software.amazon.awssdk.services.organizations.model.AccountStatus;
 import software.amazon.awssdk.services.organizations.model.ChildNotFoundException;
 import software.amazon.awssdk.services.organizations.model.Parent;
 import software.amazon.awssdk.services.organizations.model.ParentType;
@@ -34,7 +35,10 @@ public final class OrganizationsTree implements OrganizationTree {
     private final Clock clock;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
 
-    private record Known(List<String> parents, Instant until) {
+    private final Map<List<String>, Known> under = new ConcurrentHashMap<>();
+
+    /** What was read, and until when it is believed. */
+    private record Known(List<String> accounts, Instant until) {
     }
 
     public OrganizationsTree(OrganizationsClient organizations, Clock clock) {
@@ -48,11 +52,45 @@ public final class OrganizationsTree implements OrganizationTree {
         Instant now = clock.instant();
         Known cached = known.get(account);
         if (cached != null && now.isBefore(cached.until())) {
-            return cached.parents();
+            return cached.accounts();
         }
         List<String> parents = read(account);
         known.put(account, new Known(parents, now.plus(KEPT)));
         return parents;
+    }
+
+    /**
+     * The rollouts' accounts: an image is rolled out in every member account that has a target
+     * group, so the units are walked (ListOrganizationalUnitsForParent, ListAccountsForParent, every
+     * page) and kept as {@link #parentsOf} is. Suspended accounts are left out: nothing can be
+     * changed in them ("Account", AWS Organizations API Reference: Status ACTIVE, SUSPENDED,
+     * PENDING_CLOSURE).
+     */
+    @Override
+    @RequiresIam({"organizations:ListOrganizationalUnitsForParent", "organizations:ListAccountsForParent"})
+    public List<String> accountsUnder(List<String> units) {
+        Instant now = clock.instant();
+        Known cached = under.get(units);
+        if (cached != null && now.isBefore(cached.until())) {
+            return cached.accounts();
+        }
+        List<String> accounts = new ArrayList<>();
+        List<String> parents = new ArrayList<>(units);
+        for (int depth = 0; depth < MAX_DEPTH && !parents.isEmpty(); depth++) {
+            List<String> children = new ArrayList<>();
+            for (String parent : parents) {
+                organizations.listAccountsForParentPaginator(request -> request.parentId(parent)).stream()
+                        .flatMap(page -> page.accounts().stream())
+                        .filter(account -> account.status() == AccountStatus.ACTIVE)
+                        .forEach(account -> accounts.add(account.id()));
+                organizations.listOrganizationalUnitsForParentPaginator(request -> request.parentId(parent)).stream()
+                        .flatMap(page -> page.organizationalUnits().stream()).forEach(unit -> children.add(unit.id()));
+            }
+            parents = children;
+        }
+        List<String> found = accounts.stream().distinct().toList();
+        under.put(List.copyOf(units), new Known(found, now.plus(KEPT)));
+        return found;
     }
 
     private List<String> read(String account) {
