@@ -4,6 +4,7 @@ import static io.driftdeploy.aws.Ledger.number;
 import static io.driftdeploy.aws.Ledger.text;
 
 import io.driftdeploy.policy.BadMark;
+import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ObservedRefresh;
 import io.driftdeploy.policy.StartedRefresh;
@@ -44,7 +45,7 @@ public final class DynamoRolloutLedger implements RolloutLedger {
     private static final String IMAGE_CREATED = "imageCreated";
 
     private final Ledger ledger;
-    /** A group's name in the ledger: its own, or with its account when that is a member's (policy.DriftPolicy.ledgerGroup). */
+    /** A group's name in the ledger: its own, or with its account when that is a member's ({@link DriftPolicy#ledgerGroup}). */
     private final UnaryOperator<String> ledgerGroup;
 
     /** The function's own account's records. */
@@ -52,9 +53,14 @@ public final class DynamoRolloutLedger implements RolloutLedger {
         this(ledger, UnaryOperator.identity());
     }
 
-    public DynamoRolloutLedger(Ledger ledger, UnaryOperator<String> ledgerGroup) {
+    private DynamoRolloutLedger(Ledger ledger, UnaryOperator<String> ledgerGroup) {
         this.ledger = ledger;
         this.ledgerGroup = ledgerGroup;
+    }
+
+    /** The records of {@code account}'s groups, kept beside those of the function's own account {@code ownAccount}. */
+    public static DynamoRolloutLedger inAccount(Ledger ledger, String account, String ownAccount) {
+        return new DynamoRolloutLedger(ledger, group -> DriftPolicy.ledgerGroup(account, ownAccount, group));
     }
 
     @Override

@@ -10,8 +10,6 @@ import io.driftdeploy.aws.EventClaims.EventKey;
 import io.driftdeploy.aws.EventClaims;
 import io.driftdeploy.aws.ImageCatalog;
 import io.driftdeploy.aws.Ledger;
-import io.driftdeploy.aws.OrganizationTree;
-import io.driftdeploy.aws.OrganizationsTree;
 import io.driftdeploy.aws.RolloutFleet.RefreshRequest;
 import io.driftdeploy.aws.RolloutFleet.RefreshStart;
 import io.driftdeploy.aws.RolloutFleet.TargetGroup;
@@ -29,7 +27,6 @@ import io.driftdeploy.message.Report;
 import io.driftdeploy.message.RolloutReports;
 import io.driftdeploy.policy.Decision;
 import io.driftdeploy.policy.DescribedImage;
-import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.policy.GroupDecision;
 import io.driftdeploy.policy.GroupState.TemplateVersion;
 import io.driftdeploy.policy.GroupState;
@@ -57,7 +54,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * The rollout path, shared by the images function (a new image) and the refreshes function (the
@@ -180,28 +176,20 @@ public final class Rollouts {
     static Rollouts wire(Settings settings, Ledger ledger, AccountClients clients, Reporter reporter, Clock clock) {
         Function<String, ImageCatalog> catalogs = clients.ports(in -> new Ec2ImageCatalog(in.ec2(), in.imageBuilder()));
         Function<String, RolloutFleet> fleets = clients.ports(in -> new AutoScalingRolloutFleet(in.autoScaling(), in.ec2()));
-        Settings.Members members = settings.members();
-        List<String> listed = Stream.concat(Stream.of(settings.accountId()), members.accounts().stream()).distinct().toList();
-        Supplier<List<String>> served = () -> listed;
-        if (!members.organizationUnits().isEmpty()) {
-            OrganizationTree tree = new OrganizationsTree(clients.in(settings.accountId()).organizations(), clock);
-            served = () -> Stream.concat(listed.stream(), tree.accountsUnder(members.organizationUnits()).stream())
-                    .distinct().toList();
-        }
-        Supplier<List<String>> servedNow = served;
+        Supplier<List<String>> served = ServedAccounts.of(settings, clients, clock);
         // The function's own account's, built now, at init: SnapStart's prime drives the clients built by then.
         catalogs.apply(settings.accountId());
         fleets.apply(settings.accountId());
         return new Rollouts(settings, new RolloutAccounts() {
             @Override
             public List<String> served() {
-                return servedNow.get();
+                return served.get();
             }
 
             @Override
             public InAccount in(String account) {
-                return new InAccount(catalogs.apply(account), fleets.apply(account), new DynamoRolloutLedger(ledger,
-                        group -> DriftPolicy.ledgerGroup(account, settings.accountId(), group)));
+                return new InAccount(catalogs.apply(account), fleets.apply(account),
+                        DynamoRolloutLedger.inAccount(ledger, account, settings.accountId()));
             }
         }, new OncePerEvent(new DynamoEventClaims(ledger), reporter.telemetry(), clock), reporter, clock);
     }
