@@ -310,9 +310,8 @@ public final class Rollouts {
     /**
      * A new image, in every account the rollouts serve: validated in the account that announced it
      * (rejected there, it is rejected once, for all), then in each account that has target groups
-     * for its application, as that account sees it (a golden image built in a tooling account must
-     * be shared with each member: "Share an AMI with specific AWS accounts", Amazon EC2 User Guide),
-     * and decided there group by group. An account without target groups adds nothing; none
+     * for its application it must be shared with that account and available there
+     * ({@link ImageRules#sharedWith}), and is decided there group by group. An account without target groups adds nothing; none
      * anywhere is reported once.
      */
     private List<Reported> rollOutEverywhere(RolloutTrigger trigger, Announcement announcement) {
@@ -337,9 +336,11 @@ public final class Rollouts {
                 continue;
             }
             RolloutTrigger inThere = trigger.in(each);
-            Validated seen = there.validate(inThere, Announcement.known(approved.image().imageId()));
-            reported.addAll(seen.rejected().map(List::of)
-                    .orElseGet(() -> there.decide(inThere, seen.approved().orElseThrow(), targets)));
+            String imageId = approved.image().imageId();
+            Optional<ImageVerdict.Rejected> notShared = ImageRules.sharedWith(each, imageId, there.images.describe(imageId));
+            reported.addAll(notShared.map(rejected -> List.of(report(RolloutReports.imageRejected(inThere, imageId,
+                            Optional.of(approved.app()), rejected, settings.mode()))))
+                    .orElseGet(() -> there.decide(inThere, approved, targets)));
         }
         return reported.isEmpty() ? List.of(noTargetGroups(trigger, here)) : reported;
     }

@@ -121,13 +121,15 @@ class RolloutsAcrossAccountsTest {
         return rollouts.imageAvailable(Events.parseImage(event)).stream().map(Rollouts.Reported::decided).toList();
     }
 
-    /** The image as built in the central account, and as each member it was shared with sees it (owner: central). */
+    /**
+     * The images as built in the central account, and as each member they were shared with sees
+     * them: owner the central account, and none of its tags, which are not shared.
+     */
     private void shareGoldenImageWith(String... accountIds) {
         for (String account : accountIds) {
-            images(account).register(new DescribedImage(GOLDEN, DescribedImage.AVAILABLE, CENTRAL,
-                    NOW.minus(Duration.ofHours(1)), Map.of(APP_TAG, "shop", "drift-deploy-golden", "true")));
-            images(account).register(new DescribedImage(OLD, DescribedImage.AVAILABLE, CENTRAL,
-                    NOW.minus(Duration.ofDays(2)), Map.of(APP_TAG, "shop", "drift-deploy-golden", "true")));
+            Map<String, String> tags = account.equals(CENTRAL) ? Map.of(APP_TAG, "shop", "drift-deploy-golden", "true") : Map.of();
+            images(account).register(new DescribedImage(GOLDEN, DescribedImage.AVAILABLE, CENTRAL, NOW.minus(Duration.ofHours(1)), tags));
+            images(account).register(new DescribedImage(OLD, DescribedImage.AVAILABLE, CENTRAL, NOW.minus(Duration.ofDays(2)), tags));
         }
     }
 
