@@ -57,12 +57,20 @@ public final class AccountClients {
     }
 
     /** The member role in {@code account}: the same name in every member, in the function's partition. */
-    String roleArn(String account) {
+    public String roleArn(String account) {
         return "arn:" + PartitionMetadata.of(own.region()).id() + ":iam::" + account + ":role/" + roleName;
     }
 
     private AwsClients assume(String account) {
-        String roleArn = roleArn(account);
+        return assuming(roleArn(account));
+    }
+
+    /**
+     * Clients signing with {@code roleArn}'s credentials, under this instance's session name: the
+     * CLI's {@code --role-arn}, for an operator whom the member role does not trust. Not kept.
+     */
+    @RequiresIam("sts:AssumeRole")
+    public AwsClients assuming(String roleArn) {
         StsAssumeRoleCredentialsProvider credentials = StsAssumeRoleCredentialsProvider.builder()
                 .stsClient(own.sts())
                 .refreshRequest(request -> request.roleArn(roleArn).roleSessionName(sessionName))
