@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param refresh       the instance refresh running on the group, if any
  * @param rollout       what the images function would do with the app's newest golden image; empty for a group of no app
  * @param lastDecisions the newest audit records about the group and its instances, newest first
+ * @param account       the account --account chose, when it chose one
  */
 record GroupStatus(
         String group,
@@ -45,14 +46,32 @@ record GroupStatus(
         Map<String, Optional<Breaker>> breakers,
         Optional<Refresh> refresh,
         Optional<Rollout> rollout,
-        List<AuditRecord> lastDecisions) {
+        List<AuditRecord> lastDecisions,
+        Optional<Account> account) {
+
+    /** The group's name in the central ledger: its own, or ACCOUNT/GROUP for a member's. */
+    String ledgerGroup() {
+        return account.map(Account::ledgerGroup).orElse(group);
+    }
+
+    /**
+     * The account the group was read in, as --account chose it.
+     *
+     * @param roleArn     the role its fleet was read through; empty for the central account, read with the caller's credentials
+     * @param ledgerGroup the group's name in the central ledger ({@link io.driftdeploy.policy.DriftPolicy#ledgerGroup})
+     */
+    record Account(String id, Optional<String> roleArn, String ledgerGroup) {
+    }
 
     /** Rule 6's floor: how many instances may be out of service at once above the minimum healthy percentage. */
     record Capacity(int desiredCapacity, int healthyInService, MinHealthy minHealthy, int allowance) {
     }
 
-    /** Rule 7 in the window now: the group's and the account's terminations against their limits. */
-    record RateWindow(Instant start, Instant end, Scope group, Scope account) {
+    /**
+     * Rule 7 in the window now: the group's and the account's terminations against their limits,
+     * and every served account's together when the functions serve members.
+     */
+    record RateWindow(Instant start, Instant end, Scope group, Scope account, Optional<Scope> organization) {
     }
 
     /** One scope's limit and how the ledger's rate item for the window stands. */

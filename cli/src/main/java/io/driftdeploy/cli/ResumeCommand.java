@@ -21,6 +21,7 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.sts.model.StsException;
 
 /**
  * A person looked at a group whose churn breaker opened and fixed the launch template or image:
@@ -43,13 +44,16 @@ import picocli.CommandLine.Option;
                 "Examples:",
                 "  drift-deploy resume --group shop-blue",
                 "  drift-deploy resume --group shop-blue --rule drift-deploy-ec2-imdsv2-check --table drift-deploy-ledger",
+                "  drift-deploy resume --account 111122223333 --group shop-blue",
                 "",
                 "Settings come from the environment as for invoke (DRIFT_DEPLOY_TOPIC_ARN, DRIFT_DEPLOY_ACCOUNT_ID, ...).",
                 "Exit status: 0 cleared, or no breaker was open; 1 AWS refused, a setting is missing, or a breaker was cleared",
                 "and audited but its announcement failed; 2 usage error."})
 final class ResumeCommand extends AwsCommand {
 
-    @Option(names = "--group", required = true, paramLabel = "GROUP", description = "The Auto Scaling group's name.")
+    @Option(names = "--group", required = true, paramLabel = "GROUP",
+            description = "The Auto Scaling group's name; a member account's group with --account, or as the ledger keeps it, "
+                    + "ACCOUNT/GROUP.")
     private String group;
 
     @Option(names = "--rule", paramLabel = "RULE",
@@ -59,15 +63,29 @@ final class ResumeCommand extends AwsCommand {
     @Mixin
     private LedgerTable table;
 
+    @Mixin
+    private AccountOptions account;
+
     @Override
     public Integer call() {
+        account.chosen().filter(chosen -> group.startsWith(chosen.account() + "/")).ifPresent(chosen -> {
+            throw usageError("--group names the group as its account knows it, without " + chosen.account()
+                    + "/: with --account, pass --group " + group.substring(chosen.account().length() + 1));
+        });
         Console console = console();
         PrintStream out = console.out();
         Map<String, String> environment = new HashMap<>(console.environment());
         environment.put(Settings.PREFIX + "TABLE", table.name(console));
         Settings settings = Settings.from(environment);
         AwsClients clients = aws.clients(console.environment());
-        List<String> rules = rules(settings, clients);
+        FleetAccount fleet = account.fleet(settings, clients);
+        String ledgerGroup = fleet.ledgerGroup(group);
+        List<String> rules;
+        try {
+            rules = rules(settings, fleet.clients());
+        } catch (StsException refused) {
+            throw fleet.notAssumed(refused);
+        }
         Ledger ledger = new Ledger(clients.dynamoDb(), settings.tableName());
         DynamoDriftLedger drift = new DynamoDriftLedger(ledger);
         AuditTrail audit = AuditTrail.in(ledger, settings.auditRetention());
@@ -76,14 +94,14 @@ final class ResumeCommand extends AwsCommand {
         int cleared = 0;
         for (String ruleName : rules) {
             Instant now = Instant.now();
-            Optional<Breaker> breaker = drift.clearBreaker(group, ruleName,
-                    open -> audit.entry(DriftReports.breakerCleared(group, ruleName, open, now), now));
+            Optional<Breaker> breaker = drift.clearBreaker(ledgerGroup, ruleName,
+                    open -> audit.entry(DriftReports.breakerCleared(ledgerGroup, ruleName, open, now), now));
             if (breaker.isEmpty()) {
                 continue;
             }
             cleared++;
-            Report report = DriftReports.breakerCleared(group, ruleName, breaker.get(), now);
-            String what = "the churn breaker for rule " + ruleName + " in group " + group + " (opened at "
+            Report report = DriftReports.breakerCleared(ledgerGroup, ruleName, breaker.get(), now);
+            String what = "the churn breaker for rule " + ruleName + " in group " + ledgerGroup + " (opened at "
                     + breaker.get().openedAt() + " by " + breaker.get().instanceId() + ")";
             String messageId;
             try {
@@ -98,10 +116,10 @@ final class ResumeCommand extends AwsCommand {
             out.println("cleared   " + what + ": drift-deploy remediates it again; audited, announced (message " + messageId + ")");
         }
         if (cleared == 0) {
-            out.println("no churn breaker open in group " + group + " for rule" + (rules.size() == 1 ? " " : "s ")
+            out.println("no churn breaker open in group " + ledgerGroup + " for rule" + (rules.size() == 1 ? " " : "s ")
                     + String.join(", ", rules) + ": nothing to clear");
         }
-        stormNote(settings, drift).ifPresent(out::println);
+        stormNote(settings, drift, ledgerGroup, fleet.id()).ifPresent(out::println);
         out.flush();
         return 0;
     }
@@ -119,14 +137,14 @@ final class ResumeCommand extends AwsCommand {
         return rules;
     }
 
-    /** What resume leaves alone: the group's or the account's storm breaker, open until the window ends. */
-    private Optional<String> stormNote(Settings settings, DynamoDriftLedger drift) {
+    /** What resume leaves alone: the group's or its account's storm breaker, open until the window ends. */
+    private static Optional<String> stormNote(Settings settings, DynamoDriftLedger drift, String ledgerGroup, String account) {
         Instant now = Instant.now();
         Instant windowStart = DriftPolicy.rateWindowStart(now, settings.drift().rateWindow());
         Instant windowEnd = windowStart.plus(settings.drift().rateWindow());
-        boolean group = drift.windowUse(RateScope.GROUP, this.group, windowStart, now).circuitOpen();
-        boolean account = drift.windowUse(RateScope.ACCOUNT, settings.accountId(), windowStart, now).circuitOpen();
-        if (!group && !account) {
+        boolean group = drift.windowUse(RateScope.GROUP, ledgerGroup, windowStart, now).circuitOpen();
+        boolean accountOpen = drift.windowUse(RateScope.ACCOUNT, account, windowStart, now).circuitOpen();
+        if (!group && !accountOpen) {
             return Optional.empty();
         }
         return Optional.of("left open: the storm breaker of the " + (group ? "group" : "account") + ", which pauses remediation"

@@ -14,6 +14,7 @@ import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.sts.model.StsException;
 
 /** Where drift-deploy stands with each opted-in group now, computed by the functions' own rules. */
 @Command(
@@ -26,14 +27,18 @@ import picocli.CommandLine.Option;
                 "the current window; the storm breaker and the churn breakers and when they close; the instance refresh running",
                 "and the pending image; the image it runs and the newest golden image with what the images function would decide",
                 "for it; and its last decisions. Every verdict is the functions' own rule applied to what AWS and the ledger hold now, with the",
-                "functions' settings from the environment (as for invoke). Reads only."},
+                "functions' settings from the environment (as for invoke). Reads only.",
+                "With --account, the groups of that member account, read through its member role (or --role-arn), with the",
+                "central ledger's records of them, as the functions read them for that account's events."},
         footer = {
                 "",
                 "Examples:",
                 "  drift-deploy status",
                 "  drift-deploy status --group shop-blue --group shop-green --last 10",
+                "  drift-deploy status --account 111122223333 --group shop-blue",
                 "",
-                "Exit status: 0 shown; 1 AWS refused, a setting is missing, or a --group does not exist; 2 usage error."})
+                "Exit status: 0 shown; 1 AWS refused (or STS the role), a setting is missing, or a --group does not exist;",
+                "2 usage error."})
 final class StatusCommand extends AwsCommand {
 
     static final int MOST_DECISIONS = 100;
@@ -49,30 +54,41 @@ final class StatusCommand extends AwsCommand {
     @Mixin
     private LedgerTable table;
 
+    @Mixin
+    private AccountOptions account;
+
     @Override
     public Integer call() {
         if (last < 0 || last > MOST_DECISIONS) {
             throw usageError("--last must be 0 to " + MOST_DECISIONS + ", got " + last);
         }
+        account.chosen();
         Console console = console();
         Map<String, String> environment = new HashMap<>(console.environment());
         environment.put(Settings.PREFIX + "TABLE", table.name(console));
         Settings settings = Settings.from(environment);
         AwsClients clients = aws.clients(console.environment());
-        AutoScalingGroups directory = new AutoScalingGroups(clients.autoScaling());
-        List<AutoScalingGroups.Group> found = groups.isEmpty()
-                ? directory.optedIn(settings.drift().optInTag(), settings.rollout().appTag())
-                : directory.named(new LinkedHashSet<>(groups));
-        StatusReader reader = new StatusReader(settings, clients, Instant.now());
-        Progress progress = Progress.of(console, "status", Optional.of(found.size()));
+        FleetAccount fleet = account.fleet(settings, clients);
+        String where = fleet.chosen() ? " in account " + fleet.id() : "";
+        List<AutoScalingGroups.Group> found;
         List<GroupStatus> statuses = new ArrayList<>();
-        for (AutoScalingGroups.Group group : found) {
-            progress.step(group.name());
-            statuses.add(reader.read(group, last));
+        try {
+            AutoScalingGroups directory = new AutoScalingGroups(fleet.clients().autoScaling());
+            found = groups.isEmpty()
+                    ? directory.optedIn(settings.drift().optInTag(), settings.rollout().appTag())
+                    : directory.named(new LinkedHashSet<>(groups));
+            StatusReader reader = new StatusReader(settings, clients, fleet, Instant.now());
+            Progress progress = Progress.of(console, "status", Optional.of(found.size()));
+            for (AutoScalingGroups.Group group : found) {
+                progress.step(group.name());
+                statuses.add(reader.read(group, last));
+            }
+            progress.end();
+        } catch (StsException refused) {
+            throw fleet.notAssumed(refused);
         }
-        progress.end();
         if (found.isEmpty() && groups.isEmpty()) {
-            console.out().println("no group is opted in: none carries " + settings.drift().optInTag() + " or a "
+            console.out().println("no group" + where + " is opted in: none carries " + settings.drift().optInTag() + " or a "
                     + settings.rollout().appTag() + " tag");
         }
         console.out().print(StatusTable.render(statuses, settings));
@@ -80,7 +96,7 @@ final class StatusCommand extends AwsCommand {
         Set<String> missing = new LinkedHashSet<>(groups);
         found.forEach(group -> missing.remove(group.name()));
         if (!missing.isEmpty()) {
-            throw new CliFailure("no Auto Scaling group named " + String.join(", ", missing));
+            throw new CliFailure("no Auto Scaling group named " + String.join(", ", missing) + where);
         }
         return 0;
     }

@@ -1,5 +1,7 @@
 package io.driftdeploy.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.driftdeploy.aws.AutoScalingFleet;
 import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
@@ -10,6 +12,7 @@ import io.driftdeploy.aws.Ec2ImageCatalog;
 import io.driftdeploy.aws.Ledger;
 import io.driftdeploy.aws.RolloutFleet.TargetGroup;
 import io.driftdeploy.cli.aws.AuditHistory;
+import io.driftdeploy.cli.aws.AuditRecord;
 import io.driftdeploy.cli.aws.AutoScalingGroups;
 import io.driftdeploy.cli.aws.GoldenImages;
 import io.driftdeploy.cli.aws.TimeRange;
@@ -37,16 +40,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Reads what status shows of each group, deciding nothing of its own: every verdict comes from the
  * rule the functions apply (mode, strategy, capacity floor, budgets, rate limits and storm circuit,
  * churn breaker, image rules and rollout rules), on the facts they read, with the functions'
  * settings. Read only: no write to AWS or the ledger.
+ *
+ * <p>As the functions do for a member account's event (docs/organization.md), the group, its
+ * instances, refreshes, launch template, images and Config rules are read in the group's account;
+ * the ledger and the golden images (whose tags only their owner sees) in the central account, the
+ * group's records there under its ledger name and its account's rate window under its account's id.
  */
 final class StatusReader {
 
     private final Settings settings;
+    private final FleetAccount account;
     private final Instant now;
     private final Instant windowStart;
     private final DynamoDriftLedger driftLedger;
@@ -57,25 +67,32 @@ final class StatusReader {
     private final GoldenImages goldenImages;
     private final AuditHistory history;
     private final List<String> rules;
-    private final GroupStatus.Scope account;
+    private final GroupStatus.Scope accountRate;
+    private final Optional<GroupStatus.Scope> organizationRate;
     private final Map<String, List<TargetGroup>> targetsByApp = new HashMap<>();
     private final Map<String, List<DescribedImage>> goldenByApp = new HashMap<>();
 
-    StatusReader(Settings settings, AwsClients aws, Instant now) {
+    /** Reads with {@code central}'s clients in the central account, and {@code account}'s in the groups' account. */
+    StatusReader(Settings settings, AwsClients central, FleetAccount account, Instant now) {
         this.settings = settings;
+        this.account = account;
         this.now = now;
-        Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
+        Ledger ledger = new Ledger(central.dynamoDb(), settings.tableName());
         this.driftLedger = new DynamoDriftLedger(ledger);
-        this.rolloutLedger = new DynamoRolloutLedger(ledger);
-        this.fleet = new AutoScalingFleet(aws.ec2(), aws.autoScaling());
-        this.rolloutFleet = new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2());
-        this.images = new Ec2ImageCatalog(aws.ec2(), aws.imageBuilder());
-        this.goldenImages = new GoldenImages(aws.ec2());
-        this.history = new AuditHistory(aws.dynamoDb(), settings.tableName());
+        this.rolloutLedger = DynamoRolloutLedger.inAccount(ledger, account.id(), settings.accountId());
+        AwsClients there = account.clients();
+        this.fleet = new AutoScalingFleet(there.ec2(), there.autoScaling());
+        this.rolloutFleet = new AutoScalingRolloutFleet(there.autoScaling(), there.ec2());
+        this.images = new Ec2ImageCatalog(there.ec2(), there.imageBuilder());
+        this.goldenImages = new GoldenImages(central.ec2());
+        this.history = new AuditHistory(central.dynamoDb(), settings.tableName());
         Settings.Drift drift = settings.drift();
         this.windowStart = DriftPolicy.rateWindowStart(now, drift.rateWindow());
-        this.rules = driftRules(settings, aws);
-        this.account = scope(RateScope.ACCOUNT, settings.accountId(), drift.maxTerminationsPerAccount());
+        this.rules = driftRules(settings, there);
+        this.accountRate = scope(RateScope.ACCOUNT, account.id(), drift.maxTerminationsPerAccount());
+        // The functions count this scope only when they serve members (DriftRemediation's rate units).
+        this.organizationRate = settings.members().none() ? Optional.empty()
+                : Optional.of(scope(RateScope.ORGANIZATION, settings.accountId(), drift.maxTerminationsPerOrganization()));
     }
 
     /**
@@ -96,8 +113,9 @@ final class StatusReader {
         MinHealthy minHealthy = DriftPolicy.minHealthy(tags, drift);
         GroupStatus.Capacity capacity = new GroupStatus.Capacity(group.desiredCapacity(), group.healthyInService(), minHealthy,
                 DriftPolicy.capacityAllowance(group.desiredCapacity(), group.healthyInService(), minHealthy));
+        String ledgerGroup = account.ledgerGroup(group.name());
         GroupStatus.RateWindow rates = new GroupStatus.RateWindow(windowStart, windowStart.plus(drift.rateWindow()),
-                scope(RateScope.GROUP, group.name(), drift.maxTerminationsPerGroup()), account);
+                scope(RateScope.GROUP, ledgerGroup, drift.maxTerminationsPerGroup()), accountRate, organizationRate);
         RemediationAction action = DriftPolicy.action(tags, drift);
         ReplacementChoice replacement = DriftPolicy.replacement(tags, group.room(), drift, action);
         Optional<String> strategyTag = Optional.ofNullable(tags.get(settings.rollout().strategyTag()));
@@ -119,10 +137,38 @@ final class StatusReader {
                 replacement,
                 DriftPolicy.budget(tags, group.desiredCapacity(), group.healthyInService(), drift, now),
                 rates,
-                breakers(group.name(), tags),
+                breakers(ledgerGroup, tags),
                 refresh,
                 app.flatMap(name -> target.map(found -> rollout(name, found))),
-                history.group(group.name(), TimeRange.ALWAYS, lastDecisions));
+                decisions(group.name(), ledgerGroup, lastDecisions),
+                account.chosen() ? Optional.of(new GroupStatus.Account(account.id(), account.roleArn(), ledgerGroup))
+                        : Optional.empty());
+    }
+
+    /**
+     * The group's newest audit records. A member's group shares its name with groups of other
+     * accounts, and its instances' records are filed under that name: a record naming another
+     * account is not this group's. A record naming none is the central account's (written before
+     * organizations, or by a path that serves it alone). Records about the member's group itself
+     * (a cleared breaker, a storm) are filed under its ledger name.
+     */
+    private List<AuditRecord> decisions(String group, String ledgerGroup, int limit) {
+        List<AuditRecord> filed = history.group(group, TimeRange.ALWAYS, limit,
+                record -> namedAccount(record).map(account.id()::equals).orElse(!account.member()));
+        if (ledgerGroup.equals(group)) {
+            return filed;
+        }
+        return AuditRecord.newest(Stream.concat(filed.stream(), history.group(ledgerGroup, TimeRange.ALWAYS, limit).stream()), limit);
+    }
+
+    /** The account a record's facts name (the event's, or the one a rollout was decided in), when they name one. */
+    private static Optional<String> namedAccount(AuditRecord record) {
+        try {
+            JsonNode named = CliJson.mapper().readTree(record.factsJson()).path("account");
+            return named.isTextual() ? Optional.of(named.asText()) : Optional.empty();
+        } catch (JsonProcessingException unreadable) {
+            return Optional.empty();
+        }
     }
 
     /** Rule 9 for each drift rule: the group's breaker, when open and not cleared by the group's clear tag. */
@@ -162,6 +208,11 @@ final class StatusReader {
             ImageVerdict verdict = ImageRules.check(new ImageRules.Candidate(true, Optional.empty(), Optional.of(image.imageId()),
                     Optional.of(image), rolloutLedger.isBad(image.imageId()), Optional.of(app), rollout.trustedAccounts(),
                     rollout.appTag(), rollout.goldenImageTag()));
+            if (verdict instanceof ImageVerdict.Approved && account.member()) {
+                // In a member, as the images function checks it there (Rollouts): shared with it, and available.
+                verdict = ImageRules.sharedWith(account.id(), image.imageId(), images.describe(image.imageId()))
+                        .<ImageVerdict>map(rejected -> rejected).orElse(verdict);
+            }
             if (verdict instanceof ImageVerdict.Approved approved) {
                 newest = Optional.of(approved);
                 break;

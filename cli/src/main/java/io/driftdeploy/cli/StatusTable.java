@@ -52,6 +52,7 @@ final class StatusTable {
 
     static List<Row> rows(GroupStatus status, Settings settings) {
         List<Row> rows = new ArrayList<>();
+        status.account().ifPresent(account -> rows.add(row("account", account(account))));
         rows.add(row("mode", status.mode().label() + status.modeTag()
                 .map(value -> " (group tag " + settings.modeTag() + "=" + value + ")")
                 .orElse(" (the global mode: no " + settings.modeTag() + " tag)")));
@@ -64,6 +65,8 @@ final class StatusTable {
         rows.add(row("rate window", rates.start() + " to " + rates.end()));
         rows.add(row("group rate", rate(rates.group())));
         rows.add(row("account rate", rate(rates.account()) + " (account " + rates.account().name() + ")"));
+        rates.organization().ifPresent(organization -> rows.add(row("org rate", rate(organization)
+                + " (every account served, counted under account " + organization.name() + ")")));
         rows.add(row("storm breaker", storm(rates)));
         rows.addAll(churn(status));
         rows.add(row("refresh", status.refresh().map(refresh -> refresh.refreshId().map(id -> id + " ").orElse("")
@@ -82,6 +85,12 @@ final class StatusTable {
                 .orElse("none: the launch template names no image")));
         rows.add(row("newest golden", newest(images, settings)));
         return rows;
+    }
+
+    private static String account(GroupStatus.Account account) {
+        return account.id() + account.roleArn().map(role -> ", read through " + role + " (session drift-deploy-" + AccountOptions.SESSION + ")")
+                .orElse(", the central account, read with the caller's own credentials")
+                + "; the ledger keeps the group as " + account.ledgerGroup();
     }
 
     private static String strategy(GroupStatus status, String tag) {
@@ -145,6 +154,9 @@ final class StatusTable {
         if (rates.account().use().circuitOpen()) {
             open.add("the account's");
         }
+        if (rates.organization().filter(organization -> organization.use().circuitOpen()).isPresent()) {
+            open.add("the organization's");
+        }
         if (open.isEmpty()) {
             return "closed";
         }
@@ -160,7 +172,7 @@ final class StatusTable {
         for (Map.Entry<String, Optional<Breaker>> rule : status.breakers().entrySet()) {
             rule.getValue().ifPresent(breaker -> rows.add(row("churn breaker", "open for rule " + rule.getKey() + " since "
                     + breaker.openedAt() + " (tripped by " + breaker.instanceId() + "); clear with "
-                    + Hints.clearBreaker(status.group(), rule.getKey()))));
+                    + Hints.clearBreaker(status.ledgerGroup(), rule.getKey()))));
         }
         if (rows.isEmpty()) {
             rows.add(row("churn breaker", "closed (rules " + String.join(", ", status.breakers().keySet()) + ")"));

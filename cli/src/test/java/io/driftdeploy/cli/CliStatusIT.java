@@ -1,5 +1,13 @@
 package io.driftdeploy.cli;
 
+import static io.driftdeploy.cli.StatusRuns.blocks;
+import static io.driftdeploy.cli.StatusRuns.created;
+import static io.driftdeploy.cli.StatusRuns.decisions;
+import static io.driftdeploy.cli.StatusRuns.driftDecision;
+import static io.driftdeploy.cli.StatusRuns.healthyInService;
+import static io.driftdeploy.cli.StatusRuns.rows;
+import static io.driftdeploy.cli.StatusRuns.run;
+import static io.driftdeploy.cli.StatusRuns.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,13 +22,10 @@ import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.Sandbox;
 import io.driftdeploy.testing.TestGroup;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +84,7 @@ class CliStatusIT {
 
         terminated = web.instanceIds().get(0);
         env.putEvaluation(rule, "AWS::EC2::Instance", terminated, ComplianceType.NON_COMPLIANT, Instant.now());
-        JsonNode termination = invoke(events.nonCompliant(rule, terminated, Instant.now()));
+        JsonNode termination = driftDecision(environment(), events.nonCompliant(rule, terminated, Instant.now()));
         assertThat(termination.path("decision").asText()).as(termination.toString()).isEqualTo("terminate");
         terminationEvent = termination.path("eventId").asText();
 
@@ -93,7 +98,7 @@ class CliStatusIT {
 
     @Test
     void aGroupWithATerminationANewerGoldenImageAndAnOpenChurnBreaker() {
-        Map<String, List<String>> blocks = blocks(status("--group", web.name));
+        Map<String, List<String>> blocks = blocks(status(environment(), "--group", web.name));
 
         assertThat(blocks).containsOnlyKeys(web.name);
         AutoScalingGroup now = web.describe();
@@ -117,8 +122,8 @@ class CliStatusIT {
                 "app|" + app,
                 "rollout budget|no disruption budget covers it",
                 "pending image|none",
-                "image|" + running + " (created " + created(running) + ")",
-                "newest golden|" + newer + " (created " + created(newer) + "): the images function would decide refresh"
+                "image|" + running + " (created " + created(env, running) + ")",
+                "newest golden|" + newer + " (created " + created(env, newer) + "): the images function would decide refresh"
                         + " (newer-image, enforce): image " + newer + " is newer than what " + web.name + " runs (" + running + ")");
         assertThat(decisions(blocks.get(web.name))).containsExactly(
                 "drift|" + terminated + "|terminate|drift-confirmed|TerminateInstanceInAutoScalingGroup " + terminated + "|"
@@ -127,7 +132,7 @@ class CliStatusIT {
 
     @Test
     void everyOptedInGroupIsShownAndTheOthersAreNot() {
-        CliRun run = status();
+        CliRun run = status(environment());
 
         Map<String, List<String>> blocks = blocks(run);
         assertThat(blocks).containsKeys(web.name, batch.name).doesNotContainKey(ignored.name);
@@ -155,32 +160,12 @@ class CliStatusIT {
 
     @Test
     void aGroupThatDoesNotExistIsNamedAndTheOthersAreStillShown() {
-        CliRun run = run("--group", batch.name, "--group", env.prefix + "-no-such-group");
+        CliRun run = run(environment(), "--group", batch.name, "--group", env.prefix + "-no-such-group");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(blocks(run)).containsOnlyKeys(batch.name);
         assertThat(run.err().lines().filter(line -> !line.startsWith("status: ")).toList())
                 .containsExactly("drift-deploy status: no Auto Scaling group named " + env.prefix + "-no-such-group");
-    }
-
-    private JsonNode invoke(byte[] event) throws IOException {
-        CliRun run = CliRun.withInput(environment(), new String(event, StandardCharsets.UTF_8),
-                "invoke", "drift", "-", "--region", Emulator.REGION.id());
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        return CliJson.mapper().readTree(run.out());
-    }
-
-    private CliRun status(String... args) {
-        CliRun run = run(args);
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        return run;
-    }
-
-    private CliRun run(String... args) {
-        List<String> all = new ArrayList<>(List.of("status"));
-        all.addAll(List.of(args));
-        all.addAll(List.of("--region", Emulator.REGION.id()));
-        return CliRun.of(environment(), all.toArray(String[]::new));
     }
 
     private Map<String, String> environment() {
@@ -190,51 +175,5 @@ class CliStatusIT {
                 "DRIFT_DEPLOY_RATE_WINDOW_MINUTES", Long.toString(WINDOW.toMinutes()))));
         environment.put("AWS_ENDPOINT_URL", Emulator.endpoint().toString());
         return environment;
-    }
-
-    private String created(String imageId) {
-        return Instant.parse(env.clients.ec2().describeImages(request -> request.imageIds(imageId)).images().get(0).creationDate())
-                .toString();
-    }
-
-    private static int healthyInService(AutoScalingGroup group) {
-        return (int) group.instances().stream()
-                .filter(instance -> "InService".equals(instance.lifecycleStateAsString()) && "Healthy".equals(instance.healthStatus()))
-                .count();
-    }
-
-    /** Each group's block of lines, by the group it starts with ("GROUP name"). */
-    private static Map<String, List<String>> blocks(CliRun run) {
-        Map<String, List<String>> blocks = new LinkedHashMap<>();
-        List<String> block = null;
-        for (String line : run.out().lines().toList()) {
-            if (line.startsWith("GROUP ")) {
-                block = new ArrayList<>();
-                blocks.put(line.substring("GROUP ".length()), block);
-            } else if (!line.isEmpty()) {
-                assertThat(block).as(run.toString()).isNotNull();
-                block.add(line);
-            }
-        }
-        return blocks;
-    }
-
-    /** The rows above the last decisions, as label|value (labels are padded to their column). */
-    private static List<String> rows(List<String> block) {
-        return block.stream().takeWhile(line -> !line.equals("  last decisions"))
-                .map(line -> line.substring(2, 2 + StatusTable.LABEL_WIDTH).strip() + "|" + line.substring(3 + StatusTable.LABEL_WIDTH))
-                .toList();
-    }
-
-    /** The history table under "last decisions": FUNCTION|SUBJECT|DECISION|REASON|ACTIONS|EVENT ID of each row. */
-    private static List<String> decisions(List<String> block) {
-        List<String> table = block.subList(block.indexOf("  last decisions") + 1, block.size());
-        assertThat(table.get(0).strip().split(" {2,}"))
-                .containsExactly("WHEN", "FUNCTION", "SUBJECT", "DECISION", "REASON", "ACTIONS", "EVENT ID");
-        return table.stream().skip(1).map(line -> {
-            List<String> cells = List.of(line.strip().split(" {2,}"));
-            assertThat(Instant.parse(cells.get(0))).isBefore(Instant.now());
-            return String.join("|", cells.subList(1, cells.size()));
-        }).toList();
     }
 }

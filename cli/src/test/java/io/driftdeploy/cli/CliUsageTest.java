@@ -63,6 +63,17 @@ class CliUsageTest {
                 List.of("status", "--last", "101"),
                 List.of("status", "--last", "many"),
                 List.of("status", "--group"),
+                List.of("status", "--account"),
+                List.of("status", "--account", "12345"),
+                List.of("status", "--account", "1111-2222-3333"),
+                List.of("status", "--account", "1111222233334"),
+                List.of("status", "--role-arn", "arn:aws:iam::111122223333:role/ops"),
+                List.of("status", "--account", "111122223333", "--role-arn", "ops"),
+                List.of("status", "--account", "111122223333", "--role-arn", "arn:aws:iam::111122223333:user/ops"),
+                List.of("status", "--account", "111122223333", "--role-arn", "arn:aws:iam::444455556666:role/ops"),
+                List.of("resume", "--group", "web", "--account", "12345"),
+                List.of("resume", "--group", "web", "--role-arn", "arn:aws:iam::111122223333:role/ops"),
+                List.of("resume", "--account", "111122223333", "--group", "111122223333/web"),
                 List.of("clear-bad-image"),
                 List.of("clear-bad-image", "--table", "ledger"),
                 List.of("history", "--instance", "i-0abc", "--group", "web"),
@@ -84,6 +95,56 @@ class CliUsageTest {
         assertThat(run.err()).as(run.toString()).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(run.err()).as("picocli shows the usage, or the command it thinks was meant")
                 .containsAnyOf("Usage:", "Did you mean");
+    }
+
+    static List<List<String>> badAccounts() {
+        return List.of(
+                List.of("status", "--account", "12345"),
+                List.of("status", "--account", "1111222233334"),
+                List.of("status", "--account", "11112222333a"),
+                List.of("resume", "--group", "web", "--account", "12345"));
+    }
+
+    /** Every setting is there and every AWS call would fail (nothing answers at the endpoint): exit 2 shows none was made. */
+    @ParameterizedTest
+    @MethodSource("badAccounts")
+    void anAccountThatIsNotTwelveDigitsIsAUsageErrorNamingTheOptionBeforeAnyAwsCall(List<String> args) {
+        CliRun run = CliRun.of(SETTINGS, withNoAws(args));
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err().lines().findFirst().orElseThrow()).as(run.toString())
+                .isEqualTo("--account must be a 12-digit AWS account id, got '" + args.get(args.indexOf("--account") + 1) + "'");
+    }
+
+    @Test
+    void aRoleArnIsARolesArnInTheAccountChosenAndNeedsOne() {
+        Map<List<String>, String> errors = Map.of(
+                List.of("status", "--role-arn", "arn:aws:iam::111122223333:role/ops"),
+                "--role-arn needs --account: the account whose groups are read through it",
+                List.of("status", "--account", "111122223333", "--role-arn", "arn:aws:iam::111122223333:user/ops"),
+                "--role-arn must be an IAM role's ARN, arn:PARTITION:iam::ACCOUNT:role/NAME, got 'arn:aws:iam::111122223333:user/ops'",
+                List.of("status", "--account", "111122223333", "--role-arn", "arn:aws:iam::444455556666:role/ops"),
+                "--role-arn names a role in account 444455556666, not in --account 111122223333: the groups read are the role's account's",
+                List.of("resume", "--account", "111122223333", "--group", "111122223333/web"),
+                "--group names the group as its account knows it, without 111122223333/: with --account, pass --group web");
+
+        errors.forEach((args, error) -> {
+            CliRun run = CliRun.of(SETTINGS, withNoAws(args));
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+            assertThat(run.err().lines().findFirst().orElseThrow()).as(run.toString()).isEqualTo(error);
+        });
+    }
+
+    private static final Map<String, String> SETTINGS = Map.of(
+            "DRIFT_DEPLOY_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:drift-deploy", "DRIFT_DEPLOY_TABLE", "ledger",
+            "DRIFT_DEPLOY_ACCOUNT_ID", "123456789012", "DRIFT_DEPLOY_DRIFT_RULES", "imdsv2");
+
+    /** The arguments, with an endpoint where nothing answers: any AWS call fails (exit 1). */
+    private static String[] withNoAws(List<String> args) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"));
+        return all.toArray(String[]::new);
     }
 
     @Test

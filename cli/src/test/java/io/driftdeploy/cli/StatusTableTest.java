@@ -121,7 +121,7 @@ class StatusTableTest {
                 RolloutRules.Strategy.of(Optional.empty()), capacity(Map.of(), 2, 2), terminate,
                 DriftPolicy.replacement(Map.of(), room(2, 4, Optional.empty()), SETTINGS.drift(), terminate), DriftPolicy.budget(Map.of(), 2, 2, SETTINGS.drift(), NOW),
                 rates("web", new WindowUse(0, false, false), new WindowUse(0, false, false)), Map.of(), Optional.empty(),
-                Optional.empty(), List.of(decided));
+                Optional.empty(), List.of(decided), Optional.empty());
 
         String text = StatusTable.render(List.of(status), SETTINGS);
 
@@ -177,6 +177,41 @@ class StatusTableTest {
                         + " replaced (invalid-replacement-tag)");
     }
 
+    @Test
+    void aMemberGroupSaysWhereItWasReadItsAccountsAndTheOrganizationsLimitsAndItsLedgerName() {
+        Map<String, Optional<Breaker>> breakers = Map.of("imdsv2", Optional.of(new Breaker(Instant.parse("2026-03-01T09:00:00Z"), "i-0abc")));
+        GroupStatus read = status("web", Map.of(), 2, 2, new WindowUse(1, false, false), new WindowUse(1, false, false), breakers,
+                Optional.empty(), Optional.empty());
+        GroupStatus.RateWindow rates = new GroupStatus.RateWindow(WINDOW, WINDOW.plusSeconds(3600),
+                new GroupStatus.Scope("111122223333/web", 2, new WindowUse(1, false, false)),
+                new GroupStatus.Scope("111122223333", 10, new WindowUse(1, false, false)),
+                Optional.of(new GroupStatus.Scope("123456789012", 20, new WindowUse(20, true, true))));
+
+        assertThat(rows(in(read, rates, new GroupStatus.Account("111122223333",
+                Optional.of("arn:aws:iam::111122223333:role/drift-deploy-member"), "111122223333/web")))).contains(
+                "account|111122223333, read through arn:aws:iam::111122223333:role/drift-deploy-member (session drift-deploy-cli);"
+                        + " the ledger keeps the group as 111122223333/web",
+                "group rate|1 of 2 terminations in the window, 1 left",
+                "account rate|1 of 10 terminations in the window, 9 left (account 111122223333)",
+                "org rate|20 of 20 terminations in the window, 0 left (every account served, counted under account 123456789012)",
+                "storm breaker|open: the organization's rate limit was reached; remediation is paused until 2026-03-01T11:00:00Z,"
+                        + " when the window ends and it closes by itself",
+                "churn breaker|open for rule imdsv2 since 2026-03-01T09:00:00Z (tripped by i-0abc); clear with drift-deploy resume"
+                        + " --group 111122223333/web --rule imdsv2, or tag the group drift-deploy:churn-cleared=<UTC time now,"
+                        + " e.g. 2026-01-01T12:00:00Z>");
+        assertThat(rows(in(read, read.rates(), new GroupStatus.Account("123456789012", Optional.empty(), "web"))).get(0))
+                .isEqualTo("account|123456789012, the central account, read with the caller's own credentials; the ledger keeps"
+                        + " the group as web");
+        assertThat(rows(read)).as("without --account, no account row").noneMatch(row -> row.startsWith("account|"));
+    }
+
+    /** The group as read in {@code account}, with that account's rate window. */
+    private static GroupStatus in(GroupStatus read, GroupStatus.RateWindow rates, GroupStatus.Account account) {
+        return new GroupStatus(read.group(), read.mode(), read.modeTag(), read.strategyTag(), read.strategy(), read.capacity(),
+                read.action(), read.replacement(), read.budget(), rates, read.breakers(), read.refresh(), read.rollout(),
+                read.lastDecisions(), Optional.of(account));
+    }
+
     private static GroupStatus status(String group, Map<String, String> tags, int desired, int healthy, WindowUse groupUse,
                                       WindowUse accountUse, Map<String, Optional<Breaker>> breakers,
                                       Optional<GroupStatus.Refresh> refresh, Optional<GroupStatus.Rollout> rollout) {
@@ -193,7 +228,7 @@ class StatusTableTest {
                 Optional.ofNullable(tags.get("drift-deploy:mode")), strategyTag, RolloutRules.Strategy.of(strategyTag),
                 capacity(tags, desired, healthy), action, DriftPolicy.replacement(tags, room, SETTINGS.drift(), action),
                 DriftPolicy.budget(tags, desired, healthy, SETTINGS.drift(), NOW),
-                rates(group, groupUse, accountUse), breakers, refresh, rollout, List.of());
+                rates(group, groupUse, accountUse), breakers, refresh, rollout, List.of(), Optional.empty());
     }
 
     private static ReplacementChoice.Room room(int desired, int maxSize, Optional<MaintenancePolicy> policy) {
@@ -207,7 +242,7 @@ class StatusTableTest {
 
     private static GroupStatus.RateWindow rates(String group, WindowUse groupUse, WindowUse accountUse) {
         return new GroupStatus.RateWindow(WINDOW, WINDOW.plusSeconds(3600), new GroupStatus.Scope(group, 2, groupUse),
-                new GroupStatus.Scope("123456789012", 10, accountUse));
+                new GroupStatus.Scope("123456789012", 10, accountUse), Optional.empty());
     }
 
     private static List<String> rows(GroupStatus status) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -19,16 +20,26 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  */
 public record AuditHistory(DynamoDbClient dynamoDb, String table) {
 
+    private static final Predicate<AuditRecord> ALL = any -> true;
+
     /** dynamodb:Query on the table: the records under {@code AUDIT#<subject>}, newest first. */
     @RequiresIam("dynamodb:Query")
     public List<AuditRecord> about(String subject, TimeRange range, int limit) {
-        return query(QueryRequest.builder(), Ledger.PARTITION_KEY, AuditTrail.partitionKey(subject), range, limit);
+        return about(subject, range, limit, ALL);
+    }
+
+    private List<AuditRecord> about(String subject, TimeRange range, int limit, Predicate<AuditRecord> keep) {
+        return query(QueryRequest.builder(), Ledger.PARTITION_KEY, AuditTrail.partitionKey(subject), range, limit, keep);
     }
 
     /** dynamodb:Query on the history index: the records filed under {@code historyKey} ({@link AuditTrail#historyKey}), newest first. */
     @RequiresIam("dynamodb:Query")
     public List<AuditRecord> filedUnder(String historyKey, TimeRange range, int limit) {
-        return query(QueryRequest.builder().indexName(AuditTrail.HISTORY_INDEX), AuditTrail.HISTORY_KEY, historyKey, range, limit);
+        return filedUnder(historyKey, range, limit, ALL);
+    }
+
+    private List<AuditRecord> filedUnder(String historyKey, TimeRange range, int limit, Predicate<AuditRecord> keep) {
+        return query(QueryRequest.builder().indexName(AuditTrail.HISTORY_INDEX), AuditTrail.HISTORY_KEY, historyKey, range, limit, keep);
     }
 
     /**
@@ -38,18 +49,27 @@ public record AuditHistory(DynamoDbClient dynamoDb, String table) {
      */
     @RequiresIam("dynamodb:Query")
     public List<AuditRecord> group(String group, TimeRange range, int limit) {
-        return ownAndFiled(group, AuditTrail.groupHistoryKey(group), range, limit);
+        return group(group, range, limit, ALL);
+    }
+
+    /**
+     * As {@link #group(String, TimeRange, int)}, the newest {@code limit} records that {@code keep}
+     * accepts: it reads on, page after page, past those it does not.
+     */
+    @RequiresIam("dynamodb:Query")
+    public List<AuditRecord> group(String group, TimeRange range, int limit, Predicate<AuditRecord> keep) {
+        return ownAndFiled(group, AuditTrail.groupHistoryKey(group), range, limit, keep);
     }
 
     /** dynamodb:Query, as {@link #group}: an image's own records (refusals, a cleared bad mark) and its rollouts to groups. */
     @RequiresIam("dynamodb:Query")
     public List<AuditRecord> image(String image, TimeRange range, int limit) {
-        return ownAndFiled(image, AuditTrail.imageHistoryKey(image), range, limit);
+        return ownAndFiled(image, AuditTrail.imageHistoryKey(image), range, limit, ALL);
     }
 
-    private List<AuditRecord> ownAndFiled(String subject, String historyKey, TimeRange range, int limit) {
-        return AuditRecord.newest(Stream.concat(about(subject, range, limit).stream(),
-                filedUnder(historyKey, range, limit).stream()), limit);
+    private List<AuditRecord> ownAndFiled(String subject, String historyKey, TimeRange range, int limit, Predicate<AuditRecord> keep) {
+        return AuditRecord.newest(Stream.concat(about(subject, range, limit, keep).stream(),
+                filedUnder(historyKey, range, limit, keep).stream()), limit);
     }
 
     /**
@@ -78,7 +98,8 @@ public record AuditHistory(DynamoDbClient dynamoDb, String table) {
         return AuditRecord.newest(records, limit);
     }
 
-    private List<AuditRecord> query(QueryRequest.Builder request, String keyAttribute, String key, TimeRange range, int limit) {
+    private List<AuditRecord> query(QueryRequest.Builder request, String keyAttribute, String key, TimeRange range, int limit,
+                                    Predicate<AuditRecord> keep) {
         Map<String, String> names = new HashMap<>(Map.of("#key", keyAttribute));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":key", Ledger.text(key)));
         String condition = withRange("#key = :key", range, names, values);
@@ -93,6 +114,7 @@ public record AuditHistory(DynamoDbClient dynamoDb, String table) {
                 .items().stream()
                 .map(AuditRecord::of)
                 .filter(record -> range.contains(record.at()))
+                .filter(keep)
                 .limit(limit);
         return AuditRecord.newest(newestFirst, limit);
     }
