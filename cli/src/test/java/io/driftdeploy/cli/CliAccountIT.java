@@ -225,6 +225,20 @@ class CliAccountIT {
     }
 
     @Test
+    void resumeWithAccountAndNoRuleChecksTheDriftRulesOfTheMembersConfig() {
+        String cart = env.prefix + "-cart";
+        Instant opened = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        drift.openBreaker(MEMBER + "/" + cart, rule, "i-0ddd1111bbbb22223", "event-churn-4", opened, Optional.empty(),
+                Attempt.until(opened.plusSeconds(60)));
+
+        CliRun run = CliRun.of(environment(), "resume", "--account", MEMBER, "--group", cart, "--region", Emulator.REGION.id());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).as("the rule is in the member's AWS Config only").startsWith("cleared   the churn breaker for rule "
+                + rule + " in group " + MEMBER + "/" + cart);
+    }
+
+    @Test
     void aRoleStsRefusesIsNamedWithWhatToDo() throws IOException {
         List<String> asked = new CopyOnWriteArrayList<>();
         HttpServer sts = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
