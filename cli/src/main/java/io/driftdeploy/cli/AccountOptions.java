@@ -21,7 +21,7 @@ final class AccountOptions {
     static final String SESSION = "cli";
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
-    /** An IAM role's ARN, with its account ("IAM ARNs", IAM User Guide: arn:partition:iam::account:role/path/name). */
+    /** An IAM role's ARN, with its account: arn:partition:iam::account:role/path/name ("IAM identifiers", IAM User Guide, "IAM ARNs"). */
     private static final Pattern ROLE_ARN = Pattern.compile("arn:[a-z-]+:iam::(\\d{12}):role/[\\w+=,.@/-]{1,512}");
 
     @Spec(Spec.Target.MIXEE)

@@ -62,6 +62,7 @@ final class StatusCommand extends AwsCommand {
         if (last < 0 || last > MOST_DECISIONS) {
             throw usageError("--last must be 0 to " + MOST_DECISIONS + ", got " + last);
         }
+        // A bad --account or --role-arn is a usage error before any setting is read or AWS called.
         account.chosen();
         Console console = console();
         Map<String, String> environment = new HashMap<>(console.environment());

@@ -50,8 +50,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * status and resume --account on the emulator: one drift-deploy serving a member account. The member
  * has an opted-in group "web" of an app whose golden images are built in the central account; the real
  * drift handler, serving the member (DRIFT_DEPLOY_MEMBER_ACCOUNTS), terminated one of its instances;
- * its churn breaker is open in the central ledger, under the member's ledger name. The central account
- * has a group of the same name, in no trouble. Without --account, that one is shown.
+ * its churn breaker is open in the central ledger, under the member's ledger name, with a pending
+ * image. The central account has a group of the same name, not opted in, with records of its own
+ * under that name. Without --account, that one is shown, with its own records only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliAccountIT {
@@ -78,11 +79,15 @@ class CliAccountIT {
     private String running;
     private String terminated;
     private String terminationEvent;
+    private String centralInstance;
+    private String centralEvent;
+    private String centralDecision;
     private Instant breakerOpened;
     private Instant windowStart;
     private String resumedRule;
     private Instant resumedOpened;
     private CliRun resumed;
+    private Optional<Breaker> centralBreakerLeft;
 
     @BeforeAll
     void setUpAMemberFleetInTroubleAndACentralGroupOfTheSameName() throws IOException {
@@ -105,6 +110,12 @@ class CliAccountIT {
         JsonNode termination = driftDecision(environment(), event.bytes());
         assertThat(termination.path("decision").asText()).as(termination.toString()).isEqualTo("terminate");
         terminationEvent = termination.path("eventId").asText();
+        // The central group of the same name is not opted in: its instance's decision is filed under the same name.
+        centralInstance = central.instanceIds().get(0);
+        JsonNode notOptedIn = driftDecision(environment(), ComplianceEvents.nonCompliant(rule, centralInstance)
+                .recordedAt(Instant.now()).bytes());
+        centralEvent = notOptedIn.path("eventId").asText();
+        centralDecision = notOptedIn.path("decision").asText() + "|" + notOptedIn.path("reason").asText();
 
         env.registerImage("shop-2.0", Map.of(APP_TAG, app, GOLDEN.key(), GOLDEN.value()));
         breakerOpened = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -124,6 +135,12 @@ class CliAccountIT {
                 Attempt.until(resumedOpened.plusSeconds(60)));
         resumed = CliRun.of(environment(), "resume", "--account", MEMBER, "--group", inMember.name, "--rule", resumedRule,
                 "--region", Emulator.REGION.id());
+        centralBreakerLeft = drift.churn(central.name, resumedRule).breaker();
+        // Then the central one's, whose record names no account and is the central group's own.
+        CliRun centralResumed = CliRun.of(environment(), "resume", "--group", central.name, "--rule", resumedRule,
+                "--region", Emulator.REGION.id());
+        assertThat(centralResumed.out()).as(centralResumed.toString()).startsWith("cleared   the churn breaker for rule "
+                + resumedRule + " in group " + central.name + " ");
     }
 
     @Test
@@ -190,8 +207,10 @@ class CliAccountIT {
                 "churn breaker|no drift rules (DRIFT_DEPLOY_DRIFT_RULES, DRIFT_DEPLOY_DRIFT_RULE_PREFIX)",
                 "refresh|none",
                 "rollout|none: the group carries no drift-deploy:app tag");
-        assertThat(blocks.get(central.name)).as("the member's termination, filed under the same name, is not this group's")
-                .endsWith("  last decisions", "    none recorded");
+        List<String> decisions = decisions(blocks.get(central.name));
+        assertThat(decisions).as("the member's termination, filed under the same name, is not this group's").hasSize(2);
+        assertThat(decisions.get(0)).startsWith("cli|" + central.name + "|clear|breaker-cleared|");
+        assertThat(decisions.get(1)).isEqualTo("drift|" + centralInstance + "|" + centralDecision + "|-|" + centralEvent);
     }
 
     @Test
@@ -220,8 +239,8 @@ class CliAccountIT {
         assertThat(resumed.out()).as(resumed.toString()).startsWith("cleared   the churn breaker for rule " + resumedRule
                 + " in group " + ledgerGroup + " (opened at " + resumedOpened + " by i-0bbb1111bbbb22223)");
         assertThat(drift.churn(ledgerGroup, resumedRule).breaker()).isEmpty();
-        assertThat(drift.churn(inMember.name, resumedRule).breaker()).as("the central group's of the same name")
-                .map(Breaker::instanceId).contains("i-0ccc1111bbbb22223");
+        assertThat(centralBreakerLeft).as("the central group's of the same name").map(Breaker::instanceId)
+                .contains("i-0ccc1111bbbb22223");
     }
 
     @Test
