@@ -4,6 +4,7 @@ import io.driftdeploy.settings.QuarantineTags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.iam.IRole;
@@ -11,7 +12,8 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 
 /**
  * The IAM statements the functions need beyond their table, topic and logs, written by hand where a
- * call mutates the fleet so that each one carries the tag condition that confines it.
+ * call mutates the fleet so that each one carries the tag condition that confines it. The same
+ * statements make a member account's member role (MemberStack, through {@link #fleet}).
  *
  * <p>Describe and Get calls on EC2, Auto Scaling, Config and CloudWatch do not support
  * resource-level permissions, so they are granted on {@code *}; nothing that changes anything is.
@@ -19,9 +21,32 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 final class FunctionPermissions {
 
     private final Settings settings;
+    private final String functionsAccount;
+    private final List<String> quarantineGroupArns;
 
-    FunctionPermissions(Settings settings) {
+    /**
+     * {@code functionsAccount}: the account the functions run in (the stack's own, or in a member
+     * account the central one), whose images they trust when {@code trustedAccounts} is empty;
+     * {@code quarantineGroupArns}: the quarantine security groups a network interface may be given.
+     */
+    FunctionPermissions(Settings settings, String functionsAccount, List<String> quarantineGroupArns) {
         this.settings = settings;
+        this.functionsAccount = functionsAccount;
+        this.quarantineGroupArns = List.copyOf(quarantineGroupArns);
+    }
+
+    /** What a function does to the fleet ({@link FleetAccess}): its reads, then each of its writes. */
+    void fleet(IRole role, FleetAccess access) {
+        readOnly(role, access.reads().toArray(String[]::new));
+        for (FleetAccess.Write write : access.writes()) {
+            switch (write) {
+                case TERMINATE_IN_OPTED_IN_GROUPS -> terminateInOptedInGroups(role);
+                case QUARANTINE_IN_OPTED_IN_GROUPS -> quarantineInOptedInGroups(role);
+                case END_QUARANTINES -> endQuarantines(role);
+                case READ_IMAGE_BUILDER_IMAGES -> readImageBuilderImages(role);
+                case ROLL_OUT_TO_APP_GROUPS -> rollOutToAppGroups(role);
+            }
+        }
     }
 
     /** Read-only calls that only accept {@code Resource: *}. */
@@ -55,11 +80,12 @@ final class FunctionPermissions {
      */
     void terminateInOptedInGroups(IRole role) {
         Settings.TagPair optIn = settings.optInTag();
-        Map.of("TerminateOnlyInOptedInGroups", "autoscaling:TerminateInstanceInAutoScalingGroup",
-                "SurgeOnlyInOptedInGroups", "autoscaling:SetInstanceHealth").forEach((sid, action) ->
+        // A list, not a Map.of: its order changes from JVM to JVM, and cdk synth must be deterministic.
+        List.of(List.of("TerminateOnlyInOptedInGroups", "autoscaling:TerminateInstanceInAutoScalingGroup"),
+                List.of("SurgeOnlyInOptedInGroups", "autoscaling:SetInstanceHealth")).forEach(sidAndAction ->
                 role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                        .sid(sid)
-                        .actions(List.of(action))
+                        .sid(sidAndAction.get(0))
+                        .actions(List.of(sidAndAction.get(1)))
                         .resources(List.of(autoScalingGroups()))
                         .conditions(Map.of("StringEquals", Map.of("autoscaling:ResourceTag/" + optIn.key(), optIn.value())))
                         .build()));
@@ -71,9 +97,9 @@ final class FunctionPermissions {
      * creation (ec2:CreateTags with ec2:CreateAction CreateSnapshots, "Grant permission to tag
      * resources during creation", Amazon EC2 User Guide); and give a network interface no security
      * group but a quarantine group the stack made ({@code quarantineGroupArns}): the role can take
-     * an interface's access away, never give it any.
+     * an interface's access away, never give it any (none without quarantine groups).
      */
-    void quarantineInOptedInGroups(IRole role, List<String> quarantineGroupArns, List<String> markerTagKeys) {
+    void quarantineInOptedInGroups(IRole role) {
         Settings.TagPair optIn = settings.optInTag();
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("DetachOnlyFromOptedInGroups")
@@ -85,7 +111,7 @@ final class FunctionPermissions {
                 .sid("TagInstancesOnlyWithTheQuarantineMarker")
                 .actions(List.of("ec2:CreateTags"))
                 .resources(List.of(ec2Arn("instance/*")))
-                .conditions(Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", markerTagKeys)))
+                .conditions(Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", QuarantineTags.onInstance())))
                 .build());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("SnapshotInstanceVolumes")
@@ -173,9 +199,9 @@ final class FunctionPermissions {
                 .sid("LaunchOnlyTrustedImages")
                 .actions(List.of("ec2:RunInstances"))
                 .resources(List.of("arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + "::image/*"))
-                .conditions(Map.of(
+                .conditions(new TreeMap<>(Map.of(
                         "ArnLike", Map.of("ec2:LaunchTemplate", launchTemplates),
-                        "StringEquals", Map.of("ec2:Owner", settings.trustedImageOwners())))
+                        "StringEquals", Map.of("ec2:Owner", settings.trustedImageOwners(functionsAccount)))))
                 .build());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("TagOnlyOnLaunch")
@@ -218,6 +244,51 @@ final class FunctionPermissions {
                 .actions(List.of("imagebuilder:GetImage"))
                 .resources(List.of("arn:" + Aws.PARTITION + ":imagebuilder:" + Aws.REGION + ":*:image/*"))
                 .build());
+    }
+
+    /**
+     * The functions act in a member account through its member role (docs/organization.md):
+     * sts:AssumeRole on that role only. In the listed {@code memberAccounts} by its ARN; under
+     * {@code memberOrganizationUnits}, whose accounts are not known at deploy time, on the role's
+     * name in any account, but only where the account that owns the role sits under one of the units
+     * (aws:ResourceOrgPaths, the owner's path o-.../r-.../ou-.../: a global condition key, present
+     * when the resource's account is in an organization, "AWS global condition context keys", IAM
+     * User Guide; sts:AssumeRole on roles is within the resource perimeter it draws, "Establishing a
+     * data perimeter on AWS: Allow only trusted resources from my organization", AWS Security Blog).
+     * Both only in the organization (aws:ResourceOrgID).
+     */
+    void assumeMemberRoles(IRole role) {
+        String roleName = settings.memberRoleName();
+        Map<String, Object> inOrganization = Map.of("aws:ResourceOrgID", settings.organizationId());
+        if (!settings.memberAccounts().isEmpty()) {
+            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("AssumeMemberRoleOfListedAccounts")
+                    .actions(List.of("sts:AssumeRole"))
+                    .resources(settings.memberAccounts().stream().map(account -> memberRoleArn(account, roleName)).toList())
+                    .conditions(Map.of("StringEquals", inOrganization))
+                    .build());
+        }
+        if (!settings.memberOrganizationUnits().isEmpty()) {
+            List<String> paths = settings.memberOrganizationUnits().stream()
+                    .map(unit -> unit.startsWith("r-")
+                            ? settings.organizationId() + "/" + unit + "/*"
+                            : settings.organizationId() + "/*/" + unit + "/*")
+                    .toList();
+            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("AssumeMemberRoleUnderOrganizationUnits")
+                    .actions(List.of("sts:AssumeRole"))
+                    .resources(List.of(memberRoleArn("*", roleName)))
+                    // Sorted: Map.of's order changes from JVM to JVM, and cdk synth must be deterministic.
+                    .conditions(new TreeMap<>(Map.of(
+                            "StringEquals", inOrganization,
+                            "ForAnyValue:StringLike", Map.of("aws:ResourceOrgPaths", paths))))
+                    .build());
+        }
+    }
+
+    /** The member role in {@code account} (or {@code *}): a role name, no path. */
+    static String memberRoleArn(String account, String roleName) {
+        return "arn:" + Aws.PARTITION + ":iam::" + account + ":role/" + roleName;
     }
 
     /**
