@@ -1,7 +1,10 @@
 package io.driftdeploy.infra;
 
 import io.driftdeploy.settings.QuarantineTags;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,6 +12,7 @@ import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.constructs.IConstruct;
 
 /**
  * The IAM statements the functions need beyond their table, topic and logs, written by hand where a
@@ -309,6 +313,50 @@ final class FunctionPermissions {
     /** EBS snapshots are regional resources with no account in their ARN. */
     private static String snapshots() {
         return "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + "::snapshot/*";
+    }
+
+    /**
+     * The wildcard resources these statements name, each justified: the calls that support no
+     * resource-level permissions, and resources not known at deploy time, each under a condition.
+     */
+    static Map<String, String> justifiedWildcards(Settings settings) {
+        String region = "arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:";
+        Map<String, String> wildcards = new LinkedHashMap<>();
+        wildcards.put("Resource::*", "Describe/Get calls of EC2, Auto Scaling, Config and CloudWatch, and X-Ray's "
+                + "PutTraceSegments/PutTelemetryRecords for Lambda's active tracing, all of which support no "
+                + "resource-level permissions (IamPolicyTest checks nothing else is on *)");
+        wildcards.put("Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:"
+                + "autoScalingGroupName/*", "groups are not known at deploy time; termination is conditioned on the "
+                + "opt-in tag, StartInstanceRefresh on the app tag");
+        wildcards.put("Resource::" + region + "launch-template/*", "templates are not known at deploy time; "
+                + "CreateLaunchTemplateVersion and RunInstances on them are conditioned on the app tag");
+        for (String launched : List.of("instance/*", "volume/*", "network-interface/*", "subnet/*",
+                "security-group/*", "key-pair/*")) {
+            wildcards.put("Resource::" + region + launched, "what a refresh launches from an app-tagged template: "
+                    + "RunInstances only under the ec2:LaunchTemplate condition, CreateTags only with ec2:CreateAction "
+                    + "= RunInstances");
+        }
+        wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::snapshot/*", "a quarantine's snapshots, "
+                + "unknown before CreateSnapshots makes them; CreateTags on them only with ec2:CreateAction = CreateSnapshots");
+        wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::image/*", "the golden AMI a refresh "
+                + "launches, under the ec2:LaunchTemplate condition and only when a trusted account owns it (ec2:Owner)");
+        wildcards.put("Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role"
+                + settings.instanceRolePath() + "*", "instance roles "
+                + "under instanceRolePath, passed only to ec2.amazonaws.com (iam:PassedToService)");
+        wildcards.put("Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:*:image/*", "Image Builder images "
+                + "of any account may be golden; GetImage is read-only and the function checks trust");
+        return wildcards;
+    }
+
+    /** Suppresses cdk-nag's IAM5 finding on {@code role} for exactly the {@code justified} wildcards ({@code appliesTo}). */
+    static void suppressJustified(IConstruct role, Map<String, String> justified) {
+        NagSuppressions.addResourceSuppressions(role, justified.entrySet().stream()
+                .map(wildcard -> NagPackSuppression.builder()
+                        .id("AwsSolutions-IAM5")
+                        .reason("Justified wildcard: " + wildcard.getValue())
+                        .appliesTo(List.of(wildcard.getKey()))
+                        .build())
+                .toList(), true);
     }
 
     static String ec2Arn(String resource) {

@@ -2,11 +2,8 @@ package io.driftdeploy.infra;
 
 import io.driftdeploy.infra.DriftDeployFunction.Kind;
 import io.driftdeploy.settings.Setting;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -209,35 +206,12 @@ public final class FunctionsStack extends Stack {
     }
 
     /**
-     * The wildcard resources of the function roles, each justified; cdk-nag's IAM5 finding is
+     * The wildcard resources of the function roles, each justified: those of their fleet access
+     * (FunctionPermissions), the topic key, and the member roles. cdk-nag's IAM5 finding is
      * suppressed for exactly these ({@code appliesTo}), so any other wildcard fails the nag check.
      */
     static Map<String, String> justifiedWildcards(Settings settings) {
-        String region = "arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:";
-        Map<String, String> wildcards = new LinkedHashMap<>();
-        wildcards.put("Resource::*", "Describe/Get calls of EC2, Auto Scaling, Config and CloudWatch, and X-Ray's "
-                + "PutTraceSegments/PutTelemetryRecords for Lambda's active tracing, all of which support no "
-                + "resource-level permissions (IamPolicyTest checks nothing else is on *)");
-        wildcards.put("Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:"
-                + "autoScalingGroupName/*", "groups are not known at deploy time; termination is conditioned on the "
-                + "opt-in tag, StartInstanceRefresh on the app tag");
-        wildcards.put("Resource::" + region + "launch-template/*", "templates are not known at deploy time; "
-                + "CreateLaunchTemplateVersion and RunInstances on them are conditioned on the app tag");
-        for (String launched : List.of("instance/*", "volume/*", "network-interface/*", "subnet/*",
-                "security-group/*", "key-pair/*")) {
-            wildcards.put("Resource::" + region + launched, "what a refresh launches from an app-tagged template: "
-                    + "RunInstances only under the ec2:LaunchTemplate condition, CreateTags only with ec2:CreateAction "
-                    + "= RunInstances");
-        }
-        wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::snapshot/*", "a quarantine's snapshots, "
-                + "unknown before CreateSnapshots makes them; CreateTags on them only with ec2:CreateAction = CreateSnapshots");
-        wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::image/*", "the golden AMI a refresh "
-                + "launches, under the ec2:LaunchTemplate condition and only when a trusted account owns it (ec2:Owner)");
-        wildcards.put("Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role"
-                + settings.instanceRolePath() + "*", "instance roles "
-                + "under instanceRolePath, passed only to ec2.amazonaws.com (iam:PassedToService)");
-        wildcards.put("Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:*:image/*", "Image Builder images "
-                + "of any account may be golden; GetImage is read-only and the function checks trust");
+        Map<String, String> wildcards = new LinkedHashMap<>(FunctionPermissions.justifiedWildcards(settings));
         wildcards.put("Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*", "the topic key, "
                 + "named through its alias: kms:ResourceAliases confines the grant to that one key");
         if (!settings.memberOrganizationUnits().isEmpty()) {
@@ -250,15 +224,7 @@ public final class FunctionsStack extends Stack {
 
     private void suppressWildcardsThatAreScopedByCondition(Settings settings) {
         Map<String, String> justified = justifiedWildcards(settings);
-        for (DriftDeployFunction function : functions.values()) {
-            List<NagPackSuppression> suppressions = new ArrayList<>();
-            justified.forEach((wildcard, reason) -> suppressions.add(NagPackSuppression.builder()
-                    .id("AwsSolutions-IAM5")
-                    .reason("Justified wildcard: " + reason)
-                    .appliesTo(List.of(wildcard))
-                    .build()));
-            NagSuppressions.addResourceSuppressions(function.role(), suppressions, true);
-        }
+        functions.values().forEach(function -> FunctionPermissions.suppressJustified(function.role(), justified));
     }
 
     /**

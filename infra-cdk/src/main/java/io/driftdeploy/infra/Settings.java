@@ -92,10 +92,12 @@ public record Settings(
     /** What CloudFormation accepts as a stack name; the prefix also starts topic, rule and alarm names. */
     private static final Pattern STACK_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,63}");
     /**
-     * The longest prefix that leaves room, within IAM's 64 characters of a role name, for the longest
-     * function role name, {@code <prefix>-refreshes-function} (DriftDeployFunction.roleName).
+     * The longest prefix that leaves room for the names it starts when serving an organization,
+     * each at most 64 characters: the longest function role name, {@code <prefix>-refreshes-function}
+     * (IAM role names, DriftDeployFunction.roleName), and the longest forwarding rule name,
+     * {@code <prefix>-ImageBuilderAvailable} (EventBridge rule names, MemberStack).
      */
-    static final int ORGANIZATION_STACK_PREFIX_MAX = 45;
+    static final int ORGANIZATION_STACK_PREFIX_MAX = 42;
     /** An IAM path: starts and ends with '/' (IAM identifiers, "Friendly names and paths"). */
     private static final Pattern IAM_PATH = Pattern.compile("/([A-Za-z0-9+=,.@_-]+/)+");
 
@@ -256,7 +258,8 @@ public record Settings(
         if ((servesOrganization() || synthesizesMemberOnly()) && stackPrefix.length() > ORGANIZATION_STACK_PREFIX_MAX) {
             throw new IllegalArgumentException("context 'stackPrefix' must be at most " + ORGANIZATION_STACK_PREFIX_MAX
                     + " characters when serving an organization (it starts the function roles' names, which member "
-                    + "roles trust and IAM limits to 64), got '" + stackPrefix + "'");
+                    + "roles trust, and the member accounts' forwarding rules' names, both at most 64), got '"
+                    + stackPrefix + "'");
         }
         if (!IAM_PATH.matcher(instanceRolePath).matches()) {
             throw new IllegalArgumentException("context 'instanceRolePath' must be an IAM path such as /drift-deploy/ "
