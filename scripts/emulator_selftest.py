@@ -78,9 +78,15 @@ results = Results()
 suffix = uuid.uuid4().hex[:8]
 
 
+def amazon_images(ec2_client: Any) -> list[str]:
+    """Some of the Amazon images moto gives every account: a name filter, since listing all ~1,300 takes seconds."""
+    return [image["ImageId"] for image in ec2_client.describe_images(
+        Owners=["amazon"], Filters=[{"Name": "name", "Values": ["amzn2-ami-hvm-*"]}])["Images"]]
+
+
 def fleet() -> tuple[str, str, list[str]]:
     """A launch template with versions 1-3 (three distinct images, v3's missing) and a group of 3 on v1."""
-    images = [image["ImageId"] for image in ec2.describe_images(Owners=["amazon"])["Images"]][:2]
+    images = amazon_images(ec2)[:2]
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnets = [
         ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{index}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
@@ -662,7 +668,7 @@ def test_quarantine_calls() -> None:
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     other_vpc = ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = amazon_images(ec2)[0]
     instance = ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=subnet,
                                  TagSpecifications=[{"ResourceType": "volume",
                                                      "Tags": [{"Key": "cost-centre", "Value": "shop"}]}])["Instances"][0]
@@ -692,7 +698,7 @@ def test_quarantine_calls() -> None:
 
 def health_group(policy: dict[str, int] | None) -> str:
     """A group of 2 (max 3) on a fresh template, with the instance maintenance policy given."""
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = amazon_images(ec2)[0]
     name = f"selftest-health-{uuid.uuid4().hex[:8]}"
     template = ec2.create_launch_template(
         LaunchTemplateName=name, LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"}
@@ -799,28 +805,181 @@ def test_instance_maintenance_policy_and_health_replacement() -> None:
         )
 
 
+MEMBER = "111111111111"
+OTHER_MEMBER = "222222222222"
+
+
+def session_in(account: str, session: str = "selftest") -> boto3.session.Session:
+    """Credentials from AssumeRole into the account's drift-deploy-member role, as the functions will act in a member account."""
+    assumed = client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/drift-deploy-member",
+                                        RoleSessionName=session)["Credentials"]
+    return boto3.session.Session(aws_access_key_id=assumed["AccessKeyId"], aws_secret_access_key=assumed["SecretAccessKey"],
+                                 aws_session_token=assumed["SessionToken"], region_name="us-east-1")
+
+
 def test_assumed_role_acts_in_its_account() -> None:
     """moto's own account scoping, which an organization's tests rely on: no extension, checked so a moto upgrade
     that changed it would be seen. Credentials from AssumeRole into another account's role act in that account."""
-    member = "111111111111"
     session = f"audit-{suffix}"
-    assumed = client("sts").assume_role(RoleArn=f"arn:aws:iam::{member}:role/drift-deploy-member",
-                                        RoleSessionName=session)["Credentials"]
-    as_member = boto3.session.Session(aws_access_key_id=assumed["AccessKeyId"],
-                                      aws_secret_access_key=assumed["SecretAccessKey"],
-                                      aws_session_token=assumed["SessionToken"], region_name="us-east-1")
+    as_member = session_in(MEMBER, session)
     identity = as_member.client("sts", endpoint_url=endpoint()).get_caller_identity()
     results.check("AssumeRole into another account's role: the caller is that account, the session named as asked",
-                  identity["Account"] == member and identity["Arn"].endswith(f"/drift-deploy-member/{session}"), identity)
+                  identity["Account"] == MEMBER and identity["Arn"].endswith(f"/drift-deploy-member/{session}"), identity)
     member_ec2 = as_member.client("ec2", endpoint_url=endpoint())
-    image = member_ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = amazon_images(member_ec2)[0]
     instance = member_ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1)["Instances"][0]
     reservations = member_ec2.describe_instances(InstanceIds=[instance["InstanceId"]])["Reservations"]
     seen_by_member = [(r["OwnerId"], i["InstanceId"]) for r in reservations for i in r["Instances"]]
     results.check("an instance launched with the assumed credentials is the member account's",
-                  seen_by_member == [(member, instance["InstanceId"])], seen_by_member)
+                  seen_by_member == [(MEMBER, instance["InstanceId"])], seen_by_member)
     results.raises("the default account does not see the member account's instance", "InvalidInstanceID.NotFound",
                    lambda: ec2.describe_instances(InstanceIds=[instance["InstanceId"]]))
+    unissued = boto3.client("sts", endpoint_url=endpoint(), region_name="us-east-1",
+                            aws_access_key_id=f"AKIA{MEMBER}", aws_secret_access_key="testing")
+    account = unissued.get_caller_identity()["Account"]
+    results.check("an access key moto did not issue acts in the default account, whatever it spells", account == "123456789012",
+                  account)
+
+
+def group_instances_in(autoscaling_client: Any, group: str) -> list[dict[str, Any]]:
+    return autoscaling_client.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]
+
+
+def test_member_accounts_are_apart() -> None:
+    """What the extensions keep, kept per account as moto keeps its own state: a member's fleet, its refreshes and
+    health replacements, its quarantine snapshots and its Config results are its own, and an AMI the central account
+    shares with it is what it launches (shared_images.py)."""
+    member, other = session_in(MEMBER), session_in(OTHER_MEMBER)
+    member_ec2 = member.client("ec2", endpoint_url=endpoint())
+    member_autoscaling = member.client("autoscaling", endpoint_url=endpoint())
+    name = f"selftest-member-{suffix}"
+
+    golden = ec2.register_image(Name=name, RootDeviceName="/dev/xvda")["ImageId"]
+    ec2.create_tags(Resources=[golden], Tags=[{"Key": "golden", "Value": "yes"}])
+    results.raises("an AMI not shared with the member is not found there", "InvalidAMIID.NotFound",
+                   lambda: member_ec2.describe_images(ImageIds=[golden]))
+    ec2.modify_image_attribute(ImageId=golden, LaunchPermission={"Add": [{"UserId": MEMBER}]})
+    try:
+        shared: Any = [(image["ImageId"], image["OwnerId"], image.get("Tags") or [])
+                       for image in member_ec2.describe_images(ImageIds=[golden])["Images"]]
+    except ClientError as error:
+        shared = error.response["Error"]["Code"]
+    results.check("an AMI shared with the member: found by id there, owned by the sharing account, without its tags",
+                  shared == [(golden, "123456789012", [])], shared)
+    listed = [image["ImageId"] for image in member_ec2.describe_images(Owners=["123456789012"])["Images"]]
+    results.check("and listed there by its owner's account", golden in listed, listed)
+    results.raises("an AMI shared with one member is not found in another", "InvalidAMIID.NotFound",
+                   lambda: other.client("ec2", endpoint_url=endpoint()).describe_images(ImageIds=[golden]))
+    results.raises("a member cannot share an AMI only shared with it", "AuthFailure",
+                   lambda: member_ec2.modify_image_attribute(ImageId=golden,
+                                                             LaunchPermission={"Add": [{"UserId": OTHER_MEMBER}]}))
+
+    base = amazon_images(member_ec2)[0]
+    template = member_ec2.create_launch_template(LaunchTemplateName=name, LaunchTemplateData={
+        "ImageId": base, "InstanceType": "t3.micro"})["LaunchTemplate"]["LaunchTemplateId"]
+    member_ec2.create_launch_template_version(LaunchTemplateId=template, SourceVersion="1", LaunchTemplateData={"ImageId": golden})
+    refreshed, healed = f"{name}-refresh", f"{name}-health"
+    for group in (refreshed, healed):
+        member_autoscaling.create_auto_scaling_group(AutoScalingGroupName=group, MinSize=1, MaxSize=2, DesiredCapacity=1,
+                                                     LaunchTemplate={"LaunchTemplateId": template, "Version": "1"},
+                                                     AvailabilityZones=["us-east-1a"])
+    seen = {label: sorted(group["AutoScalingGroupName"] for group in answer.describe_auto_scaling_groups(
+                AutoScalingGroupNames=[refreshed, healed])["AutoScalingGroups"])
+            for label, answer in (("member", member_autoscaling), ("default", autoscaling),
+                                  ("other", other.client("autoscaling", endpoint_url=endpoint())))}
+    results.check("a member's groups are seen by the member only",
+                  seen == {"member": sorted([refreshed, healed]), "default": [], "other": []}, seen)
+    results.raises("the default account cannot refresh a member's group", "ValidationError",
+                   lambda: autoscaling.start_instance_refresh(AutoScalingGroupName=refreshed))
+
+    # The refresh and the health replacement step at once: their waits overlap.
+    refresh_id = member_autoscaling.start_instance_refresh(
+        AutoScalingGroupName=refreshed, Preferences={"MinHealthyPercentage": 0},
+        DesiredConfiguration={"LaunchTemplate": {"LaunchTemplateId": template, "Version": "2"}})["InstanceRefreshId"]
+    unhealthy = group_instances_in(member_autoscaling, healed)[0]["InstanceId"]
+    member_autoscaling.set_instance_health(InstanceId=unhealthy, HealthStatus="Unhealthy")
+    results.check("the default account lists no refresh of a member's group",
+                  autoscaling.describe_instance_refreshes(AutoScalingGroupName=refreshed)["InstanceRefreshes"] == [])
+    deadline = time.monotonic() + REFRESH_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        status = member_autoscaling.describe_instance_refreshes(
+            AutoScalingGroupName=refreshed, InstanceRefreshIds=[refresh_id])["InstanceRefreshes"][0]["Status"]
+        in_service = [instance["InstanceId"] for instance in group_instances_in(member_autoscaling, healed)
+                      if instance["LifecycleState"] == "InService"]
+        if status not in ("Pending", "InProgress") and in_service and unhealthy not in in_service:
+            break
+        time.sleep(0.25)
+    launched = [instance["ImageId"] for reservation in member_ec2.describe_instances(
+        InstanceIds=[instance["InstanceId"] for instance in group_instances_in(member_autoscaling, refreshed)])["Reservations"]
+        for instance in reservation["Instances"]]
+    results.check("a member's refresh to an AMI shared with it succeeds and launches that AMI in the member",
+                  status == "Successful" and launched == [golden], (status, launched))
+    results.check("a member's instance marked Unhealthy is replaced in the member",
+                  bool(in_service) and unhealthy not in in_service, in_service)
+
+    instance = in_service[0] if in_service else unhealthy
+    volumes = member_ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [instance]}])["Volumes"]
+    member_ec2.create_tags(Resources=[volume["VolumeId"] for volume in volumes], Tags=[{"Key": "cost-centre", "Value": "shop"}])
+    member_autoscaling.detach_instances(AutoScalingGroupName=healed, InstanceIds=[instance], ShouldDecrementDesiredCapacity=False)
+    snapshots = member_ec2.create_snapshots(InstanceSpecification={"InstanceId": instance}, CopyTagsFromSource="volume")["Snapshots"]
+    results.check("a member's detached instance is snapshotted in the member, its volume's tags copied",
+                  bool(snapshots) and all(snapshot["OwnerId"] == MEMBER
+                                          and snapshot.get("Tags") == [{"Key": "cost-centre", "Value": "shop"}]
+                                          for snapshot in snapshots), snapshots)
+    results.raises("the default account cannot snapshot a member's instance", "InvalidInstanceID.NotFound",
+                   lambda: ec2.create_snapshots(InstanceSpecification={"InstanceId": instance}))
+
+    member_config = member.client("config", endpoint_url=endpoint())
+    member_config.put_config_rule(ConfigRule={"ConfigRuleName": name, "InputParameters": '{"tag1Key": "app"}',
+                                              "Source": {"Owner": "AWS", "SourceIdentifier": "REQUIRED_TAGS"}})
+    member_config.put_evaluations(ResultToken=name, Evaluations=[{
+        "ComplianceResourceType": "AWS::EC2::Instance", "ComplianceResourceId": instance, "ComplianceType": "NON_COMPLIANT",
+        "OrderingTimestamp": datetime.now(tz=timezone.utc)}])
+    by_resource = {label: [result["ComplianceType"] for result in answer.get_compliance_details_by_resource(
+                       ResourceType="AWS::EC2::Instance", ResourceId=instance)["EvaluationResults"]]
+                   for label, answer in (("member", member_config), ("default", config))}
+    results.check("a Config evaluation put in a member is read back in the member only",
+                  by_resource == {"member": ["NON_COMPLIANT"], "default": []}, by_resource)
+    results.raises("the default account has no rule of a member's name", "NoSuchConfigRuleException",
+                   lambda: config.get_compliance_details_by_config_rule(ConfigRuleName=name))
+    member_config.delete_config_rule(ConfigRuleName=name)
+
+
+def test_organization() -> None:
+    """Organizations as moto keeps it: the organization in its management account's state (the default account here,
+    as the functions call Organizations from the central account), random account and OU ids, ListParents up to the
+    root; and the errors AWS answers where moto answered others (organizations_calls.py)."""
+    organizations = client("organizations")
+    try:
+        organizations.create_organization(FeatureSet="ALL")
+    except organizations.exceptions.AlreadyInOrganizationException:
+        pass  # Made by an earlier run or test on this emulator: an account manages one organization.
+    management = organizations.describe_organization()["Organization"]["MasterAccountId"]
+    results.check("the default account manages the organization", management == "123456789012", management)
+    root = organizations.list_roots()["Roots"][0]["Id"]
+    outer = organizations.create_organizational_unit(ParentId=root, Name=f"selftest-{suffix}")["OrganizationalUnit"]["Id"]
+    inner = organizations.create_organizational_unit(ParentId=outer, Name="web")["OrganizationalUnit"]["Id"]
+    status = organizations.create_account(AccountName=f"selftest-{suffix}",
+                                          Email=f"selftest-{suffix}@example.com")["CreateAccountStatus"]
+    account = status.get("AccountId", "")
+    results.check("CreateAccount succeeds at once with a new 12-digit account id",
+                  status["State"] == "SUCCEEDED" and len(account) == 12 and account.isdigit(), status)
+    organizations.move_account(AccountId=account, SourceParentId=root, DestinationParentId=inner)
+    chain, child = [], account
+    while parents := organizations.list_parents(ChildId=child)["Parents"]:
+        chain.append((parents[0]["Id"], parents[0]["Type"]))
+        child = parents[0]["Id"]
+    results.check("ListParents walks from a moved account through nested OUs to the root",
+                  chain == [(inner, "ORGANIZATIONAL_UNIT"), (outer, "ORGANIZATIONAL_UNIT"), (root, "ROOT")], chain)
+    identity = session_in(account).client("sts", endpoint_url=endpoint()).get_caller_identity()["Account"]
+    results.check("AssumeRole into a created account acts in it", identity == account, identity)
+    for kind, unknown in (("account", "999999999999"), ("OU", f"ou-{root[2:]}-0000000000")):
+        results.raises(f"ListParents of an unknown {kind} is ChildNotFoundException", "ChildNotFoundException",
+                       lambda unknown=unknown: organizations.list_parents(ChildId=unknown))
+    for caller, code in ((account, "AccessDeniedException"), (OTHER_MEMBER, "AWSOrganizationsNotInUseException")):
+        where = "a member account" if caller == account else "an account in no organization"
+        results.raises(f"ListParents from {where} is {code}", code, lambda caller=caller: session_in(caller).client(
+            "organizations", endpoint_url=endpoint()).list_parents(ChildId=account))
 
 
 def main() -> None:
@@ -847,6 +1006,8 @@ def main() -> None:
     test_sqs_counts()
     test_sns_delivers_to_sqs_within_publish_in_order()
     test_assumed_role_acts_in_its_account()
+    test_member_accounts_are_apart()
+    test_organization()
     print(f"{results.passed} passed, {results.failed} failed")
     sys.exit(1 if results.failed else 0)
 

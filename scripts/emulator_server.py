@@ -35,7 +35,8 @@ from werkzeug.serving import make_server
 from werkzeug.wsgi import LimitedStream
 
 from emulator_ext import (config_evaluations, dynamodb_costs, event_pattern, health_replacement, image_builder,
-                          instance_refresh, launch_template_source_version, quarantine_calls, sqs_costs)
+                          instance_refresh, launch_template_source_version, organizations_calls, quarantine_calls,
+                          shared_images, sqs_costs)
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -278,6 +279,8 @@ def main(argv: list[str]) -> None:
     event_pattern.install()
     launch_template_source_version.install()
     quarantine_calls.install()
+    shared_images.install()
+    organizations_calls.install()
     image_builder.install()
     dynamodb_costs.install()
     sqs_costs.install()

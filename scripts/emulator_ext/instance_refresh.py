@@ -37,6 +37,8 @@ from moto.core.utils import utcnow
 from moto.ec2.exceptions import EC2ClientError
 from moto.moto_api._internal import mock_random
 
+from emulator_ext import shared_images
+
 STEP_SECONDS_ENV = "EMULATOR_REFRESH_STEP_SECONDS"
 DEFAULT_STEP_SECONDS = 1.0
 
@@ -309,7 +311,8 @@ class InstanceRefresh:
         spec = self.desired_spec or _group_launch_spec(self.group)
         if spec is not None:
             image_id = spec.resolved().image_id
-            image = self.group.ec2_backend.amis.get(image_id)
+            # Its own image or one shared with its account, as RunInstances in that account would find it.
+            image = shared_images.image_available_to(self.group.ec2_backend, image_id)
             if image is None or getattr(image, "state", "available") != "available":
                 return (
                     "The instance refresh failed because new instances could not be launched: "

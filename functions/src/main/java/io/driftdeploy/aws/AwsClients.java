@@ -24,6 +24,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -35,8 +36,10 @@ import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Builds each AWS client once, on first use, sharing one HTTP client and one credentials provider.
@@ -55,22 +58,27 @@ public final class AwsClients {
     private final Optional<URI> endpoint;
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient http;
+    /** Run on every call of every client: the member accounts' {@link DecisionAttribution}, else none. */
+    private final List<ExecutionInterceptor> interceptors;
 
     private final Lazy<Ec2Client> ec2 = new Lazy<>(Ec2Client.SERVICE_NAME, () -> configure(Ec2Client.builder()).build());
     private final Lazy<AutoScalingClient> autoScaling = new Lazy<>(AutoScalingClient.SERVICE_NAME,
             () -> configure(AutoScalingClient.builder()).build());
     private final Lazy<SnsClient> sns = new Lazy<>(SnsClient.SERVICE_NAME, () -> configure(SnsClient.builder()).build());
     private final Lazy<DynamoDbClient> dynamoDb = new Lazy<>(DynamoDbClient.SERVICE_NAME, () -> configure(DynamoDbClient.builder())
-            .overrideConfiguration(bounded(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
-                    .maxAttempts(DYNAMODB_ATTEMPTS).build())).build());
+            .overrideConfiguration(intercepted(bounded(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
+                    .maxAttempts(DYNAMODB_ATTEMPTS).build()))).build());
     private final Lazy<ConfigClient> config = new Lazy<>(ConfigClient.SERVICE_NAME, () -> configure(ConfigClient.builder()).build());
     private final Lazy<CloudWatchClient> cloudWatch = new Lazy<>(CloudWatchClient.SERVICE_NAME,
             () -> configure(CloudWatchClient.builder()).build());
     private final Lazy<ImagebuilderClient> imageBuilder = new Lazy<>(ImagebuilderClient.SERVICE_NAME,
             () -> configure(ImagebuilderClient.builder()).build());
     private final Lazy<SqsClient> sqs = new Lazy<>(SqsClient.SERVICE_NAME, () -> configure(SqsClient.builder()).build());
+    private final Lazy<StsClient> sts = new Lazy<>(StsClient.SERVICE_NAME, () -> configure(StsClient.builder()).build());
+    private final Lazy<OrganizationsClient> organizations = new Lazy<>(OrganizationsClient.SERVICE_NAME,
+            () -> configure(OrganizationsClient.builder()).build());
     private final List<Lazy<? extends SdkClient>> clients = List.of(ec2, autoScaling, sns, dynamoDb, config, cloudWatch, imageBuilder,
-            sqs);
+            sqs, sts, organizations);
 
     /**
      * Credentials from the SDK's default chain (environment, profile, container, instance...), as
@@ -82,10 +90,25 @@ public final class AwsClients {
 
     /** Every client signs with {@code credentials} and sends through {@code http}, which it then owns. */
     public AwsClients(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials, SdkHttpClient http) {
+        this(region, endpoint, credentials, http, List.of());
+    }
+
+    private AwsClients(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials, SdkHttpClient http,
+                       List<ExecutionInterceptor> interceptors) {
         this.region = region;
         this.endpoint = endpoint;
         this.credentials = credentials;
         this.http = http;
+        this.interceptors = List.copyOf(interceptors);
+    }
+
+    /**
+     * Clients configured as these are and sharing their HTTP client, signing with
+     * {@code credentials} and running {@code interceptor} on every call: a member account's
+     * ({@link AccountClients}). The HTTP client stays these clients' to close.
+     */
+    AwsClients actingAs(AwsCredentialsProvider credentials, ExecutionInterceptor interceptor) {
+        return new AwsClients(region, endpoint, credentials, http, List.of(interceptor));
     }
 
     /**
@@ -242,6 +265,16 @@ public final class AwsClients {
         return sqs.get();
     }
 
+    /** The member role's credentials ({@link AccountClients}). */
+    public StsClient sts() {
+        return sts.get();
+    }
+
+    /** Where an account sits in the organization ({@link OrganizationsTree}). */
+    public OrganizationsClient organizations() {
+        return organizations.get();
+    }
+
     /**
      * A client of a service the functions never call (the CLI's EventBridge and Lambda, whose SDK
      * modules are not in the Lambda jar), configured as every client here is: region,
@@ -274,9 +307,13 @@ public final class AwsClients {
 
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
         builder.region(region).credentialsProvider(credentials).httpClient(http)
-                .overrideConfiguration(bounded(AwsRetryStrategy.standardRetryStrategy()));
+                .overrideConfiguration(intercepted(bounded(AwsRetryStrategy.standardRetryStrategy())));
         endpoint.ifPresent(builder::endpointOverride);
         return builder;
+    }
+
+    private ClientOverrideConfiguration intercepted(ClientOverrideConfiguration configuration) {
+        return configuration.toBuilder().executionInterceptors(interceptors).build();
     }
 
     /**

@@ -4,6 +4,7 @@ import static io.driftdeploy.aws.Ledger.number;
 import static io.driftdeploy.aws.Ledger.text;
 
 import io.driftdeploy.policy.BadMark;
+import io.driftdeploy.policy.DriftPolicy;
 import io.driftdeploy.policy.ImageRef;
 import io.driftdeploy.policy.ObservedRefresh;
 import io.driftdeploy.policy.StartedRefresh;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -43,9 +45,22 @@ public final class DynamoRolloutLedger implements RolloutLedger {
     private static final String IMAGE_CREATED = "imageCreated";
 
     private final Ledger ledger;
+    /** A group's name in the ledger: its own, or with its account when that is a member's ({@link DriftPolicy#ledgerGroup}). */
+    private final UnaryOperator<String> ledgerGroup;
 
+    /** The function's own account's records. */
     public DynamoRolloutLedger(Ledger ledger) {
+        this(ledger, UnaryOperator.identity());
+    }
+
+    private DynamoRolloutLedger(Ledger ledger, UnaryOperator<String> ledgerGroup) {
         this.ledger = ledger;
+        this.ledgerGroup = ledgerGroup;
+    }
+
+    /** The records of {@code account}'s groups, kept beside those of the function's own account {@code ownAccount}. */
+    public static DynamoRolloutLedger inAccount(Ledger ledger, String account, String ownAccount) {
+        return new DynamoRolloutLedger(ledger, group -> DriftPolicy.ledgerGroup(account, ownAccount, group));
     }
 
     @Override
@@ -132,8 +147,8 @@ public final class DynamoRolloutLedger implements RolloutLedger {
         return cleared;
     }
 
-    private static String groupKey(String group) {
-        return "ROLLOUT#" + group;
+    private String groupKey(String group) {
+        return "ROLLOUT#" + ledgerGroup.apply(group);
     }
 
     private static String refreshKey(String refreshId) {

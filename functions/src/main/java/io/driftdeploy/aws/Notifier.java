@@ -88,7 +88,19 @@ public interface Notifier {
 
     /** A notification with the action it announces and the facts it carries, as SNS gets it. */
     static Rendered render(Notification notification, String action, Map<String, Object> facts) {
-        return new Rendered(notification.subject(), body(notification, action, facts), attributes(notification, action));
+        Map<String, String> attributes = attributes(notification, action);
+        account(facts).ifPresent(account -> putText(attributes, "account", account));
+        return new Rendered(notification.subject(), body(notification, action, facts), attributes);
+    }
+
+    /**
+     * The account the notification is about, as a filterable attribute: an organization's teams
+     * subscribe to their own accounts' notifications (docs/organization.md). A decision's facts name
+     * it as {@code account}, a rejection's as {@code eventAccount}.
+     */
+    private static Optional<String> account(Map<String, Object> facts) {
+        Object account = facts.containsKey("account") ? facts.get("account") : facts.get("eventAccount");
+        return account instanceof String text ? Optional.of(text) : Optional.empty();
     }
 
     /** The JSON body, within {@link #MAX_BODY_BYTES} whatever the notification holds. */
@@ -106,7 +118,8 @@ public interface Notifier {
     }
 
     /**
-     * kind, severity and action always; app and group when known. SNS refuses empty attribute
+     * kind, severity and action always; app and group when known (and the account, by
+     * {@link #render(Notification, String, Map)}). SNS refuses empty attribute
      * values, so an absent or blank one is left out; a long one is cut, since attributes count
      * towards the message size and only serve filtering.
      */

@@ -19,7 +19,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.imagebuilder.ImagebuilderClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /**
@@ -57,6 +59,9 @@ public final class SnapStartPrime implements Resource {
     private static final String TABLE = "snapstart-prime";
     private static final String ID = "snapstart-prime";
     private static final String ARN = "arn:aws:sns:us-east-1:000000000000:snapstart-prime";
+
+    /** An account id for the calls that name one; nothing is sent anywhere. */
+    private static final String PRIME_ACCOUNT = "111111111111";
 
     private final AwsClients aws;
     private final Consumer<AwsClients> decision;
@@ -124,6 +129,10 @@ public final class SnapStartPrime implements Resource {
             case CloudWatchClient.SERVICE_NAME -> cloudWatch(canned.cloudwatch());
             case ImagebuilderClient.SERVICE_NAME -> imageBuilder(canned.imageBuilder());
             case SqsClient.SERVICE_NAME -> sqs(canned.sqs());
+            // A member account's credentials (AccountClients) and where an account sits (OrganizationsTree).
+            case StsClient.SERVICE_NAME -> canned.sts().assumeRole(request -> request
+                    .roleArn("arn:aws:iam::" + PRIME_ACCOUNT + ":role/drift-deploy-member").roleSessionName("drift-deploy-prime"));
+            case OrganizationsClient.SERVICE_NAME -> canned.organizations().listParents(request -> request.childId(PRIME_ACCOUNT));
             default -> throw new IllegalStateException("the function uses the " + service
                     + " client, which SnapStartPrime does not prime: add the calls its adapters make to callsOf");
         }

@@ -20,6 +20,7 @@ import java.util.function.Function;
  * @param dryRunForced   a person asked for a dry run (the CLI's --dry-run): no group tag can
  *                       turn that back into enforce
  * @param auditRetention how long an audit record is kept in the ledger before TTL deletes it
+ * @param members        the other accounts the functions act in (docs/organization.md)
  */
 public record Settings(
         String topicArn,
@@ -31,7 +32,8 @@ public record Settings(
         Drift drift,
         Rollout rollout,
         Alarms alarms,
-        Duration auditRetention) {
+        Duration auditRetention,
+        Members members) {
 
     public static final String PREFIX = Setting.ENVIRONMENT_PREFIX;
     /** The golden-image tag by default: the CDK app's {@code goldenImageTag} default, which the drift rule checks. */
@@ -60,6 +62,7 @@ public record Settings(
             String minHealthyTag,
             int maxTerminationsPerGroup,
             int maxTerminationsPerAccount,
+            int maxTerminationsPerOrganization,
             Duration rateWindow,
             List<String> templateInheritedRules,
             TagMatcher goldenImageTag,
@@ -120,6 +123,26 @@ public record Settings(
             TagMatcher goldenImageTag) {
     }
 
+    /**
+     * The accounts besides its own that the functions act in, each through the role
+     * {@code roleName} there (docs/organization.md).
+     *
+     * @param accounts          member accounts listed by id
+     * @param organizationUnits organization units (or the root) whose accounts, at any depth, are members too
+     * @param roleName          the member role's name, the same in every member account
+     */
+    public record Members(List<String> accounts, List<String> organizationUnits, String roleName) {
+        public Members {
+            accounts = List.copyOf(accounts);
+            organizationUnits = List.copyOf(organizationUnits);
+        }
+
+        /** True when the functions act in their own account only, as before organizations. */
+        public boolean none() {
+            return accounts.isEmpty() && organizationUnits.isEmpty();
+        }
+    }
+
     /** Which CloudWatch alarms mean "drift" and trigger a sweep. */
     public record Alarms(List<String> driftAlarmNames, Optional<String> driftAlarmPrefix) {
         public boolean isDriftAlarm(String alarmName) {
@@ -157,6 +180,7 @@ public record Settings(
                 minHealthyTag,
                 read.integer(Setting.MAX_TERMINATIONS_PER_GROUP),
                 read.integer(Setting.MAX_TERMINATIONS_PER_ACCOUNT),
+                read.integer(Setting.MAX_TERMINATIONS_PER_ORGANIZATION),
                 Duration.ofMinutes(read.integer(Setting.RATE_WINDOW_MINUTES)),
                 read.list(Setting.TEMPLATE_INHERITED_RULES),
                 goldenImageTag,
@@ -190,7 +214,9 @@ public record Settings(
                 drift,
                 rollout,
                 alarms,
-                auditRetention(read));
+                auditRetention(read),
+                new Members(read.list(Setting.MEMBER_ACCOUNTS), read.list(Setting.MEMBER_ORGANIZATION_UNITS),
+                        read.text(Setting.MEMBER_ROLE_NAME)));
     }
 
     /**
@@ -250,6 +276,7 @@ public record Settings(
 
     /** The same settings in a dry run that no group's mode tag overrides, as {@code --dry-run} asks. */
     public Settings forceDryRun() {
-        return new Settings(topicArn, tableName, accountId, Mode.DRY_RUN, true, modeTag, drift, rollout, alarms, auditRetention);
+        return new Settings(topicArn, tableName, accountId, Mode.DRY_RUN, true, modeTag, drift, rollout, alarms, auditRetention,
+                members);
     }
 }

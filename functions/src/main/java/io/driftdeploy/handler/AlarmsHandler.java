@@ -35,7 +35,7 @@ public final class AlarmsHandler extends EventFunction<AlarmStateChange> {
     }
 
     public AlarmsHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
-        super(AlarmNotice.FUNCTION, settings, clock);
+        super(AlarmNotice.FUNCTION, members(settings, aws, clock), clock);
         this.alarms = Alarms.wire(settings, aws, clock, telemetry);
         // An alarm going to ALARM: its definition, the rollout guard check and the notice.
         this.snapStart = Priming.of(settings, aws, "alarms/drift-alarm-state-alarm.json",

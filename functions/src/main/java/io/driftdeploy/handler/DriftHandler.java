@@ -36,7 +36,7 @@ public final class DriftHandler extends EventFunction<ComplianceChange> {
 
     /** For tests and the CLI: the settings, endpoint, clock and log stream given. */
     public DriftHandler(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
-        super(DriftReports.FUNCTION, settings, clock);
+        super(DriftReports.FUNCTION, members(settings, aws, clock), clock);
         this.remediation = DriftRemediation.wire(settings, aws, telemetry, clock);
         this.snapStart = Priming.of(settings, aws, "drift/config-noncompliant-ec2.json",
                 canned -> new DriftHandler(settings, canned, clock, Telemetry.discarded(DriftReports.FUNCTION))::handle);

@@ -2,6 +2,8 @@ package io.driftdeploy.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.OrganizationsTree;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.event.InvalidEventException;
 import io.driftdeploy.orchestration.Reporter;
@@ -12,13 +14,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * What every function's Lambda entry does: parse the event (one that cannot be acted on is
  * rejected naming the field, nothing is done, and the invocation returns normally, so Lambda does
- * not retry it), reject an event of another account before anything is claimed, so that it leaves
- * nothing in the ledger, and hand the event over to the function's path.
+ * not retry it), reject an event of an account it does not act in before anything is claimed, so
+ * that it leaves nothing in the ledger, and hand the event over to the function's path.
  *
  * @param <E> the parsed event
  */
@@ -28,13 +31,32 @@ public abstract class EventFunction<E> implements RequestStreamHandler {
     static final String TRACE_HEADER = "com.amazonaws.xray.traceHeader";
 
     private final String function;
-    private final String accountId;
+    private final AccountTrust trust;
     private final Clock clock;
 
+    /** A function that acts in its own account only. */
     EventFunction(String function, Settings settings, Clock clock) {
+        this(function, AccountTrust.ownOnly(settings.accountId()), clock);
+    }
+
+    /** A function that acts in the accounts {@code trust} trusts. */
+    EventFunction(String function, AccountTrust trust, Clock clock) {
         this.function = function;
-        this.accountId = settings.accountId();
+        this.trust = trust;
         this.clock = clock;
+    }
+
+    /**
+     * The accounts the settings name: the function's own, the member accounts listed, and those
+     * AWS Organizations places under a member organization unit (asked only when units are set).
+     */
+    static AccountTrust members(Settings settings, AwsClients aws, Clock clock) {
+        Settings.Members members = settings.members();
+        if (members.organizationUnits().isEmpty()) {
+            return AccountTrust.withMembers(settings.accountId(), members.accounts(), List.of(), account -> List.of());
+        }
+        OrganizationsTree tree = new OrganizationsTree(aws.organizations(), clock);
+        return AccountTrust.withMembers(settings.accountId(), members.accounts(), members.organizationUnits(), tree::parentsOf);
     }
 
     @Override
@@ -67,7 +89,7 @@ public abstract class EventFunction<E> implements RequestStreamHandler {
         } catch (InvalidEventException invalid) {
             return reporter().reject(function, invalid.field(), invalid.problem());
         }
-        Optional<Rejection> foreign = AccountTrust.foreignAccount(function, account(event), accountId);
+        Optional<Rejection> foreign = trust.check(function, account(event));
         if (foreign.isPresent()) {
             return reporter().reject(foreign.get());
         }
@@ -80,7 +102,7 @@ public abstract class EventFunction<E> implements RequestStreamHandler {
 
     abstract E parse(byte[] json);
 
-    /** The account the event names; it must be the function's own. */
+    /** The account the event names; it must be one the function acts in. */
     abstract String account(E event);
 
     /** Reports the function's rejections, as its path reports its decisions. */

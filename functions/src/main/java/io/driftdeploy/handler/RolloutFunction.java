@@ -7,6 +7,7 @@ import io.driftdeploy.orchestration.Reporter;
 import io.driftdeploy.orchestration.Result;
 import io.driftdeploy.orchestration.Rollouts;
 import io.driftdeploy.orchestration.Telemetry;
+import io.driftdeploy.policy.AccountTrust;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -36,16 +37,17 @@ public abstract class RolloutFunction<E> extends EventFunction<E> {
      */
     RolloutFunction(String function, Settings settings, AwsClients aws, Clock clock, Telemetry telemetry, String sample,
                     Function<AwsClients, Priming.Decider> twin) {
-        this(function, settings, Rollouts.wire(settings, aws, clock, telemetry), Optional.of(Priming.of(settings, aws, sample, twin)));
+        this(function, members(settings, aws, clock), Rollouts.wire(settings, aws, clock, telemetry, function),
+                Optional.of(Priming.of(settings, aws, sample, twin)));
     }
 
     /** On the rollout path given, built on ports (the fast tests' fakes). */
     RolloutFunction(String function, Settings settings, Rollouts rollouts) {
-        this(function, settings, rollouts, Optional.empty());
+        this(function, AccountTrust.ownOnly(settings.accountId()), rollouts, Optional.empty());
     }
 
-    private RolloutFunction(String function, Settings settings, Rollouts rollouts, Optional<SnapStartPrime> snapStart) {
-        super(function, settings, rollouts.clock());
+    private RolloutFunction(String function, AccountTrust trust, Rollouts rollouts, Optional<SnapStartPrime> snapStart) {
+        super(function, trust, rollouts.clock());
         this.rollouts = rollouts;
         this.snapStart = snapStart;
     }

@@ -60,6 +60,8 @@ final class DriftExplanations {
                     + " remediation paused)";
             case ACCOUNT_RATE_LIMIT -> "the account reached its termination limit for this window (drift storm:"
                     + " remediation paused)";
+            case ORGANIZATION_RATE_LIMIT -> "the accounts drift-deploy serves together reached their termination limit"
+                    + " for this window (drift storm across the organization: remediation paused in every account)";
             case REPLACEMENT_WOULD_NOT_CURE -> "the group would launch the replacement with the same offending"
                     + " property (launch template or image): fix that first, or the replacement comes back drifted";
             case REPLACEMENT_DID_NOT_CURE -> "the instance is drift-deploy's own replacement and the same rule flags"

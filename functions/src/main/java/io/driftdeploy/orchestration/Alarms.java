@@ -1,5 +1,6 @@
 package io.driftdeploy.orchestration;
 
+import io.driftdeploy.aws.AccountClients;
 import io.driftdeploy.aws.AlarmDefinitions;
 import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The alarms function's path: a CloudWatch alarm state change, handled once, becomes a
@@ -34,19 +36,20 @@ public final class Alarms {
     private final Settings settings;
     private final OncePerEvent events;
     private final Reporter reporter;
-    private final AlarmDefinitions alarmDefinitions;
-    private final AutoScalingRolloutFleet rolloutFleet;
-    private final RolloutLedger rolloutLedger;
+    /** The alarm's account's alarms, groups and rollout records: the function's own, or a member's. */
+    private final Function<String, InAccount> accounts;
     private final DriftSweep sweep;
 
-    private Alarms(Settings settings, OncePerEvent events, Reporter reporter, AlarmDefinitions alarmDefinitions,
-                   AutoScalingRolloutFleet rolloutFleet, RolloutLedger rolloutLedger, DriftSweep sweep) {
+    /** What a guard alarm's state change reads in the alarm's account. */
+    private record InAccount(AlarmDefinitions alarmDefinitions, AutoScalingRolloutFleet rolloutFleet, RolloutLedger rolloutLedger) {
+    }
+
+    private Alarms(Settings settings, OncePerEvent events, Reporter reporter, Function<String, InAccount> accounts,
+                   DriftSweep sweep) {
         this.settings = settings;
         this.events = events;
         this.reporter = reporter;
-        this.alarmDefinitions = alarmDefinitions;
-        this.rolloutFleet = rolloutFleet;
-        this.rolloutLedger = rolloutLedger;
+        this.accounts = accounts;
         this.sweep = sweep;
     }
 
@@ -55,12 +58,20 @@ public final class Alarms {
         settings.drift().requireRules();
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
         Reporter reporter = Reporter.wire(settings, ledger, aws, telemetry, clock);
-        Compliance compliance = new ConfigCompliance(aws.config());
+        AccountClients clients = new AccountClients(aws, settings, AlarmNotice.FUNCTION);
+        Compliance ownCompliance = new ConfigCompliance(aws.config());
+        Function<String, Compliance> memberCompliance = clients.ports(in -> new ConfigCompliance(in.config()));
+        Function<String, AlarmDefinitions> definitions = clients.ports(in -> new AlarmDefinitions(in.cloudwatch()));
+        Function<String, AutoScalingRolloutFleet> fleets = clients.ports(in -> new AutoScalingRolloutFleet(in.autoScaling(), in.ec2()));
+        // The function's own account's, built now, at init: SnapStart's prime drives the clients built by then.
+        definitions.apply(settings.accountId());
+        fleets.apply(settings.accountId());
         return new Alarms(settings, new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter,
-                new AlarmDefinitions(aws.cloudwatch()), new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2()),
-                new DynamoRolloutLedger(ledger),
-                new DriftSweep(settings, compliance, DriftRemediation.wire(settings, ledger, aws, compliance, reporter, clock),
-                        telemetry, clock));
+                account -> new InAccount(definitions.apply(account), fleets.apply(account),
+                        DynamoRolloutLedger.inAccount(ledger, account, settings.accountId())),
+                new DriftSweep(settings, ServedAccounts.of(settings, clients, clock),
+                        account -> account.equals(settings.accountId()) ? ownCompliance : memberCompliance.apply(account),
+                        DriftRemediation.wire(settings, ledger, clients, ownCompliance, reporter, clock), telemetry, clock));
     }
 
     public Reporter reporter() {
@@ -81,13 +92,17 @@ public final class Alarms {
     }
 
     private Report decide(AlarmStateChange change, Instant deadline) {
-        Optional<AlarmDefinition> definition = alarmDefinitions.find(change.alarmName());
-        if (change.newState() == AlarmState.ALARM && settings.alarms().isDriftAlarm(change.alarmName())) {
+        InAccount in = accounts.apply(change.account());
+        Optional<AlarmDefinition> definition = in.alarmDefinitions().find(change.alarmName());
+        // The drift alarm is the central account's (it watches the metric the drift function emits there for
+        // every account); an alarm of the same name in a member sweeps nothing.
+        if (change.newState() == AlarmState.ALARM && settings.alarms().isDriftAlarm(change.alarmName())
+                && change.account().equals(settings.accountId())) {
             return sweep.sweep(change, definition, deadline);
         }
         if (change.newState() == AlarmState.ALARM) {
-            List<GuardedRefresh> refreshes = rolloutFleet.refreshesGuardedBy(change.alarmName(), settings.rollout().appTag())
-                    .stream().map(this::withImage).toList();
+            List<GuardedRefresh> refreshes = in.rolloutFleet().refreshesGuardedBy(change.alarmName(), settings.rollout().appTag())
+                    .stream().map(refresh -> withImage(in, refresh)).toList();
             if (!refreshes.isEmpty()) {
                 return AlarmNotice.rolloutGuard(change, definition, refreshes);
             }
@@ -100,9 +115,9 @@ public final class Alarms {
      * refresh (the template's ImageId may be an SSM parameter alias), or else the one its desired
      * launch template version names.
      */
-    private GuardedRefresh withImage(GuardedRefresh refresh) {
-        return refresh.withImage(rolloutLedger.startedRefresh(refresh.refreshId()).map(StartedRefresh::imageId)
+    private static GuardedRefresh withImage(InAccount in, GuardedRefresh refresh) {
+        return refresh.withImage(in.rolloutLedger().startedRefresh(refresh.refreshId()).map(StartedRefresh::imageId)
                 .or(() -> refresh.launchTemplate().flatMap(template -> refresh.launchTemplateVersion()
-                        .flatMap(version -> rolloutFleet.imageOf(template, version)))));
+                        .flatMap(version -> in.rolloutFleet().imageOf(template, version)))));
     }
 }

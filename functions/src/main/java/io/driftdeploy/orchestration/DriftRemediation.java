@@ -1,9 +1,11 @@
 package io.driftdeploy.orchestration;
 
+import io.driftdeploy.aws.AccountClients;
 import io.driftdeploy.aws.Attempt;
 import io.driftdeploy.aws.AutoScalingFleet;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.ClaimLapsedException;
+import io.driftdeploy.aws.DecisionAttribution;
 import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.ConfigCompliance;
 import io.driftdeploy.aws.DriftLedger;
@@ -50,6 +52,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -133,37 +136,54 @@ public final class DriftRemediation {
 
     private final Settings settings;
     private final DriftLedger ledger;
-    private final Fleet fleet;
-    private final Compliance compliance;
+    /** The ports that read and act on the fleet of the account an evaluation names. */
+    private final Function<String, InAccount> accounts;
     private final Reporter reporter;
     private final Clock clock;
-    private final QuarantineSteps quarantine;
 
+    /** What a decision reads and changes in the account of its evaluation: its own, or a member's. */
+    record InAccount(Fleet fleet, Compliance compliance, QuarantineSteps quarantine) {
+    }
+
+    /** One account's ports, whatever account an evaluation names: the fast tests' fakes. */
     DriftRemediation(Settings settings, DriftLedger ledger, Fleet fleet, Compliance compliance, Reporter reporter, Clock clock,
                      QuarantineSteps quarantine) {
+        this(settings, ledger, account -> new InAccount(fleet, compliance, quarantine), reporter, clock);
+    }
+
+    private DriftRemediation(Settings settings, DriftLedger ledger, Function<String, InAccount> accounts, Reporter reporter,
+                             Clock clock) {
         settings.drift().requireRules();
         this.settings = settings;
         this.ledger = ledger;
-        this.fleet = fleet;
-        this.compliance = compliance;
+        this.accounts = accounts;
         this.reporter = reporter;
         this.clock = clock;
-        this.quarantine = quarantine;
     }
 
     /** The drift function's composition root: the drift path on AWS, reporting as {@code telemetry}. */
     public static DriftRemediation wire(Settings settings, AwsClients aws, Telemetry telemetry, Clock clock) {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
-        return wire(settings, ledger, aws, new ConfigCompliance(aws.config()),
+        return wire(settings, ledger, new AccountClients(aws, settings, DriftReports.FUNCTION), new ConfigCompliance(aws.config()),
                 Reporter.wire(settings, ledger, aws, telemetry, clock), clock);
     }
 
-    /** The drift path on AWS sharing the compliance reader and reporter given: the alarms function's sweep. */
-    static DriftRemediation wire(Settings settings, Ledger ledger, AwsClients aws, Compliance compliance, Reporter reporter,
-                                 Clock clock) {
-        return new DriftRemediation(settings, new DynamoDriftLedger(ledger), new AutoScalingFleet(aws.ec2(), aws.autoScaling()),
-                compliance, reporter, clock, new QuarantineSteps(new Ec2Quarantine(aws.ec2(), aws.autoScaling()),
-                        settings.drift().quarantine().securityGroupsByVpc()));
+    /**
+     * The drift path on AWS in the accounts given, sharing the reporter and the function's own
+     * account's compliance reader: also the alarms function's and the scheduled sweep's.
+     */
+    static DriftRemediation wire(Settings settings, Ledger ledger, AccountClients accounts, Compliance ownCompliance,
+                                 Reporter reporter, Clock clock) {
+        Function<String, Fleet> fleets = accounts.ports(in -> new AutoScalingFleet(in.ec2(), in.autoScaling()));
+        Function<String, Compliance> compliances = accounts.ports(in -> new ConfigCompliance(in.config()));
+        Function<String, QuarantineSteps> quarantines = accounts.ports(in -> new QuarantineSteps(
+                new Ec2Quarantine(in.ec2(), in.autoScaling()), settings.drift().quarantine().securityGroupsByVpc()));
+        // The function's own account's, built now, at init: SnapStart's prime drives the clients built by then.
+        fleets.apply(settings.accountId());
+        quarantines.apply(settings.accountId());
+        return new DriftRemediation(settings, new DynamoDriftLedger(ledger), account -> new InAccount(fleets.apply(account),
+                account.equals(settings.accountId()) ? ownCompliance : compliances.apply(account), quarantines.apply(account)),
+                reporter, clock);
     }
 
     /** Reports the drift function's rejections, as it reports its decisions. */
@@ -207,7 +227,7 @@ public final class DriftRemediation {
         boolean tookOver = !claim.decision().equals(proposed.decision());
         ClaimedEvaluation claimed = new ClaimedEvaluation(evaluation, now, announce,
                 new Attempt(proposed.id(), claim.decision(), deadline), tookOver, eventClaim.newest());
-        try {
+        try (DecisionAttribution.Scope attributed = DecisionAttribution.of(evaluation.eventId())) {
             return DriftLedger.wasTerminating(claim) ? claimed.recover(drift) : claimed.decide(drift);
         } catch (RuntimeException failure) {
             claimed.abandon(failure);
@@ -264,6 +284,10 @@ public final class DriftRemediation {
         private Once<Fleet.Refreshes> refreshes;
         /** AWS Config's current result for the rule and instance, read at most once. */
         private final Once<Optional<ConfigResult>> configResult;
+        /** The evaluation's account's fleet, compliance results and quarantine: its own, or a member's. */
+        private final Fleet fleet;
+        private final Compliance compliance;
+        private final QuarantineSteps quarantine;
 
         ClaimedEvaluation(Evaluation evaluation, Instant now, Announce announce, Attempt attempt, boolean tookOver,
                           Optional<Boolean> newestRecorded) {
@@ -274,6 +298,10 @@ public final class DriftRemediation {
             this.attempt = attempt;
             this.tookOver = tookOver;
             this.newestRecorded = newestRecorded;
+            InAccount in = accounts.apply(evaluation.account());
+            this.fleet = in.fleet();
+            this.compliance = in.compliance();
+            this.quarantine = in.quarantine();
             this.configResult = new Once<>(() ->
                     compliance.current(evaluation.ruleName(), evaluation.resourceType(), evaluation.resourceId()));
         }
@@ -314,11 +342,8 @@ public final class DriftRemediation {
             ReplacementChoice replacement = DriftPolicy.replacement(group, rules, action);
             int allowance = DriftPolicy.capacityAllowance(group, minHealthy, replacement);
             BudgetVerdict budget = DriftPolicy.budget(group, rules, now);
-            DriftLedger.TerminationUnits needed = new DriftLedger.TerminationUnits(evaluation.instanceId(), group.name(),
-                    DriftPolicy.reservationLimit(allowance, budget), List.of(
-                            new DriftLedger.RateUnit(RateScope.GROUP, group.name(), rules.maxTerminationsPerGroup()),
-                            new DriftLedger.RateUnit(RateScope.ACCOUNT, settings.accountId(), rules.maxTerminationsPerAccount())),
-                    windowStart, rules.rateWindow());
+            DriftLedger.TerminationUnits needed = new DriftLedger.TerminationUnits(evaluation.instanceId(), ledgerGroup(group),
+                    DriftPolicy.reservationLimit(allowance, budget), rateUnits(group), windowStart, rules.rateWindow());
             DriftCase placed = drift;
             stopped = GroupCheck.firstStop(new InGroup(placed, instance, group, minHealthy, replacement, allowance, budget,
                     needed, newest, action));
@@ -347,6 +372,27 @@ public final class DriftRemediation {
                 replace(replacement);
             }
             return finish(placed, reason, details, announce.announces(reason));
+        }
+
+        /** The group's name in the ledger, with its account when that is a member's. */
+        private String ledgerGroup(GroupFacts group) {
+            return DriftPolicy.ledgerGroup(evaluation.account(), settings.accountId(), group.name());
+        }
+
+        /**
+         * Rule 7's limits: the group's, its account's and, when the functions serve member
+         * accounts, every account's together, counted under the functions' own account.
+         */
+        private List<DriftLedger.RateUnit> rateUnits(GroupFacts group) {
+            Settings.Drift rules = settings.drift();
+            List<DriftLedger.RateUnit> units = new java.util.ArrayList<>(List.of(
+                    new DriftLedger.RateUnit(RateScope.GROUP, ledgerGroup(group), rules.maxTerminationsPerGroup()),
+                    new DriftLedger.RateUnit(RateScope.ACCOUNT, evaluation.account(), rules.maxTerminationsPerAccount())));
+            if (!settings.members().none()) {
+                units.add(new DriftLedger.RateUnit(RateScope.ORGANIZATION, settings.accountId(),
+                        rules.maxTerminationsPerOrganization()));
+            }
+            return units;
         }
 
         /** The facts of the group-stage checks, read as they are asked for ({@link GroupCheck}). */
@@ -621,7 +667,7 @@ public final class DriftRemediation {
          * first such decision opens the breaker (a conditional write) and sends its one alert.
          */
         private Optional<DriftReason> churnBreaker(DriftCase drift, InstanceFacts instance, GroupFacts group) {
-            ChurnRecord record = ledger.churn(group.name(), evaluation.ruleName());
+            ChurnRecord record = ledger.churn(ledgerGroup(group), evaluation.ruleName());
             Optional<Instant> clearedAt = ChurnBreaker.clearedAt(group.tags());
             boolean open = ChurnBreaker.open(record.breaker(), clearedAt);
             Optional<Termination> replaced = open ? Optional.empty()
@@ -640,10 +686,10 @@ public final class DriftRemediation {
                 details.put("replaces", termination.instanceId());
                 details.put("replacedAt", termination.at().toString());
                 // Dry run opens nothing, and says what enforce would: open the breaker and alert.
-                breakerAlert = drift.mode() != Mode.ENFORCE || ledger.openBreaker(group.name(), evaluation.ruleName(),
+                breakerAlert = drift.mode() != Mode.ENFORCE || ledger.openBreaker(ledgerGroup(group), evaluation.ruleName(),
                         evaluation.instanceId(), evaluation.eventId(), now, clearedAt, attempt);
             });
-            details.put("clearWith", Hints.clearBreaker(group.name(), evaluation.ruleName()));
+            details.put("clearWith", Hints.clearBreaker(ledgerGroup(group), evaluation.ruleName()));
             return stopped;
         }
 
@@ -751,7 +797,7 @@ public final class DriftRemediation {
                                 .filter(unit -> !limit.stormAlerted())
                                 .ifPresent(unit -> storm(drift, unit, limit.circuitOpen()));
                     }
-                    yield DriftPolicy.rateGuard(limit.scope() != RateScope.GROUP, limit.scope() != RateScope.ACCOUNT);
+                    yield Optional.of(limit.scope().reason());
                 }
             };
         }

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The drift alarm's sweep. Events can be missed, so every NON_COMPLIANT instance of every drift
@@ -38,13 +40,17 @@ final class DriftSweep {
     static final String SWEEP_DURATION = "SweepDuration";
 
     private final Settings settings;
-    private final Compliance compliance;
+    /** Every account the sweep covers: the function's own, then the members (docs/organization.md). */
+    private final Supplier<List<String>> served;
+    private final Function<String, Compliance> compliance;
     private final DriftRemediation remediation;
     private final Telemetry telemetry;
     private final Clock clock;
 
-    DriftSweep(Settings settings, Compliance compliance, DriftRemediation remediation, Telemetry telemetry, Clock clock) {
+    DriftSweep(Settings settings, Supplier<List<String>> served, Function<String, Compliance> compliance,
+               DriftRemediation remediation, Telemetry telemetry, Clock clock) {
         this.settings = settings;
+        this.served = served;
         this.compliance = compliance;
         this.remediation = remediation;
         this.telemetry = telemetry;
@@ -53,25 +59,26 @@ final class DriftSweep {
 
     Report sweep(AlarmStateChange alarm, Optional<AlarmDefinition> definition, Instant deadline) {
         Instant started = clock.instant();
-        Settings.Drift drift = settings.drift();
-        Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
-        drift.rulePrefix().ifPresent(prefix -> rules.addAll(compliance.ruleNamesStartingWith(prefix)));
-
         List<String> swept = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         Map<String, List<Evaluation>> byInstance = new LinkedHashMap<>();
-        for (String rule : rules) {
-            Optional<List<NonCompliantResource>> results = compliance.nonCompliant(rule);
-            if (results.isEmpty()) {
-                missing.add(rule);
-                continue;
-            }
-            swept.add(rule);
-            for (NonCompliantResource result : results.get()) {
-                // A drift rule may evaluate other resource types too; only instances are replaced.
-                if (Evaluation.namesAnInstance(result.resourceType(), result.resourceId())) {
-                    byInstance.computeIfAbsent(result.resourceId(), instance -> new ArrayList<>())
-                            .add(evaluation(alarm, result));
+        // The drift alarm watches the metric the drift function emits for every account it serves, so it sweeps them all.
+        for (String account : served.get()) {
+            Compliance results = compliance.apply(account);
+            for (String rule : rules(results)) {
+                Optional<List<NonCompliantResource>> found = results.nonCompliant(rule);
+                String named = account.equals(settings.accountId()) ? rule : account + ":" + rule;
+                if (found.isEmpty()) {
+                    missing.add(named);
+                    continue;
+                }
+                swept.add(named);
+                for (NonCompliantResource result : found.get()) {
+                    // A drift rule may evaluate other resource types too; only instances are replaced.
+                    if (Evaluation.namesAnInstance(result.resourceType(), result.resourceId())) {
+                        byInstance.computeIfAbsent(result.resourceId(), instance -> new ArrayList<>())
+                                .add(evaluation(alarm, account, result));
+                    }
                 }
             }
         }
@@ -87,10 +94,18 @@ final class DriftSweep {
      * One id per alarm state change, rule and instance: a retried sweep (whichever delivery
      * brings the change again) finds what it already decided as a duplicate, not deciding it twice.
      */
-    private static Evaluation evaluation(AlarmStateChange alarm, NonCompliantResource result) {
+    private static Evaluation evaluation(AlarmStateChange alarm, String account, NonCompliantResource result) {
         return new Evaluation(AlarmNotice.stateChangeId(alarm) + "#sweep#" + result.ruleName() + "#" + result.resourceId(),
-                alarm.account(), alarm.region(), result.ruleName(), result.resourceType(), result.resourceId(),
+                account, alarm.region(), result.ruleName(), result.resourceType(), result.resourceId(),
                 ComplianceType.NON_COMPLIANT, result.orderingTimestamp());
+    }
+
+    /** The drift rules in an account: those named, and those starting with the prefix there. */
+    private Set<String> rules(Compliance results) {
+        Settings.Drift drift = settings.drift();
+        Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
+        drift.rulePrefix().ifPresent(prefix -> rules.addAll(results.ruleNamesStartingWith(prefix)));
+        return rules;
     }
 
     /**

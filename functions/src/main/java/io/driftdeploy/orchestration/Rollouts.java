@@ -1,5 +1,6 @@
 package io.driftdeploy.orchestration;
 
+import io.driftdeploy.aws.AccountClients;
 import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.DynamoEventClaims;
@@ -50,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -96,38 +98,100 @@ public final class Rollouts {
     }
 
     private final Settings settings;
+    /** The account this instance acts in: its images, groups and rollout records there. */
+    private final String account;
     private final ImageCatalog images;
     private final RolloutFleet fleet;
     private final RolloutLedger ledger;
+    /** Every account the rollouts serve: this function's own first, then the member accounts. */
+    private final RolloutAccounts accounts;
     private final OncePerEvent events;
     private final Reporter reporter;
     private final Clock clock;
 
+    /** What the rollout path reads and changes in one account. */
+    public record InAccount(ImageCatalog images, RolloutFleet fleet, RolloutLedger ledger) {
+    }
+
+    /** The accounts rollouts serve, and their ports. */
+    public interface RolloutAccounts {
+        /** The function's own account first, then every member account, as known now. */
+        List<String> served();
+
+        InAccount in(String account);
+    }
+
+    /** In the function's own account only, on the ports given: the fast tests' fakes. */
     public Rollouts(Settings settings, ImageCatalog images, RolloutFleet fleet, RolloutLedger ledger, EventClaims events,
              Reporter reporter, Clock clock) {
+        this(settings, new RolloutAccounts() {
+            private final InAccount own = new InAccount(images, fleet, ledger);
+
+            @Override
+            public List<String> served() {
+                return List.of(settings.accountId());
+            }
+
+            @Override
+            public InAccount in(String account) {
+                return own;
+            }
+        }, new OncePerEvent(events, reporter.telemetry(), clock), reporter, clock);
+    }
+
+    Rollouts(Settings settings, RolloutAccounts accounts, OncePerEvent events, Reporter reporter, Clock clock) {
+        this(settings, settings.accountId(), accounts, events, reporter, clock);
+    }
+
+    private Rollouts(Settings settings, String account, RolloutAccounts accounts, OncePerEvent events, Reporter reporter,
+                     Clock clock) {
+        InAccount in = accounts.in(account);
         this.settings = settings;
-        this.images = images;
-        this.fleet = fleet;
-        this.ledger = ledger;
-        this.events = new OncePerEvent(events, reporter.telemetry(), clock);
+        this.account = account;
+        this.images = in.images();
+        this.fleet = in.fleet();
+        this.ledger = in.ledger();
+        this.accounts = accounts;
+        this.events = events;
         this.reporter = reporter;
         this.clock = clock;
+    }
+
+    /** The rollout path acting in {@code account}: this one's, or a member's. */
+    Rollouts in(String account) {
+        return account.equals(this.account) ? this : new Rollouts(settings, account, accounts, events, reporter, clock);
     }
 
     /**
      * The images and refreshes functions' composition root: the only place their adapters are
      * built on real AWS clients. Tests build a {@code Rollouts} on fakes with the constructor.
      */
-    public static Rollouts wire(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry) {
+    public static Rollouts wire(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry, String function) {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
-        return wire(settings, ledger, aws, Reporter.wire(settings, ledger, aws, telemetry, clock), clock);
+        return wire(settings, ledger, new AccountClients(aws, settings, function), Reporter.wire(settings, ledger, aws, telemetry, clock),
+                clock);
     }
 
     /** The rollout path on AWS sharing the ledger and reporter given: the scheduled sweep's. */
-    static Rollouts wire(Settings settings, Ledger ledger, AwsClients aws, Reporter reporter, Clock clock) {
-        return new Rollouts(settings, new Ec2ImageCatalog(aws.ec2(), aws.imageBuilder()),
-                new AutoScalingRolloutFleet(aws.autoScaling(), aws.ec2()), new DynamoRolloutLedger(ledger),
-                new DynamoEventClaims(ledger), reporter, clock);
+    static Rollouts wire(Settings settings, Ledger ledger, AccountClients clients, Reporter reporter, Clock clock) {
+        Function<String, ImageCatalog> catalogs = clients.ports(in -> new Ec2ImageCatalog(in.ec2(), in.imageBuilder()));
+        Function<String, RolloutFleet> fleets = clients.ports(in -> new AutoScalingRolloutFleet(in.autoScaling(), in.ec2()));
+        Supplier<List<String>> served = ServedAccounts.of(settings, clients, clock);
+        // The function's own account's, built now, at init: SnapStart's prime drives the clients built by then.
+        catalogs.apply(settings.accountId());
+        fleets.apply(settings.accountId());
+        return new Rollouts(settings, new RolloutAccounts() {
+            @Override
+            public List<String> served() {
+                return served.get();
+            }
+
+            @Override
+            public InAccount in(String account) {
+                return new InAccount(catalogs.apply(account), fleets.apply(account),
+                        DynamoRolloutLedger.inAccount(ledger, account, settings.accountId()));
+            }
+        }, new OncePerEvent(new DynamoEventClaims(ledger), reporter.telemetry(), clock), reporter, clock);
     }
 
     public Reporter reporter() {
@@ -170,7 +234,7 @@ public final class Rollouts {
             case GoldenImagePublished golden -> new Announcement(Optional.of(golden.imageId()), Optional.empty(),
                     Optional.of(golden.app()), golden.reportedAvailable(), Optional.empty());
         };
-        return rollOut(trigger, announcement, group -> true);
+        return in(event.account()).rollOutEverywhere(trigger, announcement);
     }
 
     /**
@@ -179,6 +243,10 @@ public final class Rollouts {
      * never the event's detail-type alone: the event only says which refresh to read.
      */
     public List<Reported> refreshChanged(InstanceRefreshEvent event) {
+        if (!event.account().equals(account)) {
+            // A member account's refresh: its group, its records.
+            return in(event.account()).refreshChanged(event);
+        }
         Optional<ObservedRefresh> observed = fleet.refreshStatus(event.groupName(), event.instanceRefreshId(), clock.instant());
         RefreshOutcomes.Verdict verdict = RefreshOutcomes.verdict(event.kind(), observed.map(ObservedRefresh::status));
         Optional<StartedRefresh> ours = ledger.startedRefresh(event.instanceRefreshId())
@@ -226,8 +294,62 @@ public final class Rollouts {
         return behind.isEmpty() ? List.of() : rollOut(trigger, Announcement.known(newest.get()), behind::contains);
     }
 
-    /** Validates the announced image and decides, acts and reports for every target group it matches. */
+    /** Validates the announced image and decides, acts and reports for every target group it matches, in this account. */
     List<Reported> rollOut(RolloutTrigger trigger, Announcement announcement, Predicate<String> groupFilter) {
+        Validated image = validate(trigger, announcement);
+        if (image.rejected().isPresent()) {
+            return List.of(image.rejected().get());
+        }
+        List<TargetGroup> targets = targets(image.approved().orElseThrow(), groupFilter);
+        if (targets.isEmpty()) {
+            return List.of(noTargetGroups(trigger, image));
+        }
+        return decide(trigger, image.approved().orElseThrow(), targets);
+    }
+
+    /**
+     * A new image, in every account the rollouts serve: validated in the account that announced it
+     * (rejected there, it is rejected once, for all), then in each account that has target groups
+     * for its application it must be shared with that account and available there
+     * ({@link ImageRules#sharedWith}), and is decided there group by group. An account without target groups adds nothing; none
+     * anywhere is reported once.
+     */
+    private List<Reported> rollOutEverywhere(RolloutTrigger trigger, Announcement announcement) {
+        List<String> served = accounts.served();
+        if (served.equals(List.of(account))) {
+            return rollOut(trigger, announcement, group -> true);
+        }
+        Validated here = validate(trigger, announcement);
+        if (here.rejected().isPresent()) {
+            return List.of(here.rejected().get());
+        }
+        ImageVerdict.Approved approved = here.approved().orElseThrow();
+        List<Reported> reported = new ArrayList<>();
+        for (String each : served) {
+            Rollouts there = in(each);
+            List<TargetGroup> targets = there.targets(approved, group -> true);
+            if (targets.isEmpty()) {
+                continue;
+            }
+            if (there == this) {
+                reported.addAll(decide(trigger, approved, targets));
+                continue;
+            }
+            RolloutTrigger inThere = trigger.in(each);
+            String imageId = approved.image().imageId();
+            Optional<ImageVerdict.Rejected> notShared = ImageRules.sharedWith(each, imageId, there.images.describe(imageId));
+            reported.addAll(notShared.map(rejected -> List.of(report(RolloutReports.imageRejected(inThere, imageId,
+                            Optional.of(approved.app()), rejected, settings.mode()))))
+                    .orElseGet(() -> there.decide(inThere, approved, targets)));
+        }
+        return reported.isEmpty() ? List.of(noTargetGroups(trigger, here)) : reported;
+    }
+
+    /** The image as rule 1 judges it in this account: approved, or the report of its rejection. */
+    private record Validated(Optional<ImageVerdict.Approved> approved, Optional<Reported> rejected, String subject) {
+    }
+
+    private Validated validate(RolloutTrigger trigger, Announcement announcement) {
         Optional<String> imageId = announcement.imageId();
         if (announcement.reportedAvailable() && announcement.imageBuilderArn().isPresent()) {
             imageId = images.imageBuilderAmi(announcement.imageBuilderArn().get(), trigger.region(), trigger.account());
@@ -241,19 +363,27 @@ public final class Rollouts {
                 settings.rollout().goldenImageTag()));
         String subject = imageId.or(announcement::imageBuilderArn).orElse(trigger.eventId());
         if (verdict instanceof ImageVerdict.Rejected rejected) {
-            return List.of(report(RolloutReports.imageRejected(trigger, subject,
+            return new Validated(Optional.empty(), Optional.of(report(RolloutReports.imageRejected(trigger, subject,
                     announcement.claimedApp().or(() -> described.flatMap(image -> image.tag(settings.rollout().appTag()))),
-                    rejected, settings.mode())));
+                    rejected, settings.mode()))), subject);
         }
-        ImageVerdict.Approved approved = (ImageVerdict.Approved) verdict;
-        List<TargetGroup> targets = fleet.targets(settings.rollout().appTag(), approved.app()).stream()
+        return new Validated(Optional.of((ImageVerdict.Approved) verdict), Optional.empty(), subject);
+    }
+
+    private List<TargetGroup> targets(ImageVerdict.Approved approved, Predicate<String> groupFilter) {
+        return fleet.targets(settings.rollout().appTag(), approved.app()).stream()
                 .filter(target -> groupFilter.test(target.name()))
                 .toList();
-        if (targets.isEmpty()) {
-            return List.of(report(RolloutReports.imageRejected(trigger, subject, Optional.of(approved.app()),
-                    new ImageVerdict.Rejected(RolloutReason.NO_TARGET_GROUPS, "no Auto Scaling group is tagged "
-                            + settings.rollout().appTag() + "=" + approved.app()), settings.mode())));
-        }
+    }
+
+    private Reported noTargetGroups(RolloutTrigger trigger, Validated image) {
+        String app = image.approved().orElseThrow().app();
+        return report(RolloutReports.imageRejected(trigger, image.subject(), Optional.of(app),
+                new ImageVerdict.Rejected(RolloutReason.NO_TARGET_GROUPS, "no Auto Scaling group is tagged "
+                        + settings.rollout().appTag() + "=" + app), settings.mode()));
+    }
+
+    private List<Reported> decide(RolloutTrigger trigger, ImageVerdict.Approved approved, List<TargetGroup> targets) {
         List<Reported> reported = new ArrayList<>();
         for (TargetGroup target : targets) {
             reported.add(act(trigger, RolloutRules.decide(approved, state(target), settings, clock.instant())));

@@ -1,5 +1,6 @@
 package io.driftdeploy.orchestration;
 
+import io.driftdeploy.aws.AccountClients;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance.NonCompliantPage;
 import io.driftdeploy.aws.Compliance;
@@ -95,9 +96,10 @@ public final class ScheduledSweep {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
         Reporter reporter = Reporter.wire(settings, ledger, aws, telemetry, clock);
         Compliance compliance = new ConfigCompliance(aws.config());
+        AccountClients accounts = new AccountClients(aws, settings, SweepReports.FUNCTION);
         return new ScheduledSweep(settings, compliance, new SqsSweepQueue(aws.sqs(), queueUrl),
-                DriftRemediation.wire(settings, ledger, aws, compliance, reporter, clock),
-                Rollouts.wire(settings, ledger, aws, reporter, clock),
+                DriftRemediation.wire(settings, ledger, accounts, compliance, reporter, clock),
+                Rollouts.wire(settings, ledger, accounts, reporter, clock),
                 QuarantineExpiry.wire(settings, aws, reporter, clock),
                 new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter, clock);
     }

@@ -291,6 +291,17 @@ public final class DriftPolicy {
     // Rule 7: rate guard.
 
     /**
+     * The name a group's guards (its rate window, capacity hold, churn record and breaker) are kept
+     * under in the ledger: Auto Scaling group names are unique only within an account, so a member
+     * account's group is named with its account ({@code 111122223333/web}). The function's own
+     * account's groups keep their bare names, as before organizations, so that an upgrade keeps the
+     * windows and holds in flight.
+     */
+    public static String ledgerGroup(String account, String ownAccount, String group) {
+        return account.equals(ownAccount) ? group : account + "/" + group;
+    }
+
+    /**
      * The fixed window {@code now} falls in: windows are aligned to the epoch so every
      * invocation, whatever its start, counts in the same one.
      */
@@ -299,13 +310,6 @@ public final class DriftPolicy {
         return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), size) * size);
     }
 
-    /** Which limit a termination would break; the group's is checked first, being the narrower. */
-    public static Optional<DriftReason> rateGuard(boolean groupBelowLimit, boolean accountBelowLimit) {
-        if (!groupBelowLimit) {
-            return Optional.of(DriftReason.GROUP_RATE_LIMIT);
-        }
-        return accountBelowLimit ? Optional.empty() : Optional.of(DriftReason.ACCOUNT_RATE_LIMIT);
-    }
 
     // Rule 8: mode — GroupModes.effective, shared with rollouts.
 

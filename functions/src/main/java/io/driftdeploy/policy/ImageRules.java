@@ -99,4 +99,22 @@ public final class ImageRules {
         }
         return new ImageVerdict.Approved(image, app.get());
     }
+
+    /**
+     * Rule 1 in a member account, for an image approved where it was built: the member must see it
+     * (shared with it) and available. Its tags are not checked there: an AMI's tags are its owner's
+     * and are not shared with the accounts it is shared with ("Share an AMI with specific AWS
+     * accounts", Amazon EC2 User Guide), so the golden and app tags were read where it was built.
+     */
+    public static Optional<ImageVerdict.Rejected> sharedWith(String account, String imageId, Optional<DescribedImage> seen) {
+        if (seen.isEmpty()) {
+            return Optional.of(new ImageVerdict.Rejected(RolloutReason.IMAGE_NOT_FOUND,
+                    "EC2 in account " + account + " knows no image " + imageId + ": it is not shared with that account"));
+        }
+        if (!seen.get().available()) {
+            return Optional.of(new ImageVerdict.Rejected(RolloutReason.IMAGE_NOT_AVAILABLE,
+                    "image " + imageId + " is " + seen.get().state() + " in account " + account + ", not " + DescribedImage.AVAILABLE));
+        }
+        return Optional.empty();
+    }
 }

@@ -18,4 +18,9 @@ public record RolloutTrigger(String function, String eventId, String account, St
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(source, "source");
     }
+
+    /** The same trigger, for the decisions taken in {@code inAccount}: a shared image rolled out in a member account. */
+    public RolloutTrigger in(String inAccount) {
+        return new RolloutTrigger(function, eventId, inAccount, region, source);
+    }
 }

@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.Location;
 import io.driftdeploy.aws.AwsClients;
+import io.driftdeploy.aws.OrganizationsTree;
 import io.driftdeploy.aws.SnapStartPrime;
 import io.driftdeploy.policy.AccountTrust;
 import io.driftdeploy.policy.Evaluation;
@@ -99,7 +100,7 @@ class LayeringTest {
                                 "io.driftdeploy.handler..", "io.driftdeploy.orchestration..", "io.driftdeploy.event..",
                                 "io.driftdeploy.message..", "io.driftdeploy.config..", "com.amazonaws.services.lambda.runtime..",
                                 "com.fasterxml.jackson..", "java..")
-                        .or(belongToAnyOf(AwsClients.class, SnapStartPrime.class, AccountTrust.class, Rejection.class,
+                        .or(belongToAnyOf(AwsClients.class, OrganizationsTree.class, SnapStartPrime.class, AccountTrust.class, Rejection.class,
                                 Evaluation.class)))
                 .check(CLASSES);
     }

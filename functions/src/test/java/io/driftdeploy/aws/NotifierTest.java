@@ -82,4 +82,16 @@ class NotifierTest {
         assertThat(rendered.attributes()).containsExactly(Map.entry("kind", "rejected"), Map.entry("severity", "high"),
                 Map.entry("action", "none"));
     }
+
+    @Test
+    void theAccountADecisionOrRejectionIsAboutIsAFilterableAttribute() {
+        Report report = new Report("drift", "ev-4", "i-4", Decision.TERMINATE, DriftReason.DRIFT_CONFIRMED,
+                Optional.of(Mode.ENFORCE), List.of(), Map.of("account", "111111111111", "instance", "i-4"),
+                Optional.of(TERMINATED));
+        Rejection rejection = new Rejection("drift", RejectionReason.FOREIGN_ACCOUNT, "account", "not a member",
+                Map.of("eventAccount", "333333333333", "ownAccount", "123456789012"));
+
+        assertThat(Notifier.render(report).orElseThrow().attributes()).containsEntry("account", "111111111111");
+        assertThat(Notifier.render(rejection).attributes()).containsEntry("account", "333333333333");
+    }
 }

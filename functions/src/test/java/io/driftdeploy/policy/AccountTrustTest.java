@@ -57,4 +57,43 @@ class AccountTrustTest {
     private static Map<String, Object> result(Rejection rejection) {
         return new Result.Rejected(rejection, Result.Delivery.UNANNOUNCED).json();
     }
+
+    private static final String LISTED = "111111111111";
+    private static final String UNDER_UNIT = "222222222222";
+    private static final String ELSEWHERE = "333333333333";
+
+    @Test
+    void membersAreTheListedAccountsAndThoseUnderAMemberUnitAtAnyDepth() {
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        AccountTrust trust = AccountTrust.withMembers(OWN, java.util.List.of(LISTED), java.util.List.of("ou-ab12-members1"),
+                account -> {
+                    asked.add(account);
+                    return switch (account) {
+                        case UNDER_UNIT -> java.util.List.of("ou-ab12-nested01", "ou-ab12-members1", "r-ab12");
+                        case ELSEWHERE -> java.util.List.of("ou-ab12-sandbox1", "r-ab12");
+                        default -> java.util.List.of();
+                    };
+                });
+
+        assertThat(trust.check("drift", OWN)).isEmpty();
+        assertThat(trust.check("drift", LISTED)).isEmpty();
+        assertThat(asked).as("the organization is asked only about an account not listed").isEmpty();
+        assertThat(trust.check("drift", UNDER_UNIT)).isEmpty();
+        Rejection outside = trust.check("drift", ELSEWHERE).orElseThrow();
+        assertThat(outside.reason()).isEqualTo(RejectionReason.FOREIGN_ACCOUNT);
+        assertThat(outside.facts()).containsEntry("eventAccount", ELSEWHERE)
+                .containsEntry("eventAccountParents", java.util.List.of("ou-ab12-sandbox1", "r-ab12"));
+        assertThat(outside.problem()).contains(ELSEWHERE, "ou-ab12-members1");
+        assertThat(trust.check("drift", "444444444444").orElseThrow().problem()).contains("not in the organization");
+    }
+
+    @Test
+    void listedMembersAloneNeverAskTheOrganization() {
+        AccountTrust trust = AccountTrust.withMembers(OWN, java.util.List.of(LISTED), java.util.List.of(), account -> {
+            throw new AssertionError("asked the organization about " + account);
+        });
+
+        assertThat(trust.check("drift", LISTED)).isEmpty();
+        assertThat(trust.check("drift", UNDER_UNIT).orElseThrow().problem()).contains("nor a member account listed [" + LISTED + "]");
+    }
 }

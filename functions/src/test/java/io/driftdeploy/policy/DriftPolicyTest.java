@@ -204,10 +204,10 @@ class DriftPolicyTest {
                         group(Map.of("drift-deploy:replacement", "surge"), 10, 10, "InService", false), DRIFT, TERMINATE)),
                         DriftReason.CANNOT_SURGE),
                 // Rule 7
-                row("below both limits", () -> DriftPolicy.rateGuard(true, true), null),
-                row("group limit reached", () -> DriftPolicy.rateGuard(false, true), DriftReason.GROUP_RATE_LIMIT),
-                row("both limits reached: the group's is named", () -> DriftPolicy.rateGuard(false, false), DriftReason.GROUP_RATE_LIMIT),
-                row("account limit reached", () -> DriftPolicy.rateGuard(true, false), DriftReason.ACCOUNT_RATE_LIMIT),
+                row("group limit reached", () -> Optional.of(RateScope.GROUP.reason()), DriftReason.GROUP_RATE_LIMIT),
+                row("account limit reached", () -> Optional.of(RateScope.ACCOUNT.reason()), DriftReason.ACCOUNT_RATE_LIMIT),
+                row("organization limit reached", () -> Optional.of(RateScope.ORGANIZATION.reason()),
+                        DriftReason.ORGANIZATION_RATE_LIMIT),
                 // Rule 8
                 row("enforce", () -> Optional.of(DriftPolicy.allRulesHold(Mode.ENFORCE)), DriftReason.DRIFT_CONFIRMED),
                 row("dry-run", () -> Optional.of(DriftPolicy.allRulesHold(Mode.DRY_RUN)), DriftReason.DRY_RUN),

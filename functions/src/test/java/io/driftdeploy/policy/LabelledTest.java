@@ -31,7 +31,7 @@ class LabelledTest {
                         "no-quarantine-group", "protect-tag", "scale-in-protection", "not-in-service",
                         "refresh-in-progress", "invalid-group-tag", "capacity-guard", "invalid-budget-tag", "budget-closed",
                         "invalid-replacement-tag", "cannot-surge",
-                        "group-rate-limit", "account-rate-limit",
+                        "group-rate-limit", "account-rate-limit", "organization-rate-limit",
                         "replacement-would-not-cure", "replacement-did-not-cure", "dry-run", "dry-run-quarantine",
                         "drift-confirmed", "drift-quarantined")),
                 Arguments.of(QuarantineReason.values(), List.of("quarantine-incomplete", "retention-ended",
@@ -59,7 +59,7 @@ class LabelledTest {
                         List.of("terminate", "quarantine", "notify", "skip")),
                 Arguments.of(Stream.of(GroupDecision.Outcome.values()).map(GroupDecision.Outcome::decision).toArray(Labelled[]::new),
                         List.of("refresh", "pending", "notify", "skip")),
-                Arguments.of(RateScope.values(), List.of("group", "account")),
+                Arguments.of(RateScope.values(), List.of("group", "account", "organization")),
                 Arguments.of(Severity.values(), List.of("low", "info", "warning", "high")),
                 Arguments.of(RefreshOutcomes.Check.values(), List.of("confirmed", "mismatch", "not-found")));
     }

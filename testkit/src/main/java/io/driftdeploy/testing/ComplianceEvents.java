@@ -37,6 +37,13 @@ public final class ComplianceEvents {
         }
     }
 
+    /** The account the event comes from: a member's, forwarded to the central bus, or one that is not served. */
+    public ComplianceEvents account(String accountId) {
+        event.put("account", accountId);
+        detail().put("awsAccountId", accountId);
+        return this;
+    }
+
     public ComplianceEvents id(String id) {
         event.put("id", id);
         return this;

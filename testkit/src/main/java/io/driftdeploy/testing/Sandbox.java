@@ -4,12 +4,16 @@ import io.driftdeploy.settings.Setting;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.config.model.ComplianceType;
@@ -19,6 +23,7 @@ import software.amazon.awssdk.services.config.model.Owner;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.InstanceType;
+import software.amazon.awssdk.services.ec2.model.LaunchPermission;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
@@ -34,25 +39,55 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * (TestEnvironment) and the demo (DemoFleet) seed their fleets with it; the ledger table, whose
  * schema is the functions', each creates itself under {@link #tableName}.
  *
+ * <p>A sandbox lives in the emulator's default account, the central account the functions run in.
+ * {@link #inAccount} gives its slice of a member account, to seed and read a member's fleet there.
+ *
  * <p>Closing it deletes the AWS Config rules it made: the emulator, like AWS, holds at most 150 per
  * account and region, and a suite run again on the same emulator would otherwise run out of them
  * (test classes that make rules declare their environment {@code @AutoClose}).
  */
 public class Sandbox implements AutoCloseable {
 
-    /** The SDK clients a sandbox seeds with, all at one endpoint. */
-    public record Clients(Ec2Client ec2, AutoScalingClient autoScaling, SnsClient sns, SqsClient sqs, ConfigClient config) {
+    /** The SDK clients a sandbox seeds with, all at one endpoint, acting in one account. */
+    public record Clients(URI endpoint, Ec2Client ec2, AutoScalingClient autoScaling, SnsClient sns, SqsClient sqs,
+                          ConfigClient config) {
 
         /** Clients at the endpoint (a local emulator, whose credentials the caller has set), in the emulator's region. */
         public static Clients at(URI endpoint) {
-            return new Clients(Emulator.client(Ec2Client.builder(), endpoint), Emulator.client(AutoScalingClient.builder(), endpoint),
-                    Emulator.client(SnsClient.builder(), endpoint), Emulator.client(SqsClient.builder(), endpoint),
-                    Emulator.client(ConfigClient.builder(), endpoint));
+            return at(endpoint, DefaultCredentialsProvider.builder().build());
+        }
+
+        /** Clients at the same endpoint acting in the account ({@link Emulator#credentialsIn}). */
+        public Clients in(String accountId) {
+            return at(endpoint, Emulator.credentialsIn(accountId, endpoint));
+        }
+
+        private static Clients at(URI endpoint, AwsCredentialsProvider credentials) {
+            return new Clients(endpoint, Emulator.client(Ec2Client.builder().credentialsProvider(credentials), endpoint),
+                    Emulator.client(AutoScalingClient.builder().credentialsProvider(credentials), endpoint),
+                    Emulator.client(SnsClient.builder().credentialsProvider(credentials), endpoint),
+                    Emulator.client(SqsClient.builder().credentialsProvider(credentials), endpoint),
+                    Emulator.client(ConfigClient.builder().credentialsProvider(credentials), endpoint));
+        }
+    }
+
+    /** Where the functions' notifications are read back: the topic, and the queue subscribed to it. */
+    private record Inbox(String topicArn, String queueUrl) {
+
+        static Inbox subscribe(Clients clients, String prefix) {
+            String topicArn = clients.sns().createTopic(r -> r.name(prefix + "-notifications")).topicArn();
+            String queueUrl = clients.sqs().createQueue(r -> r.queueName(prefix + "-inbox")).queueUrl();
+            String queueArn = clients.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            clients.sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+            return new Inbox(topicArn, queueUrl);
         }
     }
 
     public final Clients clients;
     public final String prefix;
+    /** The account this sandbox's fleet lives in: the emulator's default account, or the member {@link #inAccount} named. */
+    public final String accountId;
     public final String vpcId;
     public final List<String> subnetIds;
     public final String topicArn;
@@ -61,23 +96,42 @@ public class Sandbox implements AutoCloseable {
     public final String baseImageId;
 
     private final List<String> configRules = new CopyOnWriteArrayList<>();
+    private final Map<String, Sandbox> members = new ConcurrentHashMap<>();
 
     private static long lastImageSecond;
 
     protected Sandbox(Clients clients, String prefix) {
+        this(clients, prefix, Emulator.ACCOUNT, Inbox.subscribe(clients, prefix));
+    }
+
+    private Sandbox(Clients clients, String prefix, String accountId, Inbox inbox) {
         this.clients = clients;
         this.prefix = prefix;
+        this.accountId = accountId;
         this.vpcId = clients.ec2().createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
         this.subnetIds = List.of(
                 clients.ec2().createSubnet(r -> r.vpcId(vpcId).cidrBlock("10.0.1.0/24").availabilityZone("us-east-1a")).subnet().subnetId(),
                 clients.ec2().createSubnet(r -> r.vpcId(vpcId).cidrBlock("10.0.2.0/24").availabilityZone("us-east-1b")).subnet().subnetId());
-        this.topicArn = clients.sns().createTopic(r -> r.name(prefix + "-notifications")).topicArn();
-        this.queueUrl = clients.sqs().createQueue(r -> r.queueName(prefix + "-inbox")).queueUrl();
-        String queueArn = clients.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        clients.sns().subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+        this.topicArn = inbox.topicArn();
+        this.queueUrl = inbox.queueUrl();
         this.tableName = prefix + "-ledger";
         this.baseImageId = anyAvailableImage();
+    }
+
+    /**
+     * This sandbox's slice of a member account: a network of its own there, seeded and read with
+     * clients acting in that account ({@link Emulator#credentialsIn}), so that groups, instances,
+     * images, Config rules and evaluations made through it are the member's, unseen from any other
+     * account. Its names, topic, queue and ledger table are this sandbox's: the functions notify and
+     * keep their ledger in the central account whatever account an event names. Made once per
+     * account and closed with this sandbox.
+     */
+    public Sandbox inAccount(String memberAccountId) {
+        if (memberAccountId.equals(accountId)) {
+            return this;
+        }
+        return members.computeIfAbsent(memberAccountId,
+                member -> new Sandbox(clients.in(member), prefix, member, new Inbox(topicArn, queueUrl)));
     }
 
     /** A fresh sandbox at the endpoint, its names starting with {@code prefix}. */
@@ -161,9 +215,13 @@ public class Sandbox implements AutoCloseable {
         return ruleName;
     }
 
-    /** Deletes the Config rules this sandbox made; the rest of it is left for the emulator's next restart. */
+    /**
+     * Deletes the Config rules this sandbox (and its slices of member accounts) made; the rest of it
+     * is left for the emulator's next restart.
+     */
     @Override
     public void close() {
+        members.values().forEach(Sandbox::close);
         for (String ruleName : configRules) {
             try {
                 clients.config().deleteConfigRule(r -> r.configRuleName(ruleName));
@@ -232,6 +290,12 @@ public class Sandbox implements AutoCloseable {
                     .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
         }
         return imageId;
+    }
+
+    /** Lets the accounts launch the image (ModifyImageAttribute launchPermission), as a golden image is shared with members. */
+    public void shareImage(String imageId, String... accountIds) {
+        clients.ec2().modifyImageAttribute(r -> r.imageId(imageId).launchPermission(permission -> permission
+                .add(Arrays.stream(accountIds).map(account -> LaunchPermission.builder().userId(account).build()).toList())));
     }
 
     public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
