@@ -31,11 +31,12 @@ record FleetAccess(List<String> reads, Set<Write> writes) {
 
     /**
      * The services the functions call in a member account with its member role: its fleet (EC2 and
-     * Auto Scaling), its Config rules, its Image Builder images, and its instance roles passed to
-     * EC2. Everything else (the ledger, the topic, metrics, CloudWatch alarms, tracing) stays in the
-     * account the functions run in, with their own role.
+     * Auto Scaling), its Config rules, its Image Builder images, its instance roles passed to EC2,
+     * and its alarms' definitions (a member's rollout guard alarm is read there, the one read the
+     * functions make of CloudWatch). Everything else (the ledger, the topic, the queue, metrics,
+     * tracing, the organization's tree) stays in the account the functions run in, with their own role.
      */
-    static final Set<String> MEMBER_SERVICES = Set.of("ec2", "autoscaling", "config", "imagebuilder", "iam");
+    static final Set<String> MEMBER_SERVICES = Set.of("ec2", "autoscaling", "config", "imagebuilder", "iam", "cloudwatch");
 
     /** What the drift path reads: the instance, its group, its compliance, and what a replacement would launch. */
     private static final List<String> DRIFT_PATH_READS = List.of(

@@ -290,6 +290,28 @@ final class FunctionPermissions {
         }
     }
 
+    /**
+     * Where an account sits in the organization, for the functions that ask AWS Organizations
+     * (under {@code memberOrganizationUnits}: the account rule walks an account's parents, the
+     * served accounts list each unit's accounts and units): only {@code actions}, read-only, and only
+     * on the organization's accounts, units and root ("Actions, resources, and condition keys for
+     * AWS Organizations", Service Authorization Reference: their ARNs name the organization after
+     * the management account, which may be another account than this one).
+     */
+    void readOrganizationTree(IRole role, List<String> actions) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("ReadTheOrganizationsTree")
+                .actions(actions)
+                .resources(organizationTree(settings).stream().map(resource -> "arn:" + Aws.PARTITION + ":" + resource).toList())
+                .build());
+    }
+
+    /** The organization's accounts, units and root, after {@code arn:<partition>:}. */
+    static List<String> organizationTree(Settings settings) {
+        return List.of("account", "ou", "root").stream()
+                .map(type -> "organizations::*:" + type + "/" + settings.organizationId() + "/*").toList();
+    }
+
     /** The member role in {@code account} (or {@code *}): a role name, no path. */
     static String memberRoleArn(String account, String roleName) {
         return "arn:" + Aws.PARTITION + ":iam::" + account + ":role/" + roleName;

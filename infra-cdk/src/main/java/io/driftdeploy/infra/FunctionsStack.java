@@ -53,6 +53,22 @@ public final class FunctionsStack extends Stack {
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
             "dynamodb:BatchGetItem");
 
+    /**
+     * What each function asks AWS Organizations under {@code memberOrganizationUnits}: whether an
+     * event's account sits under a unit (its parents, the account rule of every event function), and
+     * which accounts are served (each unit's accounts and units, to roll an image out in every
+     * account and to sweep every account).
+     */
+    private static final Map<Kind, List<String>> ORGANIZATION_TREE_READS = new EnumMap<>(Map.of(
+            Kind.DRIFT, List.of("organizations:ListParents"),
+            Kind.IMAGES, List.of("organizations:ListParents", "organizations:ListAccountsForParent",
+                    "organizations:ListOrganizationalUnitsForParent"),
+            Kind.REFRESHES, List.of("organizations:ListParents", "organizations:ListAccountsForParent",
+                    "organizations:ListOrganizationalUnitsForParent"),
+            Kind.ALARMS, List.of("organizations:ListParents", "organizations:ListAccountsForParent",
+                    "organizations:ListOrganizationalUnitsForParent"),
+            Kind.SWEEP, List.of("organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent")));
+
     private final Map<Kind, DriftDeployFunction> functions = new EnumMap<>(Kind.class);
     private final Table ledger;
     private final SweepQueue sweepQueue;
@@ -190,6 +206,9 @@ public final class FunctionsStack extends Stack {
             if (settings.servesOrganization()) {
                 permissions.assumeMemberRoles(function.role());
             }
+            if (!settings.memberOrganizationUnits().isEmpty()) {
+                permissions.readOrganizationTree(function.role(), ORGANIZATION_TREE_READS.get(kind));
+            }
         });
     }
 
@@ -218,6 +237,9 @@ public final class FunctionsStack extends Stack {
             wildcards.put("Resource::arn:<AWS::Partition>:iam::*:role/" + settings.memberRoleName(), "the member role in the "
                     + "accounts of memberOrganizationUnits, not known at deploy time: AssumeRole only where the role's "
                     + "account is in the organization (aws:ResourceOrgID) under one of the units (aws:ResourceOrgPaths)");
+            FunctionPermissions.organizationTree(settings).forEach(resource -> wildcards.put(
+                    "Resource::arn:<AWS::Partition>:" + resource, "the organization's accounts, units and root, read-only "
+                            + "listing of where an account sits; the management account in their ARNs is not known here"));
         }
         return Collections.unmodifiableMap(wildcards);
     }

@@ -27,8 +27,11 @@ class MemberStackTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Object> CENTRAL_ACCOUNT = Map.of("Ref", MemberStack.CENTRAL_ACCOUNT_PARAMETER);
-    /** The services whose calls the functions make in a member account with its member role (#15). */
-    private static final Set<String> MEMBER_SIDE = Set.of("ec2", "autoscaling", "config", "imagebuilder", "iam");
+    /**
+     * The services whose calls the functions make in a member account with its member role (#15,
+     * aws.AccountClients): the fleet, Config, Image Builder, passing instance roles, alarm definitions.
+     */
+    private static final Set<String> MEMBER_SIDE = Set.of("ec2", "autoscaling", "config", "imagebuilder", "iam", "cloudwatch");
 
     private final SynthesizedApp memberApp = SynthesizedApp.member();
     private final Template member = memberApp.template(memberApp.stacks.member());
@@ -79,8 +82,9 @@ class MemberStackTest {
 
     /**
      * The member role allows what the central function roles allow on EC2, Auto Scaling, Config,
-     * Image Builder and IAM, statement by statement, with the central account's images trusted (as
-     * the functions trust them), and nothing else: not the ledger, the topic, metrics, alarms or tracing.
+     * Image Builder, IAM and CloudWatch (DescribeAlarms), statement by statement, with the central
+     * account's images trusted (as the functions trust them), and nothing else: not the ledger, the
+     * topic, the queue, tracing, the organization's tree or other member roles.
      */
     @Test
     void memberRoleAllowsExactlyTheMemberSideStatementsOfTheCentralFunctionRoles() {

@@ -130,6 +130,29 @@ class OrganizationStackTest {
                                         "o-a1b2c3d4e5/*/ou-ab12-11111111/*", "o-a1b2c3d4e5/r-ab12/*")))));
     }
 
+    /** Read-only, on the organization's tree only, and only what each function asks Organizations. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void eachFunctionRoleReadsOnlyTheOrganizationsTreeAndOnlyWhatItAsks(Kind kind) {
+        List<String> parents = List.of("organizations:ListParents");
+        List<String> units = List.of("organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent");
+        List<String> expected = switch (kind) {
+            case DRIFT -> parents;
+            case SWEEP -> units;
+            default -> java.util.stream.Stream.concat(parents.stream(), units.stream()).toList();
+        };
+        assertThat(TemplateParts.statementsOfRole(functions, kind.id() + "Role").stream()
+                .filter(statement -> TemplateParts.actions(statement).stream().anyMatch(action -> action.startsWith("organizations:")))
+                .toList()).containsExactly(Map.of(
+                        "Sid", "ReadTheOrganizationsTree",
+                        "Effect", "Allow",
+                        "Action", expected.size() == 1 ? expected.get(0) : expected,
+                        "Resource", java.util.stream.Stream.of("account", "ou", "root")
+                                .map(type -> SynthesizedApp.joined("arn:", "AWS::Partition",
+                                        ":organizations::*:" + type + "/" + SynthesizedApp.ORGANIZATION_ID + "/*"))
+                                .toList()));
+    }
+
     @Test
     void functionsGetTheMemberSettingsAsEnvironment() {
         functions.allResourcesProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables", Map.of(
@@ -142,7 +165,7 @@ class OrganizationStackTest {
     /** Without member settings: the stacks as before, no bus policy, no StackSet, no role names, no AssumeRole. */
     @Test
     void oneAccountDeploymentHasNoneOfIt() {
-        for (SynthesizedApp oneAccount : List.of(SynthesizedApp.defaults(), SynthesizedApp.everything())) {
+        for (SynthesizedApp oneAccount : List.of(SynthesizedApp.defaults(), SynthesizedApp.seedNames())) {
             assertThat(oneAccount.stacks.organization()).isNull();
             assertThat(oneAccount.stacks.member()).isNull();
             for (Stack stack : oneAccount.allStacks()) {

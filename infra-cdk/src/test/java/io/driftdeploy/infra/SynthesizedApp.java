@@ -70,6 +70,10 @@ final class SynthesizedApp {
                     Map.entry("guardAlarms", "app-5xx"),
                     Map.entry("quarantineVpcs", "vpc-0a1b2c3d4e5f60718,vpc-0fedcba9876543210"),
                     Map.entry("mode", "enforce"),
+                    // An organization is an optional part too: the function roles' AssumeRole and organization reads.
+                    Map.entry("organizationId", "o-f6g7h8i9j0"),
+                    Map.entry("memberAccounts", "444444444444"),
+                    Map.entry("memberOrganizationUnits", "ou-ab12-22222222"),
                     // cdk.json turns the schedule off; the stack's default turns it on.
                     Map.entry("sweepSchedule", "rate(1 hour)")));
         }
