@@ -221,17 +221,16 @@ public final class ScheduledSweep {
     }
 
     /**
-     * The application's groups in the account caught up to its newest golden image there, once per
-     * sweep and mode, as the images function handles an image event ({@link Rollouts#once}): a
-     * refresh AWS refused to start is announced (HIGH) and its claim given back, so the next sweep
-     * tries it again.
+     * The application's groups in the account caught up to its newest golden image (found where
+     * its tags are seen: {@link Rollouts#catchUp}), once per sweep and mode, as the images function
+     * handles an image event ({@link Rollouts#once}): a refresh AWS refused to start is announced
+     * (HIGH) and its claim given back, so the next sweep tries it again.
      */
     private void catchUp(CatchUp catchUp, String region, Instant deadline) {
         String stepId = catchUp.stepId("app#" + catchUp.app(), settings.accountId());
         RolloutTrigger trigger = new RolloutTrigger(SweepReports.FUNCTION, stepId, catchUp.account(), region,
                 "scheduled sweep " + catchUp.sweepId());
-        Rollouts there = rollouts.in(catchUp.account());
-        there.once(SweepReports.FUNCTION, stepId, catchUp.app(), deadline, () -> there.catchUp(trigger, catchUp.app()));
+        rollouts.once(SweepReports.FUNCTION, stepId, catchUp.app(), deadline, () -> rollouts.catchUp(trigger, catchUp.app()));
     }
 
     /**

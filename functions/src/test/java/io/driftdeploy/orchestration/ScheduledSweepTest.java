@@ -427,9 +427,11 @@ class ScheduledSweepTest {
         String v1 = "ami-0000000000000000a";
         String v2 = "ami-0000000000000000b";
         for (String image : List.of(v1, v2)) {
-            // Built in the central account and shared with the member.
-            member.images.register(new DescribedImage(image, DescribedImage.AVAILABLE, ACCOUNT,
-                    NOW.minus(Duration.ofDays(image.equals(v1) ? 2 : 1)), Map.of(APP_TAG, "shop", "drift-deploy-golden", "true")));
+            // Built and tagged in the central account, and shared with the member, which does not see the owner's tags.
+            Instant created = NOW.minus(Duration.ofDays(image.equals(v1) ? 2 : 1));
+            central.images.register(new DescribedImage(image, DescribedImage.AVAILABLE, ACCOUNT, created,
+                    Map.of(APP_TAG, "shop", "drift-deploy-golden", "true")));
+            member.images.register(new DescribedImage(image, DescribedImage.AVAILABLE, ACCOUNT, created, Map.of()));
         }
         Map<String, String> shop = Map.of(APP_TAG, "shop");
         member.rolloutFleet.group("blue", shop, member.rolloutFleet.launchTemplate(shop, v1), "1");
@@ -442,6 +444,28 @@ class ScheduledSweepTest {
         assertThat(notifier.withAttribute("group", "blue")).singleElement()
                 .satisfies(message -> assertThat(message.attributes().get("account")).isEqualTo(MEMBER));
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("s1#app#shop#" + MEMBER);
+    }
+
+    @Test
+    void aMembersGroupIsNotCaughtUpToAGoldenImageNotSharedWithItAndTheMemberIsTold() {
+        served.add(MEMBER);
+        String v1 = "ami-0000000000000000a";
+        String v2 = "ami-0000000000000000b";
+        for (String image : List.of(v1, v2)) {
+            central.images.register(new DescribedImage(image, DescribedImage.AVAILABLE, ACCOUNT,
+                    NOW.minus(Duration.ofDays(image.equals(v1) ? 2 : 1)), Map.of(APP_TAG, "shop", "drift-deploy-golden", "true")));
+        }
+        // Only the older one was shared with the member.
+        member.images.register(new DescribedImage(v1, DescribedImage.AVAILABLE, ACCOUNT, NOW.minus(Duration.ofDays(2)), Map.of()));
+        Map<String, String> shop = Map.of(APP_TAG, "shop");
+        member.rolloutFleet.group("blue", shop, member.rolloutFleet.launchTemplate(shop, v1), "1");
+        start("s1");
+
+        assertThat(drain()).isEmpty();
+
+        assertThat(member.rolloutFleet.refreshIds("blue")).isEmpty();
+        assertThat(notifier.withAttribute("account", MEMBER)).singleElement()
+                .satisfies(message -> assertThat(message.body()).contains(v2, "image-not-found"));
     }
 
     @Test
