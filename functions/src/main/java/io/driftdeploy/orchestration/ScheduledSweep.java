@@ -80,7 +80,10 @@ public final class ScheduledSweep {
     private final Function<String, Compliance> compliance;
     private final SweepQueue queue;
     private final DriftRemediation remediation;
-    /** The rollout path in the function's own account; {@link Rollouts#in} acts in another. */
+    /**
+     * The rollout path in the function's own account: {@link Rollouts#in} lists another account's
+     * applications, and {@link Rollouts#catchUp} decides in the account its trigger names.
+     */
     private final Rollouts rollouts;
     private final Function<String, QuarantineExpiry> quarantines;
     private final OncePerEvent steps;
