@@ -13,9 +13,9 @@ import java.util.function.Function;
  * Every setting drift-deploy reads, parsed and validated once at init from the environment.
  * A missing or malformed value fails with a {@link SettingsException} naming the variable.
  *
- * @param accountId      the account the function acts in, known at init (the stack's AWS::AccountId),
- *                       never taken from an event: events naming another account are rejected, and
- *                       the account-wide guards are kept under it
+ * @param accountId      the function's own account, known at init (the stack's AWS::AccountId), never
+ *                       taken from an event: it and the member accounts are the only ones served, and
+ *                       the organization-wide guards are kept under it
  * @param mode           the global mode; a group's mode tag overrides it
  * @param dryRunForced   a person asked for a dry run (the CLI's --dry-run): no group tag can
  *                       turn that back into enforce

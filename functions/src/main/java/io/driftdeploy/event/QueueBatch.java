@@ -21,7 +21,7 @@ public record QueueBatch(List<Record> records) {
 
         /** The message the body holds; an {@link InvalidEventException} names the field that is wrong. */
         public SweepMessage message() {
-            return SweepMessage.parse(body);
+            return SweepMessage.parse(body, account);
         }
     }
 

@@ -51,11 +51,12 @@ public final class QuarantineReports {
     }
 
     /**
-     * The retention sweep's decision on one quarantined instance; {@code actions} is what it did.
+     * The retention sweep's decision on one quarantined instance of {@code account}; {@code actions} is what it did.
      */
-    public static Report expiry(String sweepId, String instanceId, Map<String, String> tags, QuarantineReason reason,
-                                List<String> actions, Map<String, Object> details) {
+    public static Report expiry(String sweepId, String account, String instanceId, Map<String, String> tags,
+                                QuarantineReason reason, List<String> actions, Map<String, Object> details) {
         Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("account", account);
         facts.put("instance", instanceId);
         Optional<String> group = Optional.ofNullable(tags.get(QuarantinePolicy.GROUP_TAG));
         group.ifPresent(name -> facts.put("group", name));

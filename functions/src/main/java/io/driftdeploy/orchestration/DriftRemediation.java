@@ -151,8 +151,9 @@ public final class DriftRemediation {
         this(settings, ledger, account -> new InAccount(fleet, compliance, quarantine), reporter, clock);
     }
 
-    private DriftRemediation(Settings settings, DriftLedger ledger, Function<String, InAccount> accounts, Reporter reporter,
-                             Clock clock) {
+    /** Each account's ports: {@link #wire}'s on AWS, or the fast tests' fakes of several accounts. */
+    DriftRemediation(Settings settings, DriftLedger ledger, Function<String, InAccount> accounts, Reporter reporter,
+                     Clock clock) {
         settings.drift().requireRules();
         this.settings = settings;
         this.ledger = ledger;

@@ -1,5 +1,6 @@
 package io.driftdeploy.orchestration;
 
+import io.driftdeploy.aws.AccountClients;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Ec2Quarantine;
 import io.driftdeploy.aws.Ledger;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The end of quarantines: every instance that carries the quarantine marker is read from EC2, and
@@ -47,28 +49,39 @@ public final class QuarantineExpiry {
         }
     }
 
+    /** The account whose quarantines these are: the function's own, or a member's (docs/organization.md). */
+    private final String account;
     private final Quarantine quarantine;
     private final String keepTag;
     private final Reporter reporter;
     private final Clock clock;
 
-    QuarantineExpiry(Quarantine quarantine, String keepTag, Reporter reporter, Clock clock) {
+    QuarantineExpiry(String account, Quarantine quarantine, String keepTag, Reporter reporter, Clock clock) {
+        this.account = account;
         this.quarantine = quarantine;
         this.keepTag = keepTag;
         this.reporter = reporter;
         this.clock = clock;
     }
 
-    /** The sweep on AWS, reporting as {@code telemetry}. */
+    /** The sweep on AWS in the function's own account, reporting as {@code telemetry}. */
     public static QuarantineExpiry wire(Settings settings, AwsClients aws, Telemetry telemetry, Clock clock) {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
-        return wire(settings, aws, Reporter.wire(settings, ledger, aws, telemetry, clock), clock);
+        return new QuarantineExpiry(settings.accountId(), new Ec2Quarantine(aws.ec2(), aws.autoScaling()),
+                settings.drift().quarantine().keepTag(), Reporter.wire(settings, ledger, aws, telemetry, clock), clock);
     }
 
-    /** The sweep on AWS, reporting through {@code reporter}: the scheduled sweep's step. */
-    static QuarantineExpiry wire(Settings settings, AwsClients aws, Reporter reporter, Clock clock) {
-        return new QuarantineExpiry(new Ec2Quarantine(aws.ec2(), aws.autoScaling()), settings.drift().quarantine().keepTag(),
-                reporter, clock);
+    /**
+     * The sweep in each account, on that account's clients, reporting through {@code reporter}: the
+     * scheduled sweep's step. The function's own account's is built now, at init: SnapStart's prime
+     * drives the clients built by then.
+     */
+    static Function<String, QuarantineExpiry> inAccounts(Settings settings, AccountClients clients, Reporter reporter,
+                                                         Clock clock) {
+        Function<String, Quarantine> quarantines = clients.ports(in -> new Ec2Quarantine(in.ec2(), in.autoScaling()));
+        quarantines.apply(settings.accountId());
+        String keepTag = settings.drift().quarantine().keepTag();
+        return account -> new QuarantineExpiry(account, quarantines.apply(account), keepTag, reporter, clock);
     }
 
     /**
@@ -89,8 +102,8 @@ public final class QuarantineExpiry {
                 case Expiry.Waiting ignored -> waiting.add(id);
                 case Expiry.Unreadable tag -> {
                     unreadable.add(id);
-                    reporter.report(QuarantineReports.expiry(sweepId, id, instance.tags(), QuarantineReason.INVALID_RETENTION_TAG,
-                            List.of(), Map.of("value", tag.value())));
+                    reporter.report(QuarantineReports.expiry(sweepId, account, id, instance.tags(),
+                            QuarantineReason.INVALID_RETENTION_TAG, List.of(), Map.of("value", tag.value())));
                 }
                 case Expiry.Ended ended -> {
                     try {
@@ -100,17 +113,19 @@ public final class QuarantineExpiry {
                         continue;
                     }
                     terminated.add(id);
-                    reporter.report(QuarantineReports.expiry(sweepId, id, instance.tags(), QuarantineReason.RETENTION_ENDED,
-                            List.of("TerminateInstances " + id), Map.of("until", ended.until().toString())));
+                    reporter.report(QuarantineReports.expiry(sweepId, account, id, instance.tags(),
+                            QuarantineReason.RETENTION_ENDED, List.of("TerminateInstances " + id),
+                            Map.of("until", ended.until().toString())));
                 }
             }
         }
         Summary summary = new Summary(terminated, kept, waiting, unreadable, failed);
         reporter.telemetry().count(Map.of("QuarantinesEnded", terminated.size(), "QuarantineEndFailures", failed.size()), Map.of());
-        reporter.telemetry().decision(failed.isEmpty() ? "INFO" : "ERROR", Map.of("quarantineSweep", sweepId, "summary", summary.json()));
+        reporter.telemetry().decision(failed.isEmpty() ? "INFO" : "ERROR", Map.of("quarantineSweep", sweepId, "account", account,
+                "summary", summary.json()));
         if (!failed.isEmpty()) {
-            throw new IllegalStateException("quarantine sweep " + sweepId + " could not terminate " + failed
-                    + "; they stay isolated and the next sweep tries again");
+            throw new IllegalStateException("quarantine sweep " + sweepId + " could not terminate " + failed + " in account "
+                    + account + "; they stay isolated and the next sweep tries again");
         }
         return summary;
     }

@@ -274,11 +274,14 @@ public final class Rollouts {
     }
 
     /**
-     * The scheduled sweep's decisions for one application, for when an image event was missed:
-     * its newest trusted golden image that was not marked bad, rolled out through the same rules
-     * as an image event (rule 1 checks the image again, rules 3 to 7 each group, rule 8's claim
-     * starts each refresh once) to the groups whose launch template does not name it yet. No
-     * group behind, or no golden image at all: nothing is decided, and nothing announced.
+     * The scheduled sweep's decisions for one application in the trigger's account, for when an
+     * image event was missed: its newest trusted golden image that was not marked bad, rolled out
+     * through the same rules as an image event (rule 1 checks the image again, rules 3 to 7 each
+     * group, rule 8's claim starts each refresh once) to the account's groups whose launch template
+     * does not name it yet. The image is found, and rule 1 checked in full, in this account, where
+     * its tags are seen; in a member only that it is shared with it and available there
+     * ({@link ImageRules#sharedWith}), as for an image event: a member does not see the owner's tags.
+     * No group behind, or no golden image at all: nothing is decided, and nothing announced.
      */
     List<Reported> catchUp(RolloutTrigger trigger, String app) {
         Settings.Rollout rollout = settings.rollout();
@@ -287,11 +290,23 @@ public final class Rollouts {
         if (newest.isEmpty()) {
             return List.of();
         }
+        Rollouts there = in(trigger.account());
         Set<String> behind = new HashSet<>();
-        fleet.targets(rollout.appTag(), app).stream()
+        there.fleet.targets(rollout.appTag(), app).stream()
                 .filter(target -> !target.template().flatMap(TemplateVersion::imageId).equals(newest))
                 .forEach(target -> behind.add(target.name()));
-        return behind.isEmpty() ? List.of() : rollOut(trigger, Announcement.known(newest.get()), behind::contains);
+        if (behind.isEmpty()) {
+            return List.of();
+        }
+        if (there == this) {
+            return rollOut(trigger, Announcement.known(newest.get()), behind::contains);
+        }
+        Validated here = validate(trigger.in(account), Announcement.known(newest.get()));
+        if (here.rejected().isPresent()) {
+            return List.of(here.rejected().get());
+        }
+        ImageVerdict.Approved approved = here.approved().orElseThrow();
+        return there.decideShared(trigger, approved, there.targets(approved, behind::contains));
     }
 
     /** Validates the announced image and decides, acts and reports for every target group it matches, in this account. */
@@ -335,14 +350,22 @@ public final class Rollouts {
                 reported.addAll(decide(trigger, approved, targets));
                 continue;
             }
-            RolloutTrigger inThere = trigger.in(each);
-            String imageId = approved.image().imageId();
-            Optional<ImageVerdict.Rejected> notShared = ImageRules.sharedWith(each, imageId, there.images.describe(imageId));
-            reported.addAll(notShared.map(rejected -> List.of(report(RolloutReports.imageRejected(inThere, imageId,
-                            Optional.of(approved.app()), rejected, settings.mode()))))
-                    .orElseGet(() -> there.decide(inThere, approved, targets)));
+            reported.addAll(there.decideShared(trigger.in(each), approved, targets));
         }
         return reported.isEmpty() ? List.of(noTargetGroups(trigger, here)) : reported;
+    }
+
+    /**
+     * An image approved where it was built, in this account, a member: rule 1 asks only that it is
+     * shared with the member and available there ({@link ImageRules#sharedWith}), then each target
+     * group is decided here.
+     */
+    private List<Reported> decideShared(RolloutTrigger trigger, ImageVerdict.Approved approved, List<TargetGroup> targets) {
+        String imageId = approved.image().imageId();
+        Optional<ImageVerdict.Rejected> notShared = ImageRules.sharedWith(account, imageId, images.describe(imageId));
+        return notShared.map(rejected -> List.of(report(RolloutReports.imageRejected(trigger, imageId,
+                        Optional.of(approved.app()), rejected, settings.mode()))))
+                .orElseGet(() -> decide(trigger, approved, targets));
     }
 
     /** The image as rule 1 judges it in this account: approved, or the report of its rejection. */

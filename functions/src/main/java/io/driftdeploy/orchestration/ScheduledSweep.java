@@ -17,8 +17,10 @@ import io.driftdeploy.event.QueueBatch;
 import io.driftdeploy.event.SweepMessage.CatchUp;
 import io.driftdeploy.event.SweepMessage.EndQuarantines;
 import io.driftdeploy.event.SweepMessage.Evaluate;
+import io.driftdeploy.event.SweepMessage.InAccount;
 import io.driftdeploy.event.SweepMessage.ListApps;
 import io.driftdeploy.event.SweepMessage.ListPage;
+import io.driftdeploy.event.SweepMessage.ListRules;
 import io.driftdeploy.event.SweepMessage.Start;
 import io.driftdeploy.event.SweepMessage;
 import io.driftdeploy.message.SweepReports;
@@ -40,20 +42,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The scheduled sweep (docs/sweep.md): AWS delivers Config, image and refresh events on a best-effort
  * basis, so on a schedule every drift rule's NON_COMPLIANT instances are listed from AWS Config and
  * decided by the drift path, through a queue so that no sweep is bounded by one invocation's time.
- * The schedule puts a {@link Start} on the queue; it becomes one {@link ListPage} per drift rule;
- * each page becomes one {@link Evaluate} per instance, plus the rule's next page. Images are missed
- * too: the start also puts one {@link ListApps}, which becomes one {@link CatchUp} per application,
- * decided by the rollout path ({@link Rollouts#catchUp}); and one {@link EndQuarantines}, which ends
- * the quarantines whose retention is over ({@link QuarantineExpiry}). Every step is one message of one batch,
- * and every step is safe to repeat: a listing step is claimed by its page, an evaluation by its
- * event id ({@link Evaluate#eventId()}) exactly as an event is, and an application's catch-up by
- * the sweep and application, as the images function claims an image event.
+ * The schedule puts a {@link Start} on the queue; it becomes, for each account the sweep serves (its
+ * own, then the members: docs/organization.md), one {@link ListRules}, which becomes one
+ * {@link ListPage} per drift rule there; each page becomes one {@link Evaluate} per instance, plus
+ * the rule's next page. Images are missed too: the start also puts one {@link ListApps} per account,
+ * which becomes one {@link CatchUp} per application, decided by the rollout path in that account
+ * ({@link Rollouts#catchUp}); and one {@link EndQuarantines} per account, which ends the quarantines
+ * whose retention is over ({@link QuarantineExpiry}). Every step is one message of one batch, acts
+ * in the account it names with that account's clients, and is safe to repeat: a listing step is
+ * claimed by its account and page, an evaluation by its event id ({@link Evaluate#eventId}) exactly
+ * as an event is, and an application's catch-up by the sweep, account and application, as the
+ * images function claims an image event.
  */
 public final class ScheduledSweep {
 
@@ -68,18 +74,27 @@ public final class ScheduledSweep {
     private static final String FIRST_PAGE = "first";
 
     private final Settings settings;
-    private final Compliance compliance;
+    /** Every account the sweep covers: the function's own first, then the members, as known now. */
+    private final Supplier<List<String>> served;
+    /** Each account's AWS Config results. */
+    private final Function<String, Compliance> compliance;
     private final SweepQueue queue;
     private final DriftRemediation remediation;
+    /**
+     * The rollout path in the function's own account: {@link Rollouts#in} lists another account's
+     * applications, and {@link Rollouts#catchUp} decides in the account its trigger names.
+     */
     private final Rollouts rollouts;
-    private final QuarantineExpiry quarantines;
+    private final Function<String, QuarantineExpiry> quarantines;
     private final OncePerEvent steps;
     private final Reporter reporter;
     private final Clock clock;
 
-    ScheduledSweep(Settings settings, Compliance compliance, SweepQueue queue, DriftRemediation remediation,
-                   Rollouts rollouts, QuarantineExpiry quarantines, OncePerEvent steps, Reporter reporter, Clock clock) {
+    ScheduledSweep(Settings settings, Supplier<List<String>> served, Function<String, Compliance> compliance, SweepQueue queue,
+                   DriftRemediation remediation, Rollouts rollouts, Function<String, QuarantineExpiry> quarantines,
+                   OncePerEvent steps, Reporter reporter, Clock clock) {
         this.settings = settings;
+        this.served = served;
         this.compliance = compliance;
         this.queue = queue;
         this.remediation = remediation;
@@ -95,12 +110,15 @@ public final class ScheduledSweep {
         settings.drift().requireRules();
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
         Reporter reporter = Reporter.wire(settings, ledger, aws, telemetry, clock);
-        Compliance compliance = new ConfigCompliance(aws.config());
         AccountClients accounts = new AccountClients(aws, settings, SweepReports.FUNCTION);
-        return new ScheduledSweep(settings, compliance, new SqsSweepQueue(aws.sqs(), queueUrl),
-                DriftRemediation.wire(settings, ledger, accounts, compliance, reporter, clock),
+        Compliance ownCompliance = new ConfigCompliance(aws.config());
+        Function<String, Compliance> memberCompliance = accounts.ports(in -> new ConfigCompliance(in.config()));
+        return new ScheduledSweep(settings, ServedAccounts.of(settings, accounts, clock),
+                account -> account.equals(settings.accountId()) ? ownCompliance : memberCompliance.apply(account),
+                new SqsSweepQueue(aws.sqs(), queueUrl),
+                DriftRemediation.wire(settings, ledger, accounts, ownCompliance, reporter, clock),
                 Rollouts.wire(settings, ledger, accounts, reporter, clock),
-                QuarantineExpiry.wire(settings, aws, reporter, clock),
+                QuarantineExpiry.inAccounts(settings, accounts, reporter, clock),
                 new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter, clock);
     }
 
@@ -113,7 +131,7 @@ public final class ScheduledSweep {
      * returns the ids of the messages to be delivered again (Lambda's partial batch response). A
      * message that failed (AWS errors, an evaluation another attempt holds, too little time left)
      * comes back after the queue's visibility timeout; one that can never succeed (malformed, of
-     * another account) is rejected, notified and not retried.
+     * another account's queue, about an account no longer served) is rejected, notified and not retried.
      */
     public List<String> handle(QueueBatch batch, Instant deadline) {
         List<String> again = new ArrayList<>();
@@ -143,12 +161,18 @@ public final class ScheduledSweep {
             return;
         }
         Optional<Rejection> foreign = AccountTrust.foreignAccount(SweepReports.FUNCTION, record.account(), settings.accountId());
+        if (foreign.isEmpty() && message instanceof InAccount inAccount) {
+            // Served when the step was sent, but a sweep outlasts a change of the organization: an account
+            // that has left the member units since (or was suspended) is not acted in, nor retried.
+            foreign = AccountTrust.servedNow(SweepReports.FUNCTION, inAccount.account(), settings.accountId(), served);
+        }
         if (foreign.isPresent()) {
             reporter.reject(foreign.get());
             return;
         }
         switch (message) {
             case Start start -> start(start, deadline);
+            case ListRules rules -> listRules(rules, deadline);
             case ListPage page -> list(page, deadline);
             case Evaluate evaluate -> remediation.remediate(evaluation(evaluate, record.region()),
                     DriftRemediation.Announce.TERMINATIONS, DriftRemediation.Source.QUEUE, deadline);
@@ -158,37 +182,56 @@ public final class ScheduledSweep {
         }
     }
 
-    /** Every drift rule's first page, the applications' step and the quarantines' step, once per sweep. */
+    /**
+     * For every account served, the drift rules' step, the applications' step and the quarantines'
+     * step, once per sweep. Each account's steps are messages of their own, so that an account whose
+     * member role cannot be assumed (a new account the StackSet has not reached yet) fails and comes
+     * back alone, and no sweep's start makes more than the one call that lists the accounts.
+     */
     private void start(Start start, Instant deadline) {
         once(start.sweepId() + "#start", deadline, start, () -> {
-            Set<String> rules = new LinkedHashSet<>(settings.drift().ruleNames());
-            settings.drift().rulePrefix().ifPresent(prefix -> rules.addAll(compliance.ruleNamesStartingWith(prefix)));
+            List<String> accounts = served.get();
             List<SweepMessage> next = new ArrayList<>();
-            rules.forEach(rule -> next.add(new ListPage(start.sweepId(), rule, Optional.empty())));
-            next.add(new ListApps(start.sweepId()));
-            next.add(new EndQuarantines(start.sweepId()));
+            for (String account : accounts) {
+                next.add(new ListRules(start.sweepId(), account));
+                next.add(new ListApps(start.sweepId(), account));
+                next.add(new EndQuarantines(start.sweepId(), account));
+            }
             queue.send(next);
+            return Map.of("accounts", accounts.size());
+        });
+    }
+
+    /** The first page of each drift rule in the account: those named, and those starting with the prefix there. */
+    private void listRules(ListRules listRules, Instant deadline) {
+        once(listRules.stepId("rules", settings.accountId()), deadline, listRules, () -> {
+            Set<String> rules = new LinkedHashSet<>(settings.drift().ruleNames());
+            settings.drift().rulePrefix()
+                    .ifPresent(prefix -> rules.addAll(compliance.apply(listRules.account()).ruleNamesStartingWith(prefix)));
+            queue.send(rules.stream().map(rule -> new ListPage(listRules.sweepId(), listRules.account(), rule, Optional.empty()))
+                    .toList());
             return Map.of("rules", rules.size());
         });
     }
 
-    /** One catch-up per application, once per sweep: each is decided on its own, and fails and comes back alone. */
+    /** One catch-up per application of the account, once per sweep: each is decided on its own, and fails and comes back alone. */
     private void listApps(ListApps listApps, Instant deadline) {
-        once(listApps.sweepId() + "#apps", deadline, listApps, () -> {
-            Set<String> apps = rollouts.apps();
-            queue.send(apps.stream().map(app -> new CatchUp(listApps.sweepId(), app)).toList());
+        once(listApps.stepId("apps", settings.accountId()), deadline, listApps, () -> {
+            Set<String> apps = rollouts.in(listApps.account()).apps();
+            queue.send(apps.stream().map(app -> new CatchUp(listApps.sweepId(), listApps.account(), app)).toList());
             return Map.of("apps", apps.size());
         });
     }
 
     /**
-     * The application's groups caught up to its newest golden image, once per sweep and mode, as
-     * the images function handles an image event ({@link Rollouts#once}): a refresh AWS refused
-     * to start is announced (HIGH) and its claim given back, so the next sweep tries it again.
+     * The application's groups in the account caught up to its newest golden image (found where
+     * its tags are seen: {@link Rollouts#catchUp}), once per sweep and mode, as the images function
+     * handles an image event ({@link Rollouts#once}): a refresh AWS refused to start is announced
+     * (HIGH) and its claim given back, so the next sweep tries it again.
      */
     private void catchUp(CatchUp catchUp, String region, Instant deadline) {
-        String stepId = catchUp.sweepId() + "#app#" + catchUp.app();
-        RolloutTrigger trigger = new RolloutTrigger(SweepReports.FUNCTION, stepId, settings.accountId(), region,
+        String stepId = catchUp.stepId("app#" + catchUp.app(), settings.accountId());
+        RolloutTrigger trigger = new RolloutTrigger(SweepReports.FUNCTION, stepId, catchUp.account(), region,
                 "scheduled sweep " + catchUp.sweepId());
         rollouts.once(SweepReports.FUNCTION, stepId, catchUp.app(), deadline, () -> rollouts.catchUp(trigger, catchUp.app()));
     }
@@ -201,31 +244,34 @@ public final class ScheduledSweep {
      * running.
      */
     private void endQuarantines(EndQuarantines end, Instant deadline) {
-        once(end.sweepId() + "#quarantines", deadline, end, () -> settings.dryRunForced()
+        once(end.stepId("quarantines", settings.accountId()), deadline, end, () -> settings.dryRunForced()
                 ? Map.of("quarantines", "not ended: a dry run was forced")
-                : quarantines.sweep(end.sweepId()).json());
+                : quarantines.apply(end.account()).sweep(end.sweepId()).json());
     }
 
     /**
-     * One page of a rule: an evaluation per instance on it, and the next page, once per page. A
-     * rule that AWS Config does not know is reported, not retried: it will not appear by then.
+     * One page of a rule in the account: an evaluation per instance on it, and the next page, once
+     * per page. A rule that AWS Config does not know there is reported, not retried: it will not
+     * appear by then.
      */
     private void list(ListPage page, Instant deadline) {
         String pageKey = page.nextToken().map(ScheduledSweep::digest).orElse(FIRST_PAGE);
-        once(page.sweepId() + "#list#" + page.ruleName() + "#" + pageKey, deadline, page, () -> {
-            Optional<NonCompliantPage> listed = compliance.nonCompliantPage(page.ruleName(), page.nextToken());
+        once(page.stepId("list#" + page.ruleName() + "#" + pageKey, settings.accountId()), deadline, page, () -> {
+            Optional<NonCompliantPage> listed = compliance.apply(page.account()).nonCompliantPage(page.ruleName(), page.nextToken());
             if (listed.isEmpty()) {
                 reporter.telemetry().count(Map.of("SweepRulesMissing", 1), Map.of());
-                return Map.of("rule", page.ruleName(), "problem", "AWS Config knows no such rule in this account and region");
+                return Map.of("rule", page.ruleName(), "problem",
+                        "AWS Config knows no such rule in account " + page.account() + " and this region");
             }
             List<SweepMessage> next = new ArrayList<>();
             listed.get().results().stream()
                     // A drift rule may evaluate other resource types too; only instances are replaced.
                     .filter(result -> Evaluation.namesAnInstance(result.resourceType(), result.resourceId()))
-                    .forEach(result -> next.add(new Evaluate(page.sweepId(), result.ruleName(), result.resourceType(),
-                            result.resourceId(), result.orderingTimestamp())));
+                    .forEach(result -> next.add(new Evaluate(page.sweepId(), page.account(), result.ruleName(),
+                            result.resourceType(), result.resourceId(), result.orderingTimestamp())));
             int evaluations = next.size();
-            listed.get().nextToken().ifPresent(token -> next.add(new ListPage(page.sweepId(), page.ruleName(), Optional.of(token))));
+            listed.get().nextToken().ifPresent(token -> next.add(new ListPage(page.sweepId(), page.account(), page.ruleName(),
+                    Optional.of(token))));
             queue.send(next);
             reporter.telemetry().count(Map.of("SweepEvaluationsQueued", evaluations), Map.of());
             return Map.of("rule", page.ruleName(), "evaluationsQueued", evaluations,
@@ -244,18 +290,21 @@ public final class ScheduledSweep {
                 () -> new OncePerEvent.Ran<>(step.get(), false));
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("sweepId", message.sweepId());
+        if (message instanceof InAccount inAccount) {
+            line.put("account", inAccount.account());
+        }
         line.put("step", stepId);
         line.putAll(done);
         reporter.telemetry().decision("INFO", line);
     }
 
     /**
-     * The evaluation as the drift path decides it: in the function's own account (checked against
-     * the queue's) and the queue's region.
+     * The evaluation as the drift path decides it: in the account the message names (served, checked
+     * above), whose ports the drift path then uses, and the queue's region.
      */
     private Evaluation evaluation(Evaluate evaluate, String region) {
-        return new Evaluation(evaluate.eventId(), settings.accountId(), region, evaluate.ruleName(), evaluate.resourceType(),
-                evaluate.resourceId(), ComplianceType.NON_COMPLIANT, evaluate.orderingTimestamp());
+        return new Evaluation(evaluate.eventId(settings.accountId()), evaluate.account(), region, evaluate.ruleName(),
+                evaluate.resourceType(), evaluate.resourceId(), ComplianceType.NON_COMPLIANT, evaluate.orderingTimestamp());
     }
 
     /** A page token as a claim key: Config's tokens are long and opaque, their digest short and as unique. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The first rule of every function: an event is about an account the function acts in, or it is
@@ -75,6 +76,22 @@ public final class AccountTrust {
      */
     public static Optional<Rejection> foreignAccount(String function, String eventAccount, String ownAccount) {
         return ownOnly(ownAccount).check(function, eventAccount);
+    }
+
+    /**
+     * Empty when {@code account} is {@code ownAccount} or among the accounts the function serves now
+     * ({@code served}, asked only for another account); otherwise a {@code foreign-account}
+     * rejection: for what a function sent itself about an account it served then (its sweep
+     * queue's steps), which may have left the member units, or been suspended, since.
+     */
+    public static Optional<Rejection> servedNow(String function, String account, String ownAccount,
+                                                Supplier<List<String>> served) {
+        if (account.equals(ownAccount) || served.get().contains(account)) {
+            return Optional.empty();
+        }
+        return Optional.of(ownOnly(ownAccount).rejection(function, account, "it is not among the accounts this function"
+                + " serves now (its own, the member accounts listed, the active accounts under the member organization"
+                + " units): it has left them since the message was sent, or never was one", List.of()));
     }
 
     private Rejection rejection(String function, String eventAccount, String why, List<String> parents) {

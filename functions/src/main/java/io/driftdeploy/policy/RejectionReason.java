@@ -8,8 +8,8 @@ public enum RejectionReason implements Reason {
     /** A field breaks what AWS allows for it, or the event is not the shape the function takes. */
     INVALID_EVENT(Severity.WARNING),
     /**
-     * The event names another account than the one the function acts in ({@code DRIFT_DEPLOY_ACCOUNT_ID}):
-     * nothing of another account is served until multi-account support defines how. Whoever sent it
+     * The event names an account the function does not act in: neither its own
+     * ({@code DRIFT_DEPLOY_ACCOUNT_ID}) nor a member account (docs/organization.md). Whoever sent it
      * could invoke the function, so it is told as high.
      */
     FOREIGN_ACCOUNT(Severity.HIGH);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.SweepHandler;
 import io.driftdeploy.orchestration.Telemetry;
+import io.driftdeploy.testing.Emulator;
+import io.driftdeploy.testing.Sandbox;
 import io.driftdeploy.testing.SweepQueueDriver;
 import io.driftdeploy.testing.TestEnvironment;
 import io.driftdeploy.testing.TestGroup;
@@ -18,18 +20,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.config.model.ComplianceType;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.config.model.Evaluation;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The scheduled sweep on the emulator: a start message on the sweep queue becomes one listing step
- * per drift rule and page, and one evaluation per NON_COMPLIANT instance, each decided once by the
- * drift path, with Lambda's event source mapping played by {@link SweepQueueDriver}.
+ * per account, drift rule and page, and one evaluation per NON_COMPLIANT instance, each decided once
+ * by the drift path in its account, with Lambda's event source mapping played by {@link SweepQueueDriver}.
  */
 class SweepQueueIT {
 
@@ -50,22 +54,32 @@ class SweepQueueIT {
     }
 
     private SweepHandler handler(String mode) {
+        return handler(Map.of(Settings.PREFIX + "MODE", mode));
+    }
+
+    private SweepHandler handler(Map<String, String> more) {
         Map<String, String> settings = new HashMap<>();
         settings.put(Settings.PREFIX + "DRIFT_RULE_PREFIX", env.prefix + "-drift-");
-        settings.put(Settings.PREFIX + "MODE", mode);
+        settings.put(Settings.PREFIX + "MODE", "dry-run");
+        settings.putAll(more);
         return new SweepHandler(env.settings(settings), queueUrl, TestEnvironment.clients(), Clock.systemUTC(),
                 new Telemetry("sweep", new PrintStream(log, true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }
 
     /** {@code count} instances NON_COMPLIANT with one drift rule, recorded in AWS Config in calls of 100. */
     private List<String> drifted(String rule, List<String> instances, Instant at) {
-        env.existingConfigRule(rule);
+        return drifted(env, rule, instances, at);
+    }
+
+    /** As {@link #drifted(String, List, Instant)}, in the account of {@code in}: its own AWS Config. */
+    private static List<String> drifted(Sandbox in, String rule, List<String> instances, Instant at) {
+        in.existingConfigRule(rule);
         List<Evaluation> evaluations = instances.stream().map(instance -> Evaluation.builder()
                 .complianceResourceType("AWS::EC2::Instance").complianceResourceId(instance)
                 .complianceType(ComplianceType.NON_COMPLIANT).orderingTimestamp(at).build()).toList();
         for (int from = 0; from < evaluations.size(); from += 100) {
             List<Evaluation> batch = evaluations.subList(from, Math.min(from + 100, evaluations.size()));
-            env.aws.config().putEvaluations(r -> r.resultToken(rule).evaluations(batch));
+            in.clients.config().putEvaluations(r -> r.resultToken(rule).evaluations(batch));
         }
         return instances;
     }
@@ -84,9 +98,10 @@ class SweepQueueIT {
         queue.start("2026-12-02T08:00:00Z");
         SweepQueueDriver.Drained drained = queue.drain(3, this::handler);
 
-        // 1 start, 2 rules' pages (2 + 1), one message per evaluation, the apps step, and one catch-up per app
-        // other tests left in the account (none of them for this environment's groups, which have no app tag).
-        assertThat(drained.messages()).isGreaterThanOrEqualTo(1 + 3 + golden.size() + imdsv1.size() + 1);
+        // 1 start, the account's rules step, 2 rules' pages (2 + 1), one message per evaluation, the apps and
+        // quarantines steps, and one catch-up per app other tests left in the account (none of them for this
+        // environment's groups, which have no app tag).
+        assertThat(drained.messages()).isGreaterThanOrEqualTo(1 + 1 + 3 + golden.size() + imdsv1.size() + 2);
         assertThat(drained.redelivered()).isZero();
         for (String instance : golden) {
             int rules = imdsv1.contains(instance) ? 2 : 1;
@@ -192,6 +207,81 @@ class SweepQueueIT {
 
     private List<InstanceRefresh> refreshes(TestGroup group) {
         return env.aws.autoScaling().describeInstanceRefreshes(r -> r.autoScalingGroupName(group.name)).instanceRefreshes();
+    }
+
+    /** A member account of its own for the test, listed by id (the member role is assumed there). */
+    private Sandbox member() {
+        return env.inAccount(String.valueOf(ThreadLocalRandom.current().nextLong(100_000_000_000L, 1_000_000_000_000L)));
+    }
+
+    /** Enforce, no floor, and the member account listed: the sweep serves both accounts. */
+    private SweepHandler serving(Sandbox member) {
+        return handler(Map.of(Settings.PREFIX + "MODE", "enforce", Settings.PREFIX + "MIN_HEALTHY_PERCENT", "0",
+                Settings.PREFIX + "MEMBER_ACCOUNTS", member.accountId));
+    }
+
+    private static InstanceStateName state(Sandbox in, String instanceId) {
+        return in.clients.ec2().describeInstances(r -> r.instanceIds(instanceId)).reservations().getFirst()
+                .instances().getFirst().state().name();
+    }
+
+    @Test
+    void aDriftedInstanceOfAMemberAccountIsTerminatedThereAndTheCentralAccountsToo() throws Exception {
+        Sandbox member = member();
+        // The same group name in both accounts: each is its own account's group.
+        TestGroup central = env.group("web").instances(2).tag(OPT_IN_KEY, "terminate").create();
+        TestGroup inMember = member.group("web").instances(2).tag(OPT_IN_KEY, "terminate").create();
+        String rule = env.prefix + "-drift-golden";
+        Instant at = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+        String centralDrifted = drifted(env, rule, central.instanceIds().subList(0, 1), at).getFirst();
+        String memberDrifted = drifted(member, rule, inMember.instanceIds().subList(0, 1), at).getFirst();
+
+        queue.start("sweep-1");
+        SweepQueueDriver.Drained drained = queue.drain(2, () -> serving(member));
+
+        assertThat(drained.redelivered()).isZero();
+        assertThat(state(member, memberDrifted)).isIn(InstanceStateName.SHUTTING_DOWN, InstanceStateName.TERMINATED);
+        assertThat(state(env, centralDrifted)).isIn(InstanceStateName.SHUTTING_DOWN, InstanceStateName.TERMINATED);
+        assertThat(List.of(state(member, inMember.instanceIds().get(1)), state(env, central.instanceIds().get(1))))
+                .as("the compliant ones").containsOnly(InstanceStateName.RUNNING);
+        assertThat(decisions(memberDrifted)).singleElement().satisfies(record -> {
+            assertThat(record.get("reason").s()).isEqualTo("drift-confirmed");
+            assertThat(record.get("eventId").s()).isEqualTo("sweep-1#sweep#" + rule + "#" + memberDrifted + "#" + at + "#"
+                    + member.accountId);
+        });
+        assertThat(decisions(centralDrifted)).singleElement().satisfies(record -> {
+            assertThat(record.get("reason").s()).isEqualTo("drift-confirmed");
+            assertThat(record.get("eventId").s()).isEqualTo("sweep-1#sweep#" + rule + "#" + centralDrifted + "#" + at);
+        });
+        assertThat(env.notificationsSoFar()).filteredOn(notification -> "terminate".equals(notification.attributes().get("action")))
+                .extracting(notification -> notification.attributes().get("account"))
+                .containsExactlyInAnyOrder(member.accountId, Emulator.ACCOUNT);
+    }
+
+    @Test
+    void aMembersGroupLeftBehindIsRolledOutToTheGoldenImageTheCentralAccountSharedWithIt() throws Exception {
+        Sandbox member = member();
+        String app = env.prefix + "-shop";
+        String v1 = goldenImage(app, "v1");
+        env.shareImage(v1, member.accountId);
+        TestGroup behind = member.group("blue").instances(1).tag(APP_TAG, app).image(v1).create();
+        // Tagged golden in the central account; the member sees it shared, without the owner's tags.
+        String v2 = goldenImage(app, "v2");
+        env.shareImage(v2, member.accountId);
+
+        queue.start("sweep-1");
+        queue.drain(2, () -> serving(member));
+
+        List<InstanceRefresh> refreshes = member.clients.autoScaling()
+                .describeInstanceRefreshes(r -> r.autoScalingGroupName(behind.name)).instanceRefreshes();
+        assertThat(refreshes).singleElement().satisfies(refresh -> assertThat(member.clients.ec2()
+                .describeLaunchTemplateVersions(r -> r.launchTemplateId(behind.launchTemplateId)
+                        .versions(refresh.desiredConfiguration().launchTemplate().version()))
+                .launchTemplateVersions().getFirst().launchTemplateData().imageId()).isEqualTo(v2));
+        assertThat(env.auditRecords(behind.name)).singleElement().satisfies(record -> {
+            assertThat(record.get("reason").s()).isEqualTo("newer-image");
+            assertThat(record.get("eventId").s()).isEqualTo("sweep-1#app#" + app + "#" + member.accountId);
+        });
     }
 
     @Test

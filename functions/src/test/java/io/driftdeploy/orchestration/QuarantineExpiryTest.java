@@ -31,7 +31,7 @@ class QuarantineExpiryTest {
     private final FakeQuarantine quarantine = new FakeQuarantine(fleet);
     private final FakeNotifier notifier = new FakeNotifier();
     private final FakeAuditTrail audit = new FakeAuditTrail();
-    private final QuarantineExpiry expiry = new QuarantineExpiry(quarantine, KEEP,
+    private final QuarantineExpiry expiry = new QuarantineExpiry("123456789012", quarantine, KEEP,
             new Reporter(audit, notifier, Telemetry.discarded("quarantine-sweep"), clock), clock);
 
     private void quarantined(String instanceId, Instant until) {

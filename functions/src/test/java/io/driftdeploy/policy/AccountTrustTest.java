@@ -6,7 +6,11 @@ import io.driftdeploy.orchestration.Result;
 import io.driftdeploy.message.Announced;
 import io.driftdeploy.message.Notification;
 import io.driftdeploy.message.RejectionNotice;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,7 +38,7 @@ class AccountTrustTest {
 
         assertThat(result(rejection)).containsEntry("decision", "rejected").containsEntry("reason", "foreign-account")
                 .containsEntry("field", "account").containsEntry("eventAccount", "210987654321")
-                .containsEntry("ownAccount", OWN).containsEntry("actions", java.util.List.of());
+                .containsEntry("ownAccount", OWN).containsEntry("actions", List.of());
         assertThat((String) result(rejection).get("error")).contains("210987654321", OWN);
         Notification notification = RejectionNotice.of(rejection);
         assertThat(notification.kind()).isEqualTo("rejected");
@@ -42,6 +46,28 @@ class AccountTrustTest {
         assertThat(Announced.action(rejection)).isEqualTo("none");
         assertThat(notification.subject()).isEqualTo("drift-deploy images: rejected an event of another account (account)");
         assertThat(Announced.facts(rejection)).containsEntry("reason", "foreign-account").containsEntry("ownAccount", OWN);
+    }
+
+    @Test
+    void aStepAboutAnAccountIsServedWhileTheAccountIsServedNow() {
+        String member = "111122223333";
+        List<String> served = new ArrayList<>(List.of(OWN, member));
+        AtomicInteger asked = new AtomicInteger();
+        Supplier<List<String>> servedNow = () -> {
+            asked.incrementAndGet();
+            return served;
+        };
+
+        assertThat(AccountTrust.servedNow("sweep", OWN, OWN, servedNow)).isEmpty();
+        assertThat(asked).as("the function's own account is served without asking AWS Organizations").hasValue(0);
+        assertThat(AccountTrust.servedNow("sweep", member, OWN, servedNow)).isEmpty();
+        served.remove(member);
+        Rejection left = AccountTrust.servedNow("sweep", member, OWN, servedNow).orElseThrow();
+
+        assertThat(result(left)).containsEntry("reason", "foreign-account").containsEntry("field", "account")
+                .containsEntry("eventAccount", member).containsEntry("ownAccount", OWN);
+        assertThat((String) result(left).get("error")).contains(member, "serves now");
+        assertThat(RejectionNotice.of(left).severity()).isEqualTo(Severity.HIGH);
     }
 
     @Test

@@ -93,10 +93,11 @@ public final class DriftDeployFunction extends Construct {
         LogGroup logGroup = LogGroup.Builder.create(this, "Logs")
                 .retention(settings.logRetention())
                 .build();
-        role = Role.Builder.create(this, "Role")
+        Role.Builder roleBuilder = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("drift-deploy " + kind.id() + " function")
-                .build();
+                .description("drift-deploy " + kind.id() + " function");
+        // Named when serving an organization: each member role trusts these roles by ARN (MemberStack).
+        role = (settings.servesOrganization() ? roleBuilder.roleName(roleName(settings, kind)) : roleBuilder).build();
         logGroup.grantWrite(role);
 
         function = Function.Builder.create(this, "Function")
@@ -178,6 +179,15 @@ public final class DriftDeployFunction extends Construct {
         // Straight to the topic, not through the alarms function: this alarm says functions are
         // failing, and a report that needs a working function to be told would fail with them.
         alarm.addAlarmAction(new SnsAction(topic));
+    }
+
+    /**
+     * The name of the function's role when it serves an organization, {@code <stackPrefix>-<kind>-function}:
+     * known to the member stacks before the role exists, so each member role can trust it
+     * (Settings bounds the prefix so the longest fits IAM's 64 characters).
+     */
+    public static String roleName(Settings settings, Kind kind) {
+        return settings.stackPrefix() + "-" + kind.id().toLowerCase(java.util.Locale.ROOT) + "-function";
     }
 
     /**

@@ -2,7 +2,6 @@ package io.driftdeploy.infra;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,9 +17,6 @@ import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.config.CfnConfigurationRecorder;
 import software.amazon.awscdk.services.config.CfnDeliveryChannel;
-import software.amazon.awscdk.services.config.ManagedRule;
-import software.amazon.awscdk.services.config.ResourceType;
-import software.amazon.awscdk.services.config.RuleScope;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -49,47 +45,18 @@ public final class DriftDetectionStack extends Stack {
     static final List<String> RECORDED_RESOURCE_TYPES =
             List.of("AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory");
 
-    private final List<String> ruleNames = new ArrayList<>();
-    private final String inventoryRuleName;
+    private final DriftRules rules;
     private final Alarm driftAlarm;
 
     public DriftDetectionStack(Construct scope, String id, StackProps props, Settings settings) {
         super(scope, id, props);
 
-        inventoryRuleName = settings.driftRuleName("ec2-managedinstance-inventory-blacklisted");
-        List<ManagedRule> rules = List.of(
-                // The seed's rule: instances whose SSM inventory collects blacklisted types.
-                ManagedRule.Builder.create(this, "InventoryBlacklisted")
-                        .configRuleName(register(inventoryRuleName))
-                        .identifier("EC2_MANAGEDINSTANCE_INVENTORY_BLACKLISTED")
-                        .inputParameters(Map.of("inventoryNames", settings.blacklistedInventoryNames()))
-                        .description("Drift: instance collects blacklisted Systems Manager inventory types")
-                        .build(),
-                ManagedRule.Builder.create(this, "ApprovedAmisByTag")
-                        .configRuleName(register(settings.driftRuleName("approved-amis-by-tag")))
-                        .identifier("APPROVED_AMIS_BY_TAG")
-                        .inputParameters(Map.of("amisByTagKeyAndValue",
-                                settings.goldenImageTag().key() + ":" + settings.goldenImageTag().value()))
-                        .ruleScope(RuleScope.fromResources(List.of(ResourceType.EC2_INSTANCE)))
-                        .description("Drift: instance runs an AMI without the golden-image tag")
-                        .build(),
-                ManagedRule.Builder.create(this, "ManagedBySsm")
-                        .configRuleName(register(settings.driftRuleName("ec2-instance-managed-by-ssm")))
-                        .identifier("EC2_INSTANCE_MANAGED_BY_SSM")
-                        .ruleScope(RuleScope.fromResources(List.of(ResourceType.EC2_INSTANCE)))
-                        .description("Drift: instance is not managed by Systems Manager")
-                        .build(),
-                ManagedRule.Builder.create(this, "Imdsv2Required")
-                        .configRuleName(register(settings.driftRuleName("ec2-imdsv2-check")))
-                        .identifier("EC2_IMDSV2_CHECK")
-                        .ruleScope(RuleScope.fromResources(List.of(ResourceType.EC2_INSTANCE)))
-                        .description("Drift: instance allows IMDSv1")
-                        .build());
+        rules = new DriftRules(this, settings);
 
         if (settings.createConfigRecorder()) {
             Construct recorder = configurationRecorder();
             // A rule can only be created once the region has a recorder.
-            rules.forEach(rule -> rule.getNode().addDependency(recorder));
+            rules.rules().forEach(rule -> rule.getNode().addDependency(recorder));
         }
 
         driftAlarm = Alarm.Builder.create(this, "DriftAlarm")
@@ -113,31 +80,22 @@ public final class DriftDetectionStack extends Stack {
 
         CfnOutput.Builder.create(this, "DriftAlarmName").value(settings.driftAlarmName())
                 .description("The drift alarm; its state changes reach the alarms function").build();
-        CfnOutput.Builder.create(this, "DriftRuleNames").value(String.join(",", ruleNames))
+        CfnOutput.Builder.create(this, "DriftRuleNames").value(String.join(",", rules.names()))
                 .description("The AWS Config rules whose non-compliance is drift").build();
     }
 
-    /** The names of the Config rules that count as drift (DRIFT_DEPLOY_DRIFT_RULES). */
+    /** The names of the Config rules this stack creates (DRIFT_DEPLOY_DRIFT_RULES counts them as drift). */
     public List<String> ruleNames() {
-        return List.copyOf(ruleNames);
+        return rules.names();
     }
 
-    /**
-     * The rules whose drift comes with the image (DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES): the
-     * inventory rule, since the applications SSM inventories are what the image installed, so a
-     * replacement from the same image brings them back.
-     */
+    /** The rules whose drift comes with the image (DRIFT_DEPLOY_TEMPLATE_INHERITED_RULES), see DriftRules. */
     public List<String> templateInheritedRuleNames() {
-        return List.of(inventoryRuleName);
+        return rules.templateInheritedNames();
     }
 
     public Alarm driftAlarm() {
         return driftAlarm;
-    }
-
-    private String register(String ruleName) {
-        ruleNames.add(ruleName);
-        return ruleName;
     }
 
     /**

@@ -1,13 +1,9 @@
 package io.driftdeploy.infra;
 
 import io.driftdeploy.infra.DriftDeployFunction.Kind;
-import io.driftdeploy.settings.QuarantineTags;
 import io.driftdeploy.settings.Setting;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -29,10 +25,7 @@ import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.ec2.CfnSecurityGroup;
 import software.amazon.awscdk.services.events.EventBus;
-import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.IEventBus;
-import software.amazon.awscdk.services.events.Match;
-import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
@@ -44,9 +37,6 @@ import software.constructs.Construct;
  * and their permissions.
  */
 public final class FunctionsStack extends Stack {
-
-    /** The custom event a Packer pipeline (or the CLI) puts on the default bus for a new golden AMI. */
-    public static final String GOLDEN_IMAGE_PUBLISHED = "Golden Image Published";
 
     /**
      * The ledger item calls of the rollout path: claims (conditional updates that take, complete
@@ -62,6 +52,22 @@ public final class FunctionsStack extends Stack {
     private static final List<String> LEDGER_WITH_COUNTERS = List.of(
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
             "dynamodb:BatchGetItem");
+
+    /**
+     * What each function asks AWS Organizations under {@code memberOrganizationUnits}: whether an
+     * event's account sits under a unit (its parents, the account rule of every event function), and
+     * which accounts are served (each unit's accounts and units, to roll an image out in every
+     * account and to sweep every account).
+     */
+    private static final Map<Kind, List<String>> ORGANIZATION_TREE_READS = new EnumMap<>(Map.of(
+            Kind.DRIFT, List.of("organizations:ListParents"),
+            Kind.IMAGES, List.of("organizations:ListParents", "organizations:ListAccountsForParent",
+                    "organizations:ListOrganizationalUnitsForParent"),
+            Kind.REFRESHES, List.of("organizations:ListParents", "organizations:ListAccountsForParent",
+                    "organizations:ListOrganizationalUnitsForParent"),
+            Kind.ALARMS, List.of("organizations:ListParents", "organizations:ListAccountsForParent",
+                    "organizations:ListOrganizationalUnitsForParent"),
+            Kind.SWEEP, List.of("organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent")));
 
     private final Map<Kind, DriftDeployFunction> functions = new EnumMap<>(Kind.class);
     private final Table ledger;
@@ -79,7 +85,7 @@ public final class FunctionsStack extends Stack {
             List<String> ownDriftRules, List<String> templateInheritedRules) {
         super(scope, id, props);
         ITopic topic = Topic.fromTopicArn(this, "NotificationsTopic", NotificationsStack.topicArn(this, settings));
-        List<String> driftRuleNames = driftRuleNames(settings, ownDriftRules);
+        List<String> driftRuleNames = DriftRules.countedAsDrift(settings, ownDriftRules);
 
         ledger = Table.Builder.create(this, "Ledger")
                 .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
@@ -136,61 +142,15 @@ public final class FunctionsStack extends Stack {
         return ledger;
     }
 
-    /** One rule per event kind, each with the narrowest pattern the function can work with. */
+    /**
+     * One rule per event kind (EventRoutes). The dead-letter alarms go to the topic directly; the
+     * alarms rule must not deliver them a second time.
+     */
     private void routeEvents(Settings settings, List<String> driftRuleNames) {
-        functions.get(Kind.DRIFT).addEventRule("ConfigCompliance",
-                "AWS Config compliance changes of EC2 instances under drift-deploy's drift rules",
-                EventPattern.builder()
-                        .source(List.of("aws.config"))
-                        .detailType(List.of("Config Rules Compliance Change"))
-                        .detail(sorted(Map.of(
-                                "configRuleName", driftRuleNames,
-                                // The seed's inventory rule evaluates SSM inventory, keyed by the instance id;
-                                // on-premises managed instances (mi-...) have nothing to replace.
-                                "resourceType", List.of("AWS::EC2::Instance", "AWS::SSM::ManagedInstanceInventory"),
-                                "resourceId", List.of(Map.of("prefix", "i-")),
-                                // COMPLIANT too: a later COMPLIANT cancels an earlier NON_COMPLIANT.
-                                "newEvaluationResult", Map.of("complianceType", List.of("NON_COMPLIANT", "COMPLIANT")))))
-                        .build());
-
-        DriftDeployFunction images = functions.get(Kind.IMAGES);
-        images.addEventRule("AmiAvailable", "EC2 AMIs that became available",
-                EventPattern.builder()
-                        .source(List.of("aws.ec2"))
-                        .detailType(List.of("EC2 AMI State Change"))
-                        .detail(Map.of("State", List.of("available")))
-                        .build());
-        images.addEventRule("ImageBuilderAvailable", "EC2 Image Builder images that became AVAILABLE",
-                EventPattern.builder()
-                        .source(List.of("aws.imagebuilder"))
-                        .detailType(List.of("EC2 Image Builder Image State Change"))
-                        .detail(Map.of("state", Map.of("status", List.of("AVAILABLE"))))
-                        .build());
-        images.addEventRule("GoldenImagePublished", "Golden images announced by the image pipeline",
-                EventPattern.builder()
-                        .source(List.of(settings.goldenImageEventSource()))
-                        .detailType(List.of(GOLDEN_IMAGE_PUBLISHED))
-                        .build());
-
-        functions.get(Kind.REFRESHES).addEventRule("InstanceRefresh", "EC2 Auto Scaling instance refresh events",
-                EventPattern.builder()
-                        .source(List.of("aws.autoscaling"))
-                        .detailType(Match.prefix("EC2 Auto Scaling Instance Refresh"))
-                        .build());
-
-        // Every state (ALARM, OK, INSUFFICIENT_DATA: the function reports recoveries too), but only of
-        // the alarms drift-deploy acts on, by name, with EventBridge content filtering (exact values
-        // and prefix matching, "Content filtering in Amazon EventBridge event patterns"). Guard alarms
-        // that only group tags name must carry the alarmNamePrefix to be heard.
-        List<AlarmName> alarmNames = alarmsTheFunctionHears(settings);
-        functions.get(Kind.ALARMS).addEventRule("AlarmStateChange",
-                "CloudWatch alarm state changes of the drift and rollout guard alarms",
-                EventPattern.builder()
-                        .source(List.of("aws.cloudwatch"))
-                        .detailType(List.of("CloudWatch Alarm State Change"))
-                        .detail(Map.of("alarmName", alarmNames.stream().map(AlarmName::filter).toList()))
-                        .build());
-        // The dead-letter alarms go to the topic directly; the rule must not deliver them a second time.
+        for (EventRoutes.Route route : EventRoutes.of(settings, driftRuleNames)) {
+            functions.get(route.kind()).addEventRule(route.id(), route.description(), route.pattern());
+        }
+        List<EventRoutes.AlarmName> alarmNames = EventRoutes.alarmsTheFunctionHears(settings);
         for (DriftDeployFunction function : functions.values()) {
             String name = function.deadLetterAlarmName();
             if (alarmNames.stream().anyMatch(alarmName -> alarmName.matches(name))) {
@@ -199,36 +159,6 @@ public final class FunctionsStack extends Stack {
                         + "that does not start it");
             }
         }
-    }
-
-    /** One entry of the alarms rule's alarmName filter: an exact name or a prefix. */
-    record AlarmName(String value, boolean prefix) {
-        Object filter() {
-            return prefix ? Map.of("prefix", value) : value;
-        }
-
-        boolean matches(String name) {
-            return prefix ? name.startsWith(value) : name.equals(value);
-        }
-    }
-
-    /** The drift alarm(s), the configured guard alarms, and every alarm named with the opt-in prefix. */
-    static List<AlarmName> alarmsTheFunctionHears(Settings settings) {
-        List<AlarmName> names = new ArrayList<>();
-        names.add(new AlarmName(settings.driftAlarmName(), false));
-        settings.guardAlarms().forEach(name -> names.add(new AlarmName(name, false)));
-        if (!settings.driftAlarmPrefix().isEmpty()) {
-            names.add(new AlarmName(settings.driftAlarmPrefix(), true));
-        }
-        names.add(new AlarmName(settings.alarmNamePrefix(), true));
-        return List.copyOf(names);
-    }
-
-    /** The Config rules this app creates, plus any existing rules the operator counts as drift. */
-    private static List<String> driftRuleNames(Settings settings, List<String> ownDriftRules) {
-        List<String> names = new ArrayList<>(ownDriftRules);
-        names.addAll(settings.driftRuleNames());
-        return List.copyOf(names);
     }
 
     /**
@@ -261,80 +191,25 @@ public final class FunctionsStack extends Stack {
     }
 
     /**
-     * What the drift path needs, for each function that runs it: the ledger's guards (conditional
-     * puts for claims and the newest evaluation, counters for rates and capacity, deletes for
-     * released claims, consistent reads), its reads, and its actions, each confined to opted-in
-     * groups; the function's own reads, {@code moreReads}, first in the same statement.
+     * Each function's ledger calls and what it does to the fleet (FleetAccess) in this account: the
+     * drift path's ledger guards (conditional puts for claims and the newest evaluation, counters for
+     * rates and capacity, deletes for released claims, consistent reads), the rollout path's claims.
      */
-    private void grantDriftPath(FunctionPermissions permissions, IRole role, List<String> quarantineGroupArns,
-                                List<String> markerTags, String... moreReads) {
-        permissions.ledgerItems(role, ledger, LEDGER_WITH_COUNTERS);
-        List<String> reads = new ArrayList<>(List.of(moreReads));
-        reads.addAll(List.of(
-                "ec2:DescribeInstances",
-                "autoscaling:DescribeAutoScalingGroups",
-                "autoscaling:DescribeInstanceRefreshes",
-                "config:GetComplianceDetailsByResource",
-                // Rule 9: which managed rule a drift rule runs, and what the group's replacement would launch with.
-                "config:DescribeConfigRules",
-                "ec2:DescribeLaunchTemplateVersions",
-                "ec2:DescribeImages",
-                // Quarantine: whether its snapshots were taken already.
-                "ec2:DescribeSnapshots"));
-        permissions.readOnly(role, reads.toArray(String[]::new));
-        permissions.terminateInOptedInGroups(role);
-        permissions.quarantineInOptedInGroups(role, quarantineGroupArns, markerTags);
-    }
-
     private void grantFleetAccess(Settings settings, Map<String, CfnSecurityGroup> quarantineGroups) {
-        FunctionPermissions permissions = new FunctionPermissions(settings);
         List<String> quarantineGroupArns = quarantineGroups.values().stream()
                 .map(group -> FunctionPermissions.ec2Arn("security-group/" + group.getAttrGroupId())).toList();
-        List<String> markerTags = QuarantineTags.onInstance();
-
-        // The drift function decides each compliance-change event through the drift path.
-        grantDriftPath(permissions, functions.get(Kind.DRIFT).role(), quarantineGroupArns, markerTags);
-        // The drift alarm's sweep runs every non-compliant instance through the drift path; a guard
-        // alarm's notification names the image its refresh rolls out (DescribeLaunchTemplateVersions, below).
-        grantDriftPath(permissions, functions.get(Kind.ALARMS).role(), quarantineGroupArns, markerTags,
-                "cloudwatch:DescribeAlarms",
-                "config:GetComplianceDetailsByConfigRule");
-
-        // The scheduled sweep lists the drift rules' results and decides each through the drift path, and
-        // catches each app up to its newest golden image through the rollout path (docs/sweep.md).
-        var sweep = functions.get(Kind.SWEEP).role();
-        grantDriftPath(permissions, sweep, quarantineGroupArns, markerTags,
-                "config:GetComplianceDetailsByConfigRule",
-                "ec2:DescribeLaunchTemplates");
-        // And it ends the quarantines whose retention is over (docs/quarantine.md, "Retention").
-        permissions.endQuarantines(sweep);
-        permissions.readImageBuilderImages(sweep);
-        permissions.rollOutToAppGroups(sweep);
-
-        var images = functions.get(Kind.IMAGES).role();
-        permissions.ledgerItems(images, ledger, LEDGER_CLAIMS);
-        permissions.readOnly(images,
-                "ec2:DescribeImages",
-                "ec2:DescribeLaunchTemplates",
-                "ec2:DescribeLaunchTemplateVersions",
-                "autoscaling:DescribeAutoScalingGroups",
-                "autoscaling:DescribeInstanceRefreshes");
-        permissions.readImageBuilderImages(images);
-        permissions.rollOutToAppGroups(images);
-
-        // A finished refresh may start the rollout that was waiting for its group.
-        var refreshes = functions.get(Kind.REFRESHES).role();
-        permissions.ledgerItems(refreshes, ledger, LEDGER_CLAIMS);
-        permissions.readOnly(refreshes,
-                "ec2:DescribeImages",
-                "ec2:DescribeLaunchTemplates",
-                "ec2:DescribeLaunchTemplateVersions",
-                "autoscaling:DescribeAutoScalingGroups",
-                "autoscaling:DescribeInstanceRefreshes");
-        // The same rollout path as the images function, which resolves an Image Builder image to
-        // its AMI; a pending image is always an AMI already, but the path is one.
-        permissions.readImageBuilderImages(refreshes);
-        permissions.rollOutToAppGroups(refreshes);
+        FunctionPermissions permissions = new FunctionPermissions(settings, Aws.ACCOUNT_ID, quarantineGroupArns);
+        functions.forEach((kind, function) -> {
+            FleetAccess access = FleetAccess.of(kind);
+            permissions.ledgerItems(function.role(), ledger, access.runsDriftPath() ? LEDGER_WITH_COUNTERS : LEDGER_CLAIMS);
+            permissions.fleet(function.role(), access);
+            if (settings.servesOrganization()) {
+                permissions.assumeMemberRoles(function.role());
+            }
+            if (!settings.memberOrganizationUnits().isEmpty()) {
+                permissions.readOrganizationTree(function.role(), ORGANIZATION_TREE_READS.get(kind));
+            }
+        });
     }
 
     /**
@@ -350,51 +225,28 @@ public final class FunctionsStack extends Stack {
     }
 
     /**
-     * The wildcard resources of the function roles, each justified; cdk-nag's IAM5 finding is
+     * The wildcard resources of the function roles, each justified: those of their fleet access
+     * (FunctionPermissions), the topic key, and the member roles. cdk-nag's IAM5 finding is
      * suppressed for exactly these ({@code appliesTo}), so any other wildcard fails the nag check.
      */
     static Map<String, String> justifiedWildcards(Settings settings) {
-        String region = "arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:";
-        Map<String, String> wildcards = new LinkedHashMap<>();
-        wildcards.put("Resource::*", "Describe/Get calls of EC2, Auto Scaling, Config and CloudWatch, and X-Ray's "
-                + "PutTraceSegments/PutTelemetryRecords for Lambda's active tracing, all of which support no "
-                + "resource-level permissions (IamPolicyTest checks nothing else is on *)");
-        wildcards.put("Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:"
-                + "autoScalingGroupName/*", "groups are not known at deploy time; termination is conditioned on the "
-                + "opt-in tag, StartInstanceRefresh on the app tag");
-        wildcards.put("Resource::" + region + "launch-template/*", "templates are not known at deploy time; "
-                + "CreateLaunchTemplateVersion and RunInstances on them are conditioned on the app tag");
-        for (String launched : List.of("instance/*", "volume/*", "network-interface/*", "subnet/*",
-                "security-group/*", "key-pair/*")) {
-            wildcards.put("Resource::" + region + launched, "what a refresh launches from an app-tagged template: "
-                    + "RunInstances only under the ec2:LaunchTemplate condition, CreateTags only with ec2:CreateAction "
-                    + "= RunInstances");
-        }
-        wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::snapshot/*", "a quarantine's snapshots, "
-                + "unknown before CreateSnapshots makes them; CreateTags on them only with ec2:CreateAction = CreateSnapshots");
-        wildcards.put("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::image/*", "the golden AMI a refresh "
-                + "launches, under the ec2:LaunchTemplate condition and only when a trusted account owns it (ec2:Owner)");
-        wildcards.put("Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role"
-                + settings.instanceRolePath() + "*", "instance roles "
-                + "under instanceRolePath, passed only to ec2.amazonaws.com (iam:PassedToService)");
-        wildcards.put("Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:*:image/*", "Image Builder images "
-                + "of any account may be golden; GetImage is read-only and the function checks trust");
+        Map<String, String> wildcards = new LinkedHashMap<>(FunctionPermissions.justifiedWildcards(settings));
         wildcards.put("Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*", "the topic key, "
                 + "named through its alias: kms:ResourceAliases confines the grant to that one key");
+        if (!settings.memberOrganizationUnits().isEmpty()) {
+            wildcards.put("Resource::arn:<AWS::Partition>:iam::*:role/" + settings.memberRoleName(), "the member role in the "
+                    + "accounts of memberOrganizationUnits, not known at deploy time: AssumeRole only where the role's "
+                    + "account is in the organization (aws:ResourceOrgID) under one of the units (aws:ResourceOrgPaths)");
+            FunctionPermissions.organizationTree(settings).forEach(resource -> wildcards.put(
+                    "Resource::arn:<AWS::Partition>:" + resource, "the organization's accounts, units and root, read-only "
+                            + "listing of where an account sits; the management account in their ARNs is not known here"));
+        }
         return Collections.unmodifiableMap(wildcards);
     }
 
     private void suppressWildcardsThatAreScopedByCondition(Settings settings) {
         Map<String, String> justified = justifiedWildcards(settings);
-        for (DriftDeployFunction function : functions.values()) {
-            List<NagPackSuppression> suppressions = new ArrayList<>();
-            justified.forEach((wildcard, reason) -> suppressions.add(NagPackSuppression.builder()
-                    .id("AwsSolutions-IAM5")
-                    .reason("Justified wildcard: " + reason)
-                    .appliesTo(List.of(wildcard))
-                    .build()));
-            NagSuppressions.addResourceSuppressions(function.role(), suppressions, true);
-        }
+        functions.values().forEach(function -> FunctionPermissions.suppressJustified(function.role(), justified));
     }
 
     /**
@@ -434,7 +286,7 @@ public final class FunctionsStack extends Stack {
         // The account the functions act in: known at deploy time, never taken from an event.
         env.put(variable(Setting.ACCOUNT_ID), Aws.ACCOUNT_ID);
         // Image trust is explicit: the listed accounts, else the deploying account (the rollout roles' ec2:Owner too).
-        env.put(variable(Setting.TRUSTED_ACCOUNTS), String.join(",", settings.trustedImageOwners()));
+        env.put(variable(Setting.TRUSTED_ACCOUNTS), String.join(",", settings.trustedImageOwners(Aws.ACCOUNT_ID)));
         env.put(variable(Setting.DRIFT_RULES), String.join(",", driftRuleNames));
         env.put(variable(Setting.DRIFT_ALARMS), settings.driftAlarmName());
         env.put(variable(Setting.TEMPLATE_INHERITED_RULES), String.join(",", templateInheritedRules));
@@ -454,10 +306,5 @@ public final class FunctionsStack extends Stack {
                     + "'functionsJar' at it.");
         }
         return jar;
-    }
-
-    /** Map.of iterates in a different order in every JVM; a template must not, so cdk synth is deterministic. */
-    private static Map<String, Object> sorted(Map<String, Object> entries) {
-        return new TreeMap<>(entries);
     }
 }

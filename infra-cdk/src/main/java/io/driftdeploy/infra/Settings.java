@@ -67,6 +67,13 @@ public record Settings(
         String instanceRolePath,
         List<String> apps,
         List<String> quarantineVpcs,
+        // an organization: the member accounts the functions act in, and how the members are set up
+        List<String> memberAccounts,
+        List<String> memberOrganizationUnits,
+        String memberRoleName,
+        String organizationId,
+        String memberOf,
+        String stackSetCallAs,
         // example fleet
         boolean exampleFleet,
         String fleetAppName,
@@ -84,6 +91,13 @@ public record Settings(
     private static final Pattern AMI_ID = Pattern.compile("ami-[0-9a-f]{8,17}");
     /** What CloudFormation accepts as a stack name; the prefix also starts topic, rule and alarm names. */
     private static final Pattern STACK_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,63}");
+    /**
+     * The longest prefix that leaves room for the names it starts when serving an organization,
+     * each at most 64 characters: the longest function role name, {@code <prefix>-refreshes-function}
+     * (IAM role names, DriftDeployFunction.roleName), and the longest forwarding rule name,
+     * {@code <prefix>-ImageBuilderAvailable} (EventBridge rule names, MemberStack).
+     */
+    static final int ORGANIZATION_STACK_PREFIX_MAX = 42;
     /** An IAM path: starts and ends with '/' (IAM identifiers, "Friendly names and paths"). */
     private static final Pattern IAM_PATH = Pattern.compile("/([A-Za-z0-9+=,.@_-]+/)+");
 
@@ -147,6 +161,12 @@ public record Settings(
                 r.text(Setting.INSTANCE_ROLE_PATH),
                 r.list(Setting.APPS),
                 r.list(Setting.QUARANTINE_VPCS),
+                r.list(Setting.MEMBER_ACCOUNTS),
+                r.list(Setting.MEMBER_ORGANIZATION_UNITS),
+                r.text(Setting.MEMBER_ROLE_NAME),
+                r.optionalText(Setting.ORGANIZATION_ID).orElse(""),
+                r.optionalText(Setting.MEMBER_OF).orElse(""),
+                r.text(Setting.STACK_SET_CALL_AS),
                 r.bool(Setting.EXAMPLE_FLEET),
                 r.text(Setting.FLEET_APP_NAME),
                 r.optionalText(Setting.GOLDEN_AMI_ID).orElse(""),
@@ -190,10 +210,21 @@ public record Settings(
 
     /**
      * The accounts whose images the functions may roll out, and the images and refreshes roles may
-     * launch (ec2:Owner): {@code trustedAccounts}, else the deploying account (a deploy-time token).
+     * launch (ec2:Owner): {@code trustedAccounts}, else the account the functions run in,
+     * {@code functionsAccount} (a deploy-time token: the stack's own account, or in a member the central one).
      */
-    public List<String> trustedImageOwners() {
-        return trustedAccounts.isEmpty() ? List.of(software.amazon.awscdk.Aws.ACCOUNT_ID) : trustedAccounts;
+    public List<String> trustedImageOwners(String functionsAccount) {
+        return trustedAccounts.isEmpty() ? List.of(functionsAccount) : trustedAccounts;
+    }
+
+    /** Whether the functions act in member accounts too: {@code memberAccounts} or {@code memberOrganizationUnits} set. */
+    public boolean servesOrganization() {
+        return !memberAccounts.isEmpty() || !memberOrganizationUnits.isEmpty();
+    }
+
+    /** Whether this synth is the member stack alone, for the member account a deploy runs in ({@code memberOf}). */
+    public boolean synthesizesMemberOnly() {
+        return !memberOf.isEmpty();
     }
 
     /** The notifications topic's name; its ARN follows from it, so no stack imports it. */
@@ -218,6 +249,17 @@ public record Settings(
         if (!STACK_PREFIX.matcher(stackPrefix).matches()) {
             throw new IllegalArgumentException("context 'stackPrefix' must start with a letter and hold only letters, "
                     + "digits and '-' (at most 64), as CloudFormation stack names do, got '" + stackPrefix + "'");
+        }
+        if ((servesOrganization() || synthesizesMemberOnly()) && organizationId.isEmpty()) {
+            throw new IllegalArgumentException("context 'organizationId' is required with 'memberAccounts', "
+                    + "'memberOrganizationUnits' or 'memberOf': the bus policy and the member role admit only that "
+                    + "organization (o-...)");
+        }
+        if ((servesOrganization() || synthesizesMemberOnly()) && stackPrefix.length() > ORGANIZATION_STACK_PREFIX_MAX) {
+            throw new IllegalArgumentException("context 'stackPrefix' must be at most " + ORGANIZATION_STACK_PREFIX_MAX
+                    + " characters when serving an organization (it starts the function roles' names, which member "
+                    + "roles trust, and the member accounts' forwarding rules' names, both at most 64), got '"
+                    + stackPrefix + "'");
         }
         if (!IAM_PATH.matcher(instanceRolePath).matches()) {
             throw new IllegalArgumentException("context 'instanceRolePath' must be an IAM path such as /drift-deploy/ "

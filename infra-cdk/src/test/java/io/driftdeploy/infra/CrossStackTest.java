@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
@@ -21,8 +20,9 @@ class CrossStackTest {
 
     @Test
     void noStackImportsOrExportsAnything() throws JsonProcessingException {
-        for (SynthesizedApp app : List.of(SynthesizedApp.defaults(), SynthesizedApp.everything())) {
-            for (Stack stack : stacks(app)) {
+        for (SynthesizedApp app : List.of(SynthesizedApp.defaults(), SynthesizedApp.everything(),
+                SynthesizedApp.organization(), SynthesizedApp.member())) {
+            for (Stack stack : app.allStacks()) {
                 String template = new ObjectMapper().writeValueAsString(app.template(stack).toJSON());
                 assertThat(template).as("template of %s", stack.getStackName())
                         .doesNotContain("Fn::ImportValue")
@@ -45,10 +45,5 @@ class CrossStackTest {
         notifications.hasResourceProperties("AWS::SNS::Topic", Map.of("TopicName", "DriftDeploy-notifications"));
         notifications.hasResourceProperties("AWS::KMS::Alias", Map.of("AliasName", "alias/DriftDeploy-notifications"));
         notifications.hasOutput("TopicArn", Map.of("Value", Map.of("Ref", Match.stringLikeRegexp("Topic.*"))));
-    }
-
-    private static List<Stack> stacks(SynthesizedApp app) {
-        return Stream.of(app.stacks.notifications(), app.stacks.detection(), app.stacks.functions(),
-                app.stacks.fleet()).filter(stack -> stack != null).toList();
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -26,7 +27,7 @@ class FunctionPermissionsTest {
     private static Template granted(Map<String, Object> context, BiConsumer<FunctionPermissions, Role> grant) {
         Stack stack = new Stack(new App(), "Permissions");
         Role role = Role.Builder.create(stack, "Role").assumedBy(new ServicePrincipal("lambda.amazonaws.com")).build();
-        grant.accept(new FunctionPermissions(Settings.from(context::get)), role);
+        grant.accept(new FunctionPermissions(Settings.from(context::get), Aws.ACCOUNT_ID, List.of()), role);
         return Template.fromStack(stack);
     }
 

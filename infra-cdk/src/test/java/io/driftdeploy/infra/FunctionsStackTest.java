@@ -72,6 +72,8 @@ class FunctionsStackTest {
         expected.put("DRIFT_DEPLOY_GOLDEN_IMAGE_TAG", "drift-deploy-golden=true");
         expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_GROUP", "2");
         expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ACCOUNT", "10");
+        expected.put("DRIFT_DEPLOY_MAX_TERMINATIONS_PER_ORGANIZATION", "10");
+        expected.put("DRIFT_DEPLOY_MEMBER_ROLE_NAME", "drift-deploy-member");
         expected.put("DRIFT_DEPLOY_RATE_WINDOW_MINUTES", "60");
         expected.put("DRIFT_DEPLOY_BUDGET_TAG", "drift-deploy:budget");
         expected.put("DRIFT_DEPLOY_ACTION_TAG", "drift-deploy:action");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.driftdeploy.infra.DriftDeployFunction.Kind;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
@@ -33,6 +32,12 @@ class NagTest {
     }
 
     @Test
+    void organizationAndMemberStacksHaveNoUnsuppressedFindingNorAnyWarning() {
+        assertClean(SynthesizedApp.organization());
+        assertClean(SynthesizedApp.member());
+    }
+
+    @Test
     void aWildcardNobodyJustifiedIsAFinding() {
         // The IAM5 suppression names each justified wildcard (appliesTo), so a new one is caught.
         App app = new App(AppProps.builder().context(SynthesizedApp.context(Map.of())).build());
@@ -47,9 +52,7 @@ class NagTest {
     }
 
     private static void assertClean(SynthesizedApp app) {
-        List<Stack> stacks = Stream.of(app.stacks.notifications(), app.stacks.detection(), app.stacks.functions(),
-                app.stacks.fleet()).filter(stack -> stack != null).toList();
-        for (Stack stack : stacks) {
+        for (Stack stack : app.allStacks()) {
             app.template(stack); // synthesizes, which runs the aspects
             Annotations annotations = Annotations.fromStack(stack);
             assertThat(describe(annotations.findError("*", Match.anyValue()))).as("errors in %s", stack.getStackName())

@@ -31,6 +31,15 @@ final class SynthesizedApp {
     private static SynthesizedApp everything;
     /** The seed's names (rules without prefix, its drift alarm, guard alarms app-blue-*), as events/ uses them. */
     private static SynthesizedApp seedNames;
+    /** The central account of an organization: listed member accounts and organization units. */
+    private static SynthesizedApp organization;
+    /** The member stack alone, for a member of {@link #organization} (context memberOf). */
+    private static SynthesizedApp member;
+
+    static final String ORGANIZATION_ID = "o-a1b2c3d4e5";
+    static final String MEMBER_ACCOUNT = "333333333333";
+    static final List<String> MEMBER_UNITS = List.of("ou-ab12-11111111", "r-ab12");
+    static final String CENTRAL_ACCOUNT = "111122223333";
 
     final DriftDeployApp.Stacks stacks;
     private final Map<Stack, Template> templates = new HashMap<>();
@@ -61,6 +70,10 @@ final class SynthesizedApp {
                     Map.entry("guardAlarms", "app-5xx"),
                     Map.entry("quarantineVpcs", "vpc-0a1b2c3d4e5f60718,vpc-0fedcba9876543210"),
                     Map.entry("mode", "enforce"),
+                    // An organization is an optional part too: the function roles' AssumeRole and organization reads.
+                    Map.entry("organizationId", "o-f6g7h8i9j0"),
+                    Map.entry("memberAccounts", "444444444444"),
+                    Map.entry("memberOrganizationUnits", "ou-ab12-22222222"),
                     // cdk.json turns the schedule off; the stack's default turns it on.
                     Map.entry("sweepSchedule", "rate(1 hour)")));
         }
@@ -75,6 +88,30 @@ final class SynthesizedApp {
                     "alarmNamePrefix", "app-blue-"));
         }
         return seedNames;
+    }
+
+    static synchronized SynthesizedApp organization() {
+        if (organization == null) {
+            organization = new SynthesizedApp(Map.of(
+                    "organizationId", ORGANIZATION_ID,
+                    "memberAccounts", MEMBER_ACCOUNT,
+                    "memberOrganizationUnits", String.join(",", MEMBER_UNITS),
+                    "maxTerminationsPerOrganization", "25"));
+        }
+        return organization;
+    }
+
+    static synchronized SynthesizedApp member() {
+        if (member == null) {
+            member = new SynthesizedApp(Map.of("organizationId", ORGANIZATION_ID, "memberOf", CENTRAL_ACCOUNT));
+        }
+        return member;
+    }
+
+    /** Every stack the app defined. */
+    List<Stack> allStacks() {
+        return java.util.stream.Stream.of(stacks.notifications(), stacks.detection(), stacks.functions(), stacks.fleet(),
+                stacks.organization(), stacks.member()).filter(java.util.Objects::nonNull).map(Stack.class::cast).toList();
     }
 
     /**

@@ -122,7 +122,8 @@ public enum Setting {
 
     // --- Deploy settings: context only ---
     STACK_PREFIX("stackPrefix", Variable.NONE, Type.TEXT, "DriftDeploy",
-            "stack names are `<prefix>-Notifications`, `-DriftDetection`, `-Functions`, `-ExampleFleet`; it also "
+            "stack names are `<prefix>-Notifications`, `-DriftDetection`, `-Functions`, `-ExampleFleet`, `-Organization`, "
+                    + "`-Member`; it also "
                     + "starts the topic, Config rule and alarm names (a letter, then letters, digits or `-`, at most 64)"),
     FUNCTIONS_JAR("functionsJar", Variable.NONE, Type.TEXT, "../functions/target/drift-deploy-functions.jar",
             "the shaded jar, relative to infra-cdk/"),
@@ -181,6 +182,14 @@ public enum Setting {
     QUARANTINE_VPCS("quarantineVpcs", Variable.NONE, Type.LIST, null,
             "VPCs (ids) in which the stack creates a quarantine security group (no ingress, no egress) and passes it "
                     + "on as `QUARANTINE_SECURITY_GROUPS`; empty: no group can quarantine"),
+    MEMBER_OF("memberOf", Variable.NONE, Type.ACCOUNT, null,
+            "the central account (12-digit id) whose functions act in this member account: the app then synthesizes "
+                    + "only the member stack `<stackPrefix>-Member`, to deploy with the member account's credentials "
+                    + "(needs `organizationId`; docs/organization.md)"),
+    STACK_SET_CALL_AS("stackSetCallAs", Variable.NONE, Type.choice("delegated-admin", "self"), "delegated-admin",
+            "how the central account creates the member StackSet for `memberOrganizationUnits`: `delegated-admin` "
+                    + "(registered as a CloudFormation StackSets delegated administrator) or `self` (it is the management "
+                    + "account)"),
     EXAMPLE_FLEET("exampleFleet", Variable.NONE, Type.BOOLEAN, "false",
             "deploy the example fleet"),
     FLEET_APP_NAME("fleetAppName", Variable.NONE, Type.TEXT, "app",
