@@ -296,6 +296,13 @@ class CliAccountIT {
             assertThat(withRole.err()).as(withRole.toString()).contains("could not assume " + ownRole + " in account " + MEMBER);
             assertThat(asked.get(1)).as("--role-arn is the role asked for").contains("RoleArn=" + ownRole,
                     "RoleSessionName=drift-deploy-cli");
+
+            CliRun resume = CliRun.of(environment(), "resume", "--account", MEMBER, "--group", inMember.name,
+                    "--region", Emulator.REGION.id(), "--endpoint-url", "http://127.0.0.1:" + sts.getAddress().getPort());
+
+            assertThat(resume.exitCode()).as(resume.toString()).isEqualTo(1);
+            assertThat(resume.err()).as("resume lists the member's drift rules through the role first")
+                    .startsWith("drift-deploy resume: could not assume " + role + " in account " + MEMBER);
         } finally {
             sts.stop(0);
         }
