@@ -1,10 +1,13 @@
 package io.driftdeploy.aws;
 
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.AwsRequest;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.ApiName;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * Ties each call in a member account to the decision that made it, in that account's CloudTrail.
@@ -15,12 +18,14 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * records as {@code userAgent} ("CloudTrail record contents", AWS CloudTrail User Guide).
  *
  * <p>The decision is the calling thread's: a decision runs on one thread, and the SDK's
- * synchronous clients call interceptors on the thread that made the call.
+ * synchronous clients call interceptors on the thread that made the call. A retry of the call
+ * carries the same request, and so the same decision.
  */
 public final class DecisionAttribution implements ExecutionInterceptor {
 
     /** What precedes the decision's id in the User-Agent. */
-    public static final String PRODUCT = "drift-deploy-decision/";
+    private static final String NAME = "drift-deploy-decision";
+    public static final String PRODUCT = NAME + "/";
     private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
     /** RFC 9110's token characters, which a User-Agent product version must be made of. */
     private static final Pattern NOT_TOKEN = Pattern.compile("[^A-Za-z0-9!#$%&'*+.^_`|~-]");
@@ -50,14 +55,20 @@ public final class DecisionAttribution implements ExecutionInterceptor {
         return token.length() <= MAX_ID ? token : token.substring(0, MAX_ID);
     }
 
+    /**
+     * The decision joins the call's User-Agent as an API name, which the SDK appends as
+     * {@code drift-deploy-decision/<id>} when it writes the header (after the interceptors' HTTP
+     * hooks, which therefore cannot set it).
+     */
     @Override
-    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes executionAttributes) {
+    public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes executionAttributes) {
         String decision = CURRENT.get();
-        SdkHttpRequest request = context.httpRequest();
-        if (decision == null) {
-            return request;
+        if (decision == null || !(context.request() instanceof AwsRequest request)) {
+            return context.request();
         }
-        String agent = request.firstMatchingHeader("User-Agent").map(value -> value + " ").orElse("");
-        return request.toBuilder().putHeader("User-Agent", agent + PRODUCT + decision).build();
+        AwsRequestOverrideConfiguration.Builder override = request.overrideConfiguration()
+                .map(AwsRequestOverrideConfiguration::toBuilder).orElseGet(AwsRequestOverrideConfiguration::builder);
+        return request.toBuilder().overrideConfiguration(override
+                .addApiName(ApiName.builder().name(NAME).version(decision).build()).build()).build();
     }
 }

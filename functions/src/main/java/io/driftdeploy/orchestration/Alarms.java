@@ -6,6 +6,7 @@ import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance;
 import io.driftdeploy.aws.ConfigCompliance;
+import io.driftdeploy.aws.DecisionAttribution;
 import io.driftdeploy.aws.DynamoEventClaims;
 import io.driftdeploy.aws.DynamoRolloutLedger;
 import io.driftdeploy.aws.EventClaims.EventKey;
@@ -92,6 +93,13 @@ public final class Alarms {
     }
 
     private Report decide(AlarmStateChange change, Instant deadline) {
+        // A guard alarm's reads in a member say which state change they are for (docs/organization.md).
+        try (DecisionAttribution.Scope attributed = DecisionAttribution.of(AlarmNotice.stateChangeId(change))) {
+            return decideAttributed(change, deadline);
+        }
+    }
+
+    private Report decideAttributed(AlarmStateChange change, Instant deadline) {
         InAccount in = accounts.apply(change.account());
         Optional<AlarmDefinition> definition = in.alarmDefinitions().find(change.alarmName());
         // The drift alarm is the central account's (it watches the metric the drift function emits there for

@@ -2,6 +2,7 @@ package io.driftdeploy.orchestration;
 
 import io.driftdeploy.aws.AccountClients;
 import io.driftdeploy.aws.AutoScalingRolloutFleet;
+import io.driftdeploy.aws.DecisionAttribution;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.DynamoEventClaims;
 import io.driftdeploy.aws.DynamoRolloutLedger;
@@ -211,7 +212,11 @@ public final class Rollouts {
         return events.handle(new EventKey(function, eventId, mode.label()), deadline,
                 () -> report(RolloutReports.duplicate(function, eventId, subject, mode)).decided(),
                 () -> {
-                    List<Reported> decisions = work.get();
+                    List<Reported> decisions;
+                    // Each call in a member account says which event's decisions made it (docs/organization.md).
+                    try (DecisionAttribution.Scope attributed = DecisionAttribution.of(eventId)) {
+                        decisions = work.get();
+                    }
                     return new OncePerEvent.Ran<Result>(new Result.Decisions(function, eventId,
                             decisions.stream().map(Reported::decided).toList()), decisions.stream().anyMatch(Reported::retryable));
                 });

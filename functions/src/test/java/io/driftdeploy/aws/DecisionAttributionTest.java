@@ -2,34 +2,39 @@ package io.driftdeploy.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.ApiName;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
 
+/** The decision a call is made for, as the SDK is asked to add it to the User-Agent (end to end: AccountClientsTest). */
 class DecisionAttributionTest {
 
     private final DecisionAttribution interceptor = new DecisionAttribution();
 
     @Test
-    void aCallInADecisionCarriesItsIdAfterTheSdksUserAgent() {
+    void aCallInADecisionNamesItAndACallOutsideNone() {
         try (DecisionAttribution.Scope scope = DecisionAttribution.of("0f3c6a2e-7d41-4b7e-9a55-2f1c3d4e5f60")) {
-            assertThat(userAgentOf(request("aws-sdk-java/2.40.2"))).isEqualTo(
-                    "aws-sdk-java/2.40.2 drift-deploy-decision/0f3c6a2e-7d41-4b7e-9a55-2f1c3d4e5f60");
+            assertThat(apiNames(DescribeInstancesRequest.builder().build()))
+                    .containsExactly("drift-deploy-decision/0f3c6a2e-7d41-4b7e-9a55-2f1c3d4e5f60");
         }
-        assertThat(userAgentOf(request("aws-sdk-java/2.40.2"))).as("after the decision").isEqualTo("aws-sdk-java/2.40.2");
+        assertThat(apiNames(DescribeInstancesRequest.builder().build())).as("after the decision").isEmpty();
     }
 
     @Test
-    void aNestedScopeGivesBackTheOuterDecision() {
+    void aNestedScopeGivesBackTheOuterDecisionAndARequestsOwnApiNamesStay() {
+        DescribeInstancesRequest named = DescribeInstancesRequest.builder().overrideConfiguration(override -> override
+                .addApiName(ApiName.builder().name("caller").version("1").build())).build();
         try (DecisionAttribution.Scope outer = DecisionAttribution.of("sweep-1")) {
             try (DecisionAttribution.Scope inner = DecisionAttribution.of("event-2")) {
-                assertThat(userAgentOf(request("sdk"))).endsWith("/event-2");
+                assertThat(apiNames(named)).containsExactly("caller/1", "drift-deploy-decision/event-2");
             }
-            assertThat(userAgentOf(request("sdk"))).endsWith("/sweep-1");
+            assertThat(apiNames(named)).containsExactly("caller/1", "drift-deploy-decision/sweep-1");
         }
     }
 
@@ -40,33 +45,10 @@ class DecisionAttributionTest {
         assertThat(DecisionAttribution.token("x".repeat(500))).hasSize(200);
     }
 
-    private String userAgentOf(SdkHttpRequest request) {
-        Context.ModifyHttpRequest context = new Context.ModifyHttpRequest() {
-            @Override
-            public SdkHttpRequest httpRequest() {
-                return request;
-            }
-
-            @Override
-            public Optional<software.amazon.awssdk.core.sync.RequestBody> requestBody() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<software.amazon.awssdk.core.async.AsyncRequestBody> asyncRequestBody() {
-                return Optional.empty();
-            }
-
-            @Override
-            public software.amazon.awssdk.core.SdkRequest request() {
-                return null;
-            }
-        };
-        return interceptor.modifyHttpRequest(context, new ExecutionAttributes()).firstMatchingHeader("User-Agent").orElseThrow();
-    }
-
-    private static SdkHttpRequest request(String userAgent) {
-        return SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(URI.create("https://ec2.us-east-1.amazonaws.com/"))
-                .putHeader("User-Agent", userAgent).build();
+    private List<String> apiNames(SdkRequest request) {
+        Context.ModifyRequest context = () -> request;
+        DescribeInstancesRequest modified = (DescribeInstancesRequest) interceptor.modifyRequest(context, new ExecutionAttributes());
+        return modified.overrideConfiguration().map(AwsRequestOverrideConfiguration::apiNames).orElse(List.of()).stream()
+                .map(name -> name.name() + "/" + name.version()).toList();
     }
 }
