@@ -5,7 +5,6 @@ import io.driftdeploy.aws.AlarmDefinitions;
 import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance;
-import io.driftdeploy.aws.ConfigCompliance;
 import io.driftdeploy.aws.DecisionAttribution;
 import io.driftdeploy.aws.DynamoEventClaims;
 import io.driftdeploy.aws.DynamoRolloutLedger;
@@ -60,8 +59,7 @@ public final class Alarms {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
         Reporter reporter = Reporter.wire(settings, ledger, aws, telemetry, clock);
         AccountClients clients = new AccountClients(aws, settings, AlarmNotice.FUNCTION);
-        Compliance ownCompliance = new ConfigCompliance(aws.config());
-        Function<String, Compliance> memberCompliance = clients.ports(in -> new ConfigCompliance(in.config()));
+        Function<String, Compliance> compliance = DriftRemediation.compliance(clients);
         Function<String, AlarmDefinitions> definitions = clients.ports(in -> new AlarmDefinitions(in.cloudwatch()));
         Function<String, AutoScalingRolloutFleet> fleets = clients.ports(in -> new AutoScalingRolloutFleet(in.autoScaling(), in.ec2()));
         // The function's own account's, built now, at init: SnapStart's prime drives the clients built by then.
@@ -70,9 +68,8 @@ public final class Alarms {
         return new Alarms(settings, new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter,
                 account -> new InAccount(definitions.apply(account), fleets.apply(account),
                         DynamoRolloutLedger.inAccount(ledger, account, settings.accountId())),
-                new DriftSweep(settings, ServedAccounts.of(settings, clients, clock),
-                        account -> account.equals(settings.accountId()) ? ownCompliance : memberCompliance.apply(account),
-                        DriftRemediation.wire(settings, ledger, clients, ownCompliance, reporter, clock), telemetry, clock));
+                new DriftSweep(settings, ServedAccounts.of(settings, clients, clock), compliance,
+                        DriftRemediation.wire(settings, ledger, clients, compliance, reporter, clock), telemetry, clock));
     }
 
     public Reporter reporter() {

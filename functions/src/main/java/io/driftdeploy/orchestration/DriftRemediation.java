@@ -165,26 +165,30 @@ public final class DriftRemediation {
     /** The drift function's composition root: the drift path on AWS, reporting as {@code telemetry}. */
     public static DriftRemediation wire(Settings settings, AwsClients aws, Telemetry telemetry, Clock clock) {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
-        return wire(settings, ledger, new AccountClients(aws, settings, DriftReports.FUNCTION), new ConfigCompliance(aws.config()),
-                Reporter.wire(settings, ledger, aws, telemetry, clock), clock);
+        AccountClients accounts = new AccountClients(aws, settings, DriftReports.FUNCTION);
+        return wire(settings, ledger, accounts, compliance(accounts), Reporter.wire(settings, ledger, aws, telemetry, clock), clock);
+    }
+
+    /** Each account's AWS Config results, one reader per account: shared by the drift path and a sweep that lists them. */
+    static Function<String, Compliance> compliance(AccountClients accounts) {
+        return accounts.ports(in -> new ConfigCompliance(in.config()));
     }
 
     /**
-     * The drift path on AWS in the accounts given, sharing the reporter and the function's own
-     * account's compliance reader: also the alarms function's and the scheduled sweep's.
+     * The drift path on AWS in the accounts given, sharing the reporter and each account's
+     * compliance reader ({@link #compliance}): also the alarms function's and the scheduled sweep's.
      */
-    static DriftRemediation wire(Settings settings, Ledger ledger, AccountClients accounts, Compliance ownCompliance,
+    static DriftRemediation wire(Settings settings, Ledger ledger, AccountClients accounts, Function<String, Compliance> compliance,
                                  Reporter reporter, Clock clock) {
         Function<String, Fleet> fleets = accounts.ports(in -> new AutoScalingFleet(in.ec2(), in.autoScaling()));
-        Function<String, Compliance> compliances = accounts.ports(in -> new ConfigCompliance(in.config()));
         Function<String, QuarantineSteps> quarantines = accounts.ports(in -> new QuarantineSteps(
                 new Ec2Quarantine(in.ec2(), in.autoScaling()), settings.drift().quarantine().securityGroupsByVpc()));
         // The function's own account's, built now, at init: SnapStart's prime drives the clients built by then.
         fleets.apply(settings.accountId());
+        compliance.apply(settings.accountId());
         quarantines.apply(settings.accountId());
-        return new DriftRemediation(settings, new DynamoDriftLedger(ledger), account -> new InAccount(fleets.apply(account),
-                account.equals(settings.accountId()) ? ownCompliance : compliances.apply(account), quarantines.apply(account)),
-                reporter, clock);
+        return new DriftRemediation(settings, new DynamoDriftLedger(ledger),
+                account -> new InAccount(fleets.apply(account), compliance.apply(account), quarantines.apply(account)), reporter, clock);
     }
 
     /** Reports the drift function's rejections, as it reports its decisions. */

@@ -65,7 +65,7 @@ final class DriftSweep {
         // The drift alarm watches the metric the drift function emits for every account it serves, so it sweeps them all.
         for (String account : served.get()) {
             Compliance results = compliance.apply(account);
-            for (String rule : rules(results)) {
+            for (String rule : driftRules(settings.drift(), results)) {
                 Optional<List<NonCompliantResource>> found = results.nonCompliant(rule);
                 String named = account.equals(settings.accountId()) ? rule : account + ":" + rule;
                 if (found.isEmpty()) {
@@ -100,9 +100,8 @@ final class DriftSweep {
                 ComplianceType.NON_COMPLIANT, result.orderingTimestamp());
     }
 
-    /** The drift rules in an account: those named, and those starting with the prefix there. */
-    private Set<String> rules(Compliance results) {
-        Settings.Drift drift = settings.drift();
+    /** The drift rules in an account: those named, and those starting with the prefix there. Also the scheduled sweep's. */
+    static Set<String> driftRules(Settings.Drift drift, Compliance results) {
         Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
         drift.rulePrefix().ifPresent(prefix -> rules.addAll(results.ruleNamesStartingWith(prefix)));
         return rules;

@@ -4,7 +4,6 @@ import io.driftdeploy.aws.AccountClients;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.Compliance.NonCompliantPage;
 import io.driftdeploy.aws.Compliance;
-import io.driftdeploy.aws.ConfigCompliance;
 import io.driftdeploy.aws.DynamoEventClaims;
 import io.driftdeploy.aws.EventClaims.EventKey;
 import io.driftdeploy.aws.Ledger;
@@ -37,7 +36,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,12 +109,10 @@ public final class ScheduledSweep {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
         Reporter reporter = Reporter.wire(settings, ledger, aws, telemetry, clock);
         AccountClients accounts = new AccountClients(aws, settings, SweepReports.FUNCTION);
-        Compliance ownCompliance = new ConfigCompliance(aws.config());
-        Function<String, Compliance> memberCompliance = accounts.ports(in -> new ConfigCompliance(in.config()));
-        return new ScheduledSweep(settings, ServedAccounts.of(settings, accounts, clock),
-                account -> account.equals(settings.accountId()) ? ownCompliance : memberCompliance.apply(account),
+        Function<String, Compliance> compliance = DriftRemediation.compliance(accounts);
+        return new ScheduledSweep(settings, ServedAccounts.of(settings, accounts, clock), compliance,
                 new SqsSweepQueue(aws.sqs(), queueUrl),
-                DriftRemediation.wire(settings, ledger, accounts, ownCompliance, reporter, clock),
+                DriftRemediation.wire(settings, ledger, accounts, compliance, reporter, clock),
                 Rollouts.wire(settings, ledger, accounts, reporter, clock),
                 QuarantineExpiry.inAccounts(settings, accounts, reporter, clock),
                 new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter, clock);
@@ -205,9 +201,7 @@ public final class ScheduledSweep {
     /** The first page of each drift rule in the account: those named, and those starting with the prefix there. */
     private void listRules(ListRules listRules, Instant deadline) {
         once(listRules.stepId("rules", settings.accountId()), deadline, listRules, () -> {
-            Set<String> rules = new LinkedHashSet<>(settings.drift().ruleNames());
-            settings.drift().rulePrefix()
-                    .ifPresent(prefix -> rules.addAll(compliance.apply(listRules.account()).ruleNamesStartingWith(prefix)));
+            Set<String> rules = DriftSweep.driftRules(settings.drift(), compliance.apply(listRules.account()));
             queue.send(rules.stream().map(rule -> new ListPage(listRules.sweepId(), listRules.account(), rule, Optional.empty()))
                     .toList());
             return Map.of("rules", rules.size());
