@@ -8,13 +8,19 @@ import io.driftdeploy.policy.InstanceState;
 import io.driftdeploy.policy.ReplacementChoice;
 import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
@@ -27,6 +33,7 @@ import software.amazon.awssdk.services.autoscaling.model.MixedInstancesPolicy;
 import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.ResponseLaunchTemplateData;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -44,6 +51,16 @@ public final class AutoScalingFleet implements Fleet {
     private static final String DEFAULT_VERSION = "$Default";
     private static final String HEALTHY = "Healthy";
     private static final String UNHEALTHY = "Unhealthy";
+    /**
+     * Instance ids a DescribeInstances filter is given at once. EC2 refuses a call with too many
+     * filter values (FilterLimitExceeded) without documenting the number; 200 is the limit it is
+     * commonly reported to enforce, and a sweep's batch is far smaller.
+     */
+    public static final int FILTER_VALUES = 200;
+    /** DescribeInstances' largest page. */
+    private static final int MAX_INSTANCES_PER_PAGE = 1000;
+    /** Group names one DescribeAutoScalingGroups call takes: up to its MaxRecords, at most 100 (Amazon EC2 Auto Scaling API Reference). */
+    static final int GROUP_NAMES = 100;
     private static final Set<InstanceRefreshStatus> ACTIVE_REFRESH = EnumSet.of(
             InstanceRefreshStatus.PENDING, InstanceRefreshStatus.IN_PROGRESS, InstanceRefreshStatus.CANCELLING,
             InstanceRefreshStatus.ROLLBACK_IN_PROGRESS, InstanceRefreshStatus.BAKING);
@@ -76,13 +93,69 @@ public final class AutoScalingFleet implements Fleet {
             }
             throw e;
         }
-        return found.map(instance -> {
-            Map<String, String> tags = instance.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
-            Optional<GroupFacts> group = Optional.ofNullable(tags.get(GROUP_NAME_TAG))
-                    .flatMap(groupName -> describeGroup(groupName, instanceId));
-            return new InstanceFacts(instanceId, state(instance), tags, Optional.ofNullable(instance.imageId()),
-                    Optional.ofNullable(instance.launchTime()), group);
-        });
+        return found.map(instance -> facts(instance, groupName -> autoScaling
+                .describeAutoScalingGroups(request -> request.autoScalingGroupNames(groupName))
+                .autoScalingGroups().stream().findFirst()));
+    }
+
+    /**
+     * The instances with their groups in as few calls as the APIs allow: DescribeInstances by an
+     * {@code instance-id} filter, {@link #FILTER_VALUES} ids a call, and DescribeAutoScalingGroups,
+     * {@link #GROUP_NAMES} groups a call. A filter, unlike InstanceIds, answers an unknown id by
+     * leaving it out rather than failing the whole call with InvalidInstanceID.NotFound
+     * (DescribeInstances, Amazon EC2 API Reference), and a sweep's batch may well hold an instance
+     * terminated an hour ago.
+     */
+    @RequiresIam({"ec2:DescribeInstances", "autoscaling:DescribeAutoScalingGroups"})
+    @Override
+    public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> instanceIds) {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(instanceIds));
+        Map<String, Instance> found = new HashMap<>();
+        for (List<String> chunk : chunks(ids, FILTER_VALUES)) {
+            ec2.describeInstancesPaginator(request -> request
+                            .filters(Filter.builder().name("instance-id").values(chunk).build())
+                            .maxResults(MAX_INSTANCES_PER_PAGE))
+                    .reservations().stream()
+                    .flatMap(reservation -> reservation.instances().stream())
+                    .forEach(instance -> found.put(instance.instanceId(), instance));
+        }
+        List<String> groupNames = found.values().stream()
+                .map(instance -> groupName(instance))
+                .flatMap(Optional::stream)
+                .distinct()
+                .toList();
+        Map<String, AutoScalingGroup> groups = new HashMap<>();
+        for (List<String> chunk : chunks(groupNames, GROUP_NAMES)) {
+            autoScaling.describeAutoScalingGroupsPaginator(request -> request.autoScalingGroupNames(chunk).maxRecords(GROUP_NAMES))
+                    .autoScalingGroups()
+                    .forEach(group -> groups.put(group.autoScalingGroupName(), group));
+        }
+        Map<String, Optional<InstanceFacts>> described = new LinkedHashMap<>();
+        ids.forEach(id -> described.put(id, Optional.ofNullable(found.get(id))
+                .map(instance -> facts(instance, groupName -> Optional.ofNullable(groups.get(groupName))))));
+        return described;
+    }
+
+    /** The instance as the drift rules judge it, with the group its tag names as {@code groups} finds it. */
+    private static InstanceFacts facts(Instance instance, Function<String, Optional<AutoScalingGroup>> groups) {
+        Map<String, String> tags = instance.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
+        Optional<GroupFacts> group = Optional.ofNullable(tags.get(GROUP_NAME_TAG))
+                .flatMap(groups)
+                .flatMap(found -> groupFacts(found, instance.instanceId()));
+        return new InstanceFacts(instance.instanceId(), state(instance), tags, Optional.ofNullable(instance.imageId()),
+                Optional.ofNullable(instance.launchTime()), group);
+    }
+
+    private static Optional<String> groupName(Instance instance) {
+        return instance.tags().stream().filter(tag -> GROUP_NAME_TAG.equals(tag.key())).map(Tag::value).findFirst();
+    }
+
+    private static <T> List<List<T>> chunks(List<T> items, int size) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += size) {
+            chunks.add(items.subList(from, Math.min(items.size(), from + size)));
+        }
+        return chunks;
     }
 
     /** DescribeInstanceRefreshes: whether a refresh is under way on the group, and when the last one started. */
@@ -132,10 +205,9 @@ public final class AutoScalingFleet implements Fleet {
                 .count();
     }
 
-    private Optional<GroupFacts> describeGroup(String groupName, String instanceId) {
-        List<AutoScalingGroup> groups = autoScaling.describeAutoScalingGroups(request -> request.autoScalingGroupNames(groupName))
-                .autoScalingGroups();
-        return groups.stream().findFirst().flatMap(group -> group.instances().stream()
+    /** The group's facts as the instance's decision sees them; empty when the group no longer lists the instance. */
+    private static Optional<GroupFacts> groupFacts(AutoScalingGroup group, String instanceId) {
+        return group.instances().stream()
                 .filter(member -> member.instanceId().equals(instanceId))
                 .findFirst()
                 .map(member -> new GroupFacts(
@@ -150,7 +222,7 @@ public final class AutoScalingFleet implements Fleet {
                                 .collect(Collectors.toSet()),
                         group.maxSize(),
                         maintenancePolicy(group),
-                        markedUnhealthy(group))));
+                        markedUnhealthy(group)));
     }
 
     /** The group's room to surge, as its DescribeAutoScalingGroups answer shows it. */

@@ -4,6 +4,7 @@ import io.driftdeploy.policy.GroupFacts.LaunchTemplateRef;
 import io.driftdeploy.policy.InstanceFacts;
 import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +25,13 @@ public interface Fleet {
 
     /** The instance with its group; empty when EC2 no longer knows the instance; no group when the group no longer lists it. */
     Optional<InstanceFacts> describe(String instanceId);
+
+    /**
+     * Each instance with its group, as {@link #describe} gives one, read together: a sweep reads
+     * a batch's facts in a few calls instead of two per instance. Every id asked for is a key,
+     * empty when EC2 no longer knows the instance.
+     */
+    Map<String, Optional<InstanceFacts>> describeAll(Collection<String> instanceIds);
 
     /** Whether a refresh is under way on the group, and when the last one started. */
     Refreshes refreshes(String groupName);

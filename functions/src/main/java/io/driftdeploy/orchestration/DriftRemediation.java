@@ -191,6 +191,11 @@ public final class DriftRemediation {
                 account -> new InAccount(fleets.apply(account), compliance.apply(account), quarantines.apply(account)), reporter, clock);
     }
 
+    /** The instances of the account and their groups, read now for the decisions a sweep is about to make on them. */
+    ReadAhead readAhead(String account, List<String> instanceIds) {
+        return ReadAhead.read(account, instanceIds, accounts.apply(account).fleet(), ledger, clock.instant());
+    }
+
     /** Reports the drift function's rejections, as it reports its decisions. */
     public Reporter reporter() {
         return reporter;
@@ -213,6 +218,15 @@ public final class DriftRemediation {
      * names, for an evaluation whose time comes from {@code source}.
      */
     public Remediated remediate(Evaluation evaluation, Announce announce, Source source, Instant deadline) {
+        return remediate(evaluation, announce, source, deadline, Optional.empty());
+    }
+
+    /**
+     * As {@link #remediate(Evaluation, Announce, Source, Instant)}, refusing on the facts
+     * {@code readAhead} holds for the instance when they suffice ({@link ReadAhead}).
+     */
+    Remediated remediate(Evaluation evaluation, Announce announce, Source source, Instant deadline,
+                         Optional<ReadAhead> readAhead) {
         Instant now = clock.instant();
         DriftCase drift = DriftCase.of(evaluation, settings.mode());
         Optional<DriftReason> stopped = DriftPolicy.driftRule(evaluation, settings.drift())
@@ -231,7 +245,8 @@ public final class DriftRemediation {
         // A decision token other than the one proposed is a dead attempt's, adopted with what it reserved.
         boolean tookOver = !claim.decision().equals(proposed.decision());
         ClaimedEvaluation claimed = new ClaimedEvaluation(evaluation, now, announce,
-                new Attempt(proposed.id(), claim.decision(), deadline), tookOver, eventClaim.newest());
+                new Attempt(proposed.id(), claim.decision(), deadline), tookOver, eventClaim.newest(),
+                readAhead.flatMap(ahead -> ahead.instance(evaluation.account(), evaluation.instanceId()).map(instance -> ahead)));
         try (DecisionAttribution.Scope attributed = DecisionAttribution.of(evaluation.eventId())) {
             return DriftLedger.wasTerminating(claim) ? claimed.recover(drift) : claimed.decide(drift);
         } catch (RuntimeException failure) {
@@ -273,6 +288,10 @@ public final class DriftRemediation {
         private final boolean tookOver;
         /** Whether the evaluation is the newest recorded, when the event's claim recorded it (or found a newer one). */
         private final Optional<Boolean> newestRecorded;
+        /** Facts read for a sweep's batch, this instance's among them: tried first, for a refusal. */
+        private final Optional<ReadAhead> readAhead;
+        /** Set while the checks run on {@link #readAhead}'s facts rather than on facts read for this decision. */
+        private Optional<ReadAhead> readingAhead = Optional.empty();
         /** Set once the reservations are known; until then nothing is reserved. */
         private Optional<DriftLedger.TerminationUnits> units = Optional.empty();
         /** Set once the instance was taken out of service (terminated, or quarantined); the calls that did it. */
@@ -295,7 +314,7 @@ public final class DriftRemediation {
         private final QuarantineSteps quarantine;
 
         ClaimedEvaluation(Evaluation evaluation, Instant now, Announce announce, Attempt attempt, boolean tookOver,
-                          Optional<Boolean> newestRecorded) {
+                          Optional<Boolean> newestRecorded, Optional<ReadAhead> readAhead) {
             this.evaluation = evaluation;
             this.now = now;
             this.windowStart = DriftPolicy.rateWindowStart(now, settings.drift().rateWindow());
@@ -303,6 +322,7 @@ public final class DriftRemediation {
             this.attempt = attempt;
             this.tookOver = tookOver;
             this.newestRecorded = newestRecorded;
+            this.readAhead = readAhead;
             InAccount in = accounts.apply(evaluation.account());
             this.fleet = in.fleet();
             this.compliance = in.compliance();
@@ -323,25 +343,48 @@ public final class DriftRemediation {
             // One drifted instance known now; the drift alarm watches this (docs/alarms.md, "Which metric the drift alarm watches").
             reporter.telemetry().accountWide(NON_COMPLIANT_INSTANCES, 1);
 
-            Optional<InstanceFacts> described = fleet.describe(evaluation.instanceId());
-            stopped = DriftPolicy.instanceLive(described);
+            if (readAhead.isPresent()) {
+                readingAhead = readAhead;
+                try {
+                    Optional<Remediated> refused = judge(unplaced, newest,
+                            readAhead.get().instance(evaluation.account(), evaluation.instanceId()).orElseThrow());
+                    if (refused.isPresent()) {
+                        return refused.get();
+                    }
+                } catch (ReadAgain breakerWouldOpen) {
+                    // Opening the breaker writes and alerts: that is decided on facts read now, below.
+                } finally {
+                    readingAhead = Optional.empty();
+                }
+            }
+            return judge(unplaced, newest, fleet.describe(evaluation.instanceId())).orElseThrow();
+        }
+
+        /**
+         * The rules from the instance on, judged on {@code described}. On facts read ahead only the
+         * checks that refuse are made, and nothing is written but the refusal's completion: empty
+         * when none refuses, and the decision is then made again on facts read for it alone.
+         */
+        private Optional<Remediated> judge(DriftCase unplaced, boolean newest, Optional<InstanceFacts> described) {
+            Optional<DriftReason> stopped = DriftPolicy.instanceLive(described);
             if (stopped.isPresent()) {
-                return finish(unplaced, stopped.get(), Map.of(), announce.announces(stopped.get()));
+                return Optional.of(finish(unplaced, stopped.get(), Map.of(), announce.announces(stopped.get())));
             }
             InstanceFacts instance = described.orElseThrow();
             stopped = QuarantinePolicy.notQuarantined(instance.tags());
             if (stopped.isPresent()) {
                 details.put("quarantinedBy", instance.tags().get(QuarantinePolicy.MARKER_TAG));
-                return finish(unplaced, stopped.get(), details, announce.announces(stopped.get()));
+                return Optional.of(finish(unplaced, stopped.get(), details, announce.announces(stopped.get())));
             }
             DriftCase drift = instance.group().map(group -> place(unplaced, group)).orElse(unplaced);
             Settings.Drift rules = settings.drift();
             stopped = DriftPolicy.optedInGroup(instance, rules.optInTag());
             if (stopped.isPresent()) {
-                return finish(drift, stopped.get(), Map.of(), announce.announces(stopped.get()));
+                return Optional.of(finish(drift, stopped.get(), Map.of(), announce.announces(stopped.get())));
             }
             GroupFacts group = instance.group().orElseThrow();
-            refreshes = new Once<>(() -> fleet.refreshes(group.name()));
+            refreshes = new Once<>(() -> readingAhead.map(ahead -> ahead.refreshes(group.name()))
+                    .orElseGet(() -> fleet.refreshes(group.name())));
             MinHealthy minHealthy = DriftPolicy.minHealthy(group, rules);
             RemediationAction action = DriftPolicy.action(group.tags(), rules);
             ReplacementChoice replacement = DriftPolicy.replacement(group, rules, action);
@@ -350,8 +393,16 @@ public final class DriftRemediation {
             DriftLedger.TerminationUnits needed = new DriftLedger.TerminationUnits(evaluation.instanceId(), ledgerGroup(group),
                     DriftPolicy.reservationLimit(allowance, budget), rateUnits(group), windowStart, rules.rateWindow());
             DriftCase placed = drift;
-            stopped = GroupCheck.firstStop(new InGroup(placed, instance, group, minHealthy, replacement, allowance, budget,
-                    needed, newest, action));
+            InGroup checked = new InGroup(placed, instance, group, minHealthy, replacement, allowance, budget, needed, newest,
+                    action);
+            if (readingAhead.isPresent()) {
+                stopped = GroupCheck.firstRefusal(checked);
+                if (stopped.isEmpty()) {
+                    return Optional.empty();
+                }
+            } else {
+                stopped = GroupCheck.firstStop(checked);
+            }
             DriftReason reason = stopped.orElseGet(() -> QuarantinePolicy.allRulesHold(placed.mode(), action));
             details.putAll(configFacts());
             details.putAll(action.facts());
@@ -369,14 +420,14 @@ public final class DriftRemediation {
                 }
                 // The churn breaker's one alert is sent by whoever opened it, and by no later decision.
                 boolean announced = reason == DriftReason.REPLACEMENT_DID_NOT_CURE ? breakerAlert : announce.announces(reason);
-                return finish(placed, reason, details, announced);
+                return Optional.of(finish(placed, reason, details, announced));
             }
             if (reason == DriftReason.DRIFT_QUARANTINED) {
                 quarantine(placed, group.name(), now.plus(rules.quarantine().retention()));
             } else {
                 replace(replacement);
             }
-            return finish(placed, reason, details, announce.announces(reason));
+            return Optional.of(finish(placed, reason, details, announce.announces(reason)));
         }
 
         /** The group's name in the ledger, with its account when that is a member's. */
@@ -637,6 +688,11 @@ public final class DriftRemediation {
          */
         private Remediated finish(DriftCase drift, DriftReason reason, Map<String, Object> facts, boolean announced) {
             List<String> actions = terminated ? acted : List.of();
+            if (readingAhead.isPresent()) {
+                facts = new LinkedHashMap<>(facts);
+                // The audit tells a refusal on a sweep batch's facts from one on facts read for the decision alone.
+                facts.put("factsReadAt", readingAhead.get().readAt().toString());
+            }
             try {
                 return report(drift, reason, actions, facts, announced, Optional.of(this::complete));
             } catch (UndeliveredNotificationException undelivered) {
@@ -672,12 +728,16 @@ public final class DriftRemediation {
          * first such decision opens the breaker (a conditional write) and sends its one alert.
          */
         private Optional<DriftReason> churnBreaker(DriftCase drift, InstanceFacts instance, GroupFacts group) {
-            ChurnRecord record = ledger.churn(ledgerGroup(group), evaluation.ruleName());
+            ChurnRecord record = readingAhead.map(ahead -> ahead.churn(ledgerGroup(group), evaluation.ruleName()))
+                    .orElseGet(() -> ledger.churn(ledgerGroup(group), evaluation.ruleName()));
             Optional<Instant> clearedAt = ChurnBreaker.clearedAt(group.tags());
             boolean open = ChurnBreaker.open(record.breaker(), clearedAt);
             Optional<Termination> replaced = open ? Optional.empty()
                     : ChurnBreaker.replacing(instance, record.terminations(), clearedAt, refreshes.get().lastStarted(),
                             now, settings.drift().rateWindow());
+            if (replaced.isPresent() && readingAhead.isPresent()) {
+                throw new ReadAgain();
+            }
             Optional<DriftReason> stopped = ChurnBreaker.replacementDidNotCure(open, replaced);
             if (stopped.isEmpty()) {
                 return stopped;
@@ -830,6 +890,16 @@ public final class DriftRemediation {
                     ledger.stormAlerted(scope, name, windowStart, attempt, sent);
                 }
             }
+        }
+    }
+
+    /**
+     * On facts read ahead, the instance would open its group's churn breaker: a write and an
+     * alert, so the decision is made again on facts read for it alone.
+     */
+    private static final class ReadAgain extends RuntimeException {
+        ReadAgain() {
+            super("the churn breaker would open on facts read ahead", null, false, false);
         }
     }
 

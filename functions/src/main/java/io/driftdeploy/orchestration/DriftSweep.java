@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -83,8 +85,11 @@ final class DriftSweep {
             }
         }
         telemetry.accountWide(DriftRemediation.NON_COMPLIANT_INSTANCES, byInstance.size());
+        Map<String, ReadAhead> facts = new HashMap<>();
         List<SweptInstance> outcomes = byInstance.values().stream()
-                .map(evaluations -> decide(evaluations, deadline)).toList();
+                .map(evaluations -> decide(evaluations, facts.computeIfAbsent(evaluations.get(0).account(),
+                        account -> readAhead(account, byInstance.values())), deadline))
+                .toList();
         // How long a sweep takes against the function's timeout (sweepTimeoutSeconds), on the dashboard.
         telemetry.duration(SWEEP_DURATION, Duration.between(started, clock.instant()));
         return SweepReports.summary(alarm, definition, settings.mode(), settings.dryRunForced(), swept, missing, outcomes);
@@ -108,24 +113,36 @@ final class DriftSweep {
     }
 
     /**
+     * The account's instances among those the sweep decides, and their groups, read together
+     * ({@link ReadAhead}) when the first of them is decided: each decision refuses on them if it
+     * can, and reads its own before acting.
+     */
+    private ReadAhead readAhead(String account, Collection<List<Evaluation>> byInstance) {
+        return remediation.readAhead(account, byInstance.stream().map(evaluations -> evaluations.get(0))
+                .filter(evaluation -> evaluation.account().equals(account))
+                .map(Evaluation::instanceId)
+                .toList());
+    }
+
+    /**
      * An instance several drift rules flag is decided on once: its evaluations are tried in turn
      * only while the drift path skips them, since a skip can be about one rule's evaluation (stale,
      * compliant again) while terminate and notify are about the instance and its group.
      */
-    private SweptInstance decide(List<Evaluation> evaluations, Instant deadline) {
+    private SweptInstance decide(List<Evaluation> evaluations, ReadAhead facts, Instant deadline) {
         Iterator<Evaluation> untried = evaluations.iterator();
         Evaluation decided = untried.next();
-        Remediated remediated = remediate(decided, deadline);
+        Remediated remediated = remediate(decided, facts, deadline);
         while (remediated.reason().decision() == DriftDecision.SKIP && untried.hasNext()) {
             decided = untried.next();
-            remediated = remediate(decided, deadline);
+            remediated = remediate(decided, facts, deadline);
         }
         return new SweptInstance(decided.instanceId(), remediated.drift().group(), decided.ruleName(), remediated.reason(),
                 remediated.decided().actions());
     }
 
-    private Remediated remediate(Evaluation evaluation, Instant deadline) {
+    private Remediated remediate(Evaluation evaluation, ReadAhead facts, Instant deadline) {
         return remediation.remediate(evaluation, DriftRemediation.Announce.TERMINATIONS, DriftRemediation.Source.CONFIG,
-                deadline);
+                deadline, Optional.of(facts));
     }
 }

@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,13 +132,14 @@ public final class ScheduledSweep {
      */
     public List<String> handle(QueueBatch batch, Instant deadline) {
         List<String> again = new ArrayList<>();
+        BatchFacts facts = new BatchFacts(batch);
         for (QueueBatch.Record record : batch.records()) {
             if (clock.instant().plus(TIME_TO_BEGIN).isAfter(deadline)) {
                 again.add(record.messageId());
                 continue;
             }
             try {
-                handle(record, deadline);
+                handle(record, facts, deadline);
             } catch (RuntimeException failed) {
                 reporter.telemetry().decision("ERROR", Map.of("messageId", record.messageId(),
                         "problem", String.valueOf(failed.getMessage()), "outcome", "delivered again"));
@@ -148,7 +150,35 @@ public final class ScheduledSweep {
         return again;
     }
 
-    private void handle(QueueBatch.Record record, Instant deadline) {
+    /**
+     * The batch's evaluations by account, whose instances are read together ({@link ReadAhead})
+     * when the first of them in an account is decided: that account is served then, as the
+     * check before it found. A read that fails fails that message, and the next one tries again.
+     */
+    private final class BatchFacts {
+        private final Map<String, List<String>> instancesByAccount = new LinkedHashMap<>();
+        private final Map<String, ReadAhead> read = new HashMap<>();
+
+        BatchFacts(QueueBatch batch) {
+            for (QueueBatch.Record record : batch.records()) {
+                try {
+                    if (record.message() instanceof Evaluate evaluate
+                            && Evaluation.namesAnInstance(evaluate.resourceType(), evaluate.resourceId())) {
+                        instancesByAccount.computeIfAbsent(evaluate.account(), account -> new ArrayList<>()).add(evaluate.resourceId());
+                    }
+                } catch (InvalidEventException malformed) {
+                    // Rejected when its turn comes.
+                }
+            }
+        }
+
+        ReadAhead in(String account) {
+            return read.computeIfAbsent(account,
+                    served -> remediation.readAhead(served, instancesByAccount.getOrDefault(served, List.of())));
+        }
+    }
+
+    private void handle(QueueBatch.Record record, BatchFacts facts, Instant deadline) {
         SweepMessage message;
         try {
             message = record.message();
@@ -171,7 +201,8 @@ public final class ScheduledSweep {
             case ListRules rules -> listRules(rules, deadline);
             case ListPage page -> list(page, deadline);
             case Evaluate evaluate -> remediation.remediate(evaluation(evaluate, record.region()),
-                    DriftRemediation.Announce.TERMINATIONS, DriftRemediation.Source.QUEUE, deadline);
+                    DriftRemediation.Announce.TERMINATIONS, DriftRemediation.Source.QUEUE, deadline,
+                    Optional.of(facts.in(evaluate.account())));
             case ListApps apps -> listApps(apps, deadline);
             case CatchUp catchUp -> catchUp(catchUp, record.region(), deadline);
             case EndQuarantines end -> endQuarantines(end, deadline);

@@ -1,7 +1,10 @@
 package io.driftdeploy.policy;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The checks on a drifted instance of an opted-in group, in the order a decision makes them: the
@@ -87,7 +90,28 @@ public enum GroupCheck {
 
     /** The reason the first check that stops the decision gives; empty when every check holds. */
     public static Optional<DriftReason> firstStop(Facts facts) {
-        for (GroupCheck check : values()) {
+        return firstStop(facts, List.of(values()));
+    }
+
+    /**
+     * The checks that can only refuse, every one before AWS Config's current result is read
+     * ({@link #STILL_TRUE_IN_CONFIG}) and the reservation made: those a sweep makes on facts read
+     * ahead for its batch. A scope this function instance knows paused comes first there: it costs
+     * no call, and in a sweep most instances are refused by it once a limit is reached, before
+     * their group's refreshes and churn record would be read. Empty when none refuses; the decision
+     * must then be made with {@link #firstStop} on facts read for it alone, in the usual order,
+     * before anything is reserved or done.
+     */
+    public static Optional<DriftReason> firstRefusal(Facts facts) {
+        return firstStop(facts, ON_FACTS_READ_AHEAD);
+    }
+
+    private static final List<GroupCheck> ON_FACTS_READ_AHEAD = Stream.concat(Stream.of(SCOPE_NOT_KNOWN_PAUSED),
+            Arrays.stream(values()).filter(check -> check != SCOPE_NOT_KNOWN_PAUSED
+                    && check.ordinal() < STILL_TRUE_IN_CONFIG.ordinal())).toList();
+
+    private static Optional<DriftReason> firstStop(Facts facts, List<GroupCheck> checks) {
+        for (GroupCheck check : checks) {
             Optional<DriftReason> stopped = check.check.apply(facts);
             if (stopped.isPresent()) {
                 return stopped;

@@ -9,6 +9,7 @@ import io.driftdeploy.policy.InstanceState;
 import io.driftdeploy.policy.ReplacementPolicy.TemplateVersionFacts;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +100,11 @@ public final class FakeFleet implements Fleet {
 
     public FakeFleet lifecycle(String instanceId, String lifecycle) {
         instances.get(instanceId).lifecycle = lifecycle;
+        return this;
+    }
+
+    public FakeFleet launchedAt(String instanceId, Instant launchedAt) {
+        instances.get(instanceId).launchedAt = launchedAt;
         return this;
     }
 
@@ -210,6 +216,19 @@ public final class FakeFleet implements Fleet {
     @Override
     public Optional<InstanceFacts> describe(String instanceId) {
         calls.add("describe " + instanceId);
+        return described(instanceId);
+    }
+
+    /** One call for them all, logged as {@code describeAll} and the ids. */
+    @Override
+    public Map<String, Optional<InstanceFacts>> describeAll(Collection<String> instanceIds) {
+        calls.add("describeAll " + String.join(",", instanceIds));
+        Map<String, Optional<InstanceFacts>> described = new LinkedHashMap<>();
+        instanceIds.forEach(instanceId -> described.put(instanceId, described(instanceId)));
+        return described;
+    }
+
+    private Optional<InstanceFacts> described(String instanceId) {
         return Optional.ofNullable(instances.get(instanceId)).map(member -> {
             Map<String, String> tags = new HashMap<>(member.tags);
             if (member.group != null) {

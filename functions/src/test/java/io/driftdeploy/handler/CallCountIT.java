@@ -7,6 +7,7 @@ import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.FaultProxy;
 import io.driftdeploy.testing.TestEnvironment;
+import io.driftdeploy.testing.TestGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -145,12 +146,42 @@ class CallCountIT {
     /**
      * The drift alarm's sweep over instances it refuses (their group has not opted in): besides
      * the sweep's own calls (its alarm's claim, the drift rules, each rule's results, the summary
-     * and its completion), four per instance, in order. Issue #12 asks for two; the facts a
-     * decision reads (EC2, the group) are still read one instance at a time.
+     * and its completion), the instances and their group read once, ahead, and two calls per
+     * instance, in order: its claim and its completion.
      */
     @Test
     void aSweepPerRefusedInstance() {
         List<String> instances = env.group("legacy").instances(3).create().instanceIds();
+
+        List<String> calls = sweepCalls(instances);
+
+        assertThat(calls).containsExactlyElementsOf(sweepOf(instances, List.of(
+                "ec2:DescribeInstances",                // every instance of the sweep, ahead
+                "autoscaling:DescribeAutoScalingGroups")));
+    }
+
+    /**
+     * The same over an opted-in group that a refresh is replacing: the group's refreshes are read
+     * once, by the first decision that asks, and every instance is refused on the facts read ahead.
+     */
+    @Test
+    void aSweepOfAGroupBeingRefreshedReadsItsRefreshesOnce() {
+        TestGroup group = env.group("web").instances(3).tag("drift-deploy:remediation", "terminate").create();
+        env.aws.autoScaling().startInstanceRefresh(r -> r.autoScalingGroupName(group.name)
+                .preferences(p -> p.minHealthyPercentage(90)));
+
+        List<String> calls = sweepCalls(group.instanceIds());
+
+        List<String> expected = sweepOf(group.instanceIds(), List.of(
+                "ec2:DescribeInstances",
+                "autoscaling:DescribeAutoScalingGroups"));
+        // Read by the first instance's decision, after its claim.
+        expected.add(expected.indexOf("dynamodb:TransactWriteItems") + 1, "autoscaling:DescribeInstanceRefreshes");
+        assertThat(calls).containsExactlyElementsOf(expected);
+    }
+
+    /** The drift alarm's sweep over the instances, each NON_COMPLIANT on record: the calls it made. */
+    private List<String> sweepCalls(List<String> instances) {
         String rule = env.existingConfigRule(driftRule);
         instances.forEach(id -> env.putEvaluation(rule, "AWS::EC2::Instance", id, ComplianceType.NON_COMPLIANT, Instant.now()));
         String driftAlarm = env.prefix + "-drift-alarm";
@@ -162,26 +193,29 @@ class CallCountIT {
                 new Telemetry("alarms", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC()));
 
         Map<String, Object> result = alarms.handle(AlarmEvents.fromSample("alarms/drift-alarm-state-alarm.json", driftAlarm).bytes()).json();
-        // The drift rules by prefix: one call per page of the account's rules, however many other tests left.
-        long rulePages = env.aws.config().describeConfigRulesPaginator(r -> { }).stream().count();
 
         assertThat(result).as("%s", result).containsEntry("decision", "sweep");
-        List<String> perInstance = List.of(
-                "dynamodb:TransactWriteItems",          // the claim of the sweep's evaluation, with its record
-                "ec2:DescribeInstances",
-                "autoscaling:DescribeAutoScalingGroups",
-                "dynamodb:TransactWriteItems");         // the completion, with the audit record
+        return calls();
+    }
+
+    /** A sweep's calls: its own, {@code readAhead} before the first decision, and two per instance. */
+    private List<String> sweepOf(List<String> instances, List<String> readAhead) {
+        // The drift rules by prefix: one call per page of the account's rules, however many other tests left.
+        long rulePages = env.aws.config().describeConfigRulesPaginator(r -> { }).stream().count();
         List<String> expected = new ArrayList<>(List.of(
                 "dynamodb:UpdateItem",                  // the alarm state change's claim
                 "monitoring:DescribeAlarms"));          // the alarm's definition, for the summary
         expected.addAll(Collections.nCopies((int) rulePages, "config:DescribeConfigRules"));
         expected.add("config:GetComplianceDetailsByConfigRule");
-        instances.forEach(instance -> expected.addAll(perInstance));
+        expected.addAll(readAhead);
+        instances.forEach(instance -> expected.addAll(List.of(
+                "dynamodb:TransactWriteItems",          // the claim of the sweep's evaluation, with its record
+                "dynamodb:TransactWriteItems")));       // the completion, with the audit record
         expected.addAll(List.of(
                 "dynamodb:PutItem",                     // the summary's audit record
                 "sns:Publish",
                 "dynamodb:UpdateItem"));                // the claim completed
-        assertThat(calls()).containsExactlyElementsOf(expected);
+        return expected;
     }
 
     @Test

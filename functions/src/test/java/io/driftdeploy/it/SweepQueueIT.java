@@ -38,12 +38,17 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class SweepQueueIT {
 
     private static final String OPT_IN_KEY = "drift-deploy:remediation";
-    private static final String APP_TAG = "drift-deploy:app";
     /** More than one page of GetComplianceDetailsByConfigRule (at most 100 a page). */
     private static final int DRIFTED = 105;
 
     @AutoClose
     private final TestEnvironment env = TestEnvironment.create();
+    /**
+     * This environment's own app tag: a sweep catches up every application its tag key finds in the
+     * account, so with the default key another test's sweep, running beside this one, would roll out
+     * this test's groups first, with its own ledger and audit.
+     */
+    private final String appTag = env.prefix + ":app";
     private final String queueUrl = SweepQueueDriver.createQueue(env, "sweep");
     private final SweepQueueDriver queue = new SweepQueueDriver(env.aws.sqs(), queueUrl);
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -61,6 +66,7 @@ class SweepQueueIT {
         Map<String, String> settings = new HashMap<>();
         settings.put(Settings.PREFIX + "DRIFT_RULE_PREFIX", env.prefix + "-drift-");
         settings.put(Settings.PREFIX + "MODE", "dry-run");
+        settings.put(Settings.PREFIX + "APP_TAG", appTag);
         settings.putAll(more);
         return new SweepHandler(env.settings(settings), queueUrl, TestEnvironment.clients(), Clock.systemUTC(),
                 new Telemetry("sweep", new PrintStream(log, true, StandardCharsets.UTF_8), Clock.systemUTC()));
@@ -167,11 +173,11 @@ class SweepQueueIT {
     void aGroupLeftBehindByAMissedImageEventIsRolledOutToItsAppsNewestGoldenImage() throws Exception {
         String app = env.prefix + "-shop";
         String v1 = goldenImage(app, "v1");
-        TestGroup behind = env.group("blue").instances(2).tag(APP_TAG, app).image(v1).create();
+        TestGroup behind = env.group("blue").instances(2).tag(appTag, app).image(v1).create();
         String v2 = goldenImage(app, "v2");
-        TestGroup current = env.group("green").instances(1).tag(APP_TAG, app).image(v2).create();
+        TestGroup current = env.group("green").instances(1).tag(appTag, app).image(v2).create();
         // A newer image that is not golden is no candidate.
-        env.registerImage(app + "-v3", Map.of(APP_TAG, app));
+        env.registerImage(app + "-v3", Map.of(appTag, app));
 
         queue.start("sweep-1");
         SweepQueueDriver.Drained drained = queue.drain(2, () -> handler("enforce"));
@@ -191,7 +197,7 @@ class SweepQueueIT {
     void anAppWhoseGroupsAllRunItsNewestGoldenImageIsNeitherDecidedNorAnnounced() throws Exception {
         String app = env.prefix + "-shop";
         String v1 = goldenImage(app, "v1");
-        TestGroup current = env.group("blue").instances(1).tag(APP_TAG, app).image(v1).create();
+        TestGroup current = env.group("blue").instances(1).tag(appTag, app).image(v1).create();
 
         queue.start("sweep-1");
         queue.drain(1, () -> handler("enforce"));
@@ -202,7 +208,7 @@ class SweepQueueIT {
     }
 
     private String goldenImage(String app, String version) {
-        return env.registerImage(app + "-" + version, Map.of(APP_TAG, app, "drift-deploy-golden", "true"));
+        return env.registerImage(app + "-" + version, Map.of(appTag, app, "drift-deploy-golden", "true"));
     }
 
     private List<InstanceRefresh> refreshes(TestGroup group) {
@@ -264,7 +270,7 @@ class SweepQueueIT {
         String app = env.prefix + "-shop";
         String v1 = goldenImage(app, "v1");
         env.shareImage(v1, member.accountId);
-        TestGroup behind = member.group("blue").instances(1).tag(APP_TAG, app).image(v1).create();
+        TestGroup behind = member.group("blue").instances(1).tag(appTag, app).image(v1).create();
         // Tagged golden in the central account; the member sees it shared, without the owner's tags.
         String v2 = goldenImage(app, "v2");
         env.shareImage(v2, member.accountId);

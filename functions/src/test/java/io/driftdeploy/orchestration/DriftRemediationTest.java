@@ -117,6 +117,83 @@ class DriftRemediationTest {
         assertThat(ledger.calls()).containsExactly("claimEvent", "churn", "knownPaused", "reserve", "completeEvent");
     }
 
+    // Facts read ahead for a sweep's batch (ReadAhead): they may refuse, never act.
+
+    private Map<String, Object> decide(DriftRemediation remediation, Evaluation evaluation, ReadAhead facts) {
+        return remediation.remediate(evaluation, DriftRemediation.Announce.TERMINATIONS, DriftRemediation.Source.QUEUE,
+                clock.instant().plus(Duration.ofMinutes(5)), Optional.of(facts)).decided().json();
+    }
+
+    @Test
+    void refusalsOnFactsReadAheadReadTheBatchOnceAndSaySo() {
+        fleet.group("legacy", Map.of(), 3);
+        List<String> legacy = List.of(FakeFleet.member("legacy", 1), FakeFleet.member("legacy", 2), FakeFleet.member("legacy", 3));
+        DriftRemediation remediation = enforcing();
+        ReadAhead facts = remediation.readAhead(ACCOUNT, legacy);
+
+        List<Map<String, Object>> results = legacy.stream().map(id -> decide(remediation, drifted(id), facts)).toList();
+
+        assertThat(results).extracting(DriftRemediationTest::reason).containsOnly(DriftReason.GROUP_NOT_OPTED_IN.label());
+        assertThat(results).extracting(result -> result.get("factsReadAt")).containsOnly(NOW.toString());
+        assertThat(fleet.calls()).containsExactly("describeAll " + String.join(",", legacy));
+        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent", "claimEvent", "completeEvent",
+                "claimEvent", "completeEvent");
+    }
+
+    @Test
+    void aGroupsRefreshesAreReadOnceForTheBatch() {
+        fleet.group("web", OPTED_IN, 3).refreshing("web", true, Optional.of(NOW.minusSeconds(60)));
+        List<String> web = List.of(WEB1, WEB2);
+        DriftRemediation remediation = enforcing();
+        ReadAhead facts = remediation.readAhead(ACCOUNT, web);
+
+        web.forEach(id -> assertThat(reason(decide(remediation, drifted(id), facts)))
+                .isEqualTo(DriftReason.REFRESH_IN_PROGRESS.label()));
+
+        assertThat(fleet.calls()).containsExactly("describeAll " + WEB1 + "," + WEB2, "refreshes web");
+    }
+
+    @Test
+    void aDecisionThatWouldActOnFactsReadAheadActsOnlyOnFactsReadForIt() {
+        fleet.group("web", OPTED_IN, 3);
+        DriftRemediation remediation = enforcing();
+        ReadAhead facts = remediation.readAhead(ACCOUNT, List.of(WEB1, WEB2));
+        // Since the batch was read: someone protected the first instance.
+        fleet.scaleInProtected(WEB1);
+
+        Map<String, Object> protectedSince = decide(remediation, drifted(WEB1), facts);
+        Map<String, Object> unchanged = decide(remediation, drifted(WEB2), facts);
+
+        assertThat(reason(protectedSince)).isEqualTo(DriftReason.SCALE_IN_PROTECTION.label());
+        assertThat(protectedSince).doesNotContainKey("factsReadAt");
+        assertThat(reason(unchanged)).isEqualTo(DriftReason.DRIFT_CONFIRMED.label());
+        assertThat(fleet.terminated()).containsExactly(WEB2);
+        // The protected instance is refused on its own facts before its group's refreshes matter.
+        assertThat(fleet.calls()).containsExactly("describeAll " + WEB1 + "," + WEB2, "refreshes web",
+                "describe " + WEB1,
+                "describe " + WEB2, "refreshes web", "terminate " + WEB2);
+    }
+
+    @Test
+    void aChurnBreakerIsOpenedOnlyOnFactsReadForTheDecision() {
+        fleet.group("web", OPTED_IN, 3);
+        DriftRemediation remediation = enforcing();
+        decide(remediation, drifted(WEB1));
+        String replacement = FakeFleet.member("web", 4);
+        fleet.instance(replacement, "web").launchedAt(replacement, NOW.plusSeconds(90));
+        clock.advance(Duration.ofMinutes(5));
+        int before = fleet.calls().size();
+        ReadAhead facts = remediation.readAhead(ACCOUNT, List.of(replacement));
+
+        Map<String, Object> result = decide(remediation, drifted(replacement), facts);
+
+        assertThat(reason(result)).isEqualTo(DriftReason.REPLACEMENT_DID_NOT_CURE.label());
+        assertThat(result).containsEntry("replaces", WEB1).doesNotContainKey("factsReadAt");
+        assertThat(fleet.calls().subList(before, fleet.calls().size()))
+                .containsExactly("describeAll " + replacement, "refreshes web", "describe " + replacement, "refreshes web");
+        assertThat(ledger.calls().stream().filter("openBreaker"::equals)).hasSize(1);
+    }
+
     @Test
     void anEvaluationOfNoDriftRuleTouchesNothing() {
         fleet.group("web", OPTED_IN, 3);

@@ -100,4 +100,26 @@ class GroupCheckTest {
         List<String> firstAsks = List.of(GroupCheck.values()).stream().map(GroupCheckTest::askedBy).toList();
         assertThat(asked.stream().filter(firstAsks::contains).toList()).containsExactlyElementsOf(firstAsks);
     }
+
+    @ParameterizedTest
+    @EnumSource(GroupCheck.class)
+    void onFactsReadAheadOnlyTheChecksBeforeConfigsCurrentResultAreMade(GroupCheck refusing) {
+        List<String> asked = new ArrayList<>();
+
+        Optional<DriftReason> stopped = GroupCheck.firstRefusal(facts(Optional.of(refusing), asked));
+
+        boolean refusesOnReadAhead = refusing.ordinal() < GroupCheck.STILL_TRUE_IN_CONFIG.ordinal();
+        assertThat(stopped.isPresent()).as("%s refuses on facts read ahead", refusing).isEqualTo(refusesOnReadAhead);
+        assertThat(asked).doesNotContain(askedBy(GroupCheck.STILL_TRUE_IN_CONFIG), askedBy(GroupCheck.RESERVED));
+    }
+
+    @Test
+    void onFactsReadAheadAScopeKnownPausedRefusesBeforeAnyFactIsRead() {
+        List<String> asked = new ArrayList<>();
+
+        Optional<DriftReason> stopped = GroupCheck.firstRefusal(facts(Optional.of(GroupCheck.SCOPE_NOT_KNOWN_PAUSED), asked));
+
+        assertThat(stopped).contains(DriftReason.GROUP_RATE_LIMIT);
+        assertThat(asked).containsExactly("knownPaused");
+    }
 }
