@@ -7,12 +7,14 @@ import io.driftdeploy.testing.ComplianceEvents;
 import io.driftdeploy.testing.Emulator;
 import io.driftdeploy.testing.FaultProxy;
 import io.driftdeploy.testing.TestEnvironment;
+import io.driftdeploy.testing.SweepQueueDriver;
 import io.driftdeploy.testing.TestGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -178,6 +180,37 @@ class CallCountIT {
         // Read by the first instance's decision, after its claim.
         expected.add(expected.indexOf("dynamodb:TransactWriteItems") + 1, "autoscaling:DescribeInstanceRefreshes");
         assertThat(calls).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * The scheduled sweep's evaluations of a batch, their group not opted in: the instances and
+     * their group read once for the batch, then each instance's claim and completion.
+     */
+    @Test
+    void aScheduledSweepsBatchOfRefusedInstances() throws Exception {
+        List<String> instances = env.group("legacy").instances(3).create().instanceIds();
+        String queueUrl = SweepQueueDriver.createQueue(env, "sweep");
+        SweepQueueDriver queue = new SweepQueueDriver(env.aws.sqs(), queueUrl);
+        Instant at = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+        instances.forEach(instance -> env.aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(
+                "{\"sweep\":\"evaluate\",\"sweepId\":\"s\",\"rule\":\"" + driftRule
+                        + "\",\"resourceType\":\"AWS::EC2::Instance\",\"resourceId\":\"" + instance
+                        + "\",\"orderingTimestamp\":\"" + at + "\"}")));
+        Map<String, String> settings = Map.of("DRIFT_DEPLOY_DRIFT_RULE_PREFIX", env.prefix + "-drift-",
+                "DRIFT_DEPLOY_MODE", "enforce");
+
+        SweepQueueDriver.Drained drained = queue.drain(1, () -> new SweepHandler(env.settings(settings), queueUrl,
+                proxy.clients(), Clock.systemUTC(), new Telemetry("sweep",
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC())));
+
+        assertThat(drained.batches()).isEqualTo(1);
+        List<String> expected = new ArrayList<>(List.of(
+                "ec2:DescribeInstances",                // the batch's instances, ahead
+                "autoscaling:DescribeAutoScalingGroups"));
+        instances.forEach(instance -> expected.addAll(List.of(
+                "dynamodb:TransactWriteItems",          // the evaluation's claim, with its record
+                "dynamodb:TransactWriteItems")));       // the completion, with the audit record
+        assertThat(calls()).containsExactlyElementsOf(expected);
     }
 
     /** The drift alarm's sweep over the instances, each NON_COMPLIANT on record: the calls it made. */

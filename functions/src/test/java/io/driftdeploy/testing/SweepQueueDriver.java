@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Plays Lambda's SQS event source mapping on the emulator, which runs no Java functions: workers
- * receive batches of up to ten messages from the sweep queue, hand each batch to a sweep handler
+ * receive batches of up to a hundred messages from the sweep queue (ten a receive, as many receives
+ * as the queue answers), hand each batch to a sweep handler
  * as the SQS event Lambda would deliver, delete what the handler did not name in its partial batch
  * response, and make what it named visible again at once (as the visibility timeout would, later).
  * Each worker has its own handler, as each concurrent invocation has its own function instance.
@@ -35,8 +36,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public final class SweepQueueDriver {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** SQS's largest receive, and the batch size the stack gives the mapping. */
-    private static final int BATCH = 10;
+    /** SQS's largest receive. */
+    private static final int RECEIVE = 10;
+    /** The batch size the stack gives the mapping (infra-cdk's SweepQueue), gathered from several receives as Lambda does. */
+    private static final int BATCH = 100;
     private static final Duration INVOCATION = Duration.ofSeconds(120);
 
     /** What draining the queue took. */
@@ -85,8 +88,7 @@ public final class SweepQueueDriver {
                 SweepHandler handler = handlers.get();
                 running.add(pool.submit(() -> {
                     while (true) {
-                        List<Message> received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(BATCH))
-                                .messages();
+                        List<Message> received = batch();
                         if (received.isEmpty()) {
                             busy.remove(worker);
                             // Empty for everyone, with nobody busy who could still send more: drained.
@@ -120,6 +122,20 @@ public final class SweepQueueDriver {
             pool.shutdownNow();
         }
         return new Drained(batches.get(), messages.get(), redelivered.get(), Duration.ofNanos(System.nanoTime() - started), calls);
+    }
+
+    /** Up to {@link #BATCH} messages, received {@link #RECEIVE} at a time until the queue has no more to give now. */
+    private List<Message> batch() {
+        List<Message> batch = new ArrayList<>();
+        while (batch.size() < BATCH) {
+            List<Message> received = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+                    .maxNumberOfMessages(Math.min(RECEIVE, BATCH - batch.size()))).messages();
+            if (received.isEmpty()) {
+                break;
+            }
+            batch.addAll(received);
+        }
+        return batch;
     }
 
     /** The SQS event Lambda delivers for these messages ("Using Lambda with Amazon SQS", example event). */

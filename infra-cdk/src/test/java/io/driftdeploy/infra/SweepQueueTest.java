@@ -35,6 +35,7 @@ class SweepQueueTest {
 
         template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                 "BatchSize", SweepQueue.BATCH_SIZE,
+                "MaximumBatchingWindowInSeconds", 1,
                 "ScalingConfig", Map.of("MaximumConcurrency", 7),
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures")));
         template.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables",
