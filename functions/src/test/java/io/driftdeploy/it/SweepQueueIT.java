@@ -2,10 +2,12 @@ package io.driftdeploy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.SweepHandler;
 import io.driftdeploy.orchestration.Telemetry;
 import io.driftdeploy.testing.Emulator;
+import io.driftdeploy.testing.FaultProxy;
 import io.driftdeploy.testing.Sandbox;
 import io.driftdeploy.testing.SweepQueueDriver;
 import io.driftdeploy.testing.TestEnvironment;
@@ -63,12 +65,16 @@ class SweepQueueIT {
     }
 
     private SweepHandler handler(Map<String, String> more) {
+        return handler(more, TestEnvironment.clients());
+    }
+
+    private SweepHandler handler(Map<String, String> more, AwsClients clients) {
         Map<String, String> settings = new HashMap<>();
         settings.put(Settings.PREFIX + "DRIFT_RULE_PREFIX", env.prefix + "-drift-");
         settings.put(Settings.PREFIX + "MODE", "dry-run");
         settings.put(Settings.PREFIX + "APP_TAG", appTag);
         settings.putAll(more);
-        return new SweepHandler(env.settings(settings), queueUrl, TestEnvironment.clients(), Clock.systemUTC(),
+        return new SweepHandler(env.settings(settings), queueUrl, clients, Clock.systemUTC(),
                 new Telemetry("sweep", new PrintStream(log, true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }
 
@@ -92,6 +98,38 @@ class SweepQueueIT {
 
     private List<Map<String, AttributeValue>> decisions(String instanceId) {
         return env.auditRecords(instanceId);
+    }
+
+    /** A listing step's message for one non-compliant instance of the rule, of sweep {@code s}. */
+    private static String evaluate(String rule, String instance, Instant at) {
+        return "{\"sweep\":\"evaluate\",\"sweepId\":\"s\",\"rule\":\"" + rule
+                + "\",\"resourceType\":\"AWS::EC2::Instance\",\"resourceId\":\"" + instance
+                + "\",\"orderingTimestamp\":\"" + at + "\"}";
+    }
+
+    /**
+     * The batch's read ahead fails (EC2 answers 500 to the SDK's three attempts): the evaluation
+     * that asked for it claimed nothing and comes back; the next one in the batch reads again, and
+     * each instance is decided once.
+     */
+    @Test
+    void anEvaluationWhoseReadAheadFailedComesBackAndEachInstanceIsDecidedOnce() throws Exception {
+        TestGroup legacy = env.group("legacy").instances(2).create();
+        Instant at = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+        String rule = env.prefix + "-drift-golden";
+        List<String> instances = drifted(rule, legacy.instanceIds(), at);
+        instances.forEach(instance -> env.aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(evaluate(rule, instance, at))));
+        try (FaultProxy proxy = FaultProxy.start(Emulator.endpoint())) {
+            proxy.when("ec2", "DescribeInstances").times(3).fail(FaultProxy.Fault.INTERNAL_ERROR);
+
+            SweepQueueDriver.Drained drained = queue.drain(1, () -> handler(Map.of(), proxy.clients()));
+
+            assertThat(drained.redelivered()).isEqualTo(1);
+            assertThat(proxy.exchanges("ec2", "DescribeInstances")).hasSize(5);
+        }
+        for (String instance : instances) {
+            assertThat(decisions(instance)).extracting(record -> record.get("reason").s()).containsExactly("group-not-opted-in");
+        }
     }
 
     @Test
@@ -155,9 +193,7 @@ class SweepQueueIT {
         String rule = env.prefix + "-drift-golden";
         Instant at = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
         String instance = drifted(rule, web.instanceIds(), at).getFirst();
-        String evaluate = "{\"sweep\":\"evaluate\",\"sweepId\":\"s\",\"rule\":\"" + rule
-                + "\",\"resourceType\":\"AWS::EC2::Instance\",\"resourceId\":\"" + instance
-                + "\",\"orderingTimestamp\":\"" + at + "\"}";
+        String evaluate = evaluate(rule, instance, at);
         env.aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(evaluate));
         env.aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(evaluate));
 
