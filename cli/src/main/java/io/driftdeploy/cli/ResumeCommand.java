@@ -95,12 +95,12 @@ final class ResumeCommand extends AwsCommand {
         for (String ruleName : rules) {
             Instant now = Instant.now();
             Optional<Breaker> breaker = drift.clearBreaker(ledgerGroup, ruleName,
-                    open -> audit.entry(DriftReports.breakerCleared(ledgerGroup, ruleName, open, now), now));
+                    open -> audit.entry(DriftReports.breakerCleared(fleet.id(), ledgerGroup, ruleName, open, now), now));
             if (breaker.isEmpty()) {
                 continue;
             }
             cleared++;
-            Report report = DriftReports.breakerCleared(ledgerGroup, ruleName, breaker.get(), now);
+            Report report = DriftReports.breakerCleared(fleet.id(), ledgerGroup, ruleName, breaker.get(), now);
             String what = "the churn breaker for rule " + ruleName + " in group " + ledgerGroup + " (opened at "
                     + breaker.get().openedAt() + " by " + breaker.get().instanceId() + ")";
             String messageId;

@@ -73,6 +73,7 @@ class CliAccountIT {
     private final String app = env.prefix + "-shop";
 
     private DynamoDriftLedger drift;
+    private Ledger ledger;
     private String rule;
     private TestGroup inMember;
     private TestGroup central;
@@ -93,7 +94,7 @@ class CliAccountIT {
     void setUpAMemberFleetInTroubleAndACentralGroupOfTheSameName() throws IOException {
         DynamoDbClient dynamoDb = Emulator.client(DynamoDbClient.builder());
         Ledger.createTable(dynamoDb, env.tableName);
-        Ledger ledger = new Ledger(dynamoDb, env.tableName);
+        ledger = new Ledger(dynamoDb, env.tableName);
         drift = new DynamoDriftLedger(ledger);
         // Only the member's AWS Config has it: found by DRIFT_DEPLOY_DRIFT_RULE_PREFIX there, not in the central account.
         rule = member.configRule("member-hardening");
@@ -239,6 +240,10 @@ class CliAccountIT {
         assertThat(resumed.out()).as(resumed.toString()).startsWith("cleared   the churn breaker for rule " + resumedRule
                 + " in group " + ledgerGroup + " (opened at " + resumedOpened + " by i-0bbb1111bbbb22223)");
         assertThat(drift.churn(ledgerGroup, resumedRule).breaker()).isEmpty();
+        assertThat(ledger.query("AUDIT#" + ledgerGroup)).filteredOn(record -> record.get("function").s().equals("cli"))
+                .singleElement().satisfies(record -> assertThat(record.get("facts").s())
+                        .as("the clearing, audited and announced, names the member's account")
+                        .contains("\"account\":\"" + MEMBER + "\""));
         assertThat(centralBreakerLeft).as("the central group's of the same name").map(Breaker::instanceId)
                 .contains("i-0ccc1111bbbb22223");
     }

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * REFRESH#&lt;refresh id&gt;   STARTED              which image drift-deploy rolls out with that refresh
  * IMAGE#&lt;ami&gt;            BAD                  the image failed a refresh: never rolled out again automatically;
  *                                              carries the evidence (refresh, group, AWS's status and reason, when read)
+ *                                              and the group's name in the ledger, with its account for a member's
  * </pre>
  * The events the rollout functions handle are claimed in {@link EventClaims}, once per function and mode.
  */
@@ -43,6 +44,8 @@ public final class DynamoRolloutLedger implements RolloutLedger {
     private static final String STATUS_REASON = "statusReason";
     private static final String READ_AT = "readAt";
     private static final String IMAGE_CREATED = "imageCreated";
+    private static final String GROUP = "group";
+    private static final String LEDGER_GROUP = "ledgerGroup";
 
     private final Ledger ledger;
     /** A group's name in the ledger: its own, or with its account when that is a member's ({@link DriftPolicy#ledgerGroup}). */
@@ -121,7 +124,9 @@ public final class DynamoRolloutLedger implements RolloutLedger {
     public void markBad(StartedRefresh refresh, ObservedRefresh evidence, String eventId, Instant now) {
         Map<String, AttributeValue> attributes = new HashMap<>();
         attributes.put("refreshId", text(refresh.refreshId()));
-        attributes.put("group", text(refresh.group()));
+        attributes.put(GROUP, text(refresh.group()));
+        // Whoever clears the mark (the CLI, in the functions' own account) finds the rollout claim to forget under it.
+        attributes.put(LEDGER_GROUP, text(ledgerGroup.apply(refresh.group())));
         attributes.put("status", text(evidence.status()));
         evidence.statusReason().ifPresent(reason -> attributes.put(STATUS_REASON, text(reason)));
         attributes.put(READ_AT, text(evidence.readAt().toString()));
@@ -132,18 +137,25 @@ public final class DynamoRolloutLedger implements RolloutLedger {
 
     @Override
     public Optional<BadMark> badMark(String imageId) {
-        return ledger.get(imageKey(imageId), BAD).map(item -> new BadMark(imageId, item.get("refreshId").s(),
-                item.get("group").s(), item.get("status").s(),
+        return ledger.get(imageKey(imageId), BAD).map(item -> badMark(imageId, item));
+    }
+
+    private static BadMark badMark(String imageId, Map<String, AttributeValue> item) {
+        return new BadMark(imageId, item.get("refreshId").s(), item.get(GROUP).s(), item.get("status").s(),
                 Optional.ofNullable(item.get(STATUS_REASON)).map(AttributeValue::s),
                 Optional.ofNullable(item.get(READ_AT)).map(value -> Instant.parse(value.s())),
-                item.get(AT).s()));
+                item.get(AT).s());
     }
 
     @Override
     public Optional<BadMark> clearBadMark(String imageId) {
-        Optional<BadMark> cleared = badMark(imageId)
+        Optional<Map<String, AttributeValue>> item = ledger.get(imageKey(imageId), BAD);
+        Optional<BadMark> cleared = item.map(found -> badMark(imageId, found))
                 .filter(mark -> ledger.deleteIf(imageKey(imageId), BAD, AT, text(mark.markedAt())));
-        cleared.ifPresent(mark -> ledger.forget(groupKey(mark.group()), "IMAGE#" + imageId));
+        // The group's claim as the marking function keyed it: a member's under its account, whichever ledger clears
+        // (a mark written before the ledger group was recorded is the own account's).
+        cleared.ifPresent(mark -> ledger.forget("ROLLOUT#" + Optional.ofNullable(item.get().get(LEDGER_GROUP))
+                .map(AttributeValue::s).orElseGet(() -> ledgerGroup.apply(mark.group())), "IMAGE#" + imageId));
         return cleared;
     }
 

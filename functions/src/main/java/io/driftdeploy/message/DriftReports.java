@@ -100,8 +100,9 @@ public final class DriftReports {
      * A person cleared a churn breaker (drift-deploy resume): audited, and announced, since the
      * team was told when it opened and remediation of the rule in the group starts again.
      */
-    public static Report breakerCleared(String group, String rule, ChurnBreaker.Breaker breaker, Instant at) {
+    public static Report breakerCleared(String account, String group, String rule, ChurnBreaker.Breaker breaker, Instant at) {
         Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("account", account);
         facts.put("group", group);
         facts.put("rule", rule);
         facts.put("breakerOpenedAt", breaker.openedAt().toString());

@@ -699,7 +699,8 @@ class DriftHandlerIT {
         // What the CLI's resume does to the ledger (the cli module's CliResumeIT runs the command itself).
         assertThat(new DynamoDriftLedger(new Ledger(env.aws.dynamoDb(), env.tableName)).clearBreaker(churn.group().name, driftRule,
                 open -> AuditTrail.in(new Ledger(env.aws.dynamoDb(), env.tableName), Duration.ofDays(1))
-                        .entry(DriftReports.breakerCleared(churn.group().name, driftRule, open, Instant.now()), Instant.now())))
+                        .entry(DriftReports.breakerCleared(env.accountId, churn.group().name, driftRule, open, Instant.now()),
+                                Instant.now())))
                 .isPresent();
 
         JsonNode resumed = churn.flaggedAgain(this::onRecord);

@@ -167,13 +167,15 @@ class DriftReportsTest {
     @Test
     void clearingABreakerIsAuditedAndAnnounced() {
         ChurnBreaker.Breaker breaker = new ChurnBreaker.Breaker(Instant.parse("2026-03-01T10:05:00Z"), "i-0000000000000000c");
-        Report cleared = DriftReports.breakerCleared("web", "drift-imdsv2", breaker, Instant.parse("2026-03-01T11:00:00Z"));
+        Report cleared = DriftReports.breakerCleared("111122223333", "web", "drift-imdsv2", breaker,
+                Instant.parse("2026-03-01T11:00:00Z"));
 
         assertThat(cleared.function()).isEqualTo("cli");
         assertThat(cleared.subject()).isEqualTo("web");
         assertThat(cleared.decision()).isEqualTo(Decision.CLEAR);
         assertThat(cleared.reason()).isEqualTo(ClearedReason.BREAKER_CLEARED);
-        assertThat(cleared.facts()).containsEntry("rule", "drift-imdsv2").containsEntry("breakerOpenedAt", "2026-03-01T10:05:00Z");
+        assertThat(cleared.facts()).containsEntry("rule", "drift-imdsv2").containsEntry("breakerOpenedAt", "2026-03-01T10:05:00Z")
+                .containsEntry("account", "111122223333");
         Notification announced = cleared.notification().orElseThrow();
         assertThat(announced.severity()).isEqualTo(Severity.INFO);
         assertThat(announced.group()).contains("web");

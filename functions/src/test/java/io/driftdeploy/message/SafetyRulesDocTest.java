@@ -108,7 +108,7 @@ class SafetyRulesDocTest {
         for (RateScope scope : RateScope.values()) {
             reports.add(DriftReports.storm(DRIFT, scope, "shop-blue", 2, NOW, NOW.plusSeconds(3600)));
         }
-        reports.add(DriftReports.breakerCleared("shop-blue", "drift-deploy-ec2-imdsv2-check",
+        reports.add(DriftReports.breakerCleared("123456789012", "shop-blue", "drift-deploy-ec2-imdsv2-check",
                 new ChurnBreaker.Breaker(NOW, "i-0abc1234def567890"), NOW));
         List<String> code = reports.stream().map(report -> row(report.reason().label(), report.decision().label(), notified(report))).toList();
 
