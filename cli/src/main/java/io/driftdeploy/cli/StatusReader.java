@@ -35,11 +35,9 @@ import io.driftdeploy.policy.RolloutRules;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -100,10 +98,7 @@ final class StatusReader {
      * prefix, those AWS Config has by it (config:DescribeConfigRules).
      */
     static List<String> driftRules(Settings settings, AwsClients aws) {
-        Settings.Drift drift = settings.drift();
-        Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
-        drift.rulePrefix().ifPresent(prefix -> rules.addAll(new ConfigCompliance(aws.config()).ruleNamesStartingWith(prefix)));
-        return List.copyOf(rules);
+        return List.copyOf(new ConfigCompliance(aws.config()).driftRules(settings.drift()));
     }
 
     /** The group's status, with its {@code lastDecisions} newest audit records. */

@@ -1,10 +1,13 @@
 package io.driftdeploy.aws;
 
+import io.driftdeploy.config.Settings;
 import io.driftdeploy.policy.ConfigResult;
 import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * AWS Config's rules and current evaluations: the drift path re-reads one right before it acts,
@@ -37,6 +40,17 @@ public interface Compliance {
 
     /** The names of the Config rules that start with {@code prefix}. */
     List<String> ruleNamesStartingWith(String prefix);
+
+    /**
+     * The drift rules in this account, as the functions check them: those named, and with a
+     * prefix those whose names start with it here. The sweeps list them, and the CLI's status
+     * and resume look through them.
+     */
+    default Set<String> driftRules(Settings.Drift drift) {
+        Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
+        drift.rulePrefix().ifPresent(prefix -> rules.addAll(ruleNamesStartingWith(prefix)));
+        return rules;
+    }
 
     /** AWS Config's current result for the rule and resource; empty when it has none. */
     Optional<ConfigResult> current(String ruleName, String resourceType, String resourceId);

@@ -21,11 +21,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -67,7 +65,7 @@ final class DriftSweep {
         // The drift alarm watches the metric the drift function emits for every account it serves, so it sweeps them all.
         for (String account : served.get()) {
             Compliance results = compliance.apply(account);
-            for (String rule : driftRules(settings.drift(), results)) {
+            for (String rule : results.driftRules(settings.drift())) {
                 Optional<List<NonCompliantResource>> found = results.nonCompliant(rule);
                 String named = account.equals(settings.accountId()) ? rule : account + ":" + rule;
                 if (found.isEmpty()) {
@@ -103,13 +101,6 @@ final class DriftSweep {
         return new Evaluation(AlarmNotice.stateChangeId(alarm) + "#sweep#" + result.ruleName() + "#" + result.resourceId(),
                 account, alarm.region(), result.ruleName(), result.resourceType(), result.resourceId(),
                 ComplianceType.NON_COMPLIANT, result.orderingTimestamp());
-    }
-
-    /** The drift rules in an account: those named, and those starting with the prefix there. Also the scheduled sweep's. */
-    static Set<String> driftRules(Settings.Drift drift, Compliance results) {
-        Set<String> rules = new LinkedHashSet<>(drift.ruleNames());
-        drift.rulePrefix().ifPresent(prefix -> rules.addAll(results.ruleNamesStartingWith(prefix)));
-        return rules;
     }
 
     /**

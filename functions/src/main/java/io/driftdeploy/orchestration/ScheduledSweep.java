@@ -232,7 +232,7 @@ public final class ScheduledSweep {
     /** The first page of each drift rule in the account: those named, and those starting with the prefix there. */
     private void listRules(ListRules listRules, Instant deadline) {
         once(listRules.stepId("rules", settings.accountId()), deadline, listRules, () -> {
-            Set<String> rules = DriftSweep.driftRules(settings.drift(), compliance.apply(listRules.account()));
+            Set<String> rules = compliance.apply(listRules.account()).driftRules(settings.drift());
             queue.send(rules.stream().map(rule -> new ListPage(listRules.sweepId(), listRules.account(), rule, Optional.empty()))
                     .toList());
             return Map.of("rules", rules.size());
