@@ -59,7 +59,10 @@ public final class AutoScalingFleet implements Fleet {
     public static final int FILTER_VALUES = 200;
     /** DescribeInstances' largest page. */
     private static final int MAX_INSTANCES_PER_PAGE = 1000;
-    /** Group names one DescribeAutoScalingGroups call takes: up to its MaxRecords, at most 100 (Amazon EC2 Auto Scaling API Reference). */
+    /**
+     * Group names one DescribeAutoScalingGroups call takes: up to its MaxRecords, at most 100
+     * (DescribeAutoScalingGroups, Amazon EC2 Auto Scaling API Reference).
+     */
     static final int GROUP_NAMES = 100;
     private static final Set<InstanceRefreshStatus> ACTIVE_REFRESH = EnumSet.of(
             InstanceRefreshStatus.PENDING, InstanceRefreshStatus.IN_PROGRESS, InstanceRefreshStatus.CANCELLING,
@@ -120,13 +123,15 @@ public final class AutoScalingFleet implements Fleet {
                     .forEach(instance -> found.put(instance.instanceId(), instance));
         }
         List<String> groupNames = found.values().stream()
-                .map(instance -> groupName(instance))
+                .map(AutoScalingFleet::groupName)
                 .flatMap(Optional::stream)
                 .distinct()
                 .toList();
         Map<String, AutoScalingGroup> groups = new HashMap<>();
         for (List<String> chunk : chunks(groupNames, GROUP_NAMES)) {
-            autoScaling.describeAutoScalingGroupsPaginator(request -> request.autoScalingGroupNames(chunk).maxRecords(GROUP_NAMES))
+            autoScaling.describeAutoScalingGroupsPaginator(request -> request
+                            .autoScalingGroupNames(chunk)
+                            .maxRecords(GROUP_NAMES))
                     .autoScalingGroups()
                     .forEach(group -> groups.put(group.autoScalingGroupName(), group));
         }

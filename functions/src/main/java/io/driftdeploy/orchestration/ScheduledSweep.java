@@ -164,7 +164,8 @@ public final class ScheduledSweep {
                 try {
                     if (record.message() instanceof Evaluate evaluate
                             && Evaluation.namesAnInstance(evaluate.resourceType(), evaluate.resourceId())) {
-                        instancesByAccount.computeIfAbsent(evaluate.account(), account -> new ArrayList<>()).add(evaluate.resourceId());
+                        instancesByAccount.computeIfAbsent(evaluate.account(), account -> new ArrayList<>())
+                                .add(evaluate.resourceId());
                     }
                 } catch (InvalidEventException malformed) {
                     // Rejected when its turn comes.

@@ -118,7 +118,8 @@ class SweepQueueIT {
         Instant at = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
         String rule = env.prefix + "-drift-golden";
         List<String> instances = drifted(rule, legacy.instanceIds(), at);
-        instances.forEach(instance -> env.aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(evaluate(rule, instance, at))));
+        instances.forEach(instance -> env.aws.sqs().sendMessage(r -> r.queueUrl(queueUrl)
+                .messageBody(evaluate(rule, instance, at))));
         try (FaultProxy proxy = FaultProxy.start(Emulator.endpoint())) {
             proxy.when("ec2", "DescribeInstances").times(3).fail(FaultProxy.Fault.INTERNAL_ERROR);
 

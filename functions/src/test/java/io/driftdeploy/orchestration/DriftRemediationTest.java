@@ -127,7 +127,8 @@ class DriftRemediationTest {
     @Test
     void refusalsOnFactsReadAheadReadTheBatchOnceAndSaySo() {
         fleet.group("legacy", Map.of(), 3);
-        List<String> legacy = List.of(FakeFleet.member("legacy", 1), FakeFleet.member("legacy", 2), FakeFleet.member("legacy", 3));
+        List<String> legacy = List.of(FakeFleet.member("legacy", 1), FakeFleet.member("legacy", 2),
+                FakeFleet.member("legacy", 3));
         DriftRemediation remediation = enforcing();
         ReadAhead facts = remediation.readAhead(ACCOUNT, legacy);
 
