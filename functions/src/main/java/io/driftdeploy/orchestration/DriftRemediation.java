@@ -245,8 +245,7 @@ public final class DriftRemediation {
         // A decision token other than the one proposed is a dead attempt's, adopted with what it reserved.
         boolean tookOver = !claim.decision().equals(proposed.decision());
         ClaimedEvaluation claimed = new ClaimedEvaluation(evaluation, now, announce,
-                new Attempt(proposed.id(), claim.decision(), deadline), tookOver, eventClaim.newest(),
-                readAhead.flatMap(ahead -> ahead.instance(evaluation.account(), evaluation.instanceId()).map(instance -> ahead)));
+                new Attempt(proposed.id(), claim.decision(), deadline), tookOver, eventClaim.newest(), readAhead);
         try (DecisionAttribution.Scope attributed = DecisionAttribution.of(evaluation.eventId())) {
             return DriftLedger.wasTerminating(claim) ? claimed.recover(drift) : claimed.decide(drift);
         } catch (RuntimeException failure) {
@@ -288,7 +287,7 @@ public final class DriftRemediation {
         private final boolean tookOver;
         /** Whether the evaluation is the newest recorded, when the event's claim recorded it (or found a newer one). */
         private final Optional<Boolean> newestRecorded;
-        /** Facts read for a sweep's batch, this instance's among them: tried first, for a refusal. */
+        /** Facts read for a sweep's batch: tried first, for a refusal, when this instance's are among them. */
         private final Optional<ReadAhead> readAhead;
         /** Set while the checks run on {@link #readAhead}'s facts rather than on facts read for this decision. */
         private Optional<ReadAhead> readingAhead = Optional.empty();
@@ -343,11 +342,12 @@ public final class DriftRemediation {
             // One drifted instance known now; the drift alarm watches this (docs/alarms.md, "Which metric the drift alarm watches").
             reporter.telemetry().accountWide(NON_COMPLIANT_INSTANCES, 1);
 
-            if (readAhead.isPresent()) {
+            Optional<Optional<InstanceFacts>> readAheadInstance = readAhead
+                    .flatMap(ahead -> ahead.instance(evaluation.account(), evaluation.instanceId()));
+            if (readAheadInstance.isPresent()) {
                 readingAhead = readAhead;
                 try {
-                    Optional<Remediated> refused = judge(unplaced, newest,
-                            readAhead.get().instance(evaluation.account(), evaluation.instanceId()).orElseThrow());
+                    Optional<Remediated> refused = judge(unplaced, newest, readAheadInstance.get());
                     if (refused.isPresent()) {
                         return refused.get();
                     }
