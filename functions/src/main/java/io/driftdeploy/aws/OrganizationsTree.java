@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.organizations.model.AccountStatus;
 import software.amazon.awssdk.services.organizations.model.ChildNotFoundException;
@@ -33,12 +34,13 @@ public final class OrganizationsTree implements OrganizationTree {
 
     private final OrganizationsClient organizations;
     private final Clock clock;
-    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    /** Each account's parents, as last read. */
+    private final Map<String, Known> parentsByAccount = new ConcurrentHashMap<>();
+    /** The accounts under each list of units, as last read. */
+    private final Map<List<String>, Known> accountsByUnits = new ConcurrentHashMap<>();
 
-    private final Map<List<String>, Known> under = new ConcurrentHashMap<>();
-
-    /** What was read, and until when it is believed. */
-    private record Known(List<String> accounts, Instant until) {
+    /** What was read (ids of units or accounts), and until when it is believed. */
+    private record Known(List<String> ids, Instant until) {
     }
 
     public OrganizationsTree(OrganizationsClient organizations, Clock clock) {
@@ -49,14 +51,7 @@ public final class OrganizationsTree implements OrganizationTree {
     @Override
     @RequiresIam("organizations:ListParents")
     public List<String> parentsOf(String account) {
-        Instant now = clock.instant();
-        Known cached = known.get(account);
-        if (cached != null && now.isBefore(cached.until())) {
-            return cached.accounts();
-        }
-        List<String> parents = read(account);
-        known.put(account, new Known(parents, now.plus(KEPT)));
-        return parents;
+        return kept(parentsByAccount, account, () -> readParents(account));
     }
 
     /**
@@ -69,11 +64,22 @@ public final class OrganizationsTree implements OrganizationTree {
     @Override
     @RequiresIam({"organizations:ListOrganizationalUnitsForParent", "organizations:ListAccountsForParent"})
     public List<String> accountsUnder(List<String> units) {
+        return kept(accountsByUnits, List.copyOf(units), () -> readAccountsUnder(units));
+    }
+
+    /** What {@code cache} holds for {@code key} while it is believed, else what {@code read} reads now, kept for {@link #KEPT}. */
+    private <K> List<String> kept(Map<K, Known> cache, K key, Supplier<List<String>> read) {
         Instant now = clock.instant();
-        Known cached = under.get(units);
+        Known cached = cache.get(key);
         if (cached != null && now.isBefore(cached.until())) {
-            return cached.accounts();
+            return cached.ids();
         }
+        List<String> ids = read.get();
+        cache.put(key, new Known(ids, now.plus(KEPT)));
+        return ids;
+    }
+
+    private List<String> readAccountsUnder(List<String> units) {
         List<String> accounts = new ArrayList<>();
         List<String> parents = new ArrayList<>(units);
         for (int depth = 0; depth < MAX_DEPTH && !parents.isEmpty(); depth++) {
@@ -88,12 +94,10 @@ public final class OrganizationsTree implements OrganizationTree {
             }
             parents = children;
         }
-        List<String> found = accounts.stream().distinct().toList();
-        under.put(List.copyOf(units), new Known(found, now.plus(KEPT)));
-        return found;
+        return accounts.stream().distinct().toList();
     }
 
-    private List<String> read(String account) {
+    private List<String> readParents(String account) {
         List<String> parents = new ArrayList<>();
         String child = account;
         try {
