@@ -169,15 +169,19 @@ public final class Rollouts {
      */
     public static Rollouts wire(Settings settings, AwsClients aws, Clock clock, Telemetry telemetry, String function) {
         Ledger ledger = new Ledger(aws.dynamoDb(), settings.tableName());
-        return wire(settings, ledger, new AccountClients(aws, settings, function), Reporter.wire(settings, ledger, aws, telemetry, clock),
-                clock);
+        AccountClients clients = new AccountClients(aws, settings, function);
+        return wire(settings, ledger, clients, ServedAccounts.of(settings, clients, clock),
+                Reporter.wire(settings, ledger, aws, telemetry, clock), clock);
     }
 
-    /** The rollout path on AWS sharing the ledger and reporter given: the scheduled sweep's. */
-    static Rollouts wire(Settings settings, Ledger ledger, AccountClients clients, Reporter reporter, Clock clock) {
+    /**
+     * The rollout path on AWS in the accounts {@code served} lists, sharing the ledger and reporter
+     * given: the scheduled sweep's, which lists the same accounts.
+     */
+    static Rollouts wire(Settings settings, Ledger ledger, AccountClients clients, Supplier<List<String>> served,
+                         Reporter reporter, Clock clock) {
         Function<String, ImageCatalog> catalogs = clients.ports(in -> new Ec2ImageCatalog(in.ec2(), in.imageBuilder()));
         Function<String, RolloutFleet> fleets = clients.ports(in -> new AutoScalingRolloutFleet(in.autoScaling(), in.ec2()));
-        Supplier<List<String>> served = ServedAccounts.of(settings, clients, clock);
         // The function's own account's, built now, at init: SnapStart's prime drives the clients built by then.
         catalogs.apply(settings.accountId());
         fleets.apply(settings.accountId());

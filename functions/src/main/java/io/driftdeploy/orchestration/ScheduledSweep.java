@@ -111,10 +111,12 @@ public final class ScheduledSweep {
         Reporter reporter = Reporter.wire(settings, ledger, aws, telemetry, clock);
         AccountClients accounts = new AccountClients(aws, settings, SweepReports.FUNCTION);
         Function<String, Compliance> compliance = DriftRemediation.compliance(accounts);
-        return new ScheduledSweep(settings, ServedAccounts.of(settings, accounts, clock), compliance,
+        // One list of the accounts for the sweep and its rollouts: one walk of the member units, not two.
+        Supplier<List<String>> served = ServedAccounts.of(settings, accounts, clock);
+        return new ScheduledSweep(settings, served, compliance,
                 new SqsSweepQueue(aws.sqs(), queueUrl),
                 DriftRemediation.wire(settings, ledger, accounts, compliance, reporter, clock),
-                Rollouts.wire(settings, ledger, accounts, reporter, clock),
+                Rollouts.wire(settings, ledger, accounts, served, reporter, clock),
                 QuarantineExpiry.inAccounts(settings, accounts, reporter, clock),
                 new OncePerEvent(new DynamoEventClaims(ledger), telemetry, clock), reporter, clock);
     }
