@@ -2,7 +2,7 @@ import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
 import io.driftdeploy.handler.DriftHandler;
 import io.driftdeploy.orchestration.Telemetry;
-import io.driftdeploy.policy.DriftReports;
+import io.driftdeploy.message.DriftReports;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -129,7 +129,7 @@ public final class HttpClientBench {
                 long c0 = threads.getCurrentThreadCpuTime();
                 long p0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
-                Map<String, Object> result = handlers.get(v).handle(bytes);
+                Map<String, Object> result = handlers.get(v).handle(bytes).json();
                 long t1 = System.nanoTime();
                 long p1 = os.getProcessCpuTime();
                 long c1 = threads.getCurrentThreadCpuTime();
