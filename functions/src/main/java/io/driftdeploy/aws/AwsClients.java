@@ -85,7 +85,7 @@ public final class AwsClients {
      * the CLI and the tests want them: an operator's CLI may run with a profile.
      */
     public AwsClients(Region region, Optional<URI> endpoint) {
-        this(region, endpoint, DefaultCredentialsProvider.builder().build(), UrlConnectionHttpClient.create());
+        this(region, endpoint, DefaultCredentialsProvider.builder().build(), httpClient());
     }
 
     /** Every client signs with {@code credentials} and sends through {@code http}, which it then owns. */
@@ -143,7 +143,15 @@ public final class AwsClients {
     public static AwsClients fromEnvironment() {
         Map<String, String> environment = System.getenv();
         return new AwsClients(lambdaRegion(environment), endpointFromEnvironment(), lambdaCredentials(environment),
-                UrlConnectionHttpClient.create());
+                httpClient());
+    }
+
+    /**
+     * URLConnection's client, as {@code UrlConnectionHttpClient.create()} builds it, except that the
+     * JVM's trust store is read at the first TLS handshake, not here ({@link DeferredTrustManager}).
+     */
+    public static SdkHttpClient httpClient() {
+        return UrlConnectionHttpClient.builder().tlsTrustManagersProvider(DeferredTrustManager::asTrustManagers).build();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.driftdeploy.aws;
 
+import java.security.cert.CertificateException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -65,14 +66,20 @@ public final class SnapStartPrime implements Resource {
 
     private final AwsClients aws;
     private final Consumer<AwsClients> decision;
+    private final DeferredTrustManager trustStore;
 
     /**
      * @param aws      the function's clients; the prime drives twins of those built by the time it runs
      * @param decision the function's decision on a sample event, made with the clients given to it
      */
     public SnapStartPrime(AwsClients aws, Consumer<AwsClients> decision) {
+        this(aws, decision, DeferredTrustManager.PLATFORM);
+    }
+
+    SnapStartPrime(AwsClients aws, Consumer<AwsClients> decision, DeferredTrustManager trustStore) {
         this.aws = aws;
         this.decision = decision;
+        this.trustStore = trustStore;
     }
 
     /**
@@ -96,6 +103,7 @@ public final class SnapStartPrime implements Resource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         // Found nothing: the decision's path through the rules is then fixed, whatever the samples hold.
+        loadTrustStore();
         AwsClients empty = aws.answeredBy(CannedConnections.empty());
         AwsClients sampled = aws.answeredBy(CannedConnections.samples());
         try {
@@ -106,6 +114,18 @@ public final class SnapStartPrime implements Resource {
         } finally {
             empty.close();
             sampled.close();
+        }
+    }
+
+    /**
+     * The twins never speak TLS, and the real clients read the JVM's trust store only at their
+     * first handshake ({@link DeferredTrustManager}): read it here, so that a restore does not.
+     */
+    private void loadTrustStore() {
+        try {
+            trustStore.load();
+        } catch (CertificateException unreadable) {
+            throw new IllegalStateException(unreadable.getMessage(), unreadable);
         }
     }
 

@@ -2,6 +2,7 @@ package io.driftdeploy.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Method;
 import java.net.URI;
@@ -43,6 +44,30 @@ class SnapStartPrimeTest {
 
         assertThat(given[0]).isNotNull().isNotSameAs(aws);
         assertThat(aws.built()).as("the function's own clients, none built by the prime").isEmpty();
+    }
+
+    /**
+     * The real clients read the JVM's trust store at their first TLS handshake, which the twins
+     * never make: the prime reads it, so that the snapshot holds it and a restore does not read it.
+     */
+    @Test
+    void theTrustStoreIsReadBeforeTheSnapshot() {
+        DeferredTrustManager trustStore = new DeferredTrustManager(() -> DeferredTrustManagerTest.passingAll());
+
+        new SnapStartPrime(aws, canned -> { }, trustStore).beforeCheckpoint(null);
+
+        assertThat(trustStore.loaded()).isTrue();
+    }
+
+    @Test
+    void aTrustStoreThatCannotBeReadFailsTheSnapshot() {
+        DeferredTrustManager trustStore = new DeferredTrustManager(() -> {
+            throw new java.io.IOException("cacerts: unexpected end of file");
+        });
+
+        assertThatThrownBy(() -> new SnapStartPrime(aws, canned -> { }, trustStore).beforeCheckpoint(null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cacerts: unexpected end of file");
     }
 
     /** Each SDK client starts threads to time its calls out; the twins' must not stay in the snapshot. */
