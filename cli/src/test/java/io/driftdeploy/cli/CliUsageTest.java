@@ -3,7 +3,6 @@ package io.driftdeploy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -16,7 +15,7 @@ import picocli.CommandLine;
 class CliUsageTest {
 
     static List<String> commands() {
-        return Arrays.stream(Main.class.getAnnotation(CommandLine.Command.class).subcommands())
+        return Main.COMMANDS.stream()
                 .map(type -> type.getAnnotation(CommandLine.Command.class).name())
                 .filter(name -> !name.equals("help"))
                 .toList();
