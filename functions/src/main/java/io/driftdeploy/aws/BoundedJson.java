@@ -1,8 +1,7 @@
 package io.driftdeploy.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.driftdeploy.event.FieldLimits;
+import io.driftdeploy.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,8 +17,6 @@ import java.util.Map;
  * tightly at each step, until the JSON fits; what fits unchanged is written unchanged.
  */
 final class BoundedJson {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Longest text, most list elements: each step keeps less than the one before. */
     private record Step(int maxText, int maxItems) {
@@ -76,14 +73,14 @@ final class BoundedJson {
             return value;
         }
         // Anything else (a record, an enum) is shortened as the JSON tree it is written as.
-        return shortened(JSON.convertValue(value, Object.class), step);
+        return shortened(Json.PLAIN.plainValue(value), step);
     }
 
     private static String serialize(Object value) {
         try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not serialisable as JSON: " + e.getOriginalMessage(), e);
+            return Json.PLAIN.write(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not serialisable as JSON: " + e.getMessage(), e);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.driftdeploy.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.json.Json;
+import java.io.IOException;
 import io.driftdeploy.event.ComplianceType;
 import io.driftdeploy.policy.ConfigResult;
 import io.driftdeploy.policy.ReplacementPolicy.ConfigRuleFacts;
@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.config.model.NoSuchConfigRuleException;
  */
 public final class ConfigCompliance implements Compliance {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** GetComplianceDetailsByConfigRule's largest page. */
     private static final int PAGE_SIZE = 100;
@@ -148,13 +147,13 @@ public final class ConfigCompliance implements Compliance {
         }
         try {
             Map<String, String> parameters = new HashMap<>();
-            JSON.readTree(inputParameters).fields().forEachRemaining(parameter -> {
+            Json.readTree(inputParameters).fields().forEachRemaining(parameter -> {
                 if (parameter.getValue().isTextual()) {
                     parameters.put(parameter.getKey(), parameter.getValue().asText());
                 }
             });
             return parameters;
-        } catch (JsonProcessingException notJson) {
+        } catch (IOException notJson) {
             return Map.of();
         }
     }

@@ -1,10 +1,8 @@
 package io.driftdeploy.event;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.driftdeploy.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -25,15 +23,6 @@ import java.util.OptionalInt;
  * exact field. The one place that reads and checks JSON values for this package.
  */
 record JsonField(JsonNode json, String path) {
-
-    /**
-     * Duplicate keys are rejected: a document whose meaning depends on which duplicate a parser
-     * keeps must not drive a termination. Trailing content is rejected for the same reason.
-     */
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     /** ISO-8601 with a required offset: EventBridge and Config write {@code Z}, CloudWatch {@code +0000}. */
     private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
@@ -60,7 +49,9 @@ record JsonField(JsonNode json, String path) {
         String where = path.isEmpty() ? "$" : path;
         JsonNode json;
         try {
-            json = MAPPER.readTree(bytes);
+            // Duplicate keys and trailing content are refused: a document whose meaning depends on
+            // which duplicate a parser keeps, or on what it ignores, must not drive a termination.
+            json = Json.readStrictTree(bytes);
         } catch (JacksonException e) {
             throw new InvalidEventException(where, "not valid JSON: " + FieldLimits.oneLine(e.getOriginalMessage(), 300));
         } catch (IOException e) {
@@ -250,7 +241,7 @@ record JsonField(JsonNode json, String path) {
 
     /** A JSON value as an error repeats it: its text, or its JSON when it is not text, shortened. */
     private static String echo(JsonNode node) {
-        return FieldLimits.echo(node.isTextual() ? node.asText() : node.toString());
+        return FieldLimits.echo(node.isTextual() ? node.asText() : Json.PLAIN.write(node));
     }
 
     private static boolean present(JsonNode node) {

@@ -2,6 +2,7 @@ package io.driftdeploy.event;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftdeploy.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
@@ -169,6 +170,6 @@ public sealed interface SweepMessage {
                     .put("app", catchUp.app());
             case EndQuarantines end -> node.put(KIND, "quarantines").put("sweepId", end.sweepId()).put(ACCOUNT, end.account());
         }
-        return node.toString();
+        return Json.PLAIN.write(node);
     }
 }

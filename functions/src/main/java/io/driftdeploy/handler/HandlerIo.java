@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.driftdeploy.json.Json;
 import io.driftdeploy.orchestration.Result;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,12 +23,13 @@ import java.util.Map;
  */
 public final class HandlerIo {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** A value of another type than JSON's own (an Optional, a time) is written as this mapper writes it. */
+    private static final Json.Writer JSON = new Json.Writer(() -> new ObjectMapper()
             .registerModule(new Jdk8Module())
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             // The CLI writes to System.out, which must stay open after one result.
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET));
 
     private HandlerIo() {
     }
@@ -57,7 +59,10 @@ public final class HandlerIo {
     @SuppressWarnings("unchecked")
     public static Result readResult(byte[] json) {
         try {
-            return Result.fromJson(JSON.readValue(json, Map.class));
+            if (Json.readValue(json) instanceof Map<?, ?> object) {
+                return Result.fromJson((Map<String, Object>) object);
+            }
+            throw new IOException("not a JSON object");
         } catch (IOException e) {
             throw new UncheckedIOException("the result is not JSON", e);
         }
@@ -79,7 +84,7 @@ public final class HandlerIo {
     /** Writes a function's response, as Lambda returns it. */
     static void writeJson(OutputStream output, Map<String, ?> response) {
         try {
-            JSON.writerWithDefaultPrettyPrinter().writeValue(output, response);
+            JSON.writePretty(output, response);
             output.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the result", e);

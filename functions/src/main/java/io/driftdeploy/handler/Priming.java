@@ -1,15 +1,16 @@
 package io.driftdeploy.handler;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.aws.SnapStartPrime;
 import io.driftdeploy.config.Settings;
+import io.driftdeploy.json.Json;
 import io.driftdeploy.orchestration.Result;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
@@ -20,8 +21,6 @@ import java.util.function.Function;
  * rules, the ledger and the report, as a real one does.
  */
 final class Priming {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Priming() {
     }
@@ -53,9 +52,9 @@ final class Priming {
             if (in == null) {
                 throw new IllegalStateException("no sample event " + sample + " in the jar (functions/pom.xml bundles events/)");
             }
-            ObjectNode event = (ObjectNode) JSON.readTree(in);
+            ObjectNode event = (ObjectNode) Json.readStrictTree(in.readAllBytes());
             event.put("account", accountId);
-            return JSON.writeValueAsBytes(event);
+            return Json.PLAIN.write(event).getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the sample event " + sample, e);
         }

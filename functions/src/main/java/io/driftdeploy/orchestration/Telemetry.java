@@ -1,7 +1,6 @@
 package io.driftdeploy.orchestration;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.driftdeploy.json.Json;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -33,7 +32,6 @@ public final class Telemetry {
     /** The service every line names, as Powertools' {@code service}: one for the four functions, told apart by {@code function}. */
     public static final String SERVICE = "drift-deploy";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String function;
     private final PrintStream out;
@@ -147,9 +145,9 @@ public final class Telemetry {
 
     private void print(Map<String, Object> line) {
         try {
-            out.println(JSON.writeValueAsString(line));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("log fields are not serialisable: " + e.getOriginalMessage(), e);
+            out.println(Json.PLAIN.write(line));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("log fields are not serialisable: " + e.getMessage(), e);
         }
     }
 }

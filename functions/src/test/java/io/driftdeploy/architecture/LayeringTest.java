@@ -98,7 +98,8 @@ class LayeringTest {
         classes().that().resideInAPackage("io.driftdeploy.handler..")
                 .should().onlyDependOnClassesThat(resideInAnyPackage(
                                 "io.driftdeploy.handler..", "io.driftdeploy.orchestration..", "io.driftdeploy.event..",
-                                "io.driftdeploy.message..", "io.driftdeploy.config..", "com.amazonaws.services.lambda.runtime..",
+                                "io.driftdeploy.message..", "io.driftdeploy.config..", "io.driftdeploy.json..",
+                                "com.amazonaws.services.lambda.runtime..",
                                 "com.fasterxml.jackson..", "java..")
                         .or(belongToAnyOf(AwsClients.class, OrganizationsTree.class, SnapStartPrime.class, AccountTrust.class, Rejection.class,
                                 Evaluation.class)))
