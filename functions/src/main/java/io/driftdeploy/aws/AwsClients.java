@@ -13,10 +13,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -123,6 +120,16 @@ public final class AwsClients {
                 UrlConnectionHttpClient.create(connections));
     }
 
+    /**
+     * Builds what the credentials provider would build at its first resolution, resolving nothing:
+     * for {@link SnapStartPrime}, so that a restore does not build it.
+     */
+    void buildCredentialsProvider() {
+        if (credentials instanceof LambdaCredentials lambda) {
+            lambda.buildContainerProvider();
+        }
+    }
+
     /** The service (its endpoint prefix, e.g. {@code dynamodb}) of each client built so far. */
     Set<String> built() {
         return clients.stream().filter(Lazy::built).map(client -> client.service).collect(Collectors.toUnmodifiableSet());
@@ -178,7 +185,8 @@ public final class AwsClients {
      * SnapStart snapshot (infra-cdk turns SnapStart on for the published versions behind
      * {@code live}) gets its credentials only that way, so EnvironmentVariableCredentialsProvider
      * alone would fail there (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-credentials).
-     * Both are tried on the first call, not here, so what the snapshot's init saw does not count.
+     * Both are tried on the first call, not here, so what the snapshot's init saw does not count;
+     * the container endpoint's provider is built only when it is first needed ({@link LambdaCredentials}).
      * An environment with neither variable is not Lambda: the default chain, as before.
      *
      * <p>The SDK for Java 2.x guide recommends a named provider (and the region from AWS_REGION)
@@ -189,8 +197,7 @@ public final class AwsClients {
     public static AwsCredentialsProvider lambdaCredentials(Map<String, String> environment) {
         if (isSet(environment, SdkSystemSetting.AWS_ACCESS_KEY_ID.environmentVariable())
                 || isSet(environment, SdkSystemSetting.AWS_CONTAINER_CREDENTIALS_FULL_URI.environmentVariable())) {
-            return AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(),
-                    ContainerCredentialsProvider.create());
+            return new LambdaCredentials();
         }
         return DefaultCredentialsProvider.builder().build();
     }

@@ -104,6 +104,7 @@ public final class SnapStartPrime implements Resource {
     public void beforeCheckpoint(Context<? extends Resource> context) {
         // Found nothing: the decision's path through the rules is then fixed, whatever the samples hold.
         loadTrustStore();
+        aws.buildCredentialsProvider();
         AwsClients empty = aws.answeredBy(CannedConnections.empty());
         AwsClients sampled = aws.answeredBy(CannedConnections.samples());
         try {

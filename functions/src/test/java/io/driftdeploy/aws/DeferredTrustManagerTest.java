@@ -159,8 +159,8 @@ class DeferredTrustManagerTest {
     }
 
     /** A platform that passes every check: for tests about when the trust store is read, not what it trusts. */
-    static X509ExtendedTrustManager passingAll() {
-        return new Recording();
+    static DeferredTrustManager passingAllTrustStore() {
+        return new DeferredTrustManager(Recording::new);
     }
 
     /** Records each check it is asked for and passes it. */

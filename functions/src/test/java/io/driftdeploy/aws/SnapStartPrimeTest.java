@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.regions.Region;
 
@@ -52,11 +53,31 @@ class SnapStartPrimeTest {
      */
     @Test
     void theTrustStoreIsReadBeforeTheSnapshot() {
-        DeferredTrustManager trustStore = new DeferredTrustManager(() -> DeferredTrustManagerTest.passingAll());
+        DeferredTrustManager trustStore = DeferredTrustManagerTest.passingAllTrustStore();
 
         new SnapStartPrime(aws, canned -> { }, trustStore).beforeCheckpoint(null);
 
         assertThat(trustStore.loaded()).isTrue();
+    }
+
+    /** A restored function has no keys in its environment: the container endpoint's provider is built before the snapshot. */
+    @Test
+    void theContainerCredentialsProviderIsBuiltBeforeTheSnapshotAndNothingResolved() {
+        int[] resolved = {0};
+        LambdaCredentials credentials = new LambdaCredentials(() -> {
+            resolved[0]++;
+            return AwsBasicCredentials.create("AKIAENVIRONMENT", "environment");
+        }, () -> () -> {
+            resolved[0]++;
+            return AwsBasicCredentials.create("AKIACONTAINER", "container");
+        });
+        AwsClients lambda = new AwsClients(Region.US_EAST_1, Optional.of(URI.create("http://127.0.0.1:9")), credentials,
+                AwsClients.httpClient());
+
+        new SnapStartPrime(lambda, canned -> canned.dynamoDb(), DeferredTrustManagerTest.passingAllTrustStore()).beforeCheckpoint(null);
+
+        assertThat(credentials.containerProviderBuilt()).isTrue();
+        assertThat(resolved[0]).as("credentials resolved before the snapshot").isZero();
     }
 
     @Test
