@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -159,11 +160,16 @@ public final class Json {
             this.mapper = mapper;
         }
 
-        /** {@code value} as compact JSON, as {@code mapper.writeValueAsString}. */
+        /**
+         * {@code value} as compact JSON, as {@code mapper.writeValueAsString}; a value the mapper
+         * cannot write either is an {@link IllegalArgumentException} saying why.
+         */
         public String write(Object value) {
             StringWriter text = new StringWriter();
             try (JsonGenerator generator = LENIENT.createGenerator(text)) {
                 value(generator, value);
+            } catch (JsonProcessingException notWritable) {
+                throw new IllegalArgumentException("not writable as JSON: " + notWritable.getOriginalMessage(), notWritable);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write JSON", e);
             }

@@ -32,7 +32,6 @@ public final class Telemetry {
     /** The service every line names, as Powertools' {@code service}: one for the four functions, told apart by {@code function}. */
     public static final String SERVICE = "drift-deploy";
 
-
     private final String function;
     private final PrintStream out;
     private final Clock clock;

@@ -130,6 +130,15 @@ class JsonTest {
     }
 
     @Test
+    void aValueTheMapperCannotWriteIsRefusedSayingWhy() {
+        Map<String, Object> line = Map.of("group", Optional.of("web"));
+
+        assertThatThrownBy(() -> MAPPER.writeValueAsString(line)).isInstanceOf(JacksonException.class);
+        assertThatThrownBy(() -> Json.PLAIN.write(line)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not writable as JSON").hasMessageContaining("Optional");
+    }
+
+    @Test
     void aMapWithANullKeyIsRefusedAsByTheMapper() {
         Map<String, Object> nullKey = new LinkedHashMap<>();
         nullKey.put(null, 1);
