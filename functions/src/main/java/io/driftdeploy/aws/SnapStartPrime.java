@@ -61,6 +61,16 @@ public final class SnapStartPrime implements Resource {
     private static final String ID = "snapstart-prime";
     private static final String ARN = "arn:aws:sns:us-east-1:000000000000:snapstart-prime";
 
+    /**
+     * How many times the hook runs the decision and the calls. Once loads the classes; repeating
+     * runs the request path often enough for the JIT to compile its hot methods into the snapshot,
+     * so the first decision after a restore runs less of it interpreted. Measured with
+     * scripts/bench-snapstart (C1 only, as deployed, 7 runs each, 2026-12-02): the first decision took
+     * 253 ms (180 ms of CPU) after 1 round, 231 ms (130 ms) after 20, 216 ms (120 ms) after 50, for a
+     * hook of 1.0, 1.8 and 2.6 s (docs/snapstart.md).
+     */
+    static final int ROUNDS = 20;
+
     /** An account id for the calls that name one; nothing is sent anywhere. */
     private static final String PRIME_ACCOUNT = "111111111111";
 
@@ -98,7 +108,7 @@ public final class SnapStartPrime implements Resource {
      * fixed here), so a failure is a bug, and a function whose hook is broken should not be deployed
      * unnoticed (SnapStartHookTest runs every function's hook). The hook counts towards init, which
      * may take 130 s or the function's timeout, whichever is longer ("Lambda SnapStart runtime
-     * hooks for Java"); the prime takes 1.5 to 2.6 s on this project's development machines.
+     * hooks for Java"); the prime takes about 2 s on this project's development machines.
      */
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
@@ -108,9 +118,11 @@ public final class SnapStartPrime implements Resource {
         AwsClients empty = aws.answeredBy(CannedConnections.empty());
         AwsClients sampled = aws.answeredBy(CannedConnections.samples());
         try {
-            decision.accept(empty);
-            for (String service : aws.built()) {
-                callsOf(service, sampled);
+            for (int round = 0; round < ROUNDS; round++) {
+                decision.accept(empty);
+                for (String service : aws.built()) {
+                    callsOf(service, sampled);
+                }
             }
         } finally {
             empty.close();

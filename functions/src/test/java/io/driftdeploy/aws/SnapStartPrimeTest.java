@@ -37,6 +37,16 @@ class SnapStartPrimeTest {
         assertThatCode(() -> new SnapStartPrime(aws, canned -> { }).beforeCheckpoint(null)).doesNotThrowAnyException();
     }
 
+    /** Once loads the classes; the JIT compiles only what runs often, so the hook runs the path again and again. */
+    @Test
+    void theDecisionRunsRoundAfterRound() {
+        int[] decisions = {0};
+
+        new SnapStartPrime(aws, canned -> decisions[0]++).beforeCheckpoint(null);
+
+        assertThat(decisions[0]).isEqualTo(SnapStartPrime.ROUNDS).isGreaterThan(1);
+    }
+
     @Test
     void theDecisionIsGivenClientsOtherThanTheFunctions() {
         AwsClients[] given = new AwsClients[1];
