@@ -20,7 +20,7 @@ final class AccountOptions {
     /** The role session's name: a member's CloudTrail says the CLI made the calls ("AssumeRole", AWS STS API Reference). */
     static final String SESSION = "cli";
 
-    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     /** An IAM role's ARN, with its account: arn:partition:iam::account:role/path/name ("IAM identifiers", IAM User Guide, "IAM ARNs"). */
     private static final Pattern ROLE_ARN = Pattern.compile("arn:[a-z-]+:iam::(\\d{12}):role/[\\w+=,.@/-]{1,512}");
 

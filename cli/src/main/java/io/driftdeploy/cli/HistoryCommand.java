@@ -3,6 +3,8 @@ package io.driftdeploy.cli;
 import io.driftdeploy.cli.aws.AuditHistory;
 import io.driftdeploy.cli.aws.AuditRecord;
 import io.driftdeploy.cli.aws.TimeRange;
+import io.driftdeploy.config.Settings;
+import io.driftdeploy.policy.DriftPolicy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +28,7 @@ import picocli.CommandLine.Option;
                 "Examples:",
                 "  drift-deploy history --instance i-0123456789abcdef0 --table drift-deploy-ledger",
                 "  drift-deploy history --group shop-blue --since -7d",
+                "  drift-deploy history --group shop-blue --account 210987654321",
                 "  drift-deploy history --image ami-0123456789abcdef0 --json",
                 "  drift-deploy history --since 2025-06-12T09:00:00Z --until 2025-06-12T10:00:00Z --limit 200",
                 "",
@@ -59,6 +62,13 @@ final class HistoryCommand extends AwsCommand {
     @Mixin
     private LedgerTable table;
 
+    @Option(names = "--account", paramLabel = "ACCOUNT",
+            description = "With --group: only the group of that name in this account (12 digits), as the functions file its "
+                    + "records: its instances' decisions that name the account, and the group's own, kept as ACCOUNT/GROUP for "
+                    + "a member. Reads the functions' settings, whose " + Settings.PREFIX + "ACCOUNT_ID is the central account. "
+                    + "Default: the groups of that name in every account.")
+    private String account;
+
     @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class,
             description = "Only records from this time on. Default: the oldest kept.")
     private Instant since;
@@ -81,6 +91,12 @@ final class HistoryCommand extends AwsCommand {
         }
         if (since != null && until != null && since.isAfter(until)) {
             throw usageError("--since (" + since + ") must not be after --until (" + until + ")");
+        }
+        if (account != null && (about == null || about.group == null)) {
+            throw usageError("--account needs --group: the account whose group of that name is shown");
+        }
+        if (account != null && !AccountOptions.ACCOUNT_ID.matcher(account).matches()) {
+            throw usageError("--account must be a 12-digit AWS account id, got '" + account + "'");
         }
         Console console = console();
         AuditHistory history = new AuditHistory(aws.clients(console.environment()).dynamoDb(), table.name(console));
@@ -107,6 +123,11 @@ final class HistoryCommand extends AwsCommand {
         }
         if (about.instance != null) {
             return history.about(about.instance, range, limit);
+        }
+        if (about.group != null && account != null) {
+            String central = Settings.from(console().environment()).accountId();
+            return history.groupIn(account, !account.equals(central), about.group,
+                    DriftPolicy.ledgerGroup(account, central, about.group), range, limit);
         }
         if (about.group != null) {
             return history.group(about.group, range, limit);

@@ -1,7 +1,5 @@
 package io.driftdeploy.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.driftdeploy.aws.AutoScalingFleet;
 import io.driftdeploy.aws.AutoScalingRolloutFleet;
 import io.driftdeploy.aws.AwsClients;
@@ -38,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Reads what status shows of each group, deciding nothing of its own: every verdict comes from the
@@ -135,35 +132,9 @@ final class StatusReader {
                 breakers(ledgerGroup, tags),
                 refresh,
                 app.flatMap(name -> target.map(found -> rollout(name, found))),
-                decisions(group.name(), ledgerGroup, lastDecisions),
+                history.groupIn(account.id(), account.member(), group.name(), ledgerGroup, TimeRange.ALWAYS, lastDecisions),
                 account.chosen() ? Optional.of(new GroupStatus.Account(account.id(), account.roleArn(), ledgerGroup))
                         : Optional.empty());
-    }
-
-    /**
-     * The group's newest audit records. A member's group shares its name with groups of other
-     * accounts, and its instances' records are filed under that name: a record naming another
-     * account is not this group's. A record naming none is the central account's (written before
-     * organizations, or by a path that serves it alone). Records about the member's group itself
-     * (a cleared breaker, a storm) are filed under its ledger name.
-     */
-    private List<AuditRecord> decisions(String group, String ledgerGroup, int limit) {
-        List<AuditRecord> filed = history.group(group, TimeRange.ALWAYS, limit,
-                record -> namedAccount(record).map(account.id()::equals).orElse(!account.member()));
-        if (ledgerGroup.equals(group)) {
-            return filed;
-        }
-        return AuditRecord.newest(Stream.concat(filed.stream(), history.group(ledgerGroup, TimeRange.ALWAYS, limit).stream()), limit);
-    }
-
-    /** The account a record's facts name (the event's, or the one a rollout was decided in), when they name one. */
-    private static Optional<String> namedAccount(AuditRecord record) {
-        try {
-            JsonNode named = CliJson.mapper().readTree(record.factsJson()).path("account");
-            return named.isTextual() ? Optional.of(named.asText()) : Optional.empty();
-        } catch (JsonProcessingException unreadable) {
-            return Optional.empty();
-        }
     }
 
     /** Rule 9 for each drift rule: the group's breaker, when open and not cleared by the group's clear tag. */

@@ -222,6 +222,50 @@ class CliAccountIT {
     }
 
     @Test
+    void historyWithAccountShowsThatAccountsGroupOfTheNameOnly() throws IOException {
+        List<String> inMemberAccount = history("--group", inMember.name, "--account", MEMBER);
+        List<String> inCentralAccount = history("--group", central.name, "--account", Emulator.ACCOUNT);
+        List<String> inEvery = history("--group", central.name);
+
+        assertThat(inMemberAccount).as("its termination, filed under the shared name, and its cleared breaker, under its ledger name")
+                .containsExactlyInAnyOrder("drift|terminate|" + terminationEvent, "cli|clear|" + MEMBER);
+        assertThat(inCentralAccount).as("the central group's decision, and its cleared breaker")
+                .containsExactlyInAnyOrder("drift|" + centralDecision.substring(0, centralDecision.indexOf('|')) + "|" + centralEvent,
+                        "cli|clear|" + Emulator.ACCOUNT);
+        assertThat(inEvery).as("without --account, every record filed under the name, whatever its account")
+                .containsExactlyInAnyOrder("drift|terminate|" + terminationEvent,
+                        "drift|" + centralDecision.substring(0, centralDecision.indexOf('|')) + "|" + centralEvent,
+                        "cli|clear|" + Emulator.ACCOUNT);
+    }
+
+    @Test
+    void historyWithAnAccountNeedsAGroupAndTwelveDigits() {
+        CliRun noGroup = CliRun.of(environment(), "history", "--account", MEMBER);
+        CliRun notAnAccount = CliRun.of(environment(), "history", "--group", inMember.name, "--account", "2109876543");
+
+        assertThat(noGroup.exitCode()).as(noGroup.toString()).isEqualTo(2);
+        assertThat(noGroup.err()).contains("--account needs --group");
+        assertThat(notAnAccount.exitCode()).as(notAnAccount.toString()).isEqualTo(2);
+        assertThat(notAnAccount.err()).contains("--account must be a 12-digit AWS account id, got '2109876543'");
+    }
+
+    /** Each record `history --json` shows, as function|decision|event id for a drift decision, function|decision|account named otherwise. */
+    private List<String> history(String... choice) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("history", "--json", "--region", Emulator.REGION.id()));
+        args.addAll(List.of(choice));
+        CliRun run = CliRun.of(environment(), args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        List<String> shown = new java.util.ArrayList<>();
+        for (JsonNode record : new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out())) {
+            String function = record.path("function").asText();
+            shown.add(function + "|" + record.path("decision").asText() + "|" + (function.equals("drift")
+                    ? record.path("eventId").asText()
+                    : record.path("facts").path("account").asText("-")));
+        }
+        return shown;
+    }
+
+    @Test
     void aRoleArnIsAssumedInsteadOfTheMemberRole() {
         Map<String, List<String>> blocks = blocks(status(environment(), "--account", MEMBER, "--role-arn",
                 "arn:aws:iam::" + MEMBER + ":role/ops/drift-deploy-reader", "--group", inMember.name));

@@ -61,6 +61,25 @@ public record AuditHistory(DynamoDbClient dynamoDb, String table) {
         return ownAndFiled(group, AuditTrail.groupHistoryKey(group), range, limit, keep);
     }
 
+    /**
+     * As {@link #group(String, TimeRange, int)}, the records of the group of that name in one
+     * account. A member's group shares its name with groups of other accounts, and its instances'
+     * records are filed under that name: a record naming another account is not this group's. A
+     * record naming none is the central account's (written before organizations, or by a path that
+     * serves it alone). Records about a member's group itself (a cleared breaker, a storm) are filed
+     * under its name in the central ledger, {@code ledgerGroup}.
+     *
+     * @param member whether {@code account} is a member's, not the central one
+     */
+    @RequiresIam("dynamodb:Query")
+    public List<AuditRecord> groupIn(String account, boolean member, String group, String ledgerGroup, TimeRange range, int limit) {
+        List<AuditRecord> filed = group(group, range, limit, record -> record.namedAccount().map(account::equals).orElse(!member));
+        if (ledgerGroup.equals(group)) {
+            return filed;
+        }
+        return AuditRecord.newest(Stream.concat(filed.stream(), group(ledgerGroup, range, limit).stream()), limit);
+    }
+
     /** dynamodb:Query, as {@link #group}: an image's own records (refusals, a cleared bad mark) and its rollouts to groups. */
     @RequiresIam("dynamodb:Query")
     public List<AuditRecord> image(String image, TimeRange range, int limit) {

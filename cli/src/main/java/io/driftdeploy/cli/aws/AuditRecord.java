@@ -1,6 +1,9 @@
 package io.driftdeploy.cli.aws;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.driftdeploy.aws.Ledger;
+import io.driftdeploy.json.Json;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,6 +54,16 @@ public record AuditRecord(
                 text(item, "summary"),
                 text(item, "app"),
                 text(item, "facts").orElse("{}"));
+    }
+
+    /** The account the facts name (the event's, or the one a rollout was decided in), when they name one. */
+    public Optional<String> namedAccount() {
+        try {
+            JsonNode named = Json.readTree(factsJson).path("account");
+            return named.isTextual() ? Optional.of(named.asText()) : Optional.empty();
+        } catch (IOException unreadable) {
+            return Optional.empty();
+        }
     }
 
     /** The newest {@code limit} of {@code records}, newest first, holding no more than {@code limit} at a time. */
