@@ -108,13 +108,13 @@ public final class SnapStartPrime implements Resource {
      * fixed here), so a failure is a bug, and a function whose hook is broken should not be deployed
      * unnoticed (SnapStartHookTest runs every function's hook). The hook counts towards init, which
      * may take 130 s or the function's timeout, whichever is longer ("Lambda SnapStart runtime
-     * hooks for Java"); the prime takes about 2 s on this project's development machines.
+     * hooks for Java"); the prime takes 2 to 3 s on this project's development machines.
      */
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
-        // Found nothing: the decision's path through the rules is then fixed, whatever the samples hold.
         loadTrustStore();
         aws.buildCredentialsProvider();
+        // Found nothing: the decision's path through the rules is then fixed, whatever the samples hold.
         AwsClients empty = aws.answeredBy(CannedConnections.empty());
         AwsClients sampled = aws.answeredBy(CannedConnections.samples());
         try {
