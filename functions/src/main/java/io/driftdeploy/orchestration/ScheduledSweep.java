@@ -153,18 +153,22 @@ public final class ScheduledSweep {
     }
 
     /**
-     * The batch's evaluations by account, whose instances are read together ({@link ReadAhead})
-     * when the first of them in an account is decided: that account is served then, as the
-     * check before it found. A read that fails fails that message, and the next one tries again.
+     * The batch's messages, each parsed once, and its evaluations by account, whose instances are
+     * read together ({@link ReadAhead}) when the first of them in an account is decided: that
+     * account is served then, as the check before it found. A read that fails fails that message,
+     * and the next one tries again.
      */
     private final class BatchFacts {
+        private final Map<QueueBatch.Record, SweepMessage> messages = new HashMap<>();
         private final Map<String, List<String>> instancesByAccount = new LinkedHashMap<>();
         private final Map<String, ReadAhead> read = new HashMap<>();
 
         BatchFacts(QueueBatch batch) {
             for (QueueBatch.Record record : batch.records()) {
                 try {
-                    if (record.message() instanceof Evaluate evaluate
+                    SweepMessage message = record.message();
+                    messages.put(record, message);
+                    if (message instanceof Evaluate evaluate
                             && Evaluation.namesAnInstance(evaluate.resourceType(), evaluate.resourceId())) {
                         instancesByAccount.computeIfAbsent(evaluate.account(), account -> new ArrayList<>())
                                 .add(evaluate.resourceId());
@@ -173,6 +177,12 @@ public final class ScheduledSweep {
                     // Rejected when its turn comes.
                 }
             }
+        }
+
+        /** The record's message; a malformed one is parsed again here, for the field its rejection names. */
+        SweepMessage message(QueueBatch.Record record) {
+            SweepMessage parsed = messages.get(record);
+            return parsed != null ? parsed : record.message();
         }
 
         ReadAhead in(String account) {
@@ -184,7 +194,7 @@ public final class ScheduledSweep {
     private void handle(QueueBatch.Record record, BatchFacts facts, Instant deadline) {
         SweepMessage message;
         try {
-            message = record.message();
+            message = facts.message(record);
         } catch (InvalidEventException invalid) {
             reporter.reject(SweepReports.FUNCTION, invalid.field(), invalid.problem());
             return;
