@@ -4,6 +4,7 @@ import io.driftdeploy.aws.AccountClients;
 import io.driftdeploy.aws.AwsClients;
 import io.driftdeploy.config.Settings;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -20,7 +21,7 @@ final class AccountOptions {
     /** The role session's name: a member's CloudTrail says the CLI made the calls ("AssumeRole", AWS STS API Reference). */
     static final String SESSION = "cli";
 
-    static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     /** An IAM role's ARN, with its account: arn:partition:iam::account:role/path/name ("IAM identifiers", IAM User Guide, "IAM ARNs"). */
     private static final Pattern ROLE_ARN = Pattern.compile("arn:[a-z-]+:iam::(\\d{12}):role/[\\w+=,.@/-]{1,512}");
 
@@ -46,9 +47,7 @@ final class AccountOptions {
             }
             return Optional.empty();
         }
-        if (!ACCOUNT_ID.matcher(account).matches()) {
-            throw usageError("--account must be a 12-digit AWS account id, got '" + account + "'");
-        }
+        accountId(account, this::usageError);
         if (roleArn == null) {
             return Optional.of(new Chosen(account, Optional.empty()));
         }
@@ -61,6 +60,14 @@ final class AccountOptions {
                     + ": the groups read are the role's account's");
         }
         return Optional.of(new Chosen(account, Optional.of(roleArn)));
+    }
+
+    /** {@code account}, when it is an AWS account id; else the usage error naming --account. */
+    static String accountId(String account, Function<String, CommandLine.ParameterException> usageError) {
+        if (!ACCOUNT_ID.matcher(account).matches()) {
+            throw usageError.apply("--account must be a 12-digit AWS account id, got '" + account + "'");
+        }
+        return account;
     }
 
     /**

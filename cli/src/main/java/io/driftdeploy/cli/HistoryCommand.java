@@ -95,8 +95,8 @@ final class HistoryCommand extends AwsCommand {
         if (account != null && (about == null || about.group == null)) {
             throw usageError("--account needs --group: the account whose group of that name is shown");
         }
-        if (account != null && !AccountOptions.ACCOUNT_ID.matcher(account).matches()) {
-            throw usageError("--account must be a 12-digit AWS account id, got '" + account + "'");
+        if (account != null) {
+            AccountOptions.accountId(account, this::usageError);
         }
         Console console = console();
         AuditHistory history = new AuditHistory(aws.clients(console.environment()).dynamoDb(), table.name(console));
