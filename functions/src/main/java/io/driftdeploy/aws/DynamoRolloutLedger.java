@@ -154,13 +154,21 @@ public final class DynamoRolloutLedger implements RolloutLedger {
                 .filter(mark -> ledger.deleteIf(imageKey(imageId), BAD, AT, text(mark.markedAt())));
         // The group's claim as the marking function keyed it: a member's under its account, whichever ledger clears
         // (a mark written before the ledger group was recorded is the own account's).
-        cleared.ifPresent(mark -> ledger.forget("ROLLOUT#" + Optional.ofNullable(item.get().get(LEDGER_GROUP))
-                .map(AttributeValue::s).orElseGet(() -> ledgerGroup.apply(mark.group())), "IMAGE#" + imageId));
+        cleared.ifPresent(mark -> {
+            String markedGroup = Optional.ofNullable(item.get().get(LEDGER_GROUP)).map(AttributeValue::s)
+                    .orElseGet(() -> ledgerGroup.apply(mark.group()));
+            ledger.forget(rolloutKey(markedGroup), "IMAGE#" + imageId);
+        });
         return cleared;
     }
 
     private String groupKey(String group) {
-        return "ROLLOUT#" + ledgerGroup.apply(group);
+        return rolloutKey(ledgerGroup.apply(group));
+    }
+
+    /** The partition of a group's rollout claims, by the group's name in the ledger. */
+    private static String rolloutKey(String ledgerGroup) {
+        return "ROLLOUT#" + ledgerGroup;
     }
 
     private static String refreshKey(String refreshId) {
