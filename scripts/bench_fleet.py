@@ -7,10 +7,15 @@ The first instance also carries EC2 termination protection (DisableApiTerminatio
 Lambda entry has no dry run, so its terminate call is made and refused, and the instance stays for
 the next run; drift-deploy, in dry-run mode, never calls terminate, and does not read the attribute.
 
-Usage (with a Python that has boto3; every command but seed only writes files):
+Usage (with a Python that has boto3; every command but the two seeds only writes files):
   bench_fleet.py seed SUFFIX               seed the fleet; print it as one JSON object (FLEET below)
+  bench_fleet.py seed-groups SUFFIX SIZE...
+                                           the same with one group per SIZE, each with a NON_COMPLIANT
+                                           first instance, listed under "groups" (scripts/bench/group-size)
   bench_fleet.py env FLEET                 drift-deploy's settings for it, as shell exports (dry-run mode)
   bench_fleet.py drift-event FLEET ID      the AWS Config compliance-change event drift-deploy decides
+  bench_fleet.py drift-events FLEET DIR    for seed-groups' fleet: DIR/event-SIZE.json, the event on each
+                                           group's instance, with EVENT_ID as its id
   bench_fleet.py c7n FLEET NAME DIR        Cloud Custodian's equivalent: DIR/policy.yml for `custodian run`,
                                            DIR/lambda/ as `custodian` packages a Lambda policy (config.json,
                                            custodian_policy.py) and DIR/lambda-event.json, the CloudTrail
@@ -29,7 +34,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GROUP_SIZE = 10  # the default minimum healthy share (90 %) then allows one termination
 
 
-def seed(suffix):
+def seed(suffix, sizes=(GROUP_SIZE,)):
+    """The fleet, with one opted-in group per size in SIZES; the first group's instance is the fleet's."""
     endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
     if not endpoint.startswith(("http://127.", "http://localhost")):
         sys.exit(f"bench_fleet: AWS_ENDPOINT_URL must name the local emulator, got {endpoint!r}")
@@ -41,22 +47,10 @@ def seed(suffix):
 
     image = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "name", "Values": ["amzn2-ami-hvm-*"]}])["Images"][0]["ImageId"]
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+    # /20s: room for the addresses of a group of a few thousand instances.
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i * 16}.0/20", AvailabilityZone=zone)["Subnet"]["SubnetId"]
                for i, zone in ((1, "us-east-1a"), (2, "us-east-1b"))]
-    group = f"bench-{suffix}"
-    template = ec2.create_launch_template(
-        LaunchTemplateName=f"{group}-lt",
-        LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"})["LaunchTemplate"]["LaunchTemplateId"]
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName=group,
-        LaunchTemplate={"LaunchTemplateId": template, "Version": "1"},
-        MinSize=GROUP_SIZE // 2, MaxSize=GROUP_SIZE * 2, DesiredCapacity=GROUP_SIZE,
-        VPCZoneIdentifier=",".join(subnets),
-        Tags=[{"Key": "drift-deploy:remediation", "Value": "terminate", "PropagateAtLaunch": False}])
-    instances = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]
-    instance = sorted(i["InstanceId"] for i in instances)[0]
-    ec2.modify_instance_attribute(InstanceId=instance, DisableApiTermination={"Value": True})
-
+    name = f"bench-{suffix}"
     rule = f"bench-required-tags-{suffix}"
     config.put_config_rule(ConfigRule={
         "ConfigRuleName": rule,
@@ -65,22 +59,40 @@ def seed(suffix):
         "Scope": {"ComplianceResourceTypes": ["AWS::EC2::Instance"]}})
     # A minute ago, to the second: the evaluation the events name, as AWS Config stored it.
     ordering = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)).replace(microsecond=0)
-    config.put_evaluations(ResultToken=rule, Evaluations=[{
-        "ComplianceResourceType": "AWS::EC2::Instance", "ComplianceResourceId": instance,
-        "ComplianceType": "NON_COMPLIANT", "OrderingTimestamp": ordering}])
 
-    topic = boto3.client("sns", **kw).create_topic(Name=group)["TopicArn"]
-    table = f"{group}-ledger"
+    groups = []
+    for size in sizes:
+        group = name if len(sizes) == 1 else f"{name}-{size}"
+        template = ec2.create_launch_template(
+            LaunchTemplateName=f"{group}-lt",
+            LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"})["LaunchTemplate"]["LaunchTemplateId"]
+        autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName=group,
+            LaunchTemplate={"LaunchTemplateId": template, "Version": "1"},
+            MinSize=size // 2, MaxSize=size * 2, DesiredCapacity=size,
+            VPCZoneIdentifier=",".join(subnets),
+            Tags=[{"Key": "drift-deploy:remediation", "Value": "terminate", "PropagateAtLaunch": False}])
+        instances = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]
+        instance = sorted(i["InstanceId"] for i in instances)[0]
+        ec2.modify_instance_attribute(InstanceId=instance, DisableApiTermination={"Value": True})
+        config.put_evaluations(ResultToken=rule, Evaluations=[{
+            "ComplianceResourceType": "AWS::EC2::Instance", "ComplianceResourceId": instance,
+            "ComplianceType": "NON_COMPLIANT", "OrderingTimestamp": ordering}])
+        groups.append({"size": size, "group": group, "instance": instance})
+
+    topic = boto3.client("sns", **kw).create_topic(Name=name)["TopicArn"]
+    table = f"{name}-ledger"
     dynamodb = boto3.client("dynamodb", **kw)
     dynamodb.create_table(
         TableName=table, BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
 
-    return {
-        "instance": instance, "group": group, "rule": rule, "topic": topic, "table": table,
-        "ordering": ordering.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-    }
+    fleet = {"instance": groups[0]["instance"], "group": groups[0]["group"], "rule": rule, "topic": topic, "table": table,
+             "ordering": ordering.strftime("%Y-%m-%dT%H:%M:%S.000Z")}
+    if len(sizes) > 1:
+        fleet["groups"] = groups
+    return fleet
 
 
 def env(fleet):
@@ -160,10 +172,17 @@ if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "seed":
         print(json.dumps(seed(args[0])))
+    elif command == "seed-groups":
+        print(json.dumps(seed(args[0], [int(size) for size in args[1:]])))
     elif command == "env":
         print(env(json.loads(args[0])), end="")
     elif command == "drift-event":
         print(json.dumps(drift_event(json.loads(args[0]), args[1]), indent=2))
+    elif command == "drift-events":
+        fleet = json.loads(args[0])
+        for group in fleet["groups"]:
+            with open(os.path.join(args[1], f"event-{group['size']}.json"), "w") as f:
+                json.dump(drift_event(dict(fleet, instance=group["instance"]), "EVENT_ID"), f, indent=2)
     elif command == "c7n":
         c7n(json.loads(args[0]), args[1], args[2])
     else:
