@@ -446,6 +446,22 @@ def test_config() -> None:
     )
 
 
+def test_include_instances(group: str) -> None:
+    """DescribeAutoScalingGroups leaves the instances out only when IncludeInstances is false."""
+    def described(**kwargs: Any) -> dict[str, Any]:
+        return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group], **kwargs)["AutoScalingGroups"][0]
+    full, default, lean = described(IncludeInstances=True), described(), described(IncludeInstances=False)
+    results.check("include instances: true lists the group's instances", len(full["Instances"]) == 3, str(full["Instances"]))
+    results.check("include instances: the default lists them too", default["Instances"] == full["Instances"])
+    results.check("include instances: false lists none", not lean.get("Instances"), str(lean.get("Instances")))
+    results.check("include instances: false keeps the rest of the group",
+                  {k: v for k, v in lean.items() if k != "Instances"} == {k: v for k, v in full.items() if k != "Instances"})
+    paged = autoscaling.get_paginator("describe_auto_scaling_groups").paginate(
+        AutoScalingGroupNames=[group], IncludeInstances=False)
+    results.check("include instances: false holds for every page",
+                  [g.get("Instances") for page in paged for g in page["AutoScalingGroups"]] in ([None], [[]]))
+
+
 def test_source_version() -> None:
     template = ec2.create_launch_template(
         LaunchTemplateName=f"selftest-source-{uuid.uuid4().hex[:8]}",
@@ -985,6 +1001,7 @@ def test_organization() -> None:
 def main() -> None:
     print(f"emulator self-test against {endpoint()}")
     group, template, images = fleet()
+    test_include_instances(group)
     test_auto_rollback_validation(group, template)
     test_refresh_succeeds(group, template, images)
     test_skip_matching(group, template, images)

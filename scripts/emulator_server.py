@@ -35,8 +35,8 @@ from werkzeug.serving import make_server
 from werkzeug.wsgi import LimitedStream
 
 from emulator_ext import (config_evaluations, dynamodb_costs, event_pattern, health_replacement, image_builder,
-                          instance_refresh, launch_template_source_version, organizations_calls, quarantine_calls,
-                          shared_images, sqs_costs)
+                          include_instances, instance_refresh, launch_template_source_version, organizations_calls,
+                          quarantine_calls, shared_images, sqs_costs)
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -274,6 +274,7 @@ def main(argv: list[str]) -> None:
     _moto_modules_listed_once()
     _moto_action_names_read_once()
     instance_refresh.install()
+    include_instances.install()
     health_replacement.install()
     config_evaluations.install()
     event_pattern.install()

@@ -35,6 +35,13 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 /**
  * The rollout fleet as Auto Scaling and EC2 keep it: groups and their refreshes from Auto Scaling,
  * launch template versions from EC2.
+ *
+ * <p>A listing that reads only the groups' names and tags asks for them without their instances
+ * (IncludeInstances false): DescribeAutoScalingGroups otherwise lists every member of every group,
+ * and "might be throttled when retrieving details for an Auto Scaling group that contains many
+ * instances" (Amazon EC2 Auto Scaling API Reference,
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeAutoScalingGroups.html).
+ * A rollout's targets keep them: the capacity they report counts the members that serve.
  */
 public final class AutoScalingRolloutFleet implements RolloutFleet {
 
@@ -70,7 +77,7 @@ public final class AutoScalingRolloutFleet implements RolloutFleet {
     @RequiresIam("autoscaling:DescribeAutoScalingGroups")
     public Set<String> apps(String appTag) {
         Filter tagged = Filter.builder().name("tag-key").values(appTag).build();
-        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(tagged))
+        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(tagged).includeInstances(false))
                 .autoScalingGroups().stream()
                 .flatMap(group -> group.tags().stream())
                 .filter(tag -> appTag.equals(tag.key()) && tag.value() != null && !tag.value().isEmpty())
@@ -191,7 +198,7 @@ public final class AutoScalingRolloutFleet implements RolloutFleet {
     @RequiresIam({"autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeInstanceRefreshes"})
     public List<GuardedRefresh> refreshesGuardedBy(String alarmName, String appTag) {
         Filter tagged = Filter.builder().name("tag-key").values(appTag).build();
-        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(tagged))
+        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(tagged).includeInstances(false))
                 .autoScalingGroups().stream()
                 .flatMap(group -> activeRefreshOf(group.autoScalingGroupName())
                         .filter(refresh -> guardAlarms(refresh).contains(alarmName))

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -47,9 +48,11 @@ public final class AwsCalls implements ExecutionInterceptor {
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
         Recording recording = RECORDING.get();
-        if (recording != null && recording.finish(attributes, false)
-                && context.request() instanceof TerminateInstanceInAutoScalingGroupRequest terminate) {
-            recording.terminated.add(terminate.instanceId());
+        if (recording != null && recording.finish(attributes, false)) {
+            recording.requests.add(context.request());
+            if (context.request() instanceof TerminateInstanceInAutoScalingGroupRequest terminate) {
+                recording.terminated.add(terminate.instanceId());
+            }
         }
     }
 
@@ -65,6 +68,7 @@ public final class AwsCalls implements ExecutionInterceptor {
     public static final class Recording {
         private final Map<String, Tally> operations = new ConcurrentHashMap<>();
         private final List<String> terminated = Collections.synchronizedList(new ArrayList<>());
+        private final List<SdkRequest> requests = Collections.synchronizedList(new ArrayList<>());
 
         /** Runs {@code work} on this thread with its AWS calls counted here. */
         public <T> T run(Supplier<T> work) {
@@ -89,6 +93,13 @@ public final class AwsCalls implements ExecutionInterceptor {
         public List<String> terminatedInstances() {
             synchronized (terminated) {
                 return List.copyOf(terminated);
+            }
+        }
+
+        /** The requests of the calls of {@code type} that succeeded, in the order they finished. */
+        public <T extends SdkRequest> List<T> requests(Class<T> type) {
+            synchronized (requests) {
+                return requests.stream().filter(type::isInstance).map(type::cast).toList();
             }
         }
 
