@@ -11,7 +11,8 @@ Usage (with a Python that has boto3; every command but the two seeds only writes
   bench_fleet.py seed SUFFIX               seed the fleet; print it as one JSON object (FLEET below)
   bench_fleet.py seed-groups SUFFIX SIZE...
                                            the same with one group per SIZE, each with a NON_COMPLIANT
-                                           first instance, listed under "groups" (scripts/bench/group-size)
+                                           first instance (not termination protected, so that it can be
+                                           terminated), listed under "groups" (scripts/bench/group-size)
   bench_fleet.py env FLEET                 drift-deploy's settings for it, as shell exports (dry-run mode)
   bench_fleet.py drift-event FLEET ID      the AWS Config compliance-change event drift-deploy decides
   bench_fleet.py drift-events FLEET DIR    for seed-groups' fleet: DIR/event-SIZE.json, the event on each
@@ -34,8 +35,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GROUP_SIZE = 10  # the default minimum healthy share (90 %) then allows one termination
 
 
-def seed(suffix, sizes=(GROUP_SIZE,)):
-    """The fleet, with one opted-in group per size in SIZES; the first group's instance is the fleet's."""
+def seed(suffix, sizes=(GROUP_SIZE,), protect=True):
+    """The fleet, with one opted-in group per size in SIZES; the first group's instance is the fleet's.
+    PROTECT: the instances named carry EC2 termination protection (for Custodian's Lambda entry)."""
     endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
     if not endpoint.startswith(("http://127.", "http://localhost")):
         sys.exit(f"bench_fleet: AWS_ENDPOINT_URL must name the local emulator, got {endpoint!r}")
@@ -74,7 +76,8 @@ def seed(suffix, sizes=(GROUP_SIZE,)):
             Tags=[{"Key": "drift-deploy:remediation", "Value": "terminate", "PropagateAtLaunch": False}])
         instances = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])["AutoScalingGroups"][0]["Instances"]
         instance = sorted(i["InstanceId"] for i in instances)[0]
-        ec2.modify_instance_attribute(InstanceId=instance, DisableApiTermination={"Value": True})
+        if protect:
+            ec2.modify_instance_attribute(InstanceId=instance, DisableApiTermination={"Value": True})
         config.put_evaluations(ResultToken=rule, Evaluations=[{
             "ComplianceResourceType": "AWS::EC2::Instance", "ComplianceResourceId": instance,
             "ComplianceType": "NON_COMPLIANT", "OrderingTimestamp": ordering}])
@@ -173,7 +176,7 @@ if __name__ == "__main__":
     if command == "seed":
         print(json.dumps(seed(args[0])))
     elif command == "seed-groups":
-        print(json.dumps(seed(args[0], [int(size) for size in args[1:]])))
+        print(json.dumps(seed(args[0], [int(size) for size in args[1:]], protect=False)))
     elif command == "env":
         print(env(json.loads(args[0])), end="")
     elif command == "drift-event":

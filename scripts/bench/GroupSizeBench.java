@@ -5,6 +5,7 @@ import io.driftdeploy.message.DriftReports;
 import io.driftdeploy.orchestration.Telemetry;
 import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -32,8 +33,11 @@ import software.amazon.awssdk.http.SdkHttpClient;
  *
  * <ul>
  * <li>{@code cold EVENT}: as DriftHandlerOnce, one fresh process, the handler built as Lambda's
- * entry builds it, one decision on EVENT (its EVENT_ID replaced by a new id). Prints on standard
- * output one line: {@code init_ms decide_ms calls bytes autoscaling_bytes}.</li>
+ * entry builds it, one decision on EVENT (its EVENT_ID replaced by a new id), which must be a dry
+ * run's "enforce would terminate". Prints on standard output one line:
+ * {@code init_ms decide_ms calls bytes autoscaling_bytes operations}, the last the calls made, in
+ * order, comma-separated ({@code service:Operation}).</li>
+ * <li>{@code enforce EVENT}: the same for a decision in enforce mode, which must terminate.</li>
  * <li>{@code warm WARMUP RUNS EVENT...}: one JVM, one handler; WARMUP then RUNS rounds, each
  * round one decision per EVENT, starting from a different one each round. Prints per EVENT the
  * wall time and this thread's CPU time per decision (p50, p10, p90), and the calls and response
@@ -46,10 +50,15 @@ import software.amazon.awssdk.http.SdkHttpClient;
 public final class GroupSizeBench {
 
     private static final Pattern SIGNED_SERVICE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/");
+    /** The operation of a query-protocol call (EC2, Auto Scaling, SNS...): its body's Action. */
+    private static final Pattern QUERY_ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
+    /** What a dry run's result holds when it would terminate, and an enforced one's when it did, as Map.toString shows them. */
+    private static final String DRY_RUN_TERMINATES = "enforceWouldDo=terminate";
+    private static final String TERMINATES = "decision=terminate";
 
     public static void main(String[] args) throws Exception {
-        if (args[0].equals("cold")) {
-            cold(Path.of(args[1]));
+        if (args[0].equals("cold") || args[0].equals("enforce")) {
+            cold(Path.of(args[1]), args[0].equals("cold") ? DRY_RUN_TERMINATES : TERMINATES);
         } else {
             warm(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
                     Arrays.stream(args, 3, args.length).map(Path::of).toList());
@@ -57,15 +66,16 @@ public final class GroupSizeBench {
         System.exit(0);
     }
 
-    private static void cold(Path event) throws Exception {
+    private static void cold(Path event, String expected) throws Exception {
         long start = System.nanoTime();
         Counting http = new Counting(AwsClients.httpClient());
+        http.naming = true;
         DriftHandler handler = handler(http, Telemetry.toStdout(DriftReports.FUNCTION));
         long built = System.nanoTime();
-        decide(handler, event, "cold-" + Long.toHexString(System.nanoTime()));
+        decide(handler, event, "cold-" + Long.toHexString(System.nanoTime()), expected);
         long decided = System.nanoTime();
-        System.out.printf("%d %d %d %d %d%n", (built - start) / 1_000_000, (decided - built) / 1_000_000,
-                http.calls, http.bytes, http.autoScalingBytes);
+        System.out.printf("%d %d %d %d %d %s%n", (built - start) / 1_000_000, (decided - built) / 1_000_000,
+                http.calls, http.bytes, http.autoScalingBytes, String.join(",", http.operations));
     }
 
     private static void warm(int warmup, int runs, List<Path> events) throws Exception {
@@ -86,7 +96,7 @@ public final class GroupSizeBench {
                 http.reset();
                 long c0 = threads.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
-                decide(handler, events.get(e), "warm-" + tag + "-" + e + "-" + round);
+                decide(handler, events.get(e), "warm-" + tag + "-" + e + "-" + round, DRY_RUN_TERMINATES);
                 long t1 = System.nanoTime();
                 long c1 = threads.getCurrentThreadCpuTime();
                 if (round >= warmup) {
@@ -116,10 +126,10 @@ public final class GroupSizeBench {
         return new DriftHandler(Settings.fromEnvironment(), aws, Clock.systemUTC(), telemetry);
     }
 
-    private static void decide(DriftHandler handler, Path event, String eventId) throws IOException {
+    private static void decide(DriftHandler handler, Path event, String eventId, String expected) throws IOException {
         byte[] json = Files.readString(event).replace("EVENT_ID", eventId).getBytes(StandardCharsets.UTF_8);
         Map<String, Object> result = handler.handle(json).json();
-        if (!result.toString().contains("enforceWouldDo=terminate")) {
+        if (!result.toString().contains(expected)) {
             System.err.println(event.getFileName() + " did not decide as expected: " + result);
             System.exit(1);
         }
@@ -131,12 +141,14 @@ public final class GroupSizeBench {
         return sorted[(int) Math.round(q * (sorted.length - 1))] / 1e6;
     }
 
-    /** Counts the calls sent through it and the bytes of their responses' bodies. */
+    /** Counts the calls sent through it and the bytes of their responses' bodies; names the calls when {@link #naming}. */
     static final class Counting implements SdkHttpClient {
         private final SdkHttpClient delegate;
+        boolean naming;
         long calls;
         long bytes;
         long autoScalingBytes;
+        final List<String> operations = new ArrayList<>();
 
         Counting(SdkHttpClient delegate) {
             this.delegate = delegate;
@@ -150,9 +162,12 @@ public final class GroupSizeBench {
 
         @Override
         public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-            boolean autoScaling = request.httpRequest().firstMatchingHeader("Authorization")
-                    .map(SIGNED_SERVICE::matcher).filter(Matcher::find).map(m -> m.group(1))
-                    .filter("autoscaling"::equals).isPresent();
+            String service = request.httpRequest().firstMatchingHeader("Authorization")
+                    .map(SIGNED_SERVICE::matcher).filter(Matcher::find).map(m -> m.group(1)).orElse("?");
+            boolean autoScaling = service.equals("autoscaling");
+            if (naming) {
+                operations.add(service + ":" + operation(request));
+            }
             ExecutableHttpRequest executable = delegate.prepareRequest(request);
             return new ExecutableHttpRequest() {
                 @Override
@@ -199,6 +214,23 @@ public final class GroupSizeBench {
         @Override
         public void close() {
             delegate.close();
+        }
+
+        /** The call's operation: its X-Amz-Target's (JSON protocols), else its body's Action (query protocol). */
+        private static String operation(HttpExecuteRequest request) {
+            Optional<String> target = request.httpRequest().firstMatchingHeader("X-Amz-Target")
+                    .map(value -> value.substring(value.lastIndexOf('.') + 1));
+            if (target.isPresent()) {
+                return target.get();
+            }
+            return request.contentStreamProvider().map(body -> {
+                try (InputStream in = body.newStream()) {
+                    Matcher action = QUERY_ACTION.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    return action.find() ? action.group(1) : "?";
+                } catch (IOException unreadable) {
+                    return "?";
+                }
+            }).orElse("?");
         }
     }
 }
