@@ -38,7 +38,8 @@ class GroupListingIT {
 
         assertThat(apps).contains(app);
         assertThat(guarded).isEmpty();
-        assertThat(calls.requests(DescribeAutoScalingGroupsRequest.class)).hasSize(2)
+        // Other tests' groups with the tag may make each listing several pages.
+        assertThat(calls.requests(DescribeAutoScalingGroupsRequest.class)).hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy(request -> assertThat(request.includeInstances()).isFalse());
     }
 
