@@ -72,6 +72,14 @@ public interface DriftLedger {
     /** Claims the event for the attempt and records its evaluation if it is the newest. */
     EventClaim claimEvent(Evaluation evaluation, Attempt attempt, Instant now);
 
+    /**
+     * For a refusal decided before the event was claimed: claims the event done, records its
+     * evaluation and writes the decision's audit record, all or none, in one call. False, with
+     * nothing written, when the event was claimed before (by any attempt, finished or not) or a
+     * newer evaluation is recorded: the decision must then be made the usual way, claim first.
+     */
+    boolean claimDecided(Evaluation evaluation, Attempt attempt, Ledger.Put audit, Instant now);
+
     /** The event is decided, owing {@code undelivered}: later deliveries are duplicates that deliver it. */
     void completeEvent(Evaluation evaluation, Attempt attempt, Optional<Notifier.Rendered> undelivered);
 

@@ -110,6 +110,17 @@ public final class DynamoDriftLedger implements DriftLedger {
         return new EventClaim(claimed.claim(), newest);
     }
 
+    /**
+     * One TransactWriteItems: the claim done ({@link Ledger#claimDone}), the evaluation record
+     * under its newest-only condition, and the audit record.
+     */
+    @Override
+    public boolean claimDecided(Evaluation evaluation, Attempt attempt, Ledger.Put audit, Instant now) {
+        Ledger.Update claim = ledger.claimDone(eventKey(evaluation), EventClaims.ONCE, attempt.id(), attempt.decision(),
+                now.plus(EventClaims.RETENTION), Map.of(INSTANCE, text(evaluation.instanceId()), "claimedAt", text(now.toString())));
+        return ledger.writeAll(List.of(claim, evaluationRecord(evaluation, now), audit)).isEmpty();
+    }
+
     /** The event is decided, owing {@code undelivered}: later deliveries are duplicates that deliver it. */
     @Override
     public void completeEvent(Evaluation evaluation, Attempt attempt, Optional<Notifier.Rendered> undelivered) {

@@ -231,6 +231,26 @@ public final class Ledger {
     }
 
     /**
+     * A claim taken and completed in one write, as one write of a transaction ({@link #writeAll}):
+     * for an attempt whose decision is made before it claims, so that its claim and its
+     * completion are one call. Its condition lets it through only where no claim exists, or where
+     * {@code holder} wrote it (the SDK retried a call whose reply was lost); a claim another
+     * attempt holds, finished or left behind refuses it, and then {@link #claim} decides as usual.
+     */
+    public Update claimDone(String pk, String sk, String holder, String decision, Instant expiresAt,
+                            Map<String, AttributeValue> attributes) {
+        Expression set = new Expression();
+        attributes.forEach(set::assign);
+        set.assign(HOLDER, text(holder));
+        set.assign(STATUS, text(DONE));
+        set.assign(DECISION, text(decision));
+        set.assign(EXPIRES_AT, number(expiresAt.getEpochSecond()));
+        String condition = "attribute_not_exists(" + set.name(PARTITION_KEY) + ") OR " + set.name(HOLDER) + " = "
+                + set.value(text(holder));
+        return new Update(pk, sk, "SET " + set.assignments(), Optional.of(condition), set.names(), set.values());
+    }
+
+    /**
      * Marks the claim done while {@code holder} still holds it, setting and removing the
      * attributes given (an owed notification, for one); false when another attempt took it over
      * meanwhile. Safe to repeat.

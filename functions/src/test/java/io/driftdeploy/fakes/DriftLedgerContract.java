@@ -105,6 +105,42 @@ public abstract class DriftLedgerContract {
     }
 
     @Test
+    void aRefusalDecidedBeforeItsClaimIsClaimedDoneWithItsRecordsOnlyWhereNoClaimExists() {
+        DriftLedger ledger = ledger();
+        Evaluation evaluation = evaluation(instance(1), now.minusSeconds(10));
+        Attempt attempt = until(now.plusSeconds(60));
+
+        assertThat(ledger.claimDecided(evaluation, attempt, audit(evaluation), now)).isTrue();
+        assertThat(ledger.claimDecided(evaluation, attempt, audit(evaluation), now)).as("the SDK's retry meets its own write").isTrue();
+
+        EventClaim after = ledger.claimEvent(evaluation, until(now.plusSeconds(60)), now);
+        assertThat(after.claim().won()).as("decided: a later delivery is a duplicate").isFalse();
+        assertThat(after.claim().heldUntil()).as("the claim is done, not held").isEmpty();
+        assertThat(ledger.recordEvaluation(evaluation(instance(1), now.minusSeconds(20)), now))
+                .as("its evaluation is on record as the newest").isFalse();
+        assertThat(ledger.claimDecided(evaluation, until(now.plusSeconds(60)), audit(evaluation), now))
+                .as("another attempt, after it").isFalse();
+    }
+
+    @Test
+    void aRefusalDecidedBeforeItsClaimWritesNothingWhenTheEventIsHeldOrANewerEvaluationRecorded() {
+        DriftLedger ledger = ledger();
+        Evaluation held = evaluation(instance(1), now.minusSeconds(10));
+        Attempt holder = until(now.plusSeconds(60));
+        ledger.claimEvent(held, holder, now);
+
+        assertThat(ledger.claimDecided(held, until(now.plusSeconds(60)), audit(held), now)).isFalse();
+        assertThat(ledger.claimEvent(held, holder, now).claim().heldUntil()).as("the holder's claim, untouched")
+                .contains(holder.deadline());
+
+        Evaluation older = evaluation(instance(2), now.minusSeconds(20));
+        ledger.recordEvaluation(evaluation(instance(2), now.minusSeconds(10)), now);
+        assertThat(ledger.claimDecided(older, until(now.plusSeconds(60)), audit(older), now)).isFalse();
+        assertThat(ledger.claimEvent(older, until(now.plusSeconds(60)), now).claim().won())
+                .as("no claim was written").isTrue();
+    }
+
+    @Test
     void aLapsedClaimIsTakenOverWithTheDeadAttemptsDecisionToken() {
         DriftLedger ledger = ledger();
         Evaluation evaluation = evaluation(instance(1), now.minusSeconds(10));

@@ -136,6 +136,20 @@ public final class FakeDriftLedger implements DriftLedger {
     }
 
     @Override
+    public boolean claimDecided(Evaluation evaluation, Attempt attempt, Ledger.Put audit, Instant now) {
+        calls.add("claimDecided");
+        Claim found = claims.get(eventKey(evaluation.eventId()));
+        if (found != null && !found.holder.equals(attempt.id()) || !newest(evaluation)) {
+            return false;
+        }
+        Claim claim = claim(eventKey(evaluation.eventId()), attempt, now);
+        claim.heldUntil = Optional.empty();
+        record(evaluation);
+        audits.add(audit);
+        return true;
+    }
+
+    @Override
     public void completeEvent(Evaluation evaluation, Attempt attempt, Optional<Notifier.Rendered> undelivered) {
         calls.add("completeEvent");
         heldBy(eventKey(evaluation.eventId()), attempt).ifPresent(claim -> {
@@ -185,15 +199,20 @@ public final class FakeDriftLedger implements DriftLedger {
     }
 
     private boolean record(Evaluation evaluation) {
-        String key = evaluation.instanceId() + "/" + evaluation.ruleName();
-        Recorded recorded = evaluations.get(key);
-        Recorded candidate = new Recorded(evaluation.orderingTimestamp(), evaluation.compliance().name());
-        boolean newest = recorded == null || recorded.orderingTimestamp().isBefore(candidate.orderingTimestamp())
-                || recorded.equals(candidate);
+        boolean newest = newest(evaluation);
         if (newest) {
-            evaluations.put(key, candidate);
+            evaluations.put(evaluation.instanceId() + "/" + evaluation.ruleName(),
+                    new Recorded(evaluation.orderingTimestamp(), evaluation.compliance().name()));
         }
         return newest;
+    }
+
+    /** Whether the evaluation is newer than the one recorded for its instance and rule, or the very one. */
+    private boolean newest(Evaluation evaluation) {
+        Recorded recorded = evaluations.get(evaluation.instanceId() + "/" + evaluation.ruleName());
+        Recorded candidate = new Recorded(evaluation.orderingTimestamp(), evaluation.compliance().name());
+        return recorded == null || recorded.orderingTimestamp().isBefore(candidate.orderingTimestamp())
+                || recorded.equals(candidate);
     }
 
     @Override

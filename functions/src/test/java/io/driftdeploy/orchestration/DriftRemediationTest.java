@@ -137,8 +137,77 @@ class DriftRemediationTest {
         assertThat(results).extracting(DriftRemediationTest::reason).containsOnly(DriftReason.GROUP_NOT_OPTED_IN.label());
         assertThat(results).extracting(result -> result.get("factsReadAt")).containsOnly(NOW.toString());
         assertThat(fleet.calls()).containsExactly("describeAll " + String.join(",", legacy));
-        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent", "claimEvent", "completeEvent",
-                "claimEvent", "completeEvent");
+        assertThat(ledger.calls()).as("each refusal claimed, completed and audited in one write")
+                .containsExactly("claimDecided", "claimDecided", "claimDecided");
+        assertThat(ledger.audits()).hasSize(3);
+    }
+
+    /** An instance of a group that has not opted in: every decision on it is refused, on facts read ahead too. */
+    private String inAGroupNotOptedIn() {
+        fleet.group("legacy", Map.of(), 3);
+        return FakeFleet.member("legacy", 1);
+    }
+
+    @Test
+    void aRefusalOnFactsReadAheadIsDoneOnceMore() {
+        String instance = inAGroupNotOptedIn();
+        DriftRemediation remediation = enforcing();
+        ReadAhead facts = remediation.readAhead(ACCOUNT, List.of(instance));
+        Evaluation evaluation = drifted(instance);
+
+        Map<String, Object> first = decide(remediation, evaluation, facts);
+        Map<String, Object> again = decide(remediation, evaluation, facts);
+
+        assertThat(reason(first)).isEqualTo(DriftReason.GROUP_NOT_OPTED_IN.label());
+        assertThat(reason(again)).as("the claim it wrote is done").isEqualTo(DriftReason.DUPLICATE_EVENT.label());
+        assertThat(ledger.calls()).containsExactly("claimDecided", "claimDecided", "claimEvent");
+        assertThat(ledger.audits()).as("nothing written by the refused second write").hasSize(1);
+    }
+
+    @Test
+    void aRefusalOnFactsReadAheadOfAnEventClaimedBeforeIsMadeClaimFirst() {
+        String instance = inAGroupNotOptedIn();
+        DriftRemediation remediation = enforcing();
+        Evaluation evaluation = drifted(instance);
+        // Another attempt holds the event (a redelivered message still being decided).
+        ledger.claimEvent(evaluation, Attempt.until(NOW.plus(Duration.ofMinutes(5))), NOW);
+        ReadAhead facts = remediation.readAhead(ACCOUNT, List.of(instance));
+
+        assertThatThrownBy(() -> decide(remediation, evaluation, facts)).isInstanceOf(EventInProgressException.class);
+        assertThat(ledger.calls()).containsExactly("claimEvent", "claimDecided", "claimEvent");
+        assertThat(ledger.audits()).isEmpty();
+    }
+
+    @Test
+    void aRefusalOnFactsReadAheadOfAnEvaluationNoLongerTheNewestIsMadeClaimFirst() {
+        String instance = inAGroupNotOptedIn();
+        DriftRemediation remediation = enforcing();
+        Evaluation older = drifted(instance);
+        clock.advance(Duration.ofSeconds(10));
+        // A newer evaluation was recorded since (by an event), and AWS Config holds it.
+        decide(remediation, drifted(instance));
+        int before = ledger.calls().size();
+        ReadAhead facts = remediation.readAhead(ACCOUNT, List.of(instance));
+
+        Map<String, Object> result = decide(remediation, older, facts);
+
+        assertThat(reason(result)).isEqualTo(DriftReason.STALE_EVALUATION.label());
+        assertThat(ledger.calls().subList(before, ledger.calls().size()))
+                .containsExactly("claimDecided", "claimEvent", "completeEvent");
+    }
+
+    @Test
+    void aDecisionThatAnnouncesEveryRefusalClaimsFirstOnFactsReadAheadToo() {
+        String instance = inAGroupNotOptedIn();
+        DriftRemediation remediation = enforcing();
+        ReadAhead facts = remediation.readAhead(ACCOUNT, List.of(instance));
+
+        Map<String, Object> result = remediation.remediate(drifted(instance), DriftRemediation.Announce.EVERY_DECISION,
+                DriftRemediation.Source.QUEUE, clock.instant().plus(Duration.ofMinutes(5)), Optional.of(facts)).decided().json();
+
+        assertThat(reason(result)).isEqualTo(DriftReason.GROUP_NOT_OPTED_IN.label());
+        assertThat(ledger.calls()).containsExactly("claimEvent", "completeEvent");
+        assertThat(notifier.published()).as("announced, after its claim").hasSize(1);
     }
 
     @Test
