@@ -75,8 +75,9 @@ public interface DriftLedger {
     /**
      * For a refusal decided before the event was claimed: claims the event done, records its
      * evaluation and writes the decision's audit record, all or none, in one call. False, with
-     * nothing written, when the event was claimed before (by any attempt, finished or not) or a
-     * newer evaluation is recorded: the decision must then be made the usual way, claim first.
+     * nothing written, when another attempt claimed the event before (finished or not) or a newer
+     * evaluation is recorded: the decision must then be made the usual way, claim first. The same
+     * attempt's repeat (an SDK retry whose first reply was lost) meets its own write and is true.
      */
     boolean claimDecided(Evaluation evaluation, Attempt attempt, Ledger.Put audit, Instant now);
 
