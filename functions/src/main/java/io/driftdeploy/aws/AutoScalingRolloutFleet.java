@@ -17,6 +17,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
@@ -76,9 +77,7 @@ public final class AutoScalingRolloutFleet implements RolloutFleet {
     @Override
     @RequiresIam("autoscaling:DescribeAutoScalingGroups")
     public Set<String> apps(String appTag) {
-        Filter tagged = Filter.builder().name("tag-key").values(appTag).build();
-        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(tagged).includeInstances(false))
-                .autoScalingGroups().stream()
+        return carrying(appTag)
                 .flatMap(group -> group.tags().stream())
                 .filter(tag -> appTag.equals(tag.key()) && tag.value() != null && !tag.value().isEmpty())
                 .map(TagDescription::value)
@@ -197,14 +196,19 @@ public final class AutoScalingRolloutFleet implements RolloutFleet {
      */
     @RequiresIam({"autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeInstanceRefreshes"})
     public List<GuardedRefresh> refreshesGuardedBy(String alarmName, String appTag) {
-        Filter tagged = Filter.builder().name("tag-key").values(appTag).build();
-        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(tagged).includeInstances(false))
-                .autoScalingGroups().stream()
+        return carrying(appTag)
                 .flatMap(group -> activeRefreshOf(group.autoScalingGroupName())
                         .filter(refresh -> guardAlarms(refresh).contains(alarmName))
                         .map(refresh -> guarded(group, appTag, refresh))
                         .stream())
                 .toList();
+    }
+
+    /** Every group carrying the tag key, all pages, without its instances (see the class comment). */
+    private Stream<AutoScalingGroup> carrying(String tagKey) {
+        Filter tagged = Filter.builder().name("tag-key").values(tagKey).build();
+        return autoScaling.describeAutoScalingGroupsPaginator(request -> request.filters(tagged).includeInstances(false))
+                .autoScalingGroups().stream();
     }
 
     /**
