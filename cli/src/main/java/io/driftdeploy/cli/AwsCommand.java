@@ -2,26 +2,42 @@ package io.driftdeploy.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** A command that talks to AWS (or the endpoint given): the AWS options, the console, and usage errors. */
+/**
+ * A command that talks to AWS (or the endpoint given): the AWS options, the console, and usage errors.
+ * A run ties it to its model and console ({@link #attach}) whether picocli read its model from
+ * annotations or it was built in code, so nothing here is injected by annotation.
+ */
 abstract class AwsCommand implements Callable<Integer> {
 
-    @CommandLine.ParentCommand
-    Main main;
+    final AwsOptions aws = new AwsOptions();
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private CommandSpec spec;
 
-    @Mixin
-    AwsOptions aws;
+    private Console console;
+
+    /** Gives the command its console, and its model the AWS options; once, before the run parses its arguments. */
+    final void attach(CommandSpec model, Console runConsole) {
+        if (spec != null) {
+            throw new IllegalStateException("the " + model.name() + " command is attached to a run already");
+        }
+        spec = model;
+        console = runConsole;
+        aws.addTo(model);
+    }
 
     Console console() {
-        return main.console();
+        return console;
+    }
+
+    /** The command's place in the run: its output and error writers, its usage. */
+    CommandLine commandLine() {
+        return spec.commandLine();
     }
 
     /** A usage error (exit status 2), naming what is wrong with the command line. */
     CommandLine.ParameterException usageError(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
+        return new CommandLine.ParameterException(commandLine(), message);
     }
 }

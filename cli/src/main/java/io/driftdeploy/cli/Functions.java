@@ -9,7 +9,6 @@ import io.driftdeploy.handler.ImagesHandler;
 import io.driftdeploy.handler.RefreshesHandler;
 import io.driftdeploy.orchestration.Telemetry;
 import java.time.Clock;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +41,5 @@ final class Functions {
     /** The factory of a function in {@link #NAMES}. */
     static HandlerFactory handler(String name) {
         return HANDLERS.get(name);
-    }
-
-    /** picocli's completion candidates and the list the usage help shows. */
-    static final class Names implements Iterable<String> {
-        @Override
-        public Iterator<String> iterator() {
-            return NAMES.iterator();
-        }
     }
 }

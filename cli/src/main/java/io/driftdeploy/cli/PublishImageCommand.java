@@ -77,8 +77,8 @@ final class PublishImageCommand extends AwsCommand {
     /** The region also picks the AMI out of a multi-region manifest. */
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = commandLine().getOut();
+        PrintWriter err = commandLine().getErr();
         if (!APP_NAME.matcher(app).matches()) {
             err.println("publish-image: --app: '" + app + "' is not an application name (letters, digits and ._:/+=@-)");
             return EXIT_BAD_INPUT;

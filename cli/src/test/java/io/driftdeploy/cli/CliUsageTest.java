@@ -9,14 +9,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 /** Every command explains itself with an example, and bad arguments get a usage error, never a stack trace. */
 class CliUsageTest {
 
     static List<String> commands() {
         return Main.COMMANDS.stream()
-                .map(type -> type.getAnnotation(CommandLine.Command.class).name())
+                .map(command -> command.names().get(0))
                 .filter(name -> !name.equals("help"))
                 .toList();
     }
