@@ -138,15 +138,20 @@ public final class FaultProxy implements AutoCloseable {
         return exchanges(service, operation).stream().filter(Exchange::forwarded).count();
     }
 
+    /** Whether the proxy still listens: once not, a connection to its endpoint is refused. */
     public boolean isOpen() {
         return stopped.getCount() > 0;
     }
 
-    /** Stops listening and ends every exchange in progress, releasing callers held by {@link Fault#HANG}. */
+    /**
+     * Stops listening and ends every exchange in progress, releasing callers held by {@link Fault#HANG}.
+     * The listener is closed before the proxy says it is closed: the other way round, a caller that
+     * saw it closed could still connect, and be served (FaultProxyIT met that once).
+     */
     @Override
     public void close() {
-        stopped.countDown();
         closeQuietly(listener);
+        stopped.countDown();
         openSockets.forEach(FaultProxy::closeQuietly);
     }
 
