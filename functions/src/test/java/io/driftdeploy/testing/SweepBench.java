@@ -95,9 +95,10 @@ public final class SweepBench {
         List<AwsCalls.Operation> operations = drained.calls().operations();
         long calls = operations.stream().mapToLong(AwsCalls.Operation::calls).sum();
         System.out.printf("%d non-compliant instances, %d workers: %.1f s (%.1f ms an instance), %d messages in %d batches, "
-                        + "%d delivered again; %d AWS calls by the sweep function, %.2f an instance%n",
+                        + "%d delivered again; %d AWS calls by the sweep function, %.2f an instance%n"
+                        + "  copies the queue delivered unasked: %d; messages the sweep sent twice: %d%n",
                 size, workers, seconds(drained.wallTime()), drained.wallTime().toMillis() / (double) size, drained.messages(),
-                drained.batches(), drained.redelivered(), calls, calls / (double) size);
+                drained.batches(), drained.redelivered(), calls, calls / (double) size, drained.copies(), drained.resent());
         for (AwsCalls.Operation operation : operations) {
             System.out.printf("  %-50s %7d %6.2f/instance %8.1f ms mean%n", operation.name(), operation.calls(),
                     operation.calls() / (double) size, operation.mean().toNanos() / 1e6);

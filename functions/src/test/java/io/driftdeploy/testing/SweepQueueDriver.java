@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,8 +43,15 @@ public final class SweepQueueDriver {
     private static final int BATCH = 100;
     private static final Duration INVOCATION = Duration.ofSeconds(120);
 
-    /** What draining the queue took. */
-    public record Drained(int batches, int messages, int redelivered, Duration wallTime, AwsCalls.Recording calls) {
+    /**
+     * What draining the queue took.
+     *
+     * @param redelivered messages a handler handed back, made visible again at once
+     * @param copies      receipts of a message received before and not handed back: the queue delivered it again
+     * @param resent      messages with the body of an earlier, other message: sent twice
+     */
+    public record Drained(int batches, int messages, int redelivered, int copies, int resent, Duration wallTime,
+                          AwsCalls.Recording calls) {
     }
 
     private final SqsClient sqs;
@@ -77,6 +85,11 @@ public final class SweepQueueDriver {
         AtomicInteger batches = new AtomicInteger();
         AtomicInteger messages = new AtomicInteger();
         AtomicInteger redelivered = new AtomicInteger();
+        Set<String> receivedIds = ConcurrentHashMap.newKeySet();
+        Set<String> handedBack = ConcurrentHashMap.newKeySet();
+        Map<String, String> idsByBody = new ConcurrentHashMap<>();
+        AtomicInteger copies = new AtomicInteger();
+        AtomicInteger resent = new AtomicInteger();
         AtomicLong idleSince = new AtomicLong(System.nanoTime());
         Set<Integer> busy = Collections.synchronizedSet(new HashSet<>());
         long started = System.nanoTime();
@@ -101,10 +114,19 @@ public final class SweepQueueDriver {
                         busy.add(worker);
                         batches.incrementAndGet();
                         messages.addAndGet(received.size());
+                        for (Message message : received) {
+                            if (!receivedIds.add(message.messageId()) && !handedBack.remove(message.messageId())) {
+                                copies.incrementAndGet();
+                            }
+                            if (!idsByBody.computeIfAbsent(message.body(), body -> message.messageId()).equals(message.messageId())) {
+                                resent.incrementAndGet();
+                            }
+                        }
                         List<String> again = calls.run(() -> handler.handle(event(received), Instant.now().plus(INVOCATION)));
                         for (Message message : received) {
                             if (again.contains(message.messageId())) {
                                 redelivered.incrementAndGet();
+                                handedBack.add(message.messageId());
                                 sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle())
                                         .visibilityTimeout(0));
                             } else {
@@ -121,7 +143,7 @@ public final class SweepQueueDriver {
         } finally {
             pool.shutdownNow();
         }
-        return new Drained(batches.get(), messages.get(), redelivered.get(), Duration.ofNanos(System.nanoTime() - started), calls);
+        return new Drained(batches.get(), messages.get(), redelivered.get(), copies.get(), resent.get(), Duration.ofNanos(System.nanoTime() - started), calls);
     }
 
     /** Up to {@link #BATCH} messages, received {@link #RECEIVE} at a time until the queue has no more to give now. */
