@@ -17,11 +17,8 @@ abstract class AwsCommand implements Callable<Integer> {
 
     private Console console;
 
-    /** Gives the command its console, and its model the AWS options; once, before the run parses its arguments. */
+    /** Gives the command its console, and its model the AWS options, before the run parses its arguments. */
     final void attach(CommandSpec model, Console runConsole) {
-        if (spec != null) {
-            throw new IllegalStateException("the " + model.name() + " command is attached to a run already");
-        }
         spec = model;
         console = runConsole;
         aws.addTo(model);

@@ -22,19 +22,19 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 /**
  * Runs one function's real handler in-process on an event, as Lambda would, and prints its result.
  * The command a drift decision's cold start runs through, so its model is built in code: picocli
- * reading it from annotations cost each run about 50 ms ({@link Main.Subcommand.InCode}).
+ * reading it from annotations cost each run some 55 ms ({@link Main}).
  */
 final class InvokeCommand extends AwsCommand {
 
     static final String NAME = "invoke";
 
-    private final PositionalParamSpec functionParameter = PositionalParamSpec.builder().index("0").arity("1").required(true).paramLabel("FUNCTION")
-            .type(String.class).completionCandidates(Functions.NAMES)
+    private final PositionalParamSpec functionParameter = PositionalParamSpec.builder().index("0").arity("1").required(true)
+            .paramLabel("FUNCTION").type(String.class).completionCandidates(Functions.NAMES)
             .description("The function: ${COMPLETION-CANDIDATES}.")
             .build();
 
-    private final PositionalParamSpec eventFileParameter = PositionalParamSpec.builder().index("1").arity("1").required(true).paramLabel("EVENT_FILE")
-            .type(String.class)
+    private final PositionalParamSpec eventFileParameter = PositionalParamSpec.builder().index("1").arity("1").required(true)
+            .paramLabel("EVENT_FILE").type(String.class)
             .description("The event as JSON (e.g. a file under events/); - reads it from standard input.")
             .build();
 
