@@ -35,7 +35,7 @@ class MainTest {
     }
 
     @Test
-    void aCommandModelledInCodeIsNamedAsItsModelIs() {
+    void everyCommandAnswersToTheNamesItsModelHas() {
         for (Main.Subcommand command : Main.COMMANDS) {
             CommandLine model = command.model();
             assertThat(command.names()).as(model.getCommandName())
