@@ -87,15 +87,13 @@ public final class Main implements Runnable {
      * mistyped name is answered with the commands there are.
      */
     static List<Subcommand> commandsFor(String... args) {
-        if (args.length > 0 && !args[0].equals(HELP)) {
-            Stream<Subcommand> inCodeFirst = Stream.concat(COMMANDS.stream().filter(Subcommand.InCode.class::isInstance),
-                    COMMANDS.stream().filter(Subcommand.Annotated.class::isInstance));
-            List<Subcommand> named = inCodeFirst.filter(command -> command.names().contains(args[0])).limit(1).toList();
-            if (!named.isEmpty()) {
-                return named;
-            }
+        if (args.length == 0 || args[0].equals(HELP)) {
+            return COMMANDS;
         }
-        return COMMANDS;
+        return Stream.concat(COMMANDS.stream().filter(Subcommand.InCode.class::isInstance),
+                        COMMANDS.stream().filter(Subcommand.Annotated.class::isInstance))
+                .filter(command -> command.names().contains(args[0]))
+                .findFirst().map(List::of).orElse(COMMANDS);
     }
 
     /**
