@@ -36,7 +36,7 @@ from werkzeug.wsgi import LimitedStream
 
 from emulator_ext import (config_evaluations, dynamodb_costs, event_pattern, health_replacement, image_builder,
                           include_instances, instance_refresh, launch_template_source_version, organizations_calls,
-                          quarantine_calls, shared_images, sqs_costs)
+                          quarantine_calls, shared_images, sqs_costs, sqs_receive)
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -285,6 +285,7 @@ def main(argv: list[str]) -> None:
     image_builder.install()
     dynamodb_costs.install()
     sqs_costs.install()
+    sqs_receive.install()
     werkzeug_serving.selectors = KeepAliveRequestHandler.NoTrailingRead
 
     app = image_builder.serve(_atomic_dynamodb(_advancing_refreshes(DomainDispatcherApplication(create_backend_app))))
